@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Install the system programs sopdoc needs, only those that are missing:
+# graphviz (dot), LibreOffice Writer (soffice), Liberation fonts, poppler-utils.
+set -euo pipefail
+
+missing=()
+command -v dot >/dev/null 2>&1 || missing+=(graphviz)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+
+if [ ${#missing[@]} -eq 0 ]; then
+  echo "Program sistem sudah lengkap (graphviz, LibreOffice, fonts-liberation, poppler-utils)."
+  exit 0
+fi
+
+echo "Memasang paket sistem: ${missing[*]}"
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO="sudo"
+$SUDO apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig

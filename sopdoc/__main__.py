@@ -1,0 +1,3 @@
+from sopdoc.cli import main
+
+main()

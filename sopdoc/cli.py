@@ -1,0 +1,54 @@
+"""The sopdoc command line: parse options, then hand over to sopdoc.commands."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sopdoc import __version__, clitext
+
+clitext.install()
+
+DEFAULT_DEFINITIONS = Path("definitions")
+_PATHS = click.Path(exists=True, path_type=Path)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[PILIHAN]",
+             subcommand_metavar="PERINTAH [ARGUMEN]...")
+@click.version_option(__version__, prog_name="sopdoc", message="%(prog)s %(version)s")
+def main() -> None:
+    """sopdoc: dokumen SOP Administrasi Pemerintahan (Permenpan RB No. 35 Tahun 2012)
+    dari definisi YAML, sebagai DOCX dan PDF siap tanda tangan."""
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
+@click.option("--strict", is_flag=True, help="Perlakukan peringatan sebagai galat.")
+@click.option("--tabel", is_flag=True, help="Tampilkan juga tabel ringkasan SOP yang sah.")
+def validate(paths: tuple[Path, ...], strict: bool, tabel: bool) -> None:
+    """Periksa definisi SOP (berkas atau folder; bawaan: definitions/)."""
+    from sopdoc.commands import validate as command
+
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], strict=strict, table=tabel)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=Path("schema"), show_default=True,
+              help="Folder tujuan berkas skema.")
+def schema(out: Path) -> None:
+    """Tulis JSON Schema berkas SOP dan unit.yaml (untuk pelengkapan otomatis di editor)."""
+    from sopdoc.commands import schema as command
+
+    command.run(out)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("name", metavar="UNIT/NAMA-SOP")
+@click.option("--root", type=click.Path(path_type=Path), default=DEFAULT_DEFINITIONS, show_default=True,
+              help="Folder definisi.")
+def new(name: str, root: Path) -> None:
+    """Buat berkas SOP baru berisi contoh dan keterangan setiap kunci."""
+    from sopdoc.commands import new as command
+
+    command.run(root, name)

@@ -1,0 +1,64 @@
+"""Click's own words (usage, option errors) in Bahasa Indonesia.
+
+Click looks its messages up through ``gettext`` at call time; pointing that
+look-up at this table is the supported way to translate them.
+"""
+
+from __future__ import annotations
+
+import click.core
+import click.decorators
+import click.exceptions
+import click.formatting
+import click.parser
+import click.types
+
+_ID = {
+    "Usage:": "Pemakaian:",
+    "Options": "Pilihan",
+    "Commands": "Perintah",
+    "Show this message and exit.": "Tampilkan bantuan ini lalu keluar.",
+    "Show the version and exit.": "Tampilkan versi lalu keluar.",
+    "Error: {message}": "Galat: {message}",
+    "Try '{command} {option}' for help.": "Coba '{command} {option}' untuk bantuan.",
+    "No such option: {name}": "Pilihan tidak dikenal: {name}",
+    "No such option {name!r}.": "Pilihan tidak dikenal: {name!r}.",
+    "No such command {name!r}.": "Perintah tidak dikenal: {name!r}.",
+    "Missing command.": "Perintah belum ditulis.",
+    "Missing argument": "Argumen belum ditulis",
+    "Missing option": "Pilihan belum ditulis",
+    "Missing parameter": "Parameter belum ditulis",
+    "Invalid value: {message}": "Nilai tidak sah: {message}",
+    "Invalid value for {param_hint}: {message}": "Nilai tidak sah untuk {param_hint}: {message}",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} tidak ada.",
+    "path": "jalur",
+    "file": "berkas",
+    "directory": "folder",
+    "Aborted!": "Dibatalkan.",
+    "Option {name!r} requires an argument.": "Pilihan {name!r} memerlukan nilai.",
+    "{value!r} is not a valid date.": "{value!r} bukan tanggal yang sah.",
+}
+_ID_PLURAL = {
+    "Got unexpected extra argument ({args})": "Ada argumen berlebih ({args})",
+    "{value!r} is not {choice}.": "{value!r} bukan {choice}.",
+    "{value!r} is not one of {choices}.": "{value!r} bukan salah satu dari {choices}.",
+    "Option {name!r} requires an argument.": "Pilihan {name!r} memerlukan nilai.",
+    "No such option: {name}": "Pilihan tidak dikenal: {name}",
+}
+
+
+def _gettext(message: str) -> str:
+    return _ID.get(message, message)
+
+
+def _ngettext(singular: str, plural: str, n: int) -> str:
+    return _ID_PLURAL.get(singular, singular if n == 1 else plural)
+
+
+def install() -> None:
+    """Make click speak Indonesian."""
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        if hasattr(module, "_"):
+            module._ = _gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _ngettext

@@ -1,0 +1,98 @@
+"""Every key of the definition format, with its type and its meaning in Indonesian.
+
+This table is the single source for the reader's unknown-key check, the JSON
+Schema (`sopdoc schema`) and the reference page's key list (tested to agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Kinds of value. Each maps to a JSON Schema fragment in schema.py.
+TEKS = "teks"
+DAFTAR_TEKS = "daftar_teks"
+TANGGAL = "tanggal"
+BERKAS = "berkas"
+PILIHAN = "pilihan"
+PENANDATANGAN = "penandatangan"
+PELAKSANA = "pelaksana"
+KEGIATAN = "kegiatan"
+REVISI = "revisi"
+KEPUTUSAN = "keputusan"
+PELAKSANA_BARIS = "pelaksana_baris"
+LABEL = "label"
+ID = "id"
+
+
+@dataclass(frozen=True)
+class Key:
+    name: str
+    kind: str
+    doc: str
+    required: bool = False
+    choices: tuple[str, ...] = ()
+
+
+SIMBOL = ("kapsul", "kotak", "belah_ketupat")
+# The other two official symbols are drawn by sopdoc itself, never given to a row.
+SIMBOL_OTOMATIS = ("anak_panah", "segi_lima")
+
+SIGNER_KEYS = (
+    Key("jabatan", TEKS, "Jabatan penandatangan, misalnya Kepala Dinas Komunikasi dan Informatika.", required=True),
+    Key("nama", TEKS, "Nama lengkap dengan gelar."),
+    Key("pangkat", TEKS, "Pangkat dan golongan, misalnya Pembina Utama Muda, IV/c."),
+    Key("nip", TEKS, 'NIP; tulis dalam tanda kutip agar spasinya tetap: "19660921 198603 1 004".'),
+)
+
+UNIT_KEYS = (
+    Key("pemerintah", TEKS, "Nama pemerintah daerah, misalnya Pemerintah Kabupaten Way Kanan."),
+    Key("unit", TEKS, "Nama unit (dinas, badan, bagian) pemilik buku SOP."),
+    Key("sub_unit", TEKS, "Baris ketiga kop (opsional), misalnya Sub Bagian Perencanaan dan Keuangan."),
+    Key("logo", BERKAS, "Berkas logo (PNG/JPG), relatif terhadap unit.yaml dan di dalam folder definitions."),
+    Key("alamat", TEKS, "Alamat kantor, untuk sampul buku SOP."),
+    Key("kertas", PILIHAN, "Ukuran kertas: F4 (215 x 330 mm, bawaan) atau A4.", choices=("F4", "A4")),
+    Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.", choices=("lanskap", "potret")),
+    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan bawaan untuk semua SOP unit ini."),
+    Key("template", BERKAS, "Template DOCX lembar identitas milik unit (opsional), relatif terhadap unit.yaml."),
+)
+
+REVISION_KEYS = (
+    Key("tanggal", TANGGAL, "Tanggal revisi.", required=True),
+    Key("catatan", TEKS, "Apa yang diubah."),
+)
+
+DECISION_KEYS = (
+    Key("ya", ID, "Ke mana alur pergi bila jawabannya ya: id sebuah baris, atau 'berikutnya'.", required=True),
+    Key("tidak", ID, "Ke mana alur pergi bila jawabannya tidak: id sebuah baris, atau 'berikutnya'.", required=True),
+    Key("label", LABEL, "Dua label cabang, untuk ya lalu tidak; bawaan [Ya, Tidak]."),
+)
+
+ROW_KEYS = (
+    Key("id", ID, "Nama pendek baris ini; hanya perlu bila ada lompatan ke baris ini."),
+    Key("uraian", TEKS, "Uraian kegiatan: kalimat yang diawali kata kerja, tanpa subjek.", required=True),
+    Key("pelaksana", PELAKSANA_BARIS, "Kunci pelaksana (dari daftar pelaksana); boleh daftar bila dua pelaksana sekaligus.", required=True),
+    Key("kelengkapan", TEKS, "Mutu baku: persyaratan/kelengkapan."),
+    Key("waktu", TEKS, "Mutu baku: waktu, misalnya 15 menit, 2 jam, 1 hari; atau teks bebas (Sesuai jadwal)."),
+    Key("output", TEKS, "Mutu baku: keluaran kegiatan."),
+    Key("keterangan", TEKS, "Kolom keterangan."),
+    Key("keputusan", KEPUTUSAN, "Menjadikan baris ini belah ketupat (keputusan) dengan dua cabang."),
+    Key("lanjut", ID, "Ke mana alur pergi sesudah baris ini bila bukan ke baris berikutnya: id sebuah baris."),
+    Key("simbol", PILIHAN, "Mengganti simbol bawaan baris ini, hanya dengan simbol resmi.", choices=SIMBOL),
+)
+
+SOP_KEYS = (
+    Key("nomor", TEKS, "Nomor SOP, ditulis persis seperti tata naskah unit (spasi kosong tetap)."),
+    Key("nama", TEKS, "Nama / Judul SOP.", required=True),
+    Key("tanggal_pembuatan", TANGGAL, "Tanggal SOP selesai dibuat: 2023-12-22, atau bulan dan tahun: Maret 2021."),
+    Key("tanggal_efektif", TANGGAL, "Tanggal SOP mulai berlaku, biasanya tanggal pengesahan."),
+    Key("revisi", REVISI, "Riwayat revisi, yang terbaru paling bawah; Tanggal Revisi = tanggal entri terakhir."),
+    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan SOP ini, bila berbeda dari penandatangan unit."),
+    Key("dasar_hukum", DAFTAR_TEKS, "Dasar hukum, satu peraturan per butir."),
+    Key("kualifikasi_pelaksana", DAFTAR_TEKS, "Kualifikasi pelaksana."),
+    Key("keterkaitan", DAFTAR_TEKS, "SOP terkait: teks bebas, atau nama berkas (slug) SOP lain di unit yang sama."),
+    Key("peralatan_perlengkapan", DAFTAR_TEKS, "Peralatan/perlengkapan."),
+    Key("peringatan", DAFTAR_TEKS, "Akibat bila SOP tidak dilaksanakan."),
+    Key("pencatatan_pendataan", DAFTAR_TEKS, "Cara pencatatan dan pendataan."),
+    Key("pelaksana", PELAKSANA, "Kolom pelaksana dari kiri ke kanan: kunci pendek: nama jabatan.", required=True),
+    Key("kegiatan", KEGIATAN, "Baris-baris kegiatan dari atas ke bawah; nomor diberikan otomatis.", required=True),
+)

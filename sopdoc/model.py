@@ -1,0 +1,176 @@
+"""The validated, frozen model of units and SOPs; no later stage reads YAML."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+BULAN = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)
+
+# Units of waktu, each with its length in seconds where it carries into the next
+# one. Days, weeks and months are summed apart: a working day is not 24 hours.
+SATUAN_WAKTU = ("detik", "menit", "jam", "hari", "minggu", "bulan")
+_SECONDS = {"detik": 1, "menit": 60, "jam": 3600}
+
+KAPSUL, KOTAK, BELAH_KETUPAT = "kapsul", "kotak", "belah_ketupat"
+
+
+@dataclass(frozen=True)
+class Tanggal:
+    """A date as SOPs carry it: a full date, or a month and year alone."""
+
+    tahun: int
+    bulan: int
+    hari: int | None = None
+
+    def __str__(self) -> str:
+        text = f"{BULAN[self.bulan - 1]} {self.tahun}"
+        return f"{self.hari} {text}" if self.hari else text
+
+    @property
+    def key(self) -> tuple[int, int, int]:
+        """Return a sort key; a month alone sorts before its days."""
+        return (self.tahun, self.bulan, self.hari or 0)
+
+
+@dataclass(frozen=True)
+class Waktu:
+    """The time one activity takes: a number and a unit, or free text."""
+
+    teks: str
+    jumlah: Decimal | None = None
+    satuan: str | None = None
+
+
+def total_waktu(times: list[Waktu | None]) -> tuple[str, tuple[str, ...]]:
+    """Return the total of *times* in words and the free-text times left out of it."""
+    seconds = Decimal(0)
+    long_units = {unit: Decimal(0) for unit in ("hari", "minggu", "bulan")}
+    free = []
+    for waktu in times:
+        if waktu is None:
+            continue
+        if waktu.satuan is None:
+            free.append(waktu.teks)
+        elif waktu.satuan in _SECONDS:
+            seconds += waktu.jumlah * _SECONDS[waktu.satuan]
+        else:
+            long_units[waktu.satuan] += waktu.jumlah
+    parts = [f"{_num(long_units[u])} {u}" for u in ("bulan", "minggu", "hari") if long_units[u]]
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    parts += [f"{_num(v)} {u}" for v, u in ((hours, "jam"), (minutes, "menit"), (secs, "detik")) if v]
+    return (" ".join(parts) or "-"), tuple(free)
+
+
+def _num(value: Decimal) -> str:
+    text = f"{value.normalize():f}"
+    return text.replace(".", ",")
+
+
+@dataclass(frozen=True)
+class Penandatangan:
+    """Who adopts (signs) the SOP."""
+
+    jabatan: str
+    nama: str | None = None
+    pangkat: str | None = None
+    nip: str | None = None
+
+
+@dataclass(frozen=True)
+class Unit:
+    """What every SOP of one unit (one book) shares, nested unit files merged."""
+
+    folder: Path
+    pemerintah: str
+    unit: str
+    sub_unit: str | None = None
+    logo: Path | None = None
+    alamat: str | None = None
+    kertas: str = "F4"
+    orientasi: str = "lanskap"
+    disahkan_oleh: Penandatangan | None = None
+    template: Path | None = None
+
+    @property
+    def slug(self) -> str:
+        return self.folder.name
+
+
+@dataclass(frozen=True)
+class Exit:
+    """One way out of a row: the index of the row it leads to, and its label."""
+
+    target: int
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class Kegiatan:
+    """One activity: one row of the flowchart table."""
+
+    nomor: int
+    uraian: str
+    pelaksana: tuple[str, ...]
+    simbol: str
+    exits: tuple[Exit, ...]
+    id: str | None = None
+    kelengkapan: str | None = None
+    waktu: Waktu | None = None
+    output: str | None = None
+    keterangan: str | None = None
+
+    @property
+    def index(self) -> int:
+        return self.nomor - 1
+
+
+@dataclass(frozen=True)
+class Revisi:
+    tanggal: Tanggal
+    catatan: str | None = None
+
+
+@dataclass(frozen=True)
+class Sop:
+    """One SOP, validated: everything a document needs."""
+
+    source: Path
+    unit: Unit
+    nama: str
+    pelaksana: tuple[tuple[str, str], ...]
+    kegiatan: tuple[Kegiatan, ...]
+    nomor: str | None = None
+    tanggal_pembuatan: Tanggal | None = None
+    tanggal_efektif: Tanggal | None = None
+    revisi: tuple[Revisi, ...] = ()
+    disahkan_oleh: Penandatangan | None = None
+    dasar_hukum: tuple[str, ...] = ()
+    kualifikasi_pelaksana: tuple[str, ...] = ()
+    keterkaitan: tuple[str, ...] = ()
+    peralatan_perlengkapan: tuple[str, ...] = ()
+    peringatan: tuple[str, ...] = ()
+    pencatatan_pendataan: tuple[str, ...] = ()
+
+    @property
+    def slug(self) -> str:
+        return self.source.stem
+
+    @property
+    def tanggal_revisi(self) -> Tanggal | None:
+        return self.revisi[-1].tanggal if self.revisi else None
+
+    @property
+    def penandatangan(self) -> Penandatangan | None:
+        return self.disahkan_oleh or self.unit.disahkan_oleh
+
+    def actor_name(self, key: str) -> str:
+        return dict(self.pelaksana)[key]
+
+    def total_waktu(self) -> tuple[str, tuple[str, ...]]:
+        return total_waktu([k.waktu for k in self.kegiatan])

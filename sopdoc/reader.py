@@ -1,0 +1,621 @@
+"""Read definition trees into the model, collecting every problem before failing.
+
+A tree holds unit folders; each has a ``unit.yaml`` and one YAML file per SOP.
+Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sopdoc import fields, yamlsafe
+from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
+from sopdoc.fields import Key
+from sopdoc.model import (
+    BELAH_KETUPAT, BULAN, KAPSUL, KOTAK, SATUAN_WAKTU, Exit, Kegiatan, Penandatangan,
+    Revisi, Sop, Tanggal, Unit, Waktu,
+)
+
+UNIT_FILE = "unit.yaml"
+NEXT = "berikutnya"
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
+_WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+_BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
+
+
+@dataclass
+class Result:
+    """Every SOP that was read without error, and every problem found."""
+
+    sops: list[Sop] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+def is_definition(path: Path) -> bool:
+    return path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+
+
+def find_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """Return the SOP files and the unit files named by *paths* (files or folders)."""
+    sops, units = [], []
+    for path in paths:
+        found = sorted(p for p in path.rglob("*") if p.is_file() and is_definition(p)) if path.is_dir() else [path]
+        for file in found:
+            (units if file.name == UNIT_FILE else sops).append(file)
+    return list(dict.fromkeys(sops)), list(dict.fromkeys(units))
+
+
+def read(paths: list[Path]) -> Result:
+    """Read every definition under *paths* into a :class:`Result`."""
+    result = Result()
+    sop_files, unit_files = find_files(paths)
+    units = _UnitCache(result)
+    for unit_file in unit_files:
+        units.check(unit_file)
+    for file in sop_files:
+        problems_before = len(result.problems)
+        unit = units.for_sop(file)
+        sop = _SopReader(file, unit, result).read() if unit is not None else None
+        if sop is None or any(p.severity == ERROR for p in result.problems[problems_before:]):
+            result.failed.append(file)
+        else:
+            result.sops.append(sop)
+    return result
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "kosong"
+    if isinstance(value, bool):
+        return "ya/tidak (true/false)"
+    if isinstance(value, (int, float)):
+        return "angka"
+    if isinstance(value, datetime.date):
+        return "tanggal"
+    return {str: "teks", list: "daftar", dict: "pemetaan (kunci: nilai)"}.get(type(value), type(value).__name__)
+
+
+def _suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; mungkin maksud Anda '{close[0]}'?" if close else ""
+
+
+class _FileReader:
+    """Typed access to one YAML document, recording a problem for each bad value."""
+
+    def __init__(self, file: Path, result: Result):
+        self.file = file
+        self.result = result
+        self.doc: yamlsafe.Document | None = None
+        self.ok = True
+
+    def load(self) -> Any:
+        try:
+            self.doc = yamlsafe.load(self.file)
+        except yamlsafe.YamlLoadError as exc:
+            self.result.problems.append(Problem(self.file, exc.line, "", exc.message))
+            self.ok = False
+            return None
+        return self.doc.data
+
+    def error(self, path: tuple, message: str) -> None:
+        self.ok = False
+        self._add(path, message, ERROR)
+
+    def warn(self, path: tuple, message: str) -> None:
+        self._add(path, message, WARNING)
+
+    def _add(self, path: tuple, message: str, severity: str) -> None:
+        line = self.doc.line(path) if self.doc else None
+        self.result.problems.append(Problem(self.file, line, format_key_path(path), message, severity))
+
+    def mapping(self, path: tuple, value: Any, keys: tuple[Key, ...]) -> dict | None:
+        """Return *value* if it is a mapping of known keys; report unknown and missing keys."""
+        if not isinstance(value, dict):
+            self.error(path, f"harus berupa pemetaan (kunci: nilai), bukan {_type_name(value)}")
+            return None
+        known = [k.name for k in keys]
+        for name in value:
+            if name not in known:
+                hint = _suggest(str(name), known) or f"; kunci yang dikenal: {', '.join(known)}"
+                self.error(path + (name,), f"kunci '{name}' tidak dikenal{hint}")
+        for key in keys:
+            if key.required and value.get(key.name) in (None, "", [], {}):
+                self.error(path + (key.name,), f"wajib diisi: {key.doc}")
+        return value
+
+    def text(self, path: tuple, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(path, f"harus berupa teks, bukan {_type_name(value)}")
+            return None
+        return value.strip() or None
+
+    def text_list(self, path: tuple, value: Any) -> tuple[str, ...]:
+        """Return a list of texts; a single text counts as a list of one."""
+        if value is None:
+            return ()
+        if isinstance(value, dict):
+            self.error(path, "harus berupa daftar (setiap butir diawali '- '), bukan pemetaan (kunci: nilai)")
+            return ()
+        if not isinstance(value, list):
+            single = self.text(path, value)
+            return (single,) if single else ()
+        items = (self.text(path + (i,), item) for i, item in enumerate(value))
+        return tuple(item for item in items if item)
+
+    def choice(self, path: tuple, value: Any, choices: tuple[str, ...]) -> str | None:
+        text = self.text(path, value)
+        if text is None:
+            return None
+        for choice in choices:
+            if text.lower() == choice.lower():
+                return choice
+        self.error(path, f"'{text}' bukan pilihan yang sah (pilihan: {', '.join(choices)}){_suggest(text, choices)}")
+        return None
+
+    def date(self, path: tuple, value: Any) -> Tanggal | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime):
+            self.error(path, "tulis tanggalnya saja, tanpa jam: 2023-12-22")
+            return None
+        if isinstance(value, datetime.date):
+            return Tanggal(value.year, value.month, value.day)
+        text = self.text(path, value)
+        if text is None or text == "-":
+            return None
+        if match := _ISO.match(text):
+            return self._iso_date(path, text, *match.groups())
+        if match := _MONTH_YEAR.match(text):
+            day, month_name, year = match.groups()
+            month = _BULAN_INDEX.get(month_name.lower())
+            if month is not None:
+                return self._iso_date(path, text, year, str(month), day)
+        self.error(path, f"'{text}' bukan tanggal; tulis 2023-12-22, atau bulan dan tahun seperti Maret 2021")
+        return None
+
+    def _iso_date(self, path: tuple, text: str, year: str, month: str, day: str | None) -> Tanggal | None:
+        try:
+            datetime.date(int(year), int(month), int(day or 1))
+        except ValueError:
+            self.error(path, f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya")
+            return None
+        return Tanggal(int(year), int(month), int(day) if day else None)
+
+    def signer(self, path: tuple, value: Any) -> Penandatangan | None:
+        if value is None or self.mapping(path, value, fields.SIGNER_KEYS) is None:
+            return None
+        jabatan = self.text(path + ("jabatan",), value.get("jabatan"))
+        if jabatan is None:
+            return None
+        parts = {k: self.text(path + (k,), value.get(k)) for k in ("nama", "pangkat", "nip")}
+        return Penandatangan(jabatan, **parts)
+
+
+class _UnitCache:
+    """Read each ``unit.yaml`` once and merge the chain above each unit folder."""
+
+    def __init__(self, result: Result):
+        self.result = result
+        self.files: dict[Path, tuple[dict, bool]] = {}
+        self.units: dict[Path, Unit | None] = {}
+
+    def for_sop(self, sop_file: Path) -> Unit | None:
+        folder = sop_file.parent
+        if not (folder / UNIT_FILE).is_file():
+            self.result.problems.append(Problem(
+                sop_file, None, "",
+                f"tidak ada {UNIT_FILE} di folder {folder}; setiap folder unit memerlukan {UNIT_FILE} "
+                "(buat dengan: sopdoc new NAMA-UNIT/NAMA-SOP)",
+            ))
+            return None
+        return self.chain(folder)
+
+    def check(self, unit_file: Path) -> None:
+        """Read *unit_file* (and those above it) for problems, whether or not SOPs follow."""
+        chain, root = _unit_chain(unit_file.parent)
+        for unit_folder in chain:
+            self._read(unit_folder / UNIT_FILE, root)
+
+    def chain(self, folder: Path) -> Unit | None:
+        """Return the merged unit of *folder*, or None when a unit file has errors."""
+        if folder in self.units:
+            return self.units[folder]
+        chain, root = _unit_chain(folder)
+        merged: dict[str, Any] = {}
+        ok = True
+        for unit_folder in reversed(chain):
+            values, file_ok = self._read(unit_folder / UNIT_FILE, root)
+            merged.update(values)
+            ok = ok and file_ok
+        unit = self._build(folder, merged) if ok else None
+        self.units[folder] = unit
+        return unit
+
+    def _read(self, file: Path, root: Path) -> tuple[dict, bool]:
+        if file in self.files:
+            return self.files[file]
+        reader = _FileReader(file, self.result)
+        data = reader.load()
+        values: dict[str, Any] = {}
+        if reader.ok and data is not None and reader.mapping((), data, fields.UNIT_KEYS) is not None:
+            for key in ("pemerintah", "unit", "sub_unit", "alamat"):
+                if key in data:
+                    values[key] = reader.text((key,), data[key])
+            for key in ("kertas", "orientasi"):
+                if key in data:
+                    spec = next(k for k in fields.UNIT_KEYS if k.name == key)
+                    values[key] = reader.choice((key,), data[key], spec.choices)
+            if "disahkan_oleh" in data:
+                values["disahkan_oleh"] = reader.signer(("disahkan_oleh",), data["disahkan_oleh"])
+            for key, must_exist in (("logo", False), ("template", True)):
+                if key in data:
+                    values[key] = _contained_path(reader, (key,), data[key], file.parent, root, must_exist)
+        self.files[file] = (values, reader.ok)
+        return self.files[file]
+
+    def _build(self, folder: Path, merged: dict) -> Unit | None:
+        missing = [k for k in ("pemerintah", "unit") if not merged.get(k)]
+        for key in missing:
+            self.result.problems.append(Problem(
+                folder / UNIT_FILE, None, key,
+                f"wajib diisi di {UNIT_FILE} ini atau di {UNIT_FILE} folder di atasnya",
+            ))
+        if missing:
+            return None
+        values = {k: v for k, v in merged.items() if v is not None}
+        return Unit(folder=folder, **values)
+
+
+def _unit_chain(folder: Path) -> tuple[list[Path], Path]:
+    """Return *folder* and the folders above it that hold a unit file, and the tree's root."""
+    chain = [folder]
+    while (chain[-1].parent / UNIT_FILE).is_file() and chain[-1].parent != chain[-1]:
+        chain.append(chain[-1].parent)
+    return chain, chain[-1].parent
+
+
+def _contained_path(reader: _FileReader, path: tuple, value: Any, base: Path, root: Path, must_exist: bool) -> Path | None:
+    """Return the file *value* names relative to *base*, refusing one outside *root*."""
+    text = reader.text(path, value)
+    if text is None:
+        return None
+    target = (base / text).resolve()
+    if not target.is_relative_to(root.resolve()):
+        reader.error(path, f"berkas '{text}' berada di luar folder definisi {root}; "
+                           "salin berkasnya ke dalam folder itu dan tulis jalurnya relatif terhadap unit.yaml")
+        return None
+    if not target.is_file():
+        message = f"berkas '{text}' tidak ditemukan (dicari di {target})"
+        if must_exist:
+            reader.error(path, message)
+            return None
+        reader.warn(path, message + "; dokumen dibuat tanpa berkas ini")
+        return None
+    return target
+
+
+class _SopReader(_FileReader):
+    """Read one SOP file against its unit."""
+
+    def __init__(self, file: Path, unit: Unit, result: Result):
+        super().__init__(file, result)
+        self.unit = unit
+
+    def read(self) -> Sop | None:
+        data = self.load()
+        if not self.ok:
+            return None
+        if self.mapping((), data, fields.SOP_KEYS) is None:
+            return None
+        revisi = self._revisions(data.get("revisi"))
+        actors = self._actors(data.get("pelaksana"))
+        rows = self._rows(data.get("kegiatan"), actors)
+        values = {
+            "nama": self.text(("nama",), data.get("nama")),
+            "nomor": self.text(("nomor",), data.get("nomor")),
+            "tanggal_pembuatan": self.date(("tanggal_pembuatan",), data.get("tanggal_pembuatan")),
+            "tanggal_efektif": self.date(("tanggal_efektif",), data.get("tanggal_efektif")),
+            "disahkan_oleh": self.signer(("disahkan_oleh",), data.get("disahkan_oleh")),
+        }
+        for key in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan",
+                    "peralatan_perlengkapan", "peringatan", "pencatatan_pendataan"):
+            values[key] = self.text_list((key,), data.get(key))
+        self._check_revision_dates(values["tanggal_pembuatan"], revisi)
+        self._check_links(values["keterkaitan"])
+        if not self.ok or rows is None or not values["nama"]:
+            return None
+        return Sop(source=self.file, unit=self.unit, pelaksana=tuple(actors.items()),
+                   kegiatan=rows, revisi=revisi, **values)
+
+    def _revisions(self, value: Any) -> tuple[Revisi, ...]:
+        if value is None:
+            return ()
+        if not isinstance(value, list):
+            self.error(("revisi",), f"harus berupa daftar, bukan {_type_name(value)}")
+            return ()
+        revisions = []
+        for i, item in enumerate(value):
+            path = ("revisi", i)
+            if self.mapping(path, item, fields.REVISION_KEYS) is None:
+                continue
+            tanggal = self.date(path + ("tanggal",), item.get("tanggal"))
+            if tanggal:
+                revisions.append(Revisi(tanggal, self.text(path + ("catatan",), item.get("catatan"))))
+        return tuple(revisions)
+
+    def _check_revision_dates(self, created: Tanggal | None, revisions: tuple[Revisi, ...]) -> None:
+        previous, what = created, "tanggal pembuatan"
+        for i, revision in enumerate(revisions):
+            if previous and revision.tanggal.key < previous.key:
+                self.error(("revisi", i, "tanggal"),
+                           f"tanggal revisi {revision.tanggal} lebih awal dari {what} ({previous}); "
+                           "revisi ditulis berurutan, yang terbaru paling bawah")
+            previous, what = revision.tanggal, "revisi sebelumnya"
+
+    def _check_links(self, links: tuple[str, ...]) -> None:
+        siblings = {p.stem for p in self.file.parent.iterdir() if is_definition(p) and p.name != UNIT_FILE}
+        for i, link in enumerate(links):
+            if _SLUG.match(link) and link not in siblings:
+                self.warn(("keterkaitan", i),
+                          f"'{link}' tampak seperti nama berkas SOP, tetapi tidak ada SOP '{link}' di unit ini"
+                          f"{_suggest(link, siblings)}")
+
+    def _actors(self, value: Any) -> dict[str, str]:
+        if value is None:
+            return {}
+        if not isinstance(value, dict):
+            self.error(("pelaksana",), "harus berupa pemetaan kunci pendek ke nama jabatan, "
+                                       "misalnya  kasubag: Kepala Sub Bagian Umum")
+            return {}
+        actors = {}
+        for key, name in value.items():
+            path = ("pelaksana", key)
+            if not _ID.match(str(key)):
+                self.error(path, f"kunci pelaksana '{key}' hanya boleh memuat huruf, angka, '-' dan '_'")
+            text = self.text(path, name)
+            if text is None:
+                self.error(path, "nama jabatan pelaksana wajib diisi")
+            else:
+                actors[str(key)] = text
+        if len(actors) > 8:
+            self.error(("pelaksana",), f"{len(actors)} pelaksana tidak muat di satu halaman; paling banyak 8 "
+                                       "(gabungkan jabatan yang melakukan hal serupa)")
+        elif len(actors) < 2 and actors:
+            self.warn(("pelaksana",), f"SOP ini hanya memiliki {len(actors)} pelaksana; "
+                                      "SOP AP disusun karena melibatkan paling sedikit dua pelaksana")
+        return actors
+
+    def _rows(self, value: Any, actors: dict[str, str]) -> tuple[Kegiatan, ...] | None:
+        path = ("kegiatan",)
+        if value is None:
+            return None
+        if not isinstance(value, list):
+            self.error(path, f"harus berupa daftar kegiatan (setiap butir diawali '- '), bukan {_type_name(value)}")
+            return None
+        if len(value) < 2:
+            self.error(path, "paling sedikit dua kegiatan: yang pertama (Mulai) dan yang terakhir (Selesai)")
+            return None
+        rows = [row if isinstance(row, dict) else None for row in value]
+        ids = self._row_ids(rows)
+        built = [self._row(i, row, len(rows), ids, actors) for i, row in enumerate(value)]
+        used = {key for row in rows if row for key in _as_list(row.get("pelaksana"))}
+        for key in actors:
+            if key not in used:
+                self.warn(("pelaksana", key), f"pelaksana '{key}' tidak pernah dipakai di kegiatan mana pun")
+        if not self.ok or None in built:
+            return None
+        self._check_flow(built)
+        return tuple(built) if self.ok else None
+
+    def _row_ids(self, rows: list[dict | None]) -> dict[str, int]:
+        ids: dict[str, int] = {}
+        for i, row in enumerate(rows):
+            if row is None or row.get("id") is None:
+                continue
+            path = ("kegiatan", i, "id")
+            row_id = str(row["id"])
+            if not _ID.match(row_id) or row_id == NEXT:
+                self.error(path, f"id '{row_id}' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan '{NEXT}')")
+            elif row_id in ids:
+                self.error(path, f"id '{row_id}' sudah dipakai oleh kegiatan nomor {ids[row_id] + 1}; setiap id harus unik")
+            else:
+                ids[row_id] = i
+        return ids
+
+    def _row(self, i: int, row: Any, count: int, ids: dict[str, int], actors: dict[str, str]) -> Kegiatan | None:
+        path = ("kegiatan", i)
+        if self.mapping(path, row, fields.ROW_KEYS) is None:
+            return None
+        uraian = self.text(path + ("uraian",), row.get("uraian"))
+        pelaksana = self._row_actors(path + ("pelaksana",), row.get("pelaksana"), actors)
+        last = i == count - 1
+        exits = self._exits(i, row, last, ids)
+        simbol = self._symbol(i, row, last)
+        if uraian:
+            self._check_subject(path + ("uraian",), uraian, actors)
+        if uraian is None or not pelaksana or exits is None or simbol is None:
+            return None
+        return Kegiatan(
+            nomor=i + 1, uraian=uraian, pelaksana=pelaksana, simbol=simbol, exits=exits,
+            id=str(row["id"]) if row.get("id") is not None else None,
+            kelengkapan=self.text(path + ("kelengkapan",), row.get("kelengkapan")),
+            waktu=self._waktu(path + ("waktu",), row.get("waktu")),
+            output=self.text(path + ("output",), row.get("output")),
+            keterangan=self.text(path + ("keterangan",), row.get("keterangan")),
+        )
+
+    def _row_actors(self, path: tuple, value: Any, actors: dict[str, str]) -> tuple[str, ...]:
+        keys = [value] if not isinstance(value, list) else value
+        result = []
+        for n, key in enumerate(keys):
+            key_path = path + (n,) if isinstance(value, list) else path
+            key = self.text(key_path, key)
+            if key is None:
+                continue
+            if key not in actors:
+                choices = ", ".join(actors) or "belum ada: isi dulu daftar pelaksana"
+                self.error(key_path, f"'{key}' bukan pelaksana yang dikenal (pilihan: {choices}){_suggest(key, actors)}")
+            elif key in result:
+                self.error(key_path, f"pelaksana '{key}' ditulis dua kali di baris ini")
+            else:
+                result.append(key)
+        return tuple(result)
+
+    def _exits(self, i: int, row: dict, last: bool, ids: dict[str, int]) -> tuple[Exit, ...] | None:
+        path = ("kegiatan", i)
+        decision, jump = row.get("keputusan"), row.get("lanjut")
+        if decision is not None and jump is not None:
+            self.error(path + ("lanjut",), "baris keputusan tidak memakai 'lanjut'; tulis tujuan di keputusan.ya dan keputusan.tidak")
+            return None
+        if last:
+            if decision is not None:
+                self.error(path + ("keputusan",), "kegiatan terakhir adalah Selesai dan tidak boleh berupa keputusan; "
+                                                  "tambahkan satu kegiatan penutup sesudahnya")
+            elif jump is not None:
+                self.error(path + ("lanjut",), "kegiatan terakhir adalah Selesai; hapus 'lanjut' dari baris ini")
+            return () if decision is None and jump is None else None
+        if decision is None:
+            target = i + 1 if jump is None else self._target(path + ("lanjut",), jump, i, ids)
+            return None if target is None else (Exit(target),)
+        if i == 0:
+            self.error(path + ("keputusan",), "kegiatan pertama adalah Mulai dan tidak boleh berupa keputusan; "
+                                              "tambahkan satu kegiatan sebelumnya")
+            return None
+        return self._decision(path + ("keputusan",), decision, i, ids)
+
+    def _decision(self, path: tuple, value: Any, i: int, ids: dict[str, int]) -> tuple[Exit, ...] | None:
+        if self.mapping(path, value, fields.DECISION_KEYS) is None:
+            return None
+        yes = self._target(path + ("ya",), value.get("ya"), i, ids)
+        no = self._target(path + ("tidak",), value.get("tidak"), i, ids)
+        labels = value.get("label", ["Ya", "Tidak"])
+        if not isinstance(labels, list) or len(labels) != 2 or not all(self.text(path, x) for x in labels):
+            self.error(path + ("label",), "harus berupa daftar dua teks, untuk ya lalu tidak: [Lengkap, Tidak lengkap]")
+            return None
+        if yes is None or no is None:
+            return None
+        if yes == no:
+            self.error(path, f"kedua cabang keputusan menuju kegiatan yang sama (nomor {yes + 1}); "
+                             "satu cabang harus ke tempat lain, atau jadikan baris ini kotak biasa")
+            return None
+        return (Exit(yes, str(labels[0]).strip()), Exit(no, str(labels[1]).strip()))
+
+    def _target(self, path: tuple, value: Any, i: int, ids: dict[str, int]) -> int | None:
+        text = self.text(path, value)
+        if text is None:
+            self.error(path, f"tujuan wajib diisi: id sebuah kegiatan, atau '{NEXT}'")
+            return None
+        if text == NEXT:
+            return i + 1
+        if text not in ids:
+            known = ", ".join(ids) if ids else "belum ada; beri 'id:' pada kegiatan tujuan"
+            self.error(path, f"tidak ada kegiatan dengan id '{text}' (id yang ada: {known}){_suggest(text, ids)}")
+            return None
+        if ids[text] == i:
+            self.error(path, f"kegiatan ini menuju dirinya sendiri ('{text}'); arahkan ke kegiatan lain")
+            return None
+        return ids[text]
+
+    def _symbol(self, i: int, row: dict, last: bool) -> str | None:
+        path = ("kegiatan", i, "simbol")
+        default = KAPSUL if i == 0 or last else (BELAH_KETUPAT if row.get("keputusan") is not None else KOTAK)
+        value = row.get("simbol")
+        if value is None:
+            return default
+        text = self.text(path, value)
+        if text is None:
+            return default
+        name = text.lower().replace(" ", "_")
+        if name in fields.SIMBOL_OTOMATIS:
+            self.error(path, f"'{text}' digambar otomatis oleh sopdoc dan tidak dipakai sebagai simbol kegiatan "
+                             f"(pilihan: {', '.join(fields.SIMBOL)})")
+            return None
+        if name not in fields.SIMBOL:
+            self.error(path, f"'{text}' bukan salah satu dari lima simbol resmi Permenpan RB 35/2012 "
+                             f"(untuk kegiatan: {', '.join(fields.SIMBOL)}){_suggest(name, fields.SIMBOL)}")
+            return None
+        is_decision = row.get("keputusan") is not None
+        if (name == BELAH_KETUPAT) != is_decision:
+            self.error(path, "belah_ketupat dipakai tepat untuk baris yang memiliki 'keputusan'")
+            return None
+        return name
+
+    def _check_subject(self, path: tuple, uraian: str, actors: dict[str, str]) -> None:
+        lowered = uraian.lower()
+        for key, name in actors.items():
+            names = {key.lower(), name.lower()} | {part.strip().lower() for part in re.split(r"[/(]", name)}
+            for candidate in sorted(names, key=len, reverse=True):
+                if len(candidate) >= 3 and re.match(re.escape(candidate) + r"\b", lowered):
+                    self.warn(path, f"uraian diawali nama pelaksana '{uraian[:len(candidate)]}'; tulis kalimat yang "
+                                    "diawali kata kerja (pelaksana sudah tercantum di kolomnya)")
+                    return
+
+    def _waktu(self, path: tuple, value: Any) -> Waktu | None:
+        text = self.text(path, value)
+        if text is None:
+            return None
+        if match := _WAKTU.match(text):
+            unit = match.group(2).lower()
+            if unit in SATUAN_WAKTU:
+                return Waktu(text, Decimal(match.group(1).replace(",", ".")), unit)
+            self.warn(path, f"satuan '{match.group(2)}' tidak dikenal (pilihan: {', '.join(SATUAN_WAKTU)}); "
+                            "waktu ini dicetak apa adanya dan tidak ikut dijumlahkan")
+        elif _NUMBER.match(text):
+            self.warn(path, f"waktu '{text}' tanpa satuan; tambahkan satuannya, misalnya '{text} menit'")
+        return Waktu(text)
+
+    def _check_flow(self, rows: list[Kegiatan]) -> None:
+        """Report rows never reached from the first, and rows that never reach the last."""
+        forward = {row.index: [e.target for e in row.exits] for row in rows}
+        backward: dict[int, list[int]] = {row.index: [] for row in rows}
+        for source, targets in forward.items():
+            for target in targets:
+                backward[target].append(source)
+        reached = _reach(0, forward)
+        finishing = _reach(len(rows) - 1, backward)
+        for row in rows:
+            path = ("kegiatan", row.index)
+            if row.index not in reached:
+                self.error(path, f"kegiatan nomor {row.nomor} tidak pernah dicapai dari kegiatan pertama; "
+                                 "arahkan 'lanjut' atau cabang keputusan ke baris ini, atau hapus barisnya")
+            elif row.index not in finishing:
+                self.error(path, f"dari kegiatan nomor {row.nomor} alur tidak pernah sampai ke kegiatan terakhir "
+                                 "(berputar terus); beri jalan keluar dengan 'lanjut' atau cabang keputusan")
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def _reach(start: int, graph: dict[int, list[int]]) -> set[int]:
+    seen, stack = {start}, [start]
+    while stack:
+        for nxt in graph[stack.pop()]:
+            if nxt not in seen:
+                seen.add(nxt)
+                stack.append(nxt)
+    return seen

@@ -1,0 +1,97 @@
+"""Starting files for a new unit and a new SOP, with every key explained."""
+
+from __future__ import annotations
+
+import datetime
+
+UNIT = """\
+# Data bersama semua SOP di folder ini (satu folder = satu unit = satu buku SOP).
+# Baris yang diawali '#' adalah keterangan dan tidak dibaca sopdoc.
+
+pemerintah: Pemerintah Kabupaten Contoh        # baris pertama kop
+unit: {unit}                                    # nama unit (dinas, badan, bagian)
+# sub_unit: Sub Bagian Umum dan Kepegawaian     # baris ketiga kop (boleh dihapus)
+# logo: logo.png                                # berkas logo, relatif terhadap berkas ini
+# alamat: Jl. Contoh No. 1                      # untuk sampul buku SOP
+kertas: F4                                      # F4 atau A4
+orientasi: lanskap                              # lanskap atau potret
+disahkan_oleh:                                  # penandatangan bawaan semua SOP unit ini
+  jabatan: Kepala {unit}
+  nama: Nama Lengkap, S.Sos., M.M.
+  pangkat: Pembina Utama Muda, IV/c
+  nip: "19700101 199001 1 001"                  # dalam tanda kutip agar spasinya tetap
+"""
+
+SOP = """\
+# Definisi satu SOP. Baris yang diawali '#' adalah keterangan dan tidak dibaca sopdoc.
+# Periksa dengan:  sopdoc validate {path}
+
+nomor: "000/   /{year}"                  # nomor SOP, ditulis persis (spasi kosong tetap)
+nama: {nama}                             # Nama / Judul SOP
+tanggal_pembuatan: {today}               # tanggal selesai dibuat: TTTT-BB-HH, atau "Maret {year}"
+tanggal_efektif: {today}                 # tanggal mulai berlaku
+revisi: []                               # riwayat revisi; isi lewat: sopdoc revise
+# disahkan_oleh:                         # hanya bila berbeda dari penandatangan di unit.yaml
+#   jabatan: Sekretaris Dinas
+#   nama: Nama Lengkap
+#   pangkat: Pembina, IV/a
+#   nip: "19700101 199001 1 001"
+
+dasar_hukum:                             # satu peraturan per butir
+  - Peraturan Menteri PAN RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP Administrasi Pemerintahan
+kualifikasi_pelaksana:
+  - Memahami tugas dan fungsi unit
+keterkaitan: []                          # SOP terkait: teks bebas, atau nama berkas SOP lain di unit ini
+peralatan_perlengkapan:
+  - Komputer
+  - ATK
+peringatan:                              # akibat bila SOP tidak dilaksanakan
+  - Jika SOP tidak dilaksanakan, layanan terlambat
+pencatatan_pendataan:
+  - Disimpan sebagai data elektronik dan manual
+
+pelaksana:                               # kolom pelaksana dari kiri ke kanan -> kunci: nama jabatan
+  kepala: Kepala Dinas
+  kasubag: Kepala Sub Bagian Umum
+  staf: Staf Pelaksana
+
+kegiatan:                                # baris dari atas ke bawah; nomor diberikan otomatis
+  - uraian: Memberikan disposisi untuk memulai kegiatan     # kata kerja, tanpa subjek
+    pelaksana: kepala                                      # salah satu kunci di 'pelaksana'
+    kelengkapan: Surat masuk                               # mutu baku: kelengkapan
+    waktu: 15 menit                                        # detik, menit, jam, hari, minggu, bulan
+    output: Disposisi                                      # mutu baku: output
+  - id: susun                                              # id hanya perlu bila ada lompatan ke sini
+    uraian: Menyusun konsep dokumen
+    pelaksana: staf
+    kelengkapan: Disposisi
+    waktu: 1 hari
+    output: Konsep dokumen
+  - uraian: Memeriksa konsep dokumen
+    pelaksana: kasubag
+    kelengkapan: Konsep dokumen
+    waktu: 1 jam
+    output: Konsep terperiksa
+    keputusan:                                             # menjadikan baris ini belah ketupat
+      ya: berikutnya                                       # id tujuan, atau 'berikutnya'
+      tidak: susun                                         # kembali ke baris 'susun' untuk diperbaiki
+      label: [Sesuai, Tidak sesuai]                        # boleh dihapus: bawaannya Ya / Tidak
+  - uraian: Menandatangani dokumen
+    pelaksana: kepala
+    kelengkapan: Konsep terperiksa
+    waktu: 30 menit
+    output: Dokumen final
+    # keterangan: ...                                      # kolom keterangan (boleh dihapus)
+    # lanjut: susun                                        # bila alur tidak ke baris berikutnya: id tujuan
+    # simbol: kotak                                        # mengganti simbol bawaan: kapsul, kotak, belah_ketupat
+"""
+
+
+def unit_text(unit: str) -> str:
+    """Return the text of a new unit.yaml for *unit*."""
+    return UNIT.format(unit=unit)
+
+
+def sop_text(nama: str, path: str, today: datetime.date) -> str:
+    """Return the text of a new SOP file called *nama*."""
+    return SOP.format(nama=nama, path=path, today=today.isoformat(), year=today.year)

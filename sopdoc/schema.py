@@ -1,0 +1,68 @@
+"""The JSON Schema of SOP and unit files, built from the key table in fields.py."""
+
+from __future__ import annotations
+
+from sopdoc import fields
+from sopdoc.fields import Key
+from sopdoc.model import BULAN
+
+_DATE_PATTERN = (
+    r"^(-|\d{4}-\d{1,2}(-\d{1,2})?|(\d{1,2} )?(" + "|".join(BULAN) + "|" + "|".join(m.lower() for m in BULAN) + r") \d{4})$"
+)
+_TEXT = {"type": ["string", "number"]}
+_TEXT_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "items": _TEXT}]}
+_ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$"}
+
+
+def _object(keys: tuple[Key, ...]) -> dict:
+    return {
+        "type": "object",
+        "additionalProperties": False,
+        "required": [k.name for k in keys if k.required],
+        "properties": {k.name: {"description": k.doc, **_fragment(k)} for k in keys},
+    }
+
+
+def _fragment(key: Key) -> dict:
+    kind = key.kind
+    if kind == fields.PILIHAN:
+        return {"enum": list(key.choices)}
+    if kind == fields.TANGGAL:
+        return {"type": ["string", "null"], "pattern": _DATE_PATTERN}
+    if kind in (fields.TEKS, fields.BERKAS):
+        return {"type": ["string", "number", "null"]}
+    if kind == fields.ID:
+        return _ID
+    if kind == fields.DAFTAR_TEKS:
+        return {"oneOf": [*_TEXT_LIST["oneOf"], {"type": "null"}]}
+    if kind == fields.PENANDATANGAN:
+        return _object(fields.SIGNER_KEYS)
+    if kind == fields.PELAKSANA:
+        return {"type": "object", "minProperties": 1, "propertyNames": _ID, "additionalProperties": {"type": "string"}}
+    if kind == fields.PELAKSANA_BARIS:
+        return {"oneOf": [_ID, {"type": "array", "items": _ID, "minItems": 1}]}
+    if kind == fields.REVISI:
+        return {"type": ["array", "null"], "items": _object(fields.REVISION_KEYS)}
+    if kind == fields.KEPUTUSAN:
+        return _object(fields.DECISION_KEYS)
+    if kind == fields.LABEL:
+        return {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}
+    if kind == fields.KEGIATAN:
+        return {"type": "array", "minItems": 2, "items": _object(fields.ROW_KEYS)}
+    raise ValueError(f"unknown kind {kind}")
+
+
+def sop_schema() -> dict:
+    """Return the JSON Schema of one SOP file."""
+    return {
+        "$schema": "http://json-schema.org/draft-07/schema#",
+        "title": "Definisi SOP (sopdoc)",
+        **_object(fields.SOP_KEYS),
+    }
+
+
+def unit_schema() -> dict:
+    """Return the JSON Schema of a unit.yaml file."""
+    schema = _object(fields.UNIT_KEYS)
+    schema["required"] = []
+    return {"$schema": "http://json-schema.org/draft-07/schema#", "title": "unit.yaml (sopdoc)", **schema}

@@ -1,0 +1,166 @@
+"""Read one YAML file safely, keeping the line of every value.
+
+PyYAML is used only to compose the node tree (libyaml where available, for
+speed); values are built here so that duplicate keys, object-constructing tags
+and alias bombs are refused instead of silently accepted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+MAX_BYTES = 2 * 1024 * 1024
+MAX_NODES = 50_000
+
+_Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_ALLOWED_SCALAR_TAGS = {
+    "tag:yaml.org,2002:" + name for name in ("str", "int", "float", "bool", "null", "timestamp")
+}
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+
+# PyYAML's problem texts, in the words a user of sopdoc reads.
+_PROBLEMS_ID = {
+    "mapping values are not allowed here": "tanda ':' tidak boleh di sini (teks yang memuat ': ' perlu diapit tanda kutip)",
+    "mapping values are not allowed in this context": "tanda ':' tidak boleh di sini (teks yang memuat ': ' perlu diapit tanda kutip)",
+    "could not find expected ':'": "tanda ':' yang diharapkan tidak ditemukan",
+    "did not find expected key": "kunci yang diharapkan tidak ditemukan (periksa indentasi)",
+    "did not find expected '-' indicator": "tanda '-' yang diharapkan tidak ditemukan (periksa indentasi daftar)",
+    "found character '\\t' that cannot start any token": "karakter TAB tidak boleh dipakai; gunakan spasi untuk indentasi",
+    "found undefined alias": "alias (*) merujuk ke jangkar (&) yang tidak ada",
+    "found unexpected end of stream": "berkas berakhir sebelum tanda kutip atau kurung ditutup",
+    "found unknown escape character": "karakter escape tidak dikenal di dalam teks bertanda kutip",
+    "expected <block end>, but found '-'": "tanda '-' pada indentasi yang salah",
+    "did not find expected node content": "isi yang diharapkan tidak ditemukan",
+    "found unexpected ':'": "tanda ':' tidak terduga",
+}
+
+
+class YamlLoadError(Exception):
+    """The file cannot be read as YAML at all."""
+
+    def __init__(self, message: str, line: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.line = line
+
+
+@dataclass
+class Document:
+    """The plain data of a YAML file and the line where each key path starts."""
+
+    path: Path
+    data: Any
+    lines: dict[tuple, int]
+
+    def line(self, key_path: tuple) -> int | None:
+        """Return the line of *key_path*, or of its nearest ancestor that has one."""
+        while key_path not in self.lines and key_path:
+            key_path = key_path[:-1]
+        return self.lines.get(key_path)
+
+
+def load(path: Path) -> Document:
+    """Return the :class:`Document` of *path*, or raise :class:`YamlLoadError`."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            raise YamlLoadError(
+                f"berkas terlalu besar ({size / 1024 / 1024:.1f} MB; batas {MAX_BYTES // 1024 // 1024} MB); "
+                "satu definisi SOP biasanya di bawah 50 KB: periksa apakah ini berkas yang benar"
+            )
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise YamlLoadError(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    if b"\x00" in raw:
+        raise YamlLoadError("berkas ini bukan teks (berisi data biner); simpan definisi sebagai teks YAML")
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise YamlLoadError(
+            "berkas bukan teks UTF-8; simpan ulang dengan pengodean UTF-8 (di Notepad: Simpan Sebagai > Encoding: UTF-8)",
+            line,
+        ) from None
+    return parse(text, path)
+
+
+def parse(text: str, path: Path) -> Document:
+    """Return the :class:`Document` of YAML *text* read from *path*."""
+    try:
+        root = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        problem = _PROBLEMS_ID.get(exc.problem or "", exc.problem or "kesalahan sintaks")
+        where = f" (kolom {mark.column + 1})" if mark else ""
+        raise YamlLoadError(f"sintaks YAML tidak sah: {problem}{where}", mark.line + 1 if mark else None) from None
+    except yaml.YAMLError as exc:
+        raise YamlLoadError(f"sintaks YAML tidak sah: {exc}") from None
+    builder = _Builder()
+    data = builder.build(root, ()) if root is not None else None
+    return Document(path, data, builder.lines)
+
+
+class _Builder:
+    def __init__(self) -> None:
+        self.lines: dict[tuple, int] = {(): 1}
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node, key_path: tuple) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise YamlLoadError(
+                f"berkas memuat lebih dari {MAX_NODES} nilai (mungkin alias '*' yang berlipat ganda); "
+                "tulis nilainya langsung tanpa alias"
+            )
+        if isinstance(node, MappingNode):
+            return self._mapping(node, key_path)
+        if isinstance(node, SequenceNode):
+            self._check_tag(node, _SEQ_TAG)
+            items = []
+            for index, item in enumerate(node.value):
+                self.lines[key_path + (index,)] = item.start_mark.line + 1
+                items.append(self.build(item, key_path + (index,)))
+            return items
+        return self._scalar(node)
+
+    def _mapping(self, node: MappingNode, key_path: tuple) -> dict:
+        self._check_tag(node, _MAP_TAG)
+        result: dict = {}
+        for key_node, value_node in node.value:
+            line = key_node.start_mark.line + 1
+            if not isinstance(key_node, ScalarNode):
+                raise YamlLoadError("kunci harus berupa teks sederhana", line)
+            key = key_node.value
+            if key == "<<":
+                raise YamlLoadError("penggabungan '<<' tidak didukung; tulis setiap kunci secara langsung", line)
+            if key in result:
+                first = self.lines[key_path + (key,)]
+                raise YamlLoadError(
+                    f"kunci '{key}' ditulis dua kali (pertama di baris {first}); hapus salah satunya", line
+                )
+            self.lines[key_path + (key,)] = line
+            result[key] = self.build(value_node, key_path + (key,))
+        return result
+
+    def _scalar(self, node: ScalarNode) -> Any:
+        self._check_tag(node, *_ALLOWED_SCALAR_TAGS)
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except ValueError:
+            # An impossible timestamp such as 2023-02-30: the date check reports it.
+            return node.value
+
+    @staticmethod
+    def _check_tag(node, *allowed: str) -> None:
+        if node.tag not in allowed:
+            raise YamlLoadError(
+                f"tag YAML '{node.tag.replace('tag:yaml.org,2002:', '!!')}' tidak diizinkan; definisi SOP hanya memuat teks, angka, tanggal, daftar dan pemetaan",
+                node.start_mark.line + 1,
+            )

@@ -1,0 +1,111 @@
+"""The command line: exit codes, messages, scaffold and schema."""
+
+import json
+import shutil
+
+import jsonschema
+import yaml
+from click.testing import CliRunner
+
+from sopdoc import fields, scaffold
+from sopdoc.cli import main
+from conftest import DEFINITIONS, FIXTURES, ROOT
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_validate_seeds_strict_exits_0():
+    result = run("validate", str(DEFINITIONS), "--strict")
+    assert result.exit_code == 0, result.output
+    assert result.output.strip().endswith("5 SOP diperiksa: 5 sah, 0 bermasalah; 0 galat, 0 peringatan.")
+
+
+def test_validate_invalid_exits_1_with_file_and_line():
+    result = run("validate", str(FIXTURES / "invalid" / "id-ganda.yaml"))
+    assert result.exit_code == 1
+    assert "id-ganda.yaml:9 kegiatan[2].id: id 'awal' sudah dipakai oleh kegiatan nomor 1" in result.output
+    assert result.output.strip().endswith("Dibatalkan: perbaiki galat di atas, lalu jalankan lagi.")
+    assert "Traceback" not in result.output
+
+
+def test_warnings_fail_only_with_strict():
+    path = str(FIXTURES / "warnings" / "satu-pelaksana.yaml")
+    assert run("validate", path).exit_code == 0
+    strict = run("validate", path, "--strict")
+    assert strict.exit_code == 1
+    assert "Dibatalkan: ada peringatan dan --strict dipakai." in strict.output
+
+
+def test_usage_errors_exit_2_in_indonesian():
+    missing = run("validate", "tidak-ada-di-sini")
+    assert missing.exit_code == 2
+    assert "Jalur 'tidak-ada-di-sini' tidak ada." in missing.output
+    bogus = run("validate", "--entah")
+    assert bogus.exit_code == 2 and "Pilihan tidak dikenal: '--entah'" in bogus.output
+
+
+def test_help_is_indonesian():
+    for command in ([], ["validate"], ["schema"], ["new"]):
+        output = run(*command, "--help").output
+        assert "Pemakaian:" in output and "Tampilkan bantuan ini lalu keluar." in output
+        assert "Usage:" not in output and "Show this message" not in output
+
+
+def test_table_lists_each_valid_sop():
+    result = run("validate", str(DEFINITIONS / "kab-way-kanan"), "--tabel")
+    lines = result.output.splitlines()
+    row = next(line for line in lines if "monitoring-evaluasi-kinerja" in line).split()
+    # 7 rows, 5 actors; 15 min + 2 h + 1 d + 10 d + 1 d + 1 d + 1 d.
+    assert row[-9:] == ["monitoring-evaluasi-kinerja", "7", "5", "14", "hari", "2", "jam", "15", "menit"]
+
+
+def test_new_scaffold_validates_strict_and_refuses_to_overwrite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    created = run("new", "dinas-baru/surat-masuk")
+    assert created.exit_code == 0, created.output
+    assert (tmp_path / "definitions" / "dinas-baru" / "unit.yaml").is_file()
+    checked = run("validate", "--strict")
+    assert checked.exit_code == 0, checked.output
+    assert "1 SOP diperiksa: 1 sah" in checked.output
+    again = run("new", "dinas-baru/surat-masuk")
+    assert again.exit_code == 1 and "sudah ada" in again.output
+    bad = run("new", "Surat Masuk")
+    assert bad.exit_code == 1 and "tulis UNIT/NAMA-SOP" in bad.output
+
+
+def test_scaffold_mentions_every_key():
+    text = scaffold.SOP
+    for key in (*fields.SOP_KEYS, *fields.ROW_KEYS, *fields.DECISION_KEYS, *fields.SIGNER_KEYS):
+        assert f"{key.name}:" in text, key.name
+    for key in fields.UNIT_KEYS:
+        if key.name != "template":
+            assert f"{key.name}:" in scaffold.UNIT, key.name
+
+
+def test_reference_page_documents_every_key():
+    page = (ROOT / "docs" / "definisi.md").read_text(encoding="utf-8")
+    for key in (*fields.SOP_KEYS, *fields.ROW_KEYS, *fields.DECISION_KEYS, *fields.SIGNER_KEYS,
+                *fields.UNIT_KEYS, *fields.REVISION_KEYS):
+        assert f"`{key.name}`" in page, key.name
+
+
+def _as_json(value):
+    """Return YAML data as the YAML language server sees it (dates are strings)."""
+    return json.loads(json.dumps(value, default=str))
+
+
+def test_schema_accepts_seeds_and_valid_fixtures_and_rejects_bad_keys(tmp_path):
+    result = run("schema", "--out", str(tmp_path / "schema"))
+    assert result.exit_code == 0, result.output
+    sop_schema = json.loads((tmp_path / "schema" / "sop.schema.json").read_text(encoding="utf-8"))
+    unit_schema = json.loads((tmp_path / "schema" / "unit.schema.json").read_text(encoding="utf-8"))
+    files = [*DEFINITIONS.rglob("*.yaml"), *(FIXTURES / "warnings").glob("*.yaml")]
+    assert len(files) > 10
+    for path in files:
+        data = _as_json(yaml.safe_load(path.read_text(encoding="utf-8")))
+        jsonschema.validate(data, unit_schema if path.name == "unit.yaml" else sop_schema)
+    for scenario in ("kunci-tidak-dikenal", "tipe-salah", "nama-tidak-ada"):
+        data = _as_json(yaml.safe_load((FIXTURES / "invalid" / f"{scenario}.yaml").read_text(encoding="utf-8")))
+        assert not jsonschema.Draft7Validator(sop_schema).is_valid(data), scenario

@@ -1,0 +1,66 @@
+"""Generated valid definitions validate; corrupted ones never crash the reader."""
+
+import random
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sopdoc import reader
+from generate import sop_text
+
+UNIT = "pemerintah: Pemerintah Kabupaten Uji\nunit: Dinas Uji\n"
+_settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _write(tmp_path, text):
+    folder = tmp_path / "d" / "u"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "unit.yaml").write_text(UNIT, encoding="utf-8")
+    path = folder / "sop.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@_settings
+@given(seed=st.integers(0, 10**6), rows=st.integers(2, 30), actors=st.integers(2, 8), decisions=st.integers(0, 5))
+def test_generated_definitions_validate_cleanly(tmp_path, seed, rows, actors, decisions):
+    actors = min(actors, rows)
+    path = _write(tmp_path, sop_text(random.Random(seed), rows, actors, decisions))
+    result = reader.read([path])
+    assert result.problems == []
+    (sop,) = result.sops
+    assert len(sop.kegiatan) == rows and len(sop.pelaksana) == actors
+
+
+_MUTATIONS = st.sampled_from(["delete", "insert", "swap", "replace", "indent"])
+_JUNK = st.sampled_from([":", "- ", "  ", "\t", "&a ", "*a", "!!python/object ", "{", "]", "\"", "'", "\n",
+                         "2023-13-45", "null", "[]", "{}", "yes", "12", "keputusan:", "lanjut: r0", "\x00", "é"])
+
+
+@_settings
+@given(seed=st.integers(0, 10**6), edits=st.lists(st.tuples(_MUTATIONS, st.integers(0, 10**6), _JUNK), min_size=1,
+                                                  max_size=6))
+def test_corrupted_definitions_never_crash(tmp_path, seed, edits):
+    text = sop_text(random.Random(seed), 8, 3, 2)
+    for kind, position, junk in edits:
+        lines = text.splitlines(keepends=True)
+        at = position % max(len(text), 1)
+        line = position % max(len(lines), 1)
+        if kind == "delete":
+            text = text[:at] + text[at + 1 + position % 7:]
+        elif kind == "insert":
+            text = text[:at] + junk + text[at:]
+        elif kind == "swap" and len(lines) > 1:
+            lines[line], lines[line - 1] = lines[line - 1], lines[line]
+            text = "".join(lines)
+        elif kind == "replace" and ": " in lines[line]:
+            lines[line] = lines[line].split(": ")[0] + ": " + junk + "\n"
+            text = "".join(lines)
+        elif kind == "indent":
+            lines[line] = "  " + lines[line]
+            text = "".join(lines)
+    path = _write(tmp_path, text)
+    result = reader.read([path])  # must not raise
+    for problem in result.problems:
+        assert problem.message and problem.file == path
+    assert len(result.sops) + len(result.failed) == 1

@@ -1,0 +1,143 @@
+"""Each invalid fixture yields exactly the messages a user should read."""
+
+import pytest
+
+from sopdoc import reader
+from conftest import FIXTURES, problem_lines
+
+EXPECTED = {
+    "sintaks-yaml-rusak": [
+        "sintaks-yaml-rusak.yaml:6 : sintaks YAML tidak sah: tanda ':' tidak boleh di sini "
+        "(teks yang memuat ': ' perlu diapit tanda kutip) (kolom 33)",
+    ],
+    "kunci-ganda": [
+        "kunci-ganda.yaml:2 : kunci 'nama' ditulis dua kali (pertama di baris 1); hapus salah satunya",
+    ],
+    "kunci-tidak-dikenal": [
+        "kunci-tidak-dikenal.yaml:3 pelaksana.kasubag: pelaksana 'kasubag' tidak pernah dipakai di kegiatan "
+        "mana pun (peringatan)",
+        "kunci-tidak-dikenal.yaml:6 kegiatan[1].pelaksana: wajib diisi: Kunci pelaksana (dari daftar pelaksana); "
+        "boleh daftar bila dua pelaksana sekaligus.",
+        "kunci-tidak-dikenal.yaml:7 kegiatan[1].pelaksanaa: kunci 'pelaksanaa' tidak dikenal; "
+        "mungkin maksud Anda 'pelaksana'?",
+    ],
+    "tipe-salah": [
+        "tipe-salah.yaml:8 kegiatan[1].output: harus berupa teks, bukan daftar",
+        "tipe-salah.yaml:11 dasar_hukum: harus berupa daftar (setiap butir diawali '- '), bukan pemetaan (kunci: nilai)",
+    ],
+    "nama-tidak-ada": ["nama-tidak-ada.yaml:1 nama: wajib diisi: Nama / Judul SOP."],
+    "tanggal-mustahil": [
+        "tanggal-mustahil.yaml:1 tanggal_pembuatan: '2023-02-30' bukan tanggal yang ada di kalender; "
+        "periksa hari dan bulannya",
+        "tanggal-mustahil.yaml:2 tanggal_efektif: 'Maretz 2023' bukan tanggal; tulis 2023-12-22, "
+        "atau bulan dan tahun seperti Maret 2021",
+    ],
+    "revisi-sebelum-pembuatan": [
+        "revisi-sebelum-pembuatan.yaml:3 revisi[1].tanggal: tanggal revisi 1 Mei 2023 lebih awal dari "
+        "tanggal pembuatan (1 Juni 2023); revisi ditulis berurutan, yang terbaru paling bawah",
+    ],
+    "pelaksana-tidak-dikenal": [
+        "pelaksana-tidak-dikenal.yaml:3 pelaksana.kasubag: pelaksana 'kasubag' tidak pernah dipakai di kegiatan "
+        "mana pun (peringatan)",
+        "pelaksana-tidak-dikenal.yaml:7 kegiatan[1].pelaksana: 'kasubbag' bukan pelaksana yang dikenal "
+        "(pilihan: kasubag, staf); mungkin maksud Anda 'kasubag'?",
+    ],
+    "id-ganda": [
+        "id-ganda.yaml:9 kegiatan[2].id: id 'awal' sudah dipakai oleh kegiatan nomor 1; setiap id harus unik",
+    ],
+    "lompatan-ke-id-tidak-ada": [
+        "lompatan-ke-id-tidak-ada.yaml:9 kegiatan[1].lanjut: tidak ada kegiatan dengan id 'penutup' "
+        "(id yang ada: disposisi)",
+    ],
+    "keputusan-cabang-sama": [
+        "keputusan-cabang-sama.yaml:10 kegiatan[2].keputusan: kedua cabang keputusan menuju kegiatan yang sama "
+        "(nomor 3); satu cabang harus ke tempat lain, atau jadikan baris ini kotak biasa",
+    ],
+    "alur-berputar": [
+        f"alur-berputar.yaml:{line} kegiatan[{n}]: dari kegiatan nomor {n} alur tidak pernah sampai ke kegiatan "
+        "terakhir (berputar terus); beri jalan keluar dengan 'lanjut' atau cabang keputusan"
+        for line, n in ((6, 1), (8, 2), (11, 3))
+    ] + [
+        "alur-berputar.yaml:14 kegiatan[4]: kegiatan nomor 4 tidak pernah dicapai dari kegiatan pertama; "
+        "arahkan 'lanjut' atau cabang keputusan ke baris ini, atau hapus barisnya",
+    ],
+    "baris-yatim": [
+        "baris-yatim.yaml:9 kegiatan[2]: kegiatan nomor 2 tidak pernah dicapai dari kegiatan pertama; "
+        "arahkan 'lanjut' atau cabang keputusan ke baris ini, atau hapus barisnya",
+    ],
+    "simbol-tidak-resmi": [
+        "simbol-tidak-resmi.yaml:10 kegiatan[2].simbol: 'bintang' bukan salah satu dari lima simbol resmi "
+        "Permenpan RB 35/2012 (untuk kegiatan: kapsul, kotak, belah_ketupat)",
+    ],
+    "keputusan-di-baris-pertama": [
+        "keputusan-di-baris-pertama.yaml:8 kegiatan[1].keputusan: kegiatan pertama adalah Mulai dan tidak boleh "
+        "berupa keputusan; tambahkan satu kegiatan sebelumnya",
+    ],
+    "keputusan-di-baris-terakhir": [
+        "keputusan-di-baris-terakhir.yaml:11 kegiatan[2].keputusan: kegiatan terakhir adalah Selesai dan tidak "
+        "boleh berupa keputusan; tambahkan satu kegiatan penutup sesudahnya",
+    ],
+    "kegiatan-bukan-daftar": [
+        "kegiatan-bukan-daftar.yaml:5 kegiatan: harus berupa daftar kegiatan (setiap butir diawali '- '), "
+        "bukan pemetaan (kunci: nilai)",
+    ],
+    "lompat-ke-diri-sendiri": [
+        "lompat-ke-diri-sendiri.yaml:11 kegiatan[2].lanjut: kegiatan ini menuju dirinya sendiri ('susun'); "
+        "arahkan ke kegiatan lain",
+    ],
+}
+
+WARNINGS = {
+    "pelaksana-tidak-dipakai": [
+        "pelaksana-tidak-dipakai.yaml:5 pelaksana.arsiparis: pelaksana 'arsiparis' tidak pernah dipakai "
+        "di kegiatan mana pun (peringatan)",
+    ],
+    "satu-pelaksana": [
+        "satu-pelaksana.yaml:2 pelaksana: SOP ini hanya memiliki 1 pelaksana; SOP AP disusun karena melibatkan "
+        "paling sedikit dua pelaksana (peringatan)",
+    ],
+    "uraian-diawali-pelaksana": [
+        "uraian-diawali-pelaksana.yaml:6 kegiatan[1].uraian: uraian diawali nama pelaksana 'Kepala Sub Bagian Umum'; "
+        "tulis kalimat yang diawali kata kerja (pelaksana sudah tercantum di kolomnya) (peringatan)",
+        "uraian-diawali-pelaksana.yaml:8 kegiatan[2].uraian: uraian diawali nama pelaksana 'Staf'; "
+        "tulis kalimat yang diawali kata kerja (pelaksana sudah tercantum di kolomnya) (peringatan)",
+    ],
+    "keterkaitan-slug-tidak-ada": [
+        "keterkaitan-slug-tidak-ada.yaml:3 keterkaitan[2]: 'surat-keluar' tampak seperti nama berkas SOP, "
+        "tetapi tidak ada SOP 'surat-keluar' di unit ini (peringatan)",
+    ],
+    "waktu-tanpa-satuan": [
+        "waktu-tanpa-satuan.yaml:8 kegiatan[1].waktu: waktu '15' tanpa satuan; tambahkan satuannya, "
+        "misalnya '15 menit' (peringatan)",
+        "waktu-tanpa-satuan.yaml:11 kegiatan[2].waktu: satuan 'hr' tidak dikenal (pilihan: detik, menit, jam, "
+        "hari, minggu, bulan); waktu ini dicetak apa adanya dan tidak ikut dijumlahkan (peringatan)",
+    ],
+}
+
+
+@pytest.mark.parametrize("scenario", sorted(EXPECTED))
+def test_invalid_fixture_reports_exact_messages(scenario):
+    result = reader.read([FIXTURES / "invalid" / f"{scenario}.yaml"])
+    assert problem_lines(result) == EXPECTED[scenario]
+    assert result.sops == []
+    assert [f.stem for f in result.failed] == [scenario]
+
+
+@pytest.mark.parametrize("scenario", sorted(WARNINGS))
+def test_warning_fixture_reports_exact_messages_and_still_loads(scenario):
+    result = reader.read([FIXTURES / "warnings" / f"{scenario}.yaml"])
+    assert problem_lines(result) == WARNINGS[scenario]
+    assert [s.slug for s in result.sops] == [scenario]
+
+
+def test_every_invalid_fixture_has_an_expectation():
+    files = {p.stem for p in (FIXTURES / "invalid").glob("*.yaml")} - {"unit"}
+    assert files == set(EXPECTED)
+
+
+def test_a_broken_file_does_not_stop_the_others():
+    result = reader.read([FIXTURES / "invalid"])
+    assert len(result.failed) == len(EXPECTED)
+    assert result.sops == []
+    warn = reader.read([FIXTURES / "warnings"])
+    assert len(warn.sops) == len(WARNINGS) and not warn.errors
