@@ -87,6 +87,7 @@ class Unit:
     """What every SOP of one unit (one book) shares, nested unit files merged."""
 
     folder: Path
+    key: str                    # the folder's path below the definitions root, e.g. kab-x/diskominfo
     pemerintah: str
     unit: str
     sub_unit: str | None = None
@@ -96,11 +97,6 @@ class Unit:
     orientasi: str = "lanskap"
     disahkan_oleh: Penandatangan | None = None
     template: Path | None = None
-
-    @property
-    def slug(self) -> str:
-        return self.folder.name
-
 
 @dataclass(frozen=True)
 class Exit:

@@ -251,7 +251,7 @@ class _UnitCache:
             values, file_ok = self._read(unit_folder / UNIT_FILE, root)
             merged.update(values)
             ok = ok and file_ok
-        unit = self._build(folder, merged) if ok else None
+        unit = self._build(folder, folder.relative_to(root).as_posix(), merged) if ok else None
         self.units[folder] = unit
         return unit
 
@@ -277,7 +277,7 @@ class _UnitCache:
         self.files[file] = (values, reader.ok)
         return self.files[file]
 
-    def _build(self, folder: Path, merged: dict) -> Unit | None:
+    def _build(self, folder: Path, key: str, merged: dict) -> Unit | None:
         missing = [k for k in ("pemerintah", "unit") if not merged.get(k)]
         for key in missing:
             self.result.problems.append(Problem(
@@ -287,7 +287,7 @@ class _UnitCache:
         if missing:
             return None
         values = {k: v for k, v in merged.items() if v is not None}
-        return Unit(folder=folder, **values)
+        return Unit(folder=folder, key=key, **values)
 
 
 def _unit_chain(folder: Path) -> tuple[list[Path], Path]:

@@ -1,0 +1,50 @@
+"""sopdoc render: write each SOP as DOCX and PDF."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sopdoc import reader, render
+from sopdoc.commands.validate import report
+from sopdoc.errors import SopdocError, display_path
+
+FORMATS = ("docx", "pdf")
+
+
+def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) -> None:
+    """Render every valid SOP under *paths*; report and skip broken ones."""
+    result = reader.read(paths)
+    report(result)
+    if strict and result.warnings:
+        raise SopdocError("Dibatalkan: ada peringatan dan --strict dipakai.")
+    if "pdf" in formats:
+        from sopdoc import pdf
+
+        pdf.soffice_binary()
+    names = render.sop_names(result.sops)
+    rendered = []
+    failed = list(result.failed)
+    for sop in result.sops:
+        try:
+            item = render.render_docx(sop, out, names[sop.unit.folder])
+        except SopdocError as exc:
+            click.echo(f"{display_path(sop.source)}: {exc.message}", err=True)
+            failed.append(sop.source)
+            continue
+        for problem in item.problems:
+            click.echo(f"{display_path(sop.source)}: tata letak kurang rapi, {problem}", err=True)
+        rendered.append(item)
+    if "pdf" in formats and rendered:
+        click.echo(f"Membuat PDF dari {len(rendered)} DOCX dengan LibreOffice...")
+        render.render_pdfs(rendered)
+    for item in rendered:
+        if "docx" not in formats:
+            item.docx.unlink()
+        files = [display_path(p) for p in (item.docx if "docx" in formats else None, item.pdf) if p]
+        pages = sum(1 for _ in item.layout.pages)
+        click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({pages} halaman bagan alir)")
+    click.echo(f"{len(rendered)} SOP dibuat, {len(failed)} gagal.")
+    if failed:
+        raise SopdocError(f"{len(failed)} SOP tidak dibuat karena galat di atas.")

@@ -1,0 +1,122 @@
+"""Draw each page's lane area with graphviz at the positions the layout chose.
+
+One picture is drawn per page (``neato -n2`` keeps every given position), then
+cut into one slice per row: the DOCX writer anchors each slice in its row, so
+arrows stay continuous across row borders.
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import shutil
+import subprocess
+
+from PIL import Image
+
+from sopdoc.errors import ToolMissing
+from sopdoc.layout import LABEL_SIZE, Layout, Page
+
+DPI = 300
+LINE_WIDTH = 0.75
+BORDER_WIDTH = 0.5
+ARROW_SIZE = 0.6            # graphviz arrow length is 10 pt times this
+_SHAPES = {
+    "kapsul": 'shape=box style="rounded"',
+    "kotak": "shape=box",
+    "belah_ketupat": "shape=diamond",
+    "segi_lima": "shape=invhouse",
+}
+FONT = "Liberation Sans"
+
+
+def dot_binary() -> str:
+    """Return graphviz's neato, or raise :class:`ToolMissing`."""
+    found = shutil.which("neato")
+    if not found:
+        raise ToolMissing("Program graphviz (neato) tidak ditemukan. Pasang dengan: sudo apt-get install graphviz")
+    return found
+
+
+def page_source(layout: Layout, page: Page) -> str:
+    """Return the graphviz source that draws *page*'s lane area."""
+    width, height = layout.lanes_width, page.height
+
+    def pos(x: float, y: float) -> str:
+        return f"{x:.2f},{height - y:.2f}"
+
+    out = [
+        "digraph sop {",
+        f'graph [bb="0,0,{width:.2f},{height:.2f}", notranslate=true, pad=0, dpi={DPI}, outputorder=edgesfirst];',
+        f'node [fixedsize=true, fontname="{FONT}", penwidth={LINE_WIDTH}, margin=0];',
+        f"edge [penwidth={LINE_WIDTH}, arrowsize={ARROW_SIZE}];",
+        f'corner0 [shape=point, style=invis, width=0, height=0, pos="{pos(0, height)}!"];',
+        f'corner1 [shape=point, style=invis, width=0, height=0, pos="{pos(width, 0)}!"];',
+    ]
+    for k in range(1, len(layout.lanes)):
+        x = k * layout.lane_width
+        out.append(f'lane{k}a [shape=point, style=invis, width=0, height=0, pos="{pos(x, 0)}!"];')
+        out.append(f'lane{k}b [shape=point, style=invis, width=0, height=0, pos="{pos(x, height)}!"];')
+        out.append(f'lane{k}a -> lane{k}b [dir=none, penwidth={BORDER_WIDTH}, '
+                   f'pos="{pos(x, 0)} {pos(x, 0)} {pos(x, height)} {pos(x, height)}"];')
+    for shape in page.shapes:
+        out.append(f'"{shape.name}" [{_SHAPES[shape.kind]}, width={shape.w / 72:.4f}, height={shape.h / 72:.4f}, '
+                   f'label="{shape.text}", fontsize={shape.font_size}, pos="{pos(shape.x, shape.y)}!"];')
+    for n, (a, b) in enumerate(page.joins):
+        out.append(f'j{n}a [shape=point, style=invis, width=0, height=0, pos="{pos(*a)}!"];')
+        out.append(f'j{n}b [shape=point, style=invis, width=0, height=0, pos="{pos(*b)}!"];')
+        out.append(f'j{n}a -> j{n}b [dir=none, pos="{pos(*a)} {pos(*a)} {pos(*b)} {pos(*b)}"];')
+    for arrow in page.arrows:
+        out.append(f'"{arrow.src}" -> "{arrow.dst}" [pos="{_spline(arrow.points, pos)}"];')
+    for n, label in enumerate(page.labels):
+        text = label.text.replace("\n", "\\n")
+        out.append(f'label{n} [shape=plaintext, label="{text}", fontsize={LABEL_SIZE}, '
+                   f'width={label.w / 72:.4f}, height={label.h / 72:.4f}, '
+                   f'pos="{pos(label.x + label.w / 2, label.y + label.h / 2)}!"];')
+    out.append("}")
+    return "\n".join(out)
+
+
+def _spline(points, pos) -> str:
+    """Return a graphviz edge spline for an orthogonal polyline ending in an arrowhead."""
+    *body, tip = points
+    prev = body[-1]
+    length = math.dist(prev, tip)
+    head = 10 * ARROW_SIZE
+    base = (tip[0] + (prev[0] - tip[0]) * head / length, tip[1] + (prev[1] - tip[1]) * head / length)
+    pts = [*body, base]
+    control = [pts[0]]
+    for a, b in zip(pts, pts[1:]):
+        control += [a, b, b]
+    return f"e,{pos(*tip)} " + " ".join(pos(*p) for p in control)
+
+
+def render_page(layout: Layout, page: Page) -> Image.Image:
+    """Return *page*'s lane area as an image at DPI, exactly the area's size."""
+    source = page_source(layout, page)
+    try:
+        done = subprocess.run([dot_binary(), "-n2", "-Tpng"], input=source.encode("utf-8"),
+                              capture_output=True, timeout=60)
+    except subprocess.TimeoutExpired:
+        raise ToolMissing("graphviz tidak selesai menggambar dalam 60 detik; periksa pemasangan graphviz") from None
+    if done.returncode != 0:
+        raise ToolMissing(f"graphviz gagal menggambar: {done.stderr.decode('utf-8', 'replace').strip()}")
+    image = Image.open(io.BytesIO(done.stdout))
+    image.load()
+    size = (round(layout.lanes_width * DPI / 72), round(page.height * DPI / 72))
+    if image.size != size:
+        image = image.crop((0, image.height - size[1], size[0], image.height)) if image.height >= size[1] \
+            else image.resize(size)
+    return image
+
+
+def row_slices(layout: Layout, page: Page, image: Image.Image) -> list[bytes]:
+    """Return one PNG per row of *page*, cut at the row borders."""
+    scale = DPI / 72
+    slices = []
+    for row in page.rows:
+        top, bottom = round(row.top * scale), round((row.top + row.height) * scale)
+        buffer = io.BytesIO()
+        image.crop((0, top, image.width, bottom)).save(buffer, format="PNG", optimize=False, compress_level=1)
+        slices.append(buffer.getvalue())
+    return slices

@@ -1,0 +1,135 @@
+"""WordprocessingML fragments for the flowchart table; every XML trick lives here.
+
+Lengths arrive in points and leave as twips (1/20 pt) or EMU (12700 per pt).
+"""
+
+from __future__ import annotations
+
+from xml.sax.saxutils import escape
+
+from docx.oxml import parse_xml
+
+FONT = "Arial"          # LibreOffice maps it to Liberation Sans, its metric twin
+BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+HEADER_FILL = "E7E6E6"
+NS = (
+    'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+    'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
+    'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+    'xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture" '
+    'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"'
+)
+
+
+def twips(points: float) -> int:
+    return round(points * 20)
+
+
+def emu(points: float) -> int:
+    return round(points * 12700)
+
+
+def run(text: str, size: float, bold: bool = False) -> str:
+    return (f'<w:r><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>{"<w:b/>" if bold else ""}'
+            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/></w:rPr>'
+            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+
+
+def paragraph(text: str = "", size: float = 9, line: float = 11, bold: bool = False, align: str = "left",
+              page_break: bool = False, before: float = 0, extra: str = "") -> str:
+    """Return a paragraph with exact line spacing, so its height is predictable."""
+    brk = "<w:pageBreakBefore/>" if page_break else ""
+    return (f'<w:p><w:pPr>{brk}<w:spacing w:before="{twips(before)}" w:after="0" w:line="{twips(line)}" '
+            f'w:lineRule="exact"/><w:jc w:val="{align}"/></w:pPr>{run(text, size, bold) if text else ""}{extra}</w:p>')
+
+
+def cell(width: float, content: str, span: int = 1, vmerge: str | None = None, valign: str = "center",
+         fill: str | None = None, margins: tuple[float, float] | None = None, rotated: bool = False) -> str:
+    props = f'<w:tcW w:w="{twips(width)}" w:type="dxa"/>'
+    if span > 1:
+        props += f'<w:gridSpan w:val="{span}"/>'
+    if vmerge:
+        props += '<w:vMerge w:val="restart"/>' if vmerge == "restart" else "<w:vMerge/>"
+    if fill:
+        props += f'<w:shd w:val="clear" w:color="auto" w:fill="{fill}"/>'
+    if margins is not None:
+        left, right = margins
+        props += (f'<w:tcMar><w:left w:w="{twips(left)}" w:type="dxa"/>'
+                  f'<w:right w:w="{twips(right)}" w:type="dxa"/></w:tcMar>')
+    if rotated:
+        props += '<w:textDirection w:val="btLr"/>'
+    props += f'<w:vAlign w:val="{valign}"/>'
+    return f"<w:tc><w:tcPr>{props}</w:tcPr>{content}</w:tc>"
+
+
+def row(cells: list[str], height: float, header: bool = False) -> str:
+    """Return a row of exact *height* that never splits across pages."""
+    head = "<w:tblHeader/>" if header else ""
+    return (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{twips(height)}" w:hRule="exact"/>{head}</w:trPr>'
+            f'{"".join(cells)}</w:tr>')
+
+
+def table(widths: list[float], rows: list[str], pad_x: float):
+    """Return a fixed-layout, fully bordered table element."""
+    borders = "".join(BORDER.format(side=s) for s in ("top", "left", "bottom", "right", "insideH", "insideV"))
+    grid = "".join(f'<w:gridCol w:w="{twips(w)}"/>' for w in widths)
+    xml = (f'<w:tbl {NS}><w:tblPr><w:tblW w:w="{sum(twips(w) for w in widths)}" w:type="dxa"/>'
+           f'<w:jc w:val="center"/><w:tblBorders>{borders}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+           f'<w:tblCellMar><w:top w:w="0" w:type="dxa"/><w:left w:w="{twips(pad_x)}" w:type="dxa"/>'
+           f'<w:bottom w:w="0" w:type="dxa"/><w:right w:w="{twips(pad_x)}" w:type="dxa"/></w:tblCellMar>'
+           f'<w:tblLook w:val="0000"/></w:tblPr><w:tblGrid>{grid}</w:tblGrid>{"".join(rows)}</w:tbl>')
+    return parse_xml(xml)
+
+
+def element(xml: str):
+    """Return the element of a fragment that uses the w: namespace."""
+    return parse_xml(xml.replace("<w:p>", f"<w:p {NS}>", 1) if xml.startswith("<w:p>") else xml)
+
+
+def anchored_picture(rel_id: str, width: float, height: float, shape_id: int, name: str,
+                     x: float = 0.0, y: float = 0.0) -> str:
+    """Return a run holding a picture that floats behind the text of its table cell.
+
+    Anchored (not inline) so that LibreOffice neither clips it to the cell nor
+    pads it; positioned relative to the cell's column and paragraph.
+    """
+    cx, cy = emu(width), emu(height)
+    return (
+        f'<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
+        f'relativeHeight="{shape_id}" behindDoc="1" locked="1" layoutInCell="1" allowOverlap="1">'
+        f'<wp:simplePos x="0" y="0"/>'
+        f'<wp:positionH relativeFrom="column"><wp:posOffset>{emu(x)}</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
+        f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
+        f'<wp:docPr id="{shape_id}" name="{escape(name)}"/><wp:cNvGraphicFramePr/>'
+        f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
+        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="{escape(name)}"/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
+        f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
+        f'</wp:anchor></w:drawing></w:r>'
+    )
+
+
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W_NS}}}"
+
+
+def fit_table_width(tbl, width: float) -> None:
+    """Scale a template table's columns so the table spans *width* points, fixed layout."""
+    grid = tbl.find(f"{_W}tblGrid")
+    cols = grid.findall(f"{_W}gridCol")
+    total = sum(int(c.get(f"{_W}w")) for c in cols)
+    if not total:
+        return
+    factor = twips(width) / total
+    for col in cols:
+        col.set(f"{_W}w", str(round(int(col.get(f"{_W}w")) * factor)))
+    for tc_w in tbl.iter(f"{_W}tcW"):
+        if tc_w.get(f"{_W}type") == "dxa":
+            tc_w.set(f"{_W}w", str(round(int(tc_w.get(f"{_W}w")) * factor)))
+    props = tbl.find(f"{_W}tblPr")
+    for old in props.findall(f"{_W}tblW") + props.findall(f"{_W}tblLayout"):
+        props.remove(old)
+    props.append(parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'))
+    props.append(parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'))
