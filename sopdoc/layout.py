@@ -31,7 +31,7 @@ TOTAL_LINE = 11.0
 
 SYMBOL_GAP = 4.0 * MM           # free space above and below a symbol inside its row
 CONNECTOR = 5.5 * MM            # off-page connector width and height
-CONNECTOR_GAP = 3.0 * MM        # room for the arrow between a symbol and its connector
+CONNECTOR_GAP = 4.5 * MM        # room for the arrow between a symbol and its connector
 # graphviz draws invhouse's flat top 3.44 pt below a 36 pt node's top (xdot output): 9.56%.
 PENTAGON_TOP_INSET = 0.0956
 

@@ -48,7 +48,7 @@ def render_docx(sop: Sop, out: Path, names: dict[str, str], timings: Timings | N
     started = time.perf_counter()
     plan = layout.layout(sop)
     laid = time.perf_counter()
-    slices = [drawing.row_slices(plan, page, drawing.render_page(plan, page)) for page in plan.pages]
+    slices = drawing.draw(plan)
     drawn = time.perf_counter()
     target = output_path(sop, out, ".docx")
     write_atomic(target, docx_writer.write(sop, plan, slices, names))

@@ -13,16 +13,23 @@ from sopdoc.errors import SopdocError, display_path
 FORMATS = ("docx", "pdf")
 
 
+def check_tools(formats: tuple[str, ...]) -> None:
+    """Fail early, with what to install, when a system program is missing."""
+    from sopdoc import drawing, pdf, textfit
+
+    textfit.font_path()
+    drawing.dot_binary()
+    if "pdf" in formats:
+        pdf.soffice_binary()
+
+
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) -> None:
     """Render every valid SOP under *paths*; report and skip broken ones."""
+    check_tools(formats)
     result = reader.read(paths)
     report(result)
     if strict and result.warnings:
         raise SopdocError("Dibatalkan: ada peringatan dan --strict dipakai.")
-    if "pdf" in formats:
-        from sopdoc import pdf
-
-        pdf.soffice_binary()
     names = render.sop_names(result.sops)
     rendered = []
     failed = list(result.failed)

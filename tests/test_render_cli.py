@@ -1,0 +1,54 @@
+"""sopdoc render from the command line: outputs, failures, missing programs."""
+
+import shutil
+
+from click.testing import CliRunner
+
+from sopdoc.cli import main
+from conftest import FIXTURES
+
+GOOD = FIXTURES / "render" / "kasus-f4" / "keputusan-kembali.yaml"
+
+
+def test_render_writes_docx_only_and_names_outputs_by_unit(tmp_path):
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "docx", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "kasus-f4" / "keputusan-kembali.docx").is_file()
+    assert not (tmp_path / "kasus-f4" / "keputusan-kembali.pdf").exists()
+    assert result.output.strip().endswith("1 SOP dibuat, 0 gagal.")
+
+
+def test_a_broken_sop_is_reported_and_the_others_still_render(tmp_path, unit_dir):
+    shutil.copy(GOOD, unit_dir / "baik.yaml")
+    (unit_dir / "rusak.yaml").write_text("nama: Rusak\nkegiatan: []\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(unit_dir), "--format", "docx", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "rusak.yaml" in result.output and "pelaksana: wajib diisi" in result.output
+    assert "1 SOP dibuat, 1 gagal." in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "o" / "dinas-uji" / "baik.docx").is_file()
+    assert not list((tmp_path / "o").rglob("rusak*"))
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "html", "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "'html': pilih docx, pdf, atau docx,pdf" in result.output
+
+
+def test_missing_libreoffice_says_what_to_install(tmp_path, monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name in ("soffice", "libreoffice") else real_which(name))
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "LibreOffice tidak ditemukan" in result.output
+    assert "sudo apt-get install libreoffice-writer-nogui fonts-liberation" in result.output
+    assert "Traceback" not in result.output and not list(tmp_path.rglob("*.docx"))
+
+
+def test_missing_graphviz_says_what_to_install(tmp_path, monkeypatch):
+    real_which = shutil.which
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "neato" else real_which(name))
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "docx", "--out", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "Program graphviz (neato) tidak ditemukan. Pasang dengan: sudo apt-get install graphviz" in result.output
