@@ -1,38 +1,23 @@
-# sopdoc: two commands on a fresh Debian machine.
-#   make run    installs everything, checks definitions/ and renders every SOP into output/
-#   make test   runs the whole test suite
-PYTHON ?= python3
-VENV := .venv
-BIN := $(VENV)/bin
+# Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
+.PHONY: run test setup bench bench-validate golden clean
 
-.PHONY: run test setup system bench bench-validate golden clean
+run:
+	bash scripts/run.sh
 
-run: setup
-	$(BIN)/sopdoc validate definitions --strict
-	$(BIN)/sopdoc render definitions --out output
+test:
+	bash scripts/test.sh
 
-test: setup
-	$(BIN)/python -m pytest -q
-
-setup: system $(VENV)/.installed
-
-system:
-	bash scripts/install-system.sh
-
-$(VENV)/.installed: pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
-	touch $@
-
-clean:
-	rm -rf output $(VENV)
+setup:
+	bash scripts/setup.sh
 
 bench: setup
-	$(BIN)/python benchmarks/bench_render.py
+	.venv/bin/python benchmarks/bench_render.py
 
 bench-validate: setup
-	$(BIN)/python benchmarks/bench_validate.py
+	.venv/bin/python benchmarks/bench_validate.py
 
 golden: setup
-	$(BIN)/python tests/update_golden.py
+	.venv/bin/python tests/update_golden.py
+
+clean:
+	rm -rf output .venv

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Install the system programs sopdoc needs, only those that are missing:
-# graphviz (dot), LibreOffice Writer (soffice), Liberation fonts, poppler-utils.
+# graphviz (dot), LibreOffice Writer (soffice), Liberation fonts, poppler-utils,
+# and python3-venv, which a fresh Debian lacks.
 set -euo pipefail
 
 missing=()
@@ -8,6 +9,8 @@ command -v dot >/dev/null 2>&1 || missing+=(graphviz)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
 fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "Program sistem sudah lengkap (graphviz, LibreOffice, fonts-liberation, poppler-utils)."
@@ -18,4 +21,4 @@ echo "Memasang paket sistem: ${missing[*]}"
 SUDO=""
 [ "$(id -u)" -eq 0 ] || SUDO="sudo"
 $SUDO apt-get update -qq
-DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" fontconfig
+DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
