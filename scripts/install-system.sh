@@ -6,8 +6,21 @@ set -euo pipefail
 
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
-command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
-fc-list 2>/dev/null | grep -qi "Liberation Sans" || missing+=(fonts-liberation)
+# The soffice launcher can outlive the Writer component it needs; ask dpkg for Writer.
+writer_installed() {
+  for pkg in libreoffice-writer-nogui libreoffice-writer; do
+    [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] && return 0
+  done
+  return 1
+}
+if command -v dpkg-query >/dev/null 2>&1; then
+  writer_installed || missing+=(libreoffice-writer-nogui)
+else
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+fi
+# Read fc-list whole: with pipefail, grep -q closing the pipe early would fail the test.
+fonts=$(fc-list 2>/dev/null || true)
+grep -qi "Liberation Sans" <<<"$fonts" || missing+=(fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)

@@ -31,9 +31,6 @@ class Rect:
     def overlaps(self, other: Rect) -> bool:
         return self.x0 < other.x1 and other.x0 < self.x1 and self.y0 < other.y1 and other.y0 < self.y1
 
-    def contains(self, p: Point) -> bool:
-        return self.x0 < p[0] < self.x1 and self.y0 < p[1] < self.y1
-
 
 @dataclass(frozen=True)
 class Seg:

@@ -320,10 +320,6 @@ def _paginate(sop: Sop, base: list[float], capacity: float) -> list[list[RowBox]
     return pages
 
 
-def symbol_kind(sop: Sop, index: int) -> str:
-    return sop.kegiatan[index].simbol
-
-
 def terminator_text(sop: Sop, index: int) -> str:
     if sop.kegiatan[index].simbol != KAPSUL:
         return ""

@@ -13,7 +13,6 @@ from sopdoc.errors import SopdocError, ToolMissing
 
 SECONDS_PER_FILE = 20
 BASE_SECONDS = 60
-PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
 def soffice_binary() -> str:
@@ -27,7 +26,7 @@ def soffice_binary() -> str:
                       "(atau buat DOCX saja dengan --format docx)")
 
 
-def convert(files: list[Path], workers: int = 2, pdfa: bool = False) -> list[Path]:
+def convert(files: list[Path], workers: int = 2) -> list[Path]:
     """Write FILE.pdf beside each DOCX in *files*; return the PDFs written.
 
     Files are split into *workers* batches, each converted by its own soffice
@@ -39,7 +38,7 @@ def convert(files: list[Path], workers: int = 2, pdfa: bool = False) -> list[Pat
     workers = max(1, min(workers, len(files)))
 
     def work(share: list[Path]) -> list[Path]:
-        return [pdf for batch in _unique_stems(share) for pdf in _convert_batch(soffice, batch, pdfa)]
+        return [pdf for batch in _unique_stems(share) for pdf in _convert_batch(soffice, batch)]
 
     with ThreadPoolExecutor(workers) as pool:
         results = list(pool.map(work, [files[i::workers] for i in range(workers)]))
@@ -57,13 +56,12 @@ def _unique_stems(files: list[Path]) -> list[list[Path]]:
     return batches
 
 
-def _convert_batch(soffice: str, files: list[Path], pdfa: bool) -> list[Path]:
+def _convert_batch(soffice: str, files: list[Path]) -> list[Path]:
     with tempfile.TemporaryDirectory(prefix="sopdoc-lo-") as tmp:
         profile = Path(tmp) / "profile"
         out = Path(tmp) / "out"
-        target = PDFA_FILTER if pdfa else "pdf"
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", target, "--outdir", str(out), *map(str, files)]
+                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)]
         timeout = BASE_SECONDS + SECONDS_PER_FILE * len(files)
         try:
             done = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)

@@ -1,7 +1,6 @@
 """The command line: exit codes, messages, scaffold and schema."""
 
 import json
-import shutil
 
 import jsonschema
 import yaml
