@@ -37,9 +37,14 @@ def shade(cell):
 
 
 def list_cell(cell, var):
-    para(cell, "{%p for item in " + var + " %}", first=True)
+    """A numbered list with hanging indent; a single item prints as a plain paragraph."""
+    para(cell, "{%p if " + var + "|length == 1 %}", first=True)
+    para(cell, "{{ " + var + "[0] }}")
+    para(cell, "{%p else %}")
+    para(cell, "{%p for item in " + var + " %}")
     para(cell, "{{ item }}", hanging=True)
     para(cell, "{%p endfor %}")
+    para(cell, "{%p endif %}")
 
 
 def main():

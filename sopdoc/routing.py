@@ -165,7 +165,7 @@ class _PageRouter:
                 if not self._connector_fits(conn) or self._problems(points, *(
                         (symbol.name, conn.name) if outgoing else (conn.name, symbol.name)), extra=conn):
                     continue
-                if label and self._find_label(label, points, self._scene(conn)) is None:
+                if label and self._find_label(label, points[:2], self._scene(conn)) is None:
                     continue
                 best = (cost, conn, points, side)
         if best is None:
@@ -203,24 +203,32 @@ class _PageRouter:
             self._route(task)
 
     def _route(self, task: _Task) -> None:
-        """Commit the cheapest rule-abiding route; three bends only when two do not suffice."""
+        """Commit the cheapest rule-abiding route; three bends only when two do not suffice.
+
+        A branch label must sit on the route's first segment, where the branch
+        leaves its diamond; a route with no room there is taken only when no
+        route has room.
+        """
         src, dst = self.shapes[task.src], self.shapes[task.dst]
-        fallback = None
+        fallback = cheapest = None
         for generate in (self._candidates, self._detours):
-            options = []
-            for out_port in self._free_ports(src, outgoing=True):
-                for in_port in self._free_ports(dst, outgoing=False):
-                    for points in generate(src, out_port, dst, in_port):
-                        options.append((self._cost(points, out_port, in_port), points, out_port, in_port))
-            options.sort(key=lambda o: o[0])
-            fallback = fallback or (options[0] if options else None)
-            for _, points, out_port, in_port in options:
-                if not self._problems(points, src.name, dst.name):
-                    self._commit(src.name, dst.name, points, task.label, (out_port, in_port))
+            options = sorted(
+                ((self._cost(points, out_port, in_port), points, out_port, in_port)
+                 for out_port in self._free_ports(src, outgoing=True)
+                 for in_port in self._free_ports(dst, outgoing=False)
+                 for points in generate(src, out_port, dst, in_port)),
+                key=lambda o: o[0])
+            cheapest = cheapest or (options[0] if options else None)
+            for option in options:
+                if self._problems(option[1], src.name, dst.name):
+                    continue
+                if not task.label or self._find_label(task.label, option[1][:2], self._scene()) is not None:
+                    self._commit(src.name, dst.name, option[1], task.label, option[2:])
                     return
-        if fallback:  # keep the cheapest; the page check reports what it breaks
-            _, points, out_port, in_port = fallback
-            self._commit(src.name, dst.name, points, task.label, (out_port, in_port))
+                fallback = fallback or option
+        chosen = fallback or cheapest
+        if chosen:  # an invalid fallback is kept; the page check reports what it breaks
+            self._commit(src.name, dst.name, chosen[1], task.label, chosen[2:])
 
     def _detours(self, src: Shape, out_port: str, dst: Shape, in_port: str):
         """Yield three-bend routes: out, across a free channel, along it, then in."""
