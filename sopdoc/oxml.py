@@ -131,5 +131,21 @@ def fit_table_width(tbl, width: float) -> None:
     props = tbl.find(f"{_W}tblPr")
     for old in props.findall(f"{_W}tblW") + props.findall(f"{_W}tblLayout"):
         props.remove(old)
-    props.append(parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'))
-    props.append(parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'))
+    _insert_ordered(props, parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'), _TBLPR_ORDER)
+    _insert_ordered(props, parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'), _TBLPR_ORDER)
+
+
+# The schema's order of tblPr children; Word rejects a file whose children are out of order.
+_TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBandSize", "tblStyleColBandSize",
+                "tblW", "jc", "tblCellSpacing", "tblInd", "tblBorders", "shd", "tblLayout", "tblCellMar", "tblLook",
+                "tblCaption", "tblDescription")
+
+
+def _insert_ordered(parent, child, order: tuple[str, ...]) -> None:
+    """Insert *child* before the first sibling that the schema puts after it."""
+    later = order[order.index(child.tag.split("}")[1]) + 1:]
+    for sibling in parent:
+        if sibling.tag.split("}")[1] in later:
+            sibling.addprevious(child)
+            return
+    parent.append(child)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc.errors import SopdocError, ToolMissing
+from sopdoc.errors import ToolMissing
 
 SECONDS_PER_FILE = 20
 BASE_SECONDS = 60
@@ -26,23 +28,38 @@ def soffice_binary() -> str:
                       "(atau buat DOCX saja dengan --format docx)")
 
 
-def convert(files: list[Path], workers: int = 2) -> list[Path]:
-    """Write FILE.pdf beside each DOCX in *files*; return the PDFs written.
+@dataclass
+class Conversion:
+    """The PDFs written, and a message for each DOCX that could not be converted."""
 
-    Files are split into *workers* batches, each converted by its own soffice
-    process with its own profile; each PDF replaces the old one atomically.
+    written: list[Path] = field(default_factory=list)
+    failed: dict[Path, str] = field(default_factory=dict)
+
+
+def convert(files: list[Path], workers: int = 2) -> Conversion:
+    """Write FILE.pdf beside each DOCX in *files*.
+
+    Files are split between *workers* soffice processes, each with a profile of
+    its own; each PDF replaces the old one atomically, so an interrupted run
+    leaves either the old PDF or the new one.
     """
+    result = Conversion()
     if not files:
-        return []
+        return result
     soffice = soffice_binary()
     workers = max(1, min(workers, len(files)))
 
-    def work(share: list[Path]) -> list[Path]:
-        return [pdf for batch in _unique_stems(share) for pdf in _convert_batch(soffice, batch)]
+    def work(share: list[Path]) -> Conversion:
+        done = Conversion()
+        for batch in _unique_stems(share):
+            _convert_batch(soffice, batch, done)
+        return done
 
     with ThreadPoolExecutor(workers) as pool:
-        results = list(pool.map(work, [files[i::workers] for i in range(workers)]))
-    return [pdf for share in results for pdf in share]
+        for part in pool.map(work, [files[i::workers] for i in range(workers)]):
+            result.written += part.written
+            result.failed.update(part.failed)
+    return result
 
 
 def _unique_stems(files: list[Path]) -> list[list[Path]]:
@@ -56,26 +73,45 @@ def _unique_stems(files: list[Path]) -> list[list[Path]]:
     return batches
 
 
-def _convert_batch(soffice: str, files: list[Path]) -> list[Path]:
+def _convert_batch(soffice: str, files: list[Path], done: Conversion) -> None:
     with tempfile.TemporaryDirectory(prefix="sopdoc-lo-") as tmp:
-        profile = Path(tmp) / "profile"
-        out = Path(tmp) / "out"
+        profile, out = Path(tmp) / "profile", Path(tmp) / "out"
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)]
         timeout = BASE_SECONDS + SECONDS_PER_FILE * len(files)
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=timeout, stdin=subprocess.DEVNULL)
-        except subprocess.TimeoutExpired:
-            raise SopdocError(f"LibreOffice tidak selesai dalam {timeout} detik untuk {len(files)} berkas; "
-                              "tutup LibreOffice yang sedang terbuka lalu coba lagi") from None
-        written = []
+        stderr = _run(command, timeout)
         for docx in files:
             pdf = out / (docx.stem + ".pdf")
-            if not pdf.is_file():
-                detail = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["tanpa keterangan"]
-                raise SopdocError(f"LibreOffice gagal membuat PDF dari {docx}: {detail[0]}")
-            final = docx.with_suffix(".pdf")
-            shutil.move(str(pdf), str(final.with_name(f".{final.name}.tmp")))
-            os.replace(final.with_name(f".{final.name}.tmp"), final)
-            written.append(final)
-        return written
+            if stderr is None:
+                done.failed[docx] = (f"LibreOffice tidak selesai dalam {timeout} detik untuk {len(files)} berkas; "
+                                     "tutup LibreOffice yang sedang terbuka lalu coba lagi")
+            elif not pdf.is_file():
+                last = stderr.strip().splitlines()[-1:] or ["tanpa keterangan"]
+                done.failed[docx] = f"LibreOffice gagal membuat PDF dari {docx.name}: {last[0]}"
+            else:
+                final = docx.with_suffix(".pdf")
+                staging = final.with_name(f".{final.name}.tmp")
+                shutil.move(str(pdf), str(staging))
+                os.replace(staging, final)
+                done.written.append(final)
+
+
+def _run(command: list[str], timeout: float) -> str | None:
+    """Run soffice in its own process group; return its stderr, or None when it timed out."""
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, start_new_session=True)
+    try:
+        _, stderr = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        return None
+    except BaseException:  # Ctrl-C: leave no LibreOffice behind
+        _kill(process)
+        raise
+    return stderr.decode("utf-8", "replace")
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """End soffice and the soffice.bin it started."""
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()

@@ -71,7 +71,14 @@ def read(paths: list[Path]) -> Result:
     units = _UnitCache(result)
     for unit_file in unit_files:
         units.check(unit_file)
+    seen: dict[tuple[Path, str], Path] = {}
     for file in sop_files:
+        first = seen.setdefault((file.parent, file.stem), file)
+        if first != file:
+            result.problems.append(Problem(file, None, "", f"nama SOP '{file.stem}' sudah dipakai oleh {first.name} "
+                                                           "di folder yang sama; ganti nama salah satu berkas"))
+            result.failed.append(file)
+            continue
         problems_before = len(result.problems)
         unit = units.for_sop(file)
         sop = _SopReader(file, unit, result).read() if unit is not None else None

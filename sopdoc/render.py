@@ -40,8 +40,10 @@ def render_docx(sop: Sop, out: Path, names: dict[str, str]) -> Rendered:
     return Rendered(sop, target, plan, problems=problems)
 
 
-def render_pdfs(rendered: list[Rendered]) -> None:
-    """Convert every rendered DOCX to PDF in batches."""
-    pdf.convert([r.docx for r in rendered])
+def render_pdfs(rendered: list[Rendered]) -> dict[Path, str]:
+    """Convert every rendered DOCX to PDF in batches; return a message per DOCX that failed."""
+    result = pdf.convert([r.docx for r in rendered])
     for item in rendered:
-        item.pdf = item.docx.with_suffix(".pdf")
+        if item.docx not in result.failed:
+            item.pdf = item.docx.with_suffix(".pdf")
+    return result.failed

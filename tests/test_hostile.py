@@ -116,3 +116,14 @@ def test_nested_unit_files_merge_deeper_wins(tmp_path):
     (sop,) = result.sops
     assert (sop.unit.pemerintah, sop.unit.unit, sop.unit.kertas, sop.unit.orientasi) == (
         "Pemerintah Kabupaten Uji", "Dinas Uji", "A4", "potret")
+
+
+def test_two_files_with_one_slug_in_a_unit_are_refused(unit_dir):
+    (unit_dir / "contoh.yaml").write_text(VALID_ROWS, encoding="utf-8")
+    (unit_dir / "contoh.yml").write_text(VALID_ROWS, encoding="utf-8")
+    result = reader.read([unit_dir])
+    assert problem_lines(result) == [
+        "contoh.yml:None : nama SOP 'contoh' sudah dipakai oleh contoh.yaml di folder yang sama; "
+        "ganti nama salah satu berkas"
+    ]
+    assert [s.source.name for s in result.sops] == ["contoh.yaml"]

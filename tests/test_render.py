@@ -178,3 +178,12 @@ def test_layout_matches_golden(case):
     expected = json.loads(golden_path(case).read_text(encoding="utf-8"))
     actual = json.loads(json.dumps(layout.layout(CASES[case]).as_dict()))
     assert actual == expected, f"tata letak berubah; bila disengaja, perbarui dengan: make golden ({case})"
+
+
+def test_template_tables_keep_the_schema_order_of_table_properties(rendered):
+    with zipfile.ZipFile(rendered["kasus-f4/keputusan-kembali"].docx) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    order = ["tblStyle", "tblW", "jc", "tblInd", "tblBorders", "tblLayout", "tblCellMar", "tblLook"]
+    for props in re.findall(r"<w:tblPr>(.*?)</w:tblPr>", xml):
+        tags = [t for t in re.findall(r"<w:(\w+)", props) if t in order]
+        assert tags == sorted(tags, key=order.index), tags

@@ -52,3 +52,33 @@ def test_missing_graphviz_says_what_to_install(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "docx", "--out", str(tmp_path)])
     assert result.exit_code == 1
     assert "Program graphviz (neato) tidak ditemukan. Pasang dengan: sudo apt-get install graphviz" in result.output
+
+
+def _fake_soffice(tmp_path, monkeypatch, body: str) -> None:
+    script = tmp_path / "soffice"
+    script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
+    script.chmod(0o755)
+    from sopdoc import pdf
+
+    monkeypatch.setattr(pdf, "soffice_binary", lambda: str(script))
+
+
+def test_libreoffice_failure_is_reported_with_its_last_words(tmp_path, monkeypatch):
+    _fake_soffice(tmp_path, monkeypatch, 'echo "Error: source file could not be loaded" >&2; exit 1')
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "LibreOffice gagal membuat PDF dari" in result.output
+    assert "Error: source file could not be loaded" in result.output
+    assert "Traceback" not in result.output
+    assert not list((tmp_path / "o").rglob("*.pdf"))
+
+
+def test_libreoffice_timeout_is_reported(tmp_path, monkeypatch):
+    from sopdoc import pdf
+
+    _fake_soffice(tmp_path, monkeypatch, "sleep 30")
+    monkeypatch.setattr(pdf, "BASE_SECONDS", 1)
+    monkeypatch.setattr(pdf, "SECONDS_PER_FILE", 0)
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert "LibreOffice tidak selesai dalam 1 detik untuk 1 berkas" in result.output

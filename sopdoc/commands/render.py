@@ -45,7 +45,11 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) ->
         rendered.append(item)
     if "pdf" in formats and rendered:
         click.echo(f"Membuat PDF dari {len(rendered)} DOCX dengan LibreOffice...")
-        render.render_pdfs(rendered)
+        pdf_failures = render.render_pdfs(rendered)
+        for item in [r for r in rendered if r.docx in pdf_failures]:
+            click.echo(f"{display_path(item.sop.source)}: {pdf_failures[item.docx]}", err=True)
+            failed.append(item.sop.source)
+            rendered.remove(item)
     for item in rendered:
         if "docx" not in formats:
             item.docx.unlink()
