@@ -19,6 +19,8 @@ PELAKSANA = "pelaksana"
 KEGIATAN = "kegiatan"
 REVISI = "revisi"
 KEPUTUSAN = "keputusan"
+DEKRET = "dekret"
+TAHUN = "tahun"
 PELAKSANA_BARIS = "pelaksana_baris"
 LABEL = "label"
 ID = "id"
@@ -54,6 +56,22 @@ UNIT_KEYS = (
     Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.", choices=("lanskap", "potret")),
     Key("disahkan_oleh", PENANDATANGAN, "Penandatangan bawaan untuk semua SOP unit ini."),
     Key("template", BERKAS, "Template DOCX lembar identitas milik unit (opsional), relatif terhadap unit.yaml."),
+    Key("tahun", TAHUN, "Tahun pada sampul buku SOP; bawaan: tahun tanggal efektif terbaru."),
+    Key("urutan", DAFTAR_TEKS, "Urutan SOP di buku: daftar nama berkas (slug); yang tidak disebut menyusul, "
+                               "urut nomor lalu nama."),
+    Key("penjelasan", DAFTAR_TEKS, "Penjelasan singkat penggunaan buku SOP, satu paragraf per butir."),
+    Key("keputusan", DEKRET, "Keputusan pimpinan yang mengesahkan SOP unit ini (untuk buku SOP)."),
+)
+
+DECREE_KEYS = (
+    Key("nomor", TEKS, "Nomor keputusan pengesahan, ditulis persis.", required=True),
+    Key("tanggal", TANGGAL, "Tanggal keputusan ditetapkan.", required=True),
+    Key("tentang", TEKS, "Judul keputusan; bawaan: Standar Operasional Prosedur Administrasi Pemerintahan "
+                         "di Lingkungan <unit>."),
+    Key("menimbang", DAFTAR_TEKS, "Butir-butir 'Menimbang'."),
+    Key("mengingat", DAFTAR_TEKS, "Butir-butir 'Mengingat' (dasar hukum keputusan)."),
+    Key("ditetapkan_di", TEKS, "Tempat keputusan ditetapkan, misalnya Blambangan Umpu."),
+    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan keputusan; bawaan: penandatangan unit."),
 )
 
 REVISION_KEYS = (
@@ -83,6 +101,9 @@ ROW_KEYS = (
 SOP_KEYS = (
     Key("nomor", TEKS, "Nomor SOP, ditulis persis seperti tata naskah unit (spasi kosong tetap)."),
     Key("nama", TEKS, "Nama / Judul SOP.", required=True),
+    Key("status", PILIHAN, "berlaku (bawaan), diganti, atau dicabut; SOP yang diganti atau dicabut tidak "
+                           "masuk buku.", choices=("berlaku", "diganti", "dicabut")),
+    Key("diganti_oleh", ID, "Bila status diganti: nama berkas (slug) SOP penggantinya di unit yang sama."),
     Key("tanggal_pembuatan", TANGGAL, "Tanggal SOP selesai dibuat: 2023-12-22, atau bulan dan tahun: Maret 2021."),
     Key("tanggal_efektif", TANGGAL, "Tanggal SOP mulai berlaku, biasanya tanggal pengesahan."),
     Key("revisi", REVISI, "Riwayat revisi, yang terbaru paling bawah; Tanggal Revisi = tanggal entri terakhir."),

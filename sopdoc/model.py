@@ -83,6 +83,19 @@ class Penandatangan:
 
 
 @dataclass(frozen=True)
+class Keputusan:
+    """The decree that adopts a unit's SOPs (printed in its book)."""
+
+    nomor: str
+    tanggal: Tanggal
+    tentang: str | None = None
+    menimbang: tuple[str, ...] = ()
+    mengingat: tuple[str, ...] = ()
+    ditetapkan_di: str | None = None
+    disahkan_oleh: Penandatangan | None = None
+
+
+@dataclass(frozen=True)
 class Unit:
     """What every SOP of one unit (one book) shares, nested unit files merged."""
 
@@ -97,6 +110,12 @@ class Unit:
     orientasi: str = "lanskap"
     disahkan_oleh: Penandatangan | None = None
     template: Path | None = None
+    tahun: int | None = None
+    urutan: tuple[str, ...] = ()
+    penjelasan: tuple[str, ...] = ()
+    keputusan: Keputusan | None = None
+    files: tuple[Path, ...] = ()   # the unit.yaml files merged into this unit, top first
+
 
 @dataclass(frozen=True)
 class Exit:
@@ -142,6 +161,8 @@ class Sop:
     pelaksana: tuple[tuple[str, str], ...]
     kegiatan: tuple[Kegiatan, ...]
     nomor: str | None = None
+    status: str = "berlaku"
+    diganti_oleh: str | None = None
     tanggal_pembuatan: Tanggal | None = None
     tanggal_efektif: Tanggal | None = None
     revisi: tuple[Revisi, ...] = ()

@@ -18,7 +18,7 @@ from sopdoc import fields, yamlsafe
 from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
 from sopdoc.fields import Key
 from sopdoc.model import (
-    BELAH_KETUPAT, BULAN, KAPSUL, KOTAK, SATUAN_WAKTU, Exit, Kegiatan, Penandatangan,
+    BELAH_KETUPAT, BULAN, KAPSUL, KOTAK, SATUAN_WAKTU, Exit, Kegiatan, Keputusan, Penandatangan,
     Revisi, Sop, Tanggal, Unit, Waktu,
 )
 
@@ -212,6 +212,30 @@ class _FileReader:
             return None
         return Tanggal(int(year), int(month), int(day) if day else None)
 
+    def year(self, path: tuple, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1945 <= value <= 2100:
+            self.error(path, f"'{value}' bukan tahun; tulis empat angka, misalnya 2024")
+            return None
+        return value
+
+    def decree(self, path: tuple, value: Any) -> Keputusan | None:
+        if value is None or self.mapping(path, value, fields.DECREE_KEYS) is None:
+            return None
+        nomor = self.text(path + ("nomor",), value.get("nomor"))
+        tanggal = self.date(path + ("tanggal",), value.get("tanggal"))
+        if nomor is None or tanggal is None:
+            return None
+        return Keputusan(
+            nomor=nomor, tanggal=tanggal,
+            tentang=self.text(path + ("tentang",), value.get("tentang")),
+            menimbang=self.text_list(path + ("menimbang",), value.get("menimbang")),
+            mengingat=self.text_list(path + ("mengingat",), value.get("mengingat")),
+            ditetapkan_di=self.text(path + ("ditetapkan_di",), value.get("ditetapkan_di")),
+            disahkan_oleh=self.signer(path + ("disahkan_oleh",), value.get("disahkan_oleh")),
+        )
+
     def signer(self, path: tuple, value: Any) -> Penandatangan | None:
         if value is None or self.mapping(path, value, fields.SIGNER_KEYS) is None:
             return None
@@ -258,6 +282,7 @@ class _UnitCache:
             values, file_ok = self._read(unit_folder / UNIT_FILE, root)
             merged.update(values)
             ok = ok and file_ok
+        merged["files"] = tuple(f / UNIT_FILE for f in reversed(chain))
         unit = self._build(folder, folder.relative_to(root).as_posix(), merged) if ok else None
         self.units[folder] = unit
         return unit
@@ -281,6 +306,13 @@ class _UnitCache:
             for key, must_exist in (("logo", False), ("template", True)):
                 if key in data:
                     values[key] = _contained_path(reader, (key,), data[key], file.parent, root, must_exist)
+            for key in ("urutan", "penjelasan"):
+                if key in data:
+                    values[key] = reader.text_list((key,), data[key])
+            if "tahun" in data:
+                values["tahun"] = reader.year(("tahun",), data["tahun"])
+            if "keputusan" in data:
+                values["keputusan"] = reader.decree(("keputusan",), data["keputusan"])
         self.files[file] = (values, reader.ok)
         return self.files[file]
 
@@ -341,9 +373,12 @@ class _SopReader(_FileReader):
         revisi = self._revisions(data.get("revisi"))
         actors = self._actors(data.get("pelaksana"))
         rows = self._rows(data.get("kegiatan"), actors)
+        status = self.choice(("status",), data.get("status"), ("berlaku", "diganti", "dicabut")) or "berlaku"
         values = {
             "nama": self.text(("nama",), data.get("nama")),
             "nomor": self.text(("nomor",), data.get("nomor")),
+            "status": status,
+            "diganti_oleh": self._replacement(status, data.get("diganti_oleh")),
             "tanggal_pembuatan": self.date(("tanggal_pembuatan",), data.get("tanggal_pembuatan")),
             "tanggal_efektif": self.date(("tanggal_efektif",), data.get("tanggal_efektif")),
             "disahkan_oleh": self.signer(("disahkan_oleh",), data.get("disahkan_oleh")),
@@ -357,6 +392,22 @@ class _SopReader(_FileReader):
             return None
         return Sop(source=self.file, unit=self.unit, pelaksana=tuple(actors.items()),
                    kegiatan=rows, revisi=revisi, **values)
+
+    def _replacement(self, status: str, value: Any) -> str | None:
+        path = ("diganti_oleh",)
+        slug = self.text(path, value)
+        if slug is None:
+            if status == "diganti":
+                self.warn(("status",), "SOP yang diganti sebaiknya menyebut penggantinya di 'diganti_oleh'")
+            return None
+        if status != "diganti":
+            self.error(path, "'diganti_oleh' hanya dipakai bersama 'status: diganti'")
+        elif slug not in self._siblings():
+            self.warn(path, f"tidak ada SOP '{slug}' di unit ini{_suggest(slug, self._siblings())}")
+        return slug
+
+    def _siblings(self) -> set[str]:
+        return {p.stem for p in self.file.parent.iterdir() if is_definition(p) and p.name != UNIT_FILE}
 
     def _revisions(self, value: Any) -> tuple[Revisi, ...]:
         if value is None:
@@ -384,7 +435,7 @@ class _SopReader(_FileReader):
             previous, what = revision.tanggal, "revisi sebelumnya"
 
     def _check_links(self, links: tuple[str, ...]) -> None:
-        siblings = {p.stem for p in self.file.parent.iterdir() if is_definition(p) and p.name != UNIT_FILE}
+        siblings = self._siblings()
         for i, link in enumerate(links):
             if _SLUG.match(link) and link not in siblings:
                 self.warn(("keterkaitan", i),
@@ -429,7 +480,7 @@ class _SopReader(_FileReader):
         rows = [row if isinstance(row, dict) else None for row in value]
         ids = self._row_ids(rows)
         built = [self._row(i, row, len(rows), ids, actors) for i, row in enumerate(value)]
-        used = {key for row in rows if row for key in _as_list(row.get("pelaksana"))}
+        used = {key for row in rows if row for key in _as_list(row.get("pelaksana")) if isinstance(key, str)}
         for key in actors:
             if key not in used:
                 self.warn(("pelaksana", key), f"pelaksana '{key}' tidak pernah dipakai di kegiatan mana pun")

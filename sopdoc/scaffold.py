@@ -20,6 +20,23 @@ disahkan_oleh:                                  # penandatangan bawaan semua SOP
   nama: Nama Lengkap, S.Sos., M.M.
   pangkat: Pembina Utama Muda, IV/c
   nip: "19700101 199001 1 001"                  # dalam tanda kutip agar spasinya tetap
+
+# Untuk buku SOP (sopdoc book); semuanya boleh dihapus.
+# tahun: 2024                                   # tahun pada sampul
+# urutan: [surat-masuk, surat-keluar]           # urutan SOP di buku (nama berkas)
+# penjelasan:                                   # penjelasan singkat penggunaan, satu paragraf per butir
+#   - Buku ini memuat SOP Administrasi Pemerintahan di lingkungan unit ini.
+# keputusan:                                    # keputusan pimpinan yang mengesahkan SOP
+#   nomor: "800/   /2024"
+#   tanggal: 2024-01-02
+#   tentang: Standar Operasional Prosedur Administrasi Pemerintahan
+#   ditetapkan_di: Nama Kota
+#   menimbang:
+#     - bahwa untuk meningkatkan kualitas layanan perlu ditetapkan SOP
+#   mengingat:
+#     - Peraturan Menteri PAN RB Nomor 35 Tahun 2012
+#   disahkan_oleh:                              # bawaan: penandatangan unit di atas
+#     jabatan: Kepala {unit}
 """
 
 SOP = """\
@@ -28,6 +45,8 @@ SOP = """\
 
 nomor: "000/   /{year}"                  # nomor SOP, ditulis persis (spasi kosong tetap)
 nama: {nama}                             # Nama / Judul SOP
+status: berlaku                          # berlaku, diganti, atau dicabut
+# diganti_oleh: nama-berkas-sop-baru     # hanya bila status: diganti
 tanggal_pembuatan: {today}               # tanggal selesai dibuat: TTTT-BB-HH, atau "Maret {year}"
 tanggal_efektif: {today}                 # tanggal mulai berlaku
 revisi: []                               # riwayat revisi; isi lewat: sopdoc revise

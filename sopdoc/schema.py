@@ -45,6 +45,10 @@ def _fragment(key: Key) -> dict:
         return {"type": ["array", "null"], "items": _object(fields.REVISION_KEYS)}
     if kind == fields.KEPUTUSAN:
         return _object(fields.DECISION_KEYS)
+    if kind == fields.DEKRET:
+        return _object(fields.DECREE_KEYS)
+    if kind == fields.TAHUN:
+        return {"type": "integer", "minimum": 1945, "maximum": 2100}
     if kind == fields.LABEL:
         return {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}
     if kind == fields.KEGIATAN:

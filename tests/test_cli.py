@@ -78,7 +78,7 @@ def test_scaffold_mentions_every_key():
     text = scaffold.SOP
     for key in (*fields.SOP_KEYS, *fields.ROW_KEYS, *fields.DECISION_KEYS, *fields.SIGNER_KEYS):
         assert f"{key.name}:" in text, key.name
-    for key in fields.UNIT_KEYS:
+    for key in (*fields.UNIT_KEYS, *fields.DECREE_KEYS):
         if key.name != "template":
             assert f"{key.name}:" in scaffold.UNIT, key.name
 
@@ -86,7 +86,7 @@ def test_scaffold_mentions_every_key():
 def test_reference_page_documents_every_key():
     page = (ROOT / "docs" / "definisi.md").read_text(encoding="utf-8")
     for key in (*fields.SOP_KEYS, *fields.ROW_KEYS, *fields.DECISION_KEYS, *fields.SIGNER_KEYS,
-                *fields.UNIT_KEYS, *fields.REVISION_KEYS):
+                *fields.UNIT_KEYS, *fields.REVISION_KEYS, *fields.DECREE_KEYS):
         assert f"`{key.name}`" in page, key.name
 
 
