@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 import click
@@ -70,3 +71,24 @@ def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool) -> No
     if unknown or not chosen:
         raise click.BadParameter(f"'{formats}': pilih docx, pdf, atau docx,pdf", param_hint="'--format'")
     command.run(list(paths) or [DEFAULT_DEFINITIONS], chosen, out, strict)
+
+
+def _iso_date(ctx, param, value: str):
+    try:
+        return datetime.date.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter(f"'{value}' bukan tanggal; tulis TTTT-BB-HH, misalnya 2024-06-10") from None
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("sop_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BERKAS_SOP")
+@click.option("--tanggal", required=True, callback=_iso_date, help="Tanggal revisi, TTTT-BB-HH.")
+@click.option("--catatan", required=True, help="Apa yang diubah pada revisi ini.")
+@click.option("--render", "render_after", is_flag=True, help="Buat ulang dokumen SOP ini sesudahnya.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder hasil untuk --render.")
+def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path) -> None:
+    """Catat revisi SOP di berkasnya (komentar dan susunan lain tetap), lalu bila diminta buat ulang dokumennya."""
+    from sopdoc.commands import revise as command
+
+    command.run(sop_file, tanggal, catatan, render_after, out)

@@ -1,0 +1,22 @@
+"""sopdoc revise: record a revision in the SOP file, then optionally re-render it."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import click
+
+from sopdoc import revise
+from sopdoc.errors import display_path
+
+
+def run(path: Path, tanggal: datetime.date, catatan: str, render_after: bool, out: Path) -> None:
+    sop = revise.revise(path, tanggal, catatan)
+    click.echo(f"Revisi {tanggal.isoformat()} ditambahkan ke {display_path(path)} "
+               f"(versi sebelumnya: {display_path(revise.backup_path(path))}).")
+    click.echo(f"Tanggal Revisi kini: {sop.tanggal_revisi}; riwayat memuat {len(sop.revisi)} revisi.")
+    if render_after:
+        from sopdoc.commands import render
+
+        render.run([path], ("docx", "pdf"), out, strict=False)

@@ -1,0 +1,136 @@
+"""sopdoc revise keeps every other byte of the file, and refuses a bad revision."""
+
+import datetime
+import zipfile
+
+from click.testing import CliRunner
+
+from sopdoc import revise
+from sopdoc.cli import main
+
+HEAD = """# Komentar di awal berkas tetap ada.
+nomor: "800/   /UJI/2024"   # nomor dengan spasi kosong
+nama: Contoh revisi
+tanggal_pembuatan: 2024-01-15
+"""
+TAIL = """pelaksana:
+    kepala: Kepala Dinas        # indentasi empat spasi, sengaja
+    staf: 'Staf Pelaksana'
+kegiatan:
+    -   uraian: Memberikan disposisi
+        pelaksana: kepala
+        waktu: 15 menit
+
+    -   uraian: Menyusun konsep    # baris kosong di atas tetap
+        pelaksana: staf
+"""
+
+
+def _write(unit_dir, text, name="contoh.yaml", newline="\n"):
+    path = unit_dir / name
+    path.write_bytes(text.replace("\n", newline).encode("utf-8"))
+    return path
+
+
+def _added_lines(before: str, after: str) -> list[str]:
+    """Return the lines of *after* that are not in *before*, asserting the rest is unchanged and in order."""
+    old, new = before.splitlines(keepends=True), after.splitlines(keepends=True)
+    added, i = [], 0
+    for line in new:
+        if i < len(old) and line == old[i]:
+            i += 1
+        else:
+            added.append(line)
+    assert i == len(old), "a line of the original file was changed or lost"
+    return added
+
+
+def test_empty_flow_list_becomes_a_block_list_keeping_its_comment(unit_dir):
+    original = HEAD + "revisi: []    # riwayat revisi\n" + TAIL
+    path = _write(unit_dir, original)
+    sop = revise.revise(path, datetime.date(2024, 6, 10), "Pelaksana langkah 2 diganti")
+    after = path.read_text(encoding="utf-8")
+    assert after == original.replace("revisi: []    # riwayat revisi\n",
+                                     "revisi:    # riwayat revisi\n"
+                                     "    - tanggal: 2024-06-10\n      catatan: Pelaksana langkah 2 diganti\n")
+    assert str(sop.tanggal_revisi) == "10 Juni 2024"
+    assert (unit_dir / "contoh.yaml.bak").read_text(encoding="utf-8") == original
+
+
+def test_block_list_gets_one_entry_and_nothing_else_changes(unit_dir):
+    original = HEAD + "revisi:\n  - tanggal: 2024-03-01   # pertama\n    catatan: 'Awal: uji'\n\n" + TAIL
+    path = _write(unit_dir, original)
+    revise.revise(path, datetime.date(2024, 6, 10), "Catatan: dengan titik dua # dan pagar")
+    after = path.read_text(encoding="utf-8")
+    assert _added_lines(original, after) == [
+        "  - tanggal: 2024-06-10\n",
+        '    catatan: "Catatan: dengan titik dua # dan pagar"\n',
+    ]
+    assert after.index("2024-06-10") > after.index("'Awal: uji'")
+
+
+def test_missing_revisi_key_is_added_after_the_dates(unit_dir):
+    original = HEAD + TAIL
+    path = _write(unit_dir, original)
+    revise.revise(path, datetime.date(2024, 2, 1), "Revisi pertama")
+    after = path.read_text(encoding="utf-8")
+    assert _added_lines(original, after) == [
+        "revisi:\n", "    - tanggal: 2024-02-01\n", "      catatan: Revisi pertama\n"]
+    assert after.index("revisi:") > after.index("tanggal_pembuatan")
+
+
+def test_crlf_file_keeps_crlf(unit_dir):
+    original = HEAD + "revisi: []\n" + TAIL
+    path = _write(unit_dir, original, newline="\r\n")
+    revise.revise(path, datetime.date(2024, 6, 10), "CRLF")
+    after = path.read_bytes().decode("utf-8")
+    assert "\n" not in after.replace("\r\n", "")
+    assert after.replace("\r\n", "\n") == original.replace(
+        "revisi: []\n", "revisi:\n    - tanggal: 2024-06-10\n      catatan: CRLF\n")
+
+
+def test_revision_before_the_last_one_is_refused_and_the_file_untouched(unit_dir):
+    original = HEAD + "revisi:\n  - tanggal: 2024-06-10\n" + TAIL
+    path = _write(unit_dir, original)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-05-01", "--catatan", "Mundur"])
+    assert result.exit_code == 1
+    assert ("tanggal revisi 1 Mei 2024 lebih awal dari revisi terakhir (10 Juni 2024); revisi ditulis berurutan, "
+            "yang terbaru paling bawah. Berkas tidak diubah.") in result.output
+    assert path.read_text(encoding="utf-8") == original
+    assert not (unit_dir / "contoh.yaml.bak").exists()
+
+
+def test_revision_before_creation_is_refused(unit_dir):
+    path = _write(unit_dir, HEAD + TAIL)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2023-12-31", "--catatan", "Terlalu awal"])
+    assert result.exit_code == 1
+    assert "lebih awal dari tanggal pembuatan (15 Januari 2024)" in result.output
+
+
+def test_bad_date_is_a_usage_error(unit_dir):
+    path = _write(unit_dir, HEAD + TAIL)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "10-06-2024", "--catatan", "x"])
+    assert result.exit_code == 2
+    assert "'10-06-2024' bukan tanggal; tulis TTTT-BB-HH, misalnya 2024-06-10" in result.output
+
+
+def test_invalid_definition_is_not_revised(unit_dir):
+    original = HEAD.replace("nama: Contoh revisi\n", "") + TAIL
+    path = _write(unit_dir, original)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "x"])
+    assert result.exit_code == 1
+    assert "memuat galat; perbaiki dulu" in result.output and "nama: wajib diisi" in result.output
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_revise_with_render_prints_the_new_date_and_history(unit_dir, tmp_path):
+    path = _write(unit_dir, HEAD + "revisi:\n  - tanggal: 2024-03-01\n    catatan: Pertama\n" + TAIL)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "Kedua",
+                                       "--render", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "Tanggal Revisi kini: 10 Juni 2024; riwayat memuat 2 revisi." in result.output
+    with zipfile.ZipFile(out / "dinas-uji" / "contoh.docx") as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    assert "10 Juni 2024" in xml and "Riwayat Revisi" in xml and "Kedua" in xml
+    assert (out / "dinas-uji" / "contoh.pdf").is_file()
