@@ -1,8 +1,9 @@
-"""Build templates/identitas.docx, the docxtpl template of the identity sheet.
+"""Build the docxtpl templates: templates/identitas.docx (the identity sheet of
+one SOP) and templates/buku.docx (the front matter of a unit's SOP book).
 
 Run again after changing this script:  .venv/bin/python scripts/make_template.py
-A unit may copy the result, restyle it in Word (keeping the {{ ... }} tags), and
-name it in unit.yaml as `template:`.
+A unit may copy identitas.docx, restyle it in Word (keeping the {{ ... }} tags),
+and name it in unit.yaml as `template:`.
 """
 
 from pathlib import Path
@@ -14,7 +15,8 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
 from docx.shared import Mm, Pt
 
-OUT = Path(__file__).resolve().parent.parent / "templates" / "identitas.docx"
+TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+OUT = TEMPLATES / "identitas.docx"
 
 
 def para(cell_or_doc, text, bold=False, size=10, align=None, hanging=False, first=False):
@@ -32,6 +34,15 @@ def para(cell_or_doc, text, bold=False, size=10, align=None, hanging=False, firs
     return p
 
 
+def set_widths(table, widths_mm):
+    """Set the grid and every cell to *widths_mm*; LibreOffice lays tables out by the grid."""
+    for column, width in zip(table.columns, widths_mm):
+        column.width = Mm(width)
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths_mm):
+            cell.width = Mm(width)
+
+
 def shade(cell):
     cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:fill="E7E6E6"/>'))
 
@@ -47,7 +58,7 @@ def list_cell(cell, var):
     para(cell, "{%p endif %}")
 
 
-def main():
+def new_document():
     doc = Document()
     normal = doc.styles["Normal"]
     normal.font.name = "Arial"
@@ -55,14 +66,155 @@ def main():
     normal.paragraph_format.space_after = Pt(0)
     normal.element.rPr.rFonts.set(
         "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia", "Arial")
+    return doc
+
+
+def borderless(table):
+    tbl_pr = table._tbl.tblPr
+    tbl_pr.append(parse_xml(
+        f'<w:tblBorders {nsdecls("w")}>' + "".join(f'<w:{side} w:val="nil"/>' for side in
+                                                    ("top", "left", "bottom", "right", "insideH", "insideV"))
+        + "</w:tblBorders>"))
+
+
+def page_break(doc, text, **kwargs):
+    p = para(doc, text, **kwargs)
+    p.paragraph_format.page_break_before = True
+    return p
+
+
+def label_rows(doc, rows, widths):
+    """A borderless table of 'label : content' rows; content may be a list loop."""
+    table = doc.add_table(rows=len(rows), cols=3)
+    borderless(table)
+    for row, (label, content) in zip(table.rows, rows):
+        para(row.cells[0], label, bold=True, first=True)
+        para(row.cells[1], ":", first=True)
+        if isinstance(content, tuple):
+            var, template = content
+            para(row.cells[2], "{%p for item in " + var + " %}", first=True)
+            para(row.cells[2], template, hanging=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+            para(row.cells[2], "{%p endfor %}")
+        else:
+            para(row.cells[2], content, first=True, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
+    set_widths(table, widths)
+
+
+def signature(doc, prefix):
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    table = doc.add_table(rows=1, cols=2)
+    borderless(table)
+    set_widths(table, (85, 85))
+    cell = table.cell(0, 1)
+    para(cell, "Ditetapkan di {{ " + prefix + ".ditetapkan_di }}", first=True)
+    para(cell, "pada tanggal {{ " + prefix + ".tanggal }}")
+    para(cell, "")
+    para(cell, "{{ " + prefix + ".ttd.jabatan }},", bold=True, align=center)
+    for _ in range(4):
+        para(cell, "")
+    para(cell, "{{ " + prefix + ".ttd.nama }}", bold=True, align=center).runs[0].underline = True
+    para(cell, "{%p if " + prefix + ".ttd.pangkat %}")
+    para(cell, "{{ " + prefix + ".ttd.pangkat }}", align=center)
+    para(cell, "{%p endif %}")
+    para(cell, "{%p if " + prefix + ".ttd.nip %}")
+    para(cell, "NIP. {{ " + prefix + ".ttd.nip }}", align=center)
+    para(cell, "{%p endif %}")
+
+
+def book():
+    """The front matter of a unit's SOP book: cover, decree and appendix, contents, usage notes."""
+    doc = new_document()
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for _ in range(4):
+        para(doc, "")
+    para(doc, "{{ logo }}", align=center)
+    para(doc, "")
+    para(doc, "STANDAR OPERASIONAL PROSEDUR", bold=True, size=22, align=center)
+    para(doc, "ADMINISTRASI PEMERINTAHAN", bold=True, size=16, align=center)
+    for _ in range(3):
+        para(doc, "")
+    para(doc, "{{ unit }}", bold=True, size=16, align=center)
+    para(doc, "{{ pemerintah }}", bold=True, size=14, align=center)
+    for _ in range(3):
+        para(doc, "")
+    para(doc, "TAHUN {{ tahun }}", bold=True, size=16, align=center)
+    for _ in range(4):
+        para(doc, "")
+    para(doc, "{{ alamat }}", size=10, align=center)
+
+    para(doc, "{%p if keputusan %}")
+    page_break(doc, "KEPUTUSAN {{ keputusan.ttd.jabatan }}", bold=True, size=11, align=center)
+    para(doc, "NOMOR {{ keputusan.nomor }}", bold=True, size=11, align=center)
+    para(doc, "")
+    para(doc, "TENTANG", bold=True, size=11, align=center)
+    para(doc, "", size=11)
+    para(doc, "{{ keputusan.tentang|upper }}", bold=True, size=11, align=center)
+    para(doc, "")
+    para(doc, "{{ keputusan.ttd.jabatan }},", bold=True, size=11, align=center)
+    para(doc, "")
+    label_rows(doc, [("Menimbang", ("keputusan.menimbang", "{{ item }}")),
+                     ("Mengingat", ("keputusan.mengingat", "{{ item }}"))], (28, 5, 137))
+    para(doc, "")
+    para(doc, "MEMUTUSKAN:", bold=True, size=11, align=center)
+    label_rows(doc, [("Menetapkan", "KEPUTUSAN {{ keputusan.ttd.jabatan }} TENTANG {{ keputusan.tentang|upper }}."),
+                     ("KESATU", "Menetapkan Standar Operasional Prosedur Administrasi Pemerintahan di lingkungan "
+                                "{{ nama_unit }} sebagaimana tercantum dalam Lampiran yang merupakan bagian tidak "
+                                "terpisahkan dari Keputusan ini."),
+                     ("KEDUA", "Standar Operasional Prosedur sebagaimana dimaksud dalam Diktum KESATU menjadi "
+                               "pedoman bagi seluruh pegawai di lingkungan {{ nama_unit }} dalam melaksanakan tugas."),
+                     ("KETIGA", "Keputusan ini mulai berlaku pada tanggal ditetapkan.")], (28, 5, 137))
+    para(doc, "")
+    signature(doc, "keputusan")
+    page_break(doc, "LAMPIRAN KEPUTUSAN {{ keputusan.ttd.jabatan }}", bold=True, size=10)
+    para(doc, "NOMOR {{ keputusan.nomor }}", size=10)
+    para(doc, "TANGGAL {{ keputusan.tanggal }}", size=10)
+    para(doc, "")
+    para(doc, "DAFTAR STANDAR OPERASIONAL PROSEDUR", bold=True, size=11, align=center)
+    para(doc, "")
+    appendix = doc.add_table(rows=4, cols=3)
+    appendix.style = "Table Grid"
+    for cell, title in zip(appendix.rows[0].cells, ("No", "Nomor SOP", "Nama SOP")):
+        para(cell, title, bold=True, first=True, align=center)
+        shade(cell)
+    para(appendix.cell(1, 0), "{%tr for s in lampiran %}", first=True)
+    para(appendix.cell(2, 0), "{{ loop.index }}", first=True, align=center)
+    para(appendix.cell(2, 1), "{{ s.nomor }}", first=True)
+    para(appendix.cell(2, 2), "{{ s.nama }}", first=True)
+    para(appendix.cell(3, 0), "{%tr endfor %}", first=True)
+    set_widths(appendix, (12, 60, 98))
+    para(doc, "{%p endif %}")
+
+    page_break(doc, "DAFTAR ISI", bold=True, size=12, align=center)
+    para(doc, "")
+    contents = doc.add_table(rows=4, cols=3)
+    contents.style = "Table Grid"
+    for cell, title in zip(contents.rows[0].cells, ("No", "Nama dan Nomor SOP", "Halaman")):
+        para(cell, title, bold=True, first=True, align=center)
+        shade(cell)
+    para(contents.cell(1, 0), "{%tr for d in daftar %}", first=True)
+    para(contents.cell(2, 0), "{{ d.no }}", first=True, align=center)
+    para(contents.cell(2, 1), "{{ d.nama }}", first=True)
+    para(contents.cell(2, 1), "{{ d.nomor }}", size=8)
+    para(contents.cell(2, 2), "{{ d.halaman }}", first=True, align=center)
+    para(contents.cell(3, 0), "{%tr endfor %}", first=True)
+    set_widths(contents, (12, 133, 25))
+
+    page_break(doc, "PENJELASAN SINGKAT PENGGUNAAN", bold=True, size=12, align=center)
+    para(doc, "")
+    para(doc, "{%p for paragraf in penjelasan %}")
+    para(doc, "{{ paragraf }}", align=WD_ALIGN_PARAGRAPH.JUSTIFY).paragraph_format.space_after = Pt(6)
+    para(doc, "{%p endfor %}")
+    doc.save(TEMPLATES / "buku.docx")
+    print(f"written {TEMPLATES / 'buku.docx'}")
+
+
+def main():
+    doc = new_document()
 
     top = doc.add_table(rows=6, cols=3)
     top.style = "Table Grid"
     top.alignment = WD_TABLE_ALIGNMENT.CENTER
-    widths = (0.42, 0.18, 0.40)
-    for row in top.rows:
-        for cell, share in zip(row.cells, widths):
-            cell.width = Mm(270 * share)
+    set_widths(top, (113, 49, 108))
     head = top.cell(0, 0).merge(top.cell(5, 0))
     head.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     para(head, "{{ logo }}", align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
@@ -103,9 +255,7 @@ def main():
             para(title_cell, title, bold=True, first=True)
             shade(title_cell)
             list_cell(boxes.cell(2 * n + 1, col), var)
-    for row in boxes.rows:
-        for cell in row.cells:
-            cell.width = Mm(135)
+    set_widths(boxes, (135, 135))
 
     para(doc, "{%p if riwayat %}")
     para(doc, "")
@@ -120,9 +270,7 @@ def main():
     para(history.cell(2, 1), "{{ r.tanggal }}", first=True)
     para(history.cell(2, 2), "{{ r.catatan }}", first=True)
     para(history.cell(3, 0), "{%tr endfor %}", first=True)
-    for row in history.rows:
-        for cell, w in zip(row.cells, (12, 45, 213)):
-            cell.width = Mm(w)
+    set_widths(history, (12, 45, 213))
     para(doc, "{%p endif %}")
     OUT.parent.mkdir(exist_ok=True)
     doc.save(OUT)
@@ -131,3 +279,4 @@ def main():
 
 if __name__ == "__main__":
     main()
+    book()

@@ -92,3 +92,28 @@ def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path)
     from sopdoc.commands import revise as command
 
     command.run(sop_file, tanggal, catatan, render_after, out)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_UNIT]...")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder hasil.")
+@click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
+def book(paths: tuple[Path, ...], out: Path, force: bool) -> None:
+    """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP."""
+    from sopdoc import export
+
+    export.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, books_only=True)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_DEFINISI]...")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder hasil.")
+@click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
+@click.option("--pdfa", is_flag=True, help="Tulis PDF setiap SOP sebagai PDF/A-2b untuk arsip.")
+def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool) -> None:
+    """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP."""
+    from sopdoc import export as exporter
+
+    exporter.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, pdfa=pdfa)

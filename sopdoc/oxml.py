@@ -5,6 +5,7 @@ Lengths arrive in points and leave as twips (1/20 pt) or EMU (12700 per pt).
 
 from __future__ import annotations
 
+import re
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
@@ -149,3 +150,17 @@ def _insert_ordered(parent, child, order: tuple[str, ...]) -> None:
             sibling.addprevious(child)
             return
     parent.append(child)
+
+
+def page_number_footer(footer) -> None:
+    """Fill *footer* with a centred 'Halaman <PAGE>' field."""
+    p = footer.paragraphs[0]._p
+    field = (f'<w:r {NS}><w:t xml:space="preserve">Halaman </w:t></w:r>'
+             f'<w:r {NS}><w:fldChar w:fldCharType="begin"/></w:r>'
+             f'<w:r {NS}><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+             f'<w:r {NS}><w:fldChar w:fldCharType="separate"/></w:r>'
+             f'<w:r {NS}><w:t>1</w:t></w:r>'
+             f'<w:r {NS}><w:fldChar w:fldCharType="end"/></w:r>')
+    p.append(parse_xml(f'<w:pPr {NS}><w:jc w:val="center"/></w:pPr>'))
+    for run_xml in re.findall(r"<w:r .*?</w:r>", field):
+        p.append(parse_xml(run_xml))

@@ -15,6 +15,8 @@ from sopdoc.errors import ToolMissing
 
 SECONDS_PER_FILE = 20
 BASE_SECONDS = 60
+# LibreOffice's PDF export with SelectPdfVersion 2: PDF/A-2b.
+PDFA_FILTER = 'pdf:writer_pdf_Export:{"SelectPdfVersion":{"type":"long","value":"2"}}'
 
 
 def soffice_binary() -> str:
@@ -36,7 +38,7 @@ class Conversion:
     failed: dict[Path, str] = field(default_factory=dict)
 
 
-def convert(files: list[Path], workers: int = 2) -> Conversion:
+def convert(files: list[Path], workers: int = 2, pdfa: bool = False) -> Conversion:
     """Write FILE.pdf beside each DOCX in *files*.
 
     Files are split between *workers* soffice processes, each with a profile of
@@ -52,7 +54,7 @@ def convert(files: list[Path], workers: int = 2) -> Conversion:
     def work(share: list[Path]) -> Conversion:
         done = Conversion()
         for batch in _unique_stems(share):
-            _convert_batch(soffice, batch, done)
+            _convert_batch(soffice, batch, done, pdfa)
         return done
 
     with ThreadPoolExecutor(workers) as pool:
@@ -73,11 +75,12 @@ def _unique_stems(files: list[Path]) -> list[list[Path]]:
     return batches
 
 
-def _convert_batch(soffice: str, files: list[Path], done: Conversion) -> None:
+def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool = False) -> None:
     with tempfile.TemporaryDirectory(prefix="sopdoc-lo-") as tmp:
         profile, out = Path(tmp) / "profile", Path(tmp) / "out"
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
-                   "--nolockcheck", "--convert-to", "pdf", "--outdir", str(out), *map(str, files)]
+                   "--nolockcheck", "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(out),
+                   *map(str, files)]
         timeout = BASE_SECONDS + SECONDS_PER_FILE * len(files)
         stderr = _run(command, timeout)
         for docx in files:

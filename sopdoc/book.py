@@ -1,0 +1,319 @@
+"""Assemble a unit's SOP book: front matter, then every SOP in order, as PDF and DOCX.
+
+The front matter (cover, adopting decree with its appendix, table of contents,
+usage notes) comes from templates/buku.docx. Its table of contents needs the
+book's page numbers, which depend on its own length: it is converted once with
+placeholders, then again with the real numbers. The book PDF is the front
+matter's PDF followed by each SOP's own PDF, with page numbers stamped in the
+footer, bookmarks, metadata, and keterkaitan entries linked to their SOP.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.shared import Mm, Pt
+from docxcompose.composer import Composer
+from docxtpl import DocxTemplate, InlineImage
+from pypdf import PdfReader, PdfWriter
+from pypdf.annotations import Link
+from pypdf.generic import RectangleObject
+
+from sopdoc import oxml, pdf, textfit
+from sopdoc.errors import SopdocError
+from sopdoc.fsutil import write_atomic
+from sopdoc.layout import page_size
+from sopdoc.model import Sop, Unit
+
+FRONT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "buku.docx"
+IN_BOOK = "berlaku"
+FOOTER_SIZE = 9
+_PLACEHOLDER = "000"
+MARGIN_FRONT = 25 * 72 / 25.4
+
+
+@dataclass
+class Entry:
+    """One SOP in the book, with its rendered files."""
+
+    sop: Sop
+    docx: Path
+    pdf: Path
+    flow_pages: int
+    pages: int
+
+
+@dataclass
+class Book:
+    pdf: Path
+    docx: Path
+    starts: dict[str, int] = field(default_factory=dict)   # slug -> first page, from 1
+    pages: int = 0
+
+
+def book_name(unit: Unit) -> str:
+    return f"buku-sop-{unit.folder.name}"
+
+
+def ordered(unit: Unit, sops: list[Sop]) -> list[Sop]:
+    """Return the SOPs of the book in order: the unit's `urutan`, then by nomor, then by name."""
+    listed = {slug: i for i, slug in enumerate(unit.urutan)}
+    return sorted((s for s in sops if s.status == IN_BOOK),
+                  key=lambda s: (listed.get(s.slug, len(listed)), _natural(s.nomor), s.nama.lower()))
+
+
+def _natural(text: str | None) -> tuple:
+    if text is None:
+        return (1,)
+    return (0, *[(0, int(part), "") if part.isdigit() else (1, 0, part.lower())
+                 for part in re.split(r"(\d+)", text) if part.strip()])
+
+
+def book_year(unit: Unit, sops: list[Sop]) -> int:
+    if unit.tahun:
+        return unit.tahun
+    dates = [d for s in sops for d in (s.tanggal_efektif, s.tanggal_pembuatan) if d]
+    if not dates:
+        raise SopdocError(f"{unit.folder}: tahun buku tidak dapat ditentukan; tulis 'tahun:' di unit.yaml")
+    return max(d.tahun for d in dates)
+
+
+@dataclass
+class _Job:
+    unit: Unit
+    entries: list[Entry]
+    front: Path
+    book: Book
+    front_pages: int = 0
+    starts: dict[str, int] = field(default_factory=dict)
+
+
+def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, workers: int = 2) -> list[Book]:
+    """Write the book of each (unit, entries) into *out*/<unit>/.
+
+    The front matter of every book is converted together, twice: with
+    placeholder page numbers to learn its length, then with the real numbers.
+    """
+    with tempfile.TemporaryDirectory(prefix="sopdoc-buku-") as tmp:
+        jobs = []
+        for n, (unit, entries) in enumerate(books):
+            if not entries:
+                raise SopdocError(f"{unit.folder}: tidak ada SOP berstatus berlaku untuk dibukukan")
+            target = out / unit.key
+            book = Book(target / f"{book_name(unit)}.pdf", target / f"{book_name(unit)}.docx")
+            jobs.append(_Job(unit, entries, Path(tmp) / f"depan-{n}.docx", book))
+        pending = list(jobs)
+        for attempt in range(4):
+            for job in pending:
+                job.front.write_bytes(front_matter(job.unit, job.entries, job.starts if attempt else None))
+            pages = _convert_all([job.front for job in pending], workers)
+            unsettled = []
+            for job in pending:
+                if attempt and pages[job.front] == job.front_pages:
+                    continue
+                job.front_pages = pages[job.front]
+                job.starts = _starts(job.entries, job.front_pages)
+                unsettled.append(job)
+            pending = unsettled
+            if not pending:
+                break
+        else:
+            raise SopdocError("panjang halaman depan buku tidak stabil: " + ", ".join(str(j.unit.folder) for j in pending))
+        for job in jobs:
+            job.book.starts = job.starts
+            write_atomic(job.book.pdf, assemble_pdf(job.unit, job.front.with_suffix(".pdf"), job.entries, job.starts))
+            write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
+            job.book.pages = job.front_pages + sum(e.pages for e in job.entries)
+    return [job.book for job in jobs]
+
+
+def _convert_all(files: list[Path], workers: int) -> dict[Path, int]:
+    result = pdf.convert(files, workers=workers)
+    if result.failed:
+        raise SopdocError(next(iter(result.failed.values())))
+    return {docx: len(PdfReader(docx.with_suffix(".pdf")).pages) for docx in files}
+
+
+def _starts(entries: list[Entry], front_pages: int) -> dict[str, int]:
+    starts, page = {}, front_pages + 1
+    for entry in entries:
+        starts[entry.sop.slug] = page
+        page += entry.pages
+    return starts
+
+
+def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None) -> bytes:
+    """Return the DOCX of the book's front matter; *starts* None prints placeholders."""
+    tpl = DocxTemplate(str(FRONT_TEMPLATE))
+    sops = [e.sop for e in entries]
+    decree = unit.keputusan
+    context = {
+        "logo": InlineImage(tpl, str(unit.logo), height=Mm(35)) if unit.logo else "",
+        "pemerintah": unit.pemerintah.upper(),
+        "unit": unit.unit.upper(),
+        "nama_unit": unit.unit,
+        "tahun": book_year(unit, sops),
+        "alamat": unit.alamat or "",
+        "lampiran": [{"nomor": s.nomor or "-", "nama": s.nama} for s in sops],
+        "daftar": [{"no": n, "nama": s.nama, "nomor": s.nomor or "",
+                    "halaman": starts[s.slug] if starts else _PLACEHOLDER}
+                   for n, s in enumerate(sops, start=1)],
+        "penjelasan": list(unit.penjelasan) or default_explanation(unit, sops),
+        "keputusan": _decree_context(unit) if decree else None,
+    }
+    tpl.render(context, autoescape=True)
+    width, height = page_size(unit.kertas, "potret")
+    for section in tpl.docx.sections:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Pt(width), Pt(height)
+        section.left_margin = section.right_margin = Mm(25)
+        section.top_margin = section.bottom_margin = Mm(20)
+    for tbl in tpl.docx.element.body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
+        oxml.fit_table_width(tbl, width - 2 * MARGIN_FRONT)
+    buffer = io.BytesIO()
+    tpl.docx.save(buffer)
+    return buffer.getvalue()
+
+
+def _decree_context(unit: Unit) -> dict:
+    decree = unit.keputusan
+    signer = decree.disahkan_oleh or unit.disahkan_oleh
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    return {
+        "nomor": decree.nomor,
+        "tanggal": str(decree.tanggal),
+        "tentang": decree.tentang or f"Standar Operasional Prosedur Administrasi Pemerintahan di Lingkungan {unit.unit}",
+        "menimbang": [f"{letters[i % 26]}. {text}" for i, text in enumerate(decree.menimbang)] or ["-"],
+        "mengingat": [f"{i}. {text}" for i, text in enumerate(decree.mengingat, start=1)] or ["-"],
+        "ditetapkan_di": decree.ditetapkan_di or "-",
+        "ttd": {"jabatan": signer.jabatan.upper() if signer else "", "nama": signer.nama if signer else "",
+                "pangkat": signer.pangkat if signer else "", "nip": signer.nip if signer else ""},
+    }
+
+
+def default_explanation(unit: Unit, sops: list[Sop]) -> list[str]:
+    """Return the usage notes printed when unit.yaml gives none."""
+    return [
+        f"Buku ini memuat {len(sops)} Standar Operasional Prosedur Administrasi Pemerintahan (SOP AP) "
+        f"di lingkungan {unit.unit}, disusun menurut Peraturan Menteri Pendayagunaan Aparatur Negara dan "
+        "Reformasi Birokrasi Nomor 35 Tahun 2012.",
+        "Setiap SOP terdiri atas lembar identitas (nomor, tanggal pembuatan, revisi dan efektif, pengesah, dasar "
+        "hukum, kualifikasi pelaksana, keterkaitan, peralatan, peringatan, serta pencatatan dan pendataan) dan "
+        "bagan alir prosedur. Bagan alir dibaca dari atas ke bawah: setiap baris satu kegiatan, dan simbol berada "
+        "di kolom pelaksana kegiatan itu.",
+        "Simbol yang dipakai: kapsul untuk mulai dan selesai, kotak untuk kegiatan, belah ketupat untuk "
+        "keputusan dengan dua cabang, anak panah untuk arah alur, dan segi lima untuk penghubung antarhalaman "
+        "(pasangan berhuruf sama di bawah satu halaman dan di atas halaman lain). Kolom mutu baku memuat "
+        "kelengkapan, waktu dan keluaran setiap kegiatan.",
+    ]
+
+
+def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str, int]) -> bytes:
+    """Return the book PDF: front matter and SOPs, numbered, bookmarked, with working keterkaitan links."""
+    writer = PdfWriter()
+    writer.append(str(front))
+    front_reader = PdfReader(front)
+    for entry in entries:
+        writer.append(str(entry.pdf))
+    _stamp_numbers(writer)
+    _bookmarks(writer, front_reader, entries, starts)
+    _links(writer, entries, starts)
+    year = book_year(unit, [e.sop for e in entries])
+    writer.add_metadata({"/Title": f"Standar Operasional Prosedur {unit.unit} Tahun {year}",
+                         "/Author": unit.unit, "/Subject": unit.pemerintah, "/Creator": "sopdoc"})
+    buffer = io.BytesIO()
+    writer.write(buffer)
+    return buffer.getvalue()
+
+
+def _stamp_numbers(writer: PdfWriter) -> None:
+    """Print 'Halaman N' at the foot of every page but the cover."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    if "LiberationSans" not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont("LiberationSans", str(textfit.font_path())))
+    buffer = io.BytesIO()
+    overlay = canvas.Canvas(buffer)
+    for number, page in enumerate(writer.pages, start=1):
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        overlay.setPageSize((width, height))
+        if number > 1:
+            overlay.setFont("LiberationSans", FOOTER_SIZE)
+            overlay.drawCentredString(width / 2, 7 * 72 / 25.4, f"Halaman {number}")
+        overlay.showPage()
+    overlay.save()
+    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(buffer.getvalue())).pages):
+        page.merge_page(stamp)
+
+
+def _bookmarks(writer: PdfWriter, front: PdfReader, entries: list[Entry], starts: dict[str, int]) -> None:
+    writer.add_outline_item(title="Sampul", page_number=0)
+    seen = set()
+    for index, page in enumerate(front.pages):
+        text = page.extract_text() or ""
+        for heading, title in (("LAMPIRAN KEPUTUSAN", "Lampiran Keputusan"), ("MEMUTUSKAN", "Keputusan"),
+                               ("DAFTAR ISI", "Daftar Isi"), ("PENJELASAN SINGKAT", "Penjelasan Singkat Penggunaan")):
+            if heading in text and title not in seen:
+                seen.add(title)
+                writer.add_outline_item(title=title, page_number=index)
+                break
+    for entry in entries:
+        start = starts[entry.sop.slug] - 1
+        title = f"{entry.sop.nomor} {entry.sop.nama}" if entry.sop.nomor else entry.sop.nama
+        parent = writer.add_outline_item(title=title, page_number=start)
+        writer.add_outline_item(title="Lembar Identitas", page_number=start, parent=parent)
+        writer.add_outline_item(title="Bagan Alir", page_number=start + entry.pages - entry.flow_pages, parent=parent)
+
+
+def _links(writer: PdfWriter, entries: list[Entry], starts: dict[str, int]) -> None:
+    """Link each keterkaitan entry that names an SOP of the book to that SOP's first page."""
+    names = {e.sop.slug: e.sop.nama for e in entries}
+    for entry in entries:
+        targets = {names[slug]: starts[slug] - 1 for slug in entry.sop.keterkaitan if slug in names}
+        if not targets:
+            continue
+        first = starts[entry.sop.slug] - 1
+        for index in range(first, first + entry.pages - entry.flow_pages):
+            for name, target in targets.items():
+                for rect in _text_rects(writer.pages[index], name):
+                    writer.add_annotation(index, Link(rect=rect, target_page_index=target))
+
+
+def _text_rects(page, needle: str) -> list[RectangleObject]:
+    """Return rectangles around the text chunks of *page* that begin *needle*."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        chunk = text.strip()
+        if not chunk or not needle.startswith(chunk.lstrip("0123456789. ")[:20]) or len(chunk) < 4:
+            return
+        x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+        y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+        scale = (tm[0] ** 2 + tm[1] ** 2) ** 0.5 * (cm[0] ** 2 + cm[1] ** 2) ** 0.5
+        height = size * scale
+        found.append(RectangleObject((x, y - 0.25 * height, x + textfit.width(chunk, height), y + height)))
+
+    page.extract_text(visitor_text=visit)
+    return found
+
+
+def assemble_docx(front: Path, entries: list[Entry]) -> bytes:
+    """Return the book as one editable DOCX: front matter, then each SOP's document, numbered in the footer."""
+    document = Document(str(front))
+    first = document.sections[0]
+    first.different_first_page_header_footer = True  # no number on the cover
+    oxml.page_number_footer(first.footer)
+    composer = Composer(document)
+    for entry in entries:
+        composer.append(Document(str(entry.docx)))
+    buffer = io.BytesIO()
+    composer.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,120 @@
+"""The Permenpan "Monitoring Pelaksanaan SOP AP" form (Tabel 7), prefilled with a unit's SOPs."""
+
+from __future__ import annotations
+
+import io
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import parse_xml
+from docx.oxml.ns import nsdecls
+from docx.shared import Mm, Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+
+from sopdoc.layout import page_size
+from sopdoc.model import Sop, Unit
+
+TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
+HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilaian",
+        "Tindakan yang Harus Diambil", "Paraf Penilai")
+ASSESSMENT = ("Berjalan dengan baik", "Tidak berjalan dengan baik")
+WIDTHS_MM = (10, 80, 30, 30, 55, 55, 30)
+
+
+def form_name(unit: Unit, suffix: str) -> str:
+    return f"monitoring-sop-{unit.folder.name}{suffix}"
+
+
+def _procedure(sop: Sop) -> str:
+    return f"{sop.nama} ({sop.nomor})" if sop.nomor else sop.nama
+
+
+def _heading_lines(unit: Unit) -> list[str]:
+    return [TITLE, unit.unit.upper(), unit.pemerintah.upper()]
+
+
+def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
+    """Return the monitoring form as DOCX: landscape, with blank assessment columns."""
+    doc = Document()
+    section = doc.sections[0]
+    width, height = page_size(unit.kertas, "lanskap")
+    section.orientation = WD_ORIENT.LANDSCAPE
+    section.page_width, section.page_height = Pt(width), Pt(height)
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
+        setattr(section, side, Mm(15))
+    for n, line in enumerate(_heading_lines(unit)):
+        p = doc.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(line)
+        run.bold, run.font.size = True, Pt(12 if n == 0 else 11)
+    doc.add_paragraph("Periode: Semester ........  Tahun ........")
+    table = doc.add_table(rows=2, cols=7)
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    top, sub = table.rows
+    for col, text in zip((0, 1, 2, 4, 5, 6), HEAD):
+        top.cells[col].text = text
+    top.cells[2].merge(top.cells[3])
+    for col in (0, 1, 4, 5, 6):
+        top.cells[col].merge(sub.cells[col])
+    sub.cells[2].text, sub.cells[3].text = ASSESSMENT
+    for row in (top, sub):
+        row._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                for run in paragraph.runs:
+                    run.bold = True
+    for n, sop in enumerate(sops, start=1):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(n), _procedure(sop)
+    for row in table.rows:
+        row.height = Mm(12) if row not in (top, sub) else None
+        for cell, w in zip(row.cells, WIDTHS_MM):
+            cell.width = Mm(w)
+    doc.add_paragraph()
+    doc.add_paragraph("Penilai,\n\n\n\n(....................................)\nNIP.")
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    return buffer.getvalue()
+
+
+def monitoring_xlsx(unit: Unit, sops: list[Sop]) -> bytes:
+    """Return the monitoring form as XLSX with the same columns."""
+    wb = Workbook()
+    sheet = wb.active
+    sheet.title = "Monitoring SOP"
+    for n, line in enumerate(_heading_lines(unit), start=1):
+        sheet.cell(row=n, column=1, value=line).font = Font(bold=True, size=12 if n == 1 else 11)
+        sheet.merge_cells(start_row=n, start_column=1, end_row=n, end_column=7)
+        sheet.cell(row=n, column=1).alignment = Alignment(horizontal="center")
+    sheet.cell(row=4, column=1, value="Periode: Semester ........  Tahun ........")
+    top, sub = 6, 7
+    for col, text in zip((1, 2, 3, 5, 6, 7), HEAD):
+        sheet.cell(row=top, column=col, value=text)
+    sheet.merge_cells(start_row=top, start_column=3, end_row=top, end_column=4)
+    for col in (1, 2, 5, 6, 7):
+        sheet.merge_cells(start_row=top, start_column=col, end_row=sub, end_column=col)
+    sheet.cell(row=sub, column=3, value=ASSESSMENT[0])
+    sheet.cell(row=sub, column=4, value=ASSESSMENT[1])
+    for n, sop in enumerate(sops, start=1):
+        sheet.cell(row=sub + n, column=1, value=n)
+        sheet.cell(row=sub + n, column=2, value=_procedure(sop))
+    thin = Side(style="thin")
+    for row in sheet.iter_rows(min_row=top, max_row=sub + len(sops), max_col=7):
+        for cell in row:
+            cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+            cell.alignment = Alignment(vertical="center", wrap_text=True,
+                                       horizontal="center" if cell.row <= sub or cell.column == 1 else "left")
+            if cell.row <= sub:
+                cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+    for col, width in zip("ABCDEFG", (5, 50, 14, 14, 30, 30, 14)):
+        sheet.column_dimensions[col].width = width
+    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.page_setup.orientation = "landscape"
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,243 @@
+"""sopdoc book and export: the book's pages, bookmarks and links, the index, forms, ZIP, and rebuilding."""
+
+import json
+import re
+import shutil
+import subprocess
+import zipfile
+
+import pytest
+from click.testing import CliRunner
+from openpyxl import load_workbook
+from pypdf import PdfReader
+
+from sopdoc.cli import main
+from conftest import DEFINITIONS, FIXTURES
+
+DINAS_A = """unit: Dinas Uji Coba
+disahkan_oleh:
+  jabatan: Kepala Dinas Uji Coba
+  nama: Budi Santoso, S.Sos., M.Si.
+  nip: "19700101 199001 1 001"
+tahun: 2024
+urutan: [lompat-tiga-baris]
+penjelasan:
+  - Buku ini dipakai oleh seluruh pegawai Dinas Uji Coba.
+keputusan:
+  nomor: "800/  12 /DUC/2024"
+  tanggal: 2024-02-01
+  ditetapkan_di: Kota Uji
+  menimbang:
+    - bahwa untuk tertib administrasi perlu ditetapkan SOP
+  mengingat:
+    - Peraturan Menteri PAN RB Nomor 35 Tahun 2012
+"""
+REVOKED = """nama: Prosedur lama yang dicabut
+nomor: "800/1/LAMA/2020"
+status: dicabut
+pelaksana: {a: Kepala, b: Staf}
+kegiatan:
+  - {uraian: Memulai, pelaksana: a}
+  - {uraian: Mengakhiri, pelaksana: b}
+"""
+
+
+def _tree(root):
+    gov = root / "definitions" / "kab-uji"
+    a, b = gov / "dinas-a", gov / "dinas-b"
+    a.mkdir(parents=True)
+    (gov / "unit.yaml").write_text("pemerintah: Pemerintah Kabupaten Uji\n", encoding="utf-8")
+    (a / "unit.yaml").write_text(DINAS_A, encoding="utf-8")
+    for name in ("keputusan-kembali", "lompat-tiga-baris"):
+        shutil.copy(FIXTURES / "render" / "kasus-f4" / f"{name}.yaml", a)
+    (a / "lama.yaml").write_text(REVOKED, encoding="utf-8")
+    shutil.copytree(DEFINITIONS / "kab-way-kanan" / "diskominfo", b)
+    (b / "unit.yaml").write_text("unit: Dinas Komunikasi dan Informatika\n", encoding="utf-8")
+    (b / "rusak.yaml").write_text("nama: Rusak\npelaksana: {a: A}\nkegiatan: []\n", encoding="utf-8")
+    return root / "definitions"
+
+
+@pytest.fixture(scope="module")
+def exported(tmp_path_factory):
+    root = tmp_path_factory.mktemp("ekspor")
+    definitions = _tree(root)
+    out = root / "output"
+    result = CliRunner().invoke(main, ["export", str(definitions), "--out", str(out)])
+    return definitions, out, result
+
+
+def _text(pdf, page):
+    return subprocess.run(["pdftotext", "-layout", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                          capture_output=True, text=True, check=True).stdout
+
+
+def test_export_goes_on_past_a_broken_sop_and_fails_at_the_end(exported):
+    _, out, result = exported
+    assert result.exit_code == 1
+    assert "rusak.yaml" in result.output
+    assert re.search(r"Selesai dalam [\d.]+ detik: 2 unit, 5 SOP, \d+ halaman buku; \d+ berkas dibuat ulang; 1 gagal\.",
+                     result.output)
+    assert (out / "kab-uji" / "dinas-b" / "pengumpulan-data-kinerja.pdf").is_file()
+    assert not list(out.rglob("rusak*"))
+
+
+def test_book_orders_sops_and_its_contents_give_real_page_numbers(exported):
+    _, out, _ = exported
+    pdf = out / "kab-uji" / "dinas-a" / "buku-sop-dinas-a.pdf"
+    reader = PdfReader(pdf)
+    contents = next(n for n in range(1, len(reader.pages) + 1) if "DAFTAR ISI" in _text(pdf, n))
+    listing = _text(pdf, contents)
+    # urutan puts lompat-tiga-baris first; the revoked SOP is not in the book.
+    assert listing.index("Lompatan ke depan") < listing.index("Keputusan dengan perbaikan")
+    assert "Prosedur lama" not in listing
+    for name in ("Lompatan ke depan melewati tiga baris", "Keputusan dengan perbaikan berulang"):
+        page = int(re.search(re.escape(name) + r"\s+(\d+)", listing).group(1))
+        text = _text(pdf, page)
+        assert "Nomor SOP" in text and name in text, f"{name} does not start on page {page}"
+        assert f"Halaman {page}" in text
+    assert "Halaman" not in _text(pdf, 1)  # the cover is not numbered
+
+
+def test_book_has_the_decree_with_its_appendix(exported):
+    _, out, _ = exported
+    pdf = out / "kab-uji" / "dinas-a" / "buku-sop-dinas-a.pdf"
+    text = re.sub(r"[ \t]+", " ", "\n".join(_text(pdf, n) for n in range(1, 6)))  # pdftotext folds blanks
+    assert "KEPUTUSAN KEPALA DINAS UJI COBA" in text and "NOMOR 800/ 12 /DUC/2024" in text
+    assert "STANDAR OPERASIONAL PROSEDUR ADMINISTRASI PEMERINTAHAN DI LINGKUNGAN DINAS UJI COBA" in re.sub(r"\s+", " ", text)
+    assert "Ditetapkan di Kota Uji" in text and "1 Februari 2024" in text
+    appendix = text[text.index("LAMPIRAN KEPUTUSAN"):]
+    assert re.search(r"2 800/ /UJI/2024 Keputusan dengan perbaikan berulang", appendix)
+    assert "Buku ini dipakai oleh seluruh pegawai Dinas Uji Coba." in text
+
+
+def test_book_bookmarks_and_metadata(exported):
+    _, out, _ = exported
+    reader = PdfReader(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf")
+    top = [item for item in reader.outline if not isinstance(item, list)]
+    titles = [item.title for item in top]
+    assert titles[:3] == ["Sampul", "Daftar Isi", "Penjelasan Singkat Penggunaan"]
+    sop_marks = [item for item in top if "Mekanisme" in item.title]
+    assert [m.title for m in sop_marks] == ["830/   /IV.16-WK/2021 Mekanisme Monitoring dan Evaluasi Kinerja",
+                                            "830/   /IV.16-WK/2021 Mekanisme Pengumpulan Data Kinerja"]
+    children = reader.outline[reader.outline.index(sop_marks[0]) + 1]
+    assert [c.title for c in children] == ["Lembar Identitas", "Bagan Alir"]
+    first = reader.get_destination_page_number(sop_marks[0])
+    assert reader.get_destination_page_number(children[1]) == first + 1
+    assert reader.metadata.title == "Standar Operasional Prosedur Dinas Komunikasi dan Informatika Tahun 2021"
+    assert reader.metadata.author == "Dinas Komunikasi dan Informatika"
+
+
+def test_keterkaitan_links_to_the_related_sop_page(exported):
+    _, out, _ = exported
+    reader = PdfReader(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf")
+    marks = {m.title.split("2021 ", 1)[1]: reader.get_destination_page_number(m)
+             for m in reader.outline if not isinstance(m, list) and "Mekanisme" in m.title}
+    monev, pengumpulan = marks["Mekanisme Monitoring dan Evaluasi Kinerja"], marks["Mekanisme Pengumpulan Data Kinerja"]
+    links = [a.get_object() for a in reader.pages[monev].get("/Annots", [])]
+    targets = [reader.get_page_number(link["/Dest"][0].get_object()) for link in links if "/Dest" in link]
+    assert targets == [pengumpulan]
+    back = [a.get_object() for a in reader.pages[pengumpulan].get("/Annots", [])]
+    assert [reader.get_page_number(link["/Dest"][0].get_object()) for link in back] == [monev]
+
+
+def test_index_workbook_lists_every_sop_with_status_and_counts(exported):
+    _, out, _ = exported
+    book = load_workbook(out / "indeks-sop.xlsx")
+    assert book.sheetnames == ["Ringkasan", "Dinas Uji Coba", "Dinas Komunikasi dan Informatik"]
+    summary = [[c.value for c in row] for row in book["Ringkasan"].iter_rows()]
+    assert summary[0] == ["No", "Unit", "Pemerintah", "Berlaku", "Diganti", "Dicabut", "Jumlah SOP", "Buku SOP"]
+    assert summary[1][1:7] == ["Dinas Uji Coba", "Pemerintah Kabupaten Uji", 2, 0, 1, 3]
+    assert summary[2][1:7] == ["Dinas Komunikasi dan Informatika", "Pemerintah Kabupaten Uji", 2, 0, 0, 2]
+    assert summary[3][1:7] == ["Jumlah", None, 4, 0, 1, 5]
+    assert any("rusak.yaml" in str(v) for row in summary for v in row)
+    rows = {row[3]: row for row in ([c.value for c in r] for r in book["Dinas Uji Coba"].iter_rows(min_row=2))}
+    revoked = rows["Prosedur lama yang dicabut"]
+    assert revoked[2] == "800/1/LAMA/2020" and revoked[7] == "dicabut"
+    loop = rows["Keputusan dengan perbaikan berulang"]
+    assert loop[4:8] == ["15 Januari 2024", "10 Juni 2024", "1 Februari 2024", "berlaku"]
+    assert loop[9:12] == [5, 3, "3 jam + Sesuai jadwal ekspedisi"]
+    assert loop[12:] == ["kab-uji/dinas-a/keputusan-kembali.docx", "kab-uji/dinas-a/keputusan-kembali.pdf"]
+
+
+def test_monitoring_forms_are_prefilled(exported):
+    _, out, _ = exported
+    sheet = load_workbook(out / "kab-uji" / "dinas-a" / "monitoring-sop-dinas-a.xlsx").active
+    values = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert values[5][:2] == ["No", "Prosedur"] and values[6][2:4] == ["Berjalan dengan baik",
+                                                                      "Tidak berjalan dengan baik"]
+    assert [row[1] for row in values[7:]] == ["Lompatan ke depan melewati tiga baris",
+                                              "Keputusan dengan perbaikan berulang (800/   /UJI/2024)"]
+    assert all(row[2] is None and row[3] is None for row in values[7:])
+    with zipfile.ZipFile(out / "kab-uji" / "dinas-a" / "monitoring-sop-dinas-a.docx") as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    for text in ("MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN", "Catatan Hasil Penilaian",
+                 "Tindakan yang Harus Diambil", "Paraf Penilai", "Keputusan dengan perbaikan berulang"):
+        assert text in xml
+
+
+def test_zip_holds_everything_by_unit(exported):
+    _, out, _ = exported
+    with zipfile.ZipFile(out / "ekspor-sop.zip") as archive:
+        names = set(archive.namelist())
+    assert "indeks-sop.xlsx" in names
+    for unit in ("kab-uji/dinas-a", "kab-uji/dinas-b"):
+        assert f"{unit}/buku-sop-{unit.split('/')[1]}.pdf" in names
+        assert f"{unit}/monitoring-sop-{unit.split('/')[1]}.xlsx" in names
+    assert "kab-uji/dinas-a/lompat-tiga-baris.pdf" in names
+
+
+def test_second_export_rebuilds_nothing_and_a_change_rebuilds_only_its_parts(exported):
+    definitions, out, _ = exported
+    runner = CliRunner()
+    again = runner.invoke(main, ["export", str(definitions), "--out", str(out)])
+    assert "0 berkas dibuat ulang" in again.output
+    untouched = out / "kab-uji" / "dinas-b" / "monitoring-evaluasi-kinerja.pdf"
+    other_book = out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf"
+    stamps = {p: p.stat().st_mtime_ns for p in (untouched, other_book)}
+    source = definitions / "kab-uji" / "dinas-a" / "lompat-tiga-baris.yaml"
+    source.write_text(source.read_text(encoding="utf-8").replace("Memutuskan pengajuan", "Memutuskan permohonan"),
+                      encoding="utf-8")
+    changed = runner.invoke(main, ["export", str(definitions), "--out", str(out)])
+    # that SOP's DOCX and PDF, its unit's book (PDF and DOCX) and the index; no monitoring form lists it anew
+    assert "5 berkas dibuat ulang" in changed.output
+    assert {p: p.stat().st_mtime_ns for p in stamps} == stamps
+    assert "Memutuskan permohonan" in _text(out / "kab-uji" / "dinas-a" / "lompat-tiga-baris.pdf", 2)
+
+
+def test_a_lost_output_is_made_again(exported):
+    definitions, out, _ = exported
+    lost = out / "kab-uji" / "dinas-a" / "keputusan-kembali.pdf"
+    lost.unlink()
+    result = CliRunner().invoke(main, ["export", str(definitions), "--out", str(out)])
+    assert lost.is_file()
+    manifest = json.loads((out / ".sopdoc-manifest.json").read_text(encoding="utf-8"))
+    assert manifest["sop:kab-uji/dinas-a/keputusan-kembali"]["pages"] == len(PdfReader(lost).pages)
+    # the SOP's DOCX and PDF are made again; its page count is unchanged, so the book is too
+    assert "2 berkas dibuat ulang" in result.output
+
+
+def test_book_command_builds_only_books(tmp_path):
+    definitions = _tree(tmp_path)
+    (definitions / "kab-uji" / "dinas-b" / "rusak.yaml").unlink()
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["book", str(definitions / "kab-uji" / "dinas-b"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert (out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf").is_file()
+    assert (out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.docx").is_file()
+    assert not (out / "indeks-sop.xlsx").exists() and not (out / "ekspor-sop.zip").exists()
+
+
+def test_pdfa_flag_writes_pdfa_2b_and_switching_it_rebuilds(tmp_path):
+    unit = tmp_path / "definitions" / "dinas"
+    unit.mkdir(parents=True)
+    (unit / "unit.yaml").write_text("pemerintah: Pemerintah Uji\nunit: Dinas Uji\n", encoding="utf-8")
+    shutil.copy(FIXTURES / "render" / "kasus-f4" / "keputusan-kembali.yaml", unit)
+    out = tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["export", str(tmp_path / "definitions"), "--out", str(out)]).exit_code == 0
+    plain = PdfReader(out / "dinas" / "keputusan-kembali.pdf").trailer["/Root"]
+    assert "/Metadata" not in plain or b"pdfaid" not in plain["/Metadata"].get_object().get_data()
+    result = runner.invoke(main, ["export", str(tmp_path / "definitions"), "--out", str(out), "--pdfa"])
+    assert result.exit_code == 0, result.output
+    xmp = PdfReader(out / "dinas" / "keputusan-kembali.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
+    assert re.search(rb"pdfaid:part(>|=\")2", xmp) and re.search(rb"pdfaid:conformance(>|=\")B", xmp)
