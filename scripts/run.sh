@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# The main job: set everything up, check every definition, render every SOP to output/.
+# The main job: set everything up, check every definition, and export everything to output/
+# (every SOP as DOCX and PDF, every unit's book, the index, the monitoring forms, one ZIP).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 .venv/bin/sopdoc validate definitions --strict
-.venv/bin/sopdoc render definitions --out output
+.venv/bin/sopdoc export definitions --out output

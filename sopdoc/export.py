@@ -124,6 +124,8 @@ def run(paths: list[Path], out: Path, force: bool = False, books_only: bool = Fa
     report(result)
     summary = Summary(failures=[display_path(p) for p in result.failed])
     manifest = Manifest(out / MANIFEST)
+    if force:
+        manifest.entries = {}
     units: dict[Path, tuple[Unit, list[Sop]]] = {}
     for sop in result.sops:
         units.setdefault(sop.unit.folder, (sop.unit, []))[1].append(sop)

@@ -241,3 +241,43 @@ def test_pdfa_flag_writes_pdfa_2b_and_switching_it_rebuilds(tmp_path):
     assert result.exit_code == 0, result.output
     xmp = PdfReader(out / "dinas" / "keputusan-kembali.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
     assert re.search(rb"pdfaid:part(>|=\")2", xmp) and re.search(rb"pdfaid:conformance(>|=\")B", xmp)
+
+
+def _small_tree(tmp_path):
+    unit = tmp_path / "definitions" / "dinas"
+    unit.mkdir(parents=True)
+    (unit / "unit.yaml").write_text("pemerintah: Pemerintah Uji\nunit: Dinas Uji\n", encoding="utf-8")
+    for name in ("keputusan-kembali", "lompat-tiga-baris"):
+        shutil.copy(FIXTURES / "render" / "kasus-f4" / f"{name}.yaml", unit)
+    return tmp_path / "definitions"
+
+
+def test_force_rebuilds_everything(tmp_path):
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    runner = CliRunner()
+    first = runner.invoke(main, ["export", str(definitions), "--out", str(out)])
+    made = re.search(r"(\d+) berkas dibuat ulang", first.output).group(1)
+    forced = runner.invoke(main, ["export", str(definitions), "--out", str(out), "--force"])
+    assert f"{made} berkas dibuat ulang" in forced.output and int(made) == 2 * 2 + 2 + 1 + 2
+
+
+def test_an_interrupted_export_leaves_no_partial_file_and_the_next_run_finishes(tmp_path, monkeypatch):
+    from sopdoc import pdf
+
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    real = pdf.convert
+
+    def interrupted(files, *args, **kwargs):
+        real(files[:1], *args, **kwargs)  # one PDF is made, then Ctrl-C
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(pdf, "convert", interrupted)
+    broken = CliRunner().invoke(main, ["export", str(definitions), "--out", str(out)])
+    assert broken.exit_code != 0
+    assert not [p for p in out.rglob("*") if p.name.startswith(".") and p.name.endswith(".tmp")]
+    monkeypatch.setattr(pdf, "convert", real)
+    finished = CliRunner().invoke(main, ["export", str(definitions), "--out", str(out)])
+    assert finished.exit_code == 0, finished.output
+    for name in ("keputusan-kembali", "lompat-tiga-baris"):
+        assert len(PdfReader(out / "dinas" / f"{name}.pdf").pages) >= 2
+    assert (out / "ekspor-sop.zip").is_file()
