@@ -47,6 +47,24 @@ def shade(cell):
     cell._tc.get_or_add_tcPr().append(parse_xml(f'<w:shd {nsdecls("w")} w:val="clear" w:fill="E7E6E6"/>'))
 
 
+def loop_table(doc, titles, loop, cells, widths):
+    """A bordered table: a shaded header row, then one row per item of a {%tr for %} loop.
+
+    *cells* gives, per column, the paragraphs of the repeated row as (text, options).
+    """
+    table = doc.add_table(rows=4, cols=len(titles))
+    table.style = "Table Grid"
+    for cell, title in zip(table.rows[0].cells, titles):
+        para(cell, title, bold=True, first=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+        shade(cell)
+    para(table.cell(1, 0), "{%tr " + loop + " %}", first=True)
+    for col, paragraphs in enumerate(cells):
+        for n, (text, options) in enumerate(paragraphs):
+            para(table.cell(2, col), text, first=n == 0, **options)
+    para(table.cell(3, 0), "{%tr endfor %}", first=True)
+    set_widths(table, widths)
+
+
 def list_cell(cell, var):
     """A numbered list with hanging indent; a single item prints as a plain paragraph."""
     para(cell, "{%p if " + var + "|length == 1 %}", first=True)
@@ -171,33 +189,17 @@ def book():
     para(doc, "")
     para(doc, "DAFTAR STANDAR OPERASIONAL PROSEDUR", bold=True, size=11, align=center)
     para(doc, "")
-    appendix = doc.add_table(rows=4, cols=3)
-    appendix.style = "Table Grid"
-    for cell, title in zip(appendix.rows[0].cells, ("No", "Nomor SOP", "Nama SOP")):
-        para(cell, title, bold=True, first=True, align=center)
-        shade(cell)
-    para(appendix.cell(1, 0), "{%tr for s in lampiran %}", first=True)
-    para(appendix.cell(2, 0), "{{ loop.index }}", first=True, align=center)
-    para(appendix.cell(2, 1), "{{ s.nomor }}", first=True)
-    para(appendix.cell(2, 2), "{{ s.nama }}", first=True)
-    para(appendix.cell(3, 0), "{%tr endfor %}", first=True)
-    set_widths(appendix, (12, 60, 98))
+    loop_table(doc, ("No", "Nomor SOP", "Nama SOP"), "for s in lampiran",
+               [[("{{ loop.index }}", {"align": center})], [("{{ s.nomor }}", {})], [("{{ s.nama }}", {})]],
+               (12, 60, 98))
     para(doc, "{%p endif %}")
 
     page_break(doc, "DAFTAR ISI", bold=True, size=12, align=center)
     para(doc, "")
-    contents = doc.add_table(rows=4, cols=3)
-    contents.style = "Table Grid"
-    for cell, title in zip(contents.rows[0].cells, ("No", "Nama dan Nomor SOP", "Halaman")):
-        para(cell, title, bold=True, first=True, align=center)
-        shade(cell)
-    para(contents.cell(1, 0), "{%tr for d in daftar %}", first=True)
-    para(contents.cell(2, 0), "{{ d.no }}", first=True, align=center)
-    para(contents.cell(2, 1), "{{ d.nama }}", first=True)
-    para(contents.cell(2, 1), "{{ d.nomor }}", size=8)
-    para(contents.cell(2, 2), "{{ d.halaman }}", first=True, align=center)
-    para(contents.cell(3, 0), "{%tr endfor %}", first=True)
-    set_widths(contents, (12, 133, 25))
+    loop_table(doc, ("No", "Nama dan Nomor SOP", "Halaman"), "for d in daftar",
+               [[("{{ d.no }}", {"align": center})], [("{{ d.nama }}", {}), ("{{ d.nomor }}", {"size": 8})],
+                [("{{ d.halaman }}", {"align": center})]],
+               (12, 133, 25))
 
     page_break(doc, "PENJELASAN SINGKAT PENGGUNAAN", bold=True, size=12, align=center)
     para(doc, "")
@@ -260,17 +262,8 @@ def main():
     para(doc, "{%p if riwayat %}")
     para(doc, "")
     para(doc, "Riwayat Revisi", bold=True)
-    history = doc.add_table(rows=4, cols=3)
-    history.style = "Table Grid"
-    for cell, title in zip(history.rows[0].cells, ("No", "Tanggal", "Catatan")):
-        para(cell, title, bold=True, first=True)
-        shade(cell)
-    para(history.cell(1, 0), "{%tr for r in riwayat %}", first=True)
-    para(history.cell(2, 0), "{{ loop.index }}", first=True)
-    para(history.cell(2, 1), "{{ r.tanggal }}", first=True)
-    para(history.cell(2, 2), "{{ r.catatan }}", first=True)
-    para(history.cell(3, 0), "{%tr endfor %}", first=True)
-    set_widths(history, (12, 45, 213))
+    loop_table(doc, ("No", "Tanggal", "Catatan"), "for r in riwayat",
+               [[("{{ loop.index }}", {})], [("{{ r.tanggal }}", {})], [("{{ r.catatan }}", {})]], (12, 45, 213))
     para(doc, "{%p endif %}")
     OUT.parent.mkdir(exist_ok=True)
     doc.save(OUT)

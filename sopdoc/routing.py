@@ -1,9 +1,11 @@
 """Place symbols, off-page connectors, arrows and branch labels on each page.
 
 Each arrow is chosen among candidate orthogonal routes (straight, one bend, or
-two bends through a free channel), cheapest first, keeping the first route that
-breaks none of the rules in geometry.py. Arrows that would cross a page break are
-replaced by a pair of pentagon connectors carrying the same label.
+two bends through a free channel; three bends only when none of those fits),
+cheapest first, keeping the first route that breaks none of the rules in
+geometry.py and leaves room for its branch label on its first segment. Arrows
+that would cross a page break are replaced by a pair of pentagon connectors
+carrying the same label.
 """
 
 from __future__ import annotations
