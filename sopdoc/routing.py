@@ -124,10 +124,15 @@ class _PageRouter:
     def connector_out(self, index: int, name: str, label: str | None, below: bool) -> None:
         src = self.shapes[_row_name(index)]
         if below:
-            y = src.y + src.h / 2 + CONNECTOR_GAP + CONNECTOR / 2
-            conn = self._add_connector(name, src.x, y)
-            self._commit(src.name, conn.name, (_port(src, "B"), _port(conn, "T")), label, ports=("B", "T"))
-            return
+            conn = Shape(f"konektor-{name}", SEGI_LIMA, src.x, src.y + src.h / 2 + CONNECTOR_GAP + CONNECTOR / 2,
+                         CONNECTOR, CONNECTOR, name, 7.0)
+            points = (_port(src, "B"), _port(conn, "T"))
+            # A branch label needs room beside that short drop; in a narrow lane it may have none.
+            if not label or self._find_label(label, points, self._scene(conn)) is not None:
+                self.shapes[conn.name] = conn
+                self.page.shapes.append(conn)
+                self._commit(src.name, conn.name, points, label, ports=("B", "T"))
+                return
         self._beside(src, name, label, outgoing=True)
 
     def connector_in(self, index: int, name: str, above: bool) -> None:
@@ -212,7 +217,7 @@ class _PageRouter:
         route has room.
         """
         src, dst = self.shapes[task.src], self.shapes[task.dst]
-        fallback = cheapest = None
+        valid, cheapest = [], None
         for generate in (self._candidates, self._detours):
             options = sorted(
                 ((self._cost(points, out_port, in_port), points, out_port, in_port)
@@ -227,9 +232,13 @@ class _PageRouter:
                 if not task.label or self._find_label(task.label, option[1][:2], self._scene()) is not None:
                     self._commit(src.name, dst.name, option[1], task.label, option[2:])
                     return
-                fallback = fallback or option
-        chosen = fallback or cheapest
-        if chosen:  # an invalid fallback is kept; the page check reports what it breaks
+                valid.append(option)
+        # No route has room for the label at its start: take one where it fits further along,
+        # else the cheapest valid one; an invalid route is kept only when nothing is valid,
+        # and the page check reports it.
+        placeable = next((o for o in valid if self._find_label(task.label, o[1], self._scene())), None)
+        chosen = placeable or (valid[0] if valid else cheapest)
+        if chosen:
             self._commit(src.name, dst.name, chosen[1], task.label, chosen[2:])
 
     def _detours(self, src: Shape, out_port: str, dst: Shape, in_port: str):

@@ -46,7 +46,7 @@ def test_usage_errors_exit_2_in_indonesian():
 
 
 def test_help_is_indonesian():
-    for command in ([], ["validate"], ["schema"], ["new"]):
+    for command in ([], ["validate"], ["schema"], ["new"], ["render"], ["revise"], ["book"], ["export"]):
         output = run(*command, "--help").output
         assert "Pemakaian:" in output and "Tampilkan bantuan ini lalu keluar." in output
         assert "Usage:" not in output and "Show this message" not in output

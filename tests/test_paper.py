@@ -1,0 +1,71 @@
+"""Every paper and orientation lays out cleanly; a unit's logo and own template are used."""
+
+import dataclasses
+import shutil
+import zipfile
+
+import pytest
+from PIL import Image
+
+from sopdoc import geometry, layout, reader, render
+from conftest import DEFINITIONS, FIXTURES
+from cases import load_cases
+
+CASES = load_cases()
+
+
+@pytest.mark.parametrize("paper", ["A4", "F4"])
+@pytest.mark.parametrize("orientation", ["lanskap", "potret"])
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_every_case_fits_every_paper(case, paper, orientation):
+    sop = CASES[case]
+    sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper, orientasi=orientation))
+    plan = layout.layout(sop)
+    width, height = layout.page_size(paper, orientation)
+    assert sum(c.width for c in plan.columns) == pytest.approx(width - 2 * layout.MARGIN)
+    usable = height - 2 * layout.MARGIN
+    for page in plan.pages:
+        assert sum(plan.header_heights) + page.height + (layout.HEADING_HEIGHT if page.number == 1 else 0) <= usable
+        assert geometry.violations(plan.scene(page)) == [], (case, paper, orientation, page.number)
+    assert sorted(r.index for p in plan.pages for r in p.rows) == list(range(len(sop.kegiatan)))
+
+
+def _unit(tmp_path, extra=""):
+    unit = tmp_path / "definitions" / "dinas"
+    unit.mkdir(parents=True)
+    (unit / "unit.yaml").write_text(f"pemerintah: Pemerintah Uji\nunit: Dinas Uji\n{extra}", encoding="utf-8")
+    shutil.copy(FIXTURES / "render" / "kasus-f4" / "keputusan-kembali.yaml", unit)
+    return unit
+
+
+def _docx_parts(path):
+    with zipfile.ZipFile(path) as package:
+        return {name: package.read(name) for name in package.namelist()}
+
+
+def test_logo_is_printed_on_the_identity_sheet(tmp_path):
+    unit = _unit(tmp_path, "logo: lambang.png\n")
+    Image.new("RGB", (120, 140), (200, 30, 30)).save(unit / "lambang.png")
+    (sop,) = reader.read([unit]).sops
+    item = render.render_docx(sop, tmp_path / "out", {})
+    parts = _docx_parts(item.docx)
+    logo = (unit / "lambang.png").read_bytes()
+    assert any(data == logo for name, data in parts.items() if name.startswith("word/media/"))
+
+
+def test_a_units_own_template_is_used(tmp_path):
+    unit = _unit(tmp_path, "template: identitas-kami.docx\n")
+    from docx import Document
+
+    template = Document(str(render.docx_writer.DEFAULT_TEMPLATE))
+    template.paragraphs[-1].insert_paragraph_before("Disusun oleh Bagian Organisasi Kabupaten Uji")
+    template.save(str(unit / "identitas-kami.docx"))
+    (sop,) = reader.read([unit]).sops
+    assert sop.unit.template == (unit / "identitas-kami.docx").resolve()
+    item = render.render_docx(sop, tmp_path / "out", {})
+    xml = _docx_parts(item.docx)["word/document.xml"].decode("utf-8")
+    assert "Disusun oleh Bagian Organisasi Kabupaten Uji" in xml and "Keputusan dengan perbaikan berulang" in xml
+
+
+def test_seed_definitions_folder_is_what_the_cases_cover():
+    assert {c.split("/")[0] for c in CASES} >= {p.name for p in DEFINITIONS.iterdir() if p.is_dir()}
