@@ -61,12 +61,28 @@ class Manifest:
             return None
         return entry
 
+    def forget_removed(self) -> None:
+        """Drop the SOPs whose definition file is gone, deleting their outputs."""
+        for key, entry in list(self.entries.items()):
+            source = entry.get("source")
+            if source and not Path(source).is_file():
+                for name in entry["files"]:
+                    (self.path.parent / name).unlink(missing_ok=True)
+                del self.entries[key]
+
     def record(self, key: str, digest: str, files: list[Path], **info) -> None:
         self.entries[key] = {"hash": digest, "files": [f.relative_to(self.path.parent).as_posix() for f in files],
                              **info}
 
     def save(self) -> None:
         write_atomic(self.path, json.dumps(self.entries, indent=1, sort_keys=True, ensure_ascii=False))
+
+
+def _code_hash() -> str:
+    """Return a hash of sopdoc's own code and templates, so that any change of them remakes the outputs."""
+    package = Path(__file__).resolve().parent
+    files = sorted(package.rglob("*.py")) + sorted(docx_writer.DEFAULT_TEMPLATE.parent.glob("*.docx"))
+    return _hash(__version__, *(f.read_bytes() for f in files))
 
 
 def _hash(*parts: bytes | str) -> str:
@@ -78,6 +94,9 @@ def _hash(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
+CODE = _code_hash()
+
+
 def _read(path: Path | None) -> bytes:
     return path.read_bytes() if path and path.is_file() else b""
 
@@ -85,7 +104,7 @@ def _read(path: Path | None) -> bytes:
 def sop_digest(sop: Sop, names: dict[str, str], pdfa: bool) -> str:
     """Return the hash of everything a SOP's documents are made from."""
     linked = json.dumps({slug: names.get(slug) for slug in sop.keterkaitan}, sort_keys=True)
-    return _hash(__version__, "pdfa" if pdfa else "pdf", _read(sop.source), linked,
+    return _hash(CODE, "pdfa" if pdfa else "pdf", _read(sop.source), linked,
                  *(_read(f) for f in sop.unit.files), _read(docx_writer.template_for(sop)), _read(sop.unit.logo))
 
 
@@ -126,6 +145,7 @@ def run(paths: list[Path], out: Path, force: bool = False, books_only: bool = Fa
     manifest = Manifest(out / MANIFEST)
     if force:
         manifest.entries = {}
+    manifest.forget_removed()
     units: dict[Path, tuple[Unit, list[Sop]]] = {}
     for sop in result.sops:
         units.setdefault(sop.unit.folder, (sop.unit, []))[1].append(sop)
@@ -179,7 +199,8 @@ def _documents(sops: list[Sop], out: Path, manifest: Manifest, summary: Summary,
         pdf_path = item.docx.with_suffix(".pdf")
         pages = _page_count(pdf_path)
         entries[key] = book.Entry(item.sop, item.docx, pdf_path, item.flow_pages, pages)
-        manifest.record(key, digests[item.sop], [item.docx, pdf_path], flow_pages=item.flow_pages, pages=pages)
+        manifest.record(key, digests[item.sop], [item.docx, pdf_path], flow_pages=item.flow_pages, pages=pages,
+                        source=str(item.sop.source.resolve()))
         summary.made += 2
     manifest.save()
     return entries
@@ -234,7 +255,7 @@ def _books(units: dict[Path, tuple[Unit, list[Sop]]], entries: dict[str, book.En
         if not chosen:
             continue
         parts = [(e.sop.slug, manifest.entries[f"sop:{unit.key}/{e.sop.slug}"]["hash"]) for e in chosen]
-        digests[folder] = _hash(__version__, json.dumps(parts), *(_read(f) for f in unit.files),
+        digests[folder] = _hash(CODE, json.dumps(parts), *(_read(f) for f in unit.files),
                                 _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(f"buku:{unit.key}", digests[folder])
         target = out / unit.key
@@ -265,7 +286,7 @@ def _index_and_forms(units, entries, books, failed: list[Path], out: Path, manif
     """Write the index workbook, and each unit's monitoring form, when what they list changed."""
     state = json.dumps(sorted((k, v["hash"]) for k, v in manifest.entries.items() if k.startswith(("sop:", "buku:")))
                        + [str(p) for p in failed])
-    digest = _hash(__version__, state)
+    digest = _hash(CODE, state)
     if not manifest.fresh("indeks", digest):
         target = out / index.INDEX_NAME
         write_atomic(target, index.workbook(units, entries, books, failed, out))
@@ -273,7 +294,7 @@ def _index_and_forms(units, entries, books, failed: list[Path], out: Path, manif
         summary.made += 1
     for unit, sops in units.values():
         listed = book.ordered(unit, sops)
-        digest = _hash(__version__, *(_read(f) for f in unit.files),
+        digest = _hash(CODE, *(_read(f) for f in unit.files),
                        json.dumps([(s.slug, s.nomor, s.nama) for s in listed]))
         key = f"monitoring:{unit.key}"
         if manifest.fresh(key, digest):

@@ -281,3 +281,17 @@ def test_an_interrupted_export_leaves_no_partial_file_and_the_next_run_finishes(
     for name in ("keputusan-kembali", "lompat-tiga-baris"):
         assert len(PdfReader(out / "dinas" / f"{name}.pdf").pages) >= 2
     assert (out / "ekspor-sop.zip").is_file()
+
+
+def test_a_deleted_sop_leaves_the_export(tmp_path):
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    runner = CliRunner()
+    assert runner.invoke(main, ["export", str(definitions), "--out", str(out)]).exit_code == 0
+    (definitions / "dinas" / "lompat-tiga-baris.yaml").unlink()
+    result = runner.invoke(main, ["export", str(definitions), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert not list(out.rglob("lompat-tiga-baris*"))
+    with zipfile.ZipFile(out / "ekspor-sop.zip") as archive:
+        assert not [n for n in archive.namelist() if "lompat" in n]
+    rows = [c.value for c in load_workbook(out / "indeks-sop.xlsx")["Dinas Uji"]["D"]][1:]
+    assert rows == ["Keputusan dengan perbaikan berulang"]
