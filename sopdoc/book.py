@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx import Document
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.parts.image import ImagePart
 from docx.shared import Mm, Pt
 from docxcompose.composer import Composer
@@ -325,10 +325,27 @@ def assemble_docx(front: Path, entries: list[Entry]) -> bytes:
     with _image_hashes_cached():
         composer = Composer(document)
         for entry in entries:
-            composer.append(Document(str(entry.docx)))
+            sop_document = Document(str(entry.docx))
+            _new_section_like(document, sop_document.sections[0])
+            composer.append(sop_document)
         buffer = io.BytesIO()
         composer.save(buffer)
     return buffer.getvalue()
+
+
+def _new_section_like(document, model) -> None:
+    """Start a new page and section in *document* with the page setup of the section *model*.
+
+    docxcompose pours appended content into the last section; without this the
+    landscape SOPs would be laid out on the portrait front matter's pages.
+    """
+    section = document.add_section(WD_SECTION.NEW_PAGE)
+    section.orientation = model.orientation
+    section.page_width, section.page_height = model.page_width, model.page_height
+    for side in ("left_margin", "right_margin", "top_margin", "bottom_margin", "header_distance",
+                 "footer_distance"):
+        setattr(section, side, getattr(model, side))
+    section.different_first_page_header_footer = False
 
 
 @contextmanager

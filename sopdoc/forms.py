@@ -9,7 +9,7 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
+from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -21,7 +21,7 @@ TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
 HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilaian",
         "Tindakan yang Harus Diambil", "Paraf Penilai")
 ASSESSMENT = ("Berjalan dengan baik", "Tidak berjalan dengan baik")
-WIDTHS_MM = (10, 80, 30, 30, 55, 55, 30)
+WIDTHS_MM = (10, 85, 30, 30, 55, 55, 35)
 
 
 def form_name(unit: Unit, suffix: str) -> str:
@@ -39,6 +39,9 @@ def _heading_lines(unit: Unit) -> list[str]:
 def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
     """Return the monitoring form as DOCX: landscape, with blank assessment columns."""
     doc = Document()
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = "Arial", Pt(10)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
     section = doc.sections[0]
     width, height = page_size(unit.kertas, "lanskap")
     section.orientation = WD_ORIENT.LANDSCAPE
@@ -71,10 +74,13 @@ def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
     for n, sop in enumerate(sops, start=1):
         cells = table.add_row().cells
         cells[0].text, cells[1].text = str(n), _procedure(sop)
+    table.autofit = False
+    for column, width in zip(table.columns, WIDTHS_MM):
+        column.width = Mm(width)  # LibreOffice lays a table out by its grid
     for row in table.rows:
         row.height = Mm(12) if row not in (top, sub) else None
-        for cell, w in zip(row.cells, WIDTHS_MM):
-            cell.width = Mm(w)
+        for cell, width in zip(row.cells, WIDTHS_MM):
+            cell.width = Mm(width)
     doc.add_paragraph()
     doc.add_paragraph("Penilai,\n\n\n\n(....................................)\nNIP.")
     buffer = io.BytesIO()

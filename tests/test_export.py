@@ -295,3 +295,29 @@ def test_a_deleted_sop_leaves_the_export(tmp_path):
         assert not [n for n in archive.namelist() if "lompat" in n]
     rows = [c.value for c in load_workbook(out / "indeks-sop.xlsx")["Dinas Uji"]["D"]][1:]
     assert rows == ["Keputusan dengan perbaikan berulang"]
+
+
+def test_monitoring_form_docx_has_its_column_grid(exported):
+    from sopdoc import forms
+
+    _, out, _ = exported
+    with zipfile.ZipFile(out / "kab-uji" / "dinas-a" / "monitoring-sop-dinas-a.docx") as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    grid = [int(w) for w in re.findall(r'<w:gridCol w:w="(\d+)"', xml)]
+    assert [round(w / 56.7) for w in grid] == list(forms.WIDTHS_MM)  # twips to mm
+
+
+def test_book_docx_paginates_like_the_book_pdf(exported, tmp_path):
+    from sopdoc import pdf
+
+    _, out, _ = exported
+    book_pdf = PdfReader(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf")
+    copy = tmp_path / "buku.docx"
+    shutil.copy(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.docx", copy)
+    assert not pdf.convert([copy], workers=1).failed
+    from_docx = PdfReader(tmp_path / "buku.pdf")
+    assert len(from_docx.pages) == len(book_pdf.pages)
+    shapes = [(p.mediabox.width > p.mediabox.height) for p in from_docx.pages]
+    assert shapes == [(p.mediabox.width > p.mediabox.height) for p in book_pdf.pages]
+    assert shapes[0] is False and shapes[-1] is True  # portrait front matter, landscape SOPs
+    assert "Halaman 4" in from_docx.pages[3].extract_text()
