@@ -82,3 +82,15 @@ def test_libreoffice_timeout_is_reported(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["render", str(GOOD), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "LibreOffice tidak selesai dalam 1 detik untuk 1 berkas" in result.output
+
+
+def test_a_row_taller_than_a_page_is_reported_not_crashed(tmp_path, unit_dir):
+    text = GOOD.read_text(encoding="utf-8").replace(
+        "uraian: Menyusun konsep jawaban surat permohonan",
+        "uraian: " + " ".join(["Menyusun konsep jawaban surat permohonan yang sangat panjang"] * 120))
+    (unit_dir / "panjang.yaml").write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(unit_dir), "--format", "docx", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 1
+    assert ("panjang.yaml: kegiatan nomor 2 terlalu panjang untuk satu halaman; pendekkan uraian atau kolom lain "
+            "di baris itu") in result.output
+    assert "Traceback" not in result.output and not list((tmp_path / "o").rglob("*.docx"))
