@@ -24,10 +24,20 @@ def output_path(sop: Sop, out: Path, suffix: str) -> Path:
 
 
 def sop_names(sops: list[Sop]) -> dict[Path, dict[str, str]]:
-    """Return, per unit folder, the name of every SOP in it (for keterkaitan by slug)."""
-    names: dict[Path, dict[str, str]] = {}
-    for folder in {s.unit.folder for s in sops}:
-        names[folder] = {s.slug: s.nama for s in reader.read([folder]).sops}
+    """Return, per unit folder, the names of the SOPs that *sops* link to by slug (keterkaitan).
+
+    SOPs already read are used as they are; a linked SOP that was not among them
+    (rendering one file of a unit) is read from its file.
+    """
+    names: dict[Path, dict[str, str]] = {s.unit.folder: {} for s in sops}
+    for sop in sops:
+        names[sop.unit.folder][sop.slug] = sop.nama
+    for sop in sops:
+        known = names[sop.unit.folder]
+        for slug in sop.keterkaitan:
+            linked = sop.unit.folder / f"{slug}.yaml"
+            if slug not in known and linked.is_file():
+                known.update({s.slug: s.nama for s in reader.read([linked]).sops})
     return names
 
 

@@ -7,6 +7,7 @@ user wrote it. The result is validated before it replaces the file.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import json
 import re
@@ -49,7 +50,7 @@ def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
         write_atomic(path, (bom + revised).encode("utf-8"))
     finally:
         staging.unlink(missing_ok=True)
-    return _read_valid(path)
+    return dataclasses.replace(result.sops[0], source=path)
 
 
 def backup_path(path: Path) -> Path:
