@@ -48,10 +48,10 @@ def test_missing_libreoffice_says_what_to_install(tmp_path, monkeypatch):
 
 def test_missing_graphviz_says_what_to_install(tmp_path, monkeypatch):
     real_which = shutil.which
-    monkeypatch.setattr(shutil, "which", lambda name: None if name == "neato" else real_which(name))
+    monkeypatch.setattr(shutil, "which", lambda name: None if name == "dot" else real_which(name))
     result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "docx", "--out", str(tmp_path)])
     assert result.exit_code == 1
-    assert "Program graphviz (neato) tidak ditemukan. Pasang dengan: sudo apt-get install graphviz" in result.output
+    assert "Program graphviz (dot) tidak ditemukan. Pasang dengan: sudo apt-get install graphviz" in result.output
 
 
 def _fake_soffice(tmp_path, monkeypatch, body: str) -> None:

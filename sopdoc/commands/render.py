@@ -18,7 +18,7 @@ def check_tools(formats: tuple[str, ...]) -> None:
     from sopdoc import drawing, pdf, textfit
 
     textfit.font_path()
-    drawing.dot_binary()
+    drawing.check_graphviz()
     if "pdf" in formats:
         pdf.soffice_binary()
 
