@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the system programs sopdoc needs, only those that are missing:
 # graphviz (dot), LibreOffice Writer (soffice), Liberation fonts, poppler-utils,
-# and python3-venv, which a fresh Debian lacks.
+# libcairo2 (for cairosvg), and python3-venv, which a fresh Debian lacks.
 set -euo pipefail
 
 missing=()
@@ -23,6 +23,9 @@ fonts=$(fc-list 2>/dev/null || true)
 grep -qi "Liberation Sans" <<<"$fonts" || missing+=(fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
+# cairosvg rasterises graphviz's drawings with the system cairo library.
+libs=$(ldconfig -p 2>/dev/null || true)
+grep -q "libcairo.so.2" <<<"$libs" || missing+=(libcairo2)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
