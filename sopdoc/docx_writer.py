@@ -12,7 +12,7 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import oxml
-from sopdoc.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page, header_style
+from sopdoc.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page
 from sopdoc.model import Sop
 
 DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "identitas.docx"
@@ -125,7 +125,7 @@ class _FlowchartWriter:
         title = {c.key: c.title for c in cols}
         fill = oxml.HEADER_FILL
 
-        style = header_style(cols)
+        style = self.layout.header
 
         def head(text: str, w: float, span: int = 1, vmerge: str | None = None, text_size: float = size,
                  rotated: bool = False) -> str:

@@ -63,7 +63,7 @@ def page_source(layout: Layout, page: Page) -> str:
                    f'pos="{pos(x, 0)} {pos(x, 0)} {pos(x, height)} {pos(x, height)}"];')
     for shape in page.shapes:
         out.append(f'"{shape.name}" [{_SHAPES[shape.kind]}, width={shape.w / 72:.4f}, height={shape.h / 72:.4f}, '
-                   f'label="{shape.text}", fontsize={shape.font_size}, pos="{pos(shape.x, shape.y)}!"];')
+                   f'label="{_dot_text(shape.text)}", fontsize={shape.font_size}, pos="{pos(shape.x, shape.y)}!"];')
     for n, (a, b) in enumerate(page.joins):
         out.append(f'j{n}a [shape=point, style=invis, width=0, height=0, pos="{pos(*a)}!"];')
         out.append(f'j{n}b [shape=point, style=invis, width=0, height=0, pos="{pos(*b)}!"];')
@@ -71,12 +71,16 @@ def page_source(layout: Layout, page: Page) -> str:
     for arrow in page.arrows:
         out.append(f'"{arrow.src}" -> "{arrow.dst}" [pos="{_spline(arrow.points, pos)}"];')
     for n, label in enumerate(page.labels):
-        text = label.text.replace("\n", "\\n")
-        out.append(f'label{n} [shape=plaintext, label="{text}", fontsize={LABEL_SIZE}, '
+        out.append(f'label{n} [shape=plaintext, label="{_dot_text(label.text)}", fontsize={LABEL_SIZE}, '
                    f'width={label.w / 72:.4f}, height={label.h / 72:.4f}, '
                    f'pos="{pos(label.x + label.w / 2, label.y + label.h / 2)}!"];')
     out.append("}")
     return "\n".join(out)
+
+
+def _dot_text(text: str) -> str:
+    """Return *text* for a quoted dot label: backslashes and quotes escaped, line breaks as \\n."""
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
 
 
 def _spline(points, pos) -> str:

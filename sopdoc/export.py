@@ -24,6 +24,7 @@ from pathlib import Path
 import click
 
 from sopdoc import __version__, book, docx_writer, forms, index, pdf, reader, render
+from sopdoc.commands.render import check_tools, report_layout
 from sopdoc.commands.validate import report
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
@@ -135,7 +136,6 @@ class _Progress:
 
 def run(paths: list[Path], out: Path, force: bool = False, books_only: bool = False, pdfa: bool = False) -> Summary:
     """Export the SOPs under *paths* into *out*; raise SopdocError at the end if anything failed."""
-    from sopdoc.commands.render import check_tools
 
     started = time.perf_counter()
     check_tools(("docx", "pdf"))
@@ -164,6 +164,11 @@ def run(paths: list[Path], out: Path, force: bool = False, books_only: bool = Fa
     return summary
 
 
+def sop_key(sop: Sop) -> str:
+    """Return the manifest key of a SOP's documents."""
+    return f"sop:{sop.unit.key}/{sop.slug}"
+
+
 def _documents(sops: list[Sop], out: Path, manifest: Manifest, summary: Summary, pdfa: bool) -> dict[str, book.Entry]:
     """Make the DOCX and PDF of every SOP whose sources changed; return an entry per SOP."""
     names = render.sop_names(sops)
@@ -171,7 +176,7 @@ def _documents(sops: list[Sop], out: Path, manifest: Manifest, summary: Summary,
     entries: dict[str, book.Entry] = {}
     stale = []
     for sop in sops:
-        key = f"sop:{sop.unit.key}/{sop.slug}"
+        key = sop_key(sop)
         known = manifest.fresh(key, digests[sop])
         if known:
             entries[key] = book.Entry(sop, render.output_path(sop, out, ".docx"), render.output_path(sop, out, ".pdf"),
@@ -186,13 +191,14 @@ def _documents(sops: list[Sop], out: Path, manifest: Manifest, summary: Summary,
         if isinstance(item, _Failed):
             summary.failures.append(f"{display_path(item.sop.source)} ({item.message})")
         else:
+            report_layout(item.sop.source, item.problems)
             made.append(item)
     progress.close()
     if made:
         click.echo(f"Membuat PDF dari {len(made)} DOCX dengan LibreOffice...")
     conversion = pdf.convert([r.docx for r in made], pdfa=pdfa)
     for item in made:
-        key = f"sop:{item.sop.unit.key}/{item.sop.slug}"
+        key = sop_key(item.sop)
         if item.docx in conversion.failed:
             summary.failures.append(f"{display_path(item.sop.source)} ({conversion.failed[item.docx]})")
             continue
@@ -211,6 +217,7 @@ class _Made:
     sop: Sop
     docx: Path
     flow_pages: int
+    problems: list[str]
 
 
 @dataclass
@@ -225,7 +232,7 @@ def _render_one(args) -> _Made | _Failed:
         item = render.render_docx(sop, out, names)
     except SopdocError as exc:
         return _Failed(sop, exc.message)
-    return _Made(sop, item.docx, len(item.layout.pages))
+    return _Made(sop, item.docx, len(item.layout.pages), item.problems)
 
 
 def _render_all(sops: list[Sop], out: Path, names: dict[Path, dict[str, str]]):
@@ -250,11 +257,10 @@ def _books(units: dict[Path, tuple[Unit, list[Sop]]], entries: dict[str, book.En
     todo, books = [], {}
     digests = {}
     for folder, (unit, sops) in units.items():
-        chosen = [entries[f"sop:{unit.key}/{s.slug}"] for s in book.ordered(unit, sops)
-                  if f"sop:{unit.key}/{s.slug}" in entries]
+        chosen = [entries[sop_key(s)] for s in book.ordered(unit, sops) if sop_key(s) in entries]
         if not chosen:
             continue
-        parts = [(e.sop.slug, manifest.entries[f"sop:{unit.key}/{e.sop.slug}"]["hash"]) for e in chosen]
+        parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"]) for e in chosen]
         digests[folder] = _hash(CODE, json.dumps(parts), *(_read(f) for f in unit.files),
                                 _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(f"buku:{unit.key}", digests[folder])

@@ -61,6 +61,8 @@ def _table(sheet, header: list[str], rows: list[list], widths: list[int]) -> Non
 
 def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: Path) -> bytes:
     """Return the XLSX bytes of the export's index."""
+    from sopdoc.export import sop_key
+
     wb = Workbook()
     summary = wb.active
     summary.title = "Ringkasan"
@@ -68,7 +70,7 @@ def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: P
     counts = []
     for folder, (unit, sops) in sorted(units.items(), key=lambda item: item[1][0].key):
         sheet = wb.create_sheet(sheet_title(unit.unit, taken))
-        rows = [_row(n, sop, entries.get(f"sop:{unit.key}/{sop.slug}"), out)
+        rows = [_row(n, sop, entries.get(sop_key(sop)), out)
                 for n, sop in enumerate(sorted(sops, key=lambda s: (s.nomor or "", s.nama)), start=1)]
         _table(sheet, [c for c, _ in COLUMNS], rows, [w for _, w in COLUMNS])
         by_status = [sum(1 for s in sops if s.status == status) for status in STATUSES]

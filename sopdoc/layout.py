@@ -125,6 +125,7 @@ class Layout:
     body_size: float
     body_line: float
     header_heights: tuple[float, float]
+    header: HeaderStyle
     pages: list[Page]
     lanes: list[str]            # actor keys, left to right
 
@@ -218,12 +219,13 @@ def layout(sop: Sop) -> Layout:
     widths = {c.key: c.width for c in columns}
     small = widths["kegiatan"] < 55 * MM
     size, line = (SMALL_SIZE, SMALL_LINE) if small else (BODY_SIZE, BODY_LINE)
-    header = _header_heights(columns, size, line)
+    style = header_style(columns)
+    header = _header_heights(columns, style, size, line)
     symbols = symbol_size(lane)
 
     base = [_row_height(row, widths, size, line, symbols) for row in sop.kegiatan]
     pages = _paginate(sop, base, usable_h - sum(header) - PAGE_SLACK - BREAK_PARAGRAPH)
-    result = Layout(paper, orientation, width, height, MARGIN, columns, lane, size, line, header,
+    result = Layout(paper, orientation, width, height, MARGIN, columns, lane, size, line, header, style,
                     [], [key for key, _ in sop.pelaksana])
     for number, rows in enumerate(pages, start=1):
         result.pages.append(Page(number, rows))
@@ -258,8 +260,7 @@ def header_style(columns: list[Column]) -> HeaderStyle:
     return HeaderStyle(actor or ROTATED_SIZE, actor is None, sizes)
 
 
-def _header_heights(columns: list[Column], size: float, line: float) -> tuple[float, float]:
-    style = header_style(columns)
+def _header_heights(columns: list[Column], style: HeaderStyle, size: float, line: float) -> tuple[float, float]:
     heights = [_text_height(c.title, c.width, style.sizes[c.key], round(style.sizes[c.key] * 1.2, 1), bold=True)
                for c in columns if c.key in ("kelengkapan", "waktu", "output")]
     lanes = [c for c in columns if c.key.startswith("lane:")]

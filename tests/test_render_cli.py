@@ -94,3 +94,24 @@ def test_a_row_taller_than_a_page_is_reported_not_crashed(tmp_path, unit_dir):
     assert ("panjang.yaml: kegiatan nomor 2 terlalu panjang untuk satu halaman; pendekkan uraian atau kolom lain "
             "di baris itu") in result.output
     assert "Traceback" not in result.output and not list((tmp_path / "o").rglob("*.docx"))
+
+
+def test_quotes_and_backslashes_in_labels_and_names_render(tmp_path, unit_dir):
+    (unit_dir / "kutip.yaml").write_text("""nama: Kutip
+pelaksana: {a: 'Kepala\\\\Sub "Bagian"', b: Staf}
+kegiatan:
+  - {uraian: Memulai, pelaksana: a}
+  - {id: x, uraian: Menyusun, pelaksana: b}
+  - uraian: Memeriksa
+    pelaksana: a
+    keputusan: {ya: berikutnya, tidak: x, label: ['Ya "benar"', 'Tidak \\\\ salah']}
+  - {uraian: Mengakhiri, pelaksana: b}
+""", encoding="utf-8")
+    result = CliRunner().invoke(main, ["render", str(unit_dir), "--format", "docx", "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    from sopdoc import drawing, layout, reader
+
+    (sop,) = reader.read([unit_dir]).sops
+    plan = layout.layout(sop)
+    source = drawing.page_source(plan, plan.pages[0])
+    assert 'label="Ya \\"benar\\""' in source and 'label="Tidak \\\\\\\\ salah"' in source

@@ -23,6 +23,12 @@ def check_tools(formats: tuple[str, ...]) -> None:
         pdf.soffice_binary()
 
 
+def report_layout(source: Path, problems: list[str]) -> None:
+    """Tell the user where a page breaks a drawing rule (the document is still written)."""
+    for problem in problems:
+        click.echo(f"{display_path(source)}: tata letak kurang rapi, {problem}", err=True)
+
+
 def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) -> None:
     """Render every valid SOP under *paths*; report and skip broken ones."""
     check_tools(formats)
@@ -40,8 +46,7 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) ->
             click.echo(f"{display_path(sop.source)}: {exc.message}", err=True)
             failed.append(sop.source)
             continue
-        for problem in item.problems:
-            click.echo(f"{display_path(sop.source)}: tata letak kurang rapi, {problem}", err=True)
+        report_layout(sop.source, item.problems)
         rendered.append(item)
     if "pdf" in formats and rendered:
         click.echo(f"Membuat PDF dari {len(rendered)} DOCX dengan LibreOffice...")
@@ -54,8 +59,7 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) ->
         if "docx" not in formats:
             item.docx.unlink()
         files = [display_path(p) for p in (item.docx if "docx" in formats else None, item.pdf) if p]
-        pages = sum(1 for _ in item.layout.pages)
-        click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({pages} halaman bagan alir)")
+        click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({len(item.layout.pages)} halaman bagan alir)")
     click.echo(f"{len(rendered)} SOP dibuat, {len(failed)} gagal.")
     if failed:
         raise SopdocError(f"{len(failed)} SOP tidak dibuat karena galat di atas.")
