@@ -101,7 +101,7 @@ def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path)
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
 def book(paths: tuple[Path, ...], out: Path, force: bool) -> None:
     """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP."""
-    from sopdoc import export
+    from sopdoc.export import pipeline as export
 
     export.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, books_only=True)
 
@@ -114,6 +114,6 @@ def book(paths: tuple[Path, ...], out: Path, force: bool) -> None:
 @click.option("--pdfa", is_flag=True, help="Tulis PDF setiap SOP sebagai PDF/A-2b untuk arsip.")
 def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool) -> None:
     """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP."""
-    from sopdoc import export as exporter
+    from sopdoc.export import pipeline as exporter
 
     exporter.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, pdfa=pdfa)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from sopdoc import reader
+from sopdoc.definition import reader
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = [ROOT / "definitions", ROOT / "tests" / "fixtures" / "render"]

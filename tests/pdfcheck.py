@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PIL import Image
 
-from sopdoc.geometry import segments
-from sopdoc.layout import Layout, Page
+from sopdoc.flowchart.geometry import segments
+from sopdoc.flowchart.layout import Layout, Page
 
 DPI = 150
 SCALE = DPI / 72

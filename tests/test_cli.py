@@ -5,10 +5,10 @@ import json
 import jsonschema
 import yaml
 from click.testing import CliRunner
-
-from sopdoc import fields, scaffold
-from sopdoc.cli import main
 from conftest import DEFINITIONS, FIXTURES, ROOT
+
+from sopdoc.cli import main
+from sopdoc.definition import fields, scaffold
 
 
 def run(*args):

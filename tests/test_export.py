@@ -8,11 +8,11 @@ import zipfile
 
 import pytest
 from click.testing import CliRunner
+from conftest import DEFINITIONS, FIXTURES
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from sopdoc.cli import main
-from conftest import DEFINITIONS, FIXTURES
 
 DINAS_A = """unit: Dinas Uji Coba
 disahkan_oleh:
@@ -262,7 +262,7 @@ def test_force_rebuilds_everything(tmp_path):
 
 
 def test_an_interrupted_export_leaves_no_partial_file_and_the_next_run_finishes(tmp_path, monkeypatch):
-    from sopdoc import pdf
+    from sopdoc.document import pdf
 
     definitions, out = _small_tree(tmp_path), tmp_path / "out"
     real = pdf.convert
@@ -298,7 +298,7 @@ def test_a_deleted_sop_leaves_the_export(tmp_path):
 
 
 def test_monitoring_form_docx_has_its_column_grid(exported):
-    from sopdoc import forms
+    from sopdoc.export import forms
 
     _, out, _ = exported
     with zipfile.ZipFile(out / "kab-uji" / "dinas-a" / "monitoring-sop-dinas-a.docx") as package:
@@ -308,7 +308,7 @@ def test_monitoring_form_docx_has_its_column_grid(exported):
 
 
 def test_book_docx_paginates_like_the_book_pdf(exported, tmp_path):
-    from sopdoc import pdf
+    from sopdoc.document import pdf
 
     _, out, _ = exported
     book_pdf = PdfReader(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf")

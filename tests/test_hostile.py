@@ -2,8 +2,9 @@
 
 import time
 
-from sopdoc import reader
 from conftest import problem_lines
+
+from sopdoc.definition import reader
 
 VALID_ROWS = """nama: Contoh
 pelaksana:

@@ -2,8 +2,8 @@
 
 from decimal import Decimal
 
-from sopdoc import reader
-from sopdoc.model import Tanggal, Waktu, total_waktu
+from sopdoc.definition import reader
+from sopdoc.definition.model import Tanggal, Waktu, total_waktu
 
 
 def test_total_carries_seconds_minutes_hours_but_keeps_days_apart():

@@ -5,11 +5,13 @@ import shutil
 import zipfile
 
 import pytest
+from cases import load_cases
+from conftest import DEFINITIONS, FIXTURES
 from PIL import Image
 
-from sopdoc import geometry, layout, reader, render
-from conftest import DEFINITIONS, FIXTURES
-from cases import load_cases
+from sopdoc.definition import reader
+from sopdoc.document import render
+from sopdoc.flowchart import geometry, layout
 
 CASES = load_cases()
 

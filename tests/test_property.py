@@ -2,11 +2,11 @@
 
 import random
 
+from generate import sop_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopdoc import reader
-from generate import sop_text
+from sopdoc.definition import reader
 
 UNIT = "pemerintah: Pemerintah Kabupaten Uji\nunit: Dinas Uji\n"
 _settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

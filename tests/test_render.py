@@ -6,11 +6,12 @@ import subprocess
 import zipfile
 
 import pytest
-
-from sopdoc import geometry, layout, render
-from sopdoc.model import BELAH_KETUPAT
 from cases import golden_path, load_cases
 from pdfcheck import PageView, pdf_text, rasterize
+
+from sopdoc.definition.model import BELAH_KETUPAT
+from sopdoc.document import render
+from sopdoc.flowchart import geometry, layout
 
 CASES = load_cases()
 

@@ -3,9 +3,9 @@
 import shutil
 
 from click.testing import CliRunner
+from conftest import FIXTURES
 
 from sopdoc.cli import main
-from conftest import FIXTURES
 
 GOOD = FIXTURES / "render" / "kasus-f4" / "keputusan-kembali.yaml"
 
@@ -58,7 +58,7 @@ def _fake_soffice(tmp_path, monkeypatch, body: str) -> None:
     script = tmp_path / "soffice"
     script.write_text(f"#!/bin/sh\n{body}\n", encoding="utf-8")
     script.chmod(0o755)
-    from sopdoc import pdf
+    from sopdoc.document import pdf
 
     monkeypatch.setattr(pdf, "soffice_binary", lambda: str(script))
 
@@ -74,7 +74,7 @@ def test_libreoffice_failure_is_reported_with_its_last_words(tmp_path, monkeypat
 
 
 def test_libreoffice_timeout_is_reported(tmp_path, monkeypatch):
-    from sopdoc import pdf
+    from sopdoc.document import pdf
 
     _fake_soffice(tmp_path, monkeypatch, "sleep 30")
     monkeypatch.setattr(pdf, "BASE_SECONDS", 1)
@@ -109,7 +109,8 @@ kegiatan:
 """, encoding="utf-8")
     result = CliRunner().invoke(main, ["render", str(unit_dir), "--format", "docx", "--out", str(tmp_path / "o")])
     assert result.exit_code == 0, result.output
-    from sopdoc import drawing, layout, reader
+    from sopdoc.definition import reader
+    from sopdoc.flowchart import drawing, layout
 
     (sop,) = reader.read([unit_dir]).sops
     plan = layout.layout(sop)

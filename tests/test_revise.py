@@ -5,8 +5,8 @@ import zipfile
 
 from click.testing import CliRunner
 
-from sopdoc import revise
 from sopdoc.cli import main
+from sopdoc.definition import revise
 
 HEAD = """# Komentar di awal berkas tetap ada.
 nomor: "800/   /UJI/2024"   # nomor dengan spasi kosong

@@ -1,7 +1,8 @@
 """The five seed SOPs are transcribed faithfully and validate with no warning."""
 
-from sopdoc import reader
 from conftest import DEFINITIONS
+
+from sopdoc.definition import reader
 
 
 def _sops():

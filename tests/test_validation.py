@@ -1,9 +1,9 @@
 """Each invalid fixture yields exactly the messages a user should read."""
 
 import pytest
-
-from sopdoc import reader
 from conftest import FIXTURES, problem_lines
+
+from sopdoc.definition import reader
 
 EXPECTED = {
     "sintaks-yaml-rusak": [

@@ -8,10 +8,10 @@ from pathlib import Path
 
 import click
 
-from sopdoc import scaffold
+from sopdoc.definition import scaffold
+from sopdoc.definition.reader import UNIT_FILE
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
-from sopdoc.reader import UNIT_FILE
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 

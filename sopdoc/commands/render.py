@@ -6,8 +6,9 @@ from pathlib import Path
 
 import click
 
-from sopdoc import reader, render
 from sopdoc.commands.validate import report
+from sopdoc.definition import reader
+from sopdoc.document import render
 from sopdoc.errors import SopdocError, display_path
 
 FORMATS = ("docx", "pdf")
@@ -15,7 +16,8 @@ FORMATS = ("docx", "pdf")
 
 def check_tools(formats: tuple[str, ...]) -> None:
     """Fail early, with what to install, when a system program is missing."""
-    from sopdoc import drawing, pdf, textfit
+    from sopdoc.document import pdf
+    from sopdoc.flowchart import drawing, textfit
 
     textfit.font_path()
     drawing.check_graphviz()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sopdoc import revise
+from sopdoc.definition import revise
 from sopdoc.errors import display_path
 
 

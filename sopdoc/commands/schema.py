@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from sopdoc import schema
+from sopdoc.definition import schema
 from sopdoc.fsutil import write_atomic
 
 SOP_SCHEMA = "sop.schema.json"

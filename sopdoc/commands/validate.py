@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 
-from sopdoc import reader
+from sopdoc.definition import reader
 from sopdoc.errors import SopdocError, display_path
 
 

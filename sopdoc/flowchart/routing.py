@@ -14,15 +14,31 @@ import itertools
 import string
 from dataclasses import dataclass
 
-from sopdoc import textfit
-from sopdoc.geometry import (
-    EPS, MM, Point, Rect, Scene, label_problems, route_problems, seg_hits_rect, segments,
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, KOTAK, Sop
+from sopdoc.flowchart import textfit
+from sopdoc.flowchart.geometry import (
+    EPS,
+    MM,
+    Point,
+    Rect,
+    Scene,
+    label_problems,
+    route_problems,
+    seg_hits_rect,
+    segments,
 )
-from sopdoc.layout import (
-    CONNECTOR, CONNECTOR_GAP, LABEL_SIZE, Arrow, Label, Layout, Page, Shape, SymbolSize,
+from sopdoc.flowchart.layout import (
+    CONNECTOR,
+    CONNECTOR_GAP,
+    LABEL_SIZE,
+    Arrow,
+    Label,
+    Layout,
+    Page,
+    Shape,
+    SymbolSize,
     terminator_text,
 )
-from sopdoc.model import BELAH_KETUPAT, KAPSUL, KOTAK, Sop
 
 SEGI_LIMA = "segi_lima"
 _OUT = {"T": (0, -1), "B": (0, 1), "L": (-1, 0), "R": (1, 0)}

@@ -13,13 +13,12 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 
 import graphviz
-
 from cairosvg.parser import Tree
 from cairosvg.surface import PNGSurface
 from PIL import Image
 
 from sopdoc.errors import ToolMissing
-from sopdoc.layout import LABEL_SIZE, Layout, Page
+from sopdoc.flowchart.layout import LABEL_SIZE, Layout, Page
 
 DPI = 300
 LINE_WIDTH = 0.75

@@ -61,7 +61,7 @@ def _table(sheet, header: list[str], rows: list[list], widths: list[int]) -> Non
 
 def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: Path) -> bytes:
     """Return the XLSX bytes of the export's index."""
-    from sopdoc.export import sop_key
+    from sopdoc.export.pipeline import sop_key
 
     wb = Workbook()
     summary = wb.active

@@ -14,8 +14,8 @@ from docx.shared import Mm, Pt
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
-from sopdoc.layout import page_size
-from sopdoc.model import Sop, Unit
+from sopdoc.definition.model import Sop, Unit
+from sopdoc.flowchart.layout import page_size
 
 TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
 HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilaian",

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from sopdoc import textfit
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Sop
 from sopdoc.errors import SopdocError
-from sopdoc.geometry import MM, Point, Rect, Scene
-from sopdoc.model import BELAH_KETUPAT, KAPSUL, Sop
+from sopdoc.flowchart import textfit
+from sopdoc.flowchart.geometry import MM, Point, Rect, Scene
 
 PAPER = {"F4": (215 * MM, 330 * MM), "A4": (210 * MM, 297 * MM)}
 MARGIN = 15 * MM
@@ -210,7 +210,7 @@ def _text_height(text: str | None, width: float, size: float, line: float, bold:
 
 def layout(sop: Sop) -> Layout:
     """Return the complete layout of the flowchart part of *sop*."""
-    from sopdoc import routing
+    from sopdoc.flowchart import routing
 
     paper, orientation = sop.unit.kertas, sop.unit.orientasi
     width, height = page_size(paper, orientation)

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from sopdoc import fields
-from sopdoc.fields import Key
-from sopdoc.model import BULAN
+from sopdoc.definition import fields
+from sopdoc.definition.fields import Key
+from sopdoc.definition.model import BULAN
 
 _DATE_PATTERN = (
     r"^(-|\d{4}-\d{1,2}(-\d{1,2})?|(\d{1,2} )?(" + "|".join(BULAN) + "|" + "|".join(m.lower() for m in BULAN) + r") \d{4})$"

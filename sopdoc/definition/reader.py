@@ -14,13 +14,25 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sopdoc import fields, yamlsafe
-from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
-from sopdoc.fields import Key
-from sopdoc.model import (
-    BELAH_KETUPAT, BULAN, KAPSUL, KOTAK, SATUAN_WAKTU, Exit, Kegiatan, Keputusan, Penandatangan,
-    Revisi, Sop, Tanggal, Unit, Waktu,
+from sopdoc.definition import fields, yamlsafe
+from sopdoc.definition.fields import Key
+from sopdoc.definition.model import (
+    BELAH_KETUPAT,
+    BULAN,
+    KAPSUL,
+    KOTAK,
+    SATUAN_WAKTU,
+    Exit,
+    Kegiatan,
+    Keputusan,
+    Penandatangan,
+    Revisi,
+    Sop,
+    Tanggal,
+    Unit,
+    Waktu,
 )
+from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
 
 UNIT_FILE = "unit.yaml"
 NEXT = "berikutnya"

@@ -5,9 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc import docx_writer, drawing, geometry, layout, pdf, reader
+from sopdoc.definition import reader
+from sopdoc.definition.model import Sop
+from sopdoc.document import docx_writer, pdf
+from sopdoc.flowchart import drawing, geometry, layout
 from sopdoc.fsutil import write_atomic
-from sopdoc.model import Sop
 
 
 @dataclass

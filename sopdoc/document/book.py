@@ -28,13 +28,15 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import RectangleObject
 
-from sopdoc import oxml, pdf, textfit
+from sopdoc.definition.model import Sop, Unit
+from sopdoc.document import oxml, pdf
+from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
+from sopdoc.flowchart import textfit
+from sopdoc.flowchart.layout import page_size
 from sopdoc.fsutil import write_atomic
-from sopdoc.layout import page_size
-from sopdoc.model import Sop, Unit
 
-FRONT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "buku.docx"
+FRONT_TEMPLATE = TEMPLATES / "buku.docx"
 IN_BOOK = "berlaku"
 FOOTER_SIZE = 9
 _PLACEHOLDER = "000"

@@ -17,10 +17,10 @@ from pathlib import Path
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from sopdoc import reader
+from sopdoc.definition import reader
+from sopdoc.definition.model import Sop, Tanggal
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
-from sopdoc.model import Sop, Tanggal
 
 BOM = "\ufeff"
 _AFTER = ("tanggal_efektif", "tanggal_pembuatan", "nomor", "nama")

@@ -23,12 +23,15 @@ from pathlib import Path
 
 import click
 
-from sopdoc import __version__, book, docx_writer, forms, index, pdf, reader, render
+from sopdoc import __version__
 from sopdoc.commands.render import check_tools, report_layout
 from sopdoc.commands.validate import report
+from sopdoc.definition import reader
+from sopdoc.definition.model import Sop, Unit
+from sopdoc.document import book, docx_writer, pdf, render
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.export import forms, index
 from sopdoc.fsutil import write_atomic
-from sopdoc.model import Sop, Unit
 
 MANIFEST = ".sopdoc-manifest.json"
 ZIP_NAME = "ekspor-sop.zip"
@@ -81,7 +84,7 @@ class Manifest:
 
 def _code_hash() -> str:
     """Return a hash of sopdoc's own code and templates, so that any change of them remakes the outputs."""
-    package = Path(__file__).resolve().parent
+    package = Path(__file__).resolve().parents[1]
     files = sorted(package.rglob("*.py")) + sorted(docx_writer.DEFAULT_TEMPLATE.parent.glob("*.docx"))
     return _hash(__version__, *(f.read_bytes() for f in files))
 

@@ -11,11 +11,13 @@ from pathlib import Path
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
-from sopdoc import oxml
-from sopdoc.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page
-from sopdoc.model import Sop
+from sopdoc.definition.model import Sop
+from sopdoc.document import oxml
+from sopdoc.flowchart.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page
 
-DEFAULT_TEMPLATE = Path(__file__).resolve().parent.parent / "templates" / "identitas.docx"
+# Templates a unit can replace live at the top of the project, beside definitions/.
+TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
 
 
 def template_for(sop: Sop) -> Path:
