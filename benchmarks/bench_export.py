@@ -18,7 +18,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from generate import sop_text  # noqa: E402
 
-from sopdoc import export, pdf  # noqa: E402
+from sopdoc.document import pdf  # noqa: E402
+from sopdoc.export import pipeline as export  # noqa: E402
 
 UNITS, PER_UNIT, NAIVE_SAMPLE = 10, 30, 6
 

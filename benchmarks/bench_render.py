@@ -17,7 +17,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from generate import sop_text  # noqa: E402
 
-from sopdoc import docx_writer, drawing, layout, pdf, reader, render  # noqa: E402
+from sopdoc.definition import reader  # noqa: E402
+from sopdoc.document import docx_writer, pdf, render  # noqa: E402
+from sopdoc.flowchart import drawing, layout  # noqa: E402
 
 COUNT, ROWS, NAIVE_SAMPLE = 20, 15, 4
 

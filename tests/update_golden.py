@@ -7,7 +7,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from cases import GOLDEN, golden_path, load_cases  # noqa: E402
 
-from sopdoc import layout  # noqa: E402
+from sopdoc.flowchart import layout  # noqa: E402
 
 
 def main() -> None:
