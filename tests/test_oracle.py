@@ -183,6 +183,8 @@ CASES = [
      "has point (165.00, 216.00) off the paper"),
     ("arrow with one point", sets(("arrows.1.points", [[110, 75]])), {0},
      "arrow #1 has no list of at least two [x, y] points"),
+    ("arrow without label keys", lambda p: p["arrows"][0].pop("label_box"), {0},
+     "arrow #0 s1->s2 lacks the key 'label' or 'label_box'"),
     # 1: symbols inside lane and row, no overlap
     ("symbol 0.005 mm past its lane: inside tolerance", move("s2", x1=130.005), set(), None),
     ("symbol 0.02 mm past its lane", move("s2", x1=130.02), {1}, "is not inside its lane 'B' (90.00-130.00)"),

@@ -17,9 +17,10 @@ taken; each choice is listed below.
 Rule 0 (structure, not one of the format's seven):
   `format` is "sopdoc-geometry/1", `units` is "mm", `paper` has a positive width and
   height, `pages` is a non-empty list; every page has an integer `page` (unique) and the
-  lists `lanes`, `rows`, `header`, `symbols`, `arrows`, `joins`. Lanes have unique actors,
-  x0 < x1, run left to right without overlapping; rows have unique `no`, y0 < y1, run top
-  to bottom without overlapping. Symbol ids are unique within a page, `kind` is one of
+  lists `lanes`, `rows`, `header`, `symbols`, `arrows`, `joins`; every arrow has the
+  keys `label` and `label_box`; every line has at least two [x, y] points. Lanes have
+  unique actors, x0 < x1, and run left to right without overlapping; rows have unique
+  `no`, y0 < y1, and run top to bottom without overlapping. Symbol ids are unique within a page, `kind` is one of
   terminator/process/decision/connector, boxes have x0 < x1 and y0 < y1. Every symbol
   box and every point lies on the paper. An item without usable coordinates is reported
   and left out of the other checks; a symbol with a repeated id or an unknown kind still
@@ -27,16 +28,16 @@ Rule 0 (structure, not one of the format's seven):
 Rule 1: every symbol but a connector lies inside the lane whose `actor` is its actor and
   the row whose `no` is its `no` (TOL). No two symbols' boxes overlap, connectors
   included: overlap means their boxes share an area more than TOL wide and high.
-Rule 2: every segment of every arrow and join is horizontal or vertical (TOL). A line
-  with fewer than two points is a structural defect (rule 0); a segment shorter than TOL (a repeated point: its direction,
-  and so an arrowhead's, is undefined) and a segment that turns straight back along the
-  previous one are defects. `from` and `to` are ids of symbols on the page; the first
-  point lies within 0.3 mm of the boundary of the `from` box and the last point of the
-  `to` box, for joins as well as arrows. No segment meets the interior of any symbol
-  box shrunk by TOUCH, its own two symbols included. A join must not even touch another
-  symbol: it must stay TOUCH away from every box but its own two. An arrow's last
-  segment is at least 2.0 mm long. Boxes are bounding boxes: a line through the corner
-  of a diamond's box is a defect even if it misses the diamond.
+Rule 2: every segment of every arrow and join is horizontal or vertical (TOL). A
+  segment shorter than TOL (a repeated point: its direction, and so an arrowhead's, is
+  undefined) and a segment that turns straight back along the previous one are defects.
+  `from` and `to` are ids of symbols on the page; the first point lies within 0.3 mm of
+  the boundary of the `from` box and the last point of the `to` box, for joins as well
+  as arrows. No segment meets the interior of any symbol box shrunk by TOUCH, its own
+  two symbols included. A join must not even touch another symbol: it stays TOUCH away
+  from every box but its own two. An arrow's last segment is at least 2.0 mm long.
+  Boxes are bounding boxes: a line through the corner of a diamond's box is a defect
+  even if it misses the diamond.
 Rule 3: lane borders are every lane's x0 and x1 (the outer edges of the lane area
   included), row borders every row's y0 and y1; each border is taken as an endless line.
   For every line and border, the stretches where the line's vertical (for lane
@@ -129,6 +130,8 @@ class Report:
 
 @dataclass(frozen=True)
 class Symbol:
+    """A drawn symbol: its id, row number, actor, kind and bounding box."""
+
     id: str
     no: object
     actor: object
@@ -141,6 +144,8 @@ class Symbol:
 
 @dataclass(frozen=True, eq=False)
 class Line:
+    """An arrow or a join (kind), the index-th of its kind on the page; equal only to itself."""
+
     kind: str
     index: int
     source: str
@@ -155,6 +160,8 @@ class Line:
 
 @dataclass(frozen=True)
 class Segment:
+    """A piece a-b of a line; for h and v, `at` is its fixed coordinate and lo-hi its extent."""
+
     line: Line
     a: Point
     b: Point
@@ -169,6 +176,8 @@ class Segment:
 
 @dataclass
 class Scene:
+    """One page's lanes and rows (name, low, high), symbols and lines, parsed."""
+
     page: int
     paper: Box | None
     lanes: list[tuple[object, float, float]] = field(default_factory=list)
@@ -305,6 +314,8 @@ def _read_lines(scene: Scene, kind: str, items: object, problems: list[str]) -> 
             continue
         line = Line(kind, i, str(item.get("from")), str(item.get("to")), tuple(points),
                     item.get("label"), item.get("label_box"))
+        if kind == "arrow" and not {"label", "label_box"} <= item.keys():
+            problems.append(f"{line} lacks the key 'label' or 'label_box' (null when it has none)")
         off = [p for p in points if scene.paper and not _point_inside(p, scene.paper)]
         if off:
             problems.append(f"{line} has point {_pt(off[0])} off the paper")
