@@ -8,6 +8,8 @@ import sys
 from pathlib import Path
 
 import pytest
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
 
 from oracle.drawcheck import check
 from oracle.raster import arrow_ink_gaps, symbol_ink_missing
@@ -73,7 +75,7 @@ def base():
     ))
 
 
-# A decision in a one-lane-wide edge: its left exit and label hug the lane area's left edge.
+# A decision in the leftmost lane: its left exit's label sits by the lane area's left edge.
 def edge(label_x0=10.5):
     return document(page(
         3,
@@ -395,9 +397,6 @@ HOLED = arrow("t", "c", [(40, 65), (85, 65)])
 
 
 def draw_pdf(path, symbols):
-    from reportlab.lib.units import mm
-    from reportlab.pdfgen import canvas
-
     def xy(x, y):
         return x * mm, (RASTER_H - y) * mm
 
