@@ -1,0 +1,1 @@
+"""Independent checkers of sopdoc's flowchart geometry export: rules and raster."""

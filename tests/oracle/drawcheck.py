@@ -1,0 +1,752 @@
+"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its seven drawing rules.
+
+This checker is an oracle for sopdoc's router: it is written from the format's reference
+(`GEOMETRY-FORMAT.md`) alone, reads only the exported JSON and uses the standard library
+only, so it shares no code with what it judges. Usage:
+
+    python tests/oracle/drawcheck.py FILE.geometri.json...
+
+prints every defect and the crossings per page, and exits 1 if any file has a defect.
+
+Lengths are millimetres. Two tolerances: TOL (0.01 mm) says when two coordinates are
+equal; TOUCH (0.05 mm) says how far inside a box edge a line may lie and still only
+touch it. Thresholds (1.0, 1.2, 2.0, 2.5, 3.0, 8.0 mm) are compared with EPS (1e-6 mm) of
+slack, to absorb float rounding only. Where the format is loose, the stricter reading is
+taken; each choice is listed below.
+
+Rule 0 (structure, not one of the format's seven):
+  `format` is "sopdoc-geometry/1", `units` is "mm", `paper` has a positive width and
+  height, `pages` is a non-empty list; every page has an integer `page` (unique) and the
+  lists `lanes`, `rows`, `header`, `symbols`, `arrows`, `joins`; every arrow has the
+  keys `label` and `label_box`; every line has at least two [x, y] points. Lanes have
+  unique actors, x0 < x1, and run left to right without overlapping; rows have unique
+  `no`, y0 < y1, and run top to bottom without overlapping. Symbol ids are unique within a page, `kind` is one of
+  terminator/process/decision/connector, boxes have x0 < x1 and y0 < y1. Every symbol
+  box and every point lies on the paper. An item without usable coordinates is reported
+  and left out of the other checks; a symbol with a repeated id or an unknown kind still
+  takes part in them (lines naming a repeated id meet its first symbol).
+Rule 1: every symbol but a connector lies inside the lane whose `actor` is its actor and
+  the row whose `no` is its `no` (TOL). No two symbols' boxes overlap, connectors
+  included: overlap means their boxes share an area more than TOL wide and high.
+Rule 2: every segment of every arrow and join is horizontal or vertical (TOL). A
+  segment shorter than TOL (a repeated point: its direction, and so an arrowhead's, is
+  undefined) and a segment that turns straight back along the previous one are defects.
+  `from` and `to` are ids of symbols on the page; the first point lies within 0.3 mm of
+  the boundary of the `from` box and the last point of the `to` box, for joins as well
+  as arrows. No segment meets the interior of any symbol box shrunk by TOUCH, its own
+  two symbols included. A join must not even touch another symbol: it stays TOUCH away
+  from every box but its own two. An arrow's last segment is at least 2.0 mm long.
+  Boxes are bounding boxes: a line through the corner of a diamond's box is a defect
+  even if it misses the diamond.
+Rule 3: lane borders are every lane's x0 and x1 (the outer edges of the lane area
+  included), row borders every row's y0 and y1; each border is taken as an endless line.
+  For every line and border, the stretches where the line's vertical (for lane
+  borders) or horizontal (for row borders) segments lie closer than 1.0 mm to that border
+  are joined when they touch; a joined stretch longer than 3.0 mm is a defect. So a run
+  split by a small jog still counts as one run.
+Rule 4: a line is one arrow or one join (a join and an arrow are different lines).
+  For two lines, the stretches where a segment of one is parallel to a segment of the
+  other, closer than 1.2 mm and overlapping in projection, are joined as in rule 3; a
+  joined stretch longer than 2.0 mm is a defect, unless both lines are arrows with the
+  same `to`.
+Rule 5: for every symbol, every arrow leaving it (`from`, first point) and every arrow
+  entering it (`to`, last point), the same arrow included when `from` equals `to`: the
+  two points are at least 2.5 mm apart, and if the leaving arrow's first segment and the
+  entering arrow's last segment are parallel with projections that overlap or touch
+  (within TOL), they are at least 2.5 mm apart. Joins are not arrows and are left out.
+Rule 6: every decision has exactly two arrows leaving it on its page. Each has a
+  `label` that is a string with non-blank text and a `label_box` [x0, y0, x1, y1] with
+  x0 < x1 and y0 < y1, within 8.0 mm of the arrow's first point (point-to-rectangle
+  distance). No segment of any arrow or join meets the label box shrunk by TOL; the box
+  overlaps (as in rule 1) no symbol box and no other label box, and lies inside the lane
+  area: between the smallest lane x0 and the largest lane x1, between the smallest row
+  y0 and the largest row y1 of the page (TOL). Every other arrow has `label` and
+  `label_box` both null.
+Rule 7: a horizontal and a vertical segment of different lines (arrows or joins) that
+  meet at a point more than TOL inside both segments count as one crossing. Crossings
+  are counted per page and in total; they are not defects.
+"""
+
+from __future__ import annotations
+
+import bisect
+import json
+import math
+import sys
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+FORMAT = "sopdoc-geometry/1"
+KINDS = ("terminator", "process", "decision", "connector")
+PAGE_LISTS = ("lanes", "rows", "header", "symbols", "arrows", "joins")
+TOL = 0.01
+TOUCH = 0.05
+EPS = 1e-6
+END_ON_BOX = 0.3
+HEAD_ROOM = 2.0
+BORDER_GAP = 1.0
+BORDER_STRETCH = 3.0
+PARALLEL_GAP = 1.2
+PARALLEL_STRETCH = 2.0
+IN_OUT_GAP = 2.5
+LABEL_REACH = 8.0
+
+Point = tuple[float, float]
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Defect:
+    """One broken rule on one page (page None: the document as a whole)."""
+
+    page: int | None
+    rule: int
+    text: str
+
+    def __str__(self) -> str:
+        where = "document" if self.page is None else f"page {self.page}"
+        return f"{where}: rule {self.rule}: {self.text}"
+
+
+@dataclass
+class Report:
+    """Defects found and crossings counted, per page."""
+
+    defects: list[Defect] = field(default_factory=list)
+    crossings: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def total_crossings(self) -> int:
+        return sum(self.crossings.values())
+
+    @property
+    def ok(self) -> bool:
+        return not self.defects
+
+    def rules(self) -> set[int]:
+        """Return the numbers of the rules broken."""
+        return {d.rule for d in self.defects}
+
+
+@dataclass(frozen=True)
+class Symbol:
+    """A drawn symbol: its id, row number, actor, kind and bounding box."""
+
+    id: str
+    no: object
+    actor: object
+    kind: str
+    box: Box
+
+    def __str__(self) -> str:
+        return f"symbol {self.id!r} ({self.kind}, box {_box_text(self.box)})"
+
+
+@dataclass(frozen=True, eq=False)
+class Line:
+    """An arrow or a join (kind), the index-th of its kind on the page; equal only to itself."""
+
+    kind: str
+    index: int
+    source: str
+    target: str
+    points: tuple[Point, ...]
+    label: object = None
+    label_box: object = None
+
+    def __str__(self) -> str:
+        return f"{self.kind} #{self.index} {self.source}->{self.target}"
+
+
+@dataclass(frozen=True)
+class Segment:
+    """A piece a-b of a line; for h and v, `at` is its fixed coordinate and lo-hi its extent."""
+
+    line: Line
+    a: Point
+    b: Point
+    orient: str
+    at: float
+    lo: float
+    hi: float
+
+    def __str__(self) -> str:
+        return f"{_pt(self.a)}-{_pt(self.b)}"
+
+
+@dataclass
+class Scene:
+    """One page's lanes and rows (name, low, high), symbols and lines, parsed."""
+
+    page: int
+    paper: Box | None
+    lanes: list[tuple[object, float, float]] = field(default_factory=list)
+    rows: list[tuple[object, float, float]] = field(default_factory=list)
+    symbols: list[Symbol] = field(default_factory=list)
+    by_id: dict[str, Symbol] = field(default_factory=dict)
+    lines: list[Line] = field(default_factory=list)
+
+    def segments(self) -> list[Segment]:
+        return [s for line in self.lines for s in _segments(line)]
+
+
+def check(doc: dict) -> Report:
+    """Return the defects and crossings of one parsed geometry export."""
+    report = Report()
+    if not isinstance(doc, dict):
+        report.defects.append(Defect(None, 0, "the document is not a JSON object"))
+        return report
+    paper = _document_defects(doc, report.defects)
+    seen: set[int] = set()
+    pages = doc.get("pages")
+    for number, page in enumerate(pages if isinstance(pages, list) else [], start=1):
+        if not isinstance(page, dict):
+            report.defects.append(Defect(None, 0, f"pages[{number - 1}] is not an object"))
+            continue
+        scene, problems = _scene(page, paper, number)
+        if scene.page in seen:
+            problems.append(f"page number {scene.page} appears twice")
+        seen.add(scene.page)
+        report.defects += [Defect(scene.page, 0, text) for text in problems]
+        _check_scene(scene, report)
+    return report
+
+
+def _check_scene(scene: Scene, report: Report) -> None:
+    """Add one page's rule defects and crossing count to the report."""
+    segments = scene.segments()
+    for rule, found in ((1, _rule1(scene)), (2, _rule2(scene)), (3, _rule3(scene, segments)),
+                        (4, _rule4(segments)), (5, _rule5(scene)), (6, _rule6(scene, segments))):
+        report.defects += [Defect(scene.page, rule, text) for text in found]
+    report.crossings[scene.page] = report.crossings.get(scene.page, 0) + _crossings(segments)
+
+
+# Structure (rule 0) -------------------------------------------------------------------
+
+def _document_defects(doc: dict, defects: list[Defect]) -> Box | None:
+    """Check the document's top-level keys; return the paper as a box, if usable."""
+    def bad(text: str) -> None:
+        defects.append(Defect(None, 0, text))
+
+    if doc.get("format") != FORMAT:
+        bad(f"format is {doc.get('format')!r}, expected {FORMAT!r}")
+    if doc.get("units") != "mm":
+        bad(f"units is {doc.get('units')!r}, expected 'mm'")
+    pages = doc.get("pages")
+    if not isinstance(pages, list) or not pages:
+        bad("pages is missing or not a non-empty list")
+    paper = doc.get("paper")
+    width = paper.get("width") if isinstance(paper, dict) else None
+    height = paper.get("height") if isinstance(paper, dict) else None
+    if not (_is_number(width) and _is_number(height) and width > 0 and height > 0):
+        bad("paper has no positive width and height")
+        return None
+    return (0.0, 0.0, float(width), float(height))
+
+
+def _scene(page: dict, paper: Box | None, number: int) -> tuple[Scene, list[str]]:
+    """Parse one page into a scene, returning it with the structural problems found."""
+    problems: list[str] = []
+    page_no = page.get("page")
+    if not (isinstance(page_no, int) and not isinstance(page_no, bool)):
+        problems.append(f"page number {page_no!r} is not an integer; using {number}")
+        page_no = number
+    scene = Scene(page_no, paper)
+    for key in PAGE_LISTS:
+        if not isinstance(page.get(key), list):
+            problems.append(f"key {key!r} is missing or not a list")
+    scene.lanes = _bands(page.get("lanes"), "lane", "actor", "x", problems)
+    scene.rows = _bands(page.get("rows"), "row", "no", "y", problems)
+    _read_symbols(scene, page.get("symbols"), problems)
+    for kind, key in (("arrow", "arrows"), ("join", "joins")):
+        _read_lines(scene, kind, page.get(key), problems)
+    return scene, problems
+
+
+def _bands(items: object, what: str, key: str, axis: str, problems: list[str]) -> list:
+    """Read lanes or rows as (name, low, high), checking order, size and uniqueness."""
+    bands = []
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        low = item.get(f"{axis}0") if isinstance(item, dict) else None
+        high = item.get(f"{axis}1") if isinstance(item, dict) else None
+        if not (_is_number(low) and _is_number(high) and low < high):
+            problems.append(f"{what} #{i} has no {axis}0 < {axis}1: {item!r}")
+            continue
+        name = item.get(key)
+        if any(b[0] == name for b in bands):
+            problems.append(f"{what} {key} {name!r} appears twice")
+        if bands and low < bands[-1][2] - TOL:
+            problems.append(f"{what} {name!r} ({axis} {low:.2f}-{high:.2f}) is not after "
+                            f"{what} {bands[-1][0]!r} (ends at {bands[-1][2]:.2f})")
+        bands.append((name, float(low), float(high)))
+    return bands
+
+
+def _read_symbols(scene: Scene, items: object, problems: list[str]) -> None:
+    """Read the page's symbols into the scene, reporting malformed ones."""
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        box = _box_of(item) if isinstance(item, dict) else None
+        if box is None or box[0] >= box[2] or box[1] >= box[3]:
+            problems.append(f"symbol #{i} has no box with x0 < x1 and y0 < y1: {item!r}")
+            continue
+        ident = item.get("id")
+        if not isinstance(ident, str) or not ident:
+            problems.append(f"symbol #{i} has no string id: {item!r}")
+            continue
+        symbol = Symbol(ident, item.get("no"), item.get("actor"), item.get("kind"), box)
+        if ident in scene.by_id:
+            problems.append(f"symbol id {ident!r} appears twice")
+        if symbol.kind not in KINDS:
+            problems.append(f"symbol {ident!r} has kind {symbol.kind!r}, not one of {', '.join(KINDS)}")
+        if scene.paper and not _box_inside(box, scene.paper):
+            problems.append(f"{symbol} is not on the paper")
+        scene.symbols.append(symbol)
+        scene.by_id.setdefault(ident, symbol)
+
+
+def _read_lines(scene: Scene, kind: str, items: object, problems: list[str]) -> None:
+    """Read the page's arrows or joins into the scene, reporting malformed ones."""
+    for i, item in enumerate(items if isinstance(items, list) else []):
+        raw = item.get("points") if isinstance(item, dict) else None
+        points = [_point(p) for p in raw] if isinstance(raw, list) else [None]
+        if None in points or len(points) < 2:
+            problems.append(f"{kind} #{i} has no list of at least two [x, y] points: {item!r}")
+            continue
+        line = Line(kind, i, str(item.get("from")), str(item.get("to")), tuple(points),
+                    item.get("label"), item.get("label_box"))
+        if kind == "arrow" and not {"label", "label_box"} <= item.keys():
+            problems.append(f"{line} lacks the key 'label' or 'label_box' (null when it has none)")
+        off = [p for p in points if scene.paper and not _point_inside(p, scene.paper)]
+        if off:
+            problems.append(f"{line} has point {_pt(off[0])} off the paper")
+        scene.lines.append(line)
+
+
+# Rule 1 -------------------------------------------------------------------------------
+
+def _rule1(scene: Scene) -> list[str]:
+    """Symbols inside their lane and row; no two symbol boxes overlapping."""
+    found = []
+    for symbol in scene.symbols:
+        if symbol.kind == "connector":
+            continue
+        x0, y0, x1, y1 = symbol.box
+        found += _within_band(symbol, "lane", "actor", symbol.actor, scene.lanes, x0, x1)
+        found += _within_band(symbol, "row", "no", symbol.no, scene.rows, y0, y1)
+    for first, second in _overlapping([(s.box, s) for s in scene.symbols]):
+        found.append(f"{first} overlaps {second}")
+    return found
+
+
+def _within_band(symbol: Symbol, what: str, key: str, name: object, bands: list, low: float,
+                 high: float) -> list[str]:
+    """Return a problem if the symbol's extent leaves the band it names."""
+    band = next((b for b in bands if b[0] == name), None)
+    if band is None:
+        return [f"{symbol} names {key} {name!r}, which has no {what} on this page"]
+    _, band_low, band_high = band
+    if low < band_low - TOL or high > band_high + TOL:
+        return [f"{symbol} is not inside its {what} {name!r} ({band_low:.2f}-{band_high:.2f})"]
+    return []
+
+
+# Rule 2 -------------------------------------------------------------------------------
+
+def _rule2(scene: Scene) -> list[str]:
+    """Orthogonal, well-formed lines that start and end on their symbols and cross none."""
+    found = []
+    for line in scene.lines:
+        found += _shape(line)
+        found += _ends(line, scene.by_id)
+        found += _through_symbols(line, scene.symbols)
+    return found
+
+
+def _shape(line: Line) -> list[str]:
+    """Return problems with a line's polyline itself."""
+    points = line.points
+    found = []
+    for a, b in zip(points, points[1:]):
+        dx, dy = abs(b[0] - a[0]), abs(b[1] - a[1])
+        if dx <= TOL and dy <= TOL:
+            found.append(f"{line} repeats point {_pt(a)} (a segment of zero length)")
+        elif dx > TOL and dy > TOL:
+            found.append(f"{line} has a segment {_pt(a)}-{_pt(b)} that is neither horizontal nor vertical")
+    for a, b, c in zip(points, points[1:], points[2:]):
+        if _turns_back(a, b, c):
+            found.append(f"{line} turns straight back on itself at {_pt(b)}")
+    if line.kind == "arrow" and _length(points[-2], points[-1]) < HEAD_ROOM - EPS:
+        found.append(f"{line} ends with a segment {_pt(points[-2])}-{_pt(points[-1])} "
+                     f"of {_length(points[-2], points[-1]):.2f} mm, shorter than {HEAD_ROOM} mm "
+                     f"(no room for the arrowhead)")
+    return found
+
+
+def _turns_back(a: Point, b: Point, c: Point) -> bool:
+    """Return whether ab and bc lie along one axis in opposite directions."""
+    for axis, across in ((0, 1), (1, 0)):
+        along = (b[axis] - a[axis]) * (c[axis] - b[axis])
+        if along < 0 and abs(b[across] - a[across]) <= TOL and abs(c[across] - b[across]) <= TOL:
+            return True
+    return False
+
+
+def _ends(line: Line, symbols: dict[str, Symbol]) -> list[str]:
+    """Return problems with where a line starts and ends."""
+    found = []
+    for end, ident, point in (("from", line.source, line.points[0]), ("to", line.target, line.points[-1])):
+        symbol = symbols.get(ident)
+        if symbol is None:
+            found.append(f"{line}: {end} {ident!r} is not a symbol on this page")
+        elif _distance_to_boundary(point, symbol.box) > END_ON_BOX + EPS:
+            where = "starts" if end == "from" else "ends"
+            found.append(f"{line} {where} at {_pt(point)}, "
+                         f"{_distance_to_boundary(point, symbol.box):.2f} mm off the boundary of {symbol}")
+    return found
+
+
+def _through_symbols(line: Line, symbols: list[Symbol]) -> list[str]:
+    """Return the symbols a line runs through (or, for a join, touches besides its own)."""
+    found = []
+    own = {line.source, line.target}
+    for symbol in symbols:
+        touching_forbidden = line.kind == "join" and symbol.id not in own
+        zone = _grow(symbol.box, TOUCH) if touching_forbidden else _grow(symbol.box, -TOUCH)
+        for a, b in zip(line.points, line.points[1:]):
+            if _segment_meets_box(a, b, zone):
+                verb = "touches or crosses" if touching_forbidden else "runs through"
+                found.append(f"{line} {verb} {symbol} with segment {_pt(a)}-{_pt(b)}")
+                break
+    return found
+
+
+# Rule 3 -------------------------------------------------------------------------------
+
+def _rule3(scene: Scene, segments: list[Segment]) -> list[str]:
+    """No line running along a lane or row border for long."""
+    borders = {"v": sorted({x for _, x0, x1 in scene.lanes for x in (x0, x1)}),
+               "h": sorted({y for _, y0, y1 in scene.rows for y in (y0, y1)})}
+    runs: dict[tuple[Line, str, float], list[tuple[float, float]]] = defaultdict(list)
+    for segment in segments:
+        near = borders.get(segment.orient, [])
+        start = bisect.bisect_right(near, segment.at - BORDER_GAP + EPS)
+        for border in near[start:]:
+            if border >= segment.at + BORDER_GAP - EPS:
+                break
+            runs[(segment.line, segment.orient, border)].append((segment.lo, segment.hi))
+    found = []
+    for (line, orient, border), stretches in runs.items():
+        low, high = _longest_run(stretches)
+        if high - low > BORDER_STRETCH + EPS:
+            what, axis = ("lane border x", "y") if orient == "v" else ("row border y", "x")
+            found.append(f"{line} runs within {BORDER_GAP} mm of {what}={border:.2f} "
+                         f"for {high - low:.2f} mm ({axis} {low:.2f}-{high:.2f})")
+    return found
+
+
+# Rule 4 -------------------------------------------------------------------------------
+
+def _rule4(segments: list[Segment]) -> list[str]:
+    """No two lines parallel and close over a long stretch, unless both arrows share `to`."""
+    shared: dict[tuple[Line, Line, str], list[tuple[float, float]]] = defaultdict(list)
+    for first, second in _close_parallels(segments, PARALLEL_GAP):
+        if first.line is second.line or _same_target(first.line, second.line):
+            continue
+        low, high = max(first.lo, second.lo), min(first.hi, second.hi)
+        if high > low:
+            pair = sorted((first, second), key=lambda s: (s.line.kind, s.line.index))
+            shared[(pair[0].line, pair[1].line, first.orient)].append((low, high))
+    found = []
+    for (one, other, orient), stretches in shared.items():
+        low, high = _longest_run(stretches)
+        if high - low > PARALLEL_STRETCH + EPS:
+            axis = "x" if orient == "h" else "y"
+            found.append(f"{one} and {other} run parallel closer than {PARALLEL_GAP} mm "
+                         f"for {high - low:.2f} mm ({axis} {low:.2f}-{high:.2f})")
+    return found
+
+
+def _close_parallels(segments: list[Segment], gap: float):
+    """Yield pairs of parallel segments whose lines lie closer than gap (any projection)."""
+    for orient in ("h", "v"):
+        ordered = sorted((s for s in segments if s.orient == orient), key=lambda s: s.at)
+        for i, first in enumerate(ordered):
+            for second in ordered[i + 1:]:
+                if second.at - first.at >= gap - EPS:
+                    break
+                yield first, second
+
+
+def _same_target(one: Line, other: Line) -> bool:
+    return one.kind == other.kind == "arrow" and one.target == other.target
+
+
+# Rule 5 -------------------------------------------------------------------------------
+
+def _rule5(scene: Scene) -> list[str]:
+    """An arrow leaving a symbol and one entering it at least 2.5 mm apart."""
+    arrows = [line for line in scene.lines if line.kind == "arrow"]
+    entering = defaultdict(list)
+    for arrow in arrows:
+        entering[arrow.target].append(arrow)
+    found = []
+    for out in arrows:
+        for into in entering.get(out.source, []):
+            found += _in_out_gap(out, into)
+    return found
+
+
+def _in_out_gap(out: Line, into: Line) -> list[str]:
+    """Return a problem if an arrow leaves a symbol too close to where another enters it."""
+    start, end = out.points[0], into.points[-1]
+    gap = _length(start, end)
+    if gap < IN_OUT_GAP - EPS:
+        return [f"{out} leaves {out.source!r} at {_pt(start)} only {gap:.2f} mm from where "
+                f"{into} enters it at {_pt(end)}"]
+    first, last = _segment(out, out.points[0], out.points[1]), _segment(into, into.points[-2], into.points[-1])
+    if first.orient == last.orient and first.orient in "hv":
+        overlap = min(first.hi, last.hi) - max(first.lo, last.lo)
+        apart = abs(first.at - last.at)
+        if overlap >= -TOL and apart < IN_OUT_GAP - EPS:
+            return [f"{out} leaves {out.source!r} along {first} only {apart:.2f} mm beside "
+                    f"{into} entering it along {last}"]
+    return []
+
+
+# Rule 6 -------------------------------------------------------------------------------
+
+def _rule6(scene: Scene, segments: list[Segment]) -> list[str]:
+    """Decision exits labelled close to the vertex, labels clear; other arrows unlabelled."""
+    found = []
+    arrows = [line for line in scene.lines if line.kind == "arrow"]
+    decisions = {s.id: s for s in reversed(scene.symbols) if s.kind == "decision"}
+    for ident, decision in decisions.items():
+        exits = [a for a in arrows if a.source == ident]
+        if len(exits) != 2:
+            found.append(f"{decision} has {len(exits)} exit arrow(s), needs exactly 2")
+    labelled = []
+    for arrow in arrows:
+        if arrow.source not in decisions:
+            if arrow.label is not None or arrow.label_box is not None:
+                found.append(f"{arrow} is not a decision exit but has label {arrow.label!r} "
+                             f"and label_box {arrow.label_box!r}, expected null for both")
+            continue
+        box = _label_box(arrow.label_box)
+        if not isinstance(arrow.label, str) or not arrow.label.strip():
+            found.append(f"{arrow} leaves decision {arrow.source!r} without a label text ({arrow.label!r})")
+        if box is None:
+            found.append(f"{arrow} leaves decision {arrow.source!r} without a label_box "
+                         f"[x0, y0, x1, y1] (x0 < x1, y0 < y1): {arrow.label_box!r}")
+        else:
+            labelled.append((box, arrow))
+            found += _label_problems(scene, arrow, box, segments)
+    for first, second in _overlapping(labelled):
+        found.append(f"label box of {first} ({_box_text(_label_box(first.label_box))}) overlaps "
+                     f"label box of {second} ({_box_text(_label_box(second.label_box))})")
+    return found
+
+
+def _label_problems(scene: Scene, arrow: Line, box: Box, segments: list[Segment]) -> list[str]:
+    """Return problems with one exit label's box: reach, crossing lines, overlaps, lane area."""
+    found = []
+    name = f"label {arrow.label!r} of {arrow} (box {_box_text(box)})"
+    reach = _distance_to_box(arrow.points[0], box)
+    if reach > LABEL_REACH + EPS:
+        found.append(f"{name} is {reach:.2f} mm from the exit point {_pt(arrow.points[0])}, "
+                     f"more than {LABEL_REACH} mm")
+    inner = _grow(box, -TOL)
+    crossing = {s.line: s for s in segments if _segment_meets_box(s.a, s.b, inner)}
+    for line, segment in crossing.items():
+        found.append(f"{name} is crossed by {line} with segment {segment}")
+    for symbol in scene.symbols:
+        if _boxes_overlap(box, symbol.box):
+            found.append(f"{name} overlaps {symbol}")
+    if scene.lanes and scene.rows:
+        area = (min(l[1] for l in scene.lanes), min(r[1] for r in scene.rows),
+                max(l[2] for l in scene.lanes), max(r[2] for r in scene.rows))
+        if not _box_inside(box, area):
+            found.append(f"{name} is not inside the lane area {_box_text(area)}")
+    return found
+
+
+def _label_box(raw: object) -> Box | None:
+    """Return a label_box as a box, or None unless it is [x0, y0, x1, y1] with x0 < x1, y0 < y1."""
+    if not (isinstance(raw, list) and len(raw) == 4 and all(_is_number(v) for v in raw)):
+        return None
+    x0, y0, x1, y1 = (float(v) for v in raw)
+    return (x0, y0, x1, y1) if x0 < x1 and y0 < y1 else None
+
+
+# Rule 7 -------------------------------------------------------------------------------
+
+def _crossings(segments: list[Segment]) -> int:
+    """Count horizontal-vertical meetings of different lines, interior to both segments."""
+    verticals = sorted((s for s in segments if s.orient == "v"), key=lambda s: s.at)
+    positions = [s.at for s in verticals]
+    count = 0
+    for flat in (s for s in segments if s.orient == "h"):
+        start = bisect.bisect_right(positions, flat.lo + TOL)
+        stop = bisect.bisect_left(positions, flat.hi - TOL)
+        for upright in verticals[start:stop]:
+            if upright.line is not flat.line and upright.lo + TOL < flat.at < upright.hi - TOL:
+                count += 1
+    return count
+
+
+# Geometry -----------------------------------------------------------------------------
+
+def _segments(line: Line) -> list[Segment]:
+    return [_segment(line, a, b) for a, b in zip(line.points, line.points[1:])]
+
+
+def _segment(line: Line, a: Point, b: Point) -> Segment:
+    """Return segment ab, classed h(orizontal), v(ertical), 0 (no length) or d(iagonal)."""
+    dx, dy = abs(b[0] - a[0]), abs(b[1] - a[1])
+    if dx <= TOL and dy <= TOL:
+        return Segment(line, a, b, "0", a[0], a[1], a[1])
+    if dy <= TOL:
+        return Segment(line, a, b, "h", (a[1] + b[1]) / 2, min(a[0], b[0]), max(a[0], b[0]))
+    if dx <= TOL:
+        return Segment(line, a, b, "v", (a[0] + b[0]) / 2, min(a[1], b[1]), max(a[1], b[1]))
+    return Segment(line, a, b, "d", 0.0, 0.0, 0.0)
+
+
+def _segment_meets_box(a: Point, b: Point, box: Box) -> bool:
+    """Return whether segment ab has a point in the closed box (Liang-Barsky clipping)."""
+    x0, y0, x1, y1 = box
+    if x0 > x1 or y0 > y1:
+        return False
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    enter, leave = 0.0, 1.0
+    for p, q in ((-dx, a[0] - x0), (dx, x1 - a[0]), (-dy, a[1] - y0), (dy, y1 - a[1])):
+        if p == 0:
+            if q < 0:
+                return False
+            continue
+        t = q / p
+        if p < 0:
+            enter = max(enter, t)
+        else:
+            leave = min(leave, t)
+        if enter > leave:
+            return False
+    return True
+
+
+def _overlapping(items: list[tuple[Box, object]]):
+    """Yield pairs of items whose boxes overlap by more than TOL both ways (sweep on x)."""
+    ordered = sorted(items, key=lambda item: item[0][0])
+    for i, (box, item) in enumerate(ordered):
+        for other_box, other in ordered[i + 1:]:
+            if other_box[0] >= box[2] - TOL:
+                break
+            if _boxes_overlap(box, other_box):
+                yield item, other
+
+
+def _boxes_overlap(one: Box, other: Box) -> bool:
+    width = min(one[2], other[2]) - max(one[0], other[0])
+    height = min(one[3], other[3]) - max(one[1], other[1])
+    return width > TOL and height > TOL
+
+
+def _longest_run(stretches: list[tuple[float, float]]) -> tuple[float, float]:
+    """Return the longest interval made by joining stretches that overlap or touch."""
+    ordered = sorted(stretches)
+    best = current = ordered[0]
+    for low, high in ordered[1:]:
+        if low <= current[1] + TOL:
+            current = (current[0], max(current[1], high))
+        else:
+            current = (low, high)
+        if current[1] - current[0] > best[1] - best[0]:
+            best = current
+    return best
+
+
+def _distance_to_boundary(point: Point, box: Box) -> float:
+    """Return the distance from a point to the outline of a box."""
+    x, y = point
+    x0, y0, x1, y1 = box
+    outside = _distance_to_box(point, box)
+    return outside if outside > 0 else min(x - x0, x1 - x, y - y0, y1 - y)
+
+
+def _distance_to_box(point: Point, box: Box) -> float:
+    """Return the distance from a point to a filled box (0 inside it)."""
+    x, y = point
+    x0, y0, x1, y1 = box
+    return math.hypot(max(x0 - x, 0.0, x - x1), max(y0 - y, 0.0, y - y1))
+
+
+def _box_inside(inner: Box, outer: Box) -> bool:
+    return (inner[0] >= outer[0] - TOL and inner[1] >= outer[1] - TOL
+            and inner[2] <= outer[2] + TOL and inner[3] <= outer[3] + TOL)
+
+
+def _point_inside(point: Point, box: Box) -> bool:
+    return _box_inside((point[0], point[1], point[0], point[1]), box)
+
+
+def _grow(box: Box, by: float) -> Box:
+    return (box[0] - by, box[1] - by, box[2] + by, box[3] + by)
+
+
+def _length(a: Point, b: Point) -> float:
+    return math.hypot(b[0] - a[0], b[1] - a[1])
+
+
+def _box_of(item: dict) -> Box | None:
+    values = [item.get(k) for k in ("x0", "y0", "x1", "y1")]
+    return tuple(float(v) for v in values) if all(_is_number(v) for v in values) else None
+
+
+def _point(raw: object) -> Point | None:
+    if isinstance(raw, list) and len(raw) == 2 and all(_is_number(v) for v in raw):
+        return (float(raw[0]), float(raw[1]))
+    return None
+
+
+def _is_number(value: object) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+
+
+def _pt(point: Point) -> str:
+    return f"({point[0]:.2f}, {point[1]:.2f})"
+
+
+def _box_text(box: Box) -> str:
+    return f"{_pt(box[:2])}-{_pt(box[2:])}"
+
+
+# Command line -------------------------------------------------------------------------
+
+def main(paths: list[str]) -> int:
+    """Check each file, print its defects and crossings; return 1 if any defect, else 0."""
+    if not paths:
+        print("usage: python tests/oracle/drawcheck.py FILE.geometri.json...", file=sys.stderr)
+        return 2
+    failed = False
+    for path in paths:
+        report = _check_file(path)
+        failed = failed or not report.ok
+        for defect in report.defects:
+            print(f"{path}: {defect}")
+        per_page = ", ".join(f"page {page}: {count}" for page, count in sorted(report.crossings.items()))
+        print(f"{path}: {len(report.defects)} defect(s); crossings {report.total_crossings}"
+              + (f" ({per_page})" if per_page else ""))
+    return 1 if failed else 0
+
+
+def _check_file(path: str) -> Report:
+    """Return the report for one file; an unreadable file is a defect of its own."""
+    try:
+        with open(path, encoding="utf-8") as handle:
+            doc = json.load(handle)
+    except (OSError, ValueError) as error:
+        return Report(defects=[Defect(None, 0, f"cannot read the file as JSON: {error}")])
+    return check(doc)
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

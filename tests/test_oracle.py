@@ -1,0 +1,488 @@
+"""The drawing oracle on hand-built scenes: every rule shown holding and failing."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
+
+from oracle.drawcheck import check
+from oracle.raster import arrow_ink_gaps, symbol_ink_missing
+
+DRAWCHECK = Path(__file__).resolve().parent / "oracle" / "drawcheck.py"
+
+
+def sym(ident, kind, actor, no, x0, y0, x1, y1):
+    return {"id": ident, "no": no, "actor": actor, "kind": kind, "text": ident,
+            "x0": x0, "y0": y0, "x1": x1, "y1": y1}
+
+
+def arrow(source, target, points, label=None, label_box=None):
+    return {"from": source, "to": target, "label": label, "label_box": label_box,
+            "points": [list(p) for p in points]}
+
+
+def join(source, target, points):
+    return {"from": source, "to": target, "points": [list(p) for p in points]}
+
+
+def document(*pages):
+    return {"format": "sopdoc-geometry/1", "sop": "uji/oracle", "units": "mm",
+            "paper": {"name": "F4", "orientation": "lanskap", "width": 330.0, "height": 215.0},
+            "pages": list(pages)}
+
+
+def page(number, lanes, rows, symbols, arrows, joins=()):
+    return {"page": number,
+            "lanes": [{"actor": a, "x0": x0, "x1": x1} for a, x0, x1 in lanes],
+            "rows": [{"no": n, "y0": y0, "y1": y1} for n, y0, y1 in rows],
+            "header": [{"actor": a, "text": a.upper(), "x0": x0, "y0": 20.0, "x1": x1, "y1": 40.0}
+                       for a, x0, x1 in lanes],
+            "symbols": list(symbols), "arrows": list(arrows), "joins": list(joins)}
+
+
+# The clean scene. Lanes A 50-90, B 90-130, C 130-170; rows 1-4 of 20 mm from y 40.
+#   s1 Mulai (A, row 1) -> s2 (B, row 2) -> s3 decision (B, row 3)
+#   s3 "Ya" down to s4 (B, row 4); s3 "Tidak" right to s5 (C, row 3)
+#   s5 -> s7, an off-page connector below the last row; s4 joined to s6 (C, row 4).
+def base():
+    return document(page(
+        2,
+        lanes=[("A", 50.0, 90.0), ("B", 90.0, 130.0), ("C", 130.0, 170.0)],
+        rows=[(1, 40.0, 60.0), (2, 60.0, 80.0), (3, 80.0, 100.0), (4, 100.0, 120.0)],
+        symbols=[
+            sym("s1", "terminator", "A", 1, 60.0, 45.0, 80.0, 55.0),
+            sym("s2", "process", "B", 2, 100.0, 65.0, 120.0, 75.0),
+            sym("s3", "decision", "B", 3, 100.0, 82.0, 120.0, 98.0),
+            sym("s4", "process", "B", 4, 100.0, 105.0, 120.0, 115.0),
+            sym("s5", "process", "C", 3, 140.0, 85.0, 160.0, 95.0),
+            sym("s6", "process", "C", 4, 140.0, 105.0, 160.0, 115.0),
+            sym("s7", "connector", "C", 4, 160.0, 122.0, 170.0, 128.0),
+        ],
+        arrows=[
+            arrow("s1", "s2", [(80, 50), (110, 50), (110, 65)]),
+            arrow("s2", "s3", [(110, 75), (110, 82)]),
+            arrow("s3", "s4", [(110, 98), (110, 105)], "Ya", [111, 99, 116, 102]),
+            arrow("s3", "s5", [(120, 90), (140, 90)], "Tidak", [121, 85, 129, 89]),
+            arrow("s5", "s7", [(160, 90), (165, 90), (165, 122)]),
+        ],
+        joins=[join("s4", "s6", [(120, 110), (140, 110)])],
+    ))
+
+
+# A decision in the leftmost lane: its left exit's label sits by the lane area's left edge.
+def edge(label_x0=10.5):
+    return document(page(
+        3,
+        lanes=[("X", 10.0, 40.0), ("Y", 40.0, 70.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0)],
+        symbols=[
+            sym("d", "decision", "X", 1, 15.0, 12.0, 35.0, 28.0),
+            sym("p", "process", "X", 2, 15.0, 35.0, 35.0, 45.0),
+        ],
+        arrows=[
+            arrow("d", "p", [(25, 28), (25, 35)], "Ya", [26, 29, 30, 32]),
+            arrow("d", "p", [(15, 20), (12, 20), (12, 40), (15, 40)], "Tidak", [label_x0, 16, 14, 19]),
+        ],
+    ))
+
+
+def edit(change):
+    """Return the clean scene with change(page) applied to its page."""
+    doc = base()
+    change(doc["pages"][0])
+    return doc
+
+
+def symbol(p, ident):
+    return next(s for s in p["symbols"] if s["id"] == ident)
+
+
+def set_(p, path, value):
+    """Set p[key][index][field] = value for path 'key.index.field'."""
+    key, index, name = path.split(".")
+    p[key][int(index)][name] = value
+
+
+def sets(*pairs):
+    def change(p):
+        for path, value in pairs:
+            set_(p, path, value)
+    return change
+
+
+def move(ident, **box):
+    def change(p):
+        symbol(p, ident).update(box)
+    return change
+
+
+def add(key, item):
+    return lambda p: p[key].append(item)
+
+
+def add_symbols(*symbols):
+    return lambda p: p["symbols"].extend(symbols)
+
+
+def join_as_arrow_beside_s8(p):
+    """Replace the join s4-s6 by an arrow on the same line, running along s8's top edge."""
+    p["joins"].clear()
+    p["symbols"].append(sym("s8", "process", "B", 4, 122, 110, 128, 114))
+    p["arrows"].append(arrow("s4", "s6", [(120, 110), (140, 110)]))
+
+
+def run_hugging(x, bottom):
+    """Route s5->s7 with a vertical piece at x from y 102 to bottom (lane border at 170)."""
+    return sets(("arrows.4.points", [[160, 90], [165, 90], [165, 102], [x, 102], [x, bottom], [165, bottom],
+                                     [165, 122]]))
+
+
+def parallel_from_s1(turn_x, y=51.1):
+    """Add s1->s5 leaving beside s1->s2 at y, turning down at turn_x."""
+    return add("arrows", arrow("s1", "s5", [(80, y), (turn_x, y), (turn_x, 57), (150, 57), (150, 85)]))
+
+
+def second_into_s5(kind):
+    route = [(120, 70), (135, 70), (135, 91), (140, 91)]
+    return add("arrows", arrow("s2", "s5", route)) if kind == "arrow" else add("joins", join("s2", "s5", route))
+
+
+def out_of_s2_top(x):
+    """Add s2->s5 leaving s2's top at x, beside where s1->s2 enters it at x=110."""
+    return add("arrows", arrow("s2", "s5", [(x, 65), (x, 62), (150, 62), (150, 85)]))
+
+
+def out_of_s2_left_side(entry_x):
+    """Add s2->s5 leaving s2's left side upwards; s1->s2 enters s2's top at entry_x."""
+    def change(p):
+        set_(p, "arrows.0.points", [[80, 50], [entry_x, 50], [entry_x, 65]])
+        p["arrows"].append(arrow("s2", "s5", [(100, 67), (100, 55), (150, 55), (150, 85)]))
+    return change
+
+
+def third_exit(p):
+    p["arrows"].append(arrow("s3", "s1", [(100, 90), (70, 90), (70, 55)], "Lain", [92, 91, 99, 94]))
+
+
+def without(key, index):
+    return lambda p: p[key].pop(index)
+
+
+# (name, change to the clean scene, rules broken (empty: still clean), words of the defect)
+CASES = [
+    ("clean", lambda p: None, set(), None),
+    # 0: structure
+    ("unknown kind", move("s4", kind="data"), {0}, "has kind 'data', not one of"),
+    ("duplicate id", move("s4", id="s2"), {0, 2}, "symbol id 's2' appears twice"),
+    ("rows out of order", sets(("rows.1.y0", 55.0)), {0}, "row 2 (y 55.00-80.00) is not after row 1"),
+    ("points off the paper", sets(("arrows.4.points", [[160, 90], [165, 90], [165, 216], [165, 122]])), {0, 2},
+     "has point (165.00, 216.00) off the paper"),
+    ("arrow with one point", sets(("arrows.1.points", [[110, 75]])), {0},
+     "arrow #1 has no list of at least two [x, y] points"),
+    ("arrow without label keys", lambda p: p["arrows"][0].pop("label_box"), {0},
+     "arrow #0 s1->s2 lacks the key 'label' or 'label_box'"),
+    # 1: symbols inside lane and row, no overlap
+    ("symbol 0.005 mm past its lane: inside tolerance", move("s2", x1=130.005), set(), None),
+    ("symbol 0.02 mm past its lane", move("s2", x1=130.02), {1}, "is not inside its lane 'B' (90.00-130.00)"),
+    ("symbol in the wrong row", move("s2", no=3), {1}, "is not inside its row 3 (80.00-100.00)"),
+    ("symbol of an actor without a lane", move("s2", actor="Z"), {1}, "names actor 'Z', which has no lane"),
+    ("symbol of a row not on the page", move("s2", no=9), {1}, "names no 9, which has no row"),
+    ("boxes touching", add_symbols(sym("o1", "process", "A", 4, 55, 102, 70, 112),
+                                   sym("o2", "process", "A", 4, 70, 105, 80, 115)), set(), None),
+    ("boxes overlapping", add_symbols(sym("o1", "process", "A", 4, 55, 102, 70, 112),
+                                      sym("o2", "process", "A", 4, 65, 105, 80, 115)), {1},
+     "symbol 'o1' (process, box (55.00, 102.00)-(70.00, 112.00)) overlaps symbol 'o2'"),
+    ("connector overlapping a symbol", move("s7", x0=155.0, y0=114.0, y1=120.0), {1, 2},
+     "symbol 's6' (process, box (140.00, 105.00)-(160.00, 115.00)) overlaps symbol 's7'"),
+    # 2: orthogonal, not through symbols, ends on their symbols, room for the head
+    ("segment 0.005 mm off vertical: inside tolerance", sets(("arrows.1.points", [[110, 75], [110.005, 82]])),
+     set(), None),
+    ("diagonal segment", sets(("arrows.1.points", [[110, 75], [110.5, 82]])), {2},
+     "segment (110.00, 75.00)-(110.50, 82.00) that is neither horizontal nor vertical"),
+    ("arrow through its own target", sets(("arrows.0.points", [[80, 50], [105, 50], [105, 75]])), {2},
+     "arrow #0 s1->s2 runs through symbol 's2'"),
+    ("arrow back through its own source", sets(("arrows.0.points", [[60, 50], [110, 50], [110, 65]])), {2},
+     "arrow #0 s1->s2 runs through symbol 's1'"),
+    ("line 0.04 mm inside a box edge only touches it", move("s6", x1=165.04), set(), None),
+    ("line 0.06 mm inside a box edge runs through it", move("s6", x1=165.06), {2},
+     "arrow #4 s5->s7 runs through symbol 's6'"),
+    ("arrow along another symbol's edge", join_as_arrow_beside_s8, set(), None),
+    ("join along another symbol's edge", add_symbols(sym("s8", "process", "B", 4, 122, 110, 128, 114)), {2},
+     "join #0 s4->s6 touches or crosses symbol 's8'"),
+    ("start 0.25 mm off its symbol: inside tolerance", sets(("arrows.1.points", [[110, 75.25], [110, 82]])),
+     set(), None),
+    ("start 0.4 mm off its symbol", sets(("arrows.1.points", [[110, 75.4], [110, 82]])), {2},
+     "starts at (110.00, 75.40), 0.40 mm off the boundary of symbol 's2'"),
+    ("end 0.4 mm short of its symbol", sets(("arrows.1.points", [[110, 75], [110, 81.6]])), {2},
+     "ends at (110.00, 81.60), 0.40 mm off the boundary of symbol 's3'"),
+    ("join end off its symbol", sets(("joins.0.points", [[120, 110], [139, 110]])), {2},
+     "ends at (139.00, 110.00), 1.00 mm off the boundary of symbol 's6'"),
+    ("unknown source", sets(("arrows.1.from", "zz")), {2}, "from 'zz' is not a symbol on this page"),
+    ("unknown target", sets(("arrows.1.to", "zz")), {2}, "to 'zz' is not a symbol on this page"),
+    ("last segment 2.1 mm", sets(("arrows.3.points", [[120, 90], [137.9, 90], [137.9, 88], [140, 88]])),
+     set(), None),
+    ("last segment 1.9 mm", sets(("arrows.3.points", [[120, 90], [138.1, 90], [138.1, 88], [140, 88]])), {2},
+     "ends with a segment (138.10, 88.00)-(140.00, 88.00) of 1.90 mm, shorter than 2.0 mm"),
+    ("repeated point", sets(("arrows.1.points", [[110, 75], [110, 78], [110, 78], [110, 82]])), {2},
+     "repeats point (110.00, 78.00)"),
+    ("turning straight back", sets(("arrows.1.points", [[110, 75], [110, 80], [110, 78], [110, 82]])), {2},
+     "turns straight back on itself at (110.00, 80.00)"),
+    # 3: not along lane or row borders
+    ("1.1 mm from a lane border", sets(("arrows.4.points", [[160, 90], [168.9, 90], [168.9, 122]])), set(), None),
+    ("0.9 mm from a lane border", sets(("arrows.4.points", [[160, 90], [169.1, 90], [169.1, 122]])), {3},
+     "arrow #4 s5->s7 runs within 1.0 mm of lane border x=170.00 for 32.00 mm (y 90.00-122.00)"),
+    ("0.9 mm from a lane border for 2.9 mm", run_hugging(169.1, 104.9), set(), None),
+    ("0.9 mm from a lane border for 3.1 mm", run_hugging(169.1, 105.1), {3},
+     "lane border x=170.00 for 3.10 mm (y 102.00-105.10)"),
+    ("two short runs by one border joined", sets(("arrows.4.points", [
+        [160, 90], [165, 90], [165, 102], [169.1, 102], [169.1, 104], [169.5, 104], [169.5, 106],
+        [165, 106], [165, 122]])), {3}, "lane border x=170.00 for 4.00 mm (y 102.00-106.00)"),
+    ("0.9 mm from the lane area's outer edge", sets(("arrows.0.points", [
+        [70, 55], [70, 57.5], [50.9, 57.5], [50.9, 70], [100, 70]])), {3},
+     "lane border x=50.00 for 12.50 mm (y 57.50-70.00)"),
+    ("1.1 mm from the lane area's outer edge", sets(("arrows.0.points", [
+        [70, 55], [70, 57.5], [51.1, 57.5], [51.1, 70], [100, 70]])), set(), None),
+    ("0.9 mm from a row border", sets(("arrows.0.points", [[80, 50], [95, 50], [95, 59.1], [110, 59.1], [110, 65]])),
+     {3}, "row border y=60.00 for 15.00 mm (x 95.00-110.00)"),
+    ("1.1 mm from a row border", sets(("arrows.0.points", [[80, 50], [95, 50], [95, 58.9], [110, 58.9], [110, 65]])),
+     set(), None),
+    # 4: parallel lines of different arrows apart
+    ("parallel 1.3 mm apart", parallel_from_s1(100, y=51.3), set(), None),
+    ("parallel 1.1 mm apart", parallel_from_s1(100, y=51.1), {4},
+     "arrow #0 s1->s2 and arrow #5 s1->s5 run parallel closer than 1.2 mm for 20.00 mm (x 80.00-100.00)"),
+    ("parallel 1.1 mm apart for 1.9 mm", parallel_from_s1(81.9), set(), None),
+    ("parallel 1.1 mm apart for 2.1 mm", parallel_from_s1(82.1), {4},
+     "run parallel closer than 1.2 mm for 2.10 mm (x 80.00-82.10)"),
+    ("two arrows into one symbol side by side", second_into_s5("arrow"), set(), None),
+    ("a join beside an arrow into the same symbol", second_into_s5("join"), {4},
+     "arrow #3 s3->s5 and join #1 s2->s5 run parallel closer than 1.2 mm for 5.00 mm (x 135.00-140.00)"),
+    # 5: an arrow out and an arrow in apart
+    ("out 2.6 mm from in", out_of_s2_top(112.6), set(), None),
+    ("out 2.4 mm from in", out_of_s2_top(112.4), {5},
+     "arrow #5 s2->s5 leaves 's2' at (112.40, 65.00) only 2.40 mm from where arrow #0 s1->s2 enters it"),
+    ("out beside in: parallel 2.6 mm apart", out_of_s2_left_side(102.6), set(), None),
+    ("out beside in: parallel 2.4 mm apart", out_of_s2_left_side(102.4), {5},
+     "leaves 's2' along (100.00, 67.00)-(100.00, 55.00) only 2.40 mm beside arrow #0 s1->s2 entering it"),
+    # 6: decision exits labelled, labels near and clear
+    ("decision with one exit", without("arrows", 3), {6}, "has 1 exit arrow(s), needs exactly 2"),
+    ("decision with three exits", third_exit, {6}, "has 3 exit arrow(s), needs exactly 2"),
+    ("exit without label", sets(("arrows.2.label", None)), {6},
+     "arrow #2 s3->s4 leaves decision 's3' without a label text (None)"),
+    ("exit with a blank label", sets(("arrows.2.label", "  ")), {6}, "without a label text ('  ')"),
+    ("exit without label box", sets(("arrows.2.label_box", None)), {6},
+     "without a label_box [x0, y0, x1, y1] (x0 < x1, y0 < y1): None"),
+    ("exit with an inverted label box", sets(("arrows.2.label_box", [116, 99, 111, 102])), {6},
+     "without a label_box [x0, y0, x1, y1] (x0 < x1, y0 < y1): [116, 99, 111, 102]"),
+    ("label 7.9 mm from its exit", sets(("arrows.3.label_box", [127.9, 85, 135, 90])), set(), None),
+    ("label 8.1 mm from its exit", sets(("arrows.3.label_box", [128.1, 85, 136, 90])), {6},
+     "is 8.10 mm from the exit point (120.00, 90.00), more than 8.0 mm"),
+    ("label crossed by its own arrow", sets(("arrows.3.label_box", [121, 88, 129, 92])), {6},
+     "is crossed by arrow #3 s3->s5 with segment (120.00, 90.00)-(140.00, 90.00)"),
+    ("label crossed by the join", sets(("arrows.3.label_box", [124, 95, 128, 112])), {6},
+     "is crossed by join #0 s4->s6 with segment (120.00, 110.00)-(140.00, 110.00)"),
+    ("label over a symbol's box", sets(("arrows.2.label_box", [111, 96, 116, 101])), {6},
+     "(box (111.00, 96.00)-(116.00, 101.00)) overlaps symbol 's3'"),
+    ("labels overlapping", sets(("arrows.2.label_box", [111, 98.5, 125, 102]),
+                                ("arrows.3.label_box", [121, 91, 126, 99])), {6},
+     "label box of arrow #2 s3->s4 ((111.00, 98.50)-(125.00, 102.00)) overlaps label box of arrow #3 s3->s5"),
+    ("label on a plain arrow", sets(("arrows.0.label", "Ya")), {6},
+     "arrow #0 s1->s2 is not a decision exit but has label 'Ya'"),
+    ("label box on a plain arrow", sets(("arrows.0.label_box", [81, 45, 85, 49])), {6},
+     "has label None and label_box [81, 45, 85, 49], expected null for both"),
+]
+
+
+@pytest.mark.parametrize("change, broken, says", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_rules_on_the_clean_scene(change, broken, says):
+    report = check(edit(change))
+    found = "\n".join(map(str, report.defects))
+    assert report.rules() == broken, found
+    assert says is None or says in found, found
+
+
+def test_clean_scene_has_no_crossings():
+    report = check(base())
+    assert (report.defects, report.crossings) == ([], {2: 0})
+
+
+def test_label_at_the_edge_of_the_lane_area():
+    assert check(edge(label_x0=10.5)).defects == []
+    broken = check(edge(label_x0=9.5))
+    assert [(d.page, d.rule) for d in broken.defects] == [(3, 6)]
+    assert "not inside the lane area" in broken.defects[0].text
+
+
+def test_defect_names_the_lines_and_coordinates():
+    report = check(edit(parallel_from_s1(100, y=51.1)))
+    assert [str(d) for d in report.defects] == [
+        "page 2: rule 4: arrow #0 s1->s2 and arrow #5 s1->s5 run parallel closer than 1.2 mm "
+        "for 20.00 mm (x 80.00-100.00)"]
+
+
+def test_document_keys():
+    doc = base()
+    doc["format"], doc["units"] = "sopdoc-geometry/2", "cm"
+    del doc["pages"][0]["joins"]
+    texts = [(d.page, d.rule, d.text) for d in check(doc).defects]
+    assert texts == [(None, 0, "format is 'sopdoc-geometry/2', expected 'sopdoc-geometry/1'"),
+                     (None, 0, "units is 'cm', expected 'mm'"),
+                     (2, 0, "key 'joins' is missing or not a list")]
+
+
+def test_broken_documents_are_reported_not_raised():
+    assert check([]).rules() == {0}
+    assert check({"pages": [{"symbols": [{"id": 1}], "arrows": [{"points": "x"}]}]}).rules() == {0}
+
+
+# Rule 7 scene: two horizontal arrows, two vertical arrows and a join crossing both
+# verticals; one more arrow ends on a horizontal line (touching is not crossing).
+def crossing_page(number):
+    return page(
+        number,
+        lanes=[("A", 0.0, 100.0)],
+        rows=[(1, 0.0, 100.0)],
+        symbols=[sym("l1", "process", "A", 1, 5, 20, 15, 30), sym("r1", "process", "A", 1, 85, 20, 95, 30),
+                 sym("l2", "process", "A", 1, 5, 60, 15, 70), sym("r2", "process", "A", 1, 85, 60, 95, 70),
+                 sym("t1", "process", "A", 1, 35, 5, 45, 15), sym("b1", "process", "A", 1, 35, 85, 45, 95),
+                 sym("t2", "process", "A", 1, 55, 5, 65, 15), sym("b2", "process", "A", 1, 55, 85, 65, 95),
+                 sym("t3", "process", "A", 1, 70, 5, 80, 15), sym("s", "process", "A", 1, 70, 25, 80, 35),
+                 sym("j1", "process", "A", 1, 20, 40, 28, 48), sym("j2", "process", "A", 1, 72, 40, 80, 48)],
+        arrows=[arrow("l1", "r1", [(15, 25), (85, 25)]), arrow("l2", "r2", [(15, 65), (85, 65)]),
+                arrow("t1", "b1", [(40, 15), (40, 85)]), arrow("t2", "b2", [(60, 15), (60, 85)]),
+                arrow("t3", "s", [(75, 15), (75, 25)])],
+        joins=[join("j1", "j2", [(28, 44), (72, 44)])],
+    )
+
+
+def test_crossings_counted_per_page():
+    report = check(document(crossing_page(2), crossing_page(3)))
+    assert report.defects == []
+    assert report.crossings == {2: 6, 3: 6}
+    assert report.total_crossings == 12
+
+
+def test_crossing_in_the_clean_scene():
+    report = check(edit(second_into_s5("arrow")))
+    assert (report.defects, report.total_crossings) == ([], 1)
+
+
+def test_command_line(tmp_path):
+    clean, broken = tmp_path / "bersih.geometri.json", tmp_path / "rusak.geometri.json"
+    clean.write_text(json.dumps(document(crossing_page(2))))
+    broken.write_text(json.dumps(edit(move("s2", no=3))))
+    ok = subprocess.run([sys.executable, str(DRAWCHECK), str(clean)], capture_output=True, text=True)
+    assert (ok.returncode, ok.stdout) == (0, f"{clean}: 0 defect(s); crossings 6 (page 2: 6)\n")
+    bad = subprocess.run([sys.executable, str(DRAWCHECK), str(clean), str(broken)], capture_output=True, text=True)
+    assert bad.returncode == 1
+    assert f"{broken}: page 2: rule 1: symbol 's2' (process, box (100.00, 65.00)-(120.00, 75.00)) " \
+           f"is not inside its row 3 (80.00-100.00)" in bad.stdout.splitlines()
+
+
+# Raster checks on a two-page PDF drawn here with reportlab: page 1 is blank, page 2
+# holds four symbols, one arrow drawn where the export says, one not drawn at all, one
+# drawn 1 mm right of and 1 mm below its exported route and one drawn with a 2 mm hole.
+RASTER_W, RASTER_H = 120.0, 90.0
+RASTER_SYMBOLS = [sym("a", "process", "A", 1, 10, 10, 30, 20), sym("d", "decision", "A", 1, 50, 10, 70, 26),
+                  sym("c", "connector", "A", 1, 85, 60, 95, 70), sym("t", "terminator", "A", 1, 10, 60, 40, 70)]
+DRAWN = arrow("a", "d", [(20, 20), (20, 40), (60, 40), (60, 26)])
+UNDRAWN = arrow("d", "c", [(70, 18), (90, 18), (90, 60)])
+BESIDE = arrow("t", "a", [(25, 60), (25, 50), (5, 50), (5, 15), (10, 15)])
+HOLED = arrow("t", "c", [(40, 65), (85, 65)])
+
+
+def draw_pdf(path, symbols):
+    def xy(x, y):
+        return x * mm, (RASTER_H - y) * mm
+
+    def polyline(points):
+        path_ = pdf.beginPath()
+        path_.moveTo(*xy(*points[0]))
+        for point in points[1:]:
+            path_.lineTo(*xy(*point))
+        pdf.drawPath(path_, stroke=1, fill=0)
+
+    pdf = canvas.Canvas(str(path), pagesize=(RASTER_W * mm, RASTER_H * mm))
+    pdf.showPage()
+    pdf.setLineWidth(0.5)
+    for s in symbols:
+        x0, y0, x1, y1 = s["x0"], s["y0"], s["x1"], s["y1"]
+        xm, ym = (x0 + x1) / 2, (y0 + y1) / 2
+        if s["kind"] == "process":
+            polyline([(x0, y0), (x1, y0), (x1, y1), (x0, y1), (x0, y0)])
+        elif s["kind"] == "decision":
+            polyline([(xm, y0), (x1, ym), (xm, y1), (x0, ym), (xm, y0)])
+        elif s["kind"] == "connector":
+            polyline([(x0, y0), (x1, y0), (x1, y0 + 6), (xm, y1), (x0, y0 + 6), (x0, y0)])
+        else:
+            pdf.roundRect(x0 * mm, (RASTER_H - y1) * mm, (x1 - x0) * mm, (y1 - y0) * mm, (y1 - y0) / 2 * mm)
+    polyline(DRAWN["points"])
+    polyline([(x + 1, y + 1) for x, y in BESIDE["points"]])
+    polyline([(40, 65), (60, 65)])
+    polyline([(62, 65), (85, 65)])
+    pdf.showPage()
+    pdf.save()
+
+
+def raster_doc(symbols, arrows):
+    doc = document(page(2, [("A", 0.0, 120.0)], [(1, 0.0, 90.0)], symbols, arrows))
+    doc["paper"] = {"name": "uji", "orientation": "lanskap", "width": RASTER_W, "height": RASTER_H}
+    return doc
+
+
+@pytest.fixture(scope="module")
+def drawn_pdf(tmp_path_factory):
+    path = tmp_path_factory.mktemp("raster") / "gambar.pdf"
+    draw_pdf(path, RASTER_SYMBOLS)
+    return path
+
+
+def test_drawn_arrow_has_no_gaps(drawn_pdf):
+    assert arrow_ink_gaps(drawn_pdf, raster_doc(RASTER_SYMBOLS, [DRAWN])) == []
+
+
+def test_undrawn_arrow_is_missing_along_its_route(drawn_pdf):
+    gaps = arrow_ink_gaps(drawn_pdf, raster_doc(RASTER_SYMBOLS, [DRAWN, UNDRAWN]))
+    assert {(g.page, g.arrow, g.source, g.target) for g in gaps} == {(2, 1, "d", "c")}
+    # the route is 20 + 42 mm; all samples from 1 mm past the diamond's vertex to the
+    # last one before the head (59.5 mm) lack ink
+    along = [(70 + s, 18.0) if s <= 20 else (90.0, 18 + s - 20) for s in (k / 4 for k in range(4, 239))]
+    assert set(along) <= {g.at for g in gaps}
+
+
+def test_arrow_drawn_beside_its_route_is_missing(drawn_pdf):
+    gaps = arrow_ink_gaps(drawn_pdf, raster_doc(RASTER_SYMBOLS, [BESIDE]))
+    assert {(25.0, 55.0), (15.0, 50.0), (5.0, 30.0)} <= {g.at for g in gaps}
+    # 271 samples over 67.5 mm; the drawn copy meets the route only where it turns
+    assert len(gaps) >= 0.9 * 271
+
+
+def test_hole_in_a_drawn_arrow_is_found_where_it_is(drawn_pdf):
+    gaps = arrow_ink_gaps(drawn_pdf, raster_doc(RASTER_SYMBOLS, [HOLED]))
+    xs = sorted(g.at[0] for g in gaps)
+    assert {g.at[1] for g in gaps} == {65.0}
+    assert 61.0 in xs and xs[0] >= 60.0 and xs[-1] <= 62.0
+
+
+def test_drawn_symbols_have_ink(drawn_pdf):
+    assert symbol_ink_missing(drawn_pdf, raster_doc(RASTER_SYMBOLS, [])) == []
+
+
+def test_undrawn_symbol_is_missing(drawn_pdf):
+    ghost = sym("g", "process", "A", 1, 40, 75, 60, 85)
+    missing = symbol_ink_missing(drawn_pdf, raster_doc(RASTER_SYMBOLS + [ghost], []))
+    assert [(m.symbol, m.where, m.at) for m in missing] == [
+        ("g", "top middle", (50.0, 75.0)), ("g", "bottom middle", (50.0, 85.0)),
+        ("g", "left middle", (40.0, 80.0)), ("g", "right middle", (60.0, 80.0))]
+
+
+def test_raster_of_another_paper_is_refused(drawn_pdf):
+    doc = raster_doc(RASTER_SYMBOLS, [DRAWN])
+    doc["paper"]["width"], doc["paper"]["height"] = 215.0, 330.0
+    with pytest.raises(ValueError, match=r"page 2 rasterised to \d+x\d+ px, .* needs 1270x1949 px"):
+        arrow_ink_gaps(drawn_pdf, doc)
