@@ -43,6 +43,14 @@ _MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
 _WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 _BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
+# A decision and a terminator are drawn as one symbol, so they belong to one pelaksana.
+_SINGLE_OWNER = {
+    BELAH_KETUPAT: "baris keputusan digambar sebagai satu belah ketupat dengan dua cabang, jadi hanya satu "
+                   "pelaksana (yang memutuskan); tulis satu pelaksana, dan pindahkan kegiatan bersama ke baris "
+                   "sebelumnya",
+    KAPSUL: "kegiatan Mulai atau Selesai digambar sebagai satu kapsul, jadi hanya satu pelaksana; tulis satu "
+            "pelaksana, dan jadikan kegiatan bersama baris tersendiri sesudah Mulai atau sebelum Selesai",
+}
 
 
 @dataclass
@@ -527,6 +535,9 @@ class _SopReader(_FileReader):
         simbol = self._symbol(i, row, last)
         if uraian:
             self._check_subject(path + ("uraian",), uraian, actors)
+        if len(pelaksana) > 1 and simbol in _SINGLE_OWNER:
+            self.error(path + ("pelaksana",), _SINGLE_OWNER[simbol])
+            return None
         if uraian is None or not pelaksana or exits is None or simbol is None:
             return None
         return Kegiatan(

@@ -8,16 +8,20 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc.definition.model import Sop
 from sopdoc.document import oxml
-from sopdoc.flowchart.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page
+from sopdoc.flowchart import table
+from sopdoc.flowchart.plan import Layout, Page
+from sopdoc.flowchart.table import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
+HEADER_SIZE = 7.5
 
 
 def template_for(sop: Sop) -> Path:
@@ -70,6 +74,7 @@ def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, 
     tpl.render(identity_context(sop, tpl, names), autoescape=True)
     doc = tpl.docx
     _page_setup(doc, layout)
+    _identify(doc, sop)
     body = doc.element.body
     for tbl in body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
         oxml.fit_table_width(tbl, layout.page_width - 2 * layout.margin)
@@ -82,9 +87,26 @@ def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, 
     return buffer.getvalue()
 
 
-def _page_setup(doc, layout: Layout) -> None:
-    from docx.enum.section import WD_ORIENT
+def page_title(sop: Sop) -> str:
+    """Return the line that names the SOP at the top of each of its pages."""
+    return f"SOP {sop.nama}" + (f" \u2013 Nomor {sop.nomor}" if sop.nomor else "")
 
+
+def _identify(doc, sop: Sop) -> None:
+    """Name the SOP on every page (with the page number) and in the file's properties."""
+    for section in doc.sections:
+        section.different_first_page_header_footer = False
+        oxml.running_head(section.header, page_title(sop), HEADER_SIZE, section.page_width.pt
+                          - section.left_margin.pt - section.right_margin.pt)
+    props = doc.core_properties
+    props.title = sop.nama
+    props.subject = f"Standar Operasional Prosedur {sop.nomor or ''}".strip()
+    props.author = props.last_modified_by = sop.unit.unit
+    props.keywords = "SOP AP; Permenpan RB 35/2012"
+    props.comments = sop.unit.pemerintah
+
+
+def _page_setup(doc, layout: Layout) -> None:
     for section in doc.sections:
         section.orientation = WD_ORIENT.LANDSCAPE if layout.orientation == "lanskap" else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Pt(layout.page_width), Pt(layout.page_height)
@@ -97,7 +119,7 @@ class _FlowchartWriter:
     def __init__(self, doc, sop: Sop, layout: Layout):
         self.doc, self.sop, self.layout = doc, sop, layout
         self.size, self.line = layout.body_size, layout.body_line
-        self.widths = [c.width for c in layout.columns]
+        self.columns = {c.key: c for c in layout.columns}
         self.shape_id = 1000
 
     def elements(self, slices: list[list[bytes]]):
@@ -118,43 +140,41 @@ class _FlowchartWriter:
         rows = self._header()
         for box, picture in zip(page.rows, pictures):
             rows.append(self._body_row(box, picture))
-        return oxml.table(self.widths, rows, CELL_PAD_X)
+        return oxml.table([c.width for c in self.layout.columns], rows, CELL_PAD_X)
 
     def _header(self) -> list[str]:
-        cols, size, line = self.layout.columns, self.size, self.line
-        lanes = [c for c in cols if c.key.startswith("lane:")]
-        width = {c.key: c.width for c in cols}
-        title = {c.key: c.title for c in cols}
-        fill = oxml.HEADER_FILL
-
         style = self.layout.header
+        col = self.columns
+        lanes = [c for c in self.layout.columns if c.key.startswith("lane:")]
+        title, title_line = style.title_size, round(style.title_size * 1.2, 1)
 
-        def head(text: str, w: float, span: int = 1, vmerge: str | None = None, text_size: float = size,
-                 rotated: bool = False) -> str:
-            text_line = line if text_size == size else round(text_size * 1.2, 1)
-            content = oxml.paragraph(text, text_size, text_line, bold=True, align="center")
-            return oxml.cell(w, content, span=span, vmerge=vmerge, fill=fill, rotated=rotated)
+        def head(text: str, width: float, span: int = 1, vmerge: str | None = None, size: float = title,
+                 line: float = title_line, rotated: bool = False) -> str:
+            content = oxml.paragraph(text, size, line, bold=True, align="center")
+            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=oxml.HEADER_FILL, rotated=rotated)
 
-
-        first = [head("No", width["no"], vmerge="restart", text_size=style.sizes["no"]),
-                 head("Kegiatan", width["kegiatan"], vmerge="restart"),
+        first = [head("No", col["no"].width, vmerge="restart"), head("Kegiatan", col["kegiatan"].width, vmerge="restart"),
                  head("Pelaksana", sum(c.width for c in lanes), span=len(lanes)),
-                 head("Mutu Baku", width["kelengkapan"] + width["waktu"] + width["output"], span=3),
-                 head(title["keterangan"], width["keterangan"], vmerge="restart", text_size=style.sizes["keterangan"])]
-        second = [head("", width["no"], vmerge="continue"), head("", width["kegiatan"], vmerge="continue")]
-        second += [head(c.title, c.width, text_size=style.actor_size, rotated=style.actor_rotated) for c in lanes]
-        second += [head(title[k], width[k], text_size=style.sizes[k]) for k in ("kelengkapan", "waktu", "output")]
-        second.append(head("", width["keterangan"], vmerge="continue"))
-        h1, h2 = self.layout.header_heights
+                 head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
+                 head("Keterangan", col["keterangan"].width, vmerge="restart")]
+        second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
+        actor_line = round(style.actor_size * 1.2, 1)
+        second += [head(c.title, c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
+                   for c in lanes]
+        second += [head(col[k].title, col[k].width) for k in ("kelengkapan", "waktu", "output")]
+        second.append(head("", col["keterangan"].width, vmerge="continue"))
+        h1, h2 = style.heights
         return [oxml.row(first, h1, header=True), oxml.row(second, h2, header=True)]
 
     def _body_row(self, box, picture: bytes) -> str:
         row = self.sop.kegiatan[box.index]
-        width = {c.key: c.width for c in self.layout.columns}
         size, line = self.size, self.line
+        texts = table.cell_texts(row)
 
-        def text_cell(key: str, text: str | None, align: str = "left") -> str:
-            return oxml.cell(width[key], oxml.paragraph(text or "-", size, line, align=align))
+        def text_cell(key: str, align: str = "left") -> str:
+            column = self.columns[key]
+            return oxml.cell(column.width, oxml.paragraph(table.cell_text(texts[key], column, size), size, line,
+                                                          align=align))
 
         rel_id, _ = self.doc.part.get_or_add_image(io.BytesIO(picture))
         self.shape_id += 1
@@ -162,8 +182,6 @@ class _FlowchartWriter:
         drawing = oxml.anchored_picture(rel_id, lanes_width, box.height, self.shape_id, f"baris-{row.nomor}")
         lane = oxml.cell(lanes_width, oxml.paragraph(size=1, line=1, extra=drawing), span=len(self.layout.lanes),
                          valign="top", margins=(0, 0))
-        cells = [text_cell("no", str(row.nomor), "center"), text_cell("kegiatan", row.uraian), lane,
-                 text_cell("kelengkapan", row.kelengkapan), text_cell("waktu", row.waktu.teks if row.waktu else None,
-                                                                       "center"),
-                 text_cell("output", row.output), text_cell("keterangan", row.keterangan)]
+        cells = [text_cell("no", "center"), text_cell("kegiatan"), lane, text_cell("kelengkapan"),
+                 text_cell("waktu", "center"), text_cell("output"), text_cell("keterangan")]
         return oxml.row(cells, box.height)

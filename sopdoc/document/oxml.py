@@ -13,6 +13,7 @@ from docx.oxml import parse_xml
 FONT = "Arial"          # LibreOffice maps it to Liberation Sans, its metric twin
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
 HEADER_FILL = "E7E6E6"
+SHY = "\u00ad"
 NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
     'xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" '
@@ -31,9 +32,14 @@ def emu(points: float) -> int:
 
 
 def run(text: str, size: float, bold: bool = False) -> str:
-    return (f'<w:r><w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>{"<w:b/>" if bold else ""}'
-            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/></w:rPr>'
-            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>')
+    """Return a run of *text*; a soft hyphen in it becomes Word's optional hyphen."""
+    pieces = "<w:softHyphen/>".join(f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in text.split(SHY))
+    return (f'<w:r>{run_props(size, bold)}{pieces}</w:r>')
+
+
+def run_props(size: float, bold: bool = False) -> str:
+    return (f'<w:rPr><w:rFonts w:ascii="{FONT}" w:hAnsi="{FONT}" w:cs="{FONT}"/>{"<w:b/>" if bold else ""}'
+            f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/></w:rPr>')
 
 
 def paragraph(text: str = "", size: float = 9, line: float = 11, bold: bool = False, align: str = "left",
@@ -164,3 +170,27 @@ def page_number_footer(footer) -> None:
     p.append(parse_xml(f'<w:pPr {NS}><w:jc w:val="center"/></w:pPr>'))
     for run_xml in re.findall(r"<w:r .*?</w:r>", field):
         p.append(parse_xml(run_xml))
+
+
+def running_head(header, title: str, size: float, width: float) -> None:
+    """Fill a section's *header* with *title* on the left and 'Halaman x dari y' on the right."""
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]._p
+    for child in list(p):
+        p.remove(child)
+    props = run_props(size)
+    fields = "".join(
+        f'<w:r {NS}>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+        f'<w:r {NS}>{props}<w:instrText xml:space="preserve"> {name} </w:instrText></w:r>'
+        f'<w:r {NS}>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+        f'<w:r {NS}>{props}<w:t>1</w:t></w:r>'
+        f'<w:r {NS}>{props}<w:fldChar w:fldCharType="end"/></w:r>'
+        + (f'<w:r {NS}>{props}<w:t xml:space="preserve"> dari </w:t></w:r>' if name == "PAGE" else "")
+        for name in ("PAGE", "NUMPAGES"))
+    xml = (f'<w:p {NS}><w:pPr><w:tabs><w:tab w:val="right" w:pos="{twips(width)}"/></w:tabs>'
+           f'<w:spacing w:before="0" w:after="0"/></w:pPr>'
+           f'<w:r>{props}<w:t xml:space="preserve">{escape(title)}</w:t></w:r><w:r>{props}<w:tab/></w:r>'
+           f'<w:r>{props}<w:t xml:space="preserve">Halaman </w:t></w:r>{fields}</w:p>')
+    new = parse_xml(xml)
+    p.addprevious(new)
+    p.getparent().remove(p)

@@ -8,7 +8,8 @@ from pathlib import Path
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.document import docx_writer, pdf
-from sopdoc.flowchart import drawing, geometry, layout
+from sopdoc.flowchart import drawing, layout
+from sopdoc.flowchart.plan import Layout
 from sopdoc.fsutil import write_atomic
 
 
@@ -16,7 +17,7 @@ from sopdoc.fsutil import write_atomic
 class Rendered:
     sop: Sop
     docx: Path
-    layout: layout.Layout
+    layout: Layout
     pdf: Path | None = None
     problems: list[str] = field(default_factory=list)
 
@@ -48,8 +49,7 @@ def render_docx(sop: Sop, out: Path, names: dict[str, str]) -> Rendered:
     plan = layout.layout(sop)
     target = output_path(sop, out, ".docx")
     write_atomic(target, docx_writer.write(sop, plan, drawing.draw(plan), names))
-    problems = [f"halaman {p.number}: {v}" for p in plan.pages for v in geometry.violations(plan.scene(p))]
-    return Rendered(sop, target, plan, problems=problems)
+    return Rendered(sop, target, plan, problems=plan.warnings)
 
 
 def render_pdfs(rendered: list[Rendered]) -> dict[Path, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import math
+import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
 
@@ -18,17 +19,17 @@ from cairosvg.surface import PNGSurface
 from PIL import Image
 
 from sopdoc.errors import ToolMissing
-from sopdoc.flowchart.layout import LABEL_SIZE, Layout, Page
+from sopdoc.flowchart.exits import LABEL_SIZE
+from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, Symbol
 
 DPI = 300
 LINE_WIDTH = 0.75
 BORDER_WIDTH = 0.5
 ARROW_SIZE = 0.6            # graphviz arrow length is 10 pt times this
 _SHAPES = {
-    "kapsul": 'shape=box style="rounded"',
-    "kotak": "shape=box",
-    "belah_ketupat": "shape=diamond",
-    "segi_lima": "shape=invhouse",
+    "terminator": 'shape=box style="rounded"',
+    "process": "shape=box",
+    "decision": "shape=diamond",
 }
 FONT = "Liberation Sans"
 
@@ -51,30 +52,55 @@ def page_source(layout: Layout, page: Page) -> str:
         f'graph [bb="0,0,{width:.2f},{height:.2f}", notranslate=true, pad=0, outputorder=edgesfirst];',
         f'node [fixedsize=true, fontname="{FONT}", penwidth={LINE_WIDTH}, margin=0];',
         f"edge [penwidth={LINE_WIDTH}, arrowsize={ARROW_SIZE}];",
-        f'corner0 [shape=point, style=invis, width=0, height=0, pos="{pos(0, height)}!"];',
-        f'corner1 [shape=point, style=invis, width=0, height=0, pos="{pos(width, 0)}!"];',
+        _point("corner0", pos(0, height)),
+        _point("corner1", pos(width, 0)),
     ]
     for k in range(1, len(layout.lanes)):
         x = k * layout.lane_width
-        out.append(f'lane{k}a [shape=point, style=invis, width=0, height=0, pos="{pos(x, 0)}!"];')
-        out.append(f'lane{k}b [shape=point, style=invis, width=0, height=0, pos="{pos(x, height)}!"];')
-        out.append(f'lane{k}a -> lane{k}b [dir=none, penwidth={BORDER_WIDTH}, '
-                   f'pos="{pos(x, 0)} {pos(x, 0)} {pos(x, height)} {pos(x, height)}"];')
-    for shape in page.shapes:
-        out.append(f'"{shape.name}" [{_SHAPES[shape.kind]}, width={shape.w / 72:.4f}, height={shape.h / 72:.4f}, '
-                   f'label="{_dot_text(shape.text)}", fontsize={shape.font_size}, pos="{pos(shape.x, shape.y)}!"];')
-    for n, (a, b) in enumerate(page.joins):
-        out.append(f'j{n}a [shape=point, style=invis, width=0, height=0, pos="{pos(*a)}!"];')
-        out.append(f'j{n}b [shape=point, style=invis, width=0, height=0, pos="{pos(*b)}!"];')
-        out.append(f'j{n}a -> j{n}b [dir=none, pos="{pos(*a)} {pos(*a)} {pos(*b)} {pos(*b)}"];')
-    for arrow in page.arrows:
-        out.append(f'"{arrow.src}" -> "{arrow.dst}" [pos="{_spline(arrow.points, pos)}"];')
-    for n, label in enumerate(page.labels):
-        out.append(f'label{n} [shape=plaintext, label="{_dot_text(label.text)}", fontsize={LABEL_SIZE}, '
+        out.append(_line(f"lane{k}", [pos(x, 0), pos(x, height)], BORDER_WIDTH))
+    for symbol in page.symbols:
+        if symbol.kind == CONNECTOR:
+            out += _pentagon(symbol, pos)
+            continue
+        out.append(f'"{symbol.name}" [{_SHAPES[symbol.kind]}, width={symbol.w / 72:.4f}, height={symbol.h / 72:.4f}, '
+                   f'label="{_dot_text(symbol.text)}", fontsize={symbol.font_size}, pos="{pos(symbol.x, symbol.y)}!"];')
+    for n, join in enumerate(page.joins):
+        out.append(_line(f"join{n}", [pos(*p) for p in join.points], LINE_WIDTH))
+    for n, arrow in enumerate(page.arrows):
+        out.append(f'a{n}s [shape=point, style=invis, width=0, height=0, pos="{pos(*arrow.points[0])}!"];')
+        out.append(f'a{n}e [shape=point, style=invis, width=0, height=0, pos="{pos(*arrow.points[-1])}!"];')
+        out.append(f'a{n}s -> a{n}e [pos="{_spline(arrow.points, pos)}"];')
+    for n, label in enumerate(a.label for a in page.arrows if a.label):
+        # On white, so that nothing behind the words (a lane border) shows through them.
+        out.append(f'label{n} [shape=plaintext, style=filled, fillcolor=white, penwidth=0, '
+                   f'label="{_dot_text(label.text)}", fontsize={LABEL_SIZE}, '
                    f'width={label.w / 72:.4f}, height={label.h / 72:.4f}, '
                    f'pos="{pos(label.x + label.w / 2, label.y + label.h / 2)}!"];')
     out.append("}")
     return "\n".join(out)
+
+
+def _point(name: str, at: str) -> str:
+    return f'"{name}" [shape=point, style=invis, width=0, height=0, pos="{at}!"];'
+
+
+def _line(name: str, points: list[str], penwidth: float) -> str:
+    """Return a headless line through *points* (an open polyline), drawn as one edge."""
+    control = [points[0]]
+    for a, b in zip(points, points[1:]):
+        control += [a, b, b]
+    return "\n".join([_point(f"{name}a", points[0]), _point(f"{name}b", points[-1]),
+                      f'"{name}a" -> "{name}b" [dir=none, penwidth={penwidth}, pos="{" ".join(control)}"];'])
+
+
+def _pentagon(symbol: Symbol, pos) -> list[str]:
+    """Return the off-page connector drawn exactly in its box: flat top, walls, point at the bottom."""
+    r = symbol.rect
+    wall = r.y0 + 2 * symbol.h / 3
+    corners = [(r.x0, r.y0), (r.x1, r.y0), (r.x1, wall), (symbol.x, r.y1), (r.x0, wall), (r.x0, r.y0)]
+    return [_line(symbol.name, [pos(*c) for c in corners], LINE_WIDTH),
+            f'"{symbol.name}t" [shape=plaintext, label="{_dot_text(symbol.text)}", fontsize={symbol.font_size}, '
+            f'width={symbol.w / 72:.4f}, height={(wall - r.y0) / 72:.4f}, pos="{pos(symbol.x, (r.y0 + wall) / 2)}!"];']
 
 
 def _dot_text(text: str) -> str:
@@ -96,13 +122,8 @@ def _spline(points, pos) -> str:
     return f"e,{pos(*tip)} " + " ".join(pos(*p) for p in control)
 
 
-def render_page(layout: Layout, page: Page) -> Image.Image:
-    """Return *page*'s lane area as a grey image at DPI, exactly the area's size.
-
-    graphviz writes the page as SVG and cairo rasterises it in memory: the same
-    cairo rendering as graphviz's own PNG output, without encoding a PNG only to
-    decode it again (measured 32 ms instead of 119 ms for a 10-row page).
-    """
+def page_svg(layout: Layout, page: Page) -> bytes:
+    """Return *page*'s lane area as SVG, exactly the area's size in points."""
     try:
         svg = graphviz.Source(page_source(layout, page), engine="neato").pipe(format="svg", neato_no_op=2)
     except graphviz.ExecutableNotFound:
@@ -110,7 +131,20 @@ def render_page(layout: Layout, page: Page) -> Image.Image:
         raise
     except graphviz.CalledProcessError as exc:
         raise ToolMissing(f"graphviz gagal menggambar: {(exc.stderr or b'').decode('utf-8', 'replace').strip()}") from None
-    surface = PNGSurface(Tree(bytestring=svg), io.BytesIO(), DPI).cairo
+    # graphviz rounds the picture's size to whole points, which would stretch the drawing off its
+    # coordinates by up to half a point: give the exact size of the view box.
+    size = f'width="{layout.lanes_width:.4f}pt" height="{page.height:.4f}pt"'.encode()
+    return re.sub(rb'width="[\d.]+pt" height="[\d.]+pt"', size, svg, count=1)
+
+
+def render_page(layout: Layout, page: Page) -> Image.Image:
+    """Return *page*'s lane area as a grey image at DPI, exactly the area's size.
+
+    cairo rasterises graphviz's SVG in memory: the same cairo rendering as
+    graphviz's own PNG output, without encoding a PNG only to decode it again
+    (measured 32 ms instead of 119 ms for a 10-row page).
+    """
+    surface = PNGSurface(Tree(bytestring=page_svg(layout, page)), io.BytesIO(), DPI).cairo
     drawn = Image.frombuffer("RGBA", (surface.get_width(), surface.get_height()), bytes(surface.get_data()),
                              "raw", "BGRA", surface.get_stride(), 1)
     # Grey levels keep the antialiasing at one byte a pixel; the canvas is the exact area,

@@ -1,11 +1,21 @@
-"""Predict how LibreOffice wraps text in a table cell, with Liberation Sans metrics."""
+"""Predict how LibreOffice wraps text in a table cell, with Liberation Sans metrics.
+
+A word wider than its column is never cut at an arbitrary letter: :func:`breakable`
+gives it soft hyphens at Indonesian syllable boundaries (pyphen's id_ID patterns),
+or break points after the slashes of a path or address, and :func:`wrap` breaks
+lines the way LibreOffice does with them: greedily, at the last break point whose
+piece (plus its hyphen) still fits the line. A space before a comma or another
+closing mark becomes a no-break space, so no line starts with one.
+"""
 
 from __future__ import annotations
 
 import functools
+import re
 import subprocess
 from pathlib import Path
 
+import pyphen
 from PIL import ImageFont
 
 from sopdoc.errors import ToolMissing
@@ -15,6 +25,15 @@ _FILES = {False: "LiberationSans-Regular.ttf", True: "LiberationSans-Bold.ttf"}
 _MEASURE_SIZE = 100
 # Measured text can be a hair narrower than LibreOffice's; wrapping earlier is safe.
 WIDTH_SAFETY = 0.99
+
+SOFT_HYPHEN = "\u00ad"      # LibreOffice breaks here, printing a hyphen
+BREAK = "\u200b"            # LibreOffice may break here, printing nothing
+NO_BREAK_SPACE = "\u00a0"
+_BREAKS = SOFT_HYPHEN + BREAK
+_SPACES = re.compile(r"[ \t]+")
+_CLOSING = re.compile(r" +([,.;:!?)\]])")
+_PATH_BREAK = re.compile(r"(?<=[/_.=&?])(?=\w)")
+_SHORTEST_PIECE = 2
 
 
 @functools.cache
@@ -40,38 +59,116 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont:
 
 @functools.lru_cache(maxsize=65536)
 def width(text: str, size: float, bold: bool = False) -> float:
-    """Return the width of *text* in points at *size* points."""
-    return _font(bold).getlength(text) * size / _MEASURE_SIZE
+    """Return the width of *text* in points at *size* points (break marks take no room)."""
+    plain = text.translate(_INVISIBLE).replace(NO_BREAK_SPACE, " ")
+    return _font(bold).getlength(plain) * size / _MEASURE_SIZE
+
+
+_INVISIBLE = {ord(SOFT_HYPHEN): None, ord(BREAK): None}
+
+
+@functools.cache
+def _dictionary() -> pyphen.Pyphen:
+    return pyphen.Pyphen(lang="id_ID")
+
+
+def breakable(text: str, avail: float, size: float, bold: bool = False) -> str:
+    """Return *text* with break points in every word wider than *avail* points, ready for the cell."""
+    text = _CLOSING.sub(NO_BREAK_SPACE + r"\1", text)
+    limit = avail * WIDTH_SAFETY
+    out = []
+    for part in re.split(r"([ \t\n]+)", text):
+        if part and not part.isspace() and width(part, size, bold) > limit:
+            part = _break_word(part, limit, size, bold)
+        out.append(part)
+    return "".join(out)
+
+
+def _break_word(word: str, limit: float, size: float, bold: bool) -> str:
+    if "/" in word or "://" in word or "_" in word:
+        pieces = _PATH_BREAK.split(word)
+        marked = BREAK.join(pieces)
+    else:
+        marked = _syllables(word)
+    # A piece still wider than the line (a code, a long number) gets hyphens between letters.
+    out = []
+    for piece in re.split(f"([{_BREAKS}])", marked):
+        if piece in _BREAKS or width(piece + "-", size, bold) <= limit:
+            out.append(piece)
+            continue
+        out.append(SOFT_HYPHEN.join(_letters_that_fit(piece, limit, size, bold)))
+    return "".join(out)
+
+
+def _syllables(word: str) -> str:
+    """Return *word* with soft hyphens at its syllable boundaries (no piece shorter than two letters)."""
+    positions, last = [], 0
+    for at in _dictionary().positions(word):
+        if at - last >= _SHORTEST_PIECE and len(word) - at >= _SHORTEST_PIECE:
+            positions.append(at)
+            last = at
+    bounds = [0, *positions, len(word)]
+    return SOFT_HYPHEN.join(word[a:b] for a, b in zip(bounds, bounds[1:]))
+
+
+def _letters_that_fit(piece: str, limit: float, size: float, bold: bool) -> list[str]:
+    chunks = []
+    while piece:
+        cut = len(piece)
+        while cut > 1 and width(piece[:cut] + "-", size, bold) > limit:
+            cut -= 1
+        chunks.append(piece[:cut])
+        piece = piece[cut:]
+    return chunks
 
 
 def wrap(text: str, avail: float, size: float, bold: bool = False) -> list[str]:
-    """Return *text* broken into lines no wider than *avail* points, as LibreOffice breaks it."""
+    """Return *text* broken into lines no wider than *avail* points, as LibreOffice breaks it.
+
+    *text* is what the cell holds, with the break points :func:`breakable` put in;
+    a line that ends at a soft hyphen shows the hyphen.
+    """
     limit = avail * WIDTH_SAFETY
     lines: list[str] = []
     for paragraph in text.split("\n"):
         current = ""
-        for word in paragraph.split():
-            candidate = f"{current} {word}" if current else word
-            if width(candidate, size, bold) <= limit:
-                current = candidate
-                continue
-            if current:
-                lines.append(current)
-            current = ""
-            while width(word, size, bold) > limit:
-                cut = _fit_chars(word, limit, size, bold)
-                lines.append(word[:cut])
-                word = word[cut:]
-            current = word
+        for word in _SPACES.split(paragraph.strip(" \t")):
+            current = _place(word, current, lines, limit, size, bold)
         lines.append(current)
-    return lines
+    return [line.translate(_INVISIBLE) for line in lines]
 
 
-def _fit_chars(word: str, limit: float, size: float, bold: bool) -> int:
-    cut = 1
-    while cut < len(word) and width(word[: cut + 1], size, bold) <= limit:
-        cut += 1
-    return cut
+def _place(word: str, current: str, lines: list[str], limit: float, size: float, bold: bool) -> str:
+    """Add *word* after *current*, pushing full lines to *lines*; return the line being filled."""
+    while word:
+        lead = f"{current} " if current else ""
+        if width(lead + word, size, bold) <= limit:
+            return lead + word
+        cut = _last_break(word, lead, limit, size, bold)
+        if cut is not None:
+            shown = word[:cut] + ("-" if word[cut] == SOFT_HYPHEN else "")
+            lines.append(lead + shown)
+            current, word = "", word[cut + 1:]
+        elif current:
+            lines.append(current)
+            current = ""
+        else:
+            # Nothing fits on an empty line: LibreOffice breaks between letters.
+            cut = max(1, len(_letters_that_fit(word, limit, size, bold)[0]))
+            lines.append(word[:cut])
+            word = word[cut:]
+    return current
+
+
+def _last_break(word: str, lead: str, limit: float, size: float, bold: bool) -> int | None:
+    best = None
+    for at, char in enumerate(word):
+        if char in _BREAKS:
+            shown = word[:at] + ("-" if char == SOFT_HYPHEN else "")
+            if width(lead + shown, size, bold) > limit:
+                break
+            best = at
+    return best
 
 
 def line_count(text: str, avail: float, size: float, bold: bool = False) -> int:

@@ -24,6 +24,7 @@ STEP_MM = 0.25
 HEAD_MM = 2.5
 ACROSS_PX = 1.0
 END_PX = 1.5
+BEND_MM = 0.3                   # samples this close to a bend are looked at like the ends
 SYMBOL_PX = 1.5
 SIZE_SLACK_PX = 2
 
@@ -108,6 +109,10 @@ def _samples(points: list, step: float, skip_end: float):
     positions = [i * step for i in range(count + 1)]
     if stop - positions[-1] > 1e-9:
         positions.append(stop)
+    bends, run = [], 0.0
+    for _, _, length in pieces[:-1]:
+        run += length
+        bends.append(run)
     piece, start = 0, 0.0
     for i, s in enumerate(positions):
         while s > start + pieces[piece][2] + 1e-9:
@@ -116,7 +121,8 @@ def _samples(points: list, step: float, skip_end: float):
         (ax, ay), (bx, by), length = pieces[piece]
         t = (s - start) / length
         at = (ax + (bx - ax) * t, ay + (by - ay) * t)
-        end = i == 0 or i == len(positions) - 1
+        # At a bend the two lines' antialiased ink meets: there, as at the ends, look round the point.
+        end = i == 0 or i == len(positions) - 1 or any(abs(s - b) < BEND_MM for b in bends)
         yield at, None if end else ((ay - by) / length, (bx - ax) / length)
 
 

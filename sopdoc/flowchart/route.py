@@ -1,0 +1,403 @@
+"""Route every arrow of a page on its channel graph, one at a time, and commit each once.
+
+Order matters: the flow from each row to the next is routed first, top to
+bottom, so that the backbone of the procedure takes the plain shapes; then the
+arrows to and from off-page connectors; then the jumps (rework loops and
+skips), shortest first. Each arrow may leave any free port of its source (or
+the vertex its exit was given) and enter any free port of its target: the
+search chooses. Ports of one side are either its middle alone or its two
+quarter points, so an arrow in and an arrow out of a symbol never come closer
+than half a side (at least 2.75 mm). When every port of a target is taken, an
+arrow may join the last run of another arrow entering it, and share its head.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_left, bisect_right
+from dataclasses import dataclass, field
+
+from sopdoc.flowchart import channels
+from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
+from sopdoc.flowchart.plan import CONNECTOR, MM, Arrow, Join, Label, Page, Point, Port, Symbol
+from sopdoc.flowchart.search import CROSS, Entry, Found, Start, search
+
+ARROW_ROOM = 3.0 * MM           # the last run of an arrow, long enough to show its head
+WINDOW_ROWS = 16 * MM           # a first search looks this far beyond the arrow's ends
+ENTRY_REACH = 25 * MM           # entry nodes are looked for this far from a target port
+CONNECTOR_SIZE = 5.5 * MM
+
+# What leaving or entering by a port costs (lower is more natural); quarter ports cost a little more.
+OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
+IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 8 * MM}
+QUARTER_COST = 4 * MM
+MERGE_COST = 6 * MM
+REORDERS = 3                    # times a page is routed again, the links that failed first
+
+_DIRECTION = {(1, 0): 0, (-1, 0): 1, (0, 1): 2, (0, -1): 3}
+
+
+@dataclass
+class Link:
+    """An arrow to draw on one page, before it has a route."""
+
+    src: tuple[str, ...]        # the symbols it may leave (the members of a row done together)
+    dst: tuple[str, ...]
+    rows: tuple[int, int]       # printed row numbers, for messages
+    rank: tuple                 # routing order
+    port: Port | None = None    # the vertex a decision exit was given
+    label: Label | None = None
+    run: float = 0.0            # how far the first segment must go before turning
+    src_sides: str = "TBLR"
+    dst_sides: str = "TBLR"
+
+
+@dataclass(frozen=True)
+class End:
+    """One end of a route: the symbol, its port, and the grid nodes straight out from the port."""
+
+    symbol: Symbol
+    port: Port
+    walk: tuple[int, ...]       # from the node nearest the port outward (a start's) or inward (an entry's)
+
+    @property
+    def point(self) -> Point:
+        return self.symbol.port_point(self.port)
+
+
+@dataclass
+class _Ports:
+    """Which ports of each symbol are taken, and which are kept for a decision's exits."""
+
+    used: dict[str, set[Port]] = field(default_factory=dict)
+    reserved: dict[str, set[Port]] = field(default_factory=dict)
+    arrivals: dict[tuple[str, Port], tuple[int, ...]] = field(default_factory=dict)   # last runs into a port
+
+    def free(self, symbol: Symbol, port: Port, pinned: bool = False) -> bool:
+        taken = self.used.get(symbol.name, set())
+        if port in taken or (port in self.reserved.get(symbol.name, set()) and not pinned):
+            return False
+        same_side = {p for p in taken if p.side == port.side}
+        return not same_side if port.offset == 0 else Port(port.side) not in same_side
+
+    def take(self, name: str, port: Port) -> None:
+        self.used.setdefault(name, set()).add(port)
+
+
+def route_page(page: Page, links: list[Link], lanes: int, lane_width: float) -> list[Link]:
+    """Route every link of *page* into its arrows; return the links no rule-abiding route was found for.
+
+    Routes are committed one by one, so an early one can leave a later one no
+    way through; the page is then routed again with the links that failed first.
+    """
+    order = sorted(links, key=lambda lnk: lnk.rank)
+    failed: list[Link] = []
+    for _ in range(REORDERS):
+        page.arrows.clear()
+        page.crossings = 0
+        failed = _route_in_order(page, order, lanes, lane_width)
+        if not failed:
+            break
+        order = failed + [link for link in order if link not in failed]
+    return failed
+
+
+def _route_in_order(page: Page, order: list[Link], lanes: int, lane_width: float) -> list[Link]:
+    labels = [(f"{link.src[0]}:label", link.label) for link in order if link.label]
+    rows = [(r.top, r.bottom) for r in page.rows]
+    grid = channels.build(page.symbols, labels, lanes, lane_width, rows)
+    symbols = {s.name: s for s in page.symbols}
+    ports = _Ports()
+    for link in order:
+        if link.port:
+            ports.reserved.setdefault(link.src[0], set()).add(link.port)
+    for join in page.joins:
+        _commit_join(grid, symbols[join.a], symbols[join.b], ports, join)
+    failed = []
+    for number, link in enumerate(order, start=1):
+        found = _find(grid, symbols, ports, link, narrow=True) or _find(grid, symbols, ports, link, narrow=False)
+        if found is None:
+            failed.append(link)
+            continue
+        page.crossings += _commit(grid, found, number)
+        start, entry = found.start.key, found.entry.key
+        ports.take(start.symbol.name, start.port)
+        ports.take(entry.symbol.name, entry.port)
+        ports.arrivals.setdefault((entry.symbol.name, entry.port), _last_run(found))
+        nodes = _route_nodes(found)
+        page.arrows.append(Arrow(start.symbol.name, entry.symbol.name,
+                                 _polyline([start.point, *(grid.point(n) for n in nodes), entry.point]), link.label))
+    return failed
+
+
+def _find(grid: Grid, symbols: dict[str, Symbol], ports: _Ports, link: Link, narrow: bool) -> Found | None:
+    sources = [symbols[n] for n in link.src]
+    targets = [symbols[n] for n in link.dst]
+    starts = [start for s in sources for port in _candidates(s, link.port, link.src_sides)
+              if ports.free(s, port, pinned=link.port is not None)
+              for start in _starts(grid, s, port, link.run)]
+    entries = [entry for t in targets for port in _candidates(t, None, link.dst_sides) if ports.free(t, port)
+               for entry in _entries(grid, t, port)]
+    entries += [entry for t in targets for port in _candidates(t, None, link.dst_sides)
+                if (t.name, port) in ports.arrivals for entry in _merges(grid, t, port, ports.arrivals[(t.name, port)])]
+    if not starts or not entries:
+        return None
+    window = _window(grid, sources + targets) if narrow else None
+    found = search(grid, starts, entries, [e.key.point for e in entries], window)
+    direct = _direct(grid, starts, entries)
+    if direct is not None and (found is None or direct.cost <= found.cost):
+        return direct
+    return found
+
+
+def _candidates(symbol: Symbol, pinned: Port | None, sides: str) -> list[Port]:
+    if pinned is not None:
+        return [pinned]
+    return [p for p in symbol.ports() if p.side in sides]
+
+
+def _window(grid: Grid, symbols: list[Symbol]) -> tuple[int, int, int, int]:
+    reach = 1.5 * (max(s.w for s in symbols) + 6 * MM)
+    x0, x1 = min(s.x for s in symbols) - reach, max(s.x for s in symbols) + reach
+    y0, y1 = min(s.y for s in symbols) - WINDOW_ROWS, max(s.y for s in symbols) + WINDOW_ROWS
+    return (max(bisect_left(grid.xs, x0), 0), min(bisect_right(grid.xs, x1), grid.nx) - 1,
+            max(bisect_left(grid.ys, y0), 0), min(bisect_right(grid.ys, y1), grid.ny) - 1)
+
+
+def _axis(grid: Grid, symbol: Symbol, port: Port) -> tuple[list[int], int] | None:
+    """Return the grid nodes on *port*'s axis, nearest first going outward, and how a line passes them."""
+    px, py = symbol.port_point(port)
+    dx, dy = port.outward
+    if dx:
+        j = grid.track_y(py)
+        if j is None:
+            return None
+        order = range(bisect_right(grid.xs, px), grid.nx) if dx > 0 else range(bisect_left(grid.xs, px) - 1, -1, -1)
+        return [grid.index(i, j) for i in order], PASS_H
+    i = grid.track_x(px)
+    if i is None:
+        return None
+    order = range(bisect_right(grid.ys, py), grid.ny) if dy > 0 else range(bisect_left(grid.ys, py) - 1, -1, -1)
+    return [grid.index(i, j) for j in order], PASS_V
+
+
+def _walk(grid: Grid, symbol: Symbol, port: Port):
+    """Yield (node, distance, crossings before it) straight out from *port*, while a line may go on.
+
+    The first stretch, inside the symbol's own clearance, is the port's stub:
+    only other obstacles can stop it.
+    """
+    axis = _axis(grid, symbol, port)
+    if axis is None:
+        return
+    nodes, passing = axis
+    px, py = symbol.port_point(port)
+    own = channels.symbol_obstacle(symbol).rect
+    crossings = 0
+    previous = None
+    for node in nodes:
+        x, y = grid.point(node)
+        if own.contains(x, y):
+            continue
+        if previous is None:
+            if _stub_blocked(grid, symbol, (px, py), (x, y)):
+                return
+        elif not grid.straight_free(previous, node, passing):
+            return
+        if grid.blocked[node]:
+            return
+        yield node, abs(x - px) + abs(y - py), crossings
+        state = grid.node[node]
+        if state & (TURN | passing):
+            return
+        if state:
+            crossings += 1
+        previous = node
+
+
+def _stub_blocked(grid: Grid, symbol: Symbol, a: Point, b: Point) -> bool:
+    """Return whether the stub from a port to its first grid node runs into another obstacle."""
+    x0, x1, y0, y1 = min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1])
+    for obstacle in grid.obstacles:
+        if obstacle.name == symbol.name:
+            continue
+        r = obstacle.rect
+        if x0 == x1 and r.x0 < x0 < r.x1 and y0 < r.y1 and r.y0 < y1:
+            return True
+        if y0 == y1 and r.y0 < y0 < r.y1 and x0 < r.x1 and r.x0 < x1:
+            return True
+    return False
+
+
+def _port_cost(port: Port, table: dict[str, float]) -> float:
+    return table[port.side] + (QUARTER_COST if port.offset else 0.0)
+
+
+def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
+    walked = []
+    for node, distance, crossings in _walk(grid, symbol, port):
+        walked.append(node)
+        if distance >= run:
+            cost = distance + crossings * CROSS + _port_cost(port, OUT_COST)
+            return [Start(node, _DIRECTION[port.outward], cost, End(symbol, port, tuple(walked)))]
+    return []
+
+
+def _entries(grid: Grid, symbol: Symbol, port: Port) -> list[Entry]:
+    inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
+    found, walked = [], []
+    for node, distance, crossings in _walk(grid, symbol, port):
+        walked.append(node)
+        if distance > ENTRY_REACH:
+            break   # a straight approach from farther passes these nodes anyway
+        if distance >= ARROW_ROOM:
+            cost = distance + crossings * CROSS + _port_cost(port, IN_COST)
+            found.append(Entry(node, inward, cost, End(symbol, port, tuple(walked[::-1]))))
+    return found
+
+
+def _merges(grid: Grid, symbol: Symbol, port: Port, run: tuple[int, ...]) -> list[Entry]:
+    """Return entries onto the last run of an arrow already entering *port* (nearest the port last)."""
+    inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
+    px, py = symbol.port_point(port)
+    found = []
+    for k, node in enumerate(run):
+        x, y = grid.point(node)
+        distance = abs(x - px) + abs(y - py)
+        if distance >= ARROW_ROOM:
+            cost = distance + _port_cost(port, IN_COST) + MERGE_COST
+            found.append(Entry(node, inward, cost, End(symbol, port, run[k:]), merge=True))
+    return found
+
+
+def _direct(grid: Grid, starts: list[Start], entries: list[Entry]) -> Found | None:
+    """Return the best straight line from a source port to a target port facing it, if one is free.
+
+    Near a port the tracks may be too few for a start and an entry to fall on
+    separate nodes of a short straight drop; the straight line needs no node.
+    """
+    best = None
+    # Only the port matters for a straight line: take one entry per target port.
+    facing = {(e.key.symbol.name, e.key.port): e for e in entries if not e.merge}.values()
+    for start in starts:
+        for entry in facing:
+            a, b = start.key, entry.key
+            if a.port.outward != (-b.port.outward[0], -b.port.outward[1]):
+                continue
+            (ax, ay), (bx, by) = a.point, b.point
+            horizontal = a.port.horizontal
+            if (ay != by) if horizontal else (ax != bx):
+                continue
+            ahead = (bx - ax) * a.port.outward[0] + (by - ay) * a.port.outward[1]
+            if ahead < ARROW_ROOM or not a.walk or not b.walk:
+                continue
+            first, last = a.walk[0], b.walk[-1]
+            along = (grid.point(last)[0] - grid.point(first)[0]) * a.port.outward[0] + \
+                    (grid.point(last)[1] - grid.point(first)[1]) * a.port.outward[1]
+            if along < 0 or (first != last and not grid.straight_free(first, last, PASS_H if horizontal else PASS_V)):
+                continue
+            if grid.node[first] & (TURN | (PASS_H if horizontal else PASS_V)) or \
+               grid.node[last] & (TURN | (PASS_H if horizontal else PASS_V)):
+                continue
+            cost = ahead + _port_cost(a.port, OUT_COST) + _port_cost(b.port, IN_COST)
+            if best is None or cost < best.cost:
+                best = Found([first] if first == last else _between(grid, first, last), start,
+                             Entry(last, entry.direction, 0.0, End(b.symbol, b.port, (last,))), cost)
+    if best is None:
+        return None
+    start = best.start
+    best.start = Start(best.nodes[0], start.direction, 0.0, End(start.key.symbol, start.key.port, (best.nodes[0],)))
+    return best
+
+
+def _between(grid: Grid, a: int, b: int) -> list[int]:
+    step = grid.step(a, b)
+    nodes = [a]
+    while nodes[-1] != b:
+        nodes.append(nodes[-1] + step)
+    return nodes
+
+
+def _route_nodes(found: Found) -> list[int]:
+    """Return every grid node the route passes, from its source's stub to where it enters its target's."""
+    start_walk = list(found.start.key.walk)
+    entry_walk = list(found.entry.key.walk)
+    return start_walk[:-1] + found.nodes + entry_walk[1:]
+
+
+def _last_run(found: Found) -> tuple[int, ...]:
+    """Return the nodes of a route's last straight run, from its last turn to its target port."""
+    nodes = _route_nodes(found)
+    run = [nodes[-1]]
+    for node in reversed(nodes[:-1]):
+        if len(run) >= 2 and node - run[-1] != run[-1] - run[-2]:
+            break
+        run.append(node)
+    return tuple(reversed(run))
+
+
+def _commit(grid: Grid, found: Found, route: int) -> int:
+    """Record the route's edges and nodes in *grid*; return how many lines it crosses.
+
+    A route that merges into another's last run records nothing past the junction.
+    """
+    nodes = _route_nodes(found)
+    if found.entry.merge:
+        nodes = nodes[:len(nodes) - len(found.entry.key.walk) + 1]
+    nx = grid.nx
+    last = len(nodes) - 1
+    crossings = 0
+    for k, node in enumerate(nodes):
+        arrives_h = found.start.key.port.horizontal if k == 0 else nodes[k - 1] // nx == node // nx
+        leaves_h = found.entry.key.port.horizontal if k == last else nodes[k + 1] // nx == node // nx
+        if arrives_h != leaves_h:
+            grid.node[node] |= TURN
+            continue
+        passing = PASS_H if arrives_h else PASS_V
+        if grid.node[node] & (PASS_V if passing == PASS_H else PASS_H):
+            crossings += 1
+        grid.node[node] |= passing
+    for a, b in zip(nodes, nodes[1:]):
+        if a // nx == b // nx:
+            grid.h_edge[min(a, b)] = route
+        else:
+            grid.v_edge[min(a, b)] = route
+    return crossings
+
+
+def _commit_join(grid: Grid, left: Symbol, right: Symbol, ports: _Ports, join: Join) -> None:
+    """Record the line joining two symbols of one row, and take the ports it uses."""
+    ports.take(left.name, Port("R"))
+    ports.take(right.name, Port("L"))
+    j = grid.track_y(join.points[0][1])
+    if j is None:
+        return
+    inside = [i for i, x in enumerate(grid.xs) if join.points[0][0] < x < join.points[1][0]]
+    for i in inside:
+        node = grid.index(i, j)
+        if not grid.blocked[node]:
+            grid.node[node] |= PASS_H
+    for i in range(max(min(inside, default=1) - 1, 0), min(max(inside, default=-1) + 1, grid.nx - 1)):
+        if grid.h_edge[grid.index(i, j)] == FREE:
+            grid.h_edge[grid.index(i, j)] = -2
+
+
+def _polyline(points: list) -> tuple:
+    """Return *points* without repeats and without the middle points of straight runs."""
+    kept = []
+    for p in points:
+        p = (round(p[0], 4), round(p[1], 4))
+        if kept and abs(kept[-1][0] - p[0]) < 1e-6 and abs(kept[-1][1] - p[1]) < 1e-6:
+            continue
+        if len(kept) >= 2 and _collinear(kept[-2], kept[-1], p):
+            kept[-1] = p
+            continue
+        kept.append(p)
+    return tuple(kept)
+
+
+def _collinear(a, b, c) -> bool:
+    return (abs(a[0] - b[0]) < 1e-6 and abs(b[0] - c[0]) < 1e-6) or (abs(a[1] - b[1]) < 1e-6 and abs(b[1] - c[1]) < 1e-6)
+
+
+def connector_symbol(letter: str, no: int, x: float, y: float) -> Symbol:
+    return Symbol(f"konektor-{letter}", CONNECTOR, no, None, x, y, CONNECTOR_SIZE, CONNECTOR_SIZE, letter, 7.0)
