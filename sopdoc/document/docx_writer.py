@@ -8,16 +8,19 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import segno
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc.definition.model import Sop
-from sopdoc.document import oxml
+from sopdoc.definition.version import version_code
+from sopdoc.document import metadata, oxml
 from sopdoc.flowchart.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
+QR_SIZE = Mm(16)
 
 
 def template_for(sop: Sop) -> Path:
@@ -61,7 +64,18 @@ def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict
         "pencatatan_pendataan": _numbered(sop.pencatatan_pendataan),
         "riwayat": [{"tanggal": str(r.tanggal), "catatan": r.catatan or "-"} for r in sop.revisi]
         if len(sop.revisi) > 1 else [],
+        "verifikasi": _verification(sop, tpl) if unit.verifikasi else None,
     }
+
+
+def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
+    """Return the QR code picture and the printed code of *sop*'s version."""
+    kode = version_code(sop)
+    # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
+    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
+    picture = io.BytesIO()
+    qr.save(picture, kind="png", scale=10, border=2)
+    return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}
 
 
 def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
@@ -69,6 +83,7 @@ def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, 
     tpl = DocxTemplate(str(template_for(sop)))
     tpl.render(identity_context(sop, tpl, names), autoescape=True)
     doc = tpl.docx
+    metadata.set_sop_properties(doc.core_properties, sop)
     _page_setup(doc, layout)
     body = doc.element.body
     for tbl in body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
