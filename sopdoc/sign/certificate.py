@@ -64,9 +64,10 @@ def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:
     if now > end:
         raise SopdocError(f"sertifikat {name} sudah kedaluwarsa sejak {_date(end)}; minta sertifikat baru "
                           "kepada penerbitnya")
-    usage = cert.key_usage_value
-    if usage is not None and not any(u in usage.native for u in SIGNING_USAGES):
-        raise SopdocError(f"sertifikat {name} tidak untuk tanda tangan (key usage: {', '.join(sorted(usage.native))}); "
+    # pyHanko's validation wants one of these usages, so a certificate without them makes signatures verify refuses.
+    usages = sorted(cert.key_usage_value.native) if cert.key_usage_value is not None else []
+    if not any(u in usages for u in SIGNING_USAGES):
+        raise SopdocError(f"sertifikat {name} tidak untuk tanda tangan (key usage: {', '.join(usages) or 'tidak ada'}); "
                           "pakai sertifikat dengan digitalSignature atau nonRepudiation")
 
 
