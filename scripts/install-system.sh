@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Install the system programs sopdoc needs, only those that are missing:
 # graphviz (dot), LibreOffice Writer (soffice), Liberation fonts, poppler-utils,
-# libcairo2 (for cairosvg), and python3-venv, which a fresh Debian lacks.
+# libcairo2 (for cairosvg), zbar-tools (to test QR codes), and python3-venv, which a fresh Debian lacks.
 set -euo pipefail
 
 missing=()
@@ -22,6 +22,8 @@ fi
 fonts=$(fc-list 2>/dev/null || true)
 grep -qi "Liberation Sans" <<<"$fonts" || missing+=(fonts-liberation)
 command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
+# The signing tests read the QR code back from the rasterised page with zbarimg.
+command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 # cairosvg rasterises graphviz's drawings with the system cairo library.
 libs=$(ldconfig -p 2>/dev/null || true)
@@ -29,7 +31,7 @@ grep -q "libcairo.so.2" <<<"$libs" || missing+=(libcairo2)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "Program sistem sudah lengkap (graphviz, LibreOffice, fonts-liberation, poppler-utils)."
+  echo "Program sistem sudah lengkap (graphviz, LibreOffice, fonts-liberation, poppler-utils, zbar-tools)."
   exit 0
 fi
 

@@ -63,6 +63,7 @@ def loop_table(doc, titles, loop, cells, widths):
             para(table.cell(2, col), text, first=n == 0, **options)
     para(table.cell(3, 0), "{%tr endfor %}", first=True)
     set_widths(table, widths)
+    return table
 
 
 def list_cell(cell, var):
@@ -137,6 +138,25 @@ def signature(doc, prefix):
     para(cell, "{%p if " + prefix + ".ttd.nip %}")
     para(cell, "NIP. {{ " + prefix + ".ttd.nip }}", align=center)
     para(cell, "{%p endif %}")
+
+
+def verification_qr(cell):
+    """The QR code of the SOP's version and its code in small print, when the unit asks for them."""
+    para(cell, "{%p if verifikasi %}")
+    para(cell, "{{ verifikasi.qr }}", align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(cell, "{{ verifikasi.kode }}", size=7, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(cell, "{%p endif %}")
+
+
+def keep_together(table):
+    """Centre *table* like the identity tables; keep its rows whole and on the page of its heading."""
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for row in table.rows:
+        row._tr.get_or_add_trPr().append(parse_xml(f'<w:cantSplit {nsdecls("w")}/>'))
+        for cell in row.cells:
+            for paragraph in cell.paragraphs:
+                paragraph.paragraph_format.keep_with_next = True
+    table.rows[0]._tr.get_or_add_trPr().append(parse_xml(f'<w:tblHeader {nsdecls("w")}/>'))
 
 
 def book():
@@ -233,6 +253,7 @@ def main():
         if var:
             para(value, "{{ " + var + " }}", bold=var == "nama", first=True)
             continue
+        verification_qr(top.cell(i, 1))
         para(value, "{{ ttd.jabatan }}", bold=True, first=True, align=WD_ALIGN_PARAGRAPH.CENTER)
         for _ in range(4):  # room for the signature and the stamp
             para(value, "")
@@ -260,10 +281,12 @@ def main():
     set_widths(boxes, (135, 135))
 
     para(doc, "{%p if riwayat %}")
-    para(doc, "")
-    para(doc, "Riwayat Revisi", bold=True)
-    loop_table(doc, ("No", "Tanggal", "Catatan"), "for r in riwayat",
-               [[("{{ loop.index }}", {})], [("{{ r.tanggal }}", {})], [("{{ r.catatan }}", {})]], (12, 45, 213))
+    para(doc, "").paragraph_format.keep_with_next = True
+    para(doc, "Riwayat Revisi", bold=True).paragraph_format.keep_with_next = True
+    history = loop_table(doc, ("No", "Tanggal", "Catatan"), "for r in riwayat",
+                         [[("{{ loop.index }}", {})], [("{{ r.tanggal }}", {})], [("{{ r.catatan }}", {})]],
+                         (12, 45, 213))
+    keep_together(history)
     para(doc, "{%p endif %}")
     OUT.parent.mkdir(exist_ok=True)
     doc.save(OUT)

@@ -117,3 +117,32 @@ def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool) -> None:
     from sopdoc.export import pipeline as exporter
 
     exporter.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, pdfa=pdfa)
+
+
+_PDFS = click.Path(exists=True, dir_okay=False, path_type=Path)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("pdfs", nargs=-1, required=True, type=_PDFS, metavar="PDF...")
+@click.option("--cert", required=True, type=_PDFS, help="Sertifikat tanda tangan PKCS#12 (.p12/.pfx) berisi kunci privat.")
+@click.option("--password-file", type=_PDFS,
+              help="Berkas berisi kata sandi sertifikat (baris pertama); tanpa ini kata sandi ditanyakan.")
+@click.option("--tsa", metavar="URL", help="Server cap waktu RFC 3161, bila dapat dihubungi.")
+def sign(pdfs: tuple[Path, ...], cert: Path, password_file: Path | None, tsa: str | None) -> None:
+    """Tandatangani PDF SOP atau buku SOP secara elektronik (PAdES); hasilnya NAMA.ttd.pdf."""
+    from sopdoc.commands import sign as command
+
+    command.run(list(pdfs), cert, password_file, tsa)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("pdfs", nargs=-1, required=True, type=_PDFS, metavar="PDF...")
+@click.option("--trust", multiple=True, type=_PDFS, metavar="CA.pem",
+              help="Sertifikat akar tepercaya (PEM atau DER); boleh diulang.")
+@click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="FOLDER",
+              help="Folder definisi: periksa juga apakah PDF ini versi SOP yang berlaku.")
+def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...], definitions: Path | None) -> None:
+    """Periksa tanda tangan PDF: siapa, kapan, utuh, tepercaya, dan (dengan definisi) versi yang berlaku."""
+    from sopdoc.commands import verify as command
+
+    command.run(list(pdfs), list(trust), definitions)

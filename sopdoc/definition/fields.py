@@ -24,6 +24,7 @@ TAHUN = "tahun"
 PELAKSANA_BARIS = "pelaksana_baris"
 LABEL = "label"
 ID = "id"
+VERIFIKASI = "verifikasi"
 
 
 @dataclass(frozen=True)
@@ -61,6 +62,13 @@ UNIT_KEYS = (
                                "urut nomor lalu nama."),
     Key("penjelasan", DAFTAR_TEKS, "Penjelasan singkat penggunaan buku SOP, satu paragraf per butir."),
     Key("keputusan", DEKRET, "Keputusan pimpinan yang mengesahkan SOP unit ini (untuk buku SOP)."),
+    Key("verifikasi", VERIFIKASI, "Cetak kode QR verifikasi di lembar identitas: true, atau dengan url: "
+                                  "https://.../{kode} bila unit menerbitkan SOP-nya di web."),
+)
+
+VERIFICATION_KEYS = (
+    Key("url", TEKS, "Alamat halaman pemeriksaan dengan {kode} di tempat kode verifikasi, misalnya "
+                     "https://sop.contoh.go.id/cek/{kode}; QR lalu memuat tautan ini."),
 )
 
 DECREE_KEYS = (

@@ -96,6 +96,17 @@ class Keputusan:
 
 
 @dataclass(frozen=True)
+class Verifikasi:
+    """How the identity sheet offers its verification code: the QR holds the code, or a link to it."""
+
+    url: str | None = None      # with "{kode}" where the code goes
+
+    def qr_text(self, kode: str) -> str:
+        """Return what the QR code encodes for the SOP version *kode*."""
+        return self.url.replace("{kode}", kode) if self.url else kode
+
+
+@dataclass(frozen=True)
 class Unit:
     """What every SOP of one unit (one book) shares, nested unit files merged."""
 
@@ -114,6 +125,7 @@ class Unit:
     urutan: tuple[str, ...] = ()
     penjelasan: tuple[str, ...] = ()
     keputusan: Keputusan | None = None
+    verifikasi: Verifikasi | None = None
     files: tuple[Path, ...] = ()   # the unit.yaml files merged into this unit, top first
 
 

@@ -30,6 +30,7 @@ from sopdoc.definition.model import (
     Sop,
     Tanggal,
     Unit,
+    Verifikasi,
     Waktu,
 )
 from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
@@ -42,6 +43,7 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
 _WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+_URL = re.compile(r"^https?://\S+$")
 _BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
 # A decision and a terminator are drawn as one symbol, so they belong to one pelaksana.
 _SINGLE_OWNER = {
@@ -265,6 +267,24 @@ class _FileReader:
         parts = {k: self.text(path + (k,), value.get(k)) for k in ("nama", "pangkat", "nip")}
         return Penandatangan(jabatan, **parts)
 
+    def verification(self, path: tuple, value: Any) -> Verifikasi | None:
+        """Return how the identity sheet shows its verification code: true, or a mapping with url."""
+        if value is None or value is False:
+            return None
+        if value is True:
+            return Verifikasi()
+        if not isinstance(value, dict):
+            self.error(path, f"tulis true, atau url: https://.../{{kode}} di bawahnya; bukan {_type_name(value)}")
+            return None
+        if self.mapping(path, value, fields.VERIFICATION_KEYS) is None:
+            return None
+        url = self.text(path + ("url",), value.get("url"))
+        if url is not None and not (_URL.match(url) and "{kode}" in url):
+            self.error(path + ("url",), f"'{url}' bukan alamat yang sah: tulis alamat lengkap yang memuat {{kode}}, "
+                                        "misalnya https://sop.contoh.go.id/cek/{kode}")
+            return None
+        return Verifikasi(url)
+
 
 class _UnitCache:
     """Read each ``unit.yaml`` once and merge the chain above each unit folder."""
@@ -333,6 +353,8 @@ class _UnitCache:
                 values["tahun"] = reader.year(("tahun",), data["tahun"])
             if "keputusan" in data:
                 values["keputusan"] = reader.decree(("keputusan",), data["keputusan"])
+            if "verifikasi" in data:
+                values["verifikasi"] = reader.verification(("verifikasi",), data["verifikasi"])
         self.files[file] = (values, reader.ok)
         return self.files[file]
 

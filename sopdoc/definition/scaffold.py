@@ -20,6 +20,9 @@ disahkan_oleh:                                  # penandatangan bawaan semua SOP
   nama: Nama Lengkap, S.Sos., M.M.
   pangkat: Pembina Utama Muda, IV/c
   nip: "19700101 199001 1 001"                  # dalam tanda kutip agar spasinya tetap
+# verifikasi: true                              # kode QR verifikasi di lembar identitas, atau:
+# verifikasi:
+#   url: https://sop.contoh.go.id/cek/{{kode}}  # QR berisi tautan ini; {{kode}} diganti kode versi SOP
 
 # Untuk buku SOP (sopdoc book); semuanya boleh dihapus.
 # tahun: 2024                                   # tahun pada sampul

@@ -51,6 +51,8 @@ def _fragment(key: Key) -> dict:
         return {"type": "integer", "minimum": 1945, "maximum": 2100}
     if kind == fields.LABEL:
         return {"type": "array", "items": {"type": "string"}, "minItems": 2, "maxItems": 2}
+    if kind == fields.VERIFIKASI:
+        return {"oneOf": [{"type": ["boolean", "null"]}, _object(fields.VERIFICATION_KEYS)]}
     if kind == fields.KEGIATAN:
         return {"type": "array", "minItems": 2, "items": _object(fields.ROW_KEYS)}
     raise ValueError(f"unknown kind {kind}")

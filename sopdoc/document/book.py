@@ -29,11 +29,11 @@ from pypdf.annotations import Link
 from pypdf.generic import RectangleObject
 
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.document import oxml, pdf
+from sopdoc.document import metadata, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart import textfit
-from sopdoc.flowchart.layout import page_size
+from sopdoc.flowchart.table import page_size
 from sopdoc.fsutil import write_atomic
 
 FRONT_TEMPLATE = TEMPLATES / "buku.docx"
@@ -239,7 +239,8 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
     _links(writer, entries, starts)
     year = book_year(unit, [e.sop for e in entries])
     writer.add_metadata({"/Title": f"Standar Operasional Prosedur {unit.unit} Tahun {year}",
-                         "/Author": unit.unit, "/Subject": unit.pemerintah, "/Creator": "sopdoc"})
+                         "/Author": unit.unit, "/Subject": unit.pemerintah, "/Creator": "sopdoc",
+                         "/Keywords": metadata.book_keywords(unit, [e.sop for e in entries])})
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()

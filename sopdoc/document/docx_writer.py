@@ -8,12 +8,14 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+import segno
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc.definition.model import Sop
-from sopdoc.document import oxml
+from sopdoc.definition.version import version_code
+from sopdoc.document import metadata, oxml
 from sopdoc.flowchart import table
 from sopdoc.flowchart.plan import Layout, Page
 from sopdoc.flowchart.table import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE
@@ -22,6 +24,7 @@ from sopdoc.flowchart.table import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
 HEADER_SIZE = 7.5
+QR_SIZE = Mm(16)
 
 
 def template_for(sop: Sop) -> Path:
@@ -65,7 +68,18 @@ def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict
         "pencatatan_pendataan": _numbered(sop.pencatatan_pendataan),
         "riwayat": [{"tanggal": str(r.tanggal), "catatan": r.catatan or "-"} for r in sop.revisi]
         if len(sop.revisi) > 1 else [],
+        "verifikasi": _verification(sop, tpl) if unit.verifikasi else None,
     }
+
+
+def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
+    """Return the QR code picture and the printed code of *sop*'s version."""
+    kode = version_code(sop)
+    # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
+    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
+    picture = io.BytesIO()
+    qr.save(picture, kind="png", scale=10, border=2)
+    return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}
 
 
 def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
@@ -73,6 +87,7 @@ def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, 
     tpl = DocxTemplate(str(template_for(sop)))
     tpl.render(identity_context(sop, tpl, names), autoescape=True)
     doc = tpl.docx
+    metadata.set_sop_properties(doc.core_properties, sop)
     _page_setup(doc, layout)
     _identify(doc, sop)
     body = doc.element.body
@@ -93,17 +108,11 @@ def page_title(sop: Sop) -> str:
 
 
 def _identify(doc, sop: Sop) -> None:
-    """Name the SOP on every page (with the page number) and in the file's properties."""
+    """Name the SOP at the top of every page, with the page number (its properties carry it too)."""
     for section in doc.sections:
         section.different_first_page_header_footer = False
         oxml.running_head(section.header, page_title(sop), HEADER_SIZE, section.page_width.pt
                           - section.left_margin.pt - section.right_margin.pt)
-    props = doc.core_properties
-    props.title = sop.nama
-    props.subject = f"Standar Operasional Prosedur {sop.nomor or ''}".strip()
-    props.author = props.last_modified_by = sop.unit.unit
-    props.keywords = "SOP AP; Permenpan RB 35/2012"
-    props.comments = sop.unit.pemerintah
 
 
 def _page_setup(doc, layout: Layout) -> None:

@@ -15,7 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.flowchart.layout import page_size
+from sopdoc.flowchart.table import page_size
 
 TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
 HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilaian",

@@ -1,0 +1,38 @@
+"""sopdoc sign: sign SOP and book PDFs with a PKCS#12 certificate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from sopdoc.errors import SopdocError, display_path
+from sopdoc.sign import certificate, quiet_libraries, signing
+
+
+def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
+    """Sign every PDF of *pdfs* into NAME.ttd.pdf; report each, and fail at the end if any was not signed."""
+    quiet_libraries()
+    signer = certificate.load_pkcs12(cert, _password(cert, password_file))
+    results = signing.sign_files(pdfs, signer, signing.timestamper(tsa))
+    for result in results:
+        if result.error:
+            click.echo(result.error, err=True)
+        else:
+            click.echo(f"{display_path(result.source)} -> {display_path(result.target)}")
+    failed = [r for r in results if r.error]
+    click.echo(f"{len(results) - len(failed)} PDF ditandatangani, {len(failed)} gagal.")
+    if failed:
+        raise SopdocError(f"{len(failed)} PDF tidak ditandatangani karena galat di atas.")
+
+
+def _password(cert: Path, password_file: Path | None) -> bytes:
+    """Return the certificate's password from its file (first line), or asked for without echo."""
+    if password_file is None:
+        return click.prompt(f"Kata sandi {cert.name}", hide_input=True, default="", show_default=False).encode()
+    try:
+        lines = password_file.read_bytes().splitlines()
+    except OSError as exc:
+        raise SopdocError(f"{display_path(password_file)}: berkas kata sandi tidak dapat dibaca ({exc.strerror})") \
+            from None
+    return lines[0] if lines else b""

@@ -1,0 +1,75 @@
+"""The signer's certificate: load it from a PKCS#12 file, and check it can sign today.
+
+The checks work on pyHanko's ``Signer.signing_cert``, so they apply to a
+remote signer (a BSrE TTE client) as much as to a .p12 file.
+"""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+from asn1crypto import keys as asn1_keys
+from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
+from pyhanko.sign.signers import SimpleSigner, Signer
+from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+from sopdoc.errors import SopdocError, display_path
+
+SIGNING_USAGES = ("digital_signature", "non_repudiation")
+
+
+def load_pkcs12(path: Path, password: bytes) -> SimpleSigner:
+    """Return a signer for the key and certificate in the PKCS#12 file at *path*."""
+    where = display_path(path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SopdocError(f"{where}: berkas sertifikat tidak dapat dibaca ({exc.strerror})") from None
+    try:
+        key, cert, chain = pkcs12.load_key_and_certificates(data, password or None)
+    except ValueError:
+        # cryptography says the same for a wrong password and a damaged file; neither message holds the password.
+        raise SopdocError(f"{where}: kata sandi salah, atau berkas ini bukan sertifikat PKCS#12 (.p12/.pfx) "
+                          "yang utuh") from None
+    if key is None or cert is None:
+        raise SopdocError(f"{where}: berkas tidak memuat kunci privat beserta sertifikatnya; ekspor ulang "
+                          "sertifikat tanda tangan Anda lengkap dengan kunci privatnya")
+    return SimpleSigner(
+        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(Encoding.DER)),
+        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(Encoding.DER, PrivateFormat.PKCS8,
+                                                                    NoEncryption())),
+        cert_registry=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(c.public_bytes(Encoding.DER)) for c in chain]),
+    )
+
+
+def holder(cert: asn1_x509.Certificate) -> str:
+    """Return the name of the certificate's holder as people read it."""
+    subject = cert.subject.native
+    return subject.get("common_name") or cert.subject.human_friendly
+
+
+def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:
+    """Raise :class:`SopdocError` unless *signer*'s certificate is valid *now* and meant for signing."""
+    cert = signer.signing_cert
+    if cert is None:
+        raise SopdocError("penanda tangan tidak memberikan sertifikatnya")
+    now = now or datetime.datetime.now(datetime.timezone.utc)
+    name = holder(cert)
+    start, end = cert.not_valid_before, cert.not_valid_after
+    if now < start:
+        raise SopdocError(f"sertifikat {name} belum berlaku: berlaku mulai {_date(start)}")
+    if now > end:
+        raise SopdocError(f"sertifikat {name} sudah kedaluwarsa sejak {_date(end)}; minta sertifikat baru "
+                          "kepada penerbitnya")
+    # pyHanko's validation wants one of these usages, so a certificate without them makes signatures verify refuses.
+    usages = sorted(cert.key_usage_value.native) if cert.key_usage_value is not None else []
+    if not any(u in usages for u in SIGNING_USAGES):
+        raise SopdocError(f"sertifikat {name} tidak untuk tanda tangan (key usage: {', '.join(usages) or 'tidak ada'}); "
+                          "pakai sertifikat dengan digitalSignature atau nonRepudiation")
+
+
+def _date(moment: datetime.datetime) -> str:
+    return moment.strftime("%Y-%m-%d %H:%M UTC")

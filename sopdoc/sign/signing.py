@@ -1,0 +1,140 @@
+"""Sign sopdoc's PDFs: a PAdES baseline signature, visible where the document is adopted.
+
+Any pyHanko ``Signer`` signs: a PKCS#12 file today (``certificate.load_pkcs12``),
+a remote TTE service later (see docs/tanda-tangan.md). The signature is added
+as an incremental update, so the unsigned bytes, and with them a PDF/A's XMP
+metadata, stay as they were; NAME.pdf is kept and NAME.ttd.pdf written
+atomically beside it.
+"""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.metadata.model import VENDOR
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign import fields, signers
+from pyhanko.sign.general import SigningError
+from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampRequestError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
+
+from sopdoc.document import metadata
+from sopdoc.errors import SopdocError, display_path
+from sopdoc.fsutil import write_atomic
+from sopdoc.sign import appearance, place
+from sopdoc.sign.certificate import check_signer
+
+SIGNED_SUFFIX = ".ttd.pdf"
+FIELD = "Pengesahan"
+REASON = "Pengesahan Standar Operasional Prosedur"
+TSA_SECONDS = 20
+
+
+@dataclass(frozen=True)
+class Signed:
+    """The outcome for one PDF: the signed file, or why there is none."""
+
+    source: Path
+    target: Path | None = None
+    error: str | None = None
+
+
+def signed_path(path: Path) -> Path:
+    """Return where the signed copy of *path* goes: NAME.pdf -> NAME.ttd.pdf."""
+    return path.with_name(path.name.removesuffix(".pdf") + SIGNED_SUFFIX)
+
+
+def timestamper(url: str | None) -> TimeStamper | None:
+    """Return an RFC 3161 client for the timestamp server at *url*, or None without one."""
+    return HTTPTimeStamper(url, timeout=TSA_SECONDS) if url else None
+
+
+def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper | None = None) -> list[Signed]:
+    """Sign each sopdoc PDF of *paths* into NAME.ttd.pdf; return one outcome per path, in order.
+
+    A certificate that cannot sign today stops everything (SopdocError); a PDF
+    that cannot be signed is reported in its outcome and the others go on.
+    This is the function ``sopdoc export --sign`` calls for every PDF it makes.
+    """
+    check_signer(signer)
+    results = []
+    for path in paths:
+        try:
+            results.append(Signed(path, sign_file(path, signer, stamper)))
+        except SopdocError as exc:
+            results.append(Signed(path, error=exc.message))
+    return results
+
+
+def sign_file(path: Path, signer: signers.Signer, stamper: TimeStamper | None = None) -> Path:
+    """Sign the sopdoc PDF at *path*; return the signed copy's path."""
+    where = display_path(path)
+    data = _read(path)
+    try:
+        mark, spot = _inspect(data)
+    except SopdocError as exc:
+        raise SopdocError(f"{where}: {exc.message}") from None
+    except (PdfError, PyPdfError, ValueError, KeyError) as exc:
+        raise SopdocError(f"{where}: PDF rusak atau tidak dapat dibaca ({exc})") from None
+    meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256", reason=REASON,
+                                        subfilter=fields.SigSeedSubFilter.PADES)
+    spec = fields.SigFieldSpec(FIELD, on_page=spot.page, box=spot.rect.box())
+    pdf_signer = signers.PdfSigner(meta, signer, timestamper=stamper, new_field_spec=spec,
+                                   stamp_style=appearance.stamp_style(stamper is not None))
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    _match_producers(writer)
+    output = io.BytesIO()
+    try:
+        pdf_signer.sign_pdf(writer, output=output)
+    except TimestampRequestError as exc:
+        raise SopdocError(f"{where}: server cap waktu tidak dapat dipakai ({_first_line(exc)}); periksa alamat "
+                          "--tsa dan sambungan jaringan, atau tanda tangani tanpa --tsa") from None
+    except (SigningError, PdfError, OSError) as exc:
+        raise SopdocError(f"{where}: gagal menandatangani ({_first_line(exc)})") from None
+    target = signed_path(path)
+    write_atomic(target, output.getvalue())
+    return target
+
+
+def _match_producers(writer: IncrementalPdfFileWriter) -> None:
+    """Keep a PDF/A's document information and XMP metadata alike.
+
+    pyHanko appends itself to the information's /Producer ("LibreOffice; pyHanko")
+    but writes only itself into the XMP pdf:Producer; PDF/A wants both the same.
+    Giving the information pyHanko's name first makes pyHanko leave it as it is.
+    """
+    if "/Metadata" not in writer.root or "/Info" not in writer.trailer:
+        return
+    info = generic.DictionaryObject(dict(writer.trailer["/Info"].items()))
+    info[generic.NameObject("/Producer")] = generic.TextStringObject(VENDOR)
+    writer.set_info(info)
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise SopdocError(f"{display_path(path)}: tidak dapat dibaca ({exc.strerror})") from None
+
+
+def _inspect(data: bytes) -> tuple[metadata.Mark, place.Place]:
+    """Return sopdoc's mark and the signature's place, refusing a signed or foreign PDF."""
+    if PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures:
+        raise SopdocError("PDF ini sudah ditandatangani; tanda tangani PDF aslinya (tanpa .ttd), "
+                          "atau buat ulang PDF-nya lebih dulu")
+    reader = PdfReader(io.BytesIO(data))
+    mark = metadata.pdf_mark(reader)
+    if mark is None:
+        raise SopdocError("bukan PDF buatan sopdoc (metadatanya tidak memuat tanda sopdoc); yang dapat "
+                          "ditandatangani hanya PDF SOP dan buku SOP dari sopdoc render, book atau export")
+    return mark, place.book_place(reader) if mark.is_book else place.sop_place(reader)
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
