@@ -58,7 +58,7 @@ def new(name: str, root: Path) -> None:
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
 @click.option("--format", "formats", default="docx,pdf", show_default=True,
-              help="Jenis berkas, dipisah koma: docx, pdf.")
+              help="Jenis berkas, dipisah koma: docx, pdf, json (geometri bagan alir untuk pemeriksa).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
 @click.option("--strict", is_flag=True, help="Batalkan bila ada peringatan.")
@@ -69,7 +69,8 @@ def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool) -> No
     chosen = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in command.FORMATS]
     if unknown or not chosen:
-        raise click.BadParameter(f"'{formats}': pilih docx, pdf, atau docx,pdf", param_hint="'--format'")
+        raise click.BadParameter(f"'{formats}': pilih dari docx, pdf, json (dipisah koma, misalnya docx,pdf,json)",
+                                 param_hint="'--format'")
     command.run(list(paths) or [DEFAULT_DEFINITIONS], chosen, out, strict)
 
 

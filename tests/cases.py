@@ -1,12 +1,13 @@
-"""The SOPs every rendering test covers: the five seeds and the render fixtures."""
+"""The SOPs every rendering test covers: the five seeds, the render fixtures and the fidelity reproductions."""
 
 from pathlib import Path
 
 from sopdoc.definition import reader
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = [ROOT / "definitions", ROOT / "tests" / "fixtures" / "render"]
+SOURCES = [ROOT / "definitions", ROOT / "tests" / "fixtures" / "render", ROOT / "tests" / "fixtures" / "fidelity"]
 GOLDEN = ROOT / "tests" / "golden"
+PAPERS = [("F4", "lanskap"), ("F4", "potret"), ("A4", "lanskap"), ("A4", "potret")]
 
 
 def load_cases():

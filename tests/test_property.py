@@ -1,12 +1,17 @@
-"""Generated valid definitions validate; corrupted ones never crash the reader."""
+"""Generated definitions validate and are drawn without a defect; corrupted ones never crash the reader."""
 
+import dataclasses
 import random
 
+from cases import PAPERS
 from generate import sop_text
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from oracle.drawcheck import check
 
 from sopdoc.definition import reader
+from sopdoc.document import geometry
+from sopdoc.flowchart import layout
 
 UNIT = "pemerintah: Pemerintah Kabupaten Uji\nunit: Dinas Uji\n"
 _settings = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -64,3 +69,21 @@ def test_corrupted_definitions_never_crash(tmp_path, seed, edits):
     for problem in result.problems:
         assert problem.message and problem.file == path
     assert len(result.sops) + len(result.failed) == 1
+
+
+_layout_settings = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@_layout_settings
+@given(seed=st.integers(0, 10**6), rows=st.integers(8, 40), actors=st.integers(2, 8), decisions=st.integers(0, 6),
+       skips=st.integers(0, 3), together=st.integers(0, 2), long_names=st.booleans(), paper=st.sampled_from(PAPERS))
+def test_generated_sops_are_drawn_with_zero_defects_on_every_paper(tmp_path, seed, rows, actors, decisions, skips,
+                                                                    together, long_names, paper):
+    text = sop_text(random.Random(seed), rows, actors, decisions, skips=skips, long_names=long_names,
+                    together=together)
+    (sop,) = reader.read([_write(tmp_path, text)]).sops
+    sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper[0], orientasi=paper[1]))
+    plan = layout.layout(sop)
+    report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
+    assert report.defects == [], "\n".join(str(d) for d in report.defects[:5])
+    assert plan.warnings == []

@@ -1,120 +1,174 @@
-"""Rendered SOPs, checked as a person would look at them, plus their layout data."""
+"""Rendered SOPs, checked as a reader would look at them and by an oracle that shares no code with the router.
+
+The drawing rules are judged by tests/oracle (written from GEOMETRY-FORMAT.md
+alone) on each SOP's geometry export, and the export by the PDF's own raster.
+"""
 
 import json
 import re
-import subprocess
 import zipfile
 
 import pytest
 from cases import golden_path, load_cases
-from pdfcheck import PageView, pdf_text, rasterize
+from oracle.drawcheck import check
+from oracle.raster import arrow_ink_gaps, symbol_ink_missing
+from pdfcheck import joined_words, page_count, page_texts, pdf_info, pdf_text
 
-from sopdoc.definition.model import BELAH_KETUPAT
 from sopdoc.document import render
-from sopdoc.flowchart import geometry, layout
+from sopdoc.flowchart import layout
 
 CASES = load_cases()
 
 
 @pytest.fixture(scope="session")
 def rendered(tmp_path_factory):
-    """Render every case once: DOCX each, then all PDFs in one batch."""
+    """Render every case once: DOCX each, then all PDFs in one batch, then each geometry export."""
     out = tmp_path_factory.mktemp("output")
     names = render.sop_names(list(CASES.values()))
     items = {case: render.render_docx(sop, out, names[sop.unit.folder]) for case, sop in CASES.items()}
-    render.render_pdfs(list(items.values()))
+    assert render.render_pdfs(list(items.values())) == {}
+    for item in items.values():
+        render.write_geometry(item)
     return items
 
 
-def _pages(pdf) -> int:
-    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True).stdout
-    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+def _geometry(item) -> dict:
+    return json.loads(item.geometry.read_text(encoding="utf-8"))
 
 
-def _page_texts(pdf) -> list[str]:
-    return [subprocess.run(["pdftotext", "-layout", "-f", str(n), "-l", str(n), str(pdf), "-"],
-                           capture_output=True, text=True, check=True).stdout for n in range(1, _pages(pdf) + 1)]
+def _flow_text(item, raw: bool = True) -> str:
+    first = _geometry(item)["pages"][0]["page"]
+    return pdf_text(item.pdf, first, raw=raw)
 
 
-def _words(text: str) -> set[str]:
-    return {w.strip(".,;:()/\"'").lower() for w in re.split(r"[\s/-]+", text) if w.strip(".,;:()/\"'")}
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_drawing_rules_hold_by_the_independent_checker(rendered, case):
+    item = rendered[case]
+    report = check(_geometry(item))
+    assert report.defects == [], "\n".join(str(d) for d in report.defects)
+    assert item.problems == []
 
 
-def _flowchart_start(texts: list[str]) -> int:
-    return next(i for i, t in enumerate(texts) if "Mutu Baku" in t)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_the_pdf_has_ink_along_every_exported_arrow_and_symbol(rendered, case):
+    item = rendered[case]
+    doc = _geometry(item)
+    assert [str(g) for g in arrow_ink_gaps(item.pdf, doc)] == []
+    assert [str(m) for m in symbol_ink_missing(item.pdf, doc)] == []
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_every_table_word_is_in_the_pdf_text(rendered, case):
     sop = CASES[case]
-    found = _words(pdf_text(rendered[case].pdf))
+    found = joined_words(pdf_text(rendered[case].pdf, raw=True))
     for row in sop.kegiatan:
-        for field in (row.uraian, row.output, row.kelengkapan):
-            missing = _words(field or "") - found
+        for field in (row.uraian, row.output, row.kelengkapan, row.keterangan):
+            missing = joined_words(field or "") - found
             assert not missing, f"kegiatan {row.nomor}: {sorted(missing)} tidak tercetak (terpotong?)"
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_word_is_broken_without_a_hyphen_and_no_line_starts_with_a_comma(rendered, case):
+    sop = CASES[case]
+    text = _flow_text(rendered[case])
+    vocabulary = joined_words(" ".join(
+        [sop.nama, sop.nomor or "", sop.unit.unit, "SOP Nomor \u2013 Halaman dari Total waktu di luar No Kegiatan "
+         "Pelaksana Mutu "
+         "Baku Kelengkapan Waktu Output Keterangan Mulai Selesai - jam menit detik hari minggu bulan"]
+        + [name for _, name in sop.pelaksana]
+        + [f"{r.uraian} {r.kelengkapan or ''} {r.output or ''} {r.keterangan or ''} {r.waktu.teks if r.waktu else ''}"
+           for r in sop.kegiatan]
+        + [e.label or "" for r in sop.kegiatan for e in r.exits]))
+    flat = {w.replace("-", "") for w in vocabulary}
+    strays = [w for w in joined_words(text) - vocabulary
+              if not re.fullmatch(r"[\d.,]+|[a-z]{1,2}", w) and w.replace("-", "") not in flat]
+    assert strays == [], f"pecahan kata tanpa tanda hubung: {strays}"
+    assert not [line for line in text.splitlines() if line.lstrip().startswith(",")]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_page_count_is_the_predicted_one_and_rows_sit_on_their_pages(rendered, case):
     item = rendered[case]
-    texts = _page_texts(item.pdf)
-    start = _flowchart_start(texts)
-    assert len(texts) - start == len(item.layout.pages)
-    for page, text in zip(item.layout.pages, texts[start:]):
+    doc = _geometry(item)
+    texts = page_texts(item.pdf)
+    assert [p["page"] for p in doc["pages"]] == list(range(len(texts) - len(item.layout.pages) + 1, len(texts) + 1))
+    for page, geometry in zip(item.layout.pages, doc["pages"]):
+        text = texts[geometry["page"] - 1]
         assert "Pelaksana" in text and "Mutu Baku" in text  # the header repeats on every page
-        words = _words(text)
+        words = joined_words(pdf_text(item.pdf, geometry["page"], geometry["page"], raw=True))
         for box in page.rows:
             first_words = CASES[case].kegiatan[box.index].uraian.split()[:3]
-            assert _words(" ".join(first_words)) <= words, f"kegiatan {box.index + 1} bukan di halaman {page.number}"
+            assert joined_words(" ".join(first_words)) <= words, f"kegiatan {box.index + 1} bukan di halaman ini"
     assert "Total waktu:" in texts[-1]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
-def test_routing_rules_hold_on_every_page(rendered, case):
-    plan = rendered[case].layout
-    for page in plan.pages:
-        assert geometry.violations(plan.scene(page)) == []
+def test_every_page_names_its_sop_and_says_which_page_of_how_many(rendered, case):
+    item, sop = rendered[case], CASES[case]
+    texts = page_texts(item.pdf)
+    for number, text in enumerate(texts, start=1):
+        head = " ".join(text.split())
+        assert f"SOP {sop.nama}"[:40] in head, number
+        assert f"Halaman {number} dari {len(texts)}" in head
+        if sop.nomor:
+            assert " ".join(f"Nomor {sop.nomor}".split())[:20] in head
+
+
+def test_pdf_and_docx_metadata_carry_the_title_and_the_unit(rendered):
+    item = rendered["kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"]
+    info = pdf_info(item.pdf)
+    assert info["Title"].strip() == CASES["kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"].nama
+    assert info["Author"].strip() == "Dinas Komunikasi dan Informatika"
+    with zipfile.ZipFile(item.docx) as package:
+        core = package.read("docProps/core.xml").decode("utf-8")
+    assert "python-docx" not in core and "<dc:creator>Dinas Komunikasi dan Informatika</dc:creator>" in core
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_each_symbol_is_centred_in_its_actors_lane(rendered, case):
     plan, sop = rendered[case].layout, CASES[case]
     for page in plan.pages:
-        symbols = {s.name: s for s in page.shapes}
+        symbols = {s.name: s for s in page.symbols}
         for box in page.rows:
             row = sop.kegiatan[box.index]
-            for n, actor in enumerate(row.pelaksana):
-                shape = symbols[f"kegiatan-{row.nomor}" + (f".{n}" if n else "")]
-                lane = plan.lanes.index(actor)
-                assert shape.x == pytest.approx((lane + 0.5) * plan.lane_width)
-                assert box.top < shape.y - shape.h / 2 and shape.y + shape.h / 2 < box.top + box.height
-                assert shape.kind == row.simbol
-
-
-@pytest.mark.parametrize("case", sorted(CASES))
-def test_raster_shows_every_symbol_and_unbroken_arrows(rendered, case):
-    item = rendered[case]
-    total = _pages(item.pdf)
-    first = total - len(item.layout.pages) + 1
-    for image, page in zip(rasterize(item.pdf, first, total), item.layout.pages):
-        view = PageView(image, item.layout, page)
-        for shape in page.shapes:
-            assert view.outline_missing(shape) == [], f"halaman {page.number}: {shape.name}"
-        for arrow in page.arrows:
-            assert view.arrow_gaps(arrow.points) == [], f"halaman {page.number}: {arrow.src} -> {arrow.dst}"
+            members = sorted(row.pelaksana, key=plan.lanes.index)
+            for n, actor in enumerate(members):
+                symbol = symbols[f"r{row.nomor}" + ("bcdefgh"[n - 1] if n else "")]
+                assert symbol.x == pytest.approx((plan.lanes.index(actor) + 0.5) * plan.lane_width)
+                assert box.top < symbol.y - symbol.h / 2 and symbol.y + symbol.h / 2 < box.bottom
+                assert symbol.kind == {"kapsul": "terminator", "kotak": "process",
+                                       "belah_ketupat": "decision"}[row.simbol]
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_arrows_across_pages_become_connector_pairs(rendered, case):
-    plan, sop = rendered[case].layout, CASES[case]
-    page_of = {box.index: page.number for page in plan.pages for box in page.rows}
-    crossing = sum(1 for row in sop.kegiatan for e in row.exits if page_of[e.target] != page_of[row.index])
-    labels = [s.text for page in plan.pages for s in page.shapes if s.kind == "segi_lima"]
-    assert len(labels) == 2 * crossing
-    assert all(labels.count(text) == 2 for text in labels)
-    for text in set(labels):
-        pages = [p.number for p in plan.pages for s in p.shapes if s.kind == "segi_lima" and s.text == text]
-        assert pages[0] != pages[1]
+    doc, sop = _geometry(rendered[case]), CASES[case]
+    page_of = {row["no"]: page["page"] for page in doc["pages"] for row in page["rows"]}
+    crossing = sum(1 for row in sop.kegiatan for e in row.exits if page_of[e.target + 1] != page_of[row.nomor])
+    letters = [(s["text"], page["page"]) for page in doc["pages"] for s in page["symbols"] if s["kind"] == "connector"]
+    assert len(letters) == 2 * crossing
+    for text in {t for t, _ in letters}:
+        pages = [p for t, p in letters if t == text]
+        assert len(pages) == 2 and pages[0] != pages[1]
+
+
+def test_actor_names_are_printed_whole_in_every_header(rendered):
+    for case in ("kasus-a4-potret/delapan-pelaksana", "a4p/r5-8-pelaksana", "a4p/r6-6-pelaksana"):
+        item, sop = rendered[case], CASES[case]
+        for page in _geometry(item)["pages"]:
+            words = joined_words(pdf_text(item.pdf, page["page"], page["page"], raw=True))
+            for _, name in sop.pelaksana:
+                assert joined_words(name) <= words, (case, page["page"], name)
+
+
+def test_the_headers_titles_share_one_size(rendered):
+    with zipfile.ZipFile(rendered["kasus-a4-potret/delapan-pelaksana"].docx) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    table = xml[xml.index("<w:tbl", xml.index("SOP: ")):]
+    sizes = {title: re.search(rf'<w:sz w:val="(\d+)"/>(?:(?!<w:sz ).)*?<w:t xml:space="preserve">{title}</w:t>',
+                              table).group(1)
+             for title in ("No", "Kegiatan", "Kelengkapan", "Waktu", "Output", "Keterangan")}
+    assert len(set(sizes.values())) == 1, sizes
 
 
 def test_the_cases_cover_what_they_claim():
@@ -122,7 +176,7 @@ def test_the_cases_cover_what_they_claim():
     forty = CASES["kasus-f4/empat-puluh-baris"]
     assert len(forty.kegiatan) == 40 and len(plans["kasus-f4/empat-puluh-baris"].pages) >= 3
     last_rows = [forty.kegiatan[p.rows[-1].index] for p in plans["kasus-f4/empat-puluh-baris"].pages[:-1]]
-    assert any(row.simbol == BELAH_KETUPAT for row in last_rows), "a decision must end a page"
+    assert any(row.simbol == "belah_ketupat" for row in last_rows), "a decision must end a page"
     back_across = [(r.nomor, e.target + 1) for r in forty.kegiatan for e in r.exits if e.target < r.index]
     assert back_across, "loops back"
     jump = CASES["kasus-f4/lompat-tiga-baris"].kegiatan[1]
@@ -130,48 +184,51 @@ def test_the_cases_cover_what_they_claim():
     eight = plans["kasus-a4-potret/delapan-pelaksana"]
     assert (len(eight.lanes), eight.paper, eight.orientation) == (8, "A4", "potret")
     assert len(CASES["kasus-f4/uraian-600-karakter"].kegiatan[1].uraian) >= 590
+    narrow = CASES["f4p/r10-keputusan-lajur-kanan-sempit"]
+    decision = next(r for r in narrow.kegiatan if r.simbol == "belah_ketupat")
+    assert decision.pelaksana == (narrow.pelaksana[-1][0],), "a decision in the narrow rightmost lane"
 
 
 def test_identity_sheet_prints_the_definition(rendered):
-    texts = _page_texts(rendered["kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"].pdf)
+    texts = page_texts(rendered["kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"].pdf)
     identity = texts[0]
     assert re.search(r"830/\s+/IV\.16-WK/2021", identity)
     for text in ("PEMERINTAH KABUPATEN WAY KANAN", "DINAS KOMUNIKASI DAN INFORMATIKA", "Maret 2021",
                  "Mekanisme Monitoring dan Evaluasi Kinerja", "Mekanisme Pengumpulan Data Kinerja"):
         assert text in identity, text  # the keterkaitan slug prints as the other SOP's name
-    kalbar = _page_texts(rendered["prov-kalbar/dppesdm/monev-kinerja-periodik"].pdf)[0]
+    kalbar = page_texts(rendered["prov-kalbar/dppesdm/monev-kinerja-periodik"].pdf)[0]
     for text in ("DR. SYARIF KAMARUZAMAN, M.Si", "NIP. 19660921 198603 1 004", "Desember 2020", "Juni 2021"):
         assert text in kalbar, text
 
 
 def test_revision_history_table_and_last_revision_date(rendered):
-    identity = _page_texts(rendered["kasus-f4/keputusan-kembali"].pdf)[0]
+    identity = page_texts(rendered["kasus-f4/keputusan-kembali"].pdf)[0]
     assert re.search(r"Tanggal Revisi\s+10 Juni 2024", identity)
     assert "Riwayat Revisi" in identity
     assert "Pelaksana langkah 3 diganti" in identity and "Waktu pemeriksaan dipersingkat" in identity
-    single = _page_texts(rendered["prov-kalbar/dppesdm/monev-kinerja-periodik"].pdf)[0]
+    single = page_texts(rendered["prov-kalbar/dppesdm/monev-kinerja-periodik"].pdf)[0]
     assert "Riwayat Revisi" not in single
 
 
 def test_long_identity_content_flows_to_a_second_page(rendered):
     item = rendered["kasus-f4/uraian-600-karakter"]
-    texts = _page_texts(item.pdf)
-    assert _flowchart_start(texts) == 2
-    assert "Statistik yang Menjadi Kewenangan Daerah" in texts[1]
+    assert _geometry(item)["pages"][0]["page"] == 3
+    assert "Statistik yang Menjadi Kewenangan Daerah" in page_texts(item.pdf)[1]
 
 
 def test_docx_rows_are_exact_and_pictures_float_behind_text(rendered):
     with zipfile.ZipFile(rendered["kab-pesisir-selatan/setda/pemantauan-kinerja"].docx) as package:
         xml = package.read("word/document.xml").decode("utf-8")
+    pages = len(rendered["kab-pesisir-selatan/setda/pemantauan-kinerja"].layout.pages)
     anchors = re.findall(r"<wp:anchor [^>]*>", xml)
     assert len(anchors) == 13
     for anchor in anchors:
         for attribute in ('distT="0"', 'distB="0"', 'distL="0"', 'distR="0"', 'behindDoc="1"', 'layoutInCell="1"'):
             assert attribute in anchor
-    assert xml.count("<w:tblHeader/>") == 2 * 2  # two header rows on each of the two pages
-    assert xml.count('w:hRule="exact"') == 13 + 2 * 2
-    assert xml.count("<w:cantSplit/>") == 13 + 2 * 2
-    assert xml.count("<w:pageBreakBefore/>") == 2  # before the flowchart, and before its second page
+    assert xml.count("<w:tblHeader/>") == 2 * pages  # two header rows on each page
+    assert xml.count('w:hRule="exact"') == 13 + 2 * pages
+    assert xml.count("<w:cantSplit/>") >= 13 + 2 * pages
+    assert xml.count("<w:pageBreakBefore/>") == pages  # before the flowchart, and before each further page
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
@@ -188,3 +245,23 @@ def test_template_tables_keep_the_schema_order_of_table_properties(rendered):
     for props in re.findall(r"<w:tblPr>(.*?)</w:tblPr>", xml):
         tags = [t for t in re.findall(r"<w:(\w+)", props) if t in order]
         assert tags == sorted(tags, key=order.index), tags
+
+
+def test_geometry_export_keeps_the_contract(rendered):
+    item = rendered["kasus-f4/empat-puluh-baris"]
+    doc = _geometry(item)
+    assert (doc["format"], doc["units"], doc["sop"]) == ("sopdoc-geometry/1", "mm", "kasus-f4/empat-puluh-baris")
+    assert doc["paper"] == {"name": "F4", "orientation": "lanskap", "width": 330.0, "height": 215.0}
+    assert page_count(item.pdf) == doc["pages"][-1]["page"]
+    rows = [row["no"] for page in doc["pages"] for row in page["rows"]]
+    assert rows == list(range(1, 41))
+    for page in doc["pages"]:
+        assert [lane["actor"] for lane in page["lanes"]] == item.layout.lanes
+        assert [h["text"] for h in page["header"]] == [name for _, name in CASES["kasus-f4/empat-puluh-baris"].pelaksana]
+        assert all(h["y1"] <= page["rows"][0]["y0"] + 0.01 for h in page["header"])
+        for arrow in page["arrows"]:
+            assert set(arrow) >= {"from", "to", "label", "label_box", "points"}
+            assert (arrow["label"] is None) == (arrow["label_box"] is None)
+    decisions = [s for page in doc["pages"] for s in page["symbols"] if s["kind"] == "decision"]
+    assert decisions and all(set(s) >= {"id", "no", "actor", "kind", "text", "x0", "y0", "x1", "y1"}
+                             for s in decisions)

@@ -33,7 +33,7 @@ def test_a_broken_sop_is_reported_and_the_others_still_render(tmp_path, unit_dir
 def test_unknown_format_is_a_usage_error(tmp_path):
     result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "html", "--out", str(tmp_path)])
     assert result.exit_code == 2
-    assert "'html': pilih docx, pdf, atau docx,pdf" in result.output
+    assert "'html': pilih dari docx, pdf, json" in result.output
 
 
 def test_missing_libreoffice_says_what_to_install(tmp_path, monkeypatch):

@@ -5,6 +5,9 @@ from conftest import FIXTURES, problem_lines
 
 from sopdoc.definition import reader
 
+_KAPSUL = ("kegiatan Mulai atau Selesai digambar sebagai satu kapsul, jadi hanya satu pelaksana; tulis satu "
+           "pelaksana, dan jadikan kegiatan bersama baris tersendiri sesudah Mulai atau sebelum Selesai")
+
 EXPECTED = {
     "sintaks-yaml-rusak": [
         "sintaks-yaml-rusak.yaml:6 : sintaks YAML tidak sah: tanda ':' tidak boleh di sini "
@@ -26,6 +29,13 @@ EXPECTED = {
         "tipe-salah.yaml:11 dasar_hukum: harus berupa daftar (setiap butir diawali '- '), bukan pemetaan (kunci: nilai)",
     ],
     "nama-tidak-ada": ["nama-tidak-ada.yaml:1 nama: wajib diisi: Nama / Judul SOP."],
+    "keputusan-dan-kapsul-dua-pelaksana": [
+        "keputusan-dan-kapsul-dua-pelaksana.yaml:8 kegiatan[1].pelaksana: " + _KAPSUL,
+        "keputusan-dan-kapsul-dua-pelaksana.yaml:13 kegiatan[3].pelaksana: baris keputusan digambar sebagai satu "
+        "belah ketupat dengan dua cabang, jadi hanya satu pelaksana (yang memutuskan); tulis satu pelaksana, dan "
+        "pindahkan kegiatan bersama ke baris sebelumnya",
+        "keputusan-dan-kapsul-dua-pelaksana.yaml:19 kegiatan[4].pelaksana: " + _KAPSUL,
+    ],
     "tanggal-mustahil": [
         "tanggal-mustahil.yaml:1 tanggal_pembuatan: '2023-02-30' bukan tanggal yang ada di kalender; "
         "periksa hari dan bulannya",

@@ -12,6 +12,8 @@ from sopdoc.flowchart import layout  # noqa: E402
 
 def main() -> None:
     GOLDEN.mkdir(exist_ok=True)
+    for old in GOLDEN.glob("*.json"):
+        old.unlink()
     for case, sop in sorted(load_cases().items()):
         path = golden_path(case)
         path.write_text(json.dumps(layout.layout(sop).as_dict(), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")

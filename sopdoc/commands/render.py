@@ -11,7 +11,7 @@ from sopdoc.definition import reader
 from sopdoc.document import render
 from sopdoc.errors import SopdocError, display_path
 
-FORMATS = ("docx", "pdf")
+FORMATS = ("docx", "pdf", "json")
 
 
 def check_tools(formats: tuple[str, ...]) -> None:
@@ -50,7 +50,8 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) ->
             continue
         report_layout(sop.source, item.problems)
         rendered.append(item)
-    if "pdf" in formats and rendered:
+    # The geometry export is measured from the PDF, so json needs the PDF too.
+    if {"pdf", "json"} & set(formats) and rendered:
         click.echo(f"Membuat PDF dari {len(rendered)} DOCX dengan LibreOffice...")
         pdf_failures = render.render_pdfs(rendered)
         for item in [r for r in rendered if r.docx in pdf_failures]:
@@ -58,9 +59,14 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool) ->
             failed.append(item.sop.source)
             rendered.remove(item)
     for item in rendered:
+        if "json" in formats:
+            render.write_geometry(item)
+        if "pdf" not in formats and item.pdf:
+            item.pdf.unlink()
+            item.pdf = None
         if "docx" not in formats:
             item.docx.unlink()
-        files = [display_path(p) for p in (item.docx if "docx" in formats else None, item.pdf) if p]
+        files = [display_path(p) for p in (item.docx if "docx" in formats else None, item.pdf, item.geometry) if p]
         click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({len(item.layout.pages)} halaman bagan alir)")
     click.echo(f"{len(rendered)} SOP dibuat, {len(failed)} gagal.")
     if failed:

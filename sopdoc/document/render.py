@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
-from sopdoc.document import docx_writer, pdf
+from sopdoc.document import docx_writer, geometry, pdf
 from sopdoc.flowchart import drawing, layout
 from sopdoc.flowchart.plan import Layout
 from sopdoc.fsutil import write_atomic
@@ -19,6 +19,7 @@ class Rendered:
     docx: Path
     layout: Layout
     pdf: Path | None = None
+    geometry: Path | None = None
     problems: list[str] = field(default_factory=list)
 
 
@@ -59,3 +60,12 @@ def render_pdfs(rendered: list[Rendered]) -> dict[Path, str]:
         if item.docx not in result.failed:
             item.pdf = item.docx.with_suffix(".pdf")
     return result.failed
+
+
+def write_geometry(item: Rendered) -> Path:
+    """Write the geometry export of a rendered SOP beside its PDF, measured from that PDF."""
+    frames = geometry.measured_frames(item.pdf, item.layout)
+    target = item.docx.with_name(item.docx.stem + geometry.SUFFIX)
+    write_atomic(target, geometry.dumps(geometry.document(item.sop, item.layout, frames)))
+    item.geometry = target
+    return target

@@ -21,11 +21,12 @@ SMALL_SIZE, SMALL_LINE = 8.0, 9.5
 TITLE_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
 ACTOR_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 UPRIGHT_MAX = 32 * MM           # an upright actor header taller than this is turned instead
-ROTATED_MIN, ROTATED_MAX = 18 * MM, 60 * MM
+ROTATED_MIN, ROTATED_MAX = 18 * MM, 45 * MM
 CELL_PAD_X = 1.4 * MM           # left and right cell margins
 CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cell text
-# Turned text: LibreOffice keeps the cell margins on the two long sides and ~1.5 pt at each end of a line.
-ROTATED_PAD = 4.0
+# Turned text: LibreOffice keeps the cell's left and right margins at the two ends of each line
+# (measured: a line set to the cell's height minus 2 x 4 pt touched the border); 2 pt more shows a margin.
+ROTATED_PAD = CELL_PAD_X + 2.0
 PAGE_SLACK = 3.0                # capacity kept free on each page (2 pt was measured as enough)
 BREAK_PARAGRAPH = 1.0           # the 1 pt paragraph that carries each page break
 HEADING_HEIGHT = 22.0           # "SOP: NAMA" line above the first table
@@ -37,6 +38,7 @@ CONNECTOR_GAP = 4.5 * MM        # room for the arrow between a symbol and its co
 
 LANE_MIN, LANE_MIN_TIGHT, LANE_MAX = 13 * MM, 11 * MM, 30 * MM
 TEXT_MIN = 40 * MM              # Kegiatan, Kelengkapan and Output together at least
+KEGIATAN_MIN = 26 * MM          # the titles shrink before Kegiatan gets narrower than this
 
 
 class LayoutError(SopdocError):
@@ -80,6 +82,7 @@ def columns_for(sop: Sop, usable: float) -> tuple[list[Column], float, float]:
     lane_min = LANE_MIN if usable / n >= 28 * MM else LANE_MIN_TIGHT
     for size in TITLE_SIZES:
         need = {key: max(FIXED.get(key, 0), _title_width(title, size)) for key, title in _TITLES.items()}
+        need["kegiatan"] = max(need["kegiatan"], KEGIATAN_MIN)
         fixed = need["no"] + need["waktu"] + need["keterangan"]
         rest = usable - fixed
         lane = min(max(0.42 * rest / n, lane_min), LANE_MAX)
@@ -100,13 +103,15 @@ def _share(total: float, minimum: dict[str, float]) -> dict[str, float] | None:
     """Split *total* by the text shares, giving each column at least its minimum; None if impossible."""
     if sum(minimum.values()) > total:
         return None
-    widths = {k: total * share for k, share in _TEXT_SHARES.items()}
-    short = {k for k in widths if widths[k] < minimum[k]}
-    if short:
-        spare = total - sum(minimum[k] for k in short)
-        rest = sum(_TEXT_SHARES[k] for k in widths if k not in short)
-        widths = {k: minimum[k] if k in short else spare * _TEXT_SHARES[k] / rest for k in widths}
-    return widths
+    fixed: dict[str, float] = {}
+    while True:
+        spare = total - sum(fixed.values())
+        rest = sum(share for k, share in _TEXT_SHARES.items() if k not in fixed)
+        widths = {k: fixed.get(k, spare * share / rest if rest else 0.0) for k, share in _TEXT_SHARES.items()}
+        short = {k for k in widths if k not in fixed and widths[k] < minimum[k]}
+        if not short:
+            return widths
+        fixed.update({k: minimum[k] for k in short})
 
 
 def header_style(columns: list[Column], title_size: float) -> HeaderStyle:
@@ -233,7 +238,7 @@ def paginate(sop: Sop, heights: list[float], capacity: float) -> list[list[RowBo
             current, used, cap = [], 0.0, capacity
         pad_top = room if not current and pages and flows_down(sop, i - 1) else 0.0
         if used + pad_top + h + after > cap:
-            raise LayoutError(f"kegiatan nomor {i + 1} terlalu tinggi untuk satu halaman; pendekkan uraian "
+            raise LayoutError(f"kegiatan nomor {i + 1} terlalu panjang untuk satu halaman; pendekkan uraian "
                               "atau kolom lain di baris itu")
         current.append(RowBox(i, used, h + pad_top, pad_top))
         used += h + pad_top
