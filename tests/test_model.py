@@ -15,6 +15,13 @@ def test_total_carries_seconds_minutes_hours_but_keeps_days_apart():
     assert total_waktu(times) == ("2 hari 26 jam 15 menit", ("Sesuai jadwal",))
 
 
+def test_total_lists_a_free_text_once_ignores_a_dash_and_folds_60_minutes_into_an_hour():
+    times = [Waktu("Sesuai jadwal"), Waktu("-"), Waktu("40 menit", Decimal(40), "menit"), Waktu("Sesuai jadwal"),
+             Waktu("20 Menit", Decimal(20), "menit"), Waktu("Menyesuaikan")]
+    assert total_waktu(times) == ("1 jam", ("Sesuai jadwal", "Menyesuaikan"))
+    assert total_waktu([Waktu("-"), Waktu("1 hari", Decimal(1), "hari")]) == ("1 hari", ())
+
+
 def test_fractional_waktu_and_empty_total():
     assert total_waktu([Waktu("0,5 jam", Decimal("0.5"), "jam")]) == ("30 menit", ())
     assert total_waktu([]) == ("-", ())

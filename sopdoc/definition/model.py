@@ -55,7 +55,9 @@ def total_waktu(times: list[Waktu | None]) -> tuple[str, tuple[str, ...]]:
         if waktu is None:
             continue
         if waktu.satuan is None:
-            free.append(waktu.teks)
+            # A dash means "no time"; a free text ("Sesuai jadwal") is listed once, however often it recurs.
+            if waktu.teks.strip() not in ("-", "\u2013", "") and waktu.teks not in free:
+                free.append(waktu.teks)
         elif waktu.satuan in _SECONDS:
             seconds += waktu.jumlah * _SECONDS[waktu.satuan]
         else:
