@@ -29,6 +29,10 @@ def problems(page: Page, lane_width: float, lanes: list[str]) -> list[str]:
         if r.x0 < lane * lane_width - EPS or r.x1 > (lane + 1) * lane_width + EPS or r.y0 < row.top - EPS \
                 or r.y1 > row.bottom + EPS:
             found.append(f"simbol kegiatan {s.no} keluar dari lajur atau barisnya")
+    for n, s in enumerate(page.symbols):
+        for other in page.symbols[n + 1:]:
+            if s.rect.overlaps(other.rect):
+                found.append(f"simbol {_symbol_no(s)} menumpuk {_symbol_no(other)}")
     lines = [(a.src, a.dst, seg) for a in page.arrows for seg in zip(a.points, a.points[1:])]
     lines += [(j.a, j.b, j.points) for j in page.joins]
     borders_x = [k * lane_width for k in range(len(lanes) + 1)]

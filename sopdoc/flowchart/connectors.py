@@ -16,7 +16,7 @@ from sopdoc.definition.model import Sop
 from sopdoc.flowchart.channels import CLEARANCE
 from sopdoc.flowchart.exits import ExitPlan
 from sopdoc.flowchart.plan import MM, Page, Rect, RowBox, Symbol
-from sopdoc.flowchart.route import CONNECTOR_SIZE, Link, connector_symbol
+from sopdoc.flowchart.route import ARROW_ROOM, CONNECTOR_SIZE, Link, connector_symbol
 from sopdoc.flowchart.symbols import symbol_name
 
 PAD_EDGE = 1.5 * MM             # between a connector in a row's pad and the row border
@@ -68,7 +68,7 @@ def links(sop: Sop, pages: list[Page], plans: dict[tuple[int, int], ExitPlan], l
             adjacent = exit_.target == row.index + 1
             side = plan.port.side if plan else "B"
             out = _place(source, box_of[row.index], first, letter, side, adjacent, lane_width, lanes,
-                         labels[source.number], below=True)
+                         labels[source.number], below=True, run=plan.run if plan else 0.0)
             into = _place(target, box_of[exit_.target], target.symbol(goal[0]), letter, "T", adjacent, lane_width,
                           lanes, labels[target.number], below=False)
             for placed, index in ((out, row.index), (into, exit_.target)):
@@ -83,7 +83,7 @@ def links(sop: Sop, pages: list[Page], plans: dict[tuple[int, int], ExitPlan], l
 
 
 def _place(page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, adjacent: bool, lane_width: float,
-           lanes: int, labels: list[Rect], below: bool) -> Symbol | None:
+           lanes: int, labels: list[Rect], below: bool, run: float = 0.0) -> Symbol | None:
     """Place a connector for a flow leaving (*below*) or reaching *symbol*; None when the row has no room.
 
     A flow from the last row of a page to the first of the next gets its
@@ -91,7 +91,7 @@ def _place(page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, adja
     gets it level with the symbol, in the nearest lane that row leaves empty
     (towards the exit's side first).
     """
-    for x, y in _spots(box, symbol, side, adjacent, lane_width, lanes, below):
+    for x, y in _spots(box, symbol, side, adjacent, lane_width, lanes, below, run):
         candidate = connector_symbol(letter, symbol.no, x, y)
         if _fits(page, box, candidate, labels):
             page.symbols.append(candidate)
@@ -99,7 +99,9 @@ def _place(page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, adja
     return None
 
 
-def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: float, lanes: int, below: bool):
+def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: float, lanes: int, below: bool,
+           run: float):
+    """Yield places for a connector, the most natural first."""
     lane = int(symbol.x // lane_width)
     step = -1 if side == "L" else 1
     others = sorted((k for k in range(lanes) if k != lane), key=lambda k: (abs(k - lane), (k - lane) * step < 0))
@@ -109,11 +111,19 @@ def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: f
         near = [lane] if side in "BT" else [k for k in (lane + step,) if 0 <= k < lanes] + [lane]
         for k in near + others:
             yield (k + 0.5) * lane_width, y
+    if below and side == "B":
+        # Straight below the exit's vertex, past the exit's label (a target's top stays free for the flow
+        # from the row above it).
+        yield symbol.x, symbol.y + symbol.h / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2
     # Level with the symbol, its walls meeting the symbol's side at the symbol's middle height.
     level = symbol.y + CONNECTOR_SIZE / 6
     for k in others:
         for shift in (0.0, -0.25, 0.25):
             yield (k + 0.5 + shift) * lane_width, level
+    # In a row grown for want of room: in another lane, near the row's top or bottom.
+    for k in others:
+        yield (k + 0.5) * lane_width, box.top + PAD_EDGE + CONNECTOR_SIZE / 2
+        yield (k + 0.5) * lane_width, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2
 
 
 def _fits(page: Page, box: RowBox, candidate: Symbol, labels: list[Rect]) -> bool:

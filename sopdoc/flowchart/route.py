@@ -132,18 +132,19 @@ def _route_in_order(page: Page, order: list[Link], lanes: int, lane_width: float
 def _find(grid: Grid, symbols: dict[str, Symbol], ports: _Ports, link: Link, narrow: bool) -> Found | None:
     sources = [symbols[n] for n in link.src]
     targets = [symbols[n] for n in link.dst]
-    starts = [start for s in sources for port in _candidates(s, link.port, link.src_sides)
-              if ports.free(s, port, pinned=link.port is not None)
-              for start in _starts(grid, s, port, link.run)]
+    ends = [(s, port) for s in sources for port in _candidates(s, link.port, link.src_sides)
+            if ports.free(s, port, pinned=link.port is not None)]
+    starts = [start for s, port in ends for start in _starts(grid, s, port, link.run)]
     entries = [entry for t in targets for port in _candidates(t, None, link.dst_sides) if ports.free(t, port)
                for entry in _entries(grid, t, port)]
     entries += [entry for t in targets for port in _candidates(t, None, link.dst_sides)
                 if (t.name, port) in ports.arrivals for entry in _merges(grid, t, port, ports.arrivals[(t.name, port)])]
-    if not starts or not entries:
+    if not ends or not entries:
         return None
     window = _window(grid, sources + targets) if narrow else None
-    found = search(grid, starts, entries, [e.key.point for e in entries], window)
-    direct = _direct(grid, starts, entries)
+    found = search(grid, starts, entries, [e.key.point for e in entries], window) if starts else None
+    direct = _direct(grid, ends, [(t, p) for t in targets for p in _candidates(t, None, link.dst_sides)
+                                  if ports.free(t, p)], link.run)
     if direct is not None and (found is None or direct.cost <= found.cost):
         return direct
     return found
@@ -269,51 +270,57 @@ def _merges(grid: Grid, symbol: Symbol, port: Port, run: tuple[int, ...]) -> lis
     return found
 
 
-def _direct(grid: Grid, starts: list[Start], entries: list[Entry]) -> Found | None:
+def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbol, Port]], run: float) -> Found | None:
     """Return the best straight line from a source port to a target port facing it, if one is free.
 
     Near a port the tracks may be too few for a start and an entry to fall on
-    separate nodes of a short straight drop; the straight line needs no node.
+    separate nodes of a straight line (a short drop, or an exit whose label
+    reaches almost to its target); the straight line needs no such node.
     """
     best = None
-    # Only the port matters for a straight line: take one entry per target port.
-    facing = {(e.key.symbol.name, e.key.port): e for e in entries if not e.merge}.values()
-    for start in starts:
-        for entry in facing:
-            a, b = start.key, entry.key
-            if a.port.outward != (-b.port.outward[0], -b.port.outward[1]):
+    for source, out in ends:
+        a = source.port_point(out)
+        for target, into in goals:
+            b = target.port_point(into)
+            if out.outward != (-into.outward[0], -into.outward[1]) or (a[1] != b[1] if out.horizontal else a[0] != b[0]):
                 continue
-            (ax, ay), (bx, by) = a.point, b.point
-            horizontal = a.port.horizontal
-            if (ay != by) if horizontal else (ax != bx):
+            ahead = (b[0] - a[0]) * out.outward[0] + (b[1] - a[1]) * out.outward[1]
+            if ahead < max(run, ARROW_ROOM):
                 continue
-            ahead = (bx - ax) * a.port.outward[0] + (by - ay) * a.port.outward[1]
-            if ahead < ARROW_ROOM or not a.walk or not b.walk:
+            nodes = _straight_nodes(grid, source, out, target, a, b)
+            if nodes is None:
                 continue
-            first, last = a.walk[0], b.walk[-1]
-            along = (grid.point(last)[0] - grid.point(first)[0]) * a.port.outward[0] + \
-                    (grid.point(last)[1] - grid.point(first)[1]) * a.port.outward[1]
-            if along < 0 or (first != last and not grid.straight_free(first, last, PASS_H if horizontal else PASS_V)):
-                continue
-            if grid.node[first] & (TURN | (PASS_H if horizontal else PASS_V)) or \
-               grid.node[last] & (TURN | (PASS_H if horizontal else PASS_V)):
-                continue
-            cost = ahead + _port_cost(a.port, OUT_COST) + _port_cost(b.port, IN_COST)
+            cost = ahead + _port_cost(out, OUT_COST) + _port_cost(into, IN_COST)
             if best is None or cost < best.cost:
-                best = Found([first] if first == last else _between(grid, first, last), start,
-                             Entry(last, entry.direction, 0.0, End(b.symbol, b.port, (last,))), cost)
-    if best is None:
-        return None
-    start = best.start
-    best.start = Start(best.nodes[0], start.direction, 0.0, End(start.key.symbol, start.key.port, (best.nodes[0],)))
+                best = Found(nodes, Start(nodes[0], _DIRECTION[out.outward], 0.0, End(source, out, (nodes[0],))),
+                             Entry(nodes[-1], _DIRECTION[out.outward], 0.0, End(target, into, (nodes[-1],))), cost)
     return best
 
 
-def _between(grid: Grid, a: int, b: int) -> list[int]:
-    step = grid.step(a, b)
-    nodes = [a]
-    while nodes[-1] != b:
-        nodes.append(nodes[-1] + step)
+def _straight_nodes(grid: Grid, source: Symbol, out: Port, target: Symbol, a: Point, b: Point) -> list[int] | None:
+    """Return the grid nodes a straight line from port point *a* to *b* passes, or None if it may not."""
+    axis = _axis(grid, source, out)
+    if axis is None:
+        return None
+    along, passing = axis
+    ahead = abs(b[0] - a[0]) + abs(b[1] - a[1])
+    mine, theirs = channels.symbol_obstacle(source).rect, channels.symbol_obstacle(target).rect
+    nodes = []
+    for node in along:
+        x, y = grid.point(node)
+        if abs(x - a[0]) + abs(y - a[1]) >= ahead:
+            break
+        if mine.contains(x, y) or theirs.contains(x, y):
+            continue
+        if grid.blocked[node] or grid.node[node] & (TURN | passing):
+            return None
+        nodes.append(node)
+    if not nodes:
+        return None
+    if len(nodes) > 1 and not grid.straight_free(nodes[0], nodes[-1], passing):
+        return None
+    if _stub_blocked(grid, source, a, grid.point(nodes[0])) or _stub_blocked(grid, target, b, grid.point(nodes[-1])):
+        return None
     return nodes
 
 
