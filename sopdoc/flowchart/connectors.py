@@ -118,16 +118,21 @@ def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: f
     level = symbol.y + CONNECTOR_SIZE / 6
     top, bottom = box.top + PAD_EDGE + CONNECTOR_SIZE / 2, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2
     if below and side == "B":
-        # Straight below the exit's vertex, past its label (a target's top stays free for the flow from above).
+        # Straight below the exit's vertex, past its label; else the row must grow (a connector elsewhere
+        # would stand in the way of the row's other exit).
         yield symbol.x, symbol.y + symbol.h / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2
+        return
     if below and side in "LR":
         # On the exit's side, past its label: level, where the exit runs on straight into the connector's wall,
         # the nearest such place first; then near the row's bottom or top, where it turns into the connector.
         near = symbol.x + step * (symbol.w / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2 + 2 * CLEARANCE)
         far = lanes * lane_width - CONNECTOR_SIZE / 2 - PAD_EDGE if step > 0 else CONNECTOR_SIZE / 2 + PAD_EDGE
-        xs = [near + (far - near) * k / 4 for k in range(5)]
+        # Lane middles lie on the tracks of their own symbols, which narrow lanes leave no room beside.
+        middles = [(k + 0.5) * lane_width for k in range(lanes) if (k - lane) * step > 0]
+        xs = [near + (far - near) * k / 4 for k in range(5)] + sorted(middles, key=lambda x: abs(x - near))
         for y in (level, bottom, top):
             yield from ((x, y) for x in xs)
+        return
     for k in others:
         for shift in (0.0, -0.25, 0.25):
             yield (k + 0.5 + shift) * lane_width, level
@@ -141,8 +146,12 @@ def _fits(page: Page, box: RowBox, candidate: Symbol, labels: list[Rect], lane_w
     if candidate.rect.y0 < box.top + PAD_EDGE - 0.01 or candidate.rect.y1 > box.bottom - PAD_EDGE + 0.01 \
             or candidate.rect.x0 < 0 or candidate.rect.x1 > lanes * lane_width:
         return False
-    # A line into its top or out of its point runs along its middle: keep that clear of lane borders.
+    # A line into its top or out of its point runs along its middle: keep that clear of lane borders, and
+    # on another symbol's track or clear of it, as tracks are.
     if abs(candidate.x - round(candidate.x / lane_width) * lane_width) < BORDER_GAP + SEPARATION:
+        return False
+    tracks = {round(s.port_point(p)[0], 3) for s in page.symbols for p in s.ports() if not p.horizontal}
+    if any(0.01 < abs(candidate.x - x) < SEPARATION for x in tracks):
         return False
     rect = candidate.rect.grow(2 * CLEARANCE)
     joins = [Rect(j.points[0][0], j.points[0][1] - 0.01, j.points[1][0], j.points[1][1] + 0.01) for j in page.joins]
