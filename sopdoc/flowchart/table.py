@@ -25,8 +25,8 @@ ROTATED_MIN, ROTATED_MAX = 18 * MM, 45 * MM
 CELL_PAD_X = 1.4 * MM           # left and right cell margins
 CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cell text
 # Turned text: LibreOffice keeps the cell's left and right margins at the two ends of each line
-# (measured: a line set to the cell's height minus 2 x 4 pt touched the border); 2 pt more shows a margin.
-ROTATED_PAD = CELL_PAD_X + 2.0
+# (measured: a line set to the cell's height minus 2 x 4 pt touched the border); 5 pt more shows a margin.
+ROTATED_PAD = CELL_PAD_X + 5.0
 PAGE_SLACK = 3.0                # capacity kept free on each page (2 pt was measured as enough)
 BREAK_PARAGRAPH = 1.0           # the 1 pt paragraph that carries each page break
 HEADING_HEIGHT = 22.0           # "SOP: NAMA" line above the first table
