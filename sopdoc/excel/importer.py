@@ -12,6 +12,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from openpyxl.utils import column_index_from_string
+
 from sopdoc.definition import reader, yamlwrite
 from sopdoc.definition.model import Sop
 from sopdoc.errors import Problem
@@ -52,7 +54,17 @@ def read_workbook(path: Path) -> Imported:
         return imported
     imported.folder = parsed.folder or parse.slugify(parsed.unit.data.get("unit") or "") or parse.slugify(path.stem)
     _validate(parsed.unit, drafts, imported)
+    order = {name: i for i, name in enumerate(opened.workbook.sheetnames)}
+    imported.problems.sort(key=lambda p: (order.get(p.sheet, -1), *_position(p.cell)))
     return imported
+
+
+def _position(cell: str | None) -> tuple[int, int]:
+    """Return a cell's (row, column) for sorting problems as a person reads the sheet."""
+    match = re.match(r"([A-Z]+)(\d+)", cell or "")
+    if not match:
+        return (0, 0)
+    return int(match.group(2)), column_index_from_string(match.group(1))
 
 
 def _named(parsed: Parsed, imported: Imported) -> list[Draft]:

@@ -108,6 +108,10 @@ class _Reader:
     def warn(self, cell: str | None, key: tuple, message: str) -> None:
         self.problems.append(warning(self.path, self.sheet.title, cell, format_key_path(key), message))
 
+    def label(self, row: int, column: int) -> str:
+        """Return a cell's text as a label is compared, without judging the cell."""
+        return normal_label(self.sheet.cell(row=row, column=column).value)
+
     def raw(self, row: int, column: int, key: tuple, fill_merged: bool = True) -> Any:
         """Return a cell's value (a merged range's value in each of its cells), or None after a problem."""
         origin = self.merged.get((row, column), (row, column)) if fill_merged else (row, column)
@@ -160,8 +164,7 @@ class _Reader:
         wanted = {normal_label(name): name for name, _ in known}
         rows: dict[str, int] = {}
         for row in range(1, last_row + 1):
-            label = normal_label(self.raw(row, 1, (), fill_merged=False))
-            name = wanted.get(label)
+            name = wanted.get(self.label(row, 1))
             if name is None:
                 continue
             if name in rows:
@@ -247,9 +250,7 @@ class _Reader:
 
     def _header_row(self) -> int | None:
         for row in range(1, self.sheet.max_row + 1):
-            a = normal_label(self.raw(row, 1, (), fill_merged=False))
-            b = normal_label(self.raw(row, 2, (), fill_merged=False))
-            if a == normal_label(labels.NO) and b == normal_label(labels.KEGIATAN):
+            if self.label(row, 1) == normal_label(labels.NO) and self.label(row, 2) == normal_label(labels.KEGIATAN):
                 return row
         return None
 
@@ -279,7 +280,7 @@ class _Grid:
     def read(self) -> None:
         self._columns()
         first = self.header + 1
-        keys_row = normal_label(self.r.raw(first, 1, (), fill_merged=False)) == normal_label(labels.KEYS_ROW)
+        keys_row = self.r.label(first, 1) == normal_label(labels.KEYS_ROW)
         self._actors(first if keys_row else None)
         rows = [row for row in range(first + keys_row, self.r.sheet.max_row + 1)
                 if self.r.text(row, 2, (), fill_merged=False)]
@@ -297,7 +298,7 @@ class _Grid:
         wanted = {normal_label(name): key for name, key in labels.AFTER_PELAKSANA}
         last = self.r.sheet.max_column
         for column in range(3, last + 1):
-            key = wanted.get(normal_label(self.r.raw(self.header, column, (), fill_merged=False)))
+            key = wanted.get(self.r.label(self.header, column))
             if key and key not in self.columns:
                 self.columns[key] = column
         self.end = min(self.columns.values(), default=last + 1)
