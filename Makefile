@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
-.PHONY: run test setup bench bench-export bench-validate golden clean
+.PHONY: run test setup bench bench-export bench-validate bench-excel golden clean
 
 run:
 	bash scripts/run.sh
@@ -18,6 +18,9 @@ bench-export: setup
 
 bench-validate: setup
 	.venv/bin/python benchmarks/bench_validate.py
+
+bench-excel: setup
+	.venv/bin/python benchmarks/bench_excel.py
 
 golden: setup
 	.venv/bin/python tests/update_golden.py

@@ -10,6 +10,7 @@ import datetime
 import re
 import shutil
 import subprocess
+import tempfile
 import zipfile
 from pathlib import Path
 
@@ -17,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import DEFINITIONS
 from openpyxl import Workbook, load_workbook
+from PIL import Image
 
 from sopdoc.cli import main
 from sopdoc.definition import reader
@@ -406,6 +408,16 @@ def test_the_exported_workbook_prints_on_f4_landscape_without_cut_columns(export
         assert label in text, label
     # The last column's contents print too: the decision's labels and the rows' ids.
     assert "Tidak sesuai" in text and "perbaikan" in text
+    # A person sees a cut column as ink running into the page's right margin.
+    for number, page in enumerate(_pages(book.with_suffix(".pdf")), start=1):
+        width, height = page.size
+        assert page.crop((width - 12, 0, width, height)).getextrema()[0] > 200, f"page {number} is cut on the right"
+
+
+def _pages(pdf_file: Path) -> list[Image.Image]:
+    with tempfile.TemporaryDirectory() as folder:
+        subprocess.run(["pdftoppm", "-r", "50", "-gray", "-png", str(pdf_file), f"{folder}/p"], check=True)
+        return [Image.open(p).convert("L") for p in sorted(Path(folder).glob("p*.png"))]
 
 
 def test_labels_in_the_contract_are_the_writers():
@@ -419,3 +431,17 @@ def test_labels_in_the_contract_are_the_writers():
     for label, _ in labels.AFTER_PELAKSANA:
         if label != "Id":
             assert label in text, label
+
+
+def test_help_of_the_two_commands_is_indonesian():
+    for command in ("excel", "import"):
+        output = run(command, "--help").output
+        assert "Pemakaian:" in output and "Tampilkan bantuan ini lalu keluar." in output
+        assert "Usage:" not in output
+
+
+def test_one_file_for_several_units_is_refused(tmp_path):
+    result = run("excel", DEFINITIONS, "--out", tmp_path / "satu.xlsx")
+    assert result.exit_code == 1
+    assert "ada 4 unit; beri nama folder" in result.output
+    assert not (tmp_path / "satu.xlsx").exists()

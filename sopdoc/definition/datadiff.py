@@ -88,6 +88,8 @@ def _moved(pairs: dict[int, int]) -> set[int]:
     a person reads "row 2 moved to 4" rather than "row 3 moved to 3".
     """
     order = sorted(pairs.items())
+    if all(a[1] < b[1] for a, b in zip(order, order[1:])):
+        return set()
     score: list[int] = []
     back: list[int | None] = []
     for k, (j, i) in enumerate(order):

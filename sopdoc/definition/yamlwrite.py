@@ -43,6 +43,7 @@ __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", 
 
 SOP, UNIT = "sop", "unit"
 BOM = "\ufeff"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUOTED_KEYS = {"nomor", "nip"}
 # A blank line goes before the first key present of each group, as in the scaffold.
 _GROUPS = {
@@ -234,11 +235,13 @@ def _scalar(key: str, value: Any) -> Any:
     return value
 
 
+@functools.lru_cache(maxsize=65536)
 def _reads_back(text: str) -> bool:
+    """Say whether *text* written plain reads back as the same text in the reader's YAML."""
     if "\n" in text or text != text.strip():
         return False
     try:
-        return yaml.safe_load(f"x: {text}") == {"x": text}
+        return yaml.load(f"x: {text}", Loader=_LOADER) == {"x": text}
     except (yaml.YAMLError, ValueError):
         return False
 

@@ -241,12 +241,20 @@ class _Reader:
         draft = Draft(sheet.title)
         self.block(rows, labels.SOP_LABELS, draft)
         draft.slug = self._slug(draft, rows)
+        self._check_revision_date(rows, draft)
         if header is None:
             self.error(None, ("kegiatan",), f"tidak ada tabel kegiatan: tulis baris judul dengan '{labels.NO}' di "
                                             f"kolom A dan '{labels.KEGIATAN}' di kolom B")
             return draft
         _Grid(self, draft, header).read()
         return draft
+
+    def _check_revision_date(self, rows: dict[str, int], draft: Draft) -> None:
+        """Warn when Tanggal Revisi is typed without a history: it is shown, never read."""
+        row = rows.get(labels.TANGGAL_REVISI)
+        if row and not draft.data.get("revisi") and self.raw(row, 2, ()) is not None:
+            self.warn(f"B{row}", (), f"'{labels.TANGGAL_REVISI}' hanya ditampilkan dan tidak dibaca; catat revisi di "
+                                     f"'{labels.RIWAYAT}' (satu baris: tanggal: catatan) atau dengan sopdoc revise")
 
     def _header_row(self) -> int | None:
         for row in range(1, self.sheet.max_row + 1):
