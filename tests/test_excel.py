@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DEFINITIONS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
@@ -24,7 +26,7 @@ from sopdoc.cli import main
 from sopdoc.definition import reader
 from sopdoc.definition.model import Exit, Tanggal
 from sopdoc.document import pdf
-from sopdoc.excel import labels
+from sopdoc.excel import importer, labels, parse
 from sopdoc.flowchart.layout import layout
 
 
@@ -445,3 +447,36 @@ def test_one_file_for_several_units_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "ada 4 unit; beri nama folder" in result.output
     assert not (tmp_path / "satu.xlsx").exists()
+
+
+_JUNK = st.sampled_from([None, "", " ", "=1+1", "✓", "x", "Keputusan", "Mulai", "Selesai", "berikutnya", "0", "99",
+                         -1, 3, 2.5, 10**20, True, datetime.datetime(2024, 2, 29), "31/02/2024", "Maret 2021",
+                         "../x", "baris-3", "é ✓ №", "\u202e", "a" * 400, "1.\n2.", "#REF!", "No", "Kegiatan"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["Surat Masuk", "Surat Masuk", "Unit"]), st.integers(1, 20),
+                                st.integers(1, 16), _JUNK), min_size=1, max_size=6))
+def test_edited_cells_never_crash_and_what_imports_validates(tmp_path_factory, edits):
+    folder = tmp_path_factory.mktemp("fuzz")
+    book_path = folder / "isian.xlsx"
+    _hand_made(book_path)
+    book = load_workbook(book_path)
+    for sheet, row, column, value in edits:
+        cell = book[sheet].cell(row=row, column=column)
+        if type(cell).__name__ != "MergedCell":
+            cell.value = value
+    book.save(book_path)
+    imported = importer.read_workbook(book_path)
+    assert all(p.cell is None or re.fullmatch(r"[A-Z]+\d+(:[A-Z]+\d+)?", p.cell) for p in imported.problems)
+    if imported.errors:
+        return
+    result = run("import", book_path, "--to", folder / "defs")
+    assert result.exit_code == 0, result.output
+    assert reader.read([folder / "defs"]).errors == []
+
+
+def test_a_key_without_a_cell_names_no_cell():
+    draft = parse.Draft("Lembar", cells={"kegiatan[2]": "B9"})
+    assert draft.cell_of("kegiatan[2].keputusan.ya") == "B9"
+    assert draft.cell_of("tanggal_pembuatan") is None

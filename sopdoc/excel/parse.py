@@ -47,7 +47,8 @@ class Draft:
         while key:
             if key in self.cells:
                 return self.cells[key]
-            key = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key)
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key)
+            key = parent if parent != key else ""
         return None
 
 
@@ -196,8 +197,8 @@ class _Reader:
         if key == "revisi":
             return _revisions(self.text(row, 2, path))
         if key == "tahun":
-            value = self.raw(row, 2, path)
-            return int(value) if isinstance(value, (int, float)) and float(value).is_integer() else value
+            value = self.text(row, 2, path)
+            return int(value) if value and value.isdigit() else value
         return self.text(row, 2, path)
 
     # --- the Unit sheet ---
