@@ -329,3 +329,12 @@ def test_a_revision_note_edited_in_place_keeps_its_comment():
     data = yaml.safe_load(old)
     data["revisi"][0]["catatan"] = "Awal: diperbaiki"
     assert yamlwrite.updated_text(old, data) == old.replace("catatan: Awal", 'catatan: "Awal: diperbaiki"')
+
+
+def test_a_removed_key_leaves_the_comment_lines_below_it():
+    old = ("nama: Contoh\npelaksana: {a: A, b: B}\nkegiatan:\n  - uraian: Mulai\n    pelaksana: a\n"
+           "    output: Disposisi\n  # Rapat: dua pelaksana bersama.\n  - uraian: Rapat\n    pelaksana: [a, b]\n"
+           "  - uraian: Selesai\n    pelaksana: b\n")
+    data = yaml.safe_load(old)
+    del data["kegiatan"][0]["output"]
+    assert yamlwrite.updated_text(old, data) == old.replace("    output: Disposisi\n", "")

@@ -362,7 +362,7 @@ def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | Non
     changed = False
     for key in [k for k in node if k not in new]:
         if not same(path + (key,), node[key], None, rows):
-            del node[key]
+            _delete(node, key)
             changed = True
     for key, value in new.items():
         key_path = path + (key,)
@@ -372,6 +372,25 @@ def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | Non
             node.insert(_position(node, key, path, kind), key, _commented(value, key_path, {}, set(), kind))
             changed = True
     return changed
+
+
+def _delete(node: CommentedMap, key: Any) -> None:
+    """Delete *key*, keeping the comment lines below it: they speak of what follows."""
+    keys = list(node)
+    token = (node.ca.items.get(key) or [None] * 3)[2]
+    del node[key]
+    position = keys.index(key)
+    if token is None or position == 0:
+        return
+    _, _, below = token.value.partition("\n")
+    if not below.strip():
+        return
+    entry = node.ca.items.setdefault(keys[position - 1], [None, None, None, None])
+    if entry[2] is None:
+        token.value = "\n" + below
+        entry[2] = token
+    else:
+        entry[2].value = entry[2].value.rstrip("\n") + "\n" + below
 
 
 def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: RowMatch | None, kind: str) -> bool:
