@@ -398,11 +398,10 @@ def test_the_exported_workbook_prints_on_f4_landscape_without_cut_columns(export
     assert conversion.failed == {}
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(book.with_suffix(".pdf"))], capture_output=True,
                           text=True, check=True).stdout
-    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
-    # Unit (1 page), Petunjuk (F4 portrait) and the SOP: every page is Folio, 8.5 x 13 in = 612 x 936 pt.
-    assert {tuple(sorted((round(float(w)), round(float(h))))) for w, h in sizes} == {(612, 936)}
-    sop_pages = [(w, h) for w, h in sizes if float(w) > float(h)]
-    assert len(sop_pages) >= 2   # the Unit sheet and at least one page of the SOP lie landscape
+    sizes = [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+    # Unit (landscape), Petunjuk (portrait), then the SOP's 13 rows on two landscape pages, all on
+    # Folio paper, 8.5 x 13 in = 612 x 936 pt.
+    assert sizes == [(936, 612), (612, 936), (936, 612), (936, 612)]
     text = subprocess.run(["pdftotext", "-layout", str(book.with_suffix(".pdf")), "-"], capture_output=True,
                           text=True, check=True).stdout
     for label in ("No", "Kegiatan", "Sekretaris", "Kepala Dinas", "Kelengkapan", "Waktu", "Output", "Keterangan",
@@ -480,3 +479,21 @@ def test_a_key_without_a_cell_names_no_cell():
     draft = parse.Draft("Lembar", cells={"kegiatan[2]": "B9"})
     assert draft.cell_of("kegiatan[2].keputusan.ya") == "B9"
     assert draft.cell_of("tanggal_pembuatan") is None
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_by_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("teks.xlsx").write_text("bukan buku kerja", encoding="utf-8")
+    _hand_made(Path("rusak.xlsx"))
+    with zipfile.ZipFile("rusak.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet2.xml"] = b"<worksheet><sheetData><row><c r="
+    with zipfile.ZipFile("rusak.xlsx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = run("import", "teks.xlsx", "rusak.xlsx", "--to", "defs")
+    assert result.exit_code == 1
+    assert ("teks.xlsx: bukan buku kerja Excel .xlsx yang utuh; simpan ulang di Excel sebagai 'Buku Kerja Excel "
+            "(*.xlsx)'") in result.output
+    assert "rusak.xlsx: berkas tidak dapat dibaca (" in result.output
+    assert "Traceback" not in result.output and not Path("defs").exists()

@@ -4,7 +4,11 @@ edits that change only the values that changed.
 The interface other stages use (the Excel importer, the studio):
 
 - :func:`sop_data` and :func:`unit_data` turn a model into plain definition data,
-  keyed as in DEFINITION-FORMAT.md;
+  keyed as in DEFINITION-FORMAT.md: a row's pelaksana as one key or a list, jumps
+  as ``lanjut`` and ``keputusan: {ya, tidak, label}`` (label only when not Ya /
+  Tidak), dates as ``datetime.date`` or "Maret 2021" text, NIP as text. A row keeps
+  the id its model has (so a round trip loses none); a row something jumps to that
+  has no id gets ``baris-N``; no other row gets one;
 - :func:`new_text` writes such data as a new file, in the order and with the
   comments of the scaffold;
 - :func:`updated_text` applies such data to an existing file through a ruamel.yaml
@@ -12,7 +16,11 @@ The interface other stages use (the Excel importer, the studio):
 - :func:`changes` says, in Indonesian, what differs between two such data
   (it lives in :mod:`sopdoc.definition.datadiff`, with the rules of what counts
   as the same);
-- :func:`save` does all of it for one file on disk, atomically.
+- :func:`save` does all of it for one file on disk, atomically (``kind`` is
+  :data:`SOP` or :data:`UNIT`; an existing file that changes is kept as ``.bak``).
+
+Data passed in should be valid (check it with the reader first): these functions
+write what they are given.
 """
 
 from __future__ import annotations
