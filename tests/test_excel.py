@@ -226,7 +226,7 @@ def _mistakes(path: Path) -> None:
                 (2, "Mencatat surat", None, None, "ya"),
                 (3, "Memeriksa surat", "✓", None, None, None, None, None, None, None, None, 9),
                 (4, "Menandatangani surat"),
-                (5, "Mengarsipkan surat", None, "✓", "✓")):
+                (5, "Mengarsipkan surat", None, "✓")):
         sheet.append(row)
     empty = book.create_sheet("Kosong")
     for row in (("Nama SOP", "SOP Kosong"), (), HEADER):
