@@ -26,6 +26,7 @@ SPACING = 2.0 * MM          # between the tracks of one gutter or band
 CLEARANCE = 0.8 * MM        # a track and a symbol it passes
 LABEL_CLEARANCE = 0.4 * MM
 HUG_COST = 0.8              # extra cost per unit of length on a track nearer a border than COMFORT
+NEAR = 2.6 * MM             # a line this near a parallel line, or past its end, reads as part of it
 
 FREE, BLOCKED = 0, -1
 TRACK_MATCH = 1e-3           # a port lies on a track when this close (tracks are rounded to 1e-4)
@@ -61,6 +62,10 @@ class Grid:
         self.blocked = bytearray(size)
         self.h_edge = [FREE] * size             # edge from node (i, j) to (i + 1, j): its route, or BLOCKED
         self.v_edge = [FREE] * size             # edge from node (i, j) to (i, j + 1)
+        # Free edges a line should rather not take: beside a committed line on the next track, or just past
+        # the end of one on the same track, it would read as part of it (the rules allow it, the eye does not).
+        self.h_near = bytearray(size)
+        self.v_near = bytearray(size)
         self.obstacles = obstacles
         for obstacle in obstacles:
             self._block(obstacle.rect)
@@ -93,6 +98,41 @@ class Grid:
         for i in range(i0, i1):
             for j in range(max(j0 - 1, 0), min(j1, self.ny - 1)):
                 self.v_edge[j * nx + i] = BLOCKED
+
+    def mark_near(self, nodes: list[int]) -> None:
+        """Mark the edges beside and beyond a committed route's straight runs (see h_near)."""
+        nx = self.nx
+        for a, b in zip(nodes, nodes[1:]):
+            low = min(a, b)
+            if a // nx == b // nx:
+                for side in (low - nx, low + nx):
+                    if 0 <= side < len(self.h_edge) and abs(self.ys[side // nx] - self.ys[low // nx]) < NEAR:
+                        self.h_near[side] = 1
+            else:
+                for side in (low - 1, low + 1):
+                    if side // nx == low // nx and abs(self.xs[side % nx] - self.xs[low % nx]) < NEAR:
+                        self.v_near[side] = 1
+        for end, inner in ((nodes[0], nodes[1] if len(nodes) > 1 else None),
+                           (nodes[-1], nodes[-2] if len(nodes) > 1 else None)):
+            if inner is not None:
+                self._mark_beyond(end, end - inner)
+
+    def _mark_beyond(self, node: int, step: int) -> None:
+        horizontal = abs(step) == 1
+        edges, near = (self.h_edge, self.h_near) if horizontal else (self.v_edge, self.v_near)
+        reach = 0.0
+        for _ in range(2):
+            nxt = node + step
+            if not 0 <= nxt < len(edges) or (horizontal and nxt // self.nx != node // self.nx):
+                return
+            edge = min(node, nxt)
+            x0, y0 = self.point(node)
+            x1, y1 = self.point(nxt)
+            reach += abs(x1 - x0) + abs(y1 - y0)
+            if edges[edge] != FREE or reach > 2 * NEAR:
+                return
+            near[edge] = 1
+            node = nxt
 
     def straight_free(self, a: int, b: int, passing: int) -> bool:
         """Return whether a line from node *a* straight to node *b* may pass every node between them.
@@ -162,6 +202,8 @@ def build(page_symbols: list[Symbol], labels: list[tuple[str, Label]], lanes: in
             half = max(s.w for s in inside) / 2
             lattice_x += tracks(x0 + BORDER_GAP, centre - half - CLEARANCE)
             lattice_x += tracks(centre + half + CLEARANCE, x1 - BORDER_GAP)
+            # Through the symbols' own column, for the rows where the lane is free.
+            lattice_x += [centre - half / 2, centre + half / 2]
         else:
             lattice_x += tracks(x0 + BORDER_GAP, x1 - BORDER_GAP, anchor=centre)
     port_ys, lattice_y = [], []
@@ -170,8 +212,10 @@ def build(page_symbols: list[Symbol], labels: list[tuple[str, Label]], lanes: in
             x, y = symbol.port_point(port)
             (port_ys if port.horizontal else port_xs).append(y if port.horizontal else x)
     for top, bottom in rows:
-        covered = sorted((s.y - s.h / 2 - CLEARANCE, s.y + s.h / 2 + CLEARANCE)
-                         for s in page_symbols if top < s.y < bottom)
+        level = [s for s in page_symbols if top < s.y < bottom]
+        # Level with the symbols, beside them, where a row's other lanes are free.
+        lattice_y += [s.y + k * s.h / 4 for s in level if s.kind != "connector" for k in (-1, 1)]
+        covered = sorted((s.y - s.h / 2 - CLEARANCE, s.y + s.h / 2 + CLEARANCE) for s in level)
         start = top + BORDER_GAP
         for lo, hi in covered + [(bottom - BORDER_GAP, bottom)]:
             lattice_y += tracks(start, min(lo, bottom - BORDER_GAP))

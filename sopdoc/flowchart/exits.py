@@ -183,10 +183,14 @@ def _span(start: float, w: float, sign: int) -> tuple[float, float]:
 
 
 def _forms(text: str, room: float) -> list[list[str]]:
-    """Return ways to set a label: one line, then as few lines as fit *room* (at most three)."""
+    """Return ways to set a label: one line, then as few lines as fit *room* (at most three).
+
+    A label is never broken inside a word: a word wider than *room* keeps the label on fewer lines.
+    """
     forms = [[text]]
     if room > 0:
         lines = label_lines(text, room)
-        if 1 < len(lines) <= 3:
+        whole = all(word in text.split() for line in lines for word in line.split())
+        if 1 < len(lines) <= 3 and whole:
             forms.append(lines)
     return forms

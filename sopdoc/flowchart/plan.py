@@ -44,16 +44,15 @@ class Rect:
         return (dx * dx + dy * dy) ** 0.5
 
 
-# Each side's outward direction; a port's offset moves it a quarter of the side along the side.
+# Each side's outward direction.
 SIDES = {"T": (0, -1), "B": (0, 1), "L": (-1, 0), "R": (1, 0)}
 
 
 @dataclass(frozen=True)
 class Port:
-    """Where an arrow meets a symbol: a side, and -1/0/+1 quarters of that side off its middle."""
+    """Where an arrow meets a symbol: the middle of one of its sides (a diamond's vertex)."""
 
     side: str
-    offset: int = 0
 
     @property
     def outward(self) -> tuple[int, int]:
@@ -65,7 +64,7 @@ class Port:
         return self.side in ("L", "R")
 
     def __str__(self) -> str:
-        return self.side + {-1: "-", 0: "", 1: "+"}[self.offset]
+        return self.side
 
 
 @dataclass(frozen=True)
@@ -88,17 +87,14 @@ class Symbol:
         return Rect(self.x - self.w / 2, self.y - self.h / 2, self.x + self.w / 2, self.y + self.h / 2)
 
     def ports(self) -> tuple[Port, ...]:
-        """Return the ports this kind of symbol offers: a box has quarter ports too."""
-        centre = tuple(Port(side) for side in "TBLR")
-        if self.kind == PROCESS:
-            return centre + tuple(Port(side, off) for side in "TBLR" for off in (-1, 1))
-        return centre
+        """Return the symbol's ports; one arrow per side keeps an arrow in and one out well apart."""
+        return tuple(Port(side) for side in "TBLR")
 
     def port_point(self, port: Port) -> Point:
         dx, dy = port.outward
         if dx:
-            return (self.x + dx * self.w / 2, self.y + port.offset * self.h / 4 + self._wall_shift())
-        return (self.x + port.offset * self.w / 4, self.y + dy * self.h / 2)
+            return (self.x + dx * self.w / 2, self.y + self._wall_shift())
+        return (self.x, self.y + dy * self.h / 2)
 
     def _wall_shift(self) -> float:
         # A connector is a pentagon pointing down: its straight walls are its upper part.

@@ -5,10 +5,9 @@ bottom, so that the backbone of the procedure takes the plain shapes; then the
 arrows to and from off-page connectors; then the jumps (rework loops and
 skips), shortest first. Each arrow may leave any free port of its source (or
 the vertex its exit was given) and enter any free port of its target: the
-search chooses. Ports of one side are either its middle alone or its two
-quarter points, so an arrow in and an arrow out of a symbol never come closer
-than half a side (at least 2.75 mm). When every port of a target is taken, an
-arrow may join the last run of another arrow entering it, and share its head.
+search chooses. A side carries one arrow, so an arrow in and an arrow out of
+a symbol are always on different sides. When every port of a target is taken,
+an arrow may join another arrow entering it, and share its head.
 """
 
 from __future__ import annotations
@@ -26,10 +25,9 @@ WINDOW_ROWS = 16 * MM           # a first search looks this far beyond the arrow
 ENTRY_REACH = 25 * MM           # entry nodes are looked for this far from a target port
 CONNECTOR_SIZE = 5.5 * MM
 
-# What leaving or entering by a port costs (lower is more natural); quarter ports cost a little more.
+# What leaving or entering by a port costs (lower is more natural).
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
-IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 8 * MM}
-QUARTER_COST = 4 * MM
+IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 14 * MM}   # a loop reads better entering a side
 MERGE_COST = 6 * MM
 REORDERS = 3                    # times a page is routed again, the links that failed first
 
@@ -75,11 +73,8 @@ class _Ports:
     arrivals: dict[tuple[str, Port], tuple[int, ...]] = field(default_factory=dict)   # last runs into a port
 
     def free(self, symbol: Symbol, port: Port, pinned: bool = False) -> bool:
-        taken = self.used.get(symbol.name, set())
-        if port in taken or (port in self.reserved.get(symbol.name, set()) and not pinned):
-            return False
-        same_side = {p for p in taken if p.side == port.side}
-        return not same_side if port.offset == 0 else Port(port.side) not in same_side
+        reserved = port in self.reserved.get(symbol.name, set()) and not pinned
+        return port not in self.used.get(symbol.name, set()) and not reserved
 
     def take(self, name: str, port: Port) -> None:
         self.used.setdefault(name, set()).add(port)
@@ -137,13 +132,12 @@ def _find(grid: Grid, symbols: dict[str, Symbol], ports: _Ports, link: Link, nar
     ends = [(s, port) for s in sources for port in _candidates(s, link.port, link.src_sides)
             if ports.free(s, port, pinned=link.port is not None)]
     starts = [start for s, port in ends for start in _starts(grid, s, port, link.run)]
-    entries = [entry for t in targets for port in _candidates(t, None, link.dst_sides) if ports.free(t, port)
-               for entry in _entries(grid, t, port)]
+    goals = [(t, port) for t in targets for port in _candidates(t, None, link.dst_sides) if ports.free(t, port)]
+    entries = [entry for t, port in goals for entry in _entries(grid, t, port)]
     entries += [entry for t in targets for port in _candidates(t, None, link.dst_sides)
                 if (t.name, port) in ports.arrivals for entry in _merges(grid, t, port, ports.arrivals[(t.name, port)])]
     if not ends or not entries:
         return None
-    goals = [(t, p) for t in targets for p in _candidates(t, None, link.dst_sides) if ports.free(t, p)]
     direct = _direct(grid, ends, goals, link.run)
     if direct is not None and direct.cost <= _cheapest_possible(ends, goals) + 1e-6:
         return direct   # no route, however it bends, could cost less than this straight line
@@ -241,7 +235,7 @@ def _stub_blocked(grid: Grid, symbol: Symbol, a: Point, b: Point) -> bool:
 
 
 def _port_cost(port: Port, table: dict[str, float]) -> float:
-    return table[port.side] + (QUARTER_COST if port.offset else 0.0)
+    return table[port.side]
 
 
 def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
@@ -383,6 +377,8 @@ def _commit(grid: Grid, found: Found, route: int) -> int:
             grid.h_edge[min(a, b)] = route
         else:
             grid.v_edge[min(a, b)] = route
+    if len(nodes) > 1:
+        grid.mark_near(nodes)
     return crossings
 
 

@@ -17,6 +17,7 @@ from sopdoc.flowchart.plan import MM, Rect
 
 BEND = 4.0 * MM
 CROSS = 6.0 * MM
+NEAR_COST = 1.5             # extra share of length on an edge that would read as part of another line
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
 _TURNS = {RIGHT: (DOWN, UP), LEFT: (DOWN, UP), DOWN: (RIGHT, LEFT), UP: (RIGHT, LEFT)}
@@ -70,6 +71,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
     steps = (1, -1, nx, -nx)
     h_edge, v_edge, blocked, node_state = grid.h_edge, grid.v_edge, grid.blocked, grid.node
+    h_near, v_near = grid.h_near, grid.v_near
     x_cost, y_cost = grid.x_cost, grid.y_cost
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
@@ -141,6 +143,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 length = (ys[j] - ys[j - 1]) * x_cost[i]
             if blocked[nxt]:
                 continue
+            if (h_near if new <= LEFT else v_near)[node if new in (RIGHT, DOWN) else nxt]:
+                length *= 1 + NEAR_COST
             g = cost + length + (BEND if turn else cross)
             key = nxt * 4 + new
             if g < best.get(key, float("inf")):

@@ -21,6 +21,7 @@ SMALL_SIZE, SMALL_LINE = 8.0, 9.5
 TITLE_SIZES = (9.0, 8.5, 8.0, 7.5, 7.0, 6.5, 6.0)
 ACTOR_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 UPRIGHT_MAX = 32 * MM           # an upright actor header taller than this is turned instead
+UPRIGHT_SLACK = 2.0             # LibreOffice sets bold header lines a hair taller than 1.2 x their size
 ROTATED_MIN, ROTATED_MAX = 18 * MM, 45 * MM
 CELL_PAD_X = 1.4 * MM           # left and right cell margins
 CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cell text
@@ -123,7 +124,7 @@ def header_style(columns: list[Column], title_size: float) -> HeaderStyle:
     upright = _upright(lanes)
     if upright is not None:
         size, lines = upright
-        height = max(len(ls) for ls in lines) * _line(size) + 2 * CELL_PAD_Y
+        height = max(len(ls) for ls in lines) * _line(size) + 2 * CELL_PAD_Y + UPRIGHT_SLACK
         return HeaderStyle(size, False, title_size, (_twips(first), _twips(max(height, titles))), lines)
     size, lines, height = _rotated(lanes)
     return HeaderStyle(size, True, title_size, (_twips(first), _twips(max(height, titles))), lines)
