@@ -285,7 +285,7 @@ def main():
     para(doc, "Riwayat Revisi", bold=True).paragraph_format.keep_with_next = True
     history = loop_table(doc, ("No", "Tanggal", "Catatan"), "for r in riwayat",
                          [[("{{ loop.index }}", {})], [("{{ r.tanggal }}", {})], [("{{ r.catatan }}", {})]],
-                         (12, 45, 213))
+                         (16, 45, 209))   # "No" must fit whole once scaled to a portrait page
     keep_together(history)
     para(doc, "{%p endif %}")
     OUT.parent.mkdir(exist_ok=True)
