@@ -20,12 +20,12 @@ from dataclasses import dataclass
 from sopdoc.flowchart.plan import MM, Label, Rect, Symbol
 
 BORDER_GAP = 1.2 * MM       # a track and a parallel cell border (the rule asks 1.0 mm)
-COMFORT = 2.4 * MM          # a track nearer a border than this reads as a doubled border: it costs more
+COMFORT = 2.0 * MM          # a track nearer a border than this reads as a doubled border: it costs more
 SEPARATION = 1.3 * MM       # two parallel tracks (the rule asks 1.2 mm)
 SPACING = 2.0 * MM          # between the tracks of one gutter or band
 CLEARANCE = 0.8 * MM        # a track and a symbol it passes
 LABEL_CLEARANCE = 0.4 * MM
-HUG_COST = 0.8              # extra cost per unit of length on a track nearer a border than COMFORT
+HUG_COST = 0.5              # extra cost per unit of length on a track nearer a border than COMFORT
 NEAR = 2.6 * MM             # a line this near a parallel line, or past its end, reads as part of it
 
 FREE, BLOCKED = 0, -1
