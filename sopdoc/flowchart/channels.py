@@ -1,15 +1,11 @@
-"""The channel graph of one page: the tracks a line may run on, and what occupies them.
+"""The channel graph of one page: its tracks crossed into a grid, and what occupies it.
 
-Free space on a page runs in channels: the gutters between a lane's symbols and
-its borders, the bands above and below each row's symbols, and whole lanes or
-rows where nothing is drawn. Each channel holds a few parallel *tracks*, chosen
-so that the drawing rules hold by construction: every track keeps at least
-BORDER_GAP from a parallel cell border, parallel tracks lie at least SEPARATION
-apart, and every port of a symbol lies on a track. The tracks cross in a grid;
-a route is a path along grid edges. An edge that would pass through a symbol, a
+The tracks come from the tracks phase (tracks.py). They cross in a grid; a
+route is a path along grid edges. An edge that would pass through a symbol, a
 connector or a reserved label is blocked; an edge or node a committed route
 uses is recorded once, when the route is committed, so that asking whether a
-step is free is one look-up.
+step is free is one look-up. This grid is the obstacle index of the page,
+keyed by track (and so by lane and row).
 """
 
 from __future__ import annotations
@@ -156,71 +152,3 @@ class Grid:
         if a // self.nx == b // self.nx:
             return 1 if b > a else -1
         return self.nx if b > a else -self.nx
-
-
-def tracks(lo: float, hi: float, anchor: float | None = None) -> list[float]:
-    """Return the tracks of a channel [lo, hi]: its middle (or *anchor*), then every SPACING either way."""
-    if hi < lo:
-        return []
-    middle = (lo + hi) / 2 if anchor is None else anchor
-    found = [middle]
-    step = SPACING
-    while middle - step >= lo - 1e-9 or middle + step <= hi + 1e-9:
-        found += [p for p in (middle - step, middle + step) if lo - 1e-9 <= p <= hi + 1e-9]
-        step += SPACING
-    return found
-
-
-def merge_tracks(ports: list[float], lattice: list[float], borders: list[float]) -> list[tuple[float, float]]:
-    """Return sorted (position, cost per length) tracks: every port, and lattice tracks clear of them.
-
-    A track nearer a parallel border than COMFORT costs more to run along.
-    """
-    kept = sorted(set(round(p, 4) for p in ports))
-    for p in lattice:   # in each channel's order of preference: its middle first
-        if all(abs(p - q) >= SEPARATION for q in kept):
-            kept.append(p)
-    kept.sort()
-    result = []
-    for p in kept:
-        nearest = min((abs(p - b) for b in borders), default=COMFORT)
-        result.append((p, 1.0 + (HUG_COST if nearest < COMFORT else 0.0)))
-    return result
-
-
-def build(page_symbols: list[Symbol], labels: list[tuple[str, Label]], lanes: int, lane_width: float,
-          rows: list[tuple[float, float]]) -> Grid:
-    """Return the channel graph of a page: its tracks, crossed, with symbols and labels as obstacles."""
-    lane_borders = [k * lane_width for k in range(lanes + 1)]
-    row_borders = sorted({y for row in rows for y in row})
-    port_xs, lattice_x = [], []
-    for k in range(lanes):
-        x0, x1 = lane_borders[k], lane_borders[k + 1]
-        centre = (x0 + x1) / 2
-        inside = [s for s in page_symbols if x0 < s.x < x1 and s.kind != "connector"]
-        if inside:
-            half = max(s.w for s in inside) / 2
-            lattice_x += tracks(x0 + BORDER_GAP, centre - half - CLEARANCE)
-            lattice_x += tracks(centre + half + CLEARANCE, x1 - BORDER_GAP)
-            # Through the symbols' own column, for the rows where the lane is free.
-            lattice_x += [centre - half / 2, centre + half / 2]
-        else:
-            lattice_x += tracks(x0 + BORDER_GAP, x1 - BORDER_GAP, anchor=centre)
-    port_ys, lattice_y = [], []
-    for symbol in page_symbols:
-        for port in symbol.ports():
-            x, y = symbol.port_point(port)
-            (port_ys if port.horizontal else port_xs).append(y if port.horizontal else x)
-    for top, bottom in rows:
-        level = [s for s in page_symbols if top < s.y < bottom]
-        # Level with the symbols, beside them, where a row's other lanes are free.
-        lattice_y += [s.y + k * s.h / 4 for s in level if s.kind != "connector" for k in (-1, 1)]
-        covered = sorted((s.y - s.h / 2 - CLEARANCE, s.y + s.h / 2 + CLEARANCE) for s in level)
-        start = top + BORDER_GAP
-        for lo, hi in covered + [(bottom - BORDER_GAP, bottom)]:
-            lattice_y += tracks(start, min(lo, bottom - BORDER_GAP))
-            start = max(start, hi)
-    obstacles = [symbol_obstacle(s) for s in page_symbols]
-    obstacles += [label_obstacle(label, name) for name, label in labels]
-    return Grid(merge_tracks(port_xs, lattice_x, lane_borders), merge_tracks(port_ys, lattice_y, row_borders),
-                obstacles)

@@ -5,8 +5,11 @@
 3. pages: rows split into pages, room kept for off-page connectors;
 4. symbols: each row's symbol in its lane, joined when a row is done together;
 5. connectors: the flows of each page, with connector pairs across pages;
-6. route: every arrow on the page's channel graph, committed one by one;
-7. check: the finished page read back against the drawing rules.
+6. tracks: the channels of each page and their tracks, crossed into the
+   channel graph (channels) that records what each committed route occupies;
+7. route: every arrow found by best-first search (search) on that graph,
+   each segment assigned its track, committed one by one;
+8. check: the finished page read back against the drawing rules.
 
 When an arrow finds no route that keeps the rules, the rows it spans grow and
 the phases from 3 on run again; what still fails is drawn plainly and named in
@@ -19,7 +22,11 @@ from sopdoc.definition.model import Sop
 from sopdoc.flowchart import check, connectors, exits, route, symbols, table
 from sopdoc.flowchart.plan import MM, Arrow, Layout, Page
 from sopdoc.flowchart.table import (
-    BREAK_PARAGRAPH, MARGIN, PAGE_SLACK, LayoutError, page_size,
+    BREAK_PARAGRAPH,
+    MARGIN,
+    PAGE_SLACK,
+    LayoutError,
+    page_size,
 )
 
 ATTEMPTS = 3

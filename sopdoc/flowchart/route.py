@@ -15,9 +15,19 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from sopdoc.flowchart import channels
+from sopdoc.flowchart import channels, tracks
 from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
-from sopdoc.flowchart.plan import CONNECTOR, MM, Arrow, Join, Label, Page, Point, Port, Symbol
+from sopdoc.flowchart.plan import (
+    CONNECTOR,
+    MM,
+    Arrow,
+    Join,
+    Label,
+    Page,
+    Point,
+    Port,
+    Symbol,
+)
 from sopdoc.flowchart.search import CROSS, Entry, Found, Start, search
 
 ARROW_ROOM = 3.0 * MM           # the last run of an arrow, long enough to show its head
@@ -101,7 +111,7 @@ def route_page(page: Page, links: list[Link], lanes: int, lane_width: float) -> 
 def _route_in_order(page: Page, order: list[Link], lanes: int, lane_width: float) -> list[Link]:
     labels = [(f"{link.src[0]}:label", link.label) for link in order if link.label]
     rows = [(r.top, r.bottom) for r in page.rows]
-    grid = channels.build(page.symbols, labels, lanes, lane_width, rows)
+    grid = tracks.build(page.symbols, labels, lanes, lane_width, rows)
     symbols = {s.name: s for s in page.symbols}
     ports = _Ports()
     for link in order:
