@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
-.PHONY: run test setup bench bench-export bench-validate bench-sign golden clean
+.PHONY: run test setup bench bench-export bench-validate bench-sign bench-excel golden clean
 
 run:
 	bash scripts/run.sh
@@ -21,6 +21,9 @@ bench-validate: setup
 
 bench-sign: setup
 	.venv/bin/python benchmarks/bench_sign.py
+
+bench-excel: setup
+	.venv/bin/python benchmarks/bench_excel.py
 
 golden: setup
 	.venv/bin/python tests/update_golden.py

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install the system programs sopdoc needs, only those that are missing:
-# graphviz (dot), LibreOffice Writer (soffice), Liberation fonts, poppler-utils,
+# graphviz (dot), LibreOffice Writer and Calc (soffice), Liberation fonts, poppler-utils,
 # libcairo2 (for cairosvg), zbar-tools (to test QR codes), and python3-venv, which a fresh Debian lacks.
 set -euo pipefail
 
@@ -13,10 +13,18 @@ writer_installed() {
   done
   return 1
 }
+calc_installed() {
+  for pkg in libreoffice-calc-nogui libreoffice-calc; do
+    [ "$(dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null)" = "install ok installed" ] && return 0
+  done
+  return 1
+}
 if command -v dpkg-query >/dev/null 2>&1; then
   writer_installed || missing+=(libreoffice-writer-nogui)
+  # Calc turns the Excel workbooks into PDF in the print check (sopdoc excel).
+  calc_installed || missing+=(libreoffice-calc-nogui)
 else
-  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui)
+  command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
 fi
 # Read fc-list whole: with pipefail, grep -q closing the pipe early would fail the test.
 fonts=$(fc-list 2>/dev/null || true)

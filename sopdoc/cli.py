@@ -147,3 +147,28 @@ def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...], definitions: Path | 
     from sopdoc.commands import verify as command
 
     command.run(list(pdfs), list(trust), definitions)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder hasil (satu buku kerja per unit), atau NAMA.xlsx bila hanya satu unit.")
+@click.option("--kosong", metavar="UNIT", help="Tulis buku kerja kosong untuk unit ini, dengan satu lembar contoh.")
+def excel(paths: tuple[Path, ...], out: Path, kosong: str | None) -> None:
+    """Tulis SOP setiap unit sebagai satu buku kerja Excel untuk diisi atau disunting."""
+    from sopdoc.commands import excel as command
+
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, kosong)
+
+
+@main.command("import", options_metavar="[PILIHAN]")
+@click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+                metavar="BERKAS.xlsx...")
+@click.option("--to", "root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DEFINITIONS,
+              show_default=True, help="Folder definisi tujuan.")
+@click.option("--timpa", is_flag=True, help="Timpa SOP yang sudah ada (hanya nilai yang berubah; versi lama jadi .bak).")
+def import_(files: tuple[Path, ...], root: Path, timpa: bool) -> None:
+    """Ubah buku kerja Excel menjadi definisi SOP (satu folder unit per buku kerja)."""
+    from sopdoc.commands import import_ as command
+
+    command.run(list(files), root, timpa)

@@ -19,6 +19,13 @@ _SECONDS = {"detik": 1, "menit": 60, "jam": 3600}
 KAPSUL, KOTAK, BELAH_KETUPAT = "kapsul", "kotak", "belah_ketupat"
 
 
+def default_symbol(index: int, count: int, is_decision: bool) -> str:
+    """Return the symbol a row gets when it names none (DEFINITION-FORMAT's rule)."""
+    if index in (0, count - 1):
+        return KAPSUL
+    return BELAH_KETUPAT if is_decision else KOTAK
+
+
 @dataclass(frozen=True)
 class Tanggal:
     """A date as SOPs carry it: a full date, or a month and year alone."""

@@ -1,0 +1,76 @@
+"""sopdoc excel: write each unit's SOPs as one workbook (or a blank workbook to fill in)."""
+
+from __future__ import annotations
+
+import datetime
+import tempfile
+from pathlib import Path
+
+import click
+
+from sopdoc.commands.validate import report
+from sopdoc.definition import reader, scaffold
+from sopdoc.definition.model import Sop, Unit
+from sopdoc.errors import SopdocError, display_path
+from sopdoc.excel import parse, writer
+from sopdoc.fsutil import write_atomic
+
+SUFFIX = ".xlsx"
+
+
+def run(paths: list[Path], out: Path, blank: str | None) -> None:
+    """Write one workbook per unit under *paths* into *out* (a folder, or one .xlsx for one unit)."""
+    if blank is not None:
+        unit, sops = _example(blank)
+        _write(_target(out, unit, single=True), unit, sops)
+        return
+    result = reader.read(paths)
+    report(result)
+    units: dict[Path, tuple[Unit, list[Sop]]] = {}
+    for sop in result.sops:
+        units.setdefault(sop.unit.folder, (sop.unit, []))[1].append(sop)
+    if not units:
+        raise SopdocError("Tidak ada SOP yang sah untuk ditulis ke Excel; perbaiki galat di atas.")
+    if out.suffix.lower() == SUFFIX and len(units) > 1:
+        raise SopdocError(f"--out {out} adalah satu berkas, tetapi ada {len(units)} unit; beri nama folder, "
+                          "dan setiap unit mendapat buku kerjanya sendiri.")
+    for unit, sops in units.values():
+        _write(_target(out, unit, single=len(units) == 1), unit, sorted(sops, key=lambda s: (s.nomor or "", s.nama)))
+    click.echo(f"{len(units)} buku kerja ditulis, {len(result.failed)} SOP gagal dibaca.")
+    if result.failed:
+        raise SopdocError(f"{len(result.failed)} SOP tidak masuk buku kerja karena galat di atas.")
+
+
+def workbook_name(unit: Unit) -> str:
+    """Return the workbook's file name: sop-<unit folder path with dashes>.xlsx."""
+    return f"sop-{unit.key.replace('/', '-') or unit.folder.name}{SUFFIX}"
+
+
+def _target(out: Path, unit: Unit, single: bool) -> Path:
+    if out.suffix.lower() == SUFFIX and single:
+        return out
+    return out / workbook_name(unit)
+
+
+def _write(path: Path, unit: Unit, sops: list[Sop]) -> None:
+    try:
+        write_atomic(path, writer.unit_workbook(unit, sops))
+    except OSError as exc:
+        raise SopdocError(f"{display_path(path)} tidak dapat ditulis: {exc.strerror}") from None
+    click.echo(f"{display_path(path)}: {len(sops)} SOP, unit {unit.unit}")
+
+
+def _example(name: str) -> tuple[Unit, list[Sop]]:
+    """Return a unit called *name* and the scaffold's example SOP, read as any definition is."""
+    folder_name = parse.slugify(name) or "unit"
+    title = name if name != folder_name else name.replace("-", " ").title()
+    with tempfile.TemporaryDirectory(prefix="sopdoc-kosong-") as scratch:
+        folder = Path(scratch) / folder_name
+        folder.mkdir()
+        (folder / reader.UNIT_FILE).write_text(scaffold.unit_text(title), encoding="utf-8")
+        (folder / "contoh-sop.yaml").write_text(
+            scaffold.sop_text("Contoh SOP (salin lembar ini)", "contoh-sop.yaml", datetime.date.today()), encoding="utf-8")
+        result = reader.read([folder])
+    if not result.sops:
+        raise SopdocError("Contoh SOP bawaan tidak terbaca: " + "; ".join(str(p) for p in result.errors))
+    return result.sops[0].unit, result.sops

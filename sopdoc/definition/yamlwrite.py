@@ -1,0 +1,492 @@
+"""Write definitions back to YAML: new files that read like hand-written ones, and
+edits that change only the values that changed.
+
+The interface other stages use (the Excel importer, the studio):
+
+- :func:`sop_data` and :func:`unit_data` turn a model into plain definition data,
+  keyed as in DEFINITION-FORMAT.md;
+- :func:`new_text` writes such data as a new file, in the order and with the
+  comments of the scaffold;
+- :func:`updated_text` applies such data to an existing file through a ruamel.yaml
+  round trip, keeping every comment, quote and line that did not change;
+- :func:`changes` says, in Indonesian, what differs between two such data
+  (it lives in :mod:`sopdoc.definition.datadiff`, with the rules of what counts
+  as the same);
+- :func:`save` does all of it for one file on disk, atomically.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import functools
+import io
+import os
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.error import YAMLError as RuamelError
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
+
+from sopdoc.definition import fields, scaffold, yamlsafe
+from sopdoc.definition.datadiff import DEFAULT_LABELS, NEXT, RowMatch, changes, match_rows, same, without_indexes
+from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit, default_symbol
+from sopdoc.definition.revise import backup_path
+from sopdoc.fsutil import write_atomic
+
+__all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
+           "UnreadableText"]
+
+SOP, UNIT = "sop", "unit"
+BOM = "\ufeff"
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_QUOTED_KEYS = {"nomor", "nip"}
+# A blank line goes before the first key present of each group, as in the scaffold.
+_GROUPS = {
+    SOP: (("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
+           "pencatatan_pendataan"), ("pelaksana",), ("kegiatan",)),
+    UNIT: (("tahun", "urutan", "penjelasan", "keputusan"),),
+}
+# The scaffold's comment on `tidak` names its example row; it would mislead elsewhere.
+_SKIPPED_COMMENTS = {("kegiatan", "keputusan", "tidak")}
+_SCAFFOLD_DAY = datetime.date(2024, 1, 2)
+
+
+class UnreadableText(ValueError):
+    """The old text cannot be read as YAML, so it cannot be edited in place."""
+
+
+# --- model -> plain data ------------------------------------------------------------
+
+def sop_data(sop: Sop) -> dict:
+    """Return the plain definition data of *sop*, keys in the scaffold's order."""
+    data: dict[str, Any] = {}
+    _put(data, "nomor", sop.nomor)
+    data["nama"] = sop.nama
+    data["status"] = sop.status
+    _put(data, "diganti_oleh", sop.diganti_oleh)
+    _put(data, "tanggal_pembuatan", tanggal_value(sop.tanggal_pembuatan))
+    _put(data, "tanggal_efektif", tanggal_value(sop.tanggal_efektif))
+    data["revisi"] = [_revision(r.tanggal, r.catatan) for r in sop.revisi]
+    _put(data, "disahkan_oleh", signer_data(sop.disahkan_oleh))
+    for key in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
+                "pencatatan_pendataan"):
+        _put(data, key, list(getattr(sop, key)))
+    data["pelaksana"] = dict(sop.pelaksana)
+    data["kegiatan"] = _rows(sop)
+    return data
+
+
+def unit_data(unit: Unit) -> dict:
+    """Return the plain data of *unit* (nested unit files merged), paths relative to its folder."""
+    data: dict[str, Any] = {"pemerintah": unit.pemerintah, "unit": unit.unit}
+    _put(data, "sub_unit", unit.sub_unit)
+    _put(data, "logo", _relative(unit.logo, unit.folder))
+    _put(data, "alamat", unit.alamat)
+    data["kertas"] = unit.kertas
+    data["orientasi"] = unit.orientasi
+    _put(data, "disahkan_oleh", signer_data(unit.disahkan_oleh))
+    _put(data, "template", _relative(unit.template, unit.folder))
+    _put(data, "tahun", unit.tahun)
+    _put(data, "urutan", list(unit.urutan))
+    _put(data, "penjelasan", list(unit.penjelasan))
+    _put(data, "keputusan", _decree(unit.keputusan))
+    return data
+
+
+def tanggal_value(tanggal: Tanggal | None) -> datetime.date | str | None:
+    """Return *tanggal* as the file writes it: a date, or "Maret 2021" for a month alone."""
+    if tanggal is None:
+        return None
+    if tanggal.hari is None:
+        return f"{BULAN[tanggal.bulan - 1]} {tanggal.tahun}"
+    return datetime.date(tanggal.tahun, tanggal.bulan, tanggal.hari)
+
+
+def signer_data(signer: Penandatangan | None) -> dict | None:
+    if signer is None:
+        return None
+    data = {"jabatan": signer.jabatan}
+    for key in ("nama", "pangkat", "nip"):
+        _put(data, key, getattr(signer, key))
+    return data
+
+
+def _put(data: dict, key: str, value: Any) -> None:
+    if value not in (None, "", [], {}):
+        data[key] = value
+
+
+def _relative(path: Path | None, folder: Path) -> str | None:
+    return None if path is None else Path(os.path.relpath(path, folder)).as_posix()
+
+
+def _revision(tanggal: Tanggal, catatan: str | None) -> dict:
+    data = {"tanggal": tanggal_value(tanggal)}
+    _put(data, "catatan", catatan)
+    return data
+
+
+def _decree(decree: Keputusan | None) -> dict | None:
+    if decree is None:
+        return None
+    data = {"nomor": decree.nomor, "tanggal": tanggal_value(decree.tanggal)}
+    _put(data, "tentang", decree.tentang)
+    _put(data, "menimbang", list(decree.menimbang))
+    _put(data, "mengingat", list(decree.mengingat))
+    _put(data, "ditetapkan_di", decree.ditetapkan_di)
+    _put(data, "disahkan_oleh", signer_data(decree.disahkan_oleh))
+    return data
+
+
+def _rows(sop: Sop) -> list[dict]:
+    """Return the rows; a row something jumps to gets an id when it has none."""
+    ids = [row.id for row in sop.kegiatan]
+    targets = {exit.target for row in sop.kegiatan for exit in row.exits if exit.target != row.index + 1}
+    for index in sorted(targets):
+        if ids[index] is None:
+            ids[index] = _free_id(f"baris-{index + 1}", ids)
+    return [_row(row, ids, len(sop.kegiatan)) for row in sop.kegiatan]
+
+
+def _free_id(wanted: str, taken: list) -> str:
+    candidate, n = wanted, 2
+    while candidate in taken:
+        candidate, n = f"{wanted}-{n}", n + 1
+    return candidate
+
+
+def _row(row, ids: list[str | None], count: int) -> dict:
+    data: dict[str, Any] = {}
+    _put(data, "id", ids[row.index])
+    data["uraian"] = row.uraian
+    data["pelaksana"] = row.pelaksana[0] if len(row.pelaksana) == 1 else list(row.pelaksana)
+    _put(data, "kelengkapan", row.kelengkapan)
+    _put(data, "waktu", row.waktu.teks if row.waktu else None)
+    _put(data, "output", row.output)
+    _put(data, "keterangan", row.keterangan)
+    refer = functools.partial(_reference, ids=ids, index=row.index)
+    if len(row.exits) == 2:
+        decision = {"ya": refer(row.exits[0].target), "tidak": refer(row.exits[1].target)}
+        labels = [row.exits[0].label or DEFAULT_LABELS[0], row.exits[1].label or DEFAULT_LABELS[1]]
+        if labels != DEFAULT_LABELS:
+            decision["label"] = labels
+        data["keputusan"] = decision
+    elif row.exits and row.exits[0].target != row.index + 1:
+        data["lanjut"] = refer(row.exits[0].target)
+    if row.simbol != default_symbol(row.index, count, len(row.exits) == 2):
+        data["simbol"] = row.simbol
+    return data
+
+
+def _reference(target: int, ids: list[str | None], index: int) -> str:
+    return NEXT if target == index + 1 else ids[target]
+
+
+# --- plain data -> new text ---------------------------------------------------------
+
+def new_text(data: dict, kind: str = SOP) -> str:
+    """Return *data* as the text of a new file, ordered and commented like the scaffold."""
+    comments = _scaffold_comments(kind)
+    seen: set[tuple] = set()
+    document = _commented(data, (), comments, seen, kind)
+    for group in _GROUPS[kind]:
+        first = next((key for key in group if key in document), None)
+        if first is not None and first != next(iter(document)):
+            document.yaml_set_comment_before_after_key(first, before="\n")
+    return f"# {_scaffold_header(kind)}\n\n" + _dump(_yaml(), document)
+
+
+def _commented(value: Any, path: tuple, comments: dict, seen: set, kind: str) -> Any:
+    """Return *value* as ruamel nodes, each key's first occurrence carrying its scaffold comment."""
+    if isinstance(value, dict):
+        node = CommentedMap()
+        for key in _ordered(value, path, kind):
+            key_path = without_indexes(path + (key,))
+            node[key] = _commented(value[key], path + (key,), comments, seen, kind)
+            if key_path in comments and key_path not in seen:
+                seen.add(key_path)
+                text, column = comments[key_path]
+                node.yaml_add_eol_comment(text, key, column=column)
+        return node
+    if isinstance(value, list):
+        node = CommentedSeq(_commented(item, path + (i,), comments, seen, kind) for i, item in enumerate(value))
+        if _is_short_list(path, value):
+            node.fa.set_flow_style()
+        return node
+    return _scalar(path[-1] if path and isinstance(path[-1], str) else "", value)
+
+
+def _is_short_list(path: tuple, value: list) -> bool:
+    """Say whether *value* reads best inline, as the examples write a row's pelaksana and labels."""
+    return not value or (len(path) >= 2 and path[-1] in ("pelaksana", "label") and path[0] == "kegiatan")
+
+
+def _scalar(key: str, value: Any) -> Any:
+    """Return *value* quoted where the reader (YAML 1.1) would otherwise misread it."""
+    if not isinstance(value, str):
+        return value
+    if key in _QUOTED_KEYS or not _reads_back(value):
+        return DoubleQuotedScalarString(value)
+    return value
+
+
+@functools.lru_cache(maxsize=65536)
+def _reads_back(text: str) -> bool:
+    """Say whether *text* written plain reads back as the same text in the reader's YAML."""
+    if "\n" in text or text != text.strip():
+        return False
+    try:
+        return yaml.load(f"x: {text}", Loader=_LOADER) == {"x": text}
+    except (yaml.YAMLError, ValueError):
+        return False
+
+
+def _ordered(value: dict, path: tuple, kind: str) -> list:
+    order = [key.name for key in _keys_at(path, kind)]
+    return sorted(value, key=lambda k: order.index(k) if k in order else len(order))
+
+
+def _keys_at(path: tuple, kind: str) -> tuple[fields.Key, ...]:
+    """Return the keys the format allows at *path* (list indexes included)."""
+    names = without_indexes(path)
+    if not names:
+        return fields.SOP_KEYS if kind == SOP else fields.UNIT_KEYS
+    tables = {
+        ("kegiatan",): fields.ROW_KEYS,
+        ("kegiatan", "keputusan"): fields.DECISION_KEYS,
+        ("revisi",): fields.REVISION_KEYS,
+        ("keputusan",): fields.DECREE_KEYS,
+    }
+    if names[-1] == "disahkan_oleh":
+        return fields.SIGNER_KEYS
+    return tables.get(names, ())
+
+
+@functools.cache
+def _scaffold_comments(kind: str) -> dict[tuple, tuple[str, int]]:
+    """Return each key path's comment in the scaffold (first line only) and its column."""
+    document = YAML().load(_scaffold_text(kind))
+    found: dict[tuple, tuple[str, int]] = {}
+    _collect_comments(document, (), found)
+    # Placeholders filled in shift a few comments; align each depth on its usual column.
+    columns: dict[int, list[int]] = {}
+    for path, (_, column) in found.items():
+        columns.setdefault(len(path), []).append(column)
+    usual = {depth: max(set(cols), key=cols.count) for depth, cols in columns.items()}
+    return {path: (text, usual[len(path)]) for path, (text, _) in found.items() if path not in _SKIPPED_COMMENTS}
+
+
+def _collect_comments(node: Any, path: tuple, found: dict) -> None:
+    if isinstance(node, CommentedSeq):
+        for item in node:
+            _collect_comments(item, path, found)
+        return
+    if not isinstance(node, CommentedMap):
+        return
+    for key, value in node.items():
+        token = (node.ca.items.get(key) or [None] * 3)[2]
+        if token is not None and token.value.strip().startswith("#"):
+            found.setdefault(path + (key,), (token.value.strip().split("\n")[0], token.column))
+        _collect_comments(value, path + (key,), found)
+
+
+def _scaffold_text(kind: str) -> str:
+    if kind == SOP:
+        return scaffold.sop_text("Contoh", "contoh.yaml", _SCAFFOLD_DAY)
+    return scaffold.unit_text("Contoh")
+
+
+def _scaffold_header(kind: str) -> str:
+    first = _scaffold_text(kind).splitlines()[0]
+    return first.lstrip("# ")
+
+
+def _yaml(mapping: int = 2, sequence: int = 4, offset: int = 2) -> YAML:
+    handler = YAML()
+    handler.preserve_quotes = True
+    handler.width = 4096
+    handler.indent(mapping=mapping, sequence=sequence, offset=offset)
+    return handler
+
+
+def _dump(handler: YAML, document: Any) -> str:
+    buffer = io.StringIO()
+    handler.dump(document, buffer)
+    return buffer.getvalue()
+
+
+# --- plain data -> edited text -------------------------------------------------------
+
+def updated_text(old_text: str, data: dict) -> str:
+    """Return *old_text* with only the values that differ from *data* changed.
+
+    Keys missing from *data* are removed unless they mean their default; every
+    comment, quote and line that does not change is kept byte for byte.
+    """
+    crlf = "\r\n" in old_text
+    text = old_text.replace("\r\n", "\n")
+    handler = _yaml(*_indentation(text))
+    try:
+        document = handler.load(text)
+    except (RuamelError, ValueError) as exc:
+        raise UnreadableText(str(exc)) from None
+    if not isinstance(document, CommentedMap):
+        raise UnreadableText("the file is not a mapping")
+    kind = SOP if "kegiatan" in data or "kegiatan" in document else UNIT
+    before = _dump(handler, document)
+    if not _update_map(document, data, (), None, kind):
+        return old_text
+    after = _dump(handler, document)
+    result = _keep_unchanged_lines(text, before, after)
+    return result.replace("\n", "\r\n") if crlf else result
+
+
+def _indentation(text: str) -> tuple[int, int, int]:
+    """Return the file's mapping indent, sequence indent and dash offset (scaffold style when unsure)."""
+    mapping = re.search(r"^[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( +)[^\s#-]", text, re.M)
+    sequence = re.search(r"^( *)[^\s#-][^\n]*:[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*( *)-( +)\S", text, re.M)
+    indent = len(mapping.group(1)) if mapping else 2
+    if not sequence:
+        return indent, 4, 2
+    offset = len(sequence.group(2)) - len(sequence.group(1))
+    return indent, offset + 1 + len(sequence.group(3)), offset
+
+
+def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | None, kind: str) -> bool:
+    """Bring *node* in line with *new*; return whether anything changed."""
+    changed = False
+    for key in [k for k in node if k not in new]:
+        if not same(path + (key,), node[key], None, rows):
+            del node[key]
+            changed = True
+    for key, value in new.items():
+        key_path = path + (key,)
+        if key in node:
+            changed |= _update_value(node, key, value, key_path, rows, kind)
+        elif not same(key_path, None, value, rows):
+            node.insert(_position(node, key, path, kind), key, _commented(value, key_path, {}, set(), kind))
+            changed = True
+    return changed
+
+
+def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: RowMatch | None, kind: str) -> bool:
+    old = node[key]
+    if path == ("kegiatan",) and isinstance(old, CommentedSeq) and isinstance(value, list):
+        return _update_rows(old, value, kind)
+    if same(path, old, value, rows):
+        return False
+    if isinstance(old, CommentedMap) and isinstance(value, dict):
+        return _update_map(old, value, path, rows, kind)
+    if isinstance(old, CommentedSeq) and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
+        old[:] = [_scalar("", item) for item in value]
+    elif _same_shape(old, value):
+        # Entries edited in place (a revision's note) keep their comments.
+        for i, item in enumerate(value):
+            _update_map(old[i], item, path + (i,), rows, kind)
+    else:
+        node[key] = _like(old, _commented(value, path, {}, set(), kind))
+    return True
+
+
+def _same_shape(old: Any, new: Any) -> bool:
+    """Say whether *old* and *new* are lists of mappings of the same length."""
+    return (isinstance(old, CommentedSeq) and isinstance(new, list) and len(old) == len(new)
+            and all(isinstance(a, CommentedMap) and isinstance(b, dict) for a, b in zip(old, new)))
+
+
+def _like(old: Any, new: Any) -> Any:
+    """Return *new* in the quoting style of *old* where both are text."""
+    if isinstance(old, ScalarString) and isinstance(new, str):
+        return type(old)(str(new))
+    return new
+
+
+def _update_rows(node: CommentedSeq, new_rows: list, kind: str) -> bool:
+    rows = match_rows([_plain(item) for item in node], new_rows)
+    items = []
+    changed = len(new_rows) != len(node)
+    for j, row in enumerate(new_rows):
+        i = rows.pairs.get(j)
+        if i is None or not isinstance(node[i], CommentedMap):
+            items.append(_commented(row, ("kegiatan", j), {}, set(), kind))
+            changed = True
+            continue
+        changed |= i != j
+        changed |= _update_map(node[i], row, ("kegiatan", j), rows, kind)
+        items.append(node[i])
+    if [id(item) for item in items] != [id(item) for item in node]:
+        node[:] = items
+    return changed
+
+
+def _plain(node: Any) -> Any:
+    if isinstance(node, dict):
+        return {str(k): _plain(v) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_plain(v) for v in node]
+    return node
+
+
+def _position(node: CommentedMap, key: str, path: tuple, kind: str) -> int:
+    """Return where *key* goes in *node*: after the last key that comes before it in the format."""
+    order = [k.name for k in _keys_at(path, kind)]
+    if key not in order:
+        return len(node)
+    earlier = set(order[:order.index(key)])
+    positions = [i for i, existing in enumerate(node) if existing in earlier]
+    return positions[-1] + 1 if positions else 0
+
+
+def _keep_unchanged_lines(text: str, before: str, after: str) -> str:
+    """Return *after* with every line ruamel did not change taken from *text* as written.
+
+    ruamel re-spells a few things it does not change (``null`` becomes empty); each
+    line of its unedited dump (*before*) stands for the same line of *text*.
+    """
+    original, dumped, edited = text.splitlines(True), before.splitlines(True), after.splitlines(True)
+    if len(original) != len(dumped):
+        return after
+    result = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, dumped, edited, autojunk=False).get_opcodes():
+        result += original[i1:i2] if tag == "equal" else edited[j1:j2]
+    merged = "".join(result)
+    return merged if _same_yaml(merged, after) else after
+
+
+def _same_yaml(a: str, b: str) -> bool:
+    try:
+        return yaml.safe_load(a) == yaml.safe_load(b)
+    except (yaml.YAMLError, ValueError):
+        return False
+
+
+# --- one file on disk ----------------------------------------------------------------
+
+def save(path: Path, data: dict, kind: str = SOP, backup: bool = True) -> list[str]:
+    """Write *data* to *path* (new, or changing only what changed); return the changes.
+
+    An existing file that changes is first kept as ``NAME.yaml.bak``. A file whose
+    old text cannot be edited in place is written anew (after the same backup).
+    """
+    if not path.exists():
+        write_atomic(path, new_text(data, kind))
+        return []
+    raw = path.read_bytes()
+    bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
+    old_text = raw.decode("utf-8-sig")
+    try:
+        text = updated_text(old_text, data)
+        old_data = yamlsafe.parse(old_text, path).data
+    except (UnreadableText, yamlsafe.YamlLoadError):
+        text, old_data = new_text(data, kind), {}
+    if text == old_text:
+        return []
+    if backup:
+        write_atomic(backup_path(path), raw)
+    write_atomic(path, (bom + text).encode("utf-8"))
+    return changes(old_data if isinstance(old_data, dict) else {}, data)

@@ -1,0 +1,129 @@
+"""Read a workbook and check it the way a definition is checked, every problem named by its cell.
+
+The workbook's data is written as definition files into a scratch folder and read
+back with the definition reader, so a workbook obeys exactly the rules a YAML file
+does; each of the reader's findings is mapped back to the cell it came from.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from openpyxl.utils import column_index_from_string
+
+from sopdoc.definition import reader, yamlwrite
+from sopdoc.definition.model import Sop
+from sopdoc.errors import Problem
+from sopdoc.excel import opening, parse
+from sopdoc.excel.parse import Draft, Parsed
+from sopdoc.excel.problems import CellProblem
+
+_ROW_KEY = re.compile(r"^kegiatan\[\d+\]$")
+
+
+@dataclass
+class Imported:
+    """A workbook read and checked: the unit's folder and data, and each SOP's data by file name."""
+
+    path: Path
+    folder: str | None = None
+    unit: dict = field(default_factory=dict)
+    sops: dict[str, dict] = field(default_factory=dict)
+    models: dict[str, Sop] = field(default_factory=dict)
+    sheets: dict[str, str] = field(default_factory=dict)    # file name -> sheet
+    problems: list[CellProblem] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[CellProblem]:
+        return [p for p in self.problems if p.is_error]
+
+
+def read_workbook(path: Path) -> Imported:
+    """Return what the workbook at *path* defines, with every problem found in it."""
+    try:
+        opened = opening.open_workbook(path)
+    except opening.Refused as refused:
+        return Imported(path, problems=refused.problems)
+    parsed = parse.parse(opened, path)
+    imported = Imported(path, problems=list(parsed.problems))
+    drafts = _named(parsed, imported)
+    if parsed.unit is None:
+        return imported
+    imported.folder = parsed.folder or parse.slugify(parsed.unit.data.get("unit") or "") or parse.slugify(path.stem)
+    _validate(parsed.unit, drafts, imported)
+    order = {name: i for i, name in enumerate(opened.workbook.sheetnames)}
+    imported.problems.sort(key=lambda p: (order.get(p.sheet, -1), *_position(p.cell)))
+    return imported
+
+
+def _position(cell: str | None) -> tuple[int, int]:
+    """Return a cell's (row, column) for sorting problems as a person reads the sheet."""
+    match = re.match(r"([A-Z]+)(\d+)", cell or "")
+    if not match:
+        return (0, 0)
+    return int(match.group(2)), column_index_from_string(match.group(1))
+
+
+def _named(parsed: Parsed, imported: Imported) -> list[Draft]:
+    """Return the SOP drafts that have a file name of their own; report those that do not."""
+    named: dict[str, Draft] = {}
+    for draft in parsed.sops:
+        has_errors = any(p.is_error and p.sheet == draft.sheet for p in imported.problems)
+        if not draft.slug:
+            if not has_errors:
+                imported.problems.append(CellProblem(imported.path, draft.sheet, draft.cell_of("nama"), "nama",
+                                                     "wajib diisi: Nama / Judul SOP (nama berkasnya dibuat darinya)"))
+            continue
+        if draft.slug in named:
+            imported.problems.append(CellProblem(
+                imported.path, draft.sheet, draft.cell_of("berkas") or draft.cell_of("nama"), "berkas",
+                f"nama berkas '{draft.slug}' sudah dipakai lembar '{named[draft.slug].sheet}'; isi 'Berkas' dengan "
+                "nama lain"))
+            continue
+        named[draft.slug] = draft
+    return list(named.values())
+
+
+def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:
+    """Check the drafts with the definition reader; keep the models of the SOPs that pass."""
+    with tempfile.TemporaryDirectory(prefix="sopdoc-impor-") as scratch:
+        folder = Path(scratch) / "unit"
+        folder.mkdir()
+        files = {folder / reader.UNIT_FILE: unit}
+        (folder / reader.UNIT_FILE).write_text(yamlwrite.new_text(unit.data, yamlwrite.UNIT), encoding="utf-8")
+        for draft in drafts:
+            file = folder / f"{draft.slug}.yaml"
+            file.write_text(yamlwrite.new_text(draft.data), encoding="utf-8")
+            files[file] = draft
+        result = reader.read([folder])
+    for problem in result.problems:
+        draft = files.get(problem.file, unit)
+        if not _derived(problem, draft, imported.problems):
+            imported.problems.append(CellProblem(imported.path, draft.sheet, draft.cell_of(problem.key), problem.key,
+                                                 problem.message, problem.severity))
+    if imported.errors:
+        return
+    for sop in result.sops:
+        imported.models[sop.slug] = sop
+        imported.sops[sop.slug] = yamlwrite.sop_data(sop)
+        imported.sheets[sop.slug] = files[sop.source].sheet
+    imported.unit = yamlwrite.unit_data(result.sops[0].unit) if result.sops else unit.data
+
+
+def _derived(problem: Problem, draft: Draft, found: list[CellProblem]) -> bool:
+    """Say whether the reader's *problem* only follows from one already reported on the sheet."""
+    keys = [p.key for p in found if p.is_error and p.sheet == draft.sheet]
+    if not keys:
+        return False
+    if _ROW_KEY.match(problem.key):
+        return True     # a flow check on rows whose marks or jumps were already refused
+    return any(_related(problem.key, key) for key in keys)
+
+
+def _related(a: str, b: str) -> bool:
+    """Say whether key paths *a* and *b* are one inside the other."""
+    short, long = sorted((a, b), key=len)
+    return long == short or long.startswith(short + ".") or long.startswith(short + "[")

@@ -1,0 +1,84 @@
+"""The workbook contract of EXCEL-FORMAT.md: sheet names, labels and marks, each written once.
+
+Labels map to key paths of the definition data (see ``yamlwrite``). Labels that
+the contract does not name are sopdoc's additions ("add columns or sheets
+freely"); they carry what a round trip needs and may be left empty by hand.
+"""
+
+from __future__ import annotations
+
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, KOTAK
+
+UNIT_SHEET = "Unit"
+GUIDE_SHEET = "Petunjuk"
+
+FOLDER = "Folder"                  # sopdoc's addition: the unit's folder below definitions/
+SIGNER_LABELS = (
+    ("Disahkan oleh - Jabatan", ("disahkan_oleh", "jabatan")),
+    ("Disahkan oleh - Nama", ("disahkan_oleh", "nama")),
+    ("Disahkan oleh - Pangkat", ("disahkan_oleh", "pangkat")),
+    ("Disahkan oleh - NIP", ("disahkan_oleh", "nip")),
+)
+UNIT_LABELS = (
+    ("Pemerintah", ("pemerintah",)),
+    ("Unit", ("unit",)),
+    ("Sub unit", ("sub_unit",)),
+    ("Alamat", ("alamat",)),
+    ("Kertas", ("kertas",)),
+    ("Orientasi", ("orientasi",)),
+    *SIGNER_LABELS,
+    ("Tahun", ("tahun",)),
+    (FOLDER, ("folder",)),
+)
+
+BERKAS = "Berkas"
+NAMA = "Nama SOP"
+TANGGAL_REVISI = "Tanggal Revisi"  # read-only: it comes from the revision history
+RIWAYAT = "Riwayat Revisi"         # sopdoc's addition: one revision per line, "tanggal: catatan"
+SOP_LABELS = (
+    (BERKAS, ("berkas",)),
+    ("Nomor SOP", ("nomor",)),
+    (NAMA, ("nama",)),
+    ("Tanggal Pembuatan", ("tanggal_pembuatan",)),
+    (TANGGAL_REVISI, None),
+    ("Tanggal Efektif", ("tanggal_efektif",)),
+    *SIGNER_LABELS,
+    ("Status", ("status",)),
+    ("Diganti oleh", ("diganti_oleh",)),   # sopdoc's addition: the slug that replaces this SOP
+    ("Dasar Hukum", ("dasar_hukum",)),
+    ("Kualifikasi Pelaksana", ("kualifikasi_pelaksana",)),
+    ("Keterkaitan", ("keterkaitan",)),
+    ("Peralatan/Perlengkapan", ("peralatan_perlengkapan",)),
+    ("Peringatan", ("peringatan",)),
+    ("Pencatatan dan Pendataan", ("pencatatan_pendataan",)),
+    (RIWAYAT, ("revisi",)),
+)
+LIST_KEYS = ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
+             "pencatatan_pendataan")
+DATE_KEYS = ("tanggal_pembuatan", "tanggal_efektif")
+
+# The flowchart grid. Its header row is the first whose A is No and B is Kegiatan;
+# the pelaksana columns lie between Kegiatan and the first of the columns after them.
+NO, KEGIATAN = "No", "Kegiatan"
+AFTER_PELAKSANA = (
+    ("Kelengkapan", "kelengkapan"),
+    ("Waktu", "waktu"),
+    ("Output", "output"),
+    ("Keterangan", "keterangan"),
+    ("Lanjut ke", "lanjut"),
+    ("Jika Ya", "ya"),
+    ("Jika Tidak", "tidak"),
+    ("Label Ya", "label_ya"),
+    ("Label Tidak", "label_tidak"),
+    ("Id", "id"),                      # sopdoc's addition: the row's id, kept for a lossless round trip
+)
+JUMP_COLUMNS = ("lanjut", "ya", "tidak")
+# sopdoc's addition: the row under the header, marked "Kunci" in column A, holds each
+# pelaksana column's short key (for a lossless round trip; generated when absent).
+KEYS_ROW = "Kunci"
+GROUP_PELAKSANA, GROUP_MUTU_BAKU, GROUP_ALUR = "Pelaksana", "Mutu Baku", "Alur (bila tidak ke baris berikutnya)"
+
+CHECK_MARKS = ("✓", "✔", "v", "V", "x", "X", "1")
+CHECK = "✓"
+SYMBOL_WORDS = {"Mulai": KAPSUL, "Selesai": KAPSUL, "Proses": KOTAK, "Keputusan": BELAH_KETUPAT}
+NEXT_ROW = "berikutnya"

@@ -1,0 +1,508 @@
+"""Read a workbook into definition data, remembering the cell every value came from.
+
+Tolerant of what people do in Excel (merged cells, blank rows, trailing spaces,
+numbers stored as numbers, dates as text or as Excel dates, marks in any accepted
+form); every problem is recorded against its cell. What only the definition reader
+can judge (dates, waktu, flow) is left to it: the importer maps its findings back
+to the cells recorded here.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sopdoc.definition.model import default_symbol
+from sopdoc.errors import format_key_path
+from sopdoc.excel import labels
+from sopdoc.excel.opening import Opened
+from sopdoc.excel.problems import CellProblem, warning
+
+_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
+_ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
+_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
+_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+_ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
+_ALIASES = {"judul sop": labels.NAMA, "tanggal pengesahan": "Tanggal Efektif", "uraian kegiatan": labels.KEGIATAN,
+            "persyaratan/kelengkapan": "Kelengkapan", "kelengkapan/persyaratan": "Kelengkapan", "ket.": "Keterangan"}
+
+
+@dataclass
+class Draft:
+    """Definition data read from one sheet, and the cell of each key path (as ``kegiatan[3].waktu``)."""
+
+    sheet: str
+    data: dict = field(default_factory=dict)
+    cells: dict[str, str] = field(default_factory=dict)
+    slug: str | None = None
+
+    def cell_of(self, key: str) -> str | None:
+        """Return the cell of *key*, or of the nearest key above it that has one."""
+        while key:
+            if key in self.cells:
+                return self.cells[key]
+            key = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key)
+        return None
+
+
+@dataclass
+class Parsed:
+    """What a workbook holds: the unit, its SOPs, and every problem found on the way."""
+
+    unit: Draft | None
+    sops: list[Draft]
+    folder: str | None
+    problems: list[CellProblem]
+
+
+def normal_label(text: Any) -> str:
+    """Return a label as compared: lower case, one space, dashes and slashes without spaces."""
+    if not isinstance(text, str):
+        return ""
+    text = re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).strip().lower()
+    text = re.sub(r"\s*([-/])\s*", r"\1", text)
+    return normal_label(_ALIASES[text]) if text in _ALIASES else text
+
+
+def parse(opened: Opened, path: Path) -> Parsed:
+    """Read every sheet of *opened*; SOP sheets are those with a Nama SOP or a kegiatan grid."""
+    reader = _Reader(opened, path)
+    unit = reader.unit()
+    sops = [draft for sheet in opened.workbook.worksheets if (draft := reader.sop(sheet))]
+    if not sops and not any(p.is_error for p in reader.problems):
+        reader.problems.append(CellProblem(path, None, None, "", "tidak ada lembar SOP (lembar dengan 'Nama SOP' "
+                                                                  "dan tabel 'No | Kegiatan'); tidak ada yang diimpor"))
+    return Parsed(unit, sops, reader.folder, reader.problems)
+
+
+class _Reader:
+    """Read cells as data: cached values, merged ranges, formulas and types checked."""
+
+    def __init__(self, opened: Opened, path: Path):
+        self.opened = opened
+        self.path = path
+        self.problems: list[CellProblem] = []
+        self.folder: str | None = None
+        self.sheet: Worksheet | None = None
+        self.merged: dict[tuple[int, int], tuple[int, int]] = {}
+
+    # --- cells ---
+
+    def use(self, sheet: Worksheet) -> None:
+        self.sheet = sheet
+        self.merged = {}
+        for cells in sheet.merged_cells.ranges:
+            for row in range(cells.min_row, cells.max_row + 1):
+                for column in range(cells.min_col, cells.max_col + 1):
+                    self.merged[(row, column)] = (cells.min_row, cells.min_col)
+
+    def error(self, cell: str | None, key: tuple, message: str) -> None:
+        self.problems.append(CellProblem(self.path, self.sheet.title, cell, format_key_path(key), message))
+
+    def warn(self, cell: str | None, key: tuple, message: str) -> None:
+        self.problems.append(warning(self.path, self.sheet.title, cell, format_key_path(key), message))
+
+    def label(self, row: int, column: int) -> str:
+        """Return a cell's text as a label is compared, without judging the cell."""
+        return normal_label(self.sheet.cell(row=row, column=column).value)
+
+    def raw(self, row: int, column: int, key: tuple, fill_merged: bool = True) -> Any:
+        """Return a cell's value (a merged range's value in each of its cells), or None after a problem."""
+        origin = self.merged.get((row, column), (row, column)) if fill_merged else (row, column)
+        cell = self.sheet.cell(row=origin[0], column=origin[1])
+        formula = self.opened.formulas.get(self.sheet.title, {}).get(cell.coordinate)
+        if formula is not None and (cell.value is None or cell.data_type == "e" or cell.value in _ERROR_VALUES):
+            shown = "tanpa nilai tersimpan" if cell.value is None else f"yang menghasilkan {cell.value}"
+            self.error(_ref(row, column), key, f"sel ini berisi rumus '{formula}' {shown}; sopdoc tidak menghitung "
+                                               "rumus: tulis nilainya langsung")
+            return None
+        value = cell.value
+        if isinstance(value, str):
+            value = value.replace("\r\n", "\n").strip()
+            return value or None
+        return value
+
+    def text(self, row: int, column: int, key: tuple, fill_merged: bool = True) -> str | None:
+        value = self.raw(row, column, key, fill_merged)
+        if isinstance(value, datetime.datetime):
+            return value.date().isoformat()
+        if isinstance(value, float) and value.is_integer():
+            return str(int(value))
+        return None if value is None else str(value)
+
+    def date(self, row: int, column: int, key: tuple) -> Any:
+        """Return a date as the definition takes it: a date, or text the reader will judge."""
+        value = self.raw(row, column, key)
+        if isinstance(value, datetime.datetime):
+            return value.date()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return str(int(value)) if float(value).is_integer() else str(value)
+        if isinstance(value, str) and (match := _DAY_FIRST.match(value)):
+            day, month, year = match.groups()
+            return f"{year}-{int(month):02d}-{int(day):02d}"
+        return value
+
+    def nip(self, row: int, column: int, key: tuple) -> str | None:
+        value = self.raw(row, column, key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            self.error(_ref(row, column), key, "NIP tersimpan sebagai angka, sehingga angka di belakangnya bisa hilang "
+                                               "(Excel hanya menyimpan 15 angka); ketik ulang NIP sebagai teks: format "
+                                               "sel sebagai Teks, atau awali dengan tanda petik '")
+            return None
+        return value if value is None else str(value)
+
+    # --- label blocks ---
+
+    def labelled(self, last_row: int, known: tuple) -> dict[str, int]:
+        """Return the row of each known label in column A above *last_row*; report doubles."""
+        wanted = {normal_label(name): name for name, _ in known}
+        rows: dict[str, int] = {}
+        for row in range(1, last_row + 1):
+            name = wanted.get(self.label(row, 1))
+            if name is None:
+                continue
+            if name in rows:
+                self.error(f"A{row}", (), f"label '{name}' ditulis dua kali (pertama di A{rows[name]}); "
+                                          "hapus salah satunya")
+                continue
+            rows[name] = row
+        return rows
+
+    def block(self, rows: dict[str, int], known: tuple, draft: Draft) -> None:
+        """Read the labelled values into *draft*: texts, dates, NIP, lists, revisions."""
+        for name, path in known:
+            if path is None or name not in rows:
+                continue
+            row = rows[name]
+            draft.cells[format_key_path(path)] = f"B{row}"
+            value = self._value(row, path)
+            if value not in (None, [], ""):
+                _put(draft.data, path, value)
+
+    def _value(self, row: int, path: tuple) -> Any:
+        key = path[-1]
+        if key == "nip":
+            return self.nip(row, 2, path)
+        if key in labels.DATE_KEYS:
+            return self.date(row, 2, path)
+        if key in labels.LIST_KEYS:
+            return _items(self.text(row, 2, path))
+        if key == "revisi":
+            return _revisions(self.text(row, 2, path))
+        if key == "tahun":
+            value = self.raw(row, 2, path)
+            return int(value) if isinstance(value, (int, float)) and float(value).is_integer() else value
+        return self.text(row, 2, path)
+
+    # --- the Unit sheet ---
+
+    def unit(self) -> Draft | None:
+        sheet = self._sheet(labels.UNIT_SHEET)
+        if sheet is None:
+            self.problems.append(CellProblem(self.path, None, None, "", f"tidak ada lembar '{labels.UNIT_SHEET}' "
+                                                                          "(data pemerintah, unit dan penandatangan)"))
+            return None
+        self.use(sheet)
+        draft = Draft(sheet.title)
+        rows = self.labelled(sheet.max_row, labels.UNIT_LABELS)
+        self.block(rows, labels.UNIT_LABELS, draft)
+        self.folder = draft.data.pop("folder", None)
+        if self.folder is not None:
+            self._check_folder(self.folder, f"B{rows[labels.FOLDER]}")
+        return draft
+
+    def _sheet(self, name: str) -> Worksheet | None:
+        return next((s for s in self.opened.workbook.worksheets if s.title.strip().lower() == name.lower()), None)
+
+    def _check_folder(self, folder: str, cell: str) -> None:
+        parts = folder.strip("/").split("/")
+        if not all(_SLUG.match(part) for part in parts):
+            self.error(cell, ("folder",), f"'{folder}' bukan nama folder yang sah: pakai huruf kecil, angka dan '-', "
+                                          "dipisah '/' (misalnya kab-contoh/diskominfo), atau kosongkan")
+            self.folder = None
+
+    # --- SOP sheets ---
+
+    def sop(self, sheet: Worksheet) -> Draft | None:
+        if sheet.title.strip().lower() in (labels.UNIT_SHEET.lower(), labels.GUIDE_SHEET.lower()):
+            return None
+        self.use(sheet)
+        header = self._header_row()
+        rows = self.labelled(header - 1 if header else sheet.max_row, labels.SOP_LABELS)
+        if header is None and labels.NAMA not in rows:
+            self.warn(None, (), "lembar ini dilewati: tidak ada 'Nama SOP' dan tabel 'No | Kegiatan'")
+            return None
+        draft = Draft(sheet.title)
+        self.block(rows, labels.SOP_LABELS, draft)
+        draft.slug = self._slug(draft, rows)
+        self._check_revision_date(rows, draft)
+        if header is None:
+            self.error(None, ("kegiatan",), f"tidak ada tabel kegiatan: tulis baris judul dengan '{labels.NO}' di "
+                                            f"kolom A dan '{labels.KEGIATAN}' di kolom B")
+            return draft
+        _Grid(self, draft, header).read()
+        return draft
+
+    def _check_revision_date(self, rows: dict[str, int], draft: Draft) -> None:
+        """Warn when Tanggal Revisi is typed without a history: it is shown, never read."""
+        row = rows.get(labels.TANGGAL_REVISI)
+        if row and not draft.data.get("revisi") and self.raw(row, 2, ()) is not None:
+            self.warn(f"B{row}", (), f"'{labels.TANGGAL_REVISI}' hanya ditampilkan dan tidak dibaca; catat revisi di "
+                                     f"'{labels.RIWAYAT}' (satu baris: tanggal: catatan) atau dengan sopdoc revise")
+
+    def _header_row(self) -> int | None:
+        for row in range(1, self.sheet.max_row + 1):
+            if self.label(row, 1) == normal_label(labels.NO) and self.label(row, 2) == normal_label(labels.KEGIATAN):
+                return row
+        return None
+
+    def _slug(self, draft: Draft, rows: dict[str, int]) -> str | None:
+        slug = draft.data.pop("berkas", None)
+        if slug is None:
+            return slugify(draft.data.get("nama") or "")
+        if not _SLUG.match(slug):
+            self.error(f"B{rows[labels.BERKAS]}", ("berkas",),
+                       f"'{slug}' bukan nama berkas yang sah: pakai huruf kecil, angka dan '-' (misalnya "
+                       f"{slugify(slug) or 'surat-masuk'}), atau kosongkan agar dibuat dari Nama SOP")
+            return None
+        return slug
+
+
+class _Grid:
+    """Read the kegiatan grid of one sheet below its header row."""
+
+    def __init__(self, reader: _Reader, draft: Draft, header: int):
+        self.r = reader
+        self.draft = draft
+        self.header = header
+        self.columns: dict[str, int] = {}
+        self.end = 3                                    # the first column after the pelaksana columns
+        self.actors: list[tuple[int, str, str]] = []   # (column, key, jabatan)
+
+    def read(self) -> None:
+        self._columns()
+        first = self.header + 1
+        keys_row = self.r.label(first, 1) == normal_label(labels.KEYS_ROW)
+        self._actors(first if keys_row else None)
+        rows = [row for row in range(first + keys_row, self.r.sheet.max_row + 1)
+                if self.r.text(row, 2, (), fill_merged=False)]
+        self.draft.cells["kegiatan"] = f"B{first + keys_row}"
+        if not rows:
+            self.r.error(f"B{first + keys_row}", ("kegiatan",), "tabel kegiatan kosong: tulis setiap kegiatan di kolom "
+                                                                f"'{labels.KEGIATAN}', satu baris per kegiatan")
+            return
+        numbers = self._numbers(rows)
+        built = [self._row(i, row) for i, row in enumerate(rows)]
+        self._flow(rows, built, numbers)
+        self.draft.data["kegiatan"] = [row for row, _ in built]
+
+    def _columns(self) -> None:
+        wanted = {normal_label(name): key for name, key in labels.AFTER_PELAKSANA}
+        last = self.r.sheet.max_column
+        for column in range(3, last + 1):
+            key = wanted.get(self.r.label(self.header, column))
+            if key and key not in self.columns:
+                self.columns[key] = column
+        self.end = min(self.columns.values(), default=last + 1)
+
+    def _actors(self, keys_row: int | None) -> None:
+        """Read the pelaksana columns: jabatan from the header, key from the Kunci row (or made up)."""
+        taken: set[str] = set()
+        pelaksana = {}
+        for column in range(3, self.end):
+            name = self.r.text(self.header, column, ("pelaksana",), fill_merged=False)
+            if name is None:
+                if self._has_marks(column):
+                    self.r.error(_ref(self.header, column), ("pelaksana",),
+                                 "kolom pelaksana ini berisi tanda tetapi tidak punya nama jabatan di judulnya")
+                continue
+            key = self.r.text(keys_row, column, (), fill_merged=False) if keys_row else None
+            if key is None or not _KEY.match(key) or key in taken:
+                key = _free_key(slugify(name) or f"pelaksana-{len(taken) + 1}", taken)
+            taken.add(key)
+            pelaksana[key] = name
+            self.actors.append((column, key, name))
+            self.draft.cells[format_key_path(("pelaksana", key))] = _ref(self.header, column)
+        self.draft.cells["pelaksana"] = f"C{self.header}:{get_column_letter(max(self.end - 1, 3))}{self.header}"
+        if pelaksana:
+            self.draft.data["pelaksana"] = pelaksana
+
+    def _has_marks(self, column: int) -> bool:
+        return any(self.r.sheet.cell(row=row, column=column).value not in (None, "")
+                   for row in range(self.header + 2, self.r.sheet.max_row + 1))
+
+    def _numbers(self, rows: list[int]) -> dict[int, list[int]]:
+        """Return the row indexes each number in column No stands for."""
+        numbers: dict[int, list[int]] = {}
+        for i, row in enumerate(rows):
+            value = self.r.raw(row, 1, ("kegiatan", i))
+            if isinstance(value, str) and value.strip().isdigit():
+                value = int(value)
+            if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
+                numbers.setdefault(int(value), []).append(i)
+        return numbers
+
+    def _row(self, i: int, row: int) -> tuple[dict, dict]:
+        """Return a row's data (without its flow) and its raw flow cells."""
+        key = ("kegiatan", i)
+        cells = self.draft.cells
+        cells[format_key_path(key)] = cells[format_key_path(key + ("uraian",))] = f"B{row}"
+        data: dict[str, Any] = {"uraian": self.r.text(row, 2, key + ("uraian",), fill_merged=False)}
+        pelaksana, symbol = self._marks(i, row)
+        if pelaksana:
+            data["pelaksana"] = pelaksana[0] if len(pelaksana) == 1 else pelaksana
+        for name in ("kelengkapan", "waktu", "output", "keterangan", "id"):
+            if name in self.columns:
+                cells[format_key_path(key + (name,))] = _ref(row, self.columns[name])
+                value = self.r.text(row, self.columns[name], key + (name,))
+                if value is not None:
+                    data[name] = value
+        flow = {name: (self.r.text(row, self.columns[name], key), _ref(row, self.columns[name]))
+                for name in (*labels.JUMP_COLUMNS, "label_ya", "label_tidak") if name in self.columns}
+        return data, {"symbol": symbol, "row": row, **flow}
+
+    def _marks(self, i: int, row: int) -> tuple[list[str], tuple[str, str] | None]:
+        """Return who does row *i* and the symbol word given, reporting unknown and missing marks."""
+        key = ("kegiatan", i, "pelaksana")
+        who, symbol, unknown = [], None, False
+        for column, actor, _ in self.actors:
+            mark = self.r.text(row, column, key)
+            if mark is None:
+                continue
+            word = next((w for w in labels.SYMBOL_WORDS if w.lower() == mark.lower()), None)
+            if mark not in labels.CHECK_MARKS and word is None:
+                unknown = True
+                self.r.error(_ref(row, column), key, f"tanda '{mark}' tidak dikenal; pakai "
+                                                     f"{' '.join(labels.CHECK_MARKS)}, atau Mulai, Proses, Keputusan, "
+                                                     "Selesai")
+                continue
+            if word and symbol and labels.SYMBOL_WORDS[word] != labels.SYMBOL_WORDS[symbol[0]]:
+                self.r.error(_ref(row, column), key, f"simbol '{word}' berbeda dengan '{symbol[0]}' di {symbol[1]}; "
+                                                     "satu kegiatan memakai satu simbol")
+                continue
+            symbol = symbol or ((word, _ref(row, column)) if word else None)
+            if not who:
+                self.draft.cells[format_key_path(key)] = _ref(row, column)
+            self.draft.cells[format_key_path(key + (len(who),))] = _ref(row, column)
+            who.append(actor)
+        if symbol:
+            self.draft.cells[format_key_path(("kegiatan", i, "simbol"))] = symbol[1]
+        if not who and not unknown and self.actors:
+            span = f"{_ref(row, self.actors[0][0])}:{_ref(row, self.actors[-1][0])}"
+            self.draft.cells[format_key_path(key)] = span
+            self.r.error(span, key, "tidak ada tanda pelaksana di baris ini; beri tanda ✓ di kolom pelaksana yang "
+                                    "mengerjakan kegiatan ini")
+        return who, symbol
+
+    def _flow(self, rows: list[int], built: list[tuple[dict, dict]], numbers: dict[int, list[int]]) -> None:
+        """Turn the flow columns (row numbers) into ids and decisions; give ids to rows jumped to."""
+        count = len(rows)
+        ids = _ids(built)
+        targets: dict[int, dict[str, int]] = {}
+        for i, (data, flow) in enumerate(built):
+            targets[i] = {name: target for name in labels.JUMP_COLUMNS
+                          if (target := self._target(i, name, flow, numbers)) is not None}
+        for i, found in targets.items():
+            for target in found.values():
+                if target != i + 1 and ids[target] is None:
+                    ids[target] = _free_key(f"baris-{target + 1}", set(filter(None, ids)))
+        for i, (data, flow) in enumerate(built):
+            self._decide(i, data, flow, targets[i], ids, count)
+
+    def _target(self, i: int, name: str, flow: dict, numbers: dict[int, list[int]]) -> int | None:
+        value, cell = flow.get(name, (None, None))
+        key = ("kegiatan", i) + (("keputusan", name) if name in ("ya", "tidak") else ("lanjut",))
+        self.draft.cells[format_key_path(key)] = cell or self.draft.cells[format_key_path(("kegiatan", i))]
+        if value is None:
+            return None
+        if value.lower() == labels.NEXT_ROW:
+            return i + 1
+        if not value.isdigit():
+            self.r.error(cell, key, f"'{value}' bukan nomor baris; tulis nomor di kolom {labels.NO} baris tujuan, atau "
+                                    f"'{labels.NEXT_ROW}'")
+            return None
+        found = numbers.get(int(value), [])
+        if len(found) != 1:
+            known = ", ".join(str(n) for n in sorted(numbers)) or "belum ada: isi kolom No"
+            problem = "dipakai lebih dari satu baris" if found else "tidak ada"
+            self.r.error(cell, key, f"kegiatan bernomor {value} {problem} (nomor di kolom {labels.NO}: {known})")
+            return None
+        return found[0]
+
+    def _decide(self, i: int, data: dict, flow: dict, targets: dict[str, int], ids: list, count: int) -> None:
+        def reference(target: int) -> str:
+            return labels.NEXT_ROW if target == i + 1 else ids[target]
+
+        if ids[i] is not None:
+            data["id"] = ids[i]
+        word = flow["symbol"][0] if flow["symbol"] else None
+        asked = any(flow.get(name, (None,))[0] is not None for name in ("ya", "tidak"))
+        is_decision = word == "Keputusan" or asked
+        if is_decision:
+            decision = {"ya": reference(targets.get("ya", i + 1)), "tidak": reference(targets.get("tidak", i + 1))}
+            label_yes, label_no = flow.get("label_ya", (None,))[0], flow.get("label_tidak", (None,))[0]
+            if label_yes or label_no:
+                decision["label"] = [label_yes or "Ya", label_no or "Tidak"]
+            data["keputusan"] = decision
+        if "lanjut" in targets and targets["lanjut"] != i + 1:
+            data["lanjut"] = reference(targets["lanjut"])
+        if word and labels.SYMBOL_WORDS[word] != default_symbol(i, count, is_decision):
+            data["simbol"] = labels.SYMBOL_WORDS[word]
+
+
+def _ids(built: list[tuple[dict, dict]]) -> list[str | None]:
+    """Return each row's id from the Id column: kept where valid, the first of copies only."""
+    ids: list[str | None] = []
+    for data, _ in built:
+        value = data.pop("id", None)
+        ids.append(value if value and _KEY.match(value) and value not in ids else None)
+    return ids
+
+
+def _put(data: dict, path: tuple, value: Any) -> None:
+    for key in path[:-1]:
+        data = data.setdefault(key, {})
+    data[path[-1]] = value
+
+
+def _items(text: str | None) -> list[str]:
+    """Return one item per line of *text*, a leading "1." or "-" dropped."""
+    if not text:
+        return []
+    return [item for line in text.split("\n") if (item := _ITEM_PREFIX.sub("", line, count=1).strip())]
+
+
+def _revisions(text: str | None) -> list[dict]:
+    revisions = []
+    for line in (text or "").split("\n"):
+        line = _ITEM_PREFIX.sub("", line, count=1).strip()
+        if not line:
+            continue
+        tanggal, _, catatan = line.partition(":")
+        entry = {"tanggal": tanggal.strip()}
+        if catatan.strip():
+            entry["catatan"] = catatan.strip()
+        revisions.append(entry)
+    return revisions
+
+
+def slugify(text: str) -> str:
+    """Return a file or key name made from *text*: lower case, letters and digits joined by '-'."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
+
+
+def _free_key(wanted: str, taken: set) -> str:
+    candidate, n = wanted, 2
+    while candidate in taken:
+        candidate, n = f"{wanted}-{n}", n + 1
+    return candidate
+
+
+def _ref(row: int, column: int) -> str:
+    return f"{get_column_letter(column)}{row}"

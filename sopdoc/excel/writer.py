@@ -1,0 +1,343 @@
+"""Write a unit's SOPs as one workbook that looks like the printed SOP.
+
+Each SOP sheet has the identity block on top (label in A, value in B, merged across
+the grid's width) and the flowchart grid below it: a two-row header ("Pelaksana"
+and "Mutu Baku" over their columns), the pelaksana keys in a small "Kunci" row, then
+one row per kegiatan with its mark in the pelaksana's column. Every text goes in as
+text, never as a formula; dates and NIPs are formatted as the document prints them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import io
+import re
+
+from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit, default_symbol
+from sopdoc.definition.yamlwrite import tanggal_value
+from sopdoc.excel import guide, labels
+from sopdoc.flowchart import textfit
+
+FONT, FONT_SIZE = "Arial", 10
+LINE_PT = 12.8            # one line of 10 pt Arial in a LibreOffice or Excel row
+# Excel has no F4 paper code; Folio (8.5 x 13 in, 216 x 330 mm) is F4 within a millimetre.
+PAPER_CODES = {"F4": 14, "A4": 9}
+DATE_FORMAT = "[$-421]d mmmm yyyy"   # 421 = Indonesian: "22 Desember 2023", as the document prints it
+TEXT_FORMAT = "@"
+SPARE_ROWS = 30           # rows below the grid that keep its dropdowns, for rows people add
+WIDTHS = {"label": 16, labels.KEGIATAN: 40, "pelaksana": 11, "Kelengkapan": 18, "Waktu": 10, "Output": 18,
+          "Keterangan": 14, "Lanjut ke": 8, "Jika Ya": 8, "Jika Tidak": 8, "Label Ya": 9, "Label Tidak": 9, "Id": 10}
+
+_THIN = Side(style="thin")
+_BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
+_LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
+_READ_ONLY_FILL = PatternFill("solid", fgColor="E7E6E6")
+_BODY = Font(name=FONT, size=FONT_SIZE)
+_BOLD = Font(name=FONT, size=FONT_SIZE, bold=True)
+_QUIET = Font(name=FONT, size=8, italic=True, color="808080")
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
+_LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
+
+
+def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
+    """Return the XLSX bytes of *unit*'s workbook: Unit, Petunjuk, then one sheet per SOP."""
+    book = Workbook()
+    _unit_sheet(book.active, unit)
+    _fit_page(book.active, unit.kertas, "landscape")
+    guide.write(book.create_sheet(labels.GUIDE_SHEET), _BODY, _BOLD, _height)
+    _fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
+    taken = {labels.UNIT_SHEET.lower(), labels.GUIDE_SHEET.lower()}
+    for sop in sops:
+        _sop_sheet(book.create_sheet(sheet_title(sop.nama, taken)), sop)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def sheet_title(text: str, taken: set[str]) -> str:
+    """Return a sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", text).strip("' ")[:31] or "SOP"
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
+
+
+# --- cells -------------------------------------------------------------------------
+
+def put(sheet: Worksheet, row: int, column: int, value, font: Font = _BODY, alignment: Alignment = _WRAP):
+    """Write *value* to a cell as data: text stays text even when it starts with '='."""
+    cell = sheet.cell(row=row, column=column)
+    if isinstance(value, str):
+        value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    cell.value = value
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+        cell.quotePrefix = True
+    cell.font, cell.alignment = font, alignment
+    return cell
+
+
+def _put_date(sheet: Worksheet, row: int, column: int, tanggal: Tanggal | None):
+    value = tanggal_value(tanggal)
+    cell = put(sheet, row, column, value, alignment=_LEFT)
+    cell.number_format = DATE_FORMAT if isinstance(value, datetime.date) else TEXT_FORMAT
+    return cell
+
+
+def _lines(items) -> str:
+    """Return list items one per line, numbered like the document (the importer drops the numbers)."""
+    return "\n".join(f"{n}. {item}" for n, item in enumerate(items, start=1))
+
+
+def _revisions(sop: Sop) -> str:
+    return "\n".join(f"{r.tanggal}: {r.catatan}" if r.catatan else str(r.tanggal) for r in sop.revisi)
+
+
+def _points(width_chars: float) -> float:
+    """Return the room for text in a column *width_chars* wide (Excel's unit: 7 px digits)."""
+    return max(width_chars * 7 - 6, 7) * 0.75
+
+
+def _height(texts: list[tuple[str, float]], bold: bool = False) -> float:
+    """Return a row height that shows every (text, width) pair whole when wrapped."""
+    lines = max((textfit.line_count(str(text), _points(width), FONT_SIZE, bold) for text, width in texts if text),
+                default=1)
+    return round(lines * LINE_PT + 3, 1)
+
+
+# --- the Unit sheet ----------------------------------------------------------------
+
+_UNIT_HINTS = {
+    "Kertas": "F4 atau A4", "Orientasi": "lanskap atau potret (orientasi bagan alir)",
+    "Disahkan oleh - NIP": "ketik sebagai teks, spasi boleh: 19700101 199001 1 001",
+    "Tahun": "tahun pada sampul buku SOP (boleh kosong)",
+    labels.FOLDER: "folder unit di definitions/ (diisi sopdoc; boleh kosong)",
+}
+
+
+def _unit_sheet(sheet: Worksheet, unit: Unit) -> None:
+    sheet.title = labels.UNIT_SHEET
+    values = {
+        "Pemerintah": unit.pemerintah, "Unit": unit.unit, "Sub unit": unit.sub_unit, "Alamat": unit.alamat,
+        "Kertas": unit.kertas, "Orientasi": unit.orientasi, "Tahun": unit.tahun, labels.FOLDER: unit.key,
+    }
+    signer = unit.disahkan_oleh
+    for label, path in labels.SIGNER_LABELS:
+        values[label] = getattr(signer, path[-1]) if signer else None
+    for row, (label, _) in enumerate(labels.UNIT_LABELS, start=1):
+        put(sheet, row, 1, label, _BOLD).fill = _LABEL_FILL
+        cell = put(sheet, row, 2, values.get(label))
+        if label == "Disahkan oleh - NIP":
+            cell.number_format = TEXT_FORMAT
+        put(sheet, row, 3, _UNIT_HINTS.get(label), _QUIET)
+        for column in (1, 2):
+            sheet.cell(row=row, column=column).border = _BOX
+    for column, width in zip("ABC", (26, 60, 50)):
+        sheet.column_dimensions[column].width = width
+    _choices(sheet, "A4,F4", f"B{_unit_row('Kertas')}")
+    _choices(sheet, "lanskap,potret", f"B{_unit_row('Orientasi')}")
+
+
+def _unit_row(label: str) -> int:
+    return [name for name, _ in labels.UNIT_LABELS].index(label) + 1
+
+
+def _choices(sheet: Worksheet, items: str, cells: str, prompt: str | None = None) -> None:
+    """Add a dropdown of *items*; other values stay allowed (the importer checks them)."""
+    validation = DataValidation(type="list", formula1=f'"{items}"', allow_blank=True, showErrorMessage=False)
+    if prompt:
+        validation.showInputMessage, validation.prompt = True, prompt
+    sheet.add_data_validation(validation)
+    validation.add(cells)
+
+
+# --- an SOP sheet ------------------------------------------------------------------
+
+class _Grid:
+    """Where the columns of one SOP sheet are."""
+
+    def __init__(self, sop: Sop):
+        self.actors = [key for key, _ in sop.pelaksana]
+        first_after = 3 + len(self.actors)
+        self.column = {key: first_after + i for i, (_, key) in enumerate(labels.AFTER_PELAKSANA)}
+        self.last = first_after + len(labels.AFTER_PELAKSANA) - 1
+
+    def actor_column(self, key: str) -> int:
+        return 3 + self.actors.index(key)
+
+    def widths(self) -> list[float]:
+        after = [WIDTHS[name] for name, _ in labels.AFTER_PELAKSANA]
+        return [WIDTHS["label"], WIDTHS[labels.KEGIATAN]] + [WIDTHS["pelaksana"]] * len(self.actors) + after
+
+
+def _sop_sheet(sheet: Worksheet, sop: Sop) -> None:
+    grid = _Grid(sop)
+    widths = grid.widths()
+    for column, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    identity_end = _identity(sheet, sop, grid, sum(widths[1:]))
+    header = identity_end + 3
+    _header(sheet, sop, grid, header)
+    first = header + 2
+    for row in sop.kegiatan:
+        _kegiatan(sheet, sop, grid, first + row.index, row, widths)
+    _validations(sheet, sop, grid, first)
+    _page_setup(sheet, sop, header)
+    # Keep the header and the No/Kegiatan columns in view; the identity rows fold away with
+    # the outline button when they take too much of the screen.
+    sheet.freeze_panes = sheet.cell(row=first, column=3)
+    sheet.row_dimensions.group(1, identity_end, outline_level=1, hidden=False)
+
+
+def _identity(sheet: Worksheet, sop: Sop, grid: _Grid, value_width: float) -> int:
+    """Write the identity block; return its last row."""
+    signer = sop.disahkan_oleh
+    values = {
+        labels.BERKAS: sop.slug, "Nomor SOP": sop.nomor, labels.NAMA: sop.nama, "Status": sop.status,
+        "Diganti oleh": sop.diganti_oleh, labels.RIWAYAT: _revisions(sop),
+        "Disahkan oleh - Jabatan": signer.jabatan if signer else None,
+        "Disahkan oleh - Nama": signer.nama if signer else None,
+        "Disahkan oleh - Pangkat": signer.pangkat if signer else None,
+        "Disahkan oleh - NIP": signer.nip if signer else None,
+    }
+    for label, path in labels.SOP_LABELS:
+        if path and path[0] in labels.LIST_KEYS:
+            values[label] = _lines(getattr(sop, path[0]))
+    dates = {"Tanggal Pembuatan": sop.tanggal_pembuatan, labels.TANGGAL_REVISI: sop.tanggal_revisi,
+             "Tanggal Efektif": sop.tanggal_efektif}
+    for row, (label, _) in enumerate(labels.SOP_LABELS, start=1):
+        put(sheet, row, 1, label, _BOLD).fill = _LABEL_FILL
+        cell = _put_date(sheet, row, 2, dates[label]) if label in dates else put(sheet, row, 2, values.get(label))
+        if label in ("Nomor SOP", "Disahkan oleh - NIP"):
+            cell.number_format = TEXT_FORMAT
+        if label == labels.TANGGAL_REVISI:
+            cell.fill = _READ_ONLY_FILL
+        sheet.merge_cells(start_row=row, start_column=2, end_row=row, end_column=grid.last)
+        for column in range(1, grid.last + 1):
+            sheet.cell(row=row, column=column).border = _BOX
+        sheet.row_dimensions[row].height = _height([(label, WIDTHS["label"]), (cell.value or "", value_width)])
+    _choices(sheet, "berlaku,diganti,dicabut", f"B{_sop_row('Status')}")
+    return len(labels.SOP_LABELS)
+
+
+def _sop_row(label: str) -> int:
+    return [name for name, _ in labels.SOP_LABELS].index(label) + 1
+
+
+def _header(sheet: Worksheet, sop: Sop, grid: _Grid, row: int) -> None:
+    """Write the two header rows (groups above, column names below) and the Kunci row."""
+    group = row - 1
+    names = [labels.NO, labels.KEGIATAN, *(name for _, name in sop.pelaksana),
+             *(name for name, _ in labels.AFTER_PELAKSANA)]
+    for column, name in enumerate(names, start=1):
+        put(sheet, row, column, name, _BOLD, _CENTER)
+    spans = ((labels.GROUP_PELAKSANA, 3, 2 + len(grid.actors)),
+             (labels.GROUP_MUTU_BAKU, grid.column["kelengkapan"], grid.column["output"]),
+             (labels.GROUP_ALUR, grid.column["lanjut"], grid.column["label_tidak"]))
+    for name, start, end in spans:
+        put(sheet, group, start, name, _BOLD, _CENTER)
+        sheet.merge_cells(start_row=group, start_column=start, end_row=group, end_column=end)
+    for column in range(1, grid.last + 1):
+        for r in (group, row):
+            cell = sheet.cell(row=r, column=column)
+            cell.fill, cell.border = _HEAD_FILL, _BOX
+    sheet.row_dimensions[row].height = _height([(name, WIDTHS["pelaksana"]) for _, name in sop.pelaksana]
+                                               + [("Kelengkapan", WIDTHS["Kelengkapan"])], bold=True)
+    sheet.row_dimensions[group].height = _height([(labels.GROUP_ALUR, 5 * WIDTHS["Jika Ya"])], bold=True)
+    put(sheet, row + 1, 1, labels.KEYS_ROW, _QUIET)
+    for key in grid.actors:
+        put(sheet, row + 1, grid.actor_column(key), key, _QUIET, _CENTER)
+    sheet.row_dimensions[row + 1].height = 12
+
+
+def _kegiatan(sheet: Worksheet, sop: Sop, grid: _Grid, r: int, row: Kegiatan, widths: list[float]) -> None:
+    values = {1: row.nomor, 2: row.uraian, grid.column["kelengkapan"]: row.kelengkapan,
+              grid.column["waktu"]: row.waktu.teks if row.waktu else None, grid.column["output"]: row.output,
+              grid.column["keterangan"]: row.keterangan, grid.column["id"]: row.id}
+    values.update(_flow_cells(sop, grid, row))
+    for key in row.pelaksana:
+        values[grid.actor_column(key)] = _mark(row, len(sop.kegiatan))
+    for column in range(1, grid.last + 1):
+        centered = column == 1 or 3 <= column < grid.column["kelengkapan"] or column >= grid.column["lanjut"]
+        cell = put(sheet, r, column, values.get(column), _BODY, _CENTER if centered else _WRAP)
+        cell.border = _BOX
+        if column in (grid.column["waktu"], grid.column["id"]):
+            cell.number_format = TEXT_FORMAT
+    sheet.row_dimensions[r].height = _height([(values.get(c), widths[c - 1]) for c in values if values.get(c)])
+
+
+def _mark(row: Kegiatan, count: int) -> str:
+    """Return the mark that gives *row* its symbol: a symbol word where it says more than ✓."""
+    is_decision = len(row.exits) == 2
+    if row.simbol != default_symbol(row.index, count, is_decision):
+        return {KAPSUL: "Mulai" if row.index < count / 2 else "Selesai", BELAH_KETUPAT: "Keputusan"}.get(
+            row.simbol, "Proses")
+    if row.index == 0:
+        return "Mulai"
+    if row.index == count - 1:
+        return "Selesai"
+    return "Keputusan" if is_decision else labels.CHECK
+
+
+def _flow_cells(sop: Sop, grid: _Grid, row: Kegiatan) -> dict[int, object]:
+    """Return the flow columns of *row*: target row numbers, or 'berikutnya' for a decision's next row."""
+    def number(target: int):
+        return labels.NEXT_ROW if target == row.index + 1 else target + 1
+
+    if len(row.exits) == 2:
+        yes, no = row.exits
+        cells = {grid.column["ya"]: number(yes.target), grid.column["tidak"]: number(no.target)}
+        if (yes.label, no.label) != ("Ya", "Tidak"):
+            cells[grid.column["label_ya"]], cells[grid.column["label_tidak"]] = yes.label, no.label
+        return cells
+    if row.exits and row.exits[0].target != row.index + 1:
+        return {grid.column["lanjut"]: row.exits[0].target + 1}
+    return {}
+
+
+def _validations(sheet: Worksheet, sop: Sop, grid: _Grid, first: int) -> None:
+    last = first + len(sop.kegiatan) - 1 + SPARE_ROWS
+    marks = ",".join([labels.CHECK, "x", *labels.SYMBOL_WORDS])
+    actors = f"C{first}:{get_column_letter(2 + len(grid.actors))}{last}"
+    _choices(sheet, marks, actors, "Beri tanda ✓ (atau v, x, 1) di kolom pelaksana yang mengerjakan kegiatan ini, "
+                                   "atau tulis Mulai, Proses, Keputusan, Selesai.")
+    numbers = ",".join([labels.NEXT_ROW, *(str(n) for n in range(1, len(sop.kegiatan) + 11))])
+    flow = [f"{get_column_letter(grid.column[name])}{first}:{get_column_letter(grid.column[name])}{last}"
+            for name in labels.JUMP_COLUMNS]
+    # A list typed into the rule holds at most 255 characters; longer SOPs point at the No column.
+    source = f'"{numbers}"' if len(numbers) <= 250 else f"$A${first}:$A${last}"
+    validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False, showInputMessage=True,
+                                prompt="Nomor baris tujuan (kolom No), atau 'berikutnya'. Kosong = baris berikutnya.")
+    sheet.add_data_validation(validation)
+    for cells in flow:
+        validation.add(cells)
+
+
+def _page_setup(sheet: Worksheet, sop: Sop, header: int) -> None:
+    _fit_page(sheet, sop.unit.kertas, "landscape")
+    sheet.print_title_rows = f"{header - 1}:{header}"
+
+
+def _fit_page(sheet: Worksheet, kertas: str, orientation: str) -> None:
+    """Print *sheet* on the unit's paper, every column on the page (as many pages down as needed)."""
+    setup = sheet.page_setup
+    setup.orientation = orientation
+    setup.paperSize = PAPER_CODES.get(kertas, PAPER_CODES["F4"])
+    setup.fitToWidth, setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    for side, inches in (("left", 0.4), ("right", 0.4), ("top", 0.5), ("bottom", 0.6)):
+        setattr(sheet.page_margins, side, inches)
+    sheet.oddFooter.center.text = "&A - halaman &P dari &N"
+    sheet.oddFooter.center.size = 8
