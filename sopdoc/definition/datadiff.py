@@ -164,7 +164,13 @@ def _target(value: Any, index: int, ids: dict[str, int]) -> int | str | None:
 
 
 def same(path: tuple, old: Any, new: Any, rows: RowMatch | None) -> bool:
+    if path == ("pelaksana",) and _actor_order(old) != _actor_order(new):
+        return False    # the order of pelaksana is the order of the lanes
     return _meaning(path, old, rows) == _meaning(path, new, rows)
+
+
+def _actor_order(value: Any) -> list:
+    return [str(key) for key in value] if isinstance(value, dict) else []
 
 
 def changes(old_data: dict, new_data: dict) -> list[str]:
@@ -176,6 +182,9 @@ def changes(old_data: dict, new_data: dict) -> list[str]:
             lines += _row_changes(rows)
         else:
             lines += _field_changes((key,), old_data.get(key), new_data.get(key), None)
+    old_order, new_order = _actor_order(old_data.get("pelaksana")), _actor_order(new_data.get("pelaksana"))
+    if old_order != new_order and sorted(old_order) == sorted(new_order):
+        lines.append(f"pelaksana: urutan kolom menjadi {', '.join(new_order)}")
     return lines
 
 

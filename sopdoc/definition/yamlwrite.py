@@ -381,7 +381,11 @@ def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: R
     if same(path, old, value, rows):
         return False
     if isinstance(old, CommentedMap) and isinstance(value, dict):
-        return _update_map(old, value, path, rows, kind)
+        changed = _update_map(old, value, path, rows, kind)
+        if path == ("pelaksana",):
+            for key in value:       # the lanes' order; each key keeps its comments
+                old.move_to_end(key)
+        return changed or path == ("pelaksana",)
     if isinstance(old, CommentedSeq) and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
         old[:] = [_scalar("", item) for item in value]
     elif _same_shape(old, value):
