@@ -36,14 +36,14 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     click.echo(f"sopdoc studio untuk {display_path(root)} (dokumen ditulis ke {display_path(out)}).")
     click.echo(f"Buka alamat ini di peramban (hanya dari komputer ini):\n\n    {address}\n")
     click.echo("Tekan Ctrl-C untuk berhenti.")
-    if open_browser:
-        threading.Timer(0.5, webbrowser.open, (address,)).start()
-    server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                           timeout_graceful_shutdown=3))
     try:
+        if open_browser:
+            threading.Timer(0.5, webbrowser.open, (address,)).start()
+        server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
+                                               timeout_graceful_shutdown=3))
         server.run(sockets=[listener])
     except KeyboardInterrupt:
-        pass
+        pass    # Ctrl-C before the server took over the signal; after it, the server stops by itself
     finally:
         listener.close()
     click.echo("Studio dihentikan.")
