@@ -499,3 +499,20 @@ def test_unit_settings_are_saved_changing_only_what_changed(client, root):
 def test_static_files_are_served_to_the_owner(client):
     assert "data-pratinjau" in client.get("/static/studio.js").text
     assert client.get("/static/../app.py").status_code == 404
+
+
+def test_a_row_moved_and_edited_in_one_save_keeps_its_comments(client, root):
+    path = root / f"{MONEV}.yaml"
+    text = path.read_text(encoding="utf-8")
+    _, fields, version = editor(client)
+    fields = form_pairs(_edit(client, fields, "baris-naik:4")["editor"])
+    fields = replaced(fields, "kegiatan[3].uraian", "Memerintahkan KABID dan KASI menghimpun data monitoring")
+    response = save(client, MONEV, fields, version)
+    # Two rows swapped places: either may be said to have moved; the edited one is paired, not new.
+    assert response.json()["perubahan"] == [
+        'kegiatan 3 uraian: "Memerintahkan KABID dan KASI Utuk Menghimpun Data Monitoring Dan Menyusun Konsep '
+        'Monitorng dan Evaluasi" menjadi "Memerintahkan KABID dan KASI menghimpun data monitoring"',
+        "kegiatan 3 dipindah menjadi kegiatan 4: Berkoordinasi dengan KABID, KASI dan Staf Dimasing masing Unit Kerja"]
+    comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
+    saved = path.read_text(encoding="utf-8").splitlines()
+    assert sorted(line for line in saved if line.lstrip().startswith("#")) == sorted(comments)

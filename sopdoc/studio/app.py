@@ -182,7 +182,9 @@ class Studio:
         held = draft.from_tree(unflatten(_pairs(body)), draft.SOP)
         if conflict := _conflict(path, body):
             return conflict
-        changed = yamlwrite.save(path, draft.to_data(held, draft.SOP))
+        # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
+        known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
+        changed = yamlwrite.save(path, draft.to_data(held, draft.SOP), rows=known)
         held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
         reply = self._preview_reply(path, held)
         reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))

@@ -25,6 +25,7 @@ from sopdoc.studio.names import SWITCH, BadForm
 
 SOP, UNIT = "sop", "unit"
 OTHER = "_lainnya"
+ORIGIN = "_asal"            # a row's number in the file as it was opened ('' for a new row)
 TARGET_KEYS = ("ya", "tidak")
 ID_PREFIX = "id:"           # a jump to an id no row has: kept as written
 _TEXT_KINDS = {fields.TEKS, fields.TANGGAL, fields.BERKAS, fields.PILIHAN, fields.ID, fields.TAHUN}
@@ -147,6 +148,7 @@ def _row(row: dict, index: int, numbers: dict[str, int]) -> dict:
         draft["lanjut"] = ""      # the select's first choice, "baris berikutnya", is the same
     draft["keputusan"] = _decision(row.get("keputusan"), numbers, path + ("keputusan",))
     draft[OTHER] = _other(row, fields.ROW_KEYS)
+    draft[ORIGIN] = str(index + 1)
     return draft
 
 
@@ -241,6 +243,7 @@ def _posted_row(tree: Any, index: int) -> dict:
     row["pelaksana"] = [_scalar(a, "pelaksana") for a in (actors if isinstance(actors, list) else [actors])]
     row["keputusan"] = _posted_decision(tree.get("keputusan"), index)
     row[OTHER] = _posted_text(tree, OTHER)
+    row[ORIGIN] = _posted_text(tree, ORIGIN)
     return row
 
 
@@ -327,6 +330,12 @@ def _rows_data(rows: list[dict]) -> list[dict]:
             item["lanjut"] = jump
         data.append(_with_other(_ordered(item), row[OTHER], fields.ROW_KEYS))
     return data
+
+
+def origins(draft: dict) -> dict[int, int]:
+    """Return each row's index in the file as opened, by its index now (rows moved keep theirs)."""
+    numbers = {index: row[ORIGIN] for index, row in enumerate(draft["kegiatan"])}
+    return {index: int(number) - 1 for index, number in numbers.items() if number.isdigit() and int(number) > 0}
 
 
 def _ordered(row: dict) -> dict:

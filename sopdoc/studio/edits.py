@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from sopdoc.studio.draft import OTHER, TARGET_KEYS
+from sopdoc.studio.draft import ORIGIN, OTHER, TARGET_KEYS
 from sopdoc.studio.names import BadForm, parse_name
 
 _WORD = re.compile(r"[a-z0-9]+")
@@ -39,7 +39,7 @@ def _row_number(draft: dict, argument: str, extra: int = 0) -> int:
 
 def blank_row(actors: list[str]) -> dict:
     return {"id": "", "uraian": "", "pelaksana": actors[:1], "kelengkapan": "", "waktu": "", "output": "",
-            "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, OTHER: ""}
+            "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, OTHER: "", ORIGIN: ""}
 
 
 def _insert_row(draft: dict, argument: str, _: str) -> None:
