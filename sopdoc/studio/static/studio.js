@@ -187,7 +187,16 @@
       scroller.scrollTop = top;
     }
     if (data.pratinjau !== undefined && preview) {
-      preview.querySelector(".skala").innerHTML = data.pratinjau;
+      const holder = preview.querySelector(".skala");
+      const sheets = holder.querySelectorAll(".lembar");
+      if (!data.pratinjau.includes("data-lembar") && sheets.length) {
+        // While the definition has errors, the last document drawn stays in view, faded, below the reason.
+        for (const old of holder.querySelectorAll(":scope > :not(.lembar)")) old.remove();
+        for (const sheet of sheets) sheet.classList.add("usang");
+        holder.insertAdjacentHTML("afterbegin", data.pratinjau);
+      } else {
+        holder.innerHTML = data.pratinjau;
+      }
       preview.dataset.pratinjau = String(++updates);
       fitIfAsked();
     }
