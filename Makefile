@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
-.PHONY: run test setup bench bench-export bench-validate bench-sign bench-excel bench-studio golden clean
+.PHONY: run test setup bench bench-layout bench-export bench-validate bench-sign bench-excel bench-studio golden clean
 
 run:
 	bash scripts/run.sh
@@ -12,6 +12,9 @@ setup:
 
 bench: setup
 	.venv/bin/python benchmarks/bench_render.py
+
+bench-layout: setup
+	.venv/bin/python benchmarks/bench_layout.py
 
 bench-export: setup
 	.venv/bin/python benchmarks/bench_export.py

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from conftest import DEFINITIONS
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from openpyxl import Workbook, load_workbook
 from PIL import Image
 
@@ -24,7 +26,7 @@ from sopdoc.cli import main
 from sopdoc.definition import reader
 from sopdoc.definition.model import Exit, Tanggal
 from sopdoc.document import pdf
-from sopdoc.excel import labels
+from sopdoc.excel import importer, labels, parse
 from sopdoc.flowchart.layout import layout
 
 
@@ -224,7 +226,7 @@ def _mistakes(path: Path) -> None:
                 (2, "Mencatat surat", None, None, "ya"),
                 (3, "Memeriksa surat", "✓", None, None, None, None, None, None, None, None, 9),
                 (4, "Menandatangani surat"),
-                (5, "Mengarsipkan surat", None, "✓", "✓")):
+                (5, "Mengarsipkan surat", None, "✓")):
         sheet.append(row)
     empty = book.create_sheet("Kosong")
     for row in (("Nama SOP", "SOP Kosong"), (), HEADER):
@@ -396,11 +398,10 @@ def test_the_exported_workbook_prints_on_f4_landscape_without_cut_columns(export
     assert conversion.failed == {}
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(book.with_suffix(".pdf"))], capture_output=True,
                           text=True, check=True).stdout
-    sizes = re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)
-    # Unit (1 page), Petunjuk (F4 portrait) and the SOP: every page is Folio, 8.5 x 13 in = 612 x 936 pt.
-    assert {tuple(sorted((round(float(w)), round(float(h))))) for w, h in sizes} == {(612, 936)}
-    sop_pages = [(w, h) for w, h in sizes if float(w) > float(h)]
-    assert len(sop_pages) >= 2   # the Unit sheet and at least one page of the SOP lie landscape
+    sizes = [(round(float(w)), round(float(h))) for w, h in re.findall(r"Page\s+\d+ size:\s+([\d.]+) x ([\d.]+)", info)]
+    # Unit (landscape), Petunjuk (portrait), then the SOP's 13 rows on two landscape pages, all on
+    # Folio paper, 8.5 x 13 in = 612 x 936 pt.
+    assert sizes == [(936, 612), (612, 936), (936, 612), (936, 612)]
     text = subprocess.run(["pdftotext", "-layout", str(book.with_suffix(".pdf")), "-"], capture_output=True,
                           text=True, check=True).stdout
     for label in ("No", "Kegiatan", "Sekretaris", "Kepala Dinas", "Kelengkapan", "Waktu", "Output", "Keterangan",
@@ -445,3 +446,54 @@ def test_one_file_for_several_units_is_refused(tmp_path):
     assert result.exit_code == 1
     assert "ada 4 unit; beri nama folder" in result.output
     assert not (tmp_path / "satu.xlsx").exists()
+
+
+_JUNK = st.sampled_from([None, "", " ", "=1+1", "✓", "x", "Keputusan", "Mulai", "Selesai", "berikutnya", "0", "99",
+                         -1, 3, 2.5, 10**20, True, datetime.datetime(2024, 2, 29), "31/02/2024", "Maret 2021",
+                         "../x", "baris-3", "é ✓ №", "\u202e", "a" * 400, "1.\n2.", "#REF!", "No", "Kegiatan"])
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(edits=st.lists(st.tuples(st.sampled_from(["Surat Masuk", "Surat Masuk", "Unit"]), st.integers(1, 20),
+                                st.integers(1, 16), _JUNK), min_size=1, max_size=6))
+def test_edited_cells_never_crash_and_what_imports_validates(tmp_path_factory, edits):
+    folder = tmp_path_factory.mktemp("fuzz")
+    book_path = folder / "isian.xlsx"
+    _hand_made(book_path)
+    book = load_workbook(book_path)
+    for sheet, row, column, value in edits:
+        cell = book[sheet].cell(row=row, column=column)
+        if type(cell).__name__ != "MergedCell":
+            cell.value = value
+    book.save(book_path)
+    imported = importer.read_workbook(book_path)
+    assert all(p.cell is None or re.fullmatch(r"[A-Z]+\d+(:[A-Z]+\d+)?", p.cell) for p in imported.problems)
+    if imported.errors:
+        return
+    result = run("import", book_path, "--to", folder / "defs")
+    assert result.exit_code == 0, result.output
+    assert reader.read([folder / "defs"]).errors == []
+
+
+def test_a_key_without_a_cell_names_no_cell():
+    draft = parse.Draft("Lembar", cells={"kegiatan[2]": "B9"})
+    assert draft.cell_of("kegiatan[2].keputusan.ya") == "B9"
+    assert draft.cell_of("tanggal_pembuatan") is None
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_by_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    Path("teks.xlsx").write_text("bukan buku kerja", encoding="utf-8")
+    _hand_made(Path("rusak.xlsx"))
+    with zipfile.ZipFile("rusak.xlsx") as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    parts["xl/worksheets/sheet2.xml"] = b"<worksheet><sheetData><row><c r="
+    with zipfile.ZipFile("rusak.xlsx", "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    result = run("import", "teks.xlsx", "rusak.xlsx", "--to", "defs")
+    assert result.exit_code == 1
+    assert ("teks.xlsx: bukan buku kerja Excel .xlsx yang utuh; simpan ulang di Excel sebagai 'Buku Kerja Excel "
+            "(*.xlsx)'") in result.output
+    assert "rusak.xlsx: berkas tidak dapat dibaca (" in result.output
+    assert "Traceback" not in result.output and not Path("defs").exists()

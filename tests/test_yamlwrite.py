@@ -356,3 +356,12 @@ def test_a_new_order_of_pelaksana_is_written_with_their_comments():
     data = {"nama": "Uji", "pelaksana": {"b": "B", "a": "A"}, "kegiatan": []}
     assert yamlwrite.updated_text(old, data) == "nama: Uji\npelaksana:\n  b: B\n  a: A  # kiri\nkegiatan: []\n"
     assert yamlwrite.changes(yaml.safe_load(old), data) == ["pelaksana: urutan kolom menjadi b, a"]
+
+
+def test_a_removed_key_leaves_the_comment_lines_below_it():
+    old = ("nama: Contoh\npelaksana: {a: A, b: B}\nkegiatan:\n  - uraian: Mulai\n    pelaksana: a\n"
+           "    output: Disposisi\n  # Rapat: dua pelaksana bersama.\n  - uraian: Rapat\n    pelaksana: [a, b]\n"
+           "  - uraian: Selesai\n    pelaksana: b\n")
+    data = yaml.safe_load(old)
+    del data["kegiatan"][0]["output"]
+    assert yamlwrite.updated_text(old, data) == old.replace("    output: Disposisi\n", "")

@@ -4,7 +4,11 @@ edits that change only the values that changed.
 The interface other stages use (the Excel importer, the studio):
 
 - :func:`sop_data` and :func:`unit_data` turn a model into plain definition data,
-  keyed as in DEFINITION-FORMAT.md;
+  keyed as in DEFINITION-FORMAT.md: a row's pelaksana as one key or a list, jumps
+  as ``lanjut`` and ``keputusan: {ya, tidak, label}`` (label only when not Ya /
+  Tidak), dates as ``datetime.date`` or "Maret 2021" text, NIP as text. A row keeps
+  the id its model has (so a round trip loses none); a row something jumps to that
+  has no id gets ``baris-N``; no other row gets one;
 - :func:`new_text` writes such data as a new file, in the order and with the
   comments of the scaffold;
 - :func:`updated_text` applies such data to an existing file through a ruamel.yaml
@@ -12,7 +16,11 @@ The interface other stages use (the Excel importer, the studio):
 - :func:`changes` says, in Indonesian, what differs between two such data
   (it lives in :mod:`sopdoc.definition.datadiff`, with the rules of what counts
   as the same);
-- :func:`save` does all of it for one file on disk, atomically.
+- :func:`save` does all of it for one file on disk, atomically (``kind`` is
+  :data:`SOP` or :data:`UNIT`; an existing file that changes is kept as ``.bak``).
+
+Data passed in should be valid (check it with the reader first): these functions
+write what they are given.
 """
 
 from __future__ import annotations
@@ -364,7 +372,7 @@ def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | Non
     changed = False
     for key in [k for k in node if k not in new]:
         if not same(path + (key,), node[key], None, rows):
-            del node[key]
+            _delete(node, key)
             changed = True
     for key, value in new.items():
         key_path = path + (key,)
@@ -374,6 +382,25 @@ def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | Non
             node.insert(_position(node, key, path, kind), key, _commented(value, key_path, {}, set(), kind))
             changed = True
     return changed
+
+
+def _delete(node: CommentedMap, key: Any) -> None:
+    """Delete *key*, keeping the comment lines below it: they speak of what follows."""
+    keys = list(node)
+    token = (node.ca.items.get(key) or [None] * 3)[2]
+    del node[key]
+    position = keys.index(key)
+    if token is None or position == 0:
+        return
+    _, _, below = token.value.partition("\n")
+    if not below.strip():
+        return
+    entry = node.ca.items.setdefault(keys[position - 1], [None, None, None, None])
+    if entry[2] is None:
+        token.value = "\n" + below
+        entry[2] = token
+    else:
+        entry[2].value = entry[2].value.rstrip("\n") + "\n" + below
 
 
 def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: RowMatch | None, kind: str,
@@ -386,8 +413,8 @@ def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: R
     if isinstance(old, CommentedMap) and isinstance(value, dict):
         changed = _update_map(old, value, path, rows, kind)
         if path == ("pelaksana",):
-            for key in value:       # the lanes' order; each key keeps its comments
-                old.move_to_end(key)
+            for actor in value:     # the lanes' order; each key keeps its comments
+                old.move_to_end(actor)
         return changed or path == ("pelaksana",)
     if isinstance(old, CommentedSeq) and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
         old[:] = [_scalar("", item) for item in value]

@@ -168,8 +168,9 @@ class _FlowchartWriter:
                  head("Keterangan", col["keterangan"].width, vmerge="restart")]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
         actor_line = round(style.actor_size * 1.2, 1)
-        second += [head(c.title, c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
-                   for c in lanes]
+        # Each actor name breaks where the layout measured it would: its header's size depends on that.
+        second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
+                   for c, lines in zip(lanes, style.actor_lines)]
         second += [head(col[k].title, col[k].width) for k in ("kelengkapan", "waktu", "output")]
         second.append(head("", col["keterangan"].width, vmerge="continue"))
         h1, h2 = style.heights

@@ -32,9 +32,10 @@ def emu(points: float) -> int:
 
 
 def run(text: str, size: float, bold: bool = False) -> str:
-    """Return a run of *text*; a soft hyphen in it becomes Word's optional hyphen."""
-    pieces = "<w:softHyphen/>".join(f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in text.split(SHY))
-    return (f'<w:r>{run_props(size, bold)}{pieces}</w:r>')
+    """Return a run of *text*; a soft hyphen becomes Word's optional hyphen, a newline a line break."""
+    lines = ("<w:softHyphen/>".join(f'<w:t xml:space="preserve">{escape(part)}</w:t>' for part in line.split(SHY))
+             for line in text.split("\n"))
+    return f'<w:r>{run_props(size, bold)}{"<w:br/>".join(lines)}</w:r>'
 
 
 def run_props(size: float, bold: bool = False) -> str:

@@ -77,6 +77,11 @@ def _named(parsed: Parsed, imported: Imported) -> list[Draft]:
                 imported.problems.append(CellProblem(imported.path, draft.sheet, draft.cell_of("nama"), "nama",
                                                      "wajib diisi: Nama / Judul SOP (nama berkasnya dibuat darinya)"))
             continue
+        if draft.slug == Path(reader.UNIT_FILE).stem:
+            imported.problems.append(CellProblem(
+                imported.path, draft.sheet, draft.cell_of("berkas") or draft.cell_of("nama"), "berkas",
+                f"nama berkas '{draft.slug}' dipakai oleh {reader.UNIT_FILE}; isi 'Berkas' dengan nama lain"))
+            continue
         if draft.slug in named:
             imported.problems.append(CellProblem(
                 imported.path, draft.sheet, draft.cell_of("berkas") or draft.cell_of("nama"), "berkas",

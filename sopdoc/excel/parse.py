@@ -47,7 +47,8 @@ class Draft:
         while key:
             if key in self.cells:
                 return self.cells[key]
-            key = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key)
+            parent = re.sub(r"(\.[^.\[]+|\[\d+\])$", "", key)
+            key = parent if parent != key else ""
         return None
 
 
@@ -196,8 +197,8 @@ class _Reader:
         if key == "revisi":
             return _revisions(self.text(row, 2, path))
         if key == "tahun":
-            value = self.raw(row, 2, path)
-            return int(value) if isinstance(value, (int, float)) and float(value).is_integer() else value
+            value = self.text(row, 2, path)
+            return int(value) if value and value.isdigit() else value
         return self.text(row, 2, path)
 
     # --- the Unit sheet ---
@@ -368,37 +369,41 @@ class _Grid:
         return data, {"symbol": symbol, "row": row, **flow}
 
     def _marks(self, i: int, row: int) -> tuple[list[str], tuple[str, str] | None]:
-        """Return who does row *i* and the symbol word given, reporting unknown and missing marks."""
+        """Return who does row *i* and the symbol word given (with its cell), reporting bad and missing marks."""
         key = ("kegiatan", i, "pelaksana")
-        who, symbol, unknown = [], None, False
+        who, symbol, refused = [], None, False
         for column, actor, _ in self.actors:
-            mark = self.r.text(row, column, key)
+            mark, cell = self.r.text(row, column, key), _ref(row, column)
             if mark is None:
                 continue
             word = next((w for w in labels.SYMBOL_WORDS if w.lower() == mark.lower()), None)
-            if mark not in labels.CHECK_MARKS and word is None:
-                unknown = True
-                self.r.error(_ref(row, column), key, f"tanda '{mark}' tidak dikenal; pakai "
-                                                     f"{' '.join(labels.CHECK_MARKS)}, atau Mulai, Proses, Keputusan, "
-                                                     "Selesai")
+            problem = self._mark_problem(mark, word, symbol)
+            if problem:
+                self.r.error(cell, key, problem)
+                refused = True
                 continue
-            if word and symbol and labels.SYMBOL_WORDS[word] != labels.SYMBOL_WORDS[symbol[0]]:
-                self.r.error(_ref(row, column), key, f"simbol '{word}' berbeda dengan '{symbol[0]}' di {symbol[1]}; "
-                                                     "satu kegiatan memakai satu simbol")
-                continue
-            symbol = symbol or ((word, _ref(row, column)) if word else None)
-            if not who:
-                self.draft.cells[format_key_path(key)] = _ref(row, column)
-            self.draft.cells[format_key_path(key + (len(who),))] = _ref(row, column)
+            symbol = symbol or ((word, cell) if word else None)
+            self.draft.cells.setdefault(format_key_path(key), cell)
+            self.draft.cells[format_key_path(key + (len(who),))] = cell
             who.append(actor)
         if symbol:
             self.draft.cells[format_key_path(("kegiatan", i, "simbol"))] = symbol[1]
-        if not who and not unknown and self.actors:
+        if not who and not refused and self.actors:
             span = f"{_ref(row, self.actors[0][0])}:{_ref(row, self.actors[-1][0])}"
             self.draft.cells[format_key_path(key)] = span
             self.r.error(span, key, "tidak ada tanda pelaksana di baris ini; beri tanda ✓ di kolom pelaksana yang "
                                     "mengerjakan kegiatan ini")
         return who, symbol
+
+    @staticmethod
+    def _mark_problem(mark: str, word: str | None, earlier: tuple[str, str] | None) -> str | None:
+        """Return what is wrong with one mark, given the symbol word met earlier in its row."""
+        if mark not in labels.CHECK_MARKS and word is None:
+            return (f"tanda '{mark}' tidak dikenal; pakai {' '.join(labels.CHECK_MARKS)}, atau Mulai, Proses, "
+                    "Keputusan, Selesai")
+        if word and earlier and labels.SYMBOL_WORDS[word] != labels.SYMBOL_WORDS[earlier[0]]:
+            return f"simbol '{word}' berbeda dengan '{earlier[0]}' di {earlier[1]}; satu kegiatan memakai satu simbol"
+        return None
 
     def _flow(self, rows: list[int], built: list[tuple[dict, dict]], numbers: dict[int, list[int]]) -> None:
         """Turn the flow columns (row numbers) into ids and decisions; give ids to rows jumped to."""

@@ -65,7 +65,7 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
 
 def sheet_title(text: str, taken: set[str]) -> str:
     """Return a sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", text).strip("' ")[:31] or "SOP"
+    base = re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_CHARACTERS_RE.sub("", text)).strip("' ")[:31] or "SOP"
     title, n = base, 2
     while title.lower() in taken:
         suffix = f" ({n})"

@@ -13,7 +13,7 @@ import string
 from dataclasses import dataclass, field
 
 from sopdoc.definition.model import Sop
-from sopdoc.flowchart.channels import CLEARANCE
+from sopdoc.flowchart.channels import BORDER_GAP, CLEARANCE, SEPARATION
 from sopdoc.flowchart.exits import ExitPlan
 from sopdoc.flowchart.plan import MM, Page, Rect, RowBox, Symbol
 from sopdoc.flowchart.route import ARROW_ROOM, CONNECTOR_SIZE, Link, connector_symbol
@@ -68,7 +68,7 @@ def links(sop: Sop, pages: list[Page], plans: dict[tuple[int, int], ExitPlan], l
             adjacent = exit_.target == row.index + 1
             side = plan.port.side if plan else "B"
             out = _place(source, box_of[row.index], first, letter, side, adjacent, lane_width, lanes,
-                         labels[source.number], below=True, run=plan.run if plan else 0.0)
+                         labels[source.number], below=True, run=plan.reach if plan else 0.0)
             into = _place(target, box_of[exit_.target], target.symbol(goal[0]), letter, "T", adjacent, lane_width,
                           lanes, labels[target.number], below=False)
             for placed, index in ((out, row.index), (into, exit_.target)):
@@ -93,7 +93,7 @@ def _place(page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, adja
     """
     for x, y in _spots(box, symbol, side, adjacent, lane_width, lanes, below, run):
         candidate = connector_symbol(letter, symbol.no, x, y)
-        if _fits(page, box, candidate, labels):
+        if _fits(page, box, candidate, labels, lane_width, lanes):
             page.symbols.append(candidate)
             return candidate
     return None
@@ -101,7 +101,10 @@ def _place(page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, adja
 
 def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: float, lanes: int, below: bool,
            run: float):
-    """Yield places for a connector, the most natural first."""
+    """Yield places for a connector, the most natural first.
+
+    *run* is how far from the symbol the exit's label reaches along the exit.
+    """
     lane = int(symbol.x // lane_width)
     step = -1 if side == "L" else 1
     others = sorted((k for k in range(lanes) if k != lane), key=lambda k: (abs(k - lane), (k - lane) * step < 0))
@@ -111,25 +114,46 @@ def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: f
         near = [lane] if side in "BT" else [k for k in (lane + step,) if 0 <= k < lanes] + [lane]
         for k in near + others:
             yield (k + 0.5) * lane_width, y
-    if below and side == "B":
-        # Straight below the exit's vertex, past the exit's label (a target's top stays free for the flow
-        # from the row above it).
-        yield symbol.x, symbol.y + symbol.h / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2
     # Level with the symbol, its walls meeting the symbol's side at the symbol's middle height.
     level = symbol.y + CONNECTOR_SIZE / 6
+    top, bottom = box.top + PAD_EDGE + CONNECTOR_SIZE / 2, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2
+    if below and side == "B":
+        # Straight below the exit's vertex, past its label; else the row must grow (a connector elsewhere
+        # would stand in the way of the row's other exit).
+        yield symbol.x, symbol.y + symbol.h / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2
+        return
+    if below and side in "LR":
+        # On the exit's side, past its label: level, where the exit runs on straight into the connector's wall,
+        # the nearest such place first; then near the row's bottom or top, where it turns into the connector.
+        near = symbol.x + step * (symbol.w / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2 + 2 * CLEARANCE)
+        far = lanes * lane_width - CONNECTOR_SIZE / 2 - PAD_EDGE if step > 0 else CONNECTOR_SIZE / 2 + PAD_EDGE
+        # Lane middles lie on the tracks of their own symbols, which narrow lanes leave no room beside.
+        middles = [(k + 0.5) * lane_width for k in range(lanes) if (k - lane) * step > 0]
+        xs = [near + (far - near) * k / 4 for k in range(5)] + sorted(middles, key=lambda x: abs(x - near))
+        for y in (level, bottom, top):
+            yield from ((x, y) for x in xs)
+        return
     for k in others:
         for shift in (0.0, -0.25, 0.25):
             yield (k + 0.5 + shift) * lane_width, level
     # In a row grown for want of room: in another lane, near the row's top or bottom.
     for k in others:
-        yield (k + 0.5) * lane_width, box.top + PAD_EDGE + CONNECTOR_SIZE / 2
-        yield (k + 0.5) * lane_width, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2
+        yield (k + 0.5) * lane_width, bottom
+        yield (k + 0.5) * lane_width, top
 
 
-def _fits(page: Page, box: RowBox, candidate: Symbol, labels: list[Rect]) -> bool:
-    rect = candidate.rect.grow(2 * CLEARANCE)
-    if rect.y0 < box.top or rect.y1 > box.bottom or rect.x0 < 0:
+def _fits(page: Page, box: RowBox, candidate: Symbol, labels: list[Rect], lane_width: float, lanes: int) -> bool:
+    if candidate.rect.y0 < box.top + PAD_EDGE - 0.01 or candidate.rect.y1 > box.bottom - PAD_EDGE + 0.01 \
+            or candidate.rect.x0 < 0 or candidate.rect.x1 > lanes * lane_width:
         return False
+    # A line into its top or out of its point runs along its middle: keep that clear of lane borders, and
+    # on another symbol's track or clear of it, as tracks are.
+    if abs(candidate.x - round(candidate.x / lane_width) * lane_width) < BORDER_GAP + SEPARATION:
+        return False
+    tracks = {round(s.port_point(p)[0], 3) for s in page.symbols for p in s.ports() if not p.horizontal}
+    if any(0.01 < abs(candidate.x - x) < SEPARATION for x in tracks):
+        return False
+    rect = candidate.rect.grow(2 * CLEARANCE)
     joins = [Rect(j.points[0][0], j.points[0][1] - 0.01, j.points[1][0], j.points[1][1] + 0.01) for j in page.joins]
     return not any(rect.overlaps(other) for other in [s.rect for s in page.symbols] + labels + joins)
 

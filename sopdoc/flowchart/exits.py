@@ -49,6 +49,13 @@ class ExitPlan:
         near = self.dx if self.port.side == "R" else -(self.dx + self.w)
         return near + self.w * ALONG
 
+    @property
+    def reach(self) -> float:
+        """Return how far from its vertex, along the exit, its label ends."""
+        if self.port.side == "B":
+            return self.dy + self.h
+        return self.dx + self.w if self.port.side == "R" else -self.dx
+
     def label(self, symbol: Symbol) -> Label:
         x, y = symbol.port_point(self.port)
         return Label(self.text, x + self.dx, y + self.dy, self.w, self.h)

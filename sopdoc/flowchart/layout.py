@@ -23,8 +23,9 @@ from sopdoc.flowchart.table import (
 )
 
 ATTEMPTS = 3
+PLACEMENTS = 6
 GROW = 3.0 * MM                 # extra height for each row an unroutable arrow spans, per attempt
-CROWDED = 2 * (table.CONNECTOR + 2 * MM)   # extra height for a row with no room for its connectors
+CROWDED = table.CONNECTOR + 6 * MM   # extra room under the symbol of a row with no room for its connectors
 
 __all__ = ["layout", "LayoutError", "page_size", "MARGIN"]
 
@@ -41,20 +42,28 @@ def layout(sop: Sop) -> Layout:
     plans, extra = exits.plan(sop, lanes, lane, symbol_size)
     capacity = height - 2 * MARGIN - sum(header.heights) - PAGE_SLACK - BREAK_PARAGRAPH
     grown: dict[int, float] = {}
+    below: dict[int, float] = {}
     for attempt in range(ATTEMPTS):
-        heights = [table.row_height(row, columns, size, line, symbol_size, extra.get(i, 0.0) + grown.get(i, 0.0))
-                   for i, row in enumerate(sop.kegiatan)]
-        pages = [Page(n, rows) for n, rows in enumerate(table.paginate(sop, heights, capacity), start=1)]
-        for page in pages:
-            symbols.place(sop, page, lanes, lane, symbol_size)
-        flows = connectors.links(sop, pages, plans, lane, len(lanes))
+        # A row too crowded for its off-page connectors grows; that can move page breaks, and so which
+        # flows leave a page: place again until every connector has its room.
+        for _ in range(PLACEMENTS):
+            heights = [table.row_height(row, columns, size, line, symbol_size,
+                                        extra.get(i, 0.0) + grown.get(i, 0.0))
+                       for i, row in enumerate(sop.kegiatan)]
+            pages = [Page(n, rows) for n, rows in enumerate(table.paginate(sop, heights, capacity, below),
+                                                             start=1)]
+            for page in pages:
+                symbols.place(sop, page, lanes, lane, symbol_size)
+            flows = connectors.links(sop, pages, plans, lane, len(lanes))
+            if not flows.crowded:
+                break
+            for index in flows.crowded:
+                below[index] = below.get(index, 0.0) + CROWDED
         failed = [(page, link) for page in pages
                   for link in route.route_page(page, flows.links[page.number], len(lanes), lane)]
-        if not failed and not flows.crowded:
+        if not failed:
             break
         if attempt + 1 < ATTEMPTS:
-            for index in flows.crowded:
-                grown[index] = grown.get(index, 0.0) + CROWDED
             for _, link in failed:
                 for index in range(min(link.rows) - 1, max(link.rows)):
                     grown[index] = grown.get(index, 0.0) + GROW

@@ -34,6 +34,8 @@ MERGE_COST = 6 * MM
 REORDERS = 3                    # times a page is routed again, the links that failed first
 
 _DIRECTION = {(1, 0): 0, (-1, 0): 1, (0, 1): 2, (0, -1): 3}
+# From a step between grid nodes (its sign, and whether it moves along a row) to a direction of travel.
+_STEP_DIRECTION = {(1, True): 0, (-1, True): 1, (1, False): 2, (-1, False): 3}
 
 
 @dataclass
@@ -122,7 +124,7 @@ def _route_in_order(page: Page, order: list[Link], lanes: int, lane_width: float
         start, entry = found.start.key, found.entry.key
         ports.take(start.symbol.name, start.port)
         ports.take(entry.symbol.name, entry.port)
-        ports.arrivals.setdefault((entry.symbol.name, entry.port), _last_run(found))
+        ports.arrivals.setdefault((entry.symbol.name, entry.port), tuple(_route_nodes(found)))
         nodes = _route_nodes(found)
         page.arrows.append(Arrow(start.symbol.name, entry.symbol.name,
                                  _polyline([start.point, *(grid.point(n) for n in nodes), entry.point]), link.label))
@@ -141,10 +143,12 @@ def _find(grid: Grid, symbols: dict[str, Symbol], ports: _Ports, link: Link, nar
                 if (t.name, port) in ports.arrivals for entry in _merges(grid, t, port, ports.arrivals[(t.name, port)])]
     if not ends or not entries:
         return None
+    goals = [(t, p) for t in targets for p in _candidates(t, None, link.dst_sides) if ports.free(t, p)]
+    direct = _direct(grid, ends, goals, link.run)
+    if direct is not None and direct.cost <= _cheapest_possible(ends, goals) + 1e-6:
+        return direct   # no route, however it bends, could cost less than this straight line
     window = _window(grid, sources + targets) if narrow else None
-    found = search(grid, starts, entries, [e.key.point for e in entries], window) if starts else None
-    direct = _direct(grid, ends, [(t, p) for t in targets for p in _candidates(t, None, link.dst_sides)
-                                  if ports.free(t, p)], link.run)
+    found = search(grid, starts, entries, [t.rect for t in targets], window) if starts else None
     if direct is not None and (found is None or direct.cost <= found.cost):
         return direct
     return found
@@ -181,38 +185,45 @@ def _axis(grid: Grid, symbol: Symbol, port: Port) -> tuple[list[int], int] | Non
     return [grid.index(i, j) for j in order], PASS_V
 
 
-def _walk(grid: Grid, symbol: Symbol, port: Port):
-    """Yield (node, distance, crossings before it) straight out from *port*, while a line may go on.
+def _walk(grid: Grid, symbol: Symbol, port: Port, reach: float = float("inf")) -> list[tuple[int, float, int]]:
+    """Return (node, distance, crossings before it) straight out from *port*, while a line may go on.
 
     The first stretch, inside the symbol's own clearance, is the port's stub:
-    only other obstacles can stop it.
+    only other obstacles can stop it. The walk stops *reach* from the port.
     """
     axis = _axis(grid, symbol, port)
     if axis is None:
-        return
+        return []
     nodes, passing = axis
     px, py = symbol.port_point(port)
-    own = channels.symbol_obstacle(symbol).rect
+    own = symbol.rect.grow(channels.CLEARANCE)
+    xs, ys, nx = grid.xs, grid.ys, grid.nx
+    blocked, state_of, stop = grid.blocked, grid.node, TURN | passing
+    found: list[tuple[int, float, int]] = []
     crossings = 0
     previous = None
     for node in nodes:
-        x, y = grid.point(node)
-        if own.contains(x, y):
+        x, y = xs[node % nx], ys[node // nx]
+        if own.x0 < x < own.x1 and own.y0 < y < own.y1:
             continue
+        distance = abs(x - px) + abs(y - py)
+        if distance > reach:
+            break
         if previous is None:
             if _stub_blocked(grid, symbol, (px, py), (x, y)):
-                return
+                break
         elif not grid.straight_free(previous, node, passing):
-            return
-        if grid.blocked[node]:
-            return
-        yield node, abs(x - px) + abs(y - py), crossings
-        state = grid.node[node]
-        if state & (TURN | passing):
-            return
+            break
+        if blocked[node]:
+            break
+        found.append((node, distance, crossings))
+        state = state_of[node]
+        if state & stop:
+            break
         if state:
             crossings += 1
         previous = node
+    return found
 
 
 def _stub_blocked(grid: Grid, symbol: Symbol, a: Point, b: Point) -> bool:
@@ -246,27 +257,36 @@ def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
 def _entries(grid: Grid, symbol: Symbol, port: Port) -> list[Entry]:
     inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
     found, walked = [], []
-    for node, distance, crossings in _walk(grid, symbol, port):
+    # Entries farther than ENTRY_REACH are not needed: a straight approach from there passes these nodes.
+    for node, distance, crossings in _walk(grid, symbol, port, ENTRY_REACH):
         walked.append(node)
-        if distance > ENTRY_REACH:
-            break   # a straight approach from farther passes these nodes anyway
         if distance >= ARROW_ROOM:
             cost = distance + crossings * CROSS + _port_cost(port, IN_COST)
             found.append(Entry(node, inward, cost, End(symbol, port, tuple(walked[::-1]))))
     return found
 
 
-def _merges(grid: Grid, symbol: Symbol, port: Port, run: tuple[int, ...]) -> list[Entry]:
-    """Return entries onto the last run of an arrow already entering *port* (nearest the port last)."""
-    inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
+def _merges(grid: Grid, symbol: Symbol, port: Port, path: tuple[int, ...]) -> list[Entry]:
+    """Return entries onto the path of an arrow already entering *port*, where another may join it.
+
+    A route may join where that arrow runs straight (not at its bends), far
+    enough from the port to leave room for the head they share; from there on
+    the two are one line.
+    """
     px, py = symbol.port_point(port)
     found = []
-    for k, node in enumerate(run):
-        x, y = grid.point(node)
-        distance = abs(x - px) + abs(y - py)
-        if distance >= ARROW_ROOM:
-            cost = distance + _port_cost(port, IN_COST) + MERGE_COST
-            found.append(Entry(node, inward, cost, End(symbol, port, run[k:]), merge=True))
+    remaining = 0.0
+    for k in range(len(path) - 1, 0, -1):
+        node, after = path[k - 1], path[k]
+        ax, ay = grid.point(after)
+        bx, by = grid.point(node)
+        remaining += abs(ax - bx) + abs(ay - by)
+        before = path[k - 2] if k >= 2 else None
+        if before is None or node - before != after - node or remaining + abs(ax - px) + abs(ay - py) < ARROW_ROOM:
+            continue
+        direction = _STEP_DIRECTION[(after - node) // abs(after - node), abs(after - node) == 1]
+        cost = remaining + abs(ax - px) + abs(ay - py) + _port_cost(port, IN_COST) + MERGE_COST
+        found.append(Entry(node, direction, cost, End(symbol, port, path[k - 1:]), merge=True))
     return found
 
 
@@ -295,6 +315,12 @@ def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbo
                 best = Found(nodes, Start(nodes[0], _DIRECTION[out.outward], 0.0, End(source, out, (nodes[0],))),
                              Entry(nodes[-1], _DIRECTION[out.outward], 0.0, End(target, into, (nodes[-1],))), cost)
     return best
+
+
+def _cheapest_possible(ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbol, Port]]) -> float:
+    """Return a lower bound of any route's cost: the shortest port-to-port distance with the ports' costs."""
+    return min(abs(a[0] - b[0]) + abs(a[1] - b[1]) + _port_cost(out, OUT_COST) + _port_cost(into, IN_COST)
+               for s, out in ends for a in [s.port_point(out)] for t, into in goals for b in [t.port_point(into)])
 
 
 def _straight_nodes(grid: Grid, source: Symbol, out: Port, target: Symbol, a: Point, b: Point) -> list[int] | None:
@@ -329,17 +355,6 @@ def _route_nodes(found: Found) -> list[int]:
     start_walk = list(found.start.key.walk)
     entry_walk = list(found.entry.key.walk)
     return start_walk[:-1] + found.nodes + entry_walk[1:]
-
-
-def _last_run(found: Found) -> tuple[int, ...]:
-    """Return the nodes of a route's last straight run, from its last turn to its target port."""
-    nodes = _route_nodes(found)
-    run = [nodes[-1]]
-    for node in reversed(nodes[:-1]):
-        if len(run) >= 2 and node - run[-1] != run[-1] - run[-2]:
-            break
-        run.append(node)
-    return tuple(reversed(run))
 
 
 def _commit(grid: Grid, found: Found, route: int) -> int:

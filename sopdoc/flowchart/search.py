@@ -13,7 +13,7 @@ import heapq
 from dataclasses import dataclass
 
 from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
-from sopdoc.flowchart.plan import MM, Point
+from sopdoc.flowchart.plan import MM, Rect
 
 BEND = 4.0 * MM
 CROSS = 6.0 * MM
@@ -57,12 +57,14 @@ class Found:
     cost: float
 
 
-def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Point],
+def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect],
            window: tuple[int, int, int, int] | None = None) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
-    *targets* are the target port points, for the estimate; *window* bounds the
-    search to tracks i0..i1 and j0..j1.
+    *targets* are the boxes of the target symbols, for the estimate: the
+    Manhattan distance to the nearest, plus a bend when a node lines up with it
+    neither across nor along (every route's last run ends on a box's side).
+    *window* bounds the search to tracks i0..i1 and j0..j1.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
@@ -73,14 +75,14 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
 
-    points = list(set(targets))
+    boxes = [(r.x0, r.y0, r.x1, r.y1) for r in targets]
     known: dict[int, float] = {}
 
     def estimate(node: int) -> float:
         value = known.get(node)
         if value is None:
             x, y = xs[node % nx], ys[node // nx]
-            value = known[node] = min(abs(x - tx) + abs(y - ty) for tx, ty in points)
+            value = known[node] = min(_box_estimate(x, y, box) for box in boxes)
         return value
 
     best: dict[int, float] = {}
@@ -147,6 +149,13 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 heapq.heappush(heap, (g + estimate(nxt), counter, g, key, None))
                 counter += 1
     return None
+
+
+def _box_estimate(x: float, y: float, box: tuple[float, float, float, float]) -> float:
+    x0, y0, x1, y1 = box
+    dx = x0 - x if x < x0 else x - x1 if x > x1 else 0.0
+    dy = y0 - y if y < y0 else y - y1 if y > y1 else 0.0
+    return dx + dy + (BEND if dx and dy else 0.0)
 
 
 def _nodes(parent: dict[int, int], state: int) -> list[int]:

@@ -25,8 +25,8 @@ ROTATED_MIN, ROTATED_MAX = 18 * MM, 45 * MM
 CELL_PAD_X = 1.4 * MM           # left and right cell margins
 CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cell text
 # Turned text: LibreOffice keeps the cell's left and right margins at the two ends of each line
-# (measured: a line set to the cell's height minus 2 x 4 pt touched the border); 2 pt more shows a margin.
-ROTATED_PAD = CELL_PAD_X + 2.0
+# (measured: a line set to the cell's height minus 2 x 4 pt touched the border); 5 pt more shows a margin.
+ROTATED_PAD = CELL_PAD_X + 5.0
 PAGE_SLACK = 3.0                # capacity kept free on each page (2 pt was measured as enough)
 BREAK_PARAGRAPH = 1.0           # the 1 pt paragraph that carries each page break
 HEADING_HEIGHT = 22.0           # "SOP: NAMA" line above the first table
@@ -220,27 +220,35 @@ def flows_down(sop: Sop, index: int) -> bool:
     return any(e.target == index + 1 for e in sop.kegiatan[index].exits)
 
 
-def paginate(sop: Sop, heights: list[float], capacity: float) -> list[list[RowBox]]:
-    """Split rows into pages: no row split, room kept for connectors and the total line."""
+def paginate(sop: Sop, heights: list[float], capacity: float, below: dict[int, float] | None = None
+             ) -> list[list[RowBox]]:
+    """Split rows into pages: no row split, room kept for connectors and the total line.
+
+    *below* gives rows extra room under their symbol (for off-page connectors placed there).
+    """
+    below = below or {}
     pages: list[list[RowBox]] = []
     current: list[RowBox] = []
     used = 0.0
     last = len(heights) - 1
     room = connector_room()
     for i, h in enumerate(heights):
+        extra = below.get(i, 0.0)
+        h += extra
         after = TOTAL_LINE * 2 if i == last else (room if flows_down(sop, i) else 0.0)
         cap = capacity - (0.0 if pages else HEADING_HEIGHT)
         if current and used + h + after > cap:
             closing = current[-1]
             if flows_down(sop, closing.index):
-                current[-1] = RowBox(closing.index, closing.top, closing.height + room, closing.pad_top, room)
+                current[-1] = RowBox(closing.index, closing.top, closing.height + room, closing.pad_top,
+                                     closing.pad_bottom + room)
             pages.append(current)
             current, used, cap = [], 0.0, capacity
         pad_top = room if not current and pages and flows_down(sop, i - 1) else 0.0
         if used + pad_top + h + after > cap:
             raise LayoutError(f"kegiatan nomor {i + 1} terlalu panjang untuk satu halaman; pendekkan uraian "
                               "atau kolom lain di baris itu")
-        current.append(RowBox(i, used, h + pad_top, pad_top))
+        current.append(RowBox(i, used, h + pad_top, pad_top, extra))
         used += h + pad_top
     pages.append(current)
     return pages
