@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
-.PHONY: run test setup bench bench-layout bench-export bench-validate bench-sign bench-excel golden clean
+.PHONY: run test setup bench bench-layout bench-export bench-validate bench-sign bench-excel bench-studio golden clean
 
 run:
 	bash scripts/run.sh
@@ -27,6 +27,10 @@ bench-sign: setup
 
 bench-excel: setup
 	.venv/bin/python benchmarks/bench_excel.py
+
+bench-studio: setup
+	bash scripts/install-system.sh test
+	.venv/bin/python benchmarks/bench_studio.py
 
 golden: setup
 	.venv/bin/python tests/update_golden.py

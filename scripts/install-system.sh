@@ -2,7 +2,10 @@
 # Install the system programs sopdoc needs, only those that are missing:
 # graphviz (dot), LibreOffice Writer and Calc (soffice), Liberation fonts, poppler-utils,
 # libcairo2 (for cairosvg), zbar-tools (to test QR codes), and python3-venv, which a fresh Debian lacks.
+# With the argument "test" it also installs what only the tests need: Debian's Chromium,
+# which the studio's browser tests drive with Playwright.
 set -euo pipefail
+group=${1:-}
 
 missing=()
 command -v dot >/dev/null 2>&1 || missing+=(graphviz)
@@ -37,6 +40,10 @@ command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
 libs=$(ldconfig -p 2>/dev/null || true)
 grep -q "libcairo.so.2" <<<"$libs" || missing+=(libcairo2)
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
+if [ "$group" = "test" ]; then
+  # Playwright's own browser download does not work offline; the tests use /usr/bin/chromium.
+  [ -x /usr/bin/chromium ] || missing+=(chromium)
+fi
 
 if [ ${#missing[@]} -eq 0 ]; then
   echo "Program sistem sudah lengkap (graphviz, LibreOffice, fonts-liberation, poppler-utils, zbar-tools)."

@@ -172,3 +172,16 @@ def import_(files: tuple[Path, ...], root: Path, timpa: bool) -> None:
     from sopdoc.commands import import_ as command
 
     command.run(list(files), root, timpa)
+
+
+@main.command(options_metavar="[PILIHAN]")
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[FOLDER_DEFINISI]")
+@click.option("--port", type=click.IntRange(1, 65535), help="Port di 127.0.0.1; bawaan: 8765 atau berikutnya yang bebas.")
+@click.option("--no-browser", is_flag=True, help="Jangan buka peramban; cukup cetak alamatnya.")
+@click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
+              help="Folder hasil unduhan, buku dan ekspor.")
+def studio(root: Path | None, port: int | None, no_browser: bool, out: Path) -> None:
+    """Sunting SOP di peramban, dengan pratinjau dokumen yang langsung diperbarui (hanya di komputer ini)."""
+    from sopdoc.commands import studio as command
+
+    command.run(root or DEFAULT_DEFINITIONS, port, not no_browser, out)

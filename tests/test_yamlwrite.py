@@ -331,6 +331,33 @@ def test_a_revision_note_edited_in_place_keeps_its_comment():
     assert yamlwrite.updated_text(old, data) == old.replace("catatan: Awal", 'catatan: "Awal: diperbaiki"')
 
 
+def test_rows_the_caller_pairs_keep_their_comments_when_moved_and_edited():
+    old = ("nama: Uji\npelaksana:\n  a: A\n  b: B\nkegiatan:\n"
+           "  - uraian: Mulai\n    pelaksana: a\n"
+           "  - uraian: Memeriksa surat  # dicek kasubag\n    pelaksana: b\n"
+           "  - uraian: Selesai\n    pelaksana: a\n")
+    data = {"nama": "Uji", "pelaksana": {"a": "A", "b": "B"},
+            "kegiatan": [{"uraian": "Mulai", "pelaksana": "a"}, {"uraian": "Selesai", "pelaksana": "a"},
+                         {"uraian": "Memeriksa surat masuk", "pelaksana": "b"}]}
+    moved = ("nama: Uji\npelaksana:\n  a: A\n  b: B\nkegiatan:\n"
+             "  - uraian: Mulai\n    pelaksana: a\n"
+             "  - uraian: Selesai\n    pelaksana: a\n"
+             "  - uraian: Memeriksa surat masuk # dicek kasubag\n    pelaksana: b\n")   # the comment keeps its column
+    assert yamlwrite.updated_text(old, data, rows={0: 0, 1: 2, 2: 1}) == moved
+    # Unpaired, the edited row reads as a new one and its comment goes with the old.
+    assert "# dicek kasubag" not in yamlwrite.updated_text(old, data)
+    assert yamlwrite.changes(yaml.safe_load(old), data, {0: 0, 1: 2, 2: 1}) == [
+        "kegiatan 2 dipindah menjadi kegiatan 3: Memeriksa surat masuk",
+        'kegiatan 3 uraian: "Memeriksa surat" menjadi "Memeriksa surat masuk"']
+
+
+def test_a_new_order_of_pelaksana_is_written_with_their_comments():
+    old = "nama: Uji\npelaksana:\n  a: A  # kiri\n  b: B\nkegiatan: []\n"
+    data = {"nama": "Uji", "pelaksana": {"b": "B", "a": "A"}, "kegiatan": []}
+    assert yamlwrite.updated_text(old, data) == "nama: Uji\npelaksana:\n  b: B\n  a: A  # kiri\nkegiatan: []\n"
+    assert yamlwrite.changes(yaml.safe_load(old), data) == ["pelaksana: urutan kolom menjadi b, a"]
+
+
 def test_a_removed_key_leaves_the_comment_lines_below_it():
     old = ("nama: Contoh\npelaksana: {a: A, b: B}\nkegiatan:\n  - uraian: Mulai\n    pelaksana: a\n"
            "    output: Disposisi\n  # Rapat: dua pelaksana bersama.\n  - uraian: Rapat\n    pelaksana: [a, b]\n"

@@ -55,12 +55,23 @@ def _ids(rows: list[dict]) -> dict[str, int]:
     return {str(row["id"]): i for i, row in enumerate(rows) if isinstance(row, dict) and row.get("id") is not None}
 
 
-def match_rows(old: list, new: list) -> RowMatch:
-    """Match rows by their uraian: in order first, then rows found elsewhere, then edits in place."""
+def match_rows(old: list, new: list, known: dict[int, int] | None = None) -> RowMatch:
+    """Match rows: the *known* pairs (new index -> old index, as an editor that moved them knows),
+    then the others by their uraian: in order first, then rows found elsewhere, then edits in place."""
     old_rows = [row if isinstance(row, dict) else {} for row in old]
     new_rows = [row if isinstance(row, dict) else {} for row in new]
-    a = [norm(row.get("uraian")) for row in old_rows]
-    b = [norm(row.get("uraian")) for row in new_rows]
+    pairs = {j: i for j, i in (known or {}).items() if 0 <= j < len(new_rows) and 0 <= i < len(old_rows)}
+    if len(set(pairs.values())) != len(pairs):
+        pairs = {}
+    free_old = [i for i in range(len(old_rows)) if i not in pairs.values()]
+    free_new = [j for j in range(len(new_rows)) if j not in pairs]
+    found = _match_uraian([norm(old_rows[i].get("uraian")) for i in free_old],
+                          [norm(new_rows[j].get("uraian")) for j in free_new])
+    pairs.update({free_new[j]: free_old[i] for j, i in found.items()})
+    return RowMatch(old_rows, new_rows, pairs, _moved(pairs))
+
+
+def _match_uraian(a: list, b: list) -> dict[int, int]:
     pairs: dict[int, int] = {}
     blocks = []
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
@@ -78,7 +89,7 @@ def match_rows(old: list, new: list) -> RowMatch:
                 news.remove(j)
     for olds, news in blocks:
         pairs.update(zip(news, [i for i in olds if i in loose_old]))
-    return RowMatch(old_rows, new_rows, pairs, _moved(pairs))
+    return pairs
 
 
 def _moved(pairs: dict[int, int]) -> set[int]:
@@ -164,18 +175,27 @@ def _target(value: Any, index: int, ids: dict[str, int]) -> int | str | None:
 
 
 def same(path: tuple, old: Any, new: Any, rows: RowMatch | None) -> bool:
+    if path == ("pelaksana",) and _actor_order(old) != _actor_order(new):
+        return False    # the order of pelaksana is the order of the lanes
     return _meaning(path, old, rows) == _meaning(path, new, rows)
 
 
-def changes(old_data: dict, new_data: dict) -> list[str]:
-    """Return, in Indonesian, each difference between two definitions' data."""
+def _actor_order(value: Any) -> list:
+    return [str(key) for key in value] if isinstance(value, dict) else []
+
+
+def changes(old_data: dict, new_data: dict, known: dict[int, int] | None = None) -> list[str]:
+    """Return, in Indonesian, each difference between two definitions' data (rows paired as in match_rows)."""
     lines: list[str] = []
-    rows = match_rows(old_data.get("kegiatan") or [], new_data.get("kegiatan") or [])
+    rows = match_rows(old_data.get("kegiatan") or [], new_data.get("kegiatan") or [], known)
     for key in dict.fromkeys([*old_data, *new_data]):
         if key == "kegiatan":
             lines += _row_changes(rows)
         else:
             lines += _field_changes((key,), old_data.get(key), new_data.get(key), None)
+    old_order, new_order = _actor_order(old_data.get("pelaksana")), _actor_order(new_data.get("pelaksana"))
+    if old_order != new_order and sorted(old_order) == sorted(new_order):
+        lines.append(f"pelaksana: urutan kolom menjadi {', '.join(new_order)}")
     return lines
 
 

@@ -111,6 +111,27 @@ def read(paths: list[Path]) -> Result:
     return result
 
 
+def check_data(file: Path, data: Any) -> Result:
+    """Check *data* as if it were the content of *file*, an SOP or a unit file (unsaved edits).
+
+    Only the unit files above it are read from disk; a unit file's result holds no SOP.
+    """
+    result = Result()
+    doc = yamlsafe.Document(file, data, {})
+    if file.name == UNIT_FILE:
+        units = _UnitCache(result, {file: doc})
+        units.check(file)
+        units.chain(file.parent)
+        return result
+    unit = _UnitCache(result).for_sop(file)
+    sop = _SopReader(file, unit, result, doc).read() if unit is not None else None
+    if sop is None or result.errors:
+        result.failed.append(file)
+    else:
+        result.sops.append(sop)
+    return result
+
+
 def _type_name(value: Any) -> str:
     if value is None:
         return "kosong"
@@ -131,13 +152,15 @@ def _suggest(word: str, choices) -> str:
 class _FileReader:
     """Typed access to one YAML document, recording a problem for each bad value."""
 
-    def __init__(self, file: Path, result: Result):
+    def __init__(self, file: Path, result: Result, doc: yamlsafe.Document | None = None):
         self.file = file
         self.result = result
-        self.doc: yamlsafe.Document | None = None
+        self.doc = doc
         self.ok = True
 
     def load(self) -> Any:
+        if self.doc is not None:
+            return self.doc.data
         try:
             self.doc = yamlsafe.load(self.file)
         except yamlsafe.YamlLoadError as exc:
@@ -289,8 +312,9 @@ class _FileReader:
 class _UnitCache:
     """Read each ``unit.yaml`` once and merge the chain above each unit folder."""
 
-    def __init__(self, result: Result):
+    def __init__(self, result: Result, drafts: dict[Path, yamlsafe.Document] | None = None):
         self.result = result
+        self.drafts = drafts or {}      # unit files checked from unsaved data instead of disk
         self.files: dict[Path, tuple[dict, bool]] = {}
         self.units: dict[Path, Unit | None] = {}
 
@@ -330,7 +354,7 @@ class _UnitCache:
     def _read(self, file: Path, root: Path) -> tuple[dict, bool]:
         if file in self.files:
             return self.files[file]
-        reader = _FileReader(file, self.result)
+        reader = _FileReader(file, self.result, self.drafts.get(file))
         data = reader.load()
         values: dict[str, Any] = {}
         if reader.ok and data is not None and reader.mapping((), data, fields.UNIT_KEYS) is not None:
@@ -402,8 +426,8 @@ def _contained_path(reader: _FileReader, path: tuple, value: Any, base: Path, ro
 class _SopReader(_FileReader):
     """Read one SOP file against its unit."""
 
-    def __init__(self, file: Path, unit: Unit, result: Result):
-        super().__init__(file, result)
+    def __init__(self, file: Path, unit: Unit, result: Result, doc: yamlsafe.Document | None = None):
+        super().__init__(file, result, doc)
         self.unit = unit
 
     def read(self) -> Sop | None:

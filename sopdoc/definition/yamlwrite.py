@@ -330,11 +330,12 @@ def _dump(handler: YAML, document: Any) -> str:
 
 # --- plain data -> edited text -------------------------------------------------------
 
-def updated_text(old_text: str, data: dict) -> str:
+def updated_text(old_text: str, data: dict, rows: dict[int, int] | None = None) -> str:
     """Return *old_text* with only the values that differ from *data* changed.
 
     Keys missing from *data* are removed unless they mean their default; every
-    comment, quote and line that does not change is kept byte for byte.
+    comment, quote and line that does not change is kept byte for byte. *rows*
+    pairs kegiatan the caller knows (new index -> old index; see match_rows).
     """
     crlf = "\r\n" in old_text
     text = old_text.replace("\r\n", "\n")
@@ -347,7 +348,7 @@ def updated_text(old_text: str, data: dict) -> str:
         raise UnreadableText("the file is not a mapping")
     kind = SOP if "kegiatan" in data or "kegiatan" in document else UNIT
     before = _dump(handler, document)
-    if not _update_map(document, data, (), None, kind):
+    if not _update_map(document, data, (), None, kind, rows):
         return old_text
     after = _dump(handler, document)
     result = _keep_unchanged_lines(text, before, after)
@@ -365,7 +366,8 @@ def _indentation(text: str) -> tuple[int, int, int]:
     return indent, offset + 1 + len(sequence.group(3)), offset
 
 
-def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | None, kind: str) -> bool:
+def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | None, kind: str,
+                known: dict[int, int] | None = None) -> bool:
     """Bring *node* in line with *new*; return whether anything changed."""
     changed = False
     for key in [k for k in node if k not in new]:
@@ -375,7 +377,7 @@ def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | Non
     for key, value in new.items():
         key_path = path + (key,)
         if key in node:
-            changed |= _update_value(node, key, value, key_path, rows, kind)
+            changed |= _update_value(node, key, value, key_path, rows, kind, known)
         elif not same(key_path, None, value, rows):
             node.insert(_position(node, key, path, kind), key, _commented(value, key_path, {}, set(), kind))
             changed = True
@@ -401,14 +403,19 @@ def _delete(node: CommentedMap, key: Any) -> None:
         entry[2].value = entry[2].value.rstrip("\n") + "\n" + below
 
 
-def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: RowMatch | None, kind: str) -> bool:
+def _update_value(node: CommentedMap, key: str, value: Any, path: tuple, rows: RowMatch | None, kind: str,
+                  known: dict[int, int] | None = None) -> bool:
     old = node[key]
     if path == ("kegiatan",) and isinstance(old, CommentedSeq) and isinstance(value, list):
-        return _update_rows(old, value, kind)
+        return _update_rows(old, value, kind, known)
     if same(path, old, value, rows):
         return False
     if isinstance(old, CommentedMap) and isinstance(value, dict):
-        return _update_map(old, value, path, rows, kind)
+        changed = _update_map(old, value, path, rows, kind)
+        if path == ("pelaksana",):
+            for actor in value:     # the lanes' order; each key keeps its comments
+                old.move_to_end(actor)
+        return changed or path == ("pelaksana",)
     if isinstance(old, CommentedSeq) and isinstance(value, list) and not any(isinstance(v, dict) for v in value):
         old[:] = [_scalar("", item) for item in value]
     elif _same_shape(old, value):
@@ -433,8 +440,8 @@ def _like(old: Any, new: Any) -> Any:
     return new
 
 
-def _update_rows(node: CommentedSeq, new_rows: list, kind: str) -> bool:
-    rows = match_rows([_plain(item) for item in node], new_rows)
+def _update_rows(node: CommentedSeq, new_rows: list, kind: str, known: dict[int, int] | None) -> bool:
+    rows = match_rows([_plain(item) for item in node], new_rows, known)
     items = []
     changed = len(new_rows) != len(node)
     for j, row in enumerate(new_rows):
@@ -494,11 +501,13 @@ def _same_yaml(a: str, b: str) -> bool:
 
 # --- one file on disk ----------------------------------------------------------------
 
-def save(path: Path, data: dict, kind: str = SOP, backup: bool = True) -> list[str]:
+def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
+         rows: dict[int, int] | None = None) -> list[str]:
     """Write *data* to *path* (new, or changing only what changed); return the changes.
 
     An existing file that changes is first kept as ``NAME.yaml.bak``. A file whose
     old text cannot be edited in place is written anew (after the same backup).
+    *rows* pairs kegiatan the caller knows, as in :func:`updated_text`.
     """
     if not path.exists():
         write_atomic(path, new_text(data, kind))
@@ -507,7 +516,7 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True) -> list[s
     bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
     old_text = raw.decode("utf-8-sig")
     try:
-        text = updated_text(old_text, data)
+        text = updated_text(old_text, data, rows)
         old_data = yamlsafe.parse(old_text, path).data
     except (UnreadableText, yamlsafe.YamlLoadError):
         text, old_data = new_text(data, kind), {}
@@ -516,4 +525,4 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True) -> list[s
     if backup:
         write_atomic(backup_path(path), raw)
     write_atomic(path, (bom + text).encode("utf-8"))
-    return changes(old_data if isinstance(old_data, dict) else {}, data)
+    return changes(old_data if isinstance(old_data, dict) else {}, data, rows)

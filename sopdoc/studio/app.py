@@ -1,0 +1,346 @@
+"""The studio's web application: pages and the requests their scripts send, thin over the stages."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from pathlib import Path
+from typing import Any
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from sopdoc.definition import reader, revise, yamlsafe, yamlwrite
+from sopdoc.definition.datadiff import NEXT
+from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
+from sopdoc.errors import ERROR, SopdocError, display_path
+from sopdoc.studio import catalog, draft, edits, files, jobs, preview
+from sopdoc.studio.guard import BodyTooLarge, Guard
+from sopdoc.studio.names import BadForm, unflatten
+
+HERE = Path(__file__).resolve().parent
+MAX_FIELDS = 40_000
+STATUS = ("berlaku", "diganti", "dicabut")
+
+
+def create_app(root: Path, out: Path, token: str, cookie: str = "sopdoc_studio") -> Starlette:
+    """Return the studio over the definitions folder *root*, writing documents to *out*."""
+    studio = Studio(root, out, token)
+    routes = [
+        Route("/", studio.home),
+        Route("/baru", studio.new_form, methods=["GET"]),
+        Route("/baru", studio.new_sop, methods=["POST"]),
+        Route("/ekspor", studio.export, methods=["POST"]),
+        Route("/tugas/{job}", studio.job),
+        Route("/tugas/{job}/berkas", studio.job_file),
+        Route("/sop/{key:path}/pratinjau", studio.sop_preview, methods=["POST"]),
+        Route("/sop/{key:path}/ubah", studio.sop_edit, methods=["POST"]),
+        Route("/sop/{key:path}/simpan", studio.sop_save, methods=["POST"]),
+        Route("/sop/{key:path}/revisi", studio.sop_revise, methods=["POST"]),
+        Route("/sop/{key:path}/dokumen", studio.sop_document, methods=["POST"]),
+        Route("/sop/{key:path}", studio.sop_page),
+        Route("/unit/{key:path}/periksa", studio.unit_check, methods=["POST"]),
+        Route("/unit/{key:path}/ubah", studio.unit_edit, methods=["POST"]),
+        Route("/unit/{key:path}/simpan", studio.unit_save, methods=["POST"]),
+        Route("/unit/{key:path}/buku", studio.unit_book, methods=["POST"]),
+        Route("/unit/{key:path}", studio.unit_page),
+        Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
+    ]
+    handlers = {BadForm: _bad_request, files.Refused: _not_found, BodyTooLarge: _too_large}
+    app = Starlette(routes=routes, exception_handlers=handlers,
+                    middleware=[Middleware(Guard, token=token, cookie=cookie)])
+    app.state.studio = studio
+    return app
+
+
+async def _bad_request(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"galat": f"Permintaan tidak sah: {exc}"}, 400)
+
+
+async def _not_found(request: Request, exc: Exception) -> Response:
+    if request.method != "GET":
+        return JSONResponse({"galat": str(exc)}, 404)
+    return request.app.state.studio.html("pesan.html", judul="Tidak ditemukan", pesan=str(exc), status=404)
+
+
+async def _too_large(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"galat": "Permintaan terlalu besar."}, 413)
+
+
+_TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape=select_autoescape(["html"]),
+                         trim_blocks=True, lstrip_blocks=True, undefined=StrictUndefined)
+
+
+class Studio:
+    """The request handlers, over one definitions folder."""
+
+    def __init__(self, root: Path, out: Path, token: str):
+        self.root, self.out, self.token = root, out, token
+        self.jobs = jobs.Jobs()
+
+    def html(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        """Return a whole page; every page carries the token its scripts send back."""
+        return HTMLResponse(_TEMPLATES.get_template(template).render(token=self.token, root=display_path(self.root),
+                                                                     out=display_path(self.out), **context), status)
+
+    def fragment(self, template: str, **context: Any) -> str:
+        return _TEMPLATES.get_template(template).render(**context)
+
+    # --- the list of units and SOPs ------------------------------------------------------
+
+    async def home(self, request: Request) -> Response:
+        search = request.query_params.get("cari", "")[:200]
+        return self.html("daftar.html", units=catalog.units(self.root, search), cari=search)
+
+    async def new_form(self, request: Request) -> Response:
+        units = catalog.units(self.root)
+        return self.html("baru.html", units=units, pilih=request.query_params.get("unit", ""))
+
+    async def new_sop(self, request: Request) -> Response:
+        body = await _body(request)
+        path = files.new_sop(self.root, _text(body, "unit"), _text(body, "nama"), _text(body, "berkas"),
+                             datetime.date.today())
+        return JSONResponse({"alamat": "/sop/" + files.key_of(self.root, path)})
+
+    async def export(self, request: Request) -> Response:
+        job = self.jobs.start("Ekspor semua SOP", jobs.export_all(self.root, self.out))
+        return JSONResponse(job.view())
+
+    async def job(self, request: Request) -> Response:
+        job = self.jobs.get(request.path_params["job"])
+        if job is None:
+            return JSONResponse({"galat": "tugas itu tidak ada (studio dijalankan ulang?)"}, 404)
+        return JSONResponse(job.view())
+
+    async def job_file(self, request: Request) -> Response:
+        job = self.jobs.get(request.path_params["job"])
+        if job is None or job.state != jobs.DONE or job.file is None or not job.file.is_file():
+            return JSONResponse({"galat": "berkas tugas itu belum ada"}, 404)
+        return FileResponse(job.file, filename=job.file.name)
+
+    # --- one SOP -------------------------------------------------------------------------------
+
+    def _sop(self, request: Request) -> Path:
+        return files.sop_file(self.root, request.path_params["key"])
+
+    async def sop_page(self, request: Request) -> Response:
+        path = self._sop(request)
+        try:
+            held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
+        except (yamlsafe.YamlLoadError, draft.NotEditable) as exc:
+            return self._unreadable(path, exc)
+        shown = preview.build(path, draft.to_data(held, draft.SOP))
+        return self.html("sop.html", key=files.key_of(self.root, path), path=display_path(path),
+                         versi=files.version(path), catatan=_notes(shown.notes),
+                         **self._sop_context(path, held, shown))
+
+    def _unreadable(self, path: Path, exc: Exception) -> Response:
+        line = getattr(exc, "line", None)
+        message = getattr(exc, "message", None) or str(exc)
+        where = f"{display_path(path)}{f', baris {line}' if line else ''}"
+        return self.html("pesan.html", judul="Berkas ini belum bisa disunting di studio",
+                         pesan=f"{where}: {message}", teks=files.read_text(path), baris=line,
+                         saran="Perbaiki bagian itu di editor teks (misalnya Notepad), simpan, lalu muat ulang "
+                               "halaman ini.")
+
+    def _sop_context(self, path: Path, held: dict, shown: preview.Preview) -> dict:
+        siblings = sorted(p.stem for p in path.parent.glob("*.yaml") if p.name != reader.UNIT_FILE and p != path)
+        return {"d": held, "p": shown, "keys": {k.name: k for k in SOP_KEYS}, "status_choices": STATUS,
+                "siblings": siblings, "simbol_choices": SIMBOL, "NEXT": NEXT, "ID_PREFIX": draft.ID_PREFIX,
+                "view": preview.page_view(shown.plan, shown.sop) if shown.plan else None,
+                "identitas": preview.identity(shown.sop, shown.linked) if shown.sop else None,
+                "cells": preview.row_cells}
+
+    async def sop_preview(self, request: Request) -> Response:
+        path = self._sop(request)
+        held = draft.from_tree(unflatten(await _fields(request)), draft.SOP)
+        return JSONResponse(self._preview_reply(path, held))
+
+    def _preview_reply(self, path: Path, held: dict) -> dict:
+        shown = preview.build(path, draft.to_data(held, draft.SOP))
+        context = self._sop_context(path, held, shown)
+        return {"pratinjau": self.fragment("_pratinjau.html", **context), "catatan": _notes(shown.notes),
+                "ringkasan": self.fragment("_ringkasan.html", **context)}
+
+    async def sop_edit(self, request: Request) -> Response:
+        path = self._sop(request)
+        body = await _body(request)
+        held = draft.from_tree(unflatten(_pairs(body)), draft.SOP)
+        message = edits.apply(held, _text(body, "aksi"), _text(body, "pelaksana_baru"))
+        reply = self._preview_reply(path, held)
+        reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))
+        return JSONResponse({**reply, "pesan": message or ""})
+
+    async def sop_save(self, request: Request) -> Response:
+        path = self._sop(request)
+        body = await _body(request)
+        held = draft.from_tree(unflatten(_pairs(body)), draft.SOP)
+        if conflict := _conflict(path, body):
+            return conflict
+        # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
+        known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
+        changed = yamlwrite.save(path, draft.to_data(held, draft.SOP), rows=known)
+        held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
+        reply = self._preview_reply(path, held)
+        reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))
+        return JSONResponse({**reply, "versi": files.version(path), "perubahan": changed,
+                             "pesan": _saved(path, changed)})
+
+    async def sop_revise(self, request: Request) -> Response:
+        path = self._sop(request)
+        body = await _body(request)
+        if conflict := _conflict(path, body):
+            return conflict
+        try:
+            tanggal = datetime.date.fromisoformat(_text(body, "tanggal"))
+        except ValueError:
+            return JSONResponse({"galat": "Tulis tanggal revisi, misalnya 2024-06-10."}, 400)
+        catatan = " ".join(_text(body, "catatan").split())
+        if not catatan:
+            return JSONResponse({"galat": "Tulis catatan revisi: apa yang diubah."}, 400)
+        try:
+            sop = revise.revise(path, tanggal, catatan)
+        except SopdocError as exc:
+            return JSONResponse({"galat": exc.message}, 400)
+        return JSONResponse({"pesan": f"Revisi {sop.tanggal_revisi} dicatat; versi sebelumnya disimpan sebagai "
+                                      f"{revise.backup_path(path).name}."})
+
+    async def sop_document(self, request: Request) -> Response:
+        path = self._sop(request)
+        kind = _text(await _body(request), "format")
+        if kind not in ("docx", "pdf"):
+            raise BadForm("format harus docx atau pdf")
+        job = self.jobs.start(f"{kind.upper()} {path.stem}", jobs.document(path, kind, self.out))
+        return JSONResponse(job.view())
+
+    # --- a unit's settings ----------------------------------------------------------------------
+
+    def _unit_file(self, request: Request) -> Path:
+        return files.unit_folder(self.root, request.path_params["key"]) / reader.UNIT_FILE
+
+    async def unit_page(self, request: Request) -> Response:
+        path = self._unit_file(request)
+        try:
+            held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
+        except (yamlsafe.YamlLoadError, draft.NotEditable) as exc:
+            return self._unreadable(path, exc)
+        notes = self._unit_notes(path, held)
+        return self.html("unit.html", key=files.key_of(self.root, path.parent), path=display_path(path),
+                         versi=files.version(path), catatan=notes, **self._unit_context(path, held))
+
+    def _unit_context(self, path: Path, held: dict) -> dict:
+        above = _inherited(self.root, path.parent)
+        return {"d": held, "keys": {k.name: k for k in UNIT_KEYS}, "above": above,
+                "has_sops": any(p.name != reader.UNIT_FILE for p in path.parent.glob("*.yaml")),
+                "parents": [files.key_of(self.root, p) for p in _parent_units(self.root, path.parent)]}
+
+    def _unit_notes(self, path: Path, held: dict) -> list[dict]:
+        result = reader.check_data(path, draft.to_data(held, draft.UNIT))
+        return _notes([preview.Note(p.key if p.file == path else "", p.message if p.file == path else str(p),
+                                    p.severity) for p in result.problems])
+
+    async def unit_check(self, request: Request) -> Response:
+        path = self._unit_file(request)
+        held = draft.from_tree(unflatten(await _fields(request)), draft.UNIT)
+        return JSONResponse({"catatan": self._unit_notes(path, held)})
+
+    async def unit_edit(self, request: Request) -> Response:
+        path = self._unit_file(request)
+        body = await _body(request)
+        held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
+        message = edits.apply(held, _text(body, "aksi"))
+        return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
+                             "catatan": self._unit_notes(path, held), "pesan": message or ""})
+
+    async def unit_save(self, request: Request) -> Response:
+        path = self._unit_file(request)
+        body = await _body(request)
+        held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
+        if conflict := _conflict(path, body):
+            return conflict
+        changed = yamlwrite.save(path, draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
+        held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
+        return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
+                             "catatan": self._unit_notes(path, held), "versi": files.version(path),
+                             "perubahan": changed, "pesan": _saved(path, changed)})
+
+    async def unit_book(self, request: Request) -> Response:
+        folder = self._unit_file(request).parent
+        job = self.jobs.start(f"Buku SOP {folder.name}", jobs.unit_book(folder, self.out))
+        return JSONResponse(job.view())
+
+
+# --- request bodies ------------------------------------------------------------------------------
+
+async def _body(request: Request) -> dict:
+    """Return the JSON object a studio page posts, or raise :class:`BadForm`."""
+    try:
+        body = json.loads(await request.body())
+    except (ValueError, UnicodeDecodeError):
+        raise BadForm("isi permintaan bukan JSON") from None
+    if not isinstance(body, dict):
+        raise BadForm("isi permintaan harus berupa objek JSON")
+    return body
+
+
+async def _fields(request: Request) -> list[tuple[str, str]]:
+    return _pairs(await _body(request))
+
+
+def _pairs(body: dict) -> list[tuple[str, str]]:
+    """Return the posted inputs: a list of [name, value] pairs of text."""
+    pairs = body.get("isian", [])
+    if not isinstance(pairs, list) or len(pairs) > MAX_FIELDS:
+        raise BadForm(f"isian harus berupa daftar pasangan [nama, nilai] (paling banyak {MAX_FIELDS})")
+    if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
+        raise BadForm("setiap isian harus berupa pasangan [nama, nilai] berupa teks")
+    return [(name, value) for name, value in pairs]
+
+
+def _text(body: dict, key: str) -> str:
+    value = body.get(key, "")
+    if not isinstance(value, str):
+        raise BadForm(f"'{key}' harus berupa teks")
+    return value
+
+
+def _conflict(path: Path, body: dict) -> Response | None:
+    """Return the refusal to overwrite a file changed elsewhere since the page read it, unless told to."""
+    if body.get("timpa") is True or _text(body, "versi") == files.version(path):
+        return None
+    return JSONResponse({"konflik": f"{display_path(path)} diubah di luar studio sejak halaman ini dibuka "
+                                    "(mungkin di editor lain). Perubahan Anda belum disimpan."}, 409)
+
+
+def _saved(path: Path, changed: list[str]) -> str:
+    if not changed:
+        return "Tidak ada yang berubah; berkas tidak ditulis ulang."
+    return (f"Tersimpan: {len(changed)} perubahan di {path.name}; versi sebelumnya disimpan sebagai "
+            f"{path.name}.bak.")
+
+
+def _notes(notes: list[preview.Note]) -> list[dict]:
+    return [{"kunci": n.key, "pesan": n.message, "jenis": "galat" if n.severity == ERROR else "peringatan"}
+            for n in notes]
+
+
+def _parent_units(root: Path, folder: Path) -> list[Path]:
+    return [p for p in folder.parents if p.is_relative_to(root) and p != root and (p / reader.UNIT_FILE).is_file()]
+
+
+def _inherited(root: Path, folder: Path) -> dict[str, Any]:
+    """Return the values the unit files above *folder* give it (the nearer one winning)."""
+    merged: dict[str, Any] = {}
+    for parent in reversed(_parent_units(root, folder)):
+        try:
+            data = yamlsafe.load(parent / reader.UNIT_FILE).data
+        except yamlsafe.YamlLoadError:
+            continue
+        if isinstance(data, dict):
+            merged.update(data)
+    return merged

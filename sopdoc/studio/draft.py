@@ -1,0 +1,399 @@
+"""Drafts: a definition as the editor holds it, and the way to and from definition data.
+
+A draft has the shape of the definition (keys as in fields.py) with text at
+every leaf, so that each value is what one input shows. Two things differ from
+the file: a jump names its target by printed row number (the selects list rows
+by number), and a group that may be absent (a decision, a signer) is None when
+it is switched off. Keys the editor does not know are carried through untouched
+as YAML text (``_lainnya``), so Simpan never drops what a person wrote.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from sopdoc.definition import fields, yamlsafe
+from sopdoc.definition.datadiff import DEFAULT_LABELS, NEXT
+from sopdoc.definition.fields import Key
+from sopdoc.errors import format_key_path
+from sopdoc.studio.names import SWITCH, BadForm
+
+SOP, UNIT = "sop", "unit"
+OTHER = "_lainnya"
+ORIGIN = "_asal"            # a row's number in the file as it was opened ('' for a new row)
+TARGET_KEYS = ("ya", "tidak")
+ID_PREFIX = "id:"           # a jump to an id no row has: kept as written
+_TEXT_KINDS = {fields.TEKS, fields.TANGGAL, fields.BERKAS, fields.PILIHAN, fields.ID, fields.TAHUN}
+_GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECREE_KEYS,
+           fields.VERIFIKASI: fields.VERIFICATION_KEYS}
+# The row keys an input holds as text (jumps are selects, handled apart).
+_ROW_TEXT = tuple(k for k in fields.ROW_KEYS if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut"))
+_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+class NotEditable(ValueError):
+    """The file holds a value the editor cannot show without losing it; the message says where."""
+
+
+def top_keys(kind: str) -> tuple[Key, ...]:
+    return fields.SOP_KEYS if kind == SOP else fields.UNIT_KEYS
+
+
+# --- definition data -> draft ----------------------------------------------------------
+
+def from_data(data: Any, kind: str) -> dict:
+    """Return the draft of definition *data*, or raise :class:`NotEditable`."""
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise NotEditable("isi berkas bukan pemetaan (kunci: nilai)")
+    draft = _group(data, top_keys(kind), ())
+    draft[OTHER] = _other(data, top_keys(kind))
+    if kind == SOP:
+        draft["pelaksana"] = _actors(data.get("pelaksana"))
+        draft["kegiatan"] = _rows(data.get("kegiatan"))
+    return draft
+
+
+def _group(data: dict, keys: tuple[Key, ...], path: tuple) -> dict:
+    draft: dict[str, Any] = {}
+    for key in keys:
+        value = data.get(key.name)
+        where = path + (key.name,)
+        if key.kind in _TEXT_KINDS:
+            draft[key.name] = _text(value, where)
+        elif key.kind == fields.DAFTAR_TEKS:
+            draft[key.name] = _texts(value, where)
+        elif key.kind == fields.REVISI:
+            draft[key.name] = [_mapping(item, fields.REVISION_KEYS, where + (i,)) for i, item in enumerate(_list(value, where))]
+        elif key.kind == fields.VERIFIKASI and isinstance(value, bool):
+            draft[key.name] = {"url": ""} if value else None
+        elif key.kind in _GROUPS:
+            draft[key.name] = None if value is None else _mapping(value, _GROUPS[key.kind], where)
+    return draft
+
+
+def _mapping(value: Any, keys: tuple[Key, ...], path: tuple) -> dict:
+    if not isinstance(value, dict):
+        raise NotEditable(f"{_where(path)} harus berupa pemetaan (kunci: nilai)")
+    unknown = [k for k in value if k not in {key.name for key in keys}]
+    if unknown:
+        raise NotEditable(f"{_where(path)} memuat kunci yang tidak dikenal: {', '.join(map(str, unknown))}")
+    return _group(value, keys, path)
+
+
+def _text(value: Any, path: tuple) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        raise NotEditable(f"{_where(path)} memuat tanggal dengan jam")
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return str(value)
+    raise NotEditable(f"{_where(path)} harus berupa teks")
+
+
+def _list(value: Any, path: tuple) -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise NotEditable(f"{_where(path)} harus berupa daftar")
+    return value
+
+
+def _texts(value: Any, path: tuple) -> list[str]:
+    if isinstance(value, (str, int, float)) and not isinstance(value, bool):
+        return [str(value)]
+    return [_text(item, path + (i,)) for i, item in enumerate(_list(value, path))]
+
+
+def _other(data: dict, keys: tuple[Key, ...]) -> str:
+    """Return the keys of *data* the format does not know, as YAML text ("" when none)."""
+    known = {key.name for key in keys}
+    rest = {k: v for k, v in data.items() if k not in known}
+    return yaml.safe_dump(rest, allow_unicode=True, sort_keys=False) if rest else ""
+
+
+def _actors(value: Any) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise NotEditable("pelaksana harus berupa pemetaan kunci pendek ke nama jabatan")
+    return {str(key): _text(name, ("pelaksana", key)) for key, name in value.items()}
+
+
+def _rows(value: Any) -> list[dict]:
+    rows = _list(value, ("kegiatan",))
+    if not all(isinstance(row, dict) for row in rows):
+        raise NotEditable("setiap kegiatan harus berupa pemetaan (kunci: nilai)")
+    numbers = {str(row["id"]): i + 1 for i, row in enumerate(rows) if row.get("id") is not None}
+    return [_row(row, i, numbers) for i, row in enumerate(rows)]
+
+
+def _row(row: dict, index: int, numbers: dict[str, int]) -> dict:
+    path = ("kegiatan", index)
+    draft: dict[str, Any] = {key.name: _text(row.get(key.name), path + (key.name,)) for key in _ROW_TEXT}
+    draft["id"] = _text(row.get("id"), path + ("id",))
+    actors = row.get("pelaksana")
+    draft["pelaksana"] = _texts(actors, path + ("pelaksana",))
+    draft["lanjut"] = _target(row.get("lanjut"), numbers, path + ("lanjut",))
+    if draft["lanjut"] == NEXT:
+        draft["lanjut"] = ""      # the select's first choice, "baris berikutnya", is the same
+    draft["keputusan"] = _decision(row.get("keputusan"), numbers, path + ("keputusan",))
+    draft[OTHER] = _other(row, fields.ROW_KEYS)
+    draft[ORIGIN] = str(index + 1)
+    return draft
+
+
+def _decision(value: Any, numbers: dict[str, int], path: tuple) -> dict | None:
+    if value is None:
+        return None
+    if not isinstance(value, dict) or any(k not in ("ya", "tidak", "label") for k in value):
+        raise NotEditable(f"{_where(path)} harus memuat ya, tidak dan (boleh) label saja")
+    labels = value.get("label", DEFAULT_LABELS)
+    if not isinstance(labels, list) or len(labels) != 2:
+        raise NotEditable(f"{_where(path + ('label',))} harus berupa daftar dua teks")
+    decision = {k: _target(value.get(k), numbers, path + (k,)) for k in TARGET_KEYS}
+    decision["label"] = [_text(label, path + ("label", i)) for i, label in enumerate(labels)]
+    return decision
+
+
+def _target(value: Any, numbers: dict[str, int], path: tuple) -> str:
+    """Return a jump as the selects show it: a row number, 'berikutnya', '' or an unknown id kept as written."""
+    text = _text(value, path).strip()
+    if text in ("", NEXT):
+        return text
+    return str(numbers[text]) if text in numbers else ID_PREFIX + text
+
+
+def _where(path: tuple) -> str:
+    return format_key_path(path)
+
+
+# --- posted fields -> draft --------------------------------------------------------------
+
+def from_tree(tree: dict, kind: str) -> dict:
+    """Return the draft of a posted form's *tree* (see :func:`names.unflatten`); every key is present."""
+    draft = _posted_group(tree, top_keys(kind), ())
+    draft[OTHER] = _posted_text(tree, OTHER)
+    if kind == SOP:
+        actors = tree.get("pelaksana", {})
+        if not isinstance(actors, dict):
+            raise BadForm("isian pelaksana harus bernama pelaksana.KUNCI")
+        draft["pelaksana"] = {key: _posted_text(actors, key) for key in actors}
+        draft["kegiatan"] = [_posted_row(row, i) for i, row in enumerate(_posted_list(tree, "kegiatan"))]
+    return draft
+
+
+def _posted_group(tree: Any, keys: tuple[Key, ...], path: tuple) -> dict:
+    if not isinstance(tree, dict):
+        tree = {}
+    draft: dict[str, Any] = {}
+    for key in keys:
+        if key.kind in _TEXT_KINDS:
+            draft[key.name] = _posted_text(tree, key.name)
+        elif key.kind == fields.DAFTAR_TEKS:
+            draft[key.name] = [_scalar(item, key.name) for item in _posted_list(tree, key.name)]
+        elif key.kind == fields.REVISI:
+            draft[key.name] = [_posted_group(item, fields.REVISION_KEYS, ()) for item in _posted_list(tree, key.name)]
+        elif key.kind in _GROUPS:
+            draft[key.name] = _switched(tree.get(key.name), _GROUPS[key.kind])
+    return draft
+
+
+def _switched(value: Any, keys: tuple[Key, ...]) -> dict | None:
+    """Return a group whose switch is on (its checkbox posted 'ya'), or None."""
+    switch = value.get(SWITCH) if isinstance(value, dict) else value
+    if switch != "ya":
+        return None
+    return _posted_group(value, keys, ())
+
+
+def _posted_text(tree: dict, key: str) -> str:
+    return _scalar(tree.get(key, ""), key)
+
+
+def _scalar(value: Any, key: str) -> str:
+    if not isinstance(value, str):
+        raise BadForm(f"isian '{key}' harus berupa satu teks")
+    return value
+
+
+def _posted_list(tree: dict, key: str) -> list:
+    value = tree.get(key, [])
+    if not isinstance(value, list):
+        raise BadForm(f"isian '{key}' harus bernomor, misalnya {key}[1]")
+    return value
+
+
+def _posted_row(tree: Any, index: int) -> dict:
+    if not isinstance(tree, dict):
+        raise BadForm(f"isian kegiatan[{index + 1}] harus bernama, misalnya kegiatan[{index + 1}].uraian")
+    row = {key.name: _posted_text(tree, key.name) for key in _ROW_TEXT}
+    row["id"] = _posted_text(tree, "id")
+    row["lanjut"] = _posted_text(tree, "lanjut")
+    actors = tree.get("pelaksana", [])
+    row["pelaksana"] = [_scalar(a, "pelaksana") for a in (actors if isinstance(actors, list) else [actors])]
+    row["keputusan"] = _posted_decision(tree.get("keputusan"), index)
+    row[OTHER] = _posted_text(tree, OTHER)
+    row[ORIGIN] = _posted_text(tree, ORIGIN)
+    return row
+
+
+def _posted_decision(value: Any, index: int) -> dict | None:
+    switch = value.get(SWITCH) if isinstance(value, dict) else value
+    if switch != "ya":
+        return None
+    value = value if isinstance(value, dict) else {}
+    # A row just made a decision: yes goes on, no goes back to the row before (a rework loop).
+    decision = {"ya": _posted_text(value, "ya") if "ya" in value else NEXT,
+                "tidak": _posted_text(value, "tidak") if "tidak" in value else (str(index) if index else "")}
+    labels = [_scalar(label, "label") for label in _posted_list(value, "label")] or list(DEFAULT_LABELS)
+    decision["label"] = (labels + ["", ""])[:2]
+    return decision
+
+
+# --- draft -> definition data --------------------------------------------------------------
+
+def to_data(draft: dict, kind: str) -> dict:
+    """Return the definition data of *draft*; a row something jumps to is given an id in the draft too."""
+    data = _data_group(draft, top_keys(kind))
+    if kind == SOP:
+        data["pelaksana"] = {key: name.strip() or None for key, name in draft["pelaksana"].items()}
+        data["kegiatan"] = _rows_data(draft["kegiatan"])
+    return _with_other(data, draft[OTHER], top_keys(kind))
+
+
+def _data_group(draft: dict, keys: tuple[Key, ...]) -> dict:
+    data: dict[str, Any] = {}
+    for key in keys:
+        value = _data_value(key, draft.get(key.name))
+        if value is not None:
+            data[key.name] = value
+    return data
+
+
+def _data_value(key: Key, value: Any) -> Any:
+    """Return the data of one draft value; None leaves the key out (pelaksana and kegiatan are the caller's)."""
+    if key.kind in _TEXT_KINDS:
+        return _value(key.kind, value)
+    if key.kind == fields.DAFTAR_TEKS:
+        return [item.strip() for item in value if item.strip()] or None
+    if key.kind == fields.REVISI:
+        return [_data_group(item, fields.REVISION_KEYS) for item in value]
+    if key.kind in _GROUPS and value is not None:
+        group = _data_group(value, _GROUPS[key.kind])
+        # `verifikasi: true` is the switch alone; with a url it is a mapping.
+        return group or True if key.kind == fields.VERIFIKASI else group
+    return None
+
+
+def _value(kind: str, text: str) -> Any:
+    """Return the value a text input means: None when empty, a date or a year where the format has one."""
+    text = text.strip()
+    if not text:
+        return None
+    if kind == fields.TANGGAL and _ISO_DAY.match(text):
+        try:
+            return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+        except ValueError:
+            return text
+    if kind == fields.TAHUN and text.isdigit():
+        return int(text)
+    return text
+
+
+def _rows_data(rows: list[dict]) -> list[dict]:
+    ids = _jump_ids(rows)
+    data = []
+    for index, row in enumerate(rows):
+        item = _data_group(row, _ROW_TEXT)
+        if ids[index]:
+            item["id"] = ids[index]
+        actors = [a.strip() for a in row["pelaksana"] if a.strip()]
+        if actors:
+            item["pelaksana"] = actors[0] if len(actors) == 1 else actors
+        decision = row["keputusan"]
+        if decision is not None:
+            item["keputusan"] = {k: v for k in TARGET_KEYS if (v := _reference(decision[k], index, ids)) is not None}
+            labels = [label.strip() for label in decision["label"]]
+            if labels != DEFAULT_LABELS:
+                item["keputusan"]["label"] = labels
+        elif (jump := _reference(row["lanjut"], index, ids)) not in (None, NEXT):
+            item["lanjut"] = jump
+        data.append(_with_other(_ordered(item), row[OTHER], fields.ROW_KEYS))
+    return data
+
+
+def origins(draft: dict) -> dict[int, int]:
+    """Return each row's index in the file as opened, by its index now (rows moved keep theirs)."""
+    numbers = {index: row[ORIGIN] for index, row in enumerate(draft["kegiatan"])}
+    return {index: int(number) - 1 for index, number in numbers.items() if number.isdigit() and int(number) > 0}
+
+
+def _ordered(row: dict) -> dict:
+    order = [key.name for key in fields.ROW_KEYS]
+    return {k: row[k] for k in sorted(row, key=order.index)}
+
+
+def _reference(target: str, index: int, ids: list[str | None]) -> str | None:
+    """Return what a jump writes: 'berikutnya', the id of the row it reaches, or what was written."""
+    target = target.strip()
+    if not target:
+        return None
+    if target == NEXT:
+        return NEXT
+    if target.startswith(ID_PREFIX):
+        return target[len(ID_PREFIX):]
+    number = _row_number(target, len(ids))
+    if number is None:
+        return target
+    return NEXT if number == index + 2 else ids[number - 1]
+
+
+def _row_number(target: str, count: int) -> int | None:
+    return int(target) if target.isdigit() and 1 <= int(target) <= count else None
+
+
+def _jump_ids(rows: list[dict]) -> list[str | None]:
+    """Return each row's id, giving one (in the draft too) to each row a jump reaches by number."""
+    ids = [row["id"].strip() or None for row in rows]
+    for index, row in enumerate(rows):
+        targets = [row["lanjut"]] if row["keputusan"] is None else [row["keputusan"][k] for k in TARGET_KEYS]
+        for target in targets:
+            number = _row_number(target.strip(), len(rows))
+            if number is None or number == index + 2 or ids[number - 1]:
+                continue
+            ids[number - 1] = rows[number - 1]["id"] = _new_id(rows[number - 1]["uraian"], ids)
+    return ids
+
+
+def _new_id(uraian: str, taken: list[str | None]) -> str:
+    """Return an unused id made of the uraian's first word (the verb), as the scaffold's `susun`."""
+    words = _WORD.findall(uraian.lower())
+    wanted = words[0] if words else "baris"
+    candidate, n = wanted, 2
+    while candidate in taken or candidate == NEXT:
+        candidate, n = f"{wanted}-{n}", n + 1
+    return candidate
+
+
+def _with_other(data: dict, text: str, keys: tuple[Key, ...]) -> dict:
+    """Return *data* with the carried-through keys of *text* added (never over a key the form has)."""
+    if not text.strip():
+        return data
+    try:
+        other = yamlsafe.parse(text, Path(OTHER)).data
+    except yamlsafe.YamlLoadError as exc:
+        raise BadForm(f"isian tersembunyi {OTHER} rusak: {exc.message}") from None
+    if not isinstance(other, dict):
+        raise BadForm(f"isian tersembunyi {OTHER} rusak")
+    known = {key.name for key in keys}
+    return {**data, **{k: v for k, v in other.items() if k not in known and k not in data}}

@@ -1,0 +1,106 @@
+"""The definition files a request names, kept inside the definitions folder.
+
+A page names an SOP by its path below the folder without ``.yaml``
+(``kab-x/diskominfo/surat-masuk``) and a unit by its folder (``kab-x/diskominfo``).
+Every name is checked part by part and again after symbolic links are resolved.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import re
+from pathlib import Path
+
+from sopdoc.definition import reader, scaffold, yamlsafe, yamlwrite
+from sopdoc.errors import display_path
+from sopdoc.fsutil import write_atomic
+
+SUFFIX = ".yaml"
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_WORD = re.compile(r"[a-z0-9]+")
+MAX_SLUG = 60
+
+
+class Refused(ValueError):
+    """A name that does not lead to a definition inside the folder; the message is for the user."""
+
+
+def _inside(root: Path, key: str) -> Path:
+    """Return root/key, refusing any part that could leave *root* or name a hidden file."""
+    parts = key.split("/")
+    if not key or len(key) > 500 or any(not p or p.startswith(".") or "\\" in p or "\x00" in p for p in parts):
+        raise Refused(f"'{key[:80]}' bukan nama yang sah")
+    target = root.joinpath(*parts)
+    if not target.resolve().is_relative_to(root.resolve()):
+        raise Refused(f"'{key[:80]}' berada di luar folder definisi")
+    return target
+
+
+def sop_file(root: Path, key: str) -> Path:
+    """Return the SOP file *key* names; it must exist and not be a unit file."""
+    path = _inside(root, key + SUFFIX) if not key.endswith(SUFFIX) else _inside(root, key)
+    if path.name == reader.UNIT_FILE or not path.is_file():
+        raise Refused(f"SOP '{key[:80]}' tidak ada di {display_path(root)}")
+    return path
+
+
+def unit_folder(root: Path, key: str) -> Path:
+    """Return the unit folder *key* names; it must hold a unit file."""
+    folder = _inside(root, key)
+    if not (folder / reader.UNIT_FILE).is_file():
+        raise Refused(f"unit '{key[:80]}' tidak ada (tidak ada {reader.UNIT_FILE} di sana)")
+    return folder
+
+
+def key_of(root: Path, path: Path) -> str:
+    """Return the name a page uses for *path* (an SOP file or a unit folder)."""
+    relative = path.relative_to(root).as_posix()
+    return relative[: -len(SUFFIX)] if relative.endswith(SUFFIX) else relative
+
+
+def version(path: Path) -> str:
+    """Return a fingerprint of *path*'s bytes, to notice a change made elsewhere."""
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()[:20]
+    except FileNotFoundError:
+        return ""
+
+
+def read_text(path: Path) -> str:
+    return path.read_bytes().decode("utf-8-sig")
+
+
+def slugify(text: str) -> str:
+    """Return a file or folder name made of *text*'s words: 'Surat Masuk' -> 'surat-masuk'."""
+    return "-".join(_WORD.findall(text.lower()))[:MAX_SLUG].strip("-")
+
+
+def new_sop(root: Path, unit: str, nama: str, slug: str, today: datetime.date) -> Path:
+    """Create an SOP named *nama* from the scaffold in unit folder *unit* (made, with a unit file, if new)."""
+    nama = " ".join(nama.split())
+    if not nama:
+        raise Refused("tulis nama SOP")
+    slug = slug.strip() or slugify(nama)
+    if not _SLUG.match(slug) or len(slug) > MAX_SLUG:
+        raise Refused(f"nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    folder = _inside(root, unit.strip("/"))
+    path = folder / f"{slug}{SUFFIX}"
+    if path.exists():
+        raise Refused(f"{display_path(path)} sudah ada; pilih nama berkas lain")
+    if not (folder / reader.UNIT_FILE).is_file():
+        _new_unit(root, unit, folder)
+    text = scaffold.sop_text("Contoh", display_path(path), today)
+    data = yamlsafe.parse(text, path).data
+    write_atomic(path, yamlwrite.updated_text(text, {**data, "nama": nama}))
+    return path
+
+
+def _new_unit(root: Path, key: str, folder: Path) -> None:
+    """Write the unit file of a new unit folder: the scaffold, or only its name below a unit that has the rest."""
+    if not all(_SLUG.match(part) for part in key.strip("/").split("/")):
+        raise Refused(f"nama folder unit '{key[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    title = folder.name.replace("-", " ").title()
+    above = any((p / reader.UNIT_FILE).is_file() for p in folder.parents if p.is_relative_to(root))
+    text = yamlwrite.new_text({"unit": title}, yamlwrite.UNIT) if above else scaffold.unit_text(title)
+    write_atomic(folder / reader.UNIT_FILE, text)

@@ -1,0 +1,166 @@
+"""The live preview: unsaved definition data checked, laid out and drawn as the DOCX is.
+
+The flowchart pages come from the same plan (``layout.layout``) and the same
+pictures (``drawing.page_svg``) the DOCX writer uses; the page template only
+places them: an HTML table with the plan's column widths and row heights in
+points, the page's lane picture laid over the lane cells.
+"""
+
+from __future__ import annotations
+
+import base64
+import re
+import sys
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import segno
+
+from sopdoc.definition import reader
+from sopdoc.definition.model import Sop
+from sopdoc.definition.version import version_code
+from sopdoc.document import render
+from sopdoc.document.docx_writer import HEADER_SIZE, page_title
+from sopdoc.document.oxml import HEADER_FILL
+from sopdoc.errors import ERROR, Problem, SopdocError, display_path
+from sopdoc.flowchart import drawing, layout, table
+from sopdoc.flowchart.plan import Layout, Page
+from sopdoc.flowchart.table import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE
+
+LOGO_LIMIT = 2 * 1024 * 1024
+_ROW_IN_WARNING = re.compile(r"kegiatan (\d+)")
+_SVG_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.S)
+
+
+@dataclass
+class Note:
+    """One problem as the editor shows it: beside the input named *key* ('' for the whole SOP)."""
+
+    key: str
+    message: str
+    severity: str = ERROR
+
+
+@dataclass
+class Preview:
+    """What the preview pane shows: the pages, or why there are none, and every note."""
+
+    sop: Sop | None = None
+    plan: Layout | None = None
+    pictures: list[str] = field(default_factory=list)     # a data: URI of each page's lane picture
+    notes: list[Note] = field(default_factory=list)
+    layout_error: str | None = None
+    linked: dict[str, str] = field(default_factory=dict)  # keterkaitan slug -> SOP name
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for n in self.notes if n.severity == ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.notes) - self.errors
+
+
+def build(path: Path, data: dict) -> Preview:
+    """Return the preview of *data* as the content of the SOP file *path*."""
+    result = reader.check_data(path, data)
+    preview = Preview(notes=[_note(p, path) for p in result.problems])
+    if not result.sops:
+        return preview
+    preview.sop = sop = result.sops[0]
+    preview.linked = render.sop_names([sop])[sop.unit.folder]
+    try:
+        preview.plan = layout.layout(sop)
+        preview.pictures = [_picture(preview.plan, page) for page in preview.plan.pages]
+    except SopdocError as exc:
+        preview.layout_error = exc.message
+    except Exception:  # a fault of sopdoc's own: the editor stays usable, the terminal has the details
+        traceback.print_exc(file=sys.stderr)
+        preview.layout_error = "bagan alir tidak dapat digambar karena galat di sopdoc sendiri (rinciannya di terminal)"
+    if preview.plan:
+        preview.notes += [_layout_note(w) for w in preview.plan.warnings]
+    return preview
+
+
+def _note(problem: Problem, path: Path) -> Note:
+    if problem.file != path:
+        return Note("", f"{display_path(problem.file)}: {problem.key + ': ' if problem.key else ''}{problem.message}",
+                    problem.severity)
+    return Note(problem.key, problem.message, problem.severity)
+
+
+def _layout_note(warning: str) -> Note:
+    """Return a layout warning, beside the row it names first."""
+    match = _ROW_IN_WARNING.search(warning)
+    return Note(f"kegiatan[{match.group(1)}]" if match else "", f"tata letak kurang rapi, {warning}", "peringatan")
+
+
+def _picture(plan: Layout, page: Page) -> str:
+    """Return the page's lane picture; its white ground made clear, so the table's row borders show as in the DOCX."""
+    svg = _SVG_PROLOGUE.sub(b"", drawing.page_svg(plan, page), count=1)
+    svg = svg.replace(b'<polygon fill="white" stroke="transparent"', b'<polygon fill="none" stroke="transparent"', 1)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg).decode("ascii")
+
+
+# --- what the page template reads ---------------------------------------------------------
+
+def page_view(plan: Layout, sop: Sop) -> dict:
+    """Return the numbers the flowchart pages are drawn with, all in points."""
+    columns = plan.columns
+    lanes = [c for c in columns if c.key.startswith("lane:")]
+    return {
+        "page_width": plan.page_width, "page_height": plan.page_height, "margin": plan.margin,
+        "columns": columns, "lanes": lanes, "lanes_x": plan.lanes_x, "lanes_width": plan.lanes_width,
+        "table_width": sum(c.width for c in columns), "header": plan.header,
+        "header_height": sum(plan.header.heights), "heading_height": HEADING_HEIGHT,
+        "pad_x": CELL_PAD_X, "size": plan.body_size, "line": plan.body_line, "fill": HEADER_FILL,
+        "running_head": page_title(sop), "running_size": HEADER_SIZE, "total_line": TOTAL_LINE,
+        "total": _total(sop),
+    }
+
+
+def row_cells(plan: Layout, sop: Sop, index: int) -> dict[str, str]:
+    """Return the text of each text cell of row *index*, with the break points the DOCX has."""
+    by_key = {c.key: c for c in plan.columns}
+    return {key: table.cell_text(text, by_key[key], plan.body_size) for key, text in
+            table.cell_texts(sop.kegiatan[index]).items()}
+
+
+def _total(sop: Sop) -> str:
+    total, free = sop.total_waktu()
+    return f"Total waktu: {total}" + (" (di luar: " + "; ".join(free) + ")" if free else "")
+
+
+def identity(sop: Sop, linked: dict[str, str]) -> dict:
+    """Return what the identity sheet prints, as the template has it."""
+    signer = sop.penandatangan
+    width, height = table.page_size(sop.unit.kertas, sop.unit.orientasi)
+    return {
+        "page_width": width, "page_height": height, "margin": table.MARGIN, "unit": sop.unit,
+        "logo": _logo(sop.unit.logo),
+        "nomor": sop.nomor or "-", "nama": sop.nama,
+        "tanggal_pembuatan": str(sop.tanggal_pembuatan or "-"), "tanggal_revisi": str(sop.tanggal_revisi or "-"),
+        "tanggal_efektif": str(sop.tanggal_efektif or "-"),
+        "signer": signer,
+        "lists": [("Dasar Hukum", sop.dasar_hukum, "Kualifikasi Pelaksana", sop.kualifikasi_pelaksana),
+                  ("Keterkaitan", tuple(linked.get(k, k) for k in sop.keterkaitan),
+                   "Peralatan/Perlengkapan", sop.peralatan_perlengkapan),
+                  ("Peringatan", sop.peringatan, "Pencatatan dan Pendataan", sop.pencatatan_pendataan)],
+        "riwayat": sop.revisi if len(sop.revisi) > 1 else (),
+        "verifikasi": _verification(sop) if sop.unit.verifikasi else None,
+        "own_template": sop.unit.template is not None,
+    }
+
+
+def _verification(sop: Sop) -> dict:
+    kode = version_code(sop)
+    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
+    return {"kode": kode, "qr": qr.svg_data_uri(border=2)}
+
+
+def _logo(path: Path | None) -> str | None:
+    if path is None or not path.is_file() or path.stat().st_size > LOGO_LIMIT:
+        return None
+    kind = "png" if path.suffix.lower() == ".png" else "jpeg"
+    return f"data:image/{kind};base64," + base64.b64encode(path.read_bytes()).decode("ascii")

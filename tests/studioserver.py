@@ -1,0 +1,67 @@
+"""Start `sopdoc studio` as a person does, for the browser tests and the benchmark."""
+
+from __future__ import annotations
+
+import os
+import re
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+# As root Chromium needs --no-sandbox; the rest keep it off this machine's closed network.
+CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--disable-quic"]
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class Studio:
+    """A running `sopdoc studio` process and the address it printed."""
+
+    def __init__(self, root: Path, out: Path):
+        self.port = free_port()
+        command = [sys.executable, "-m", "sopdoc", "studio", str(root), "--no-browser", "--port", str(self.port),
+                   "--out", str(out)]
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+        self.output = ""
+        self.address = self._wait_for(r"http://127\.0\.0\.1:\d+/\?token=\S+", 30)
+
+    def _wait_for(self, pattern: str, seconds: float) -> str:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            if match := re.search(pattern, self.output):
+                return match.group(0)
+            ready, _, _ = select.select([self.process.stdout], [], [], 0.2)
+            if ready:
+                chunk = os.read(self.process.stdout.fileno(), 4096).decode("utf-8", "replace")
+                if not chunk:
+                    break
+                self.output += chunk
+        raise AssertionError(f"sopdoc studio tidak mencetak '{pattern}':\n{self.output}")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self, seconds: float = 15) -> int:
+        """Press Ctrl-C and return the exit code, once the process printed its goodbye."""
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self._wait_for("Studio dihentikan", seconds)
+            finally:
+                try:
+                    self.process.wait(seconds)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+        return self.process.wait()
