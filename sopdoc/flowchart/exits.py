@@ -70,15 +70,21 @@ def box_size(lines: list[str]) -> tuple[float, float]:
     return max(textfit.width(line, LABEL_SIZE) for line in lines) + 2.0, len(lines) * LABEL_LINE + 1.5
 
 
-def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize) -> tuple[dict, dict[int, float]]:
-    """Return each decision exit's plan by (row index, exit index), and the extra height each row needs."""
+def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize, turns: dict[int, int] | None = None
+         ) -> tuple[dict, dict[int, float]]:
+    """Return each decision exit's plan by (row index, exit index), and the extra height each row needs.
+
+    A decision's ways to give its exits their vertices are ranked; *turns* says,
+    per row, how many of the best to pass over (after the best could not be routed).
+    """
     plans: dict[tuple[int, int], ExitPlan] = {}
     extra: dict[int, float] = {}
     for row in sop.kegiatan:
         if row.simbol != BELAH_KETUPAT:
             continue
         lane = lanes.index(row.pelaksana[0])
-        chosen = _best(sop, row, lane, lanes, lane_width, size)
+        ranked = _ranked(sop, row, lane, lanes, lane_width, size)
+        chosen = ranked[min((turns or {}).get(row.index, 0), len(ranked) - 1)]
         for n, exit_plan in enumerate(chosen):
             plans[(row.index, n)] = exit_plan
         half = size.diamond_h / 2
@@ -92,7 +98,9 @@ def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize) -> tup
     return plans, extra
 
 
-def _best(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size: SymbolSize) -> tuple[ExitPlan, ...]:
+def _ranked(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size: SymbolSize
+            ) -> list[tuple[ExitPlan, ...]]:
+    """Return the ways to give the decision's exits their vertices and labels, the best first."""
     diamond = Symbol("d", "decision", row.nomor, None, (lane + 0.5) * lane_width, 0.0, size.w, size.diamond_h)
     options = []
     for ports in permutations(("B", "R", "L"), len(row.exits)):
@@ -104,7 +112,7 @@ def _best(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size: S
             cost += spot_cost
             chosen.append(exit_plan)
         options.append((cost, ports, tuple(chosen)))
-    return min(options, key=lambda o: o[0])[2]
+    return [o[2] for o in sorted(options, key=lambda o: o[0])]
 
 
 def _port_cost(side: str, index: int, target: int, lane: int, target_lanes: list[int], count: int) -> float:

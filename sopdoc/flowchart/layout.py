@@ -46,11 +46,12 @@ def layout(sop: Sop) -> Layout:
     size, line = table.body_size(columns)
     symbol_size = table.symbol_size(lane)
     lanes = [key for key, _ in sop.pelaksana]
-    plans, extra = exits.plan(sop, lanes, lane, symbol_size)
     capacity = height - 2 * MARGIN - sum(header.heights) - PAGE_SLACK - BREAK_PARAGRAPH
     grown: dict[int, float] = {}
     below: dict[int, float] = {}
+    turns: dict[int, int] = {}
     for attempt in range(ATTEMPTS):
+        plans, extra = exits.plan(sop, lanes, lane, symbol_size, turns)
         # A row too crowded for its off-page connectors grows; that can move page breaks, and so which
         # flows leave a page: place again until every connector has its room.
         for _ in range(PLACEMENTS):
@@ -72,6 +73,9 @@ def layout(sop: Sop) -> Layout:
             break
         if attempt + 1 < ATTEMPTS:
             for _, link in failed:
+                if link.port is not None:
+                    # A decision exit that found no way from its vertex: give the decision its next-best vertices.
+                    turns[link.rows[0] - 1] = turns.get(link.rows[0] - 1, 0) + 1
                 for index in range(min(link.rows) - 1, max(link.rows)):
                     grown[index] = grown.get(index, 0.0) + GROW
     for page, link in failed:
