@@ -56,10 +56,10 @@ def main() -> None:
         sample = sorted(out.rglob("sop-0[0-5].docx"))[:NAIVE_SAMPLE]
         started = time.perf_counter()
         for docx in sample:
-            pdf.convert([docx], workers=1)
+            pdf.convert([docx], jobs=1)
         naive = (time.perf_counter() - started) / len(sample)
         started = time.perf_counter()
-        pdf.convert(sample, workers=2)
+        pdf.convert(sample, jobs=2)
         batched = (time.perf_counter() - started) / len(sample)
     total = summary.sops
     print(f"korpus: {total} SOP dalam {UNITS} unit (8-30 baris, 3-7 pelaksana)")

@@ -50,11 +50,11 @@ def main() -> None:
                 stages[stage].append(seconds)
             files.append(target)
         started = time.perf_counter()
-        pdf.convert(files, workers=2)
+        pdf.convert(files, jobs=2)
         batched = (time.perf_counter() - started) / len(files)
         started = time.perf_counter()
         for file in files[:NAIVE_SAMPLE]:
-            pdf.convert([file], workers=1)
+            pdf.convert([file], jobs=1)
         naive = (time.perf_counter() - started) / NAIVE_SAMPLE
 
     medians = {stage: statistics.median(values) for stage, values in stages.items()}

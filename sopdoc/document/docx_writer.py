@@ -8,9 +8,11 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
+from docx import Document
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
+from sopdoc import templating
 from sopdoc.definition.model import Sop
 from sopdoc.document import oxml
 from sopdoc.flowchart.layout import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE, Layout, Page
@@ -64,11 +66,14 @@ def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict
     }
 
 
+def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
+    """Return the DOCX bytes of *sop*'s identity sheet, rendered from its unit's template in the sandbox."""
+    return templating.render(template_for(sop), lambda tpl: identity_context(sop, tpl, names))
+
+
 def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*; *slices* holds each page's row pictures."""
-    tpl = DocxTemplate(str(template_for(sop)))
-    tpl.render(identity_context(sop, tpl, names), autoescape=True)
-    doc = tpl.docx
+    doc = Document(io.BytesIO(identity_sheet(sop, names)))
     _page_setup(doc, layout)
     body = doc.element.body
     for tbl in body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
