@@ -123,22 +123,33 @@ def output_folder(out: Path, waiting: Callable[[str], None]) -> Iterator[Path]:
     if out.exists() and not out.is_dir():
         raise WriteError(f"--out {display_path(out)} adalah berkas, bukan folder; pilih folder hasil lain")
     make_folder(out)
-    lock = out / LOCK_NAME
     try:
-        fd = os.open(lock, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC, 0o666 & ~UMASK)
+        fd = os.open(out / LOCK_NAME, os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC,
+                     0o666 & ~UMASK)
     except OSError as exc:
-        raise write_error(exc, lock) from None
+        raise write_error(exc, out) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             waiting(f"Menunggu sopdoc lain yang sedang menulis ke {display_path(out)} selesai...")
             fcntl.flock(fd, fcntl.LOCK_EX)
+        _probe(out)
         sweep(out)
         sweep_temp()
         yield out
     finally:
         os.close(fd)
+
+
+def _probe(out: Path) -> None:
+    """Fail now, with one message, when nothing can be written into *out* (read-only, full, no permission)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=out, prefix=".probe.", suffix=STAGING_SUFFIX)
+    except OSError as exc:
+        raise write_error(exc, out) from None
+    os.close(fd)
+    os.unlink(name)
 
 
 def sweep(out: Path) -> None:

@@ -145,15 +145,34 @@ def _open(path: Path) -> DocxTemplate:
     template = DocxTemplate(str(path))
     try:
         template.init_docx()
-    except Exception as exc:
-        raise _NotDocx(f"{type(exc).__name__}: {exc}") from None
+    except Exception:
+        raise _NotDocx(_what_is(path)) from None
     return template
+
+
+_SIGNATURES = ((b"PK", "arsip DOCX yang rusak atau terpotong"), (b"\x89PNG", "gambar PNG"),
+               (b"\xff\xd8", "gambar JPEG"), (b"%PDF", "berkas PDF"),
+               (b"\xd0\xcf\x11\xe0", "dokumen Word lama (.doc)"), (b"{\\rtf", "dokumen RTF"))
+
+
+def _what_is(path: Path) -> str:
+    """Return, in the user's words, what the file at *path* holds instead of a DOCX."""
+    with open(path, "rb") as handle:
+        head = handle.read(512)
+    kind = next((name for signature, name in _SIGNATURES if head.startswith(signature)), None)
+    if kind:
+        return f"isinya {kind}"
+    try:
+        head.decode("utf-8")
+    except UnicodeDecodeError:
+        return "isinya bukan DOCX"
+    return "isinya teks biasa"
 
 
 def reason(exc: workers.Isolated, seconds: float) -> str:
     """Return, in the user's words, why rendering a template failed."""
     if exc.kind == "_NotDocx":
-        return f"{NOT_DOCX}; buka berkasnya di Word lalu simpan ulang sebagai .docx ({exc.detail})"
+        return f"{NOT_DOCX} ({exc.detail}); buka berkasnya di Word lalu simpan ulang sebagai .docx"
     if exc.kind == "TemplateSyntaxError":
         return f"tanda {{{{ ... }}}} atau {{% ... %}} tidak sah ({exc.detail}); perbaiki di Word"
     if exc.kind in ("SecurityError", "UnsafeTemplate"):

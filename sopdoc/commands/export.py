@@ -29,5 +29,6 @@ def run(paths: list[Path], out: Path, jobs: int, force: bool = False, pdfa: bool
     click.echo(f"Selesai dalam {seconds:.1f} detik: {summary.units} unit, {summary.sops} SOP, {summary.pages} halaman "
                f"buku; {summary.made} berkas dibuat ulang; {len(summary.failures)} gagal.")
     if summary.failures:
-        raise SopdocError(f"{len(summary.failures)} definisi atau dokumen gagal: " + ", ".join(summary.failures))
+        raise SopdocError(f"{len(summary.failures)} definisi atau dokumen gagal (sebabnya di atas): "
+                          + ", ".join(summary.failures))
     return summary

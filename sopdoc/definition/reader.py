@@ -6,8 +6,10 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
+import gc
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -78,11 +80,33 @@ def read(paths: list[Path], texts: dict[Path, str] | None = None) -> Result:
     *texts* gives the content of some files instead of what is on disk (revise
     checks a revision before it writes it).
     """
+    with _collector_paused():
+        return _read(paths, texts or {})
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while reading.
+
+    Reading builds millions of small objects that all stay alive; the
+    collector then scans the whole growing heap again and again, which made
+    3,000 SOPs cost 16 times 300 instead of 10 times (the data holds no cycles).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(paths: list[Path], texts: dict[Path, str]) -> Result:
     result = Result()
     found = tree.find(paths)
     result.problems += found.problems
     result.failed += found.refused
-    units = _UnitCache(result, texts or {})
+    units = _UnitCache(result, texts)
     for unit_file, root in found.units.items():
         units.check(unit_file, root)
     seen: dict[tuple[Path, str], Path] = {}
@@ -96,7 +120,7 @@ def read(paths: list[Path], texts: dict[Path, str] | None = None) -> Result:
         problems_before = len(result.problems)
         unit = units.for_sop(file, root)
         siblings = found.siblings(file.parent, root)
-        sop = _SopReader(file, unit, result, siblings, (texts or {}).get(file)).read() if unit is not None else None
+        sop = _SopReader(file, unit, result, siblings, texts.get(file)).read() if unit is not None else None
         if sop is None or any(p.severity == ERROR for p in result.problems[problems_before:]):
             result.failed.append(file)
         else:

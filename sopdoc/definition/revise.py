@@ -120,14 +120,15 @@ def with_revision(text: str, tanggal: datetime.date, catatan: str) -> str:
 
 def _append_to_flow(text: str, node: SequenceNode, entry: str, newline: str) -> str:
     """Return *text* with *entry* added at the end of the flow list *node*, keeping every comment inside it."""
-    end = _content_end(text, node.value[-1])
+    last = node.value[-1]
+    end = last.end_mark.index if getattr(last, "flow_style", False) else _content_end(text, last)
     comma = re.match(r"[ \t]*,", text[end:])
     after = end + comma.end() if comma else end
     close = node.end_mark.index - 1
     if "\n" not in text[after:close]:
         return text[:after] + ("" if comma else ",") + " " + entry + text[after:]
     line_end = _line_end(text, after)
-    pad = " " * node.value[-1].start_mark.column
+    pad = " " * last.start_mark.column
     return text[:end] + ("" if comma else ",") + text[end:line_end] + newline + pad + entry + text[line_end:]
 
 

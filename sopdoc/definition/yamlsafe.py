@@ -18,9 +18,12 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
-# libyaml composes recursively in C: about 25,000 nested levels overflow the
-# stack and kill the process. An SOP never needs more than a handful.
+# An SOP never nests more than a handful of levels. libyaml composes
+# recursively in C and overflows the stack (killing the process) at about
+# 25,000 levels, which takes at least that many characters: longer texts are
+# first measured on the event stream, which libyaml produces without recursion.
 MAX_DEPTH = 100
+_MEASURE_FROM = 16 * 1024
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ALLOWED_SCALAR_TAGS = {
@@ -131,7 +134,8 @@ def compose(text: str):
     and refuse the same files.
     """
     try:
-        _check_depth(text)
+        if len(text) >= _MEASURE_FROM:
+            _check_depth(text)
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
@@ -142,6 +146,11 @@ def compose(text: str):
         raise YamlLoadError(f"sintaks YAML tidak sah: {exc}") from None
 
 
+def _too_deep(line: int) -> YamlLoadError:
+    return YamlLoadError(f"daftar atau pemetaan bertingkat lebih dari {MAX_DEPTH} lapis; "
+                         "periksa tanda kurung [ ] dan { } serta indentasinya", line)
+
+
 def _check_depth(text: str) -> None:
     """Refuse nesting deeper than MAX_DEPTH, reading events (which libyaml produces without recursion)."""
     depth = 0
@@ -149,9 +158,7 @@ def _check_depth(text: str) -> None:
         if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
             depth += 1
             if depth > MAX_DEPTH:
-                raise YamlLoadError(f"daftar atau pemetaan bertingkat lebih dari {MAX_DEPTH} lapis; "
-                                    "periksa tanda kurung [ ] dan { } serta indentasinya",
-                                    event.start_mark.line + 1)
+                raise _too_deep(event.start_mark.line + 1)
         elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
             depth -= 1
 
@@ -163,6 +170,8 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node, key_path: tuple) -> Any:
+        if len(key_path) >= MAX_DEPTH:
+            raise _too_deep(node.start_mark.line + 1)
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlLoadError(

@@ -13,6 +13,7 @@ import os
 import shutil
 import signal
 import subprocess
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,22 +57,63 @@ def convert(files: list[Path], jobs: int | None = None, pdfa: bool = False) -> C
         return result
     soffice = soffice_binary()
     count = max(1, min(jobs or workers.default_jobs(), len(files)))
-    watchdog = _watchdog()
+    running = _Running(_watchdog())
 
     def work(share: list[Path]) -> Conversion:
         done = Conversion()
         for batch in _unique_stems(share):
-            _convert_batch(soffice, batch, done, pdfa, watchdog)
+            if running.stopped:
+                break
+            _convert_batch(soffice, batch, done, pdfa, running)
         return done
 
     try:
         with ThreadPoolExecutor(count) as pool:
-            for part in pool.map(work, [files[i::count] for i in range(count)]):
-                result.written += part.written
-                result.failed.update(part.failed)
+            try:
+                for part in pool.map(work, [files[i::count] for i in range(count)]):
+                    result.written += part.written
+                    result.failed.update(part.failed)
+            except BaseException:  # Ctrl-C or SIGTERM reach this thread only: stop the others' LibreOffice now
+                running.stop()
+                raise
     finally:
-        watchdog.close()
+        running.close()
     return result
+
+
+class _Running:
+    """The soffice processes running now, so that all of them can be ended at once."""
+
+    def __init__(self, watchdog) -> None:
+        self.watchdog = watchdog
+        self.processes: set[subprocess.Popen] = set()
+        self.lock = threading.Lock()
+        self.stopped = False
+
+    def start(self, command: list[str]) -> subprocess.Popen:
+        with self.lock:
+            if self.stopped:
+                raise KeyboardInterrupt
+            process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                       stderr=subprocess.PIPE, start_new_session=True)
+            self.processes.add(process)
+        self.watchdog.watch(process.pid)
+        return process
+
+    def end(self, process: subprocess.Popen) -> None:
+        _kill(process)
+        with self.lock:
+            self.processes.discard(process)
+        self.watchdog.release(process.pid)
+
+    def stop(self) -> None:
+        with self.lock:
+            self.stopped = True
+            for process in self.processes:
+                _killpg(process.pid)
+
+    def close(self) -> None:
+        self.watchdog.close()
 
 
 def _watchdog():
@@ -99,14 +141,16 @@ def _unique_stems(files: list[Path]) -> list[list[Path]]:
     return batches
 
 
-def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool, watchdog) -> None:
+def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool, running: _Running) -> None:
     near = Path(os.path.commonpath([f.parent for f in files]))
     with fsutil.temp_folder("lo") as profile, fsutil.staging_folder(near) as staging:
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(staging),
                    *map(str, files)]
         timeout = timeout_for(files)
-        outcome = _run(command, timeout, watchdog)
+        outcome = _run(command, timeout, running)
+        if running.stopped:
+            return
         for docx in files:
             made = staging / (docx.stem + ".pdf")
             if outcome is None:
@@ -155,25 +199,26 @@ def _cause(code: int, stderr: str, staging: Path) -> str:
     return f"LibreOffice berhenti (kode {code}) tanpa keterangan; periksa apakah DOCX-nya dapat dibuka di Word"
 
 
-def _run(command: list[str], timeout: float, watchdog) -> tuple[int, str] | None:
+def _run(command: list[str], timeout: float, running: _Running) -> tuple[int, str] | None:
     """Run soffice in its own process group; return its exit code and stderr, or None when it timed out."""
-    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
-                               stderr=subprocess.PIPE, start_new_session=True)
-    watchdog.watch(process.pid)
+    process = running.start(command)
     try:
         _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         return None
     finally:  # also on Ctrl-C or SIGTERM: leave no LibreOffice behind
-        _kill(process)
-        watchdog.release(process.pid)
+        running.end(process)
     return process.returncode, stderr.decode("utf-8", "replace")
 
 
 def _kill(process: subprocess.Popen) -> None:
     """End soffice and every process of its group (the soffice.bin it started)."""
+    _killpg(process.pid)
+    process.wait()
+
+
+def _killpg(group: int) -> None:
     try:
-        os.killpg(process.pid, signal.SIGKILL)
+        os.killpg(group, signal.SIGKILL)
     except (ProcessLookupError, PermissionError):
         pass
-    process.wait()

@@ -51,8 +51,7 @@ class _Run:
 
     def fail(self, source: Path | str, message: str) -> None:
         self.reporter.failure(source, message)
-        where = display_path(source) if isinstance(source, Path) else source
-        self.summary.failures.append(f"{where} ({message})")
+        self.summary.failures.append(display_path(source) if isinstance(source, Path) else source)
 
 
 def _code_hash() -> str:
