@@ -9,7 +9,7 @@ import click
 from sopdoc import fsutil
 from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader
-from sopdoc.document import pdf, render
+from sopdoc.document import outputs, pdf, render
 from sopdoc.errors import SopdocError, display_path
 
 FORMATS = ("docx", "pdf")
@@ -38,6 +38,8 @@ def _documents(result: reader.Result, out: Path, formats: tuple[str, ...], jobs:
                terminal: Terminal) -> tuple[list[render.Made], int]:
     """Write the DOCX (and PDF) of every valid SOP; return those made and the number that failed."""
     names = render.sop_names(result.sops, result.siblings)
+    # A DOCX made only for its PDF is removed afterwards, unless it was there before (an export's).
+    kept = {d for d in (outputs.sop_file(out, sop, ".docx") for sop in result.sops) if d.exists()}
     made: list[render.Made] = []
     failed = len(result.failed)
     for item in render.render_all(result.sops, out, names, jobs):
@@ -47,14 +49,15 @@ def _documents(result: reader.Result, out: Path, formats: tuple[str, ...], jobs:
         else:
             terminal.layout(item.sop.source, item.problems)
             made.append(item)
+    written = [m.docx for m in made]
     if "pdf" in formats and made:
         terminal.note(f"Membuat PDF dari {len(made)} DOCX dengan LibreOffice...")
-        conversion = pdf.convert([m.docx for m in made], jobs=jobs)
+        conversion = pdf.convert(written, jobs=jobs)
         for item in [m for m in made if m.docx in conversion.failed]:
             terminal.failure(item.sop.source, conversion.failed[item.docx])
             made.remove(item)
             failed += 1
     if "docx" not in formats:
-        for item in made:
-            item.docx.unlink(missing_ok=True)
+        for docx in set(written) - kept:
+            docx.unlink(missing_ok=True)
     return made, failed

@@ -47,6 +47,7 @@ _PROBLEMS_ID = {
     "did not find expected node content": "isi yang diharapkan tidak ditemukan",
     "found unexpected ':'": "tanda ':' tidak terduga",
     "but found another document": "berkas memuat lebih dari satu dokumen YAML (dipisah '---'); satu berkas untuk satu SOP",
+    "found invalid Unicode character escape code": "kode karakter Unicode tidak sah di dalam teks bertanda kutip",
     "found a tab character that violates indentation": "karakter TAB tidak boleh dipakai; gunakan spasi untuk indentasi",
 }
 

@@ -80,7 +80,7 @@ def book_year(unit: Unit, sops: list[Sop]) -> int:
         return unit.tahun
     dates = [d for s in sops for d in (s.tanggal_efektif, s.tanggal_pembuatan) if d]
     if not dates:
-        raise SopdocError(f"{unit.folder}: tahun buku tidak dapat ditentukan; tulis 'tahun:' di unit.yaml")
+        raise SopdocError("tahun buku tidak dapat ditentukan; tulis 'tahun:' di unit.yaml")
     return max(d.tahun for d in dates)
 
 
