@@ -1,7 +1,8 @@
 """Processes sopdoc starts: how many, and that none outlives sopdoc.
 
-Worker processes ignore Ctrl-C (the main process stops them and reports once)
-and are killed by the kernel when their parent dies, even by SIGKILL. Work
+Worker processes run in a process group of their own and ignore Ctrl-C: the
+main process stops them and reports once. The kernel kills them when their
+parent dies, even by SIGKILL. Work
 that runs user-controlled code (a unit's DOCX template) runs in a child of its
 own with a time and memory limit.
 """
@@ -41,9 +42,18 @@ def die_with_parent(parent: int | None = None) -> None:
 
 
 def _init_worker(parent: int) -> None:
+    # A group of its own: Ctrl-C at the terminal reaches sopdoc alone, which then stops
+    # the workers itself, instead of every worker and every graphviz it runs.
+    os.setpgrp()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGTERM, _leave)
     die_with_parent(parent)
+
+
+def _leave(signum, frame) -> None:
+    # SystemExit unwinds the task (its staging files are removed on the way) and ends
+    # the worker without the traceback multiprocessing prints for other exceptions.
+    raise SystemExit(1)
 
 
 @contextlib.contextmanager
@@ -59,14 +69,17 @@ def pool(jobs: int) -> Iterator[ProcessPoolExecutor]:
 
 
 def _kill_workers(executor: ProcessPoolExecutor) -> None:
+    """Stop the workers now: ask each to leave (it cleans up), then kill those still there."""
     processes = list((executor._processes or {}).values())  # no public way to stop running tasks
     executor.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError):
-            process.kill()
-    for process in processes:
-        with contextlib.suppress(OSError, ValueError, AssertionError):
-            process.join(timeout=_GRACE_SECONDS)
+    for stop in ("terminate", "kill"):
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError):
+                getattr(process, stop)()
+        deadline = time.monotonic() + _GRACE_SECONDS
+        for process in processes:
+            with contextlib.suppress(OSError, ValueError, AssertionError):
+                process.join(timeout=max(0.0, deadline - time.monotonic()))
 
 
 def stop_on_sigterm() -> None:

@@ -381,3 +381,28 @@ def test_a_pdf_only_render_keeps_an_existing_export_docx(tmp_path):
     assert docx.is_file() and docx.with_suffix(".pdf").is_file()
     with zipfile.ZipFile(docx) as package:
         assert "word/document.xml" in package.namelist()
+
+
+def test_very_long_actor_name_is_reported_by_validate_not_as_a_long_row(unit_dir):
+    """7.16 (note): a 1,500-character pelaksana name failed the render as 'kegiatan nomor 1 terlalu panjang'."""
+    text = GOOD.read_text(encoding="utf-8").replace("kepala: Kepala Dinas", "kepala: " + "Kepala Dinas " * 115)
+    (unit_dir / "a.yaml").write_text(text, encoding="utf-8")
+    assert problem_lines(reader.read([unit_dir])) == [
+        "a.yaml:11 pelaksana.kepala: nama jabatan ini 1494 karakter, terlalu panjang untuk kepala kolom pelaksana "
+        "(paling banyak 300); singkat namanya"]
+
+
+def test_two_yaml_documents_in_one_file_are_explained_in_indonesian(unit_dir):
+    """7.6 (note): the message held PyYAML's English 'but found another document'."""
+    (unit_dir / "a.yaml").write_text("nama: A\n---\nnama: B\n", encoding="utf-8")
+    assert problem_lines(reader.read([unit_dir])) == [
+        "a.yaml:2 : sintaks YAML tidak sah: berkas memuat lebih dari satu dokumen YAML (dipisah '---'); satu berkas "
+        "untuk satu SOP (kolom 1)"]
+
+
+def test_revise_on_a_folder_is_told_in_indonesian(tmp_path):
+    """6.17 (note): click's message was half English: "Berkas 'defs/kesbangpol' is a directory."."""
+    folder = unit(tmp_path / "defs", "kesbangpol")
+    result = invoke("revise", folder, "--tanggal", "2024-01-01", "--catatan", "x")
+    assert result.exit_code == 2
+    assert f"Berkas '{folder}' adalah folder, bukan berkas." in result.output

@@ -48,6 +48,9 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 # line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_ACTORS = 8
+# Roughly what the pelaksana header holds: 301 characters of ordinary words fit
+# under eight pelaksana on A4 landscape, the tightest page (measured with the layout).
+MAX_ACTOR_NAME = 300
 # The most characters one cell of a row can hold on the largest page (F4, one
 # pelaksana), measured with the layout and a string of its narrowest glyph,
 # plus a margin. Longer text never fits; shorter text may still not fit, which
@@ -543,6 +546,9 @@ class _SopReader(_FileReader):
             if text is None:
                 self.error(path, "nama jabatan pelaksana wajib diisi")
             else:
+                if len(text) > MAX_ACTOR_NAME:
+                    self.error(path, f"nama jabatan ini {len(text)} karakter, terlalu panjang untuk kepala kolom "
+                                     f"pelaksana (paling banyak {MAX_ACTOR_NAME}); singkat namanya")
                 actors[str(key)] = text
         if len(actors) > MAX_ACTORS:
             self.error(("pelaksana",), f"{len(actors)} pelaksana tidak muat di satu halaman; paling banyak {MAX_ACTORS} "

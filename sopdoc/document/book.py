@@ -25,6 +25,9 @@ from docxtpl import DocxTemplate, InlineImage
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import RectangleObject
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
 from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.model import Sop, Unit
@@ -274,10 +277,6 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
 
 def _stamp_numbers(writer: PdfWriter) -> None:
     """Print 'Halaman N' at the foot of every page but the cover."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
     if "LiberationSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("LiberationSans", str(textfit.font_path())))
     buffer = io.BytesIO()

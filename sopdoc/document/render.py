@@ -10,7 +10,7 @@ from sopdoc import report, workers
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.document import docx_writer, outputs, pdf
-from sopdoc.errors import SopdocError
+from sopdoc.errors import SopdocError, ToolMissing
 from sopdoc.flowchart import drawing, geometry, layout, textfit
 from sopdoc.fsutil import write_atomic
 
@@ -44,11 +44,16 @@ class Failed:
 
 
 def check_tools(formats: tuple[str, ...]) -> None:
-    """Fail early, with what to install, when a system program is missing."""
-    textfit.font_path()
-    drawing.check_graphviz()
-    if "pdf" in formats:
-        pdf.soffice_binary()
+    """Fail early, naming everything to install, when system programs are missing."""
+    checks = [textfit.font_path, drawing.check_graphviz] + ([pdf.soffice_binary] if "pdf" in formats else [])
+    missing = []
+    for check in checks:
+        try:
+            check()
+        except ToolMissing as exc:
+            missing.append(exc.message)
+    if missing:
+        raise ToolMissing("\n".join(missing))
 
 
 def output_path(sop: Sop, out: Path, suffix: str) -> Path:
