@@ -114,11 +114,14 @@ def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None
 
 
 @contextlib.contextmanager
-def output_folder(out: Path, waiting: Callable[[str], None]) -> Iterator[Path]:
+def output_folder(out: Path, waiting: Callable[[str], None], folders: list[Path] = ()) -> Iterator[Path]:
     """Hold *out* for this run: create it, wait for another sopdoc writing there, and sweep a killed run's leftovers.
 
     One writer per output folder: a second run waits for the first (and says
     so) instead of interleaving its files and its manifest with the first's.
+    Leftovers are looked for in *out* and in each of *folders* (the unit
+    folders this run writes) and the folders between: only where sopdoc
+    writes, not in all of a folder such as a home folder given as --out.
     """
     if out.exists() and not out.is_dir():
         raise WriteError(f"--out {display_path(out)} adalah berkas, bukan folder; pilih folder hasil lain")
@@ -135,7 +138,8 @@ def output_folder(out: Path, waiting: Callable[[str], None]) -> Iterator[Path]:
             waiting(f"Menunggu sopdoc lain yang sedang menulis ke {display_path(out)} selesai...")
             fcntl.flock(fd, fcntl.LOCK_EX)
         _probe(out)
-        sweep(out)
+        for folder in _between(out, folders):
+            sweep(folder)
         sweep_temp()
         yield out
     finally:
@@ -152,16 +156,28 @@ def _probe(out: Path) -> None:
     os.unlink(name)
 
 
-def sweep(out: Path) -> None:
-    """Remove the staging files and folders a killed run left below *out*."""
-    for folder, dirs, files in os.walk(out):
-        for name in files:
-            if name.startswith(".") and name.endswith(STAGING_SUFFIX):
-                with contextlib.suppress(OSError):
-                    os.unlink(os.path.join(folder, name))
-        for name in [d for d in dirs if d.startswith(STAGING_FOLDER)]:
-            dirs.remove(name)
-            shutil.rmtree(Path(folder) / name, ignore_errors=True)
+def _between(out: Path, folders: list[Path]) -> list[Path]:
+    """Return *out*, *folders*, and every folder between them and *out*, each once."""
+    found = {out}
+    for folder in folders:
+        while folder != out and folder.is_relative_to(out) and folder not in found:
+            found.add(folder)
+            folder = folder.parent
+    return sorted(found)
+
+
+def sweep(folder: Path) -> None:
+    """Remove the staging files and folders a killed run left in *folder* (not below it)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if entry.name.startswith(STAGING_FOLDER) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name.startswith(".") and entry.name.endswith(STAGING_SUFFIX):
+                os.unlink(entry.path)
 
 
 @contextlib.contextmanager

@@ -115,7 +115,7 @@ def render(path: Path, context: Callable[[DocxTemplate], dict]) -> bytes:
     try:
         return workers.run_isolated(work, SECONDS, MEMORY)
     except workers.Isolated as exc:
-        raise TemplateError(f"template {display_path(path)}: {reason(exc, SECONDS)}") from None
+        raise TemplateError(f"template {display_path(path)}: {_reason(exc, SECONDS)}") from None
 
 
 def check(path: Path) -> str | None:
@@ -133,7 +133,7 @@ def check(path: Path) -> str | None:
     try:
         workers.run_isolated(work, CHECK_SECONDS, MEMORY)
     except workers.Isolated as exc:
-        return reason(exc, CHECK_SECONDS)
+        return _reason(exc, CHECK_SECONDS)
     return None
 
 
@@ -169,13 +169,13 @@ def _what_is(path: Path) -> str:
     return "isinya teks biasa"
 
 
-def reason(exc: workers.Isolated, seconds: float) -> str:
+def _reason(exc: workers.Isolated, seconds: float) -> str:
     """Return, in the user's words, why rendering a template failed."""
     if exc.kind == "_NotDocx":
         return f"{NOT_DOCX} ({exc.detail}); buka berkasnya di Word lalu simpan ulang sebagai .docx"
     if exc.kind == "TemplateSyntaxError":
         return f"tanda {{{{ ... }}}} atau {{% ... %}} tidak sah ({exc.detail}); perbaiki di Word"
-    if exc.kind in ("SecurityError", "UnsafeTemplate"):
+    if exc.kind == "SecurityError":
         return f"memuat perintah yang tidak diizinkan ({exc.detail}); template hanya boleh mencetak isian SOP"
     if exc.kind == "TemplateLimit":
         return f"terlalu banyak yang dihitung: {exc.detail}; sederhanakan perulangan di template"

@@ -2,9 +2,9 @@
 
 Worker processes run in a process group of their own and ignore Ctrl-C: the
 main process stops them and reports once. The kernel kills them when their
-parent dies, even by SIGKILL. Work
-that runs user-controlled code (a unit's DOCX template) runs in a child of its
-own with a time and memory limit.
+parent dies, even by SIGKILL. Work that runs user-controlled code (a unit's
+DOCX template) runs in a child of its own with a time and memory limit, and a
+watchdog ends LibreOffice when sopdoc cannot.
 """
 
 from __future__ import annotations

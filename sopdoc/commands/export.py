@@ -10,7 +10,7 @@ import click
 from sopdoc import fsutil
 from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader
-from sopdoc.document import render
+from sopdoc.document import outputs, render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
 
@@ -23,7 +23,7 @@ def run(paths: list[Path], out: Path, jobs: int, force: bool = False, pdfa: bool
     render.check_tools(("docx", "pdf"))
     result = reader.read(paths)
     terminal.problems(result.problems)
-    with fsutil.output_folder(out, terminal.note):
+    with fsutil.output_folder(out, terminal.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
         summary = pipeline.run(result, out, terminal, jobs, force=force, books_only=books_only, pdfa=pdfa)
     seconds = time.perf_counter() - started
     click.echo(f"Selesai dalam {seconds:.1f} detik: {summary.units} unit, {summary.sops} SOP, {summary.pages} halaman "

@@ -23,11 +23,10 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool, jo
     terminal.problems(result.problems)
     if strict and result.warnings:
         raise SopdocError("Dibatalkan: ada peringatan dan --strict dipakai.")
-    with fsutil.output_folder(out, terminal.note):
+    with fsutil.output_folder(out, terminal.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
         made, failed = _documents(result, out, formats, jobs, terminal)
     for item in made:
-        files = [display_path(p) for p in (item.docx if "docx" in formats else None, item.docx.with_suffix(".pdf")
-                                           if "pdf" in formats else None) if p]
+        files = [display_path(item.docx.with_suffix(f".{kind}")) for kind in FORMATS if kind in formats]
         click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({item.flow_pages} halaman bagan alir)")
     click.echo(f"{len(made)} SOP dibuat, {failed} gagal.")
     if failed:
