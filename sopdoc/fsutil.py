@@ -51,9 +51,9 @@ def write_error(exc: OSError, path: Path) -> WriteError:
         errno.EDQUOT: f"kuota disk habis saat menulis {where}; kosongkan ruang atau pilih folder lain",
         errno.EFBIG: f"{where} melebihi batas ukuran berkas yang diizinkan (ulimit -f); naikkan batas itu atau "
                      "pilih disk lain, lalu jalankan lagi",
-        errno.EROFS: f"{where} berada di disk yang hanya dapat dibaca; pilih folder hasil lain dengan --out",
-        errno.EACCES: f"tidak diizinkan menulis {where}; periksa izin foldernya atau pilih folder lain dengan --out",
-        errno.EPERM: f"tidak diizinkan menulis {where}; periksa izin foldernya atau pilih folder lain dengan --out",
+        errno.EROFS: f"{where} berada di disk yang hanya dapat dibaca; pilih folder lain",
+        errno.EACCES: f"tidak diizinkan menulis {where}; periksa izin foldernya atau pilih folder lain",
+        errno.EPERM: f"tidak diizinkan menulis {where}; periksa izin foldernya atau pilih folder lain",
         errno.ENOTDIR: f"{where}: salah satu folder di jalur ini ternyata berkas biasa; pilih folder lain",
         errno.EISDIR: f"{where} adalah folder, padahal sopdoc perlu menulis berkas di situ; pindahkan folder itu",
     }
@@ -125,12 +125,15 @@ def output_folder(out: Path, waiting: Callable[[str], None], folders: list[Path]
     """
     if out.exists() and not out.is_dir():
         raise WriteError(f"--out {display_path(out)} adalah berkas, bukan folder; pilih folder hasil lain")
-    make_folder(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _output_error(exc, out) from None
     try:
         fd = os.open(out / LOCK_NAME, os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC,
                      0o666 & ~UMASK)
     except OSError as exc:
-        raise write_error(exc, out) from None
+        raise _output_error(exc, out) from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -146,12 +149,16 @@ def output_folder(out: Path, waiting: Callable[[str], None], folders: list[Path]
         os.close(fd)
 
 
+def _output_error(exc: OSError, out: Path) -> WriteError:
+    return WriteError(f"{write_error(exc, out).message} (folder hasil dipilih dengan --out)")
+
+
 def _probe(out: Path) -> None:
     """Fail now, with one message, when nothing can be written into *out* (read-only, full, no permission)."""
     try:
         fd, name = tempfile.mkstemp(dir=out, prefix=".probe.", suffix=STAGING_SUFFIX)
     except OSError as exc:
-        raise write_error(exc, out) from None
+        raise _output_error(exc, out) from None
     os.close(fd)
     os.unlink(name)
 

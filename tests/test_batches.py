@@ -239,7 +239,7 @@ def test_read_only_out_gives_one_message(tmp_path):
                              capture_output=True, text=True, timeout=120)
         assert run.returncode == 1, run.stderr
         assert run.stderr.strip() == "tidak diizinkan menulis ro/out; periksa izin foldernya atau pilih folder lain " \
-                                     "dengan --out"
+                                     "(folder hasil dipilih dengan --out)"
 
 
 def test_file_size_limit_gives_a_message_and_leaves_no_half_file(tmp_path):

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from conftest import FIXTURES
-from hostile import GOOD, OTHER, SOPDOC, invoke, unit
+from hostile import OTHER, SOPDOC, invoke, unit
 from openpyxl import load_workbook
 
 from sopdoc import fsutil, workers

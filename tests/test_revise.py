@@ -226,7 +226,7 @@ def test_revise_on_a_read_only_folder_gives_a_message(unit_dir, monkeypatch):
     monkeypatch.setattr(fsutil.tempfile, "mkstemp", refused)
     result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "x"])
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert ("contoh.yaml.bak; periksa izin foldernya atau pilih folder lain dengan --out. Berkas SOP tidak diubah."
+    assert ("contoh.yaml.bak; periksa izin foldernya atau pilih folder lain. Berkas SOP tidak diubah."
             in result.output)
     assert path.read_text(encoding="utf-8") == original
 

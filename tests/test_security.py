@@ -3,6 +3,7 @@
 Each test is named after its scenario; the review's case number is in the docstring.
 """
 
+import io
 import json
 import os
 import re
@@ -211,7 +212,7 @@ def _formula_sops(tmp_path):
 
 
 def _has_formula(xlsx: bytes) -> bool:
-    with zipfile.ZipFile(__import__("io").BytesIO(xlsx)) as package:
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as package:
         sheets = [n for n in package.namelist() if n.startswith("xl/worksheets/")]
         return any(b"<f>" in package.read(n) or b"<f " in package.read(n) for n in sheets)
 
