@@ -18,8 +18,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from generate import sop_text  # noqa: E402
 
+from sopdoc import workers  # noqa: E402
+from sopdoc.commands import export  # noqa: E402
 from sopdoc.document import pdf  # noqa: E402
-from sopdoc.export import pipeline as export  # noqa: E402
 
 UNITS, PER_UNIT, NAIVE_SAMPLE = 10, 30, 6
 
@@ -49,25 +50,25 @@ def main() -> None:
         definitions = corpus(Path(tmp))
         out = Path(tmp) / "output"
         started = time.perf_counter()
-        summary = export.run([definitions], out)
+        summary = export.run([definitions], out, workers.default_jobs())
         cold = time.perf_counter() - started
         started = time.perf_counter()
-        export.run([definitions], out)
+        export.run([definitions], out, workers.default_jobs())
         warm = time.perf_counter() - started
         sample = sorted(out.rglob("sop-0[0-5].docx"))[:NAIVE_SAMPLE]
         started = time.perf_counter()
         for docx in sample:
-            pdf.convert([docx], workers=1)
+            pdf.convert([docx], jobs=1)
         naive = (time.perf_counter() - started) / len(sample)
         started = time.perf_counter()
-        pdf.convert(sample, workers=2)
+        pdf.convert(sample, jobs=workers.default_jobs())
         batched = (time.perf_counter() - started) / len(sample)
     total = summary.sops
     print(f"korpus: {total} SOP dalam {UNITS} unit (8-30 baris, 3-7 pelaksana)")
     print(f"ekspor dingin: {cold:.1f} s = {total / cold:.2f} SOP/detik (DOCX + PDF + buku + indeks + ZIP)")
     print(f"ekspor ulang tanpa perubahan: {warm:.2f} s")
     print(f"PDF naif (1 soffice per berkas, {len(sample)} berkas): {naive:.2f} s/berkas; "
-          f"batch 2 proses: {batched:.2f} s/berkas; rasio {naive / batched:.1f}x")
+          f"batch {workers.default_jobs()} proses: {batched:.2f} s/berkas; rasio {naive / batched:.1f}x")
     print(f"memori puncak (proses ini atau satu anaknya): {peak_mb():.0f} MB")
 
 

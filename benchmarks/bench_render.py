@@ -17,6 +17,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 from generate import sop_text  # noqa: E402
 
+from sopdoc import workers  # noqa: E402
 from sopdoc.definition import reader  # noqa: E402
 from sopdoc.document import docx_writer, pdf, render  # noqa: E402
 from sopdoc.flowchart import drawing, layout  # noqa: E402
@@ -52,11 +53,11 @@ def main() -> None:
                 stages[stage].append(seconds)
             files.append(target)
         started = time.perf_counter()
-        pdf.convert(files, workers=2)
+        pdf.convert(files, jobs=workers.default_jobs())
         batched = (time.perf_counter() - started) / len(files)
         started = time.perf_counter()
         for file in files[:NAIVE_SAMPLE]:
-            pdf.convert([file], workers=1)
+            pdf.convert([file], jobs=1)
         naive = (time.perf_counter() - started) / NAIVE_SAMPLE
 
     medians = {stage: statistics.median(values) for stage, values in stages.items()}
@@ -64,7 +65,7 @@ def main() -> None:
     for stage, value in medians.items():
         print(f"  {stage:<8} {value:.3f}")
     print(f"  layout + drawing + docx: {sum(medians.values()):.3f}")
-    print(f"  pdf (batch, 2 proses LibreOffice): {batched:.3f} per SOP")
+    print(f"  pdf (batch, {workers.default_jobs()} proses LibreOffice): {batched:.3f} per SOP")
     print(f"  pdf (naif, 1 panggilan soffice per berkas, {NAIVE_SAMPLE} berkas): {naive:.3f} per SOP")
     print(f"  rasio naif / batch: {naive / batched:.1f}x")
 

@@ -7,12 +7,21 @@ from pathlib import Path
 
 import click
 
-from sopdoc import __version__, clitext
+from sopdoc import __version__, clitext, workers
 
 clitext.install()
 
 DEFAULT_DEFINITIONS = Path("definitions")
 _PATHS = click.Path(exists=True, path_type=Path)
+
+
+def _jobs_option(command):
+    return click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+                        help="Jumlah proses yang bekerja bersamaan (bawaan: jumlah inti prosesor).")(command)
+
+
+def _jobs(value: int | None) -> int:
+    return value or workers.default_jobs()
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[PILIHAN]",
@@ -21,6 +30,7 @@ _PATHS = click.Path(exists=True, path_type=Path)
 def main() -> None:
     """sopdoc: dokumen SOP Administrasi Pemerintahan (Permenpan RB No. 35 Tahun 2012)
     dari definisi YAML, sebagai DOCX dan PDF siap tanda tangan."""
+    workers.stop_on_sigterm()
 
 
 @main.command(options_metavar="[PILIHAN]")
@@ -62,7 +72,8 @@ def new(name: str, root: Path) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
 @click.option("--strict", is_flag=True, help="Batalkan bila ada peringatan.")
-def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool) -> None:
+@_jobs_option
+def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool, jobs: int | None) -> None:
     """Buat dokumen SOP (DOCX dan PDF) dari berkas atau folder definisi."""
     from sopdoc.commands import render as command
 
@@ -71,7 +82,7 @@ def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool) -> No
     if unknown or not chosen:
         raise click.BadParameter(f"'{formats}': pilih dari docx, pdf, json (dipisah koma, misalnya docx,pdf,json)",
                                  param_hint="'--format'")
-    command.run(list(paths) or [DEFAULT_DEFINITIONS], chosen, out, strict)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], chosen, out, strict, _jobs(jobs))
 
 
 def _iso_date(ctx, param, value: str):
@@ -100,11 +111,12 @@ def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
-def book(paths: tuple[Path, ...], out: Path, force: bool) -> None:
+@_jobs_option
+def book(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None) -> None:
     """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP."""
-    from sopdoc.export import pipeline as export
+    from sopdoc.commands import book as command
 
-    export.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, books_only=True)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force)
 
 
 @main.command(options_metavar="[PILIHAN]")
@@ -113,11 +125,12 @@ def book(paths: tuple[Path, ...], out: Path, force: bool) -> None:
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
 @click.option("--pdfa", is_flag=True, help="Tulis PDF setiap SOP sebagai PDF/A-2b untuk arsip.")
-def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool) -> None:
+@_jobs_option
+def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, jobs: int | None) -> None:
     """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP."""
-    from sopdoc.export import pipeline as exporter
+    from sopdoc.commands import export as command
 
-    exporter.run(list(paths) or [DEFAULT_DEFINITIONS], out, force=force, pdfa=pdfa)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, pdfa=pdfa)
 
 
 _PDFS = click.Path(exists=True, dir_okay=False, path_type=Path)

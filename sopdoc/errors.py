@@ -26,9 +26,10 @@ def format_key_path(path: tuple) -> str:
 def display_path(path: Path) -> str:
     """Return *path* relative to the working directory when it lies below it."""
     try:
-        return os.path.relpath(path)
+        relative = os.path.relpath(path)
     except ValueError:
         return str(path)
+    return str(path) if relative == ".." or relative.startswith("../") else relative
 
 
 @dataclass(frozen=True)

@@ -1,23 +1,225 @@
-"""Write files atomically: a reader sees the old file or the new one, never half."""
+"""Write files safely: atomically, with the usual mode, with a clear message when the disk says no.
+
+A reader sees the old file or the new one, never half: data goes to a staging
+file beside the target (so on the same file system), which replaces the
+target by rename and is removed on any error. Staging files end in
+STAGING_SUFFIX, so that those of a killed run are recognised and removed by
+the next run into the same output folder, which holds a lock while it writes.
+"""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+import fcntl
 import os
+import re
+import shutil
+import stat
 import tempfile
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from sopdoc import workers
+from sopdoc.errors import SopdocError, display_path
 
-def write_atomic(path: Path, data: bytes | str) -> None:
-    """Write *data* to *path* through a temporary file in the same folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    payload = data.encode("utf-8") if isinstance(data, str) else data
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+STAGING_SUFFIX = ".sopdoc-tmp"
+STAGING_FOLDER = ".sopdoc-staging-"
+LOCK_NAME = ".sopdoc.lock"
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+# Read once, at import, before any thread starts: os.umask can only be read by setting it.
+UMASK = _umask()
+
+
+class WriteError(SopdocError):
+    """A file could not be written; the message says where, why and what to do."""
+
+
+def write_error(exc: OSError, path: Path) -> WriteError:
+    """Return the user's message for *exc*, raised while writing *path*."""
+    where = display_path(path)
+    reasons = {
+        errno.ENOSPC: f"disk penuh saat menulis {where}; kosongkan ruang di disk itu atau pilih folder lain, "
+                      "lalu jalankan lagi (berkas lama tetap utuh)",
+        errno.EDQUOT: f"kuota disk habis saat menulis {where}; kosongkan ruang atau pilih folder lain",
+        errno.EFBIG: f"{where} melebihi batas ukuran berkas yang diizinkan (ulimit -f); naikkan batas itu atau "
+                     "pilih disk lain, lalu jalankan lagi",
+        errno.EROFS: f"{where} berada di disk yang hanya dapat dibaca; pilih folder lain",
+        errno.EACCES: f"tidak diizinkan menulis {where}; periksa izin foldernya atau pilih folder lain",
+        errno.EPERM: f"tidak diizinkan menulis {where}; periksa izin foldernya atau pilih folder lain",
+        errno.ENOTDIR: f"{where}: salah satu folder di jalur ini ternyata berkas biasa; pilih folder lain",
+        errno.EISDIR: f"{where} adalah folder, padahal sopdoc perlu menulis berkas di situ; pindahkan folder itu",
+    }
+    return WriteError(reasons.get(exc.errno, f"{where} tidak dapat ditulis ({exc.strerror}); periksa disk dan "
+                                              "izin foldernya, lalu jalankan lagi"))
+
+
+def make_folder(path: Path) -> None:
+    """Create *path* and its parents, or raise :class:`WriteError`."""
+    try:
+        path.mkdir(parents=True, exist_ok=True)
+    except FileExistsError:
+        raise WriteError(f"{display_path(path)} sudah ada sebagai berkas, bukan folder; pilih folder lain") from None
+    except OSError as exc:
+        raise write_error(exc, path) from None
+
+
+@contextlib.contextmanager
+def staged(path: Path, mode: int | None = None) -> Iterator:
+    """Yield a binary file that replaces *path* when the block ends without error.
+
+    The new file gets *mode*, else the mode of the file it replaces, else the
+    usual mode for a new file (0666 less the umask). Any OSError becomes a
+    :class:`WriteError`; the staging file is removed whatever happens.
+    """
+    make_folder(path.parent)
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=STAGING_SUFFIX)
+    except OSError as exc:
+        raise write_error(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
+            yield handle
             handle.flush()
+            os.fchmod(handle.fileno(), _mode_for(path) if mode is None else mode)
             os.fsync(handle.fileno())
         os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise write_error(exc, path) from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _mode_for(path: Path) -> int:
+    try:
+        return stat.S_IMODE(os.stat(path).st_mode)
+    except OSError:
+        return 0o666 & ~UMASK
+
+
+def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None:
+    """Write *data* to *path* through a staging file in the same folder."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    with staged(path, mode) as handle:
+        handle.write(payload)
+
+
+@contextlib.contextmanager
+def output_folder(out: Path, waiting: Callable[[str], None], folders: list[Path] = ()) -> Iterator[Path]:
+    """Hold *out* for this run: create it, wait for another sopdoc writing there, and sweep a killed run's leftovers.
+
+    One writer per output folder: a second run waits for the first (and says
+    so) instead of interleaving its files and its manifest with the first's.
+    Leftovers are looked for in *out* and in each of *folders* (the unit
+    folders this run writes) and the folders between: only where sopdoc
+    writes, not in all of a folder such as a home folder given as --out.
+    """
+    if out.exists() and not out.is_dir():
+        raise WriteError(f"--out {display_path(out)} adalah berkas, bukan folder; pilih folder hasil lain")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _output_error(exc, out) from None
+    try:
+        fd = os.open(out / LOCK_NAME, os.O_RDONLY | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | os.O_CLOEXEC,
+                     0o666 & ~UMASK)
+    except OSError as exc:
+        raise _output_error(exc, out) from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting(f"Menunggu sopdoc lain yang sedang menulis ke {display_path(out)} selesai...")
+            fcntl.flock(fd, fcntl.LOCK_EX)
+        _probe(out)
+        for folder in _between(out, folders):
+            sweep(folder)
+        sweep_temp()
+        yield out
+    finally:
+        os.close(fd)
+
+
+def _output_error(exc: OSError, out: Path) -> WriteError:
+    return WriteError(f"{write_error(exc, out).message} (folder hasil dipilih dengan --out)")
+
+
+def _probe(out: Path) -> None:
+    """Fail now, with one message, when nothing can be written into *out* (read-only, full, no permission)."""
+    try:
+        fd, name = tempfile.mkstemp(dir=out, prefix=".probe.", suffix=STAGING_SUFFIX)
+    except OSError as exc:
+        raise _output_error(exc, out) from None
+    os.close(fd)
+    os.unlink(name)
+
+
+def _between(out: Path, folders: list[Path]) -> list[Path]:
+    """Return *out*, *folders*, and every folder between them and *out*, each once."""
+    found = {out}
+    for folder in folders:
+        while folder != out and folder.is_relative_to(out) and folder not in found:
+            found.add(folder)
+            folder = folder.parent
+    return sorted(found)
+
+
+def sweep(folder: Path) -> None:
+    """Remove the staging files and folders a killed run left in *folder* (not below it)."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        with contextlib.suppress(OSError):
+            if entry.name.startswith(STAGING_FOLDER) and entry.is_dir(follow_symlinks=False):
+                shutil.rmtree(entry.path, ignore_errors=True)
+            elif entry.name.startswith(".") and entry.name.endswith(STAGING_SUFFIX):
+                os.unlink(entry.path)
+
+
+@contextlib.contextmanager
+def staging_folder(near: Path) -> Iterator[Path]:
+    """Yield a new folder beside *near* (on its file system) that is removed with all it holds at the end."""
+    make_folder(near)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=STAGING_FOLDER, dir=near))
+    except OSError as exc:
+        raise write_error(exc, near) from None
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def temp_folder(kind: str) -> Iterator[Path]:
+    """Yield a new folder in the system's temporary folder, named with this process's id, removed at the end."""
+    path = Path(tempfile.mkdtemp(prefix=f"sopdoc-{kind}-{os.getpid()}-"))
+    try:
+        yield path
+    finally:
+        shutil.rmtree(path, ignore_errors=True)
+
+
+def sweep_temp() -> None:
+    """Remove this user's temporary folders of sopdoc runs that were killed before they could."""
+    try:
+        entries = list(os.scandir(tempfile.gettempdir()))
+    except OSError:
+        return
+    for entry in entries:
+        match = re.match(r"sopdoc-[a-z]+-(\d+)-", entry.name)
+        with contextlib.suppress(OSError):
+            if match and entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid() \
+                    and not workers.alive(int(match.group(1))):
+                shutil.rmtree(entry.path, ignore_errors=True)

@@ -314,7 +314,7 @@ def test_book_docx_paginates_like_the_book_pdf(exported, tmp_path):
     book_pdf = PdfReader(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf")
     copy = tmp_path / "buku.docx"
     shutil.copy(out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.docx", copy)
-    assert not pdf.convert([copy], workers=1).failed
+    assert not pdf.convert([copy], jobs=1).failed
     from_docx = PdfReader(tmp_path / "buku.pdf")
     assert len(from_docx.pages) == len(book_pdf.pages)
     shapes = [(p.mediabox.width > p.mediabox.height) for p in from_docx.pages]

@@ -77,7 +77,7 @@ def test_logo_outside_the_definitions_tree_is_an_error(unit_dir):
     (unit_dir / "unit.yaml").write_text(
         "pemerintah: Pemerintah Kabupaten Uji\nunit: Dinas Uji\nlogo: ../../../etc/passwd\n", encoding="utf-8")
     result, _ = _read(unit_dir, "contoh.yaml", VALID_ROWS)
-    root = unit_dir.parent
+    root = unit_dir  # the folder named (through the file), which is also the topmost with a unit.yaml
     assert problem_lines(result) == [
         f"unit.yaml:3 logo: berkas '../../../etc/passwd' berada di luar folder definisi {root}; salin berkasnya "
         "ke dalam folder itu dan tulis jalurnya relatif terhadap unit.yaml"

@@ -67,8 +67,7 @@ def test_libreoffice_failure_is_reported_with_its_last_words(tmp_path, monkeypat
     _fake_soffice(tmp_path, monkeypatch, 'echo "Error: source file could not be loaded" >&2; exit 1')
     result = CliRunner().invoke(main, ["render", str(GOOD), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
-    assert "LibreOffice gagal membuat PDF dari" in result.output
-    assert "Error: source file could not be loaded" in result.output
+    assert "keputusan-kembali.yaml: LibreOffice gagal membuat PDF: Error: source file could not be loaded" in result.output
     assert "Traceback" not in result.output
     assert not list((tmp_path / "o").rglob("*.pdf"))
 
@@ -79,6 +78,7 @@ def test_libreoffice_timeout_is_reported(tmp_path, monkeypatch):
     _fake_soffice(tmp_path, monkeypatch, "sleep 30")
     monkeypatch.setattr(pdf, "BASE_SECONDS", 1)
     monkeypatch.setattr(pdf, "SECONDS_PER_FILE", 0)
+    monkeypatch.setattr(pdf, "SECONDS_PER_MB", 0)
     result = CliRunner().invoke(main, ["render", str(GOOD), "--out", str(tmp_path / "o")])
     assert result.exit_code == 1
     assert "LibreOffice tidak selesai dalam 1 detik untuk 1 berkas" in result.output

@@ -1,8 +1,10 @@
 """sopdoc revise keeps every other byte of the file, and refuses a bad revision."""
 
 import datetime
+import stat
 import zipfile
 
+import pytest
 from click.testing import CliRunner
 
 from sopdoc.cli import main
@@ -134,3 +136,126 @@ def test_revise_with_render_prints_the_new_date_and_history(unit_dir, tmp_path):
         xml = package.read("word/document.xml").decode("utf-8")
     assert "10 Juni 2024" in xml and "Riwayat Revisi" in xml and "Kedua" in xml
     assert (out / "dinas-uji" / "contoh.pdf").is_file()
+
+
+# The revise cases of the reliability review (6.x); each test is named after its scenario.
+
+def test_revise_reads_a_tab_after_colon_like_validate(unit_dir):
+    """6.5: validate accepted 'nama:<TAB>...', revise crashed with yaml.scanner.ScannerError."""
+    original = HEAD.replace("nama: Contoh revisi", "nama:\tContoh revisi") + TAIL
+    path = _write(unit_dir, original)
+    assert CliRunner().invoke(main, ["validate", str(path)]).exit_code == 0
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "Tab"])
+    assert result.exit_code == 0, result.output
+    assert _added_lines(original, path.read_text(encoding="utf-8")) == [
+        "revisi:\n", "    - tanggal: 2024-06-10\n", "      catatan: Tab\n"]
+
+
+FLOW = """revisi: [   # riwayat
+  {tanggal: '2024-02-01', catatan: "Pertama, dengan koma"},   # revisi pertama
+  # komentar di dalam daftar
+  {tanggal: 2024-03-01, catatan: 'Kedua: titik dua'}
+]  # akhir
+"""
+
+
+def test_revise_keeps_comments_inside_a_flow_style_revisi_list(unit_dir):
+    """6.7: '# riwayat', '# revisi pertama' and '# komentar di dalam daftar' were deleted."""
+    original = HEAD + FLOW + TAIL
+    path = _write(unit_dir, original)
+    sop = revise.revise(path, datetime.date(2024, 6, 10), "Ketiga, lagi")
+    after = path.read_text(encoding="utf-8")
+    assert after == original.replace("{tanggal: 2024-03-01, catatan: 'Kedua: titik dua'}\n",
+                                     "{tanggal: 2024-03-01, catatan: 'Kedua: titik dua'},\n"
+                                     '  {tanggal: 2024-06-10, catatan: "Ketiga, lagi"}\n')
+    assert [r.catatan for r in sop.revisi] == ["Pertama, dengan koma", "Kedua: titik dua", "Ketiga, lagi"]
+
+
+def test_revise_adds_to_a_one_line_flow_list_on_its_line(unit_dir):
+    """6.6 (passed): a one-line flow list gets the entry; the old one is kept."""
+    original = HEAD + "revisi: [{tanggal: 2024-03-01, catatan: x}]  # satu baris\n" + TAIL
+    path = _write(unit_dir, original)
+    revise.revise(path, datetime.date(2024, 6, 10), "y")
+    assert path.read_text(encoding="utf-8") == original.replace(
+        "catatan: x}]", 'catatan: x}, {tanggal: 2024-06-10, catatan: "y"}]')
+
+
+def test_revise_after_a_block_scalar_catatan_inserts_in_the_list(unit_dir):
+    """6.9: the entry landed under the next key (dasar_hukum) and the revision was refused."""
+    block = "revisi:\n  - tanggal: 2024-02-15\n    catatan: |\n      Penambahan langkah\n      penggandaan laporan\n"
+    original = HEAD + block + "dasar_hukum:\n  - Peraturan\n" + TAIL
+    path = _write(unit_dir, original)
+    sop = revise.revise(path, datetime.date(2024, 6, 10), "Sesudah blok")
+    assert _added_lines(original, path.read_text(encoding="utf-8")) == [
+        "  - tanggal: 2024-06-10\n", "    catatan: Sesudah blok\n"]
+    assert path.read_text(encoding="utf-8").index("Sesudah blok") < path.read_text(encoding="utf-8").index("dasar")
+    assert sop.dasar_hukum == ("Peraturan",)
+
+
+def test_revise_after_a_folded_nama_without_revisi(unit_dir):
+    """6.9: with no revisi and 'nama: >' last of the keys revise inserts after, the new key went inside the fold."""
+    original = "nama: >\n  Nama yang\n  dilipat\n" + TAIL
+    path = _write(unit_dir, original)
+    sop = revise.revise(path, datetime.date(2024, 6, 10), "Pertama")
+    assert _added_lines(original, path.read_text(encoding="utf-8")) == [
+        "revisi:\n", "    - tanggal: 2024-06-10\n", "      catatan: Pertama\n"]
+    assert sop.nama == "Nama yang dilipat"
+
+
+@pytest.mark.parametrize("catatan", ["baris\u2028pemisah", "NEL\x85di tengah", "tab\tdan \"kutip\" 'tunggal'",
+                                     "# pagar", "- strip", "yes", "2024-01-01", "[a] {b}"])
+def test_difficult_catatan_round_trips_exactly(unit_dir, catatan):
+    """6.8 (note): NEL (U+0085) was read back as a space."""
+    path = _write(unit_dir, HEAD + TAIL)
+    sop = revise.revise(path, datetime.date(2024, 6, 10), catatan)
+    assert sop.revisi[-1].catatan == catatan
+
+
+def test_revise_on_a_read_only_folder_gives_a_message(unit_dir, monkeypatch):
+    """6.13: PermissionError traceback when the SOP's folder could not be written."""
+    import errno
+
+    from sopdoc import fsutil
+
+    original = HEAD + TAIL
+    path = _write(unit_dir, original)
+
+    def refused(*args, **kwargs):
+        raise PermissionError(errno.EACCES, "Permission denied")
+
+    monkeypatch.setattr(fsutil.tempfile, "mkstemp", refused)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "x"])
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert ("contoh.yaml.bak; periksa izin foldernya atau pilih folder lain. Berkas SOP tidak diubah."
+            in result.output)
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_revise_on_unit_yaml_says_it_is_not_a_sop(unit_dir):
+    """6.16: the message gave an empty list of reasons."""
+    result = CliRunner().invoke(main, ["revise", str(unit_dir / "unit.yaml"), "--tanggal", "2024-06-10",
+                                       "--catatan", "x"])
+    assert result.exit_code == 1
+    assert result.output.strip().endswith("unit.yaml berisi data unit, bukan SOP; revise dipakai untuk berkas SOP "
+                                          "(misalnya  sopdoc revise definitions/unit/nama-sop.yaml ...)")
+
+
+def test_revise_keeps_the_definition_mode(unit_dir):
+    """6.12, 7.17: a 0644 definition became 0600 after revise."""
+    path = _write(unit_dir, HEAD + TAIL)
+    path.chmod(0o640)
+    revise.revise(path, datetime.date(2024, 6, 10), "x")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
+    assert stat.S_IMODE((unit_dir / "contoh.yaml.bak").stat().st_mode) == 0o640
+
+
+def test_revise_refuses_a_read_only_definition(unit_dir):
+    """6.12: a read-only 0444 definition was replaced by a writable 0600 file."""
+    original = HEAD + TAIL
+    path = _write(unit_dir, original)
+    path.chmod(0o444)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "x"])
+    assert result.exit_code == 1
+    assert "contoh.yaml hanya-baca (izin 444), jadi tidak direvisi; bila memang akan direvisi, buka izinnya dulu: " \
+           "chmod u+w" in result.output
+    assert path.read_text(encoding="utf-8") == original and stat.S_IMODE(path.stat().st_mode) == 0o444

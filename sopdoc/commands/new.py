@@ -9,8 +9,8 @@ from pathlib import Path
 import click
 
 from sopdoc.definition import scaffold
-from sopdoc.definition.reader import UNIT_FILE
-from sopdoc.errors import SopdocError
+from sopdoc.definition.tree import UNIT_FILE
+from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
@@ -24,6 +24,9 @@ def run(root: Path, name: str) -> None:
             f"'{name}' tidak sah: tulis UNIT/NAMA-SOP dengan huruf kecil, angka dan tanda '-', "
             "misalnya  sopdoc new diskominfo/surat-masuk"
         )
+    if root.exists() and not root.is_dir():
+        raise SopdocError(f"--root {display_path(root)} adalah berkas, bukan folder definisi; tulis jalur ke folder "
+                          "definisi SOP (bawaan: definitions)")
     unit_dir = root.joinpath(*parts[:-1])
     sop_file = unit_dir / f"{parts[-1]}.yaml"
     if sop_file.exists():

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from sopdoc import workers
+from sopdoc.commands import render
 from sopdoc.definition import revise
 from sopdoc.errors import display_path
 
@@ -14,9 +16,7 @@ from sopdoc.errors import display_path
 def run(path: Path, tanggal: datetime.date, catatan: str, render_after: bool, out: Path) -> None:
     sop = revise.revise(path, tanggal, catatan)
     click.echo(f"Revisi {tanggal.isoformat()} ditambahkan ke {display_path(path)} "
-               f"(versi sebelumnya: {display_path(revise.backup_path(path))}).")
+               f"(versi sebelumnya: {display_path(revise.backup_path(path.resolve()))}).")
     click.echo(f"Tanggal Revisi kini: {sop.tanggal_revisi}; riwayat memuat {len(sop.revisi)} revisi.")
     if render_after:
-        from sopdoc.commands import render
-
-        render.run([path], ("docx", "pdf"), out, strict=False)
+        render.run([path], ("docx", "pdf"), out, strict=False, jobs=workers.default_jobs())

@@ -6,14 +6,9 @@ from pathlib import Path
 
 import click
 
+from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader
 from sopdoc.errors import SopdocError, display_path
-
-
-def report(result: reader.Result) -> None:
-    """Print every problem of *result*, file by file, line by line."""
-    for problem in sorted(result.problems, key=lambda p: (str(p.file), p.line or 0)):
-        click.echo(str(problem), err=True)
 
 
 def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
@@ -22,7 +17,7 @@ def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
         if not path.exists():
             raise SopdocError(f"Folder atau berkas '{path}' tidak ada; tulis jalur ke folder definisi SOP.")
     result = reader.read(paths)
-    report(result)
+    Terminal().problems(result.problems)
     if table and result.sops:
         click.echo(summary_table(result))
     checked = len(result.sops) + len(result.failed)

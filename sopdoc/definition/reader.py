@@ -6,15 +6,17 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import difflib
+import gc
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import fields, yamlsafe
+from sopdoc.definition import attachments, fields, tree, yamlsafe
 from sopdoc.definition.fields import Key
 from sopdoc.definition.model import (
     BELAH_KETUPAT,
@@ -33,9 +35,9 @@ from sopdoc.definition.model import (
     Verifikasi,
     Waktu,
 )
-from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
+from sopdoc.errors import ERROR, WARNING, Problem, display_path, format_key_path
 
-UNIT_FILE = "unit.yaml"
+UNIT_FILE = tree.UNIT_FILE
 NEXT = "berikutnya"
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -43,8 +45,20 @@ _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
 _WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-_URL = re.compile(r"^https?://\S+$")
+# Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
+# line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+MAX_ACTORS = 8
+# Roughly what the pelaksana header holds: 301 characters of ordinary words fit
+# under eight pelaksana on A4 landscape, the tightest page (measured with the layout).
+MAX_ACTOR_NAME = 300
+# The most characters one cell of a row can hold on the largest page (F4, one
+# pelaksana), measured with the layout and a string of its narrowest glyph,
+# plus a margin. Longer text never fits; shorter text may still not fit, which
+# the layout reports when rendering.
+_CELL_LIMITS = {"uraian": 8000, "kelengkapan": 4500, "output": 4500, "keterangan": 3000, "waktu": 2500}
 _BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
+_URL = re.compile(r"^https?://\S+$")
 # A decision and a terminator are drawn as one symbol, so they belong to one pelaksana.
 _SINGLE_OWNER = {
     BELAH_KETUPAT: "baris keputusan digambar sebagai satu belah ketupat dengan dua cabang, jadi hanya satu "
@@ -62,6 +76,7 @@ class Result:
     sops: list[Sop] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+    siblings: dict[Path, dict[str, Path]] = field(default_factory=dict)  # unit folder -> its SOP files by slug
 
     @property
     def errors(self) -> list[Problem]:
@@ -72,43 +87,15 @@ class Result:
         return [p for p in self.problems if p.severity == WARNING]
 
 
-def is_definition(path: Path) -> bool:
-    return path.suffix in (".yaml", ".yml") and not path.name.startswith(".")
+def read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document] | None = None) -> Result:
+    """Read every definition under *paths* into a :class:`Result`.
 
-
-def find_files(paths: list[Path]) -> tuple[list[Path], list[Path]]:
-    """Return the SOP files and the unit files named by *paths* (files or folders)."""
-    sops, units = [], []
-    for path in paths:
-        found = sorted(p for p in path.rglob("*") if p.is_file() and is_definition(p)) if path.is_dir() else [path]
-        for file in found:
-            (units if file.name == UNIT_FILE else sops).append(file)
-    return list(dict.fromkeys(sops)), list(dict.fromkeys(units))
-
-
-def read(paths: list[Path]) -> Result:
-    """Read every definition under *paths* into a :class:`Result`."""
-    result = Result()
-    sop_files, unit_files = find_files(paths)
-    units = _UnitCache(result)
-    for unit_file in unit_files:
-        units.check(unit_file)
-    seen: dict[tuple[Path, str], Path] = {}
-    for file in sop_files:
-        first = seen.setdefault((file.parent, file.stem), file)
-        if first != file:
-            result.problems.append(Problem(file, None, "", f"nama SOP '{file.stem}' sudah dipakai oleh {first.name} "
-                                                           "di folder yang sama; ganti nama salah satu berkas"))
-            result.failed.append(file)
-            continue
-        problems_before = len(result.problems)
-        unit = units.for_sop(file)
-        sop = _SopReader(file, unit, result).read() if unit is not None else None
-        if sop is None or any(p.severity == ERROR for p in result.problems[problems_before:]):
-            result.failed.append(file)
-        else:
-            result.sops.append(sop)
-    return result
+    *texts* gives the content of some files instead of what is on disk, as text
+    (revise checks a revision before it writes it) or as data already read (the
+    studio checks unsaved edits).
+    """
+    with _collector_paused():
+        return _read(paths, texts or {})
 
 
 def check_data(file: Path, data: Any) -> Result:
@@ -116,19 +103,51 @@ def check_data(file: Path, data: Any) -> Result:
 
     Only the unit files above it are read from disk; a unit file's result holds no SOP.
     """
+    return read([file], {file: yamlsafe.Document(file, data, {})})
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    """Pause Python's cycle collector while reading.
+
+    Reading builds millions of small objects that all stay alive; the
+    collector then scans the whole growing heap again and again, which made
+    3,000 SOPs cost 16 times 300 instead of 10 times (the data holds no cycles).
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document]) -> Result:
     result = Result()
-    doc = yamlsafe.Document(file, data, {})
-    if file.name == UNIT_FILE:
-        units = _UnitCache(result, {file: doc})
-        units.check(file)
-        units.chain(file.parent)
-        return result
-    unit = _UnitCache(result).for_sop(file)
-    sop = _SopReader(file, unit, result, doc).read() if unit is not None else None
-    if sop is None or result.errors:
-        result.failed.append(file)
-    else:
-        result.sops.append(sop)
+    found = tree.find(paths)
+    result.problems += found.problems
+    result.failed += found.refused
+    units = _UnitCache(result, texts)
+    for unit_file, root in found.units.items():
+        units.check(unit_file, root)
+    seen: dict[tuple[Path, str], Path] = {}
+    for file, root in found.sops.items():
+        first = seen.setdefault((file.parent, file.stem), file)
+        if first != file:
+            result.problems.append(Problem(file, None, "", f"nama SOP '{file.stem}' sudah dipakai oleh {first.name} "
+                                                           "di folder yang sama; ganti nama salah satu berkas"))
+            result.failed.append(file)
+            continue
+        problems_before = len(result.problems)
+        unit = units.for_sop(file, root)
+        siblings = found.siblings(file.parent, root)
+        sop = _SopReader(file, unit, result, siblings, texts.get(file)).read() if unit is not None else None
+        if sop is None or any(p.severity == ERROR for p in result.problems[problems_before:]):
+            result.failed.append(file)
+        else:
+            result.sops.append(sop)
+            result.siblings[unit.folder] = siblings
     return result
 
 
@@ -152,17 +171,21 @@ def _suggest(word: str, choices) -> str:
 class _FileReader:
     """Typed access to one YAML document, recording a problem for each bad value."""
 
-    def __init__(self, file: Path, result: Result, doc: yamlsafe.Document | None = None):
+    def __init__(self, file: Path, result: Result, text: str | yamlsafe.Document | None = None):
         self.file = file
         self.result = result
-        self.doc = doc
+        self.text_given = text
+        self.doc: yamlsafe.Document | None = None
         self.ok = True
 
     def load(self) -> Any:
-        if self.doc is not None:
-            return self.doc.data
         try:
-            self.doc = yamlsafe.load(self.file)
+            if self.text_given is None:
+                self.doc = yamlsafe.load(self.file)
+            elif isinstance(self.text_given, yamlsafe.Document):
+                self.doc = self.text_given
+            else:
+                self.doc = yamlsafe.parse(self.text_given, self.file)
         except yamlsafe.YamlLoadError as exc:
             self.result.problems.append(Problem(self.file, exc.line, "", exc.message))
             self.ok = False
@@ -202,6 +225,10 @@ class _FileReader:
             return str(value)
         if not isinstance(value, str):
             self.error(path, f"harus berupa teks, bukan {_type_name(value)}")
+            return None
+        if bad := _UNPRINTABLE.search(value):
+            self.error(path, f"memuat karakter kendali U+{ord(bad.group()):04X} yang tidak dapat dicetak di dokumen; "
+                             "hapus karakter itu (biasanya terbawa saat menyalin dari aplikasi lain)")
             return None
         return value.strip() or None
 
@@ -312,13 +339,15 @@ class _FileReader:
 class _UnitCache:
     """Read each ``unit.yaml`` once and merge the chain above each unit folder."""
 
-    def __init__(self, result: Result, drafts: dict[Path, yamlsafe.Document] | None = None):
+    def __init__(self, result: Result, texts: dict[Path, str | yamlsafe.Document]):
         self.result = result
-        self.drafts = drafts or {}      # unit files checked from unsaved data instead of disk
-        self.files: dict[Path, tuple[dict, bool]] = {}
+        self.texts = texts
+        self.files: dict[tuple[Path, Path], tuple[dict, bool]] = {}
         self.units: dict[Path, Unit | None] = {}
+        self.keys: dict[str, Path] = {}
+        self.opened: dict[Path, str | None] = {}
 
-    def for_sop(self, sop_file: Path) -> Unit | None:
+    def for_sop(self, sop_file: Path, root: Path) -> Unit | None:
         folder = sop_file.parent
         if not (folder / UNIT_FILE).is_file():
             self.result.problems.append(Problem(
@@ -327,34 +356,46 @@ class _UnitCache:
                 "(buat dengan: sopdoc new NAMA-UNIT/NAMA-SOP)",
             ))
             return None
-        return self.chain(folder)
+        return self.chain(folder, root)
 
-    def check(self, unit_file: Path) -> None:
+    def check(self, unit_file: Path, root: Path) -> None:
         """Read *unit_file* (and those above it) for problems, whether or not SOPs follow."""
-        chain, root = _unit_chain(unit_file.parent)
+        chain = _unit_chain(unit_file.parent)
         for unit_folder in chain:
-            self._read(unit_folder / UNIT_FILE, root)
+            self._read(unit_folder / UNIT_FILE, _containment(chain, root))
 
-    def chain(self, folder: Path) -> Unit | None:
+    def chain(self, folder: Path, root: Path) -> Unit | None:
         """Return the merged unit of *folder*, or None when a unit file has errors."""
         if folder in self.units:
             return self.units[folder]
-        chain, root = _unit_chain(folder)
+        chain = _unit_chain(folder)
         merged: dict[str, Any] = {}
         ok = True
         for unit_folder in reversed(chain):
-            values, file_ok = self._read(unit_folder / UNIT_FILE, root)
+            values, file_ok = self._read(unit_folder / UNIT_FILE, _containment(chain, root))
             merged.update(values)
             ok = ok and file_ok
         merged["files"] = tuple(f / UNIT_FILE for f in reversed(chain))
-        unit = self._build(folder, folder.relative_to(root).as_posix(), merged) if ok else None
+        key = folder.relative_to(chain[-1].parent).as_posix()
+        unit = self._build(folder, key, merged) if ok and self._own_key(folder, key) else None
         self.units[folder] = unit
         return unit
 
+    def _own_key(self, folder: Path, key: str) -> bool:
+        """Refuse a second unit folder whose outputs would go where another's go (two trees, one unit path)."""
+        first = self.keys.setdefault(key, folder)
+        if first.resolve() == folder.resolve():
+            return True
+        self.result.problems.append(Problem(
+            folder / UNIT_FILE, None, "",
+            f"unit ini dan {display_path(first)} sama-sama bernama '{key}', sehingga dokumennya akan saling menimpa "
+            "di folder hasil; ekspor kedua folder itu ke --out yang berbeda, atau ganti nama salah satu folder"))
+        return False
+
     def _read(self, file: Path, root: Path) -> tuple[dict, bool]:
-        if file in self.files:
-            return self.files[file]
-        reader = _FileReader(file, self.result, self.drafts.get(file))
+        if (file, root) in self.files:
+            return self.files[(file, root)]
+        reader = _FileReader(file, self.result, self.texts.get(file))
         data = reader.load()
         values: dict[str, Any] = {}
         if reader.ok and data is not None and reader.mapping((), data, fields.UNIT_KEYS) is not None:
@@ -369,7 +410,7 @@ class _UnitCache:
                 values["disahkan_oleh"] = reader.signer(("disahkan_oleh",), data["disahkan_oleh"])
             for key, must_exist in (("logo", False), ("template", True)):
                 if key in data:
-                    values[key] = _contained_path(reader, (key,), data[key], file.parent, root, must_exist)
+                    values[key] = self._attachment(reader, key, data[key], file.parent, root, must_exist)
             for key in ("urutan", "penjelasan"):
                 if key in data:
                     values[key] = reader.text_list((key,), data[key])
@@ -379,14 +420,28 @@ class _UnitCache:
                 values["keputusan"] = reader.decree(("keputusan",), data["keputusan"])
             if "verifikasi" in data:
                 values["verifikasi"] = reader.verification(("verifikasi",), data["verifikasi"])
-        self.files[file] = (values, reader.ok)
-        return self.files[file]
+        self.files[(file, root)] = (values, reader.ok)
+        return self.files[(file, root)]
+
+    def _attachment(self, reader: _FileReader, key: str, value: Any, base: Path, root: Path,
+                    must_exist: bool) -> Path | None:
+        """Return the logo or template file *value* names, opened once to see that it can be used."""
+        target = _contained_path(reader, (key,), value, base, root, must_exist)
+        if target is None:
+            return None
+        if target not in self.opened:
+            check = attachments.logo_problem if key == "logo" else attachments.template_problem
+            self.opened[target] = check(target)
+        if self.opened[target]:
+            reader.error((key,), f"berkas '{reader.text((key,), value)}': {self.opened[target]}")
+            return None
+        return target
 
     def _build(self, folder: Path, key: str, merged: dict) -> Unit | None:
         missing = [k for k in ("pemerintah", "unit") if not merged.get(k)]
-        for key in missing:
+        for name in missing:
             self.result.problems.append(Problem(
-                folder / UNIT_FILE, None, key,
+                folder / UNIT_FILE, None, name,
                 f"wajib diisi di {UNIT_FILE} ini atau di {UNIT_FILE} folder di atasnya",
             ))
         if missing:
@@ -395,12 +450,22 @@ class _UnitCache:
         return Unit(folder=folder, key=key, **values)
 
 
-def _unit_chain(folder: Path) -> tuple[list[Path], Path]:
-    """Return *folder* and the folders above it that hold a unit file, and the tree's root."""
+def _unit_chain(folder: Path) -> list[Path]:
+    """Return *folder* and the folders above it that hold a unit file, nearest first."""
     chain = [folder]
     while (chain[-1].parent / UNIT_FILE).is_file() and chain[-1].parent != chain[-1]:
         chain.append(chain[-1].parent)
-    return chain, chain[-1].parent
+    return chain
+
+
+def _containment(chain: list[Path], named: Path) -> Path:
+    """Return the folder a unit's logo and template must lie in.
+
+    That is the folder the user named, or the topmost folder with a unit file
+    when the user named a folder below it; never a folder above both.
+    """
+    top = chain[-1]
+    return named if top.resolve().is_relative_to(named.resolve()) else top
 
 
 def _contained_path(reader: _FileReader, path: tuple, value: Any, base: Path, root: Path, must_exist: bool) -> Path | None:
@@ -426,9 +491,12 @@ def _contained_path(reader: _FileReader, path: tuple, value: Any, base: Path, ro
 class _SopReader(_FileReader):
     """Read one SOP file against its unit."""
 
-    def __init__(self, file: Path, unit: Unit, result: Result, doc: yamlsafe.Document | None = None):
-        super().__init__(file, result, doc)
+    def __init__(self, file: Path, unit: Unit, result: Result, siblings: dict[str, Path],
+                 text: str | yamlsafe.Document | None = None):
+        super().__init__(file, result, text)
         self.unit = unit
+        self.siblings = siblings
+        self.subjects: list[str] = []
 
     def read(self) -> Sop | None:
         data = self.load()
@@ -468,12 +536,9 @@ class _SopReader(_FileReader):
             return None
         if status != "diganti":
             self.error(path, "'diganti_oleh' hanya dipakai bersama 'status: diganti'")
-        elif slug not in self._siblings():
-            self.warn(path, f"tidak ada SOP '{slug}' di unit ini{_suggest(slug, self._siblings())}")
+        elif slug not in self.siblings:
+            self.warn(path, f"tidak ada SOP '{slug}' di unit ini{_suggest(slug, self.siblings)}")
         return slug
-
-    def _siblings(self) -> set[str]:
-        return {p.stem for p in self.file.parent.iterdir() if is_definition(p) and p.name != UNIT_FILE}
 
     def _revisions(self, value: Any) -> tuple[Revisi, ...]:
         if value is None:
@@ -501,12 +566,11 @@ class _SopReader(_FileReader):
             previous, what = revision.tanggal, "revisi sebelumnya"
 
     def _check_links(self, links: tuple[str, ...]) -> None:
-        siblings = self._siblings()
         for i, link in enumerate(links):
-            if _SLUG.match(link) and link not in siblings:
+            if _SLUG.match(link) and link not in self.siblings:
                 self.warn(("keterkaitan", i),
                           f"'{link}' tampak seperti nama berkas SOP, tetapi tidak ada SOP '{link}' di unit ini"
-                          f"{_suggest(link, siblings)}")
+                          f"{_suggest(link, self.siblings)}")
 
     def _actors(self, value: Any) -> dict[str, str]:
         if value is None:
@@ -524,13 +588,18 @@ class _SopReader(_FileReader):
             if text is None:
                 self.error(path, "nama jabatan pelaksana wajib diisi")
             else:
+                if len(text) > MAX_ACTOR_NAME:
+                    self.error(path, f"nama jabatan ini {len(text)} karakter, terlalu panjang untuk kepala kolom "
+                                     f"pelaksana (paling banyak {MAX_ACTOR_NAME}); singkat namanya")
                 actors[str(key)] = text
-        if len(actors) > 8:
-            self.error(("pelaksana",), f"{len(actors)} pelaksana tidak muat di satu halaman; paling banyak 8 "
+        if len(actors) > MAX_ACTORS:
+            self.error(("pelaksana",), f"{len(actors)} pelaksana tidak muat di satu halaman; paling banyak {MAX_ACTORS} "
                                        "(gabungkan jabatan yang melakukan hal serupa)")
-        elif len(actors) < 2 and actors:
+            return actors
+        if len(actors) < 2 and actors:
             self.warn(("pelaksana",), f"SOP ini hanya memiliki {len(actors)} pelaksana; "
                                       "SOP AP disusun karena melibatkan paling sedikit dua pelaksana")
+        self.subjects = _subject_patterns(actors)
         return actors
 
     def _rows(self, value: Any, actors: dict[str, str]) -> tuple[Kegiatan, ...] | None:
@@ -574,13 +643,13 @@ class _SopReader(_FileReader):
         path = ("kegiatan", i)
         if self.mapping(path, row, fields.ROW_KEYS) is None:
             return None
-        uraian = self.text(path + ("uraian",), row.get("uraian"))
+        uraian = self._cell(path + ("uraian",), row.get("uraian"))
         pelaksana = self._row_actors(path + ("pelaksana",), row.get("pelaksana"), actors)
         last = i == count - 1
         exits = self._exits(i, row, last, ids)
         simbol = self._symbol(i, row, last)
         if uraian:
-            self._check_subject(path + ("uraian",), uraian, actors)
+            self._check_subject(path + ("uraian",), uraian)
         if len(pelaksana) > 1 and simbol in _SINGLE_OWNER:
             self.error(path + ("pelaksana",), _SINGLE_OWNER[simbol])
             return None
@@ -589,11 +658,22 @@ class _SopReader(_FileReader):
         return Kegiatan(
             nomor=i + 1, uraian=uraian, pelaksana=pelaksana, simbol=simbol, exits=exits,
             id=str(row["id"]) if row.get("id") is not None else None,
-            kelengkapan=self.text(path + ("kelengkapan",), row.get("kelengkapan")),
+            kelengkapan=self._cell(path + ("kelengkapan",), row.get("kelengkapan")),
             waktu=self._waktu(path + ("waktu",), row.get("waktu")),
-            output=self.text(path + ("output",), row.get("output")),
-            keterangan=self.text(path + ("keterangan",), row.get("keterangan")),
+            output=self._cell(path + ("output",), row.get("output")),
+            keterangan=self._cell(path + ("keterangan",), row.get("keterangan")),
         )
+
+    def _cell(self, path: tuple, value: Any) -> str | None:
+        """Return the text of one cell of a row, refusing one that no page could hold."""
+        text = self.text(path, value)
+        limit = _CELL_LIMITS[path[-1]]
+        if text and len(text) > limit:
+            self.error(path, f"{len(text)} karakter tidak akan muat di satu halaman (satu kegiatan tidak dipecah "
+                             f"antarhalaman; batas kasarnya {limit} karakter); pendekkan isinya atau pecah menjadi "
+                             "beberapa kegiatan")
+            return None
+        return text
 
     def _row_actors(self, path: tuple, value: Any, actors: dict[str, str]) -> tuple[str, ...]:
         keys = [value] if not isinstance(value, list) else value
@@ -691,18 +771,16 @@ class _SopReader(_FileReader):
             return None
         return name
 
-    def _check_subject(self, path: tuple, uraian: str, actors: dict[str, str]) -> None:
+    def _check_subject(self, path: tuple, uraian: str) -> None:
         lowered = uraian.lower()
-        for key, name in actors.items():
-            names = {key.lower(), name.lower()} | {part.strip().lower() for part in re.split(r"[/(]", name)}
-            for candidate in sorted(names, key=len, reverse=True):
-                if len(candidate) >= 3 and re.match(re.escape(candidate) + r"\b", lowered):
-                    self.warn(path, f"uraian diawali nama pelaksana '{uraian[:len(candidate)]}'; tulis kalimat yang "
-                                    "diawali kata kerja (pelaksana sudah tercantum di kolomnya)")
-                    return
+        for candidate in self.subjects:
+            if candidate.match(lowered):
+                self.warn(path, f"uraian diawali nama pelaksana '{uraian[:len(candidate.pattern_text)]}'; tulis "
+                                "kalimat yang diawali kata kerja (pelaksana sudah tercantum di kolomnya)")
+                return
 
     def _waktu(self, path: tuple, value: Any) -> Waktu | None:
-        text = self.text(path, value)
+        text = self._cell(path, value)
         if text is None:
             return None
         if match := _WAKTU.match(text):
@@ -732,6 +810,23 @@ class _SopReader(_FileReader):
             elif row.index not in finishing:
                 self.error(path, f"dari kegiatan nomor {row.nomor} alur tidak pernah sampai ke kegiatan terakhir "
                                  "(berputar terus); beri jalan keluar dengan 'lanjut' atau cabang keputusan")
+
+
+class _Subject:
+    """A pelaksana's name (or part of it) as the start of an uraian: matches a whole word."""
+
+    def __init__(self, text: str):
+        self.pattern_text = text
+        self.match = re.compile(re.escape(text) + r"\b").match
+
+
+def _subject_patterns(actors: dict[str, str]) -> list[_Subject]:
+    """Return, once per SOP, the names an uraian should not start with, longest first per pelaksana."""
+    patterns = []
+    for key, name in actors.items():
+        names = {key.lower(), name.lower()} | {part.strip().lower() for part in re.split(r"[/(]", name)}
+        patterns += [_Subject(n) for n in sorted(names, key=len, reverse=True) if len(n) >= 3]
+    return patterns
 
 
 def _as_list(value: Any) -> list:

@@ -11,23 +11,34 @@ import dataclasses
 import datetime
 import json
 import re
-import shutil
+import stat
 from pathlib import Path
 
-import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
-from sopdoc.definition import reader
+from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Tanggal
+from sopdoc.definition.tree import UNIT_FILE
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import write_atomic
+from sopdoc.fsutil import WriteError, write_atomic
 
 BOM = "\ufeff"
 _AFTER = ("tanggal_efektif", "tanggal_pembuatan", "nomor", "nama")
+# Characters YAML reads as line breaks (or drops) inside a quoted scalar, so they are written as escapes.
+_ESCAPED = ("\x85", "\u2028", "\u2029", "\ufeff")
 
 
 def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
-    """Add a revision dated *tanggal* to the SOP at *path*; return the revised SOP."""
+    """Add a revision dated *tanggal* to the SOP at *path*; return the revised SOP.
+
+    A symlinked SOP is revised at its target (the link stays a link). The
+    revision is checked in memory before anything is written; then the old
+    text goes to NAME.yaml.bak and the new one replaces the file, both through
+    staging files created afresh, so neither follows a link planted there.
+    """
+    if path.name == UNIT_FILE:
+        raise SopdocError(f"{display_path(path)} berisi data unit, bukan SOP; revise dipakai untuk berkas SOP "
+                          "(misalnya  sopdoc revise definitions/unit/nama-sop.yaml ...)")
     before = _read_valid(path)
     new = Tanggal(tanggal.year, tanggal.month, tanggal.day)
     previous, what = (before.tanggal_revisi, "revisi terakhir") if before.revisi else \
@@ -35,22 +46,25 @@ def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
     if previous and new.key < previous.key:
         raise SopdocError(f"{display_path(path)}: tanggal revisi {new} lebih awal dari {what} ({previous}); "
                           "revisi ditulis berurutan, yang terbaru paling bawah. Berkas tidak diubah.")
-    raw = path.read_bytes()
-    text = raw.decode("utf-8-sig")
-    revised = with_revision(text, tanggal, catatan)
-    bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
-    staging = path.with_name(f".{path.name}.revisi.yaml")
+    target = path.resolve()
+    mode = stat.S_IMODE(target.stat().st_mode)
+    if not mode & stat.S_IWUSR:
+        raise SopdocError(f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak direvisi; bila memang akan "
+                          f"direvisi, buka izinnya dulu: chmod u+w {display_path(target)}")
     try:
-        staging.write_text(bom + revised, encoding="utf-8", newline="")
-        result = reader.read([staging])
-        if result.errors or not result.sops:
-            details = "; ".join(p.message for p in result.errors)
-            raise SopdocError(f"{display_path(path)}: hasil revisi tidak sah ({details}). Berkas tidak diubah.")
-        shutil.copy2(path, backup_path(path))
-        write_atomic(path, (bom + revised).encode("utf-8"))
-    finally:
-        staging.unlink(missing_ok=True)
-    return dataclasses.replace(result.sops[0], source=path)
+        raw = yamlsafe.read_bytes(target)
+        text = raw.decode("utf-8-sig")
+        revised = with_revision(text, tanggal, catatan)
+    except yamlsafe.YamlLoadError as exc:
+        raise SopdocError(f"{display_path(path)}: {exc.message}. Berkas tidak diubah.") from None
+    sop = _checked(path, revised, catatan)
+    bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
+    try:
+        write_atomic(backup_path(target), raw, mode)
+        write_atomic(target, (bom + revised).encode("utf-8"))
+    except WriteError as exc:
+        raise SopdocError(f"{exc.message}. Berkas SOP tidak diubah.") from None
+    return sop
 
 
 def backup_path(path: Path) -> Path:
@@ -60,35 +74,62 @@ def backup_path(path: Path) -> Path:
 def _read_valid(path: Path) -> Sop:
     result = reader.read([path])
     if result.errors or not result.sops:
-        lines = "\n".join(str(p) for p in result.errors)
+        lines = "\n".join(str(p) for p in result.errors) or "bukan definisi SOP"
         raise SopdocError(f"{display_path(path)} memuat galat; perbaiki dulu, lalu jalankan revise lagi:\n{lines}")
     return result.sops[0]
+
+
+def _checked(path: Path, revised: str, catatan: str) -> Sop:
+    """Return the SOP read from *revised* as if it were *path*, refusing a result that is not valid or not exact."""
+    result = reader.read([path], texts={path: revised})
+    if result.errors or not result.sops:
+        details = "; ".join(p.message for p in result.errors)
+        raise SopdocError(f"{display_path(path)}: hasil revisi tidak sah ({details}). Berkas tidak diubah.")
+    sop = result.sops[0]
+    if (sop.revisi[-1].catatan or "") != catatan.strip():
+        raise SopdocError(f"{display_path(path)}: catatan revisi tidak dapat ditulis persis di YAML. Berkas tidak diubah.")
+    return dataclasses.replace(sop, source=path)
 
 
 def with_revision(text: str, tanggal: datetime.date, catatan: str) -> str:
     """Return *text* with one more entry at the end of its `revisi` list."""
     newline = "\r\n" if "\r\n" in text else "\n"
-    root = yaml.compose(text, Loader=yaml.SafeLoader)
+    root = yamlsafe.compose(text)
     pairs = {key.value: (key, value) for key, value in root.value}
     entry = [f"- tanggal: {tanggal.isoformat()}", f"  catatan: {_scalar(catatan)}"]
     if "revisi" not in pairs:
         anchor = next(pairs[k][1] for k in _AFTER if k in pairs)
-        at = _line_end(text, _content_end(anchor))
+        at = _line_end(text, _content_end(text, anchor))
         block = newline.join(["revisi:"] + [_indent(text) + line for line in entry])
         return text[:at] + newline + block + text[at:]
     key, value = pairs["revisi"]
-    if isinstance(value, SequenceNode) and not value.flow_style and value.value:
-        at = _line_end(text, _content_end(value.value[-1]))
+    if isinstance(value, SequenceNode) and value.value and value.flow_style:
+        return _append_to_flow(text, value, f"{{tanggal: {tanggal.isoformat()}, catatan: {_quoted(catatan)}}}",
+                               newline)
+    if isinstance(value, SequenceNode) and value.value:
+        at = _line_end(text, _content_end(text, value.value[-1]))
         pad = " " * (value.value[-1].start_mark.column - 2)
         return text[:at] + "".join(newline + pad + line for line in entry) + text[at:]
-    # An empty or flow-style list (`revisi: []`) becomes a block list; a comment on its line stays.
-    old = [_entry_lines(item) for item in value.value] if isinstance(value, SequenceNode) else []
+    # An empty list (`revisi: []`) or none (`revisi:`) becomes a block list; a comment on its line stays.
     start, end = value.start_mark.index, value.end_mark.index
     if isinstance(value, ScalarNode) and not value.value:
         start = end = key.end_mark.index + 1
     head = text[:start].rstrip(" ") + text[end:_line_end(text, end)]
-    lines = [line for item in old for line in item] + entry
-    return head + "".join(newline + _indent(text) + line for line in lines) + text[_line_end(text, end):]
+    return head + "".join(newline + _indent(text) + line for line in entry) + text[_line_end(text, end):]
+
+
+def _append_to_flow(text: str, node: SequenceNode, entry: str, newline: str) -> str:
+    """Return *text* with *entry* added at the end of the flow list *node*, keeping every comment inside it."""
+    last = node.value[-1]
+    end = last.end_mark.index if getattr(last, "flow_style", False) else _content_end(text, last)
+    comma = re.match(r"[ \t]*,", text[end:])
+    after = end + comma.end() if comma else end
+    close = node.end_mark.index - 1
+    if "\n" not in text[after:close]:
+        return text[:after] + ("" if comma else ",") + " " + entry + text[after:]
+    line_end = _line_end(text, after)
+    pad = " " * last.start_mark.column
+    return text[:end] + ("" if comma else ",") + text[end:line_end] + newline + pad + entry + text[line_end:]
 
 
 def _entry_lines(node: MappingNode) -> list[str]:
@@ -103,11 +144,19 @@ def _scalar(text: str) -> str:
     """Return *text* as a YAML scalar: plain where that reads back the same, else double-quoted."""
     plain = text.strip()
     try:
-        if plain == text and yaml.safe_load(f"x: {plain}") == {"x": plain} and "#" not in plain:
+        if plain == text and "#" not in plain and yamlsafe.parse(f"x: {plain}", Path()).data == {"x": plain}:
             return plain
-    except yaml.YAMLError:
+    except yamlsafe.YamlLoadError:
         pass
-    return json.dumps(text, ensure_ascii=False)
+    return _quoted(text)
+
+
+def _quoted(text: str) -> str:
+    """Return *text* as a double-quoted YAML scalar, which reads back exactly."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    for char in _ESCAPED:
+        quoted = quoted.replace(char, f"\\u{ord(char):04x}")
+    return quoted
 
 
 def _indent(text: str) -> str:
@@ -116,12 +165,19 @@ def _indent(text: str) -> str:
     return match.group(1) if match else "  "
 
 
-def _content_end(node) -> int:
-    """Return the text index where *node*'s last scalar ends."""
+def _content_end(text: str, node) -> int:
+    """Return the text index right after *node*'s last character of content.
+
+    A block scalar (`|`, `>`) ends, for the composer, at the start of the line
+    after it: step back over the line breaks so that text is added after it.
+    """
     if isinstance(node, ScalarNode):
-        return node.end_mark.index
+        end = node.end_mark.index
+        while end > node.start_mark.index and text[end - 1] in " \t\r\n":
+            end -= 1
+        return end
     children = node.value if isinstance(node, SequenceNode) else [v for _, v in node.value]
-    return max((_content_end(child) for child in children), default=node.end_mark.index)
+    return max((_content_end(text, child) for child in children), default=node.end_mark.index)
 
 
 def _line_end(text: str, index: int) -> int:

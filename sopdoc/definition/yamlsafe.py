@@ -7,6 +7,8 @@ and alias bombs are refused instead of silently accepted.
 
 from __future__ import annotations
 
+import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -16,6 +18,12 @@ from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
+# An SOP never nests more than a handful of levels. libyaml composes
+# recursively in C and overflows the stack (killing the process) at about
+# 25,000 levels, which takes at least that many characters: longer texts are
+# first measured on the event stream, which libyaml produces without recursion.
+MAX_DEPTH = 100
+_MEASURE_FROM = 16 * 1024
 
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _ALLOWED_SCALAR_TAGS = {
@@ -38,6 +46,9 @@ _PROBLEMS_ID = {
     "expected <block end>, but found '-'": "tanda '-' pada indentasi yang salah",
     "did not find expected node content": "isi yang diharapkan tidak ditemukan",
     "found unexpected ':'": "tanda ':' tidak terduga",
+    "but found another document": "berkas memuat lebih dari satu dokumen YAML (dipisah '---'); satu berkas untuk satu SOP",
+    "found invalid Unicode character escape code": "kode karakter Unicode tidak sah di dalam teks bertanda kutip",
+    "found a tab character that violates indentation": "karakter TAB tidak boleh dipakai; gunakan spasi untuk indentasi",
 }
 
 
@@ -67,16 +78,7 @@ class Document:
 
 def load(path: Path) -> Document:
     """Return the :class:`Document` of *path*, or raise :class:`YamlLoadError`."""
-    try:
-        size = path.stat().st_size
-        if size > MAX_BYTES:
-            raise YamlLoadError(
-                f"berkas terlalu besar ({size / 1024 / 1024:.1f} MB; batas {MAX_BYTES // 1024 // 1024} MB); "
-                "satu definisi SOP biasanya di bawah 50 KB: periksa apakah ini berkas yang benar"
-            )
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlLoadError(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    raw = read_bytes(path)
     if b"\x00" in raw:
         raise YamlLoadError("berkas ini bukan teks (berisi data biner); simpan definisi sebagai teks YAML")
     try:
@@ -90,10 +92,52 @@ def load(path: Path) -> Document:
     return parse(text, path)
 
 
+def read_bytes(path: Path) -> bytes:
+    """Return the bytes of the regular file *path*, refusing anything else and anything over the size limit.
+
+    The file is opened without blocking and checked after opening, so a pipe
+    or a device (``/dev/zero``) is refused instead of read forever, and the
+    limit holds even for a file that grows while it is read.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise YamlLoadError(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise YamlLoadError("bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca; "
+                                "definisi SOP harus berupa berkas teks")
+        try:
+            raw = handle.read(MAX_BYTES + 1)
+        except OSError as exc:
+            raise YamlLoadError(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    if len(raw) > MAX_BYTES:
+        size = max(os.path.getsize(path), len(raw))
+        raise YamlLoadError(
+            f"berkas terlalu besar ({size / 1024 / 1024:.1f} MB; batas {MAX_BYTES // 1024 // 1024} MB); "
+            "satu definisi SOP biasanya di bawah 50 KB: periksa apakah ini berkas yang benar"
+        )
+    return raw
+
+
 def parse(text: str, path: Path) -> Document:
     """Return the :class:`Document` of YAML *text* read from *path*."""
+    root = compose(text)
+    builder = _Builder()
+    data = builder.build(root, ()) if root is not None else None
+    return Document(path, data, builder.lines)
+
+
+def compose(text: str):
+    """Return the node tree of YAML *text* (or None when it is empty), or raise :class:`YamlLoadError`.
+
+    Every reader of definitions composes through here, so all of them accept
+    and refuse the same files.
+    """
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        if len(text) >= _MEASURE_FROM:
+            _check_depth(text)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         problem = _PROBLEMS_ID.get(exc.problem or "", exc.problem or "kesalahan sintaks")
@@ -101,9 +145,23 @@ def parse(text: str, path: Path) -> Document:
         raise YamlLoadError(f"sintaks YAML tidak sah: {problem}{where}", mark.line + 1 if mark else None) from None
     except yaml.YAMLError as exc:
         raise YamlLoadError(f"sintaks YAML tidak sah: {exc}") from None
-    builder = _Builder()
-    data = builder.build(root, ()) if root is not None else None
-    return Document(path, data, builder.lines)
+
+
+def _too_deep(line: int) -> YamlLoadError:
+    return YamlLoadError(f"daftar atau pemetaan bertingkat lebih dari {MAX_DEPTH} lapis; "
+                         "periksa tanda kurung [ ] dan { } serta indentasinya", line)
+
+
+def _check_depth(text: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH, reading events (which libyaml produces without recursion)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_Loader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _too_deep(event.start_mark.line + 1)
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
 
 
 class _Builder:
@@ -113,6 +171,8 @@ class _Builder:
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node, key_path: tuple) -> Any:
+        if len(key_path) >= MAX_DEPTH:
+            raise _too_deep(node.start_mark.line + 1)
         self.count += 1
         if self.count > MAX_NODES:
             raise YamlLoadError(

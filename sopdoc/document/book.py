@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import io
 import re
-import tempfile
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,9 +25,13 @@ from docxtpl import DocxTemplate, InlineImage
 from pypdf import PdfReader, PdfWriter
 from pypdf.annotations import Link
 from pypdf.generic import RectangleObject
+from reportlab.pdfbase import pdfmetrics
+from reportlab.pdfbase.ttfonts import TTFont
+from reportlab.pdfgen import canvas
 
+from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.document import metadata, oxml, pdf
+from sopdoc.document import metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart import textfit
@@ -62,10 +64,6 @@ class Book:
     pages: int = 0
 
 
-def book_name(unit: Unit) -> str:
-    return f"buku-sop-{unit.folder.name}"
-
-
 def ordered(unit: Unit, sops: list[Sop]) -> list[Sop]:
     """Return the SOPs of the book in order: the unit's `urutan`, then by nomor, then by name."""
     listed = {slug: i for i, slug in enumerate(unit.urutan)}
@@ -85,7 +83,7 @@ def book_year(unit: Unit, sops: list[Sop]) -> int:
         return unit.tahun
     dates = [d for s in sops for d in (s.tanggal_efektif, s.tanggal_pembuatan) if d]
     if not dates:
-        raise SopdocError(f"{unit.folder}: tahun buku tidak dapat ditentukan; tulis 'tahun:' di unit.yaml")
+        raise SopdocError("tahun buku tidak dapat ditentukan; tulis 'tahun:' di unit.yaml")
     return max(d.tahun for d in dates)
 
 
@@ -99,58 +97,88 @@ class _Job:
     starts: dict[str, int] = field(default_factory=dict)
 
 
-def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, workers: int = 2) -> list[Book]:
-    """Write the book of each (unit, entries) into *out*/<unit>/.
+def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, jobs: int) -> tuple[dict[Path, Book], dict[Path, str]]:
+    """Write the book of each (unit, entries) into its unit's output folder.
 
     The front matter of every book is converted together, twice: with
     placeholder page numbers to learn its length, then with the real numbers.
+    Return the books made and, per unit folder, why a book was not.
     """
-    with tempfile.TemporaryDirectory(prefix="sopdoc-buku-") as tmp:
-        jobs = []
+    failed: dict[Path, str] = {}
+    with fsutil.temp_folder("buku") as tmp:
+        pending = []
         for n, (unit, entries) in enumerate(books):
             if not entries:
-                raise SopdocError(f"{unit.folder}: tidak ada SOP berstatus berlaku untuk dibukukan")
-            target = out / unit.key
-            book = Book(target / f"{book_name(unit)}.pdf", target / f"{book_name(unit)}.docx")
-            jobs.append(_Job(unit, entries, Path(tmp) / f"depan-{n}.docx", book))
-        pending = list(jobs)
-        for attempt in range(4):
-            for job in pending:
-                job.front.write_bytes(front_matter(job.unit, job.entries, job.starts if attempt else None))
-            pages = _convert_all([job.front for job in pending], workers)
-            unsettled = []
-            for job in pending:
-                if attempt and pages[job.front] == job.front_pages:
-                    continue
-                job.front_pages = pages[job.front]
-                job.starts = _starts(job.entries, job.front_pages)
-                unsettled.append(job)
-            pending = unsettled
-            if not pending:
-                break
-        else:
-            raise SopdocError("panjang halaman depan buku tidak stabil: " + ", ".join(str(j.unit.folder) for j in pending))
-        for job in jobs:
+                failed[unit.folder] = "tidak ada SOP berstatus berlaku untuk dibukukan"
+                continue
+            book = Book(outputs.book_file(out, unit, ".pdf"), outputs.book_file(out, unit, ".docx"))
+            pending.append(_Job(unit, entries, tmp / f"depan-{n}.docx", book))
+        settled = _settle_front_matter(pending, jobs, failed)
+        for job in settled:
             job.book.starts = job.starts
             job.book.pages = job.front_pages + sum(e.pages for e in job.entries)
-        if len(jobs) > 1:
-            with ProcessPoolExecutor(max_workers=workers) as pool:
-                list(pool.map(_assemble, jobs))
+        if len(settled) > 1 and jobs > 1:
+            with workers.pool(min(jobs, len(settled))) as pool:
+                outcomes = list(pool.map(_assemble, settled))
         else:
-            list(map(_assemble, jobs))
-    return [job.book for job in jobs]
+            outcomes = list(map(_assemble, settled))
+    for job, message in zip(settled, outcomes):
+        if message:
+            failed[job.unit.folder] = message
+    return {job.unit.folder: job.book for job, message in zip(settled, outcomes) if not message}, failed
 
 
-def _assemble(job: _Job) -> None:
-    write_atomic(job.book.pdf, assemble_pdf(job.unit, job.front.with_suffix(".pdf"), job.entries, job.starts))
-    write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
+def _settle_front_matter(jobs: list[_Job], processes: int, failed: dict[Path, str]) -> list[_Job]:
+    """Convert the front matter until its page count no longer changes the page numbers it prints.
+
+    Return the jobs whose front matter settled; record why each other one failed.
+    """
+    pending, done = list(jobs), []
+    for attempt in range(4):
+        pending = [job for job in pending if _write_front(job, attempt > 0, failed)]
+        conversion = pdf.convert([job.front for job in pending], jobs=processes)
+        unsettled = []
+        for job in pending:
+            if job.front in conversion.failed:
+                failed[job.unit.folder] = f"halaman depan buku: {conversion.failed[job.front]}"
+                continue
+            pages = len(PdfReader(job.front.with_suffix(".pdf")).pages)
+            if attempt and pages == job.front_pages:
+                done.append(job)
+                continue
+            job.front_pages, job.starts = pages, _starts(job.entries, pages)
+            unsettled.append(job)
+        pending = unsettled
+        if not pending:
+            return done
+    for job in pending:
+        failed[job.unit.folder] = "panjang halaman depan buku tidak stabil"
+    return done
 
 
-def _convert_all(files: list[Path], workers: int) -> dict[Path, int]:
-    result = pdf.convert(files, workers=workers)
-    if result.failed:
-        raise SopdocError(next(iter(result.failed.values())))
-    return {docx: len(PdfReader(docx.with_suffix(".pdf")).pages) for docx in files}
+def _write_front(job: _Job, numbered: bool, failed: dict[Path, str]) -> bool:
+    """Write *job*'s front matter DOCX; record why not and return False when it cannot be made."""
+    try:
+        fsutil.write_atomic(job.front, front_matter(job.unit, job.entries, job.starts if numbered else None))
+    except SopdocError as exc:
+        failed[job.unit.folder] = exc.message
+        return False
+    except Exception as exc:  # a bug in one book must not stop the others
+        failed[job.unit.folder] = report.unexpected(exc)
+        return False
+    return True
+
+
+def _assemble(job: _Job) -> str | None:
+    """Write one book's PDF and DOCX; return why not instead of raising, so the other books are made."""
+    try:
+        write_atomic(job.book.pdf, assemble_pdf(job.unit, job.front.with_suffix(".pdf"), job.entries, job.starts))
+        write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
+    except SopdocError as exc:
+        return exc.message
+    except Exception as exc:  # a bug in one book must not stop the others
+        return report.unexpected(exc)
+    return None
 
 
 def _starts(entries: list[Entry], front_pages: int) -> dict[str, int]:
@@ -163,11 +191,9 @@ def _starts(entries: list[Entry], front_pages: int) -> dict[str, int]:
 
 def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None) -> bytes:
     """Return the DOCX of the book's front matter; *starts* None prints placeholders."""
-    tpl = DocxTemplate(str(FRONT_TEMPLATE))
     sops = [e.sop for e in entries]
     decree = unit.keputusan
-    context = {
-        "logo": InlineImage(tpl, str(unit.logo), height=Mm(35)) if unit.logo else "",
+    values = {
         "pemerintah": unit.pemerintah.upper(),
         "unit": unit.unit.upper(),
         "nama_unit": unit.unit,
@@ -180,17 +206,21 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
         "penjelasan": list(unit.penjelasan) or default_explanation(unit, sops),
         "keputusan": _decree_context(unit) if decree else None,
     }
-    tpl.render(context, autoescape=True)
+
+    def context(tpl: DocxTemplate) -> dict:
+        return {"logo": InlineImage(tpl, str(unit.logo), height=Mm(35)) if unit.logo else "", **values}
+
+    document = Document(io.BytesIO(templating.render(FRONT_TEMPLATE, context)))
     width, height = page_size(unit.kertas, "potret")
-    for section in tpl.docx.sections:
+    for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Pt(width), Pt(height)
         section.left_margin = section.right_margin = Mm(25)
         section.top_margin = section.bottom_margin = Mm(20)
-    for tbl in tpl.docx.element.body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
+    for tbl in document.element.body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
         oxml.fit_table_width(tbl, width - 2 * MARGIN_FRONT)
     buffer = io.BytesIO()
-    tpl.docx.save(buffer)
+    document.save(buffer)
     return buffer.getvalue()
 
 
@@ -248,10 +278,6 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
 
 def _stamp_numbers(writer: PdfWriter) -> None:
     """Print 'Halaman N' at the foot of every page but the cover."""
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
-    from reportlab.pdfgen import canvas
-
     if "LiberationSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("LiberationSans", str(textfit.font_path())))
     buffer = io.BytesIO()

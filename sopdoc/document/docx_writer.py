@@ -9,10 +9,12 @@ import io
 from pathlib import Path
 
 import segno
+from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
+from sopdoc import templating
 from sopdoc.definition.model import Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import metadata, oxml
@@ -82,11 +84,14 @@ def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
     return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}
 
 
+def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
+    """Return the DOCX bytes of *sop*'s identity sheet, rendered from its unit's template in the sandbox."""
+    return templating.render(template_for(sop), lambda tpl: identity_context(sop, tpl, names))
+
+
 def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*; *slices* holds each page's row pictures."""
-    tpl = DocxTemplate(str(template_for(sop)))
-    tpl.render(identity_context(sop, tpl, names), autoescape=True)
-    doc = tpl.docx
+    doc = Document(io.BytesIO(identity_sheet(sop, names)))
     metadata.set_sop_properties(doc.core_properties, sop)
     _page_setup(doc, layout)
     _identify(doc, sop)

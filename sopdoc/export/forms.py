@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from sopdoc.definition.model import Sop, Unit
+from sopdoc.export import xlsx
 from sopdoc.flowchart.table import page_size
 
 TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
@@ -22,10 +23,6 @@ HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilai
         "Tindakan yang Harus Diambil", "Paraf Penilai")
 ASSESSMENT = ("Berjalan dengan baik", "Tidak berjalan dengan baik")
 WIDTHS_MM = (10, 85, 30, 30, 55, 55, 35)
-
-
-def form_name(unit: Unit, suffix: str) -> str:
-    return f"monitoring-sop-{unit.folder.name}{suffix}"
 
 
 def _procedure(sop: Sop) -> str:
@@ -121,6 +118,4 @@ def monitoring_xlsx(unit: Unit, sops: list[Sop]) -> bytes:
         sheet.column_dimensions[col].width = width
     sheet.print_title_rows = f"{top}:{sub}"
     sheet.page_setup.orientation = "landscape"
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(wb)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import io
 import re
 from pathlib import Path
 
@@ -11,8 +10,9 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sopdoc.errors import display_path
+from sopdoc.export import xlsx
+from sopdoc.export.manifest import sop_key
 
-INDEX_NAME = "indeks-sop.xlsx"
 STATUSES = ("berlaku", "diganti", "dicabut")
 COLUMNS = (("No", 5), ("Unit", 32), ("Nomor SOP", 24), ("Nama SOP", 44), ("Tanggal Pembuatan", 18),
            ("Tanggal Revisi", 18), ("Tanggal Efektif", 18), ("Status", 10), ("Diganti oleh", 22),
@@ -61,8 +61,6 @@ def _table(sheet, header: list[str], rows: list[list], widths: list[int]) -> Non
 
 def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: Path) -> bytes:
     """Return the XLSX bytes of the export's index."""
-    from sopdoc.export.pipeline import sop_key
-
     wb = Workbook()
     summary = wb.active
     summary.title = "Ringkasan"
@@ -87,6 +85,4 @@ def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: P
         for n, path in enumerate(failed, start=1):
             summary.cell(row=start + n, column=1, value=n)
             summary.cell(row=start + n, column=2, value=display_path(path))
-    buffer = io.BytesIO()
-    wb.save(buffer)
-    return buffer.getvalue()
+    return xlsx.to_bytes(wb)

@@ -1,25 +1,23 @@
 """Long actions (an SOP's DOCX or PDF, a unit's book, the export), one at a time in the background.
 
 This is the one module of the studio that calls the document and export stages.
-They report progress by printing, as they do for the CLI: what a job's thread
-prints is kept as that job's lines, and ``[3/10]`` in a line is its progress.
+They report through a :class:`sopdoc.report.Reporter`, as they do for the CLI;
+the studio's reporter keeps what they say as the job's lines and progress.
 """
 
 from __future__ import annotations
 
-import contextlib
-import io
 import queue
 import re
 import secrets
-import sys
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from sopdoc import fsutil, report, workers
 from sopdoc.definition import reader
-from sopdoc.document import book, render
+from sopdoc.document import book, outputs, render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
 
@@ -62,7 +60,6 @@ class Jobs:
         self.jobs: dict[str, Job] = {}
         self.queue: queue.Queue[Job] = queue.Queue()
         self.current: Job | None = None
-        _Router.install()
         threading.Thread(target=self._serve, name="sopdoc-studio-jobs", daemon=True).start()
 
     def start(self, title: str, work: Callable[[Job], Path]) -> Job:
@@ -85,81 +82,50 @@ class Jobs:
         while True:
             job = self.queue.get()
             self.current, job.state = job, RUNNING
-            with _routed(job):
-                try:
-                    job.file = job.work(job)
-                    job.state = DONE
-                except SopdocError as exc:
-                    job.message, job.state = exc.message, FAILED
-                except Exception as exc:  # a fault of sopdoc's own: tell the page, keep serving
-                    job.message, job.state = f"galat di sopdoc sendiri: {exc!r}", FAILED
+            try:
+                job.file = job.work(job)
+                job.state = DONE
+            except SopdocError as exc:
+                job.message, job.state = exc.message, FAILED
+            except Exception as exc:  # a fault of sopdoc's own: tell the page, keep serving
+                job.message, job.state = f"galat di sopdoc sendiri: {exc!r}", FAILED
             self.current = None
 
 
-class _Router(io.TextIOBase):
-    """sys.stdout or sys.stderr for the whole process: what a job's thread writes goes to that job."""
+class _JobReporter(report.Reporter):
+    """What the stages report during a job becomes the job's lines and progress."""
 
-    def __init__(self, stream) -> None:
-        self.stream = stream
-        self.jobs: dict[int, Job] = {}
-        self.partial: dict[int, str] = {}
+    def __init__(self, job: Job) -> None:
+        self.job = job
 
-    @classmethod
-    def install(cls) -> None:
-        if not isinstance(sys.stdout, cls):
-            sys.stdout = cls(sys.stdout)
-        if not isinstance(sys.stderr, cls):
-            sys.stderr = cls(sys.stderr)
+    def problems(self, problems) -> None:
+        for line in report.problem_lines(problems):
+            self.job.say(line)
 
-    @property
-    def encoding(self) -> str:
-        return "utf-8"
+    def note(self, text: str) -> None:
+        self.job.say(text)
 
-    @property
-    def errors(self) -> str:
-        return "replace"
+    def warning(self, text: str) -> None:
+        self.job.say(text)
 
-    def isatty(self) -> bool:
-        # The export stage draws a progress bar on a terminal; a job wants plain [k/n] lines.
-        return False if threading.get_ident() in self.jobs else self.stream.isatty()
+    def failure(self, source, message: str) -> None:
+        self.job.say(report.failure_line(source, message))
 
-    def writable(self) -> bool:
-        return True
+    def layout(self, source, problems) -> None:
+        for line in report.layout_lines(source, problems):
+            self.job.say(line)
 
-    def write(self, text: str) -> int:
-        ident = threading.get_ident()
-        job = self.jobs.get(ident)
-        if job is None:
-            return self.stream.write(text)
-        *lines, rest = (self.partial.pop(ident, "") + text).split("\n")
-        for line in lines:
-            if line.strip():
-                job.say(line.strip())
-        self.partial[ident] = rest
-        return len(text)
-
-    def flush(self) -> None:
-        self.stream.flush()
-
-    def fileno(self) -> int:
-        return self.stream.fileno()
+    def progress(self, label: str, total: int) -> report.Progress:
+        return _JobProgress(self.job, label, total)
 
 
-@contextlib.contextmanager
-def _routed(job: Job):
-    """Send what the calling thread prints to *job* while the block runs."""
-    ident = threading.get_ident()
-    routers = [s for s in (sys.stdout, sys.stderr) if isinstance(s, _Router)]
-    for router in routers:
-        router.jobs[ident] = job
-    try:
-        yield
-    finally:
-        for router in routers:
-            router.jobs.pop(ident, None)
-            rest = router.partial.pop(ident, "").strip()
-            if rest:
-                job.say(rest)
+class _JobProgress(report.Progress):
+    def __init__(self, job: Job, label: str, total: int) -> None:
+        self.job, self.label, self.total, self.done = job, label, total, 0
+
+    def step(self, what: str) -> None:
+        self.done += 1
+        self.job.say(f"[{self.done}/{self.total}] {self.label}: {what}")
 
 
 # --- the work of each kind of job ------------------------------------------------------------
@@ -173,13 +139,14 @@ def document(path: Path, kind: str, out: Path) -> Callable[[Job], Path]:
                               + "\n".join(p.message for p in result.errors))
         sop = result.sops[0]
         job.total = 2 if kind == "pdf" else 1
-        job.say("Menata letak dan menulis DOCX...")
-        item = render.render_docx(sop, out, render.sop_names([sop])[sop.unit.folder])
-        job.done = 1
-        if kind == "docx":
-            return item.docx
-        job.say("Membuat PDF dengan LibreOffice...")
-        failed = render.render_pdfs([item])
+        with fsutil.output_folder(out, job.say, [outputs.unit_folder(out, sop.unit)]):
+            job.say("Menata letak dan menulis DOCX...")
+            item = render.render_docx(sop, out, render.sop_names([sop], result.siblings)[sop.unit.folder])
+            job.done = 1
+            if kind == "docx":
+                return item.docx
+            job.say("Membuat PDF dengan LibreOffice...")
+            failed = render.render_pdfs([item])
         if failed:
             raise SopdocError(failed[item.docx])
         job.done = 2
@@ -213,8 +180,12 @@ def export_all(root: Path, out: Path) -> Callable[[Job], Path]:
 
 
 def _run_pipeline(job: Job, paths: list[Path], out: Path, books_only: bool) -> None:
-    """Run the export stage; its closing complaint (some SOPs failed) is kept, the files it made are offered."""
-    try:
-        pipeline.run(paths, out, books_only=books_only)
-    except SopdocError as exc:
-        job.message = exc.message
+    """Run the export stage as ``sopdoc export`` (or ``book``) does; a failed SOP is kept in the job's message."""
+    reporter = _JobReporter(job)
+    render.check_tools(("docx", "pdf"))
+    result = reader.read(paths)
+    reporter.problems(result.problems)
+    with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
+        summary = pipeline.run(result, out, reporter, workers.default_jobs(), books_only=books_only)
+    if summary.failures:
+        job.message = f"{len(summary.failures)} definisi atau dokumen gagal: " + ", ".join(summary.failures)

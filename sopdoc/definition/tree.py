@@ -1,0 +1,131 @@
+"""The definitions tree on disk: which files are definitions, and under which named folder.
+
+Only regular files are read. A symlinked file counts when it points inside the
+folder the user named; symlinked and hidden folders are not entered; a folder
+that cannot be listed is reported, never skipped in silence. Each folder is
+listed once, however many SOPs it holds.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sopdoc.errors import ERROR, WARNING, Problem
+
+UNIT_FILE = "unit.yaml"
+
+
+def is_definition(name: str) -> bool:
+    """Return whether a file called *name* is read as a definition."""
+    return name.endswith((".yaml", ".yml")) and not name.startswith(".")
+
+
+@dataclass
+class Tree:
+    """The definition files found, each with the folder the user named that holds it."""
+
+    sops: dict[Path, Path] = field(default_factory=dict)
+    units: dict[Path, Path] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    refused: list[Path] = field(default_factory=list)
+    listings: dict[Path, dict[str, Path]] = field(default_factory=dict)
+
+    def siblings(self, folder: Path, root: Path) -> dict[str, Path]:
+        """Return the SOP files of *folder* by slug, listing it once (for a folder only named through a file)."""
+        if folder not in self.listings:
+            self.listings[folder] = {}
+            try:
+                entries = sorted(os.scandir(folder), key=lambda e: e.name)
+            except OSError:
+                return self.listings[folder]
+            for entry in entries:
+                if is_definition(entry.name) and entry.name != UNIT_FILE and _readable(entry, root) is None:
+                    self.listings[folder].setdefault(Path(entry.name).stem, Path(entry.path))
+        return self.listings[folder]
+
+    def add(self, path: Path) -> None:
+        """Add the definitions *path* names: a folder (walked) or one file."""
+        if path.is_dir():
+            self._walk(path, path)
+            return
+        try:
+            regular = stat.S_ISREG(path.stat().st_mode)
+        except OSError as exc:
+            self._refuse(path, f"berkas tidak dapat dibaca: {exc.strerror}")
+            return
+        if not regular:
+            self._refuse(path, _NOT_REGULAR)
+            return
+        self._found(path, path.parent)
+
+    def _walk(self, folder: Path, root: Path) -> None:
+        try:
+            entries = sorted(os.scandir(folder), key=lambda e: e.name)
+        except OSError as exc:
+            self.problems.append(Problem(folder, None, "", f"folder tidak dapat dibaca ({exc.strerror}), jadi isinya "
+                                                           "tidak diperiksa; periksa izin folder itu"))
+            return
+        listing = self.listings.setdefault(folder, {})
+        for entry in entries:
+            path = Path(entry.path)
+            if entry.is_symlink() and _is_dir(path):
+                self.problems.append(Problem(path, None, "", "folder ini tautan (symlink) dan tidak dimasuki; "
+                                                             "letakkan folder unit langsung di folder definisi",
+                                             WARNING))
+            elif entry.is_dir(follow_symlinks=False):
+                if not entry.name.startswith("."):
+                    self._walk(path, root)
+            elif is_definition(entry.name):
+                why = _readable(entry, root)
+                if why:
+                    self._refuse(path, why)
+                else:
+                    self._found(path, root)
+                    if entry.name != UNIT_FILE:
+                        listing.setdefault(path.stem, path)
+
+    def _found(self, path: Path, root: Path) -> None:
+        files = self.units if path.name == UNIT_FILE else self.sops
+        files.setdefault(path, root)
+
+    def _refuse(self, path: Path, message: str) -> None:
+        self.problems.append(Problem(path, None, "", message, ERROR))
+        if path.name != UNIT_FILE:
+            self.refused.append(path)
+
+
+_NOT_REGULAR = ("bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca; "
+                "definisi SOP harus berupa berkas teks")
+
+
+def _readable(entry: os.DirEntry, root: Path) -> str | None:
+    """Return why the file *entry* found under *root* is not read, or None."""
+    path = Path(entry.path)
+    if entry.is_symlink():
+        target = path.resolve()
+        if not target.is_relative_to(root.resolve()):
+            return (f"tautan (symlink) ke berkas di luar folder definisi ({target}), jadi tidak dibaca; "
+                    "salin berkasnya ke dalam folder itu")
+    try:
+        mode = entry.stat().st_mode
+    except OSError as exc:
+        return f"berkas tidak dapat dibaca: {exc.strerror}"
+    return None if stat.S_ISREG(mode) else _NOT_REGULAR
+
+
+def _is_dir(path: Path) -> bool:
+    try:
+        return path.is_dir()
+    except OSError:
+        return False
+
+
+def find(paths: list[Path]) -> Tree:
+    """Return the definition files under *paths* (folders or files)."""
+    tree = Tree()
+    for path in paths:
+        tree.add(path)
+    return tree

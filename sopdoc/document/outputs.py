@@ -1,0 +1,43 @@
+"""Where every output goes below the output folder: the one place that names them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sopdoc.definition.model import Sop, Unit
+
+MANIFEST = ".sopdoc-manifest.json"
+INDEX = "indeks-sop.xlsx"
+ZIP = "ekspor-sop.zip"
+
+
+def unit_folder(out: Path, unit: Unit) -> Path:
+    """Return the folder of *unit*'s outputs: its path below the definitions root, e.g. kab-x/diskominfo."""
+    return out / unit.key
+
+
+def sop_file(out: Path, sop: Sop, suffix: str) -> Path:
+    """Return the DOCX or PDF (by *suffix*) of one SOP."""
+    return unit_folder(out, sop.unit) / f"{sop.slug}{suffix}"
+
+
+def book_file(out: Path, unit: Unit, suffix: str) -> Path:
+    """Return the DOCX or PDF (by *suffix*) of a unit's SOP book."""
+    return unit_folder(out, unit) / f"buku-sop-{unit.folder.name}{suffix}"
+
+
+def form_file(out: Path, unit: Unit, suffix: str) -> Path:
+    """Return the DOCX or XLSX (by *suffix*) of a unit's monitoring form."""
+    return unit_folder(out, unit) / f"monitoring-sop-{unit.folder.name}{suffix}"
+
+
+def index_file(out: Path) -> Path:
+    return out / INDEX
+
+
+def zip_file(out: Path) -> Path:
+    return out / ZIP
+
+
+def manifest_file(out: Path) -> Path:
+    return out / MANIFEST
