@@ -394,7 +394,7 @@ def test_a_blank_workbook_holds_one_example_that_imports(tmp_path):
 def test_the_exported_workbook_prints_on_f4_landscape_without_cut_columns(exported, tmp_path):
     book = tmp_path / "sop.xlsx"
     shutil.copy(exported / "sop-kab-balangan-diskominfo.xlsx", book)
-    conversion = pdf.convert([book], workers=1)
+    conversion = pdf.convert([book], jobs=1)
     assert conversion.failed == {}
     info = subprocess.run(["pdfinfo", "-f", "1", "-l", "99", str(book.with_suffix(".pdf"))], capture_output=True,
                           text=True, check=True).stdout

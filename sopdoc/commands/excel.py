@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sopdoc.commands.validate import report
+from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader, scaffold
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.errors import SopdocError, display_path
@@ -25,7 +25,7 @@ def run(paths: list[Path], out: Path, blank: str | None) -> None:
         _write(_target(out, unit, single=True), unit, sops)
         return
     result = reader.read(paths)
-    report(result)
+    Terminal().problems(result.problems)
     units: dict[Path, tuple[Unit, list[Sop]]] = {}
     for sop in result.sops:
         units.setdefault(sop.unit.folder, (sop.unit, []))[1].append(sop)

@@ -72,8 +72,10 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
         plan.refused.append(f"{display_path(imported.path)}: folder unit '{imported.folder}' berada di luar "
                             f"{display_path(root)}; tidak ada berkas yang ditulis.")
         return plan
+    planned = _government_files(folder, root, imported.unit)
+    plan.writes.extend((path, data, yamlwrite.UNIT) for path, data in planned.items())
     unit_file = folder / reader.UNIT_FILE
-    unit_data = _unit_file_data(unit_file, root, imported.unit)
+    unit_data = _unit_file_data(unit_file, root, imported.unit, planned)
     plan.writes.append((unit_file, unit_data, yamlwrite.UNIT))
     if unit_file.exists():
         plan.changed[unit_file] = yamlwrite.changes(_own_data(unit_file), unit_data)
@@ -102,7 +104,24 @@ def _own_data(path: Path) -> dict:
     return data if isinstance(data, dict) else {}
 
 
-def _unit_file_data(unit_file: Path, root: Path, wanted: dict) -> dict:
+def _government_files(folder: Path, root: Path, wanted: dict) -> dict[Path, dict]:
+    """Return the unit.yaml to create in each folder between *root* and a nested unit *folder* that lacks one.
+
+    A nested unit's outputs are named by the chain of folders holding unit.yaml
+    (``kab-way-kanan/diskominfo``); without a unit.yaml above it, two regencies'
+    ``diskominfo`` would collide. The folder above holds what a government shares.
+    """
+    files: dict[Path, dict] = {}
+    for above in folder.relative_to(root).parents:
+        if above == Path("."):
+            continue
+        unit_file = root / above / reader.UNIT_FILE
+        if not unit_file.exists():
+            files[unit_file] = {"pemerintah": wanted.get("pemerintah")}
+    return files
+
+
+def _unit_file_data(unit_file: Path, root: Path, wanted: dict, planned: dict[Path, dict]) -> dict:
     """Return what this folder's unit.yaml must say so that, merged with those above, the unit is *wanted*.
 
     Nested unit files merge top-down, the deeper one winning (DEFINITION-FORMAT):
@@ -110,7 +129,11 @@ def _unit_file_data(unit_file: Path, root: Path, wanted: dict) -> dict:
     """
     inherited: dict = {}
     for above in reversed(unit_file.parent.parents):
-        if above.resolve().is_relative_to(root.resolve()) and (above / reader.UNIT_FILE).is_file():
+        if not above.resolve().is_relative_to(root.resolve()):
+            continue
+        if (above / reader.UNIT_FILE) in planned:
+            inherited.update(planned[above / reader.UNIT_FILE])
+        elif (above / reader.UNIT_FILE).is_file():
             inherited.update(_own_data(above / reader.UNIT_FILE))
     own = _own_data(unit_file) if unit_file.exists() else {}
     merged = {**inherited, **own}

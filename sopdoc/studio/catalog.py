@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition import reader, tree, yamlsafe
 from sopdoc.definition.model import Sop
 from sopdoc.errors import ERROR
 from sopdoc.studio import files
@@ -46,7 +46,8 @@ def units(root: Path, search: str = "") -> list[UnitEntry]:
     result = reader.read([root])
     sops = {sop.source: sop for sop in result.sops}
     counts = Counter((p.file, p.severity) for p in result.problems)
-    sop_files, unit_files = reader.find_files([root])
+    found_files = tree.find([root])
+    sop_files, unit_files = list(found_files.sops), list(found_files.units)
     found: dict[Path, UnitEntry] = {}
     for unit_file in unit_files:
         folder = unit_file.parent

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sopdoc import fsutil, report, workers
 from sopdoc.definition import reader
-from sopdoc.document import book, outputs, render
+from sopdoc.document import outputs, render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
 
@@ -161,7 +161,7 @@ def unit_book(folder: Path, out: Path) -> Callable[[Job], Path]:
         if folder not in units:
             raise SopdocError("unit ini belum punya SOP yang sah untuk dibukukan")
         _run_pipeline(job, [folder], out, books_only=True)
-        target = out / units[folder].key / f"{book.book_name(units[folder])}.pdf"
+        target = outputs.book_file(out, units[folder], ".pdf")
         if not target.is_file():
             raise SopdocError(job.message or "buku SOP tidak dibuat (tidak ada SOP berstatus berlaku?)")
         return target
@@ -172,7 +172,7 @@ def export_all(root: Path, out: Path) -> Callable[[Job], Path]:
     """Return the work that exports every SOP under *root*, as ``sopdoc export`` does."""
     def work(job: Job) -> Path:
         _run_pipeline(job, [root], out, books_only=False)
-        target = out / pipeline.ZIP_NAME
+        target = outputs.zip_file(out)
         if not target.is_file():
             raise SopdocError(job.message or "ekspor tidak menghasilkan berkas ZIP")
         return target
