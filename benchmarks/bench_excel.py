@@ -54,15 +54,17 @@ def main() -> None:
             root = Path(tmp)
             definitions = make_unit(root, sops, rows)
             book = root / "sop.xlsx"
-            export = median_of(lambda: sopdoc("excel", str(definitions), "--out", str(book)))
+            export = median_of(lambda book=book, definitions=definitions:
+                               sopdoc("excel", str(definitions), "--out", str(book)))
             size = book.stat().st_size / 1024
 
-            def fresh() -> None:
+            def fresh(book: Path = book) -> None:
                 target = Path(tempfile.mkdtemp(dir=tmp))
                 sopdoc("import", str(book), "--to", str(target))
 
             first = median_of(fresh)
-            again = median_of(lambda: sopdoc("import", str(book), "--to", str(definitions)))
+            again = median_of(lambda book=book, definitions=definitions:
+                              sopdoc("import", str(book), "--to", str(definitions)))
             print(f"{name}: excel {export:.2f} s ({size:.0f} KB), import baru {first:.2f} s, "
                   f"impor ulang tanpa perubahan {again:.2f} s (median {RUNS} kali)")
 

@@ -8,11 +8,10 @@ import sys
 from pathlib import Path
 
 import pytest
-from reportlab.lib.units import mm
-from reportlab.pdfgen import canvas
-
 from oracle.drawcheck import check
 from oracle.raster import arrow_ink_gaps, symbol_ink_missing
+from reportlab.lib.units import mm
+from reportlab.pdfgen import canvas
 
 DRAWCHECK = Path(__file__).resolve().parent / "oracle" / "drawcheck.py"
 

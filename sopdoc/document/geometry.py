@@ -42,7 +42,7 @@ def measured_frames(pdf: Path, plan: Layout) -> list[Frame]:
         height = float(page.mediabox.height)
         found = []
 
-        def visit(op, args, cm, tm, found=found):
+        def visit(op, args, cm, tm, found=found, height=height):
             if op == b"Do" and abs(cm[0] - plan.lanes_width) < _MATCH and cm[1] == 0 and cm[2] == 0:
                 found.append((cm[4], height - cm[5] - cm[3]))
 

@@ -56,7 +56,7 @@ def open_workbook(path: Path) -> Opened:
     try:
         workbook = load_workbook(path, data_only=True, keep_links=False, keep_vba=False, rich_text=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a broken file
-        raise Refused([_file_problem(path, f"berkas tidak dapat dibaca ({type(exc).__name__}); {_SAVE_AS_XLSX}")])
+        raise Refused([_file_problem(path, f"berkas tidak dapat dibaca ({type(exc).__name__}); {_SAVE_AS_XLSX}")]) from None
     return Opened(workbook, formulas)
 
 
@@ -70,7 +70,7 @@ def _check_file(path: Path) -> None:
         raise Refused([_file_problem(path, f"buku kerja bermakro ({suffix}) ditolak: sopdoc hanya membaca data; "
                                            f"{_SAVE_AS_XLSX}, tanpa makro")])
     if suffix == ".xls":
-        raise Refused([_file_problem(path, f"format lama .xls tidak didukung; {_SAVE_AS_XLSX}")])
+        raise Refused([_file_problem(path, f"format lama .xls tidak didukung; {_SAVE_AS_XLSX}")]) from None
     try:
         size = path.stat().st_size
     except OSError as exc:
@@ -79,7 +79,7 @@ def _check_file(path: Path) -> None:
         raise Refused([_file_problem(path, f"berkas terlalu besar ({size / MB:.1f} MB; batas {MAX_FILE_BYTES // MB} MB); "
                                            "buku kerja SOP biasanya di bawah 1 MB: periksa apakah ini berkas yang benar")])
     if not zipfile.is_zipfile(path):
-        raise Refused([_file_problem(path, f"bukan buku kerja Excel .xlsx yang utuh; {_SAVE_AS_XLSX}")])
+        raise Refused([_file_problem(path, f"bukan buku kerja Excel .xlsx yang utuh; {_SAVE_AS_XLSX}")]) from None
 
 
 def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
@@ -121,7 +121,7 @@ def _scan(path: Path) -> dict[str, dict[str, str]]:
     try:
         workbook = load_workbook(path, read_only=True, data_only=False, keep_links=False)
     except Exception as exc:  # noqa: BLE001 - any parser failure on untrusted input is a broken file
-        raise Refused([_file_problem(path, f"berkas tidak dapat dibaca ({type(exc).__name__}); {_SAVE_AS_XLSX}")])
+        raise Refused([_file_problem(path, f"berkas tidak dapat dibaca ({type(exc).__name__}); {_SAVE_AS_XLSX}")]) from None
     try:
         if len(workbook.worksheets) > MAX_SHEETS:
             raise Refused([_file_problem(path, f"{len(workbook.worksheets)} lembar; paling banyak {MAX_SHEETS}")])

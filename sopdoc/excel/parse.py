@@ -410,7 +410,7 @@ class _Grid:
         count = len(rows)
         ids = _ids(built)
         targets: dict[int, dict[str, int]] = {}
-        for i, (data, flow) in enumerate(built):
+        for i, (_data, flow) in enumerate(built):
             targets[i] = {name: target for name in labels.JUMP_COLUMNS
                           if (target := self._target(i, name, flow, numbers)) is not None}
         for i, found in targets.items():

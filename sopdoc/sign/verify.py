@@ -16,8 +16,8 @@ from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 from pypdf.errors import PyPdfError
@@ -72,7 +72,7 @@ def load_trust(paths: list[Path]) -> list[asn1_x509.Certificate]:
 
 def _certificate(der: bytes) -> asn1_x509.Certificate:
     cert = asn1_x509.Certificate.load(der)
-    cert.native     # asn1crypto parses lazily: fail here, naming the file, not halfway through a validation
+    _ = cert.native  # asn1crypto parses lazily: fail here, naming the file, not halfway through a validation
     return cert
 
 

@@ -562,8 +562,8 @@ def _label_problems(scene: Scene, arrow: Line, box: Box, segments: list[Segment]
         if _boxes_overlap(box, symbol.box):
             found.append(f"{name} overlaps {symbol}")
     if scene.lanes and scene.rows:
-        area = (min(l[1] for l in scene.lanes), min(r[1] for r in scene.rows),
-                max(l[2] for l in scene.lanes), max(r[2] for r in scene.rows))
+        area = (min(lane[1] for lane in scene.lanes), min(r[1] for r in scene.rows),
+                max(lane[2] for lane in scene.lanes), max(r[2] for r in scene.rows))
         if not _box_inside(box, area):
             found.append(f"{name} is not inside the lane area {_box_text(area)}")
     return found
