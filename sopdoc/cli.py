@@ -13,6 +13,7 @@ clitext.install()
 
 DEFAULT_DEFINITIONS = Path("definitions")
 _PATHS = click.Path(exists=True, path_type=Path)
+_PDFS = click.Path(exists=True, dir_okay=False, path_type=Path)
 
 
 def _jobs_option(command):
@@ -125,15 +126,25 @@ def book(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None) -> N
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
 @click.option("--pdfa", is_flag=True, help="Tulis PDF setiap SOP sebagai PDF/A-2b untuk arsip.")
+@click.option("--sign", "sign_all", is_flag=True,
+              help="Tandatangani juga setiap PDF SOP dan buku (NAMA.ttd.pdf); perlu --cert.")
+@click.option("--cert", type=_PDFS, help="Dengan --sign: sertifikat PKCS#12 (.p12/.pfx) berisi kunci privat.")
+@click.option("--password-file", type=_PDFS, help="Dengan --sign: berkas berisi kata sandi sertifikat (baris pertama).")
+@click.option("--tsa", metavar="URL", help="Dengan --sign: server cap waktu RFC 3161.")
 @_jobs_option
-def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, jobs: int | None) -> None:
+def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, sign_all: bool, cert: Path | None,
+           password_file: Path | None, tsa: str | None, jobs: int | None) -> None:
     """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP."""
     from sopdoc.commands import export as command
+    from sopdoc.commands import sign as signing
 
-    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, pdfa=pdfa)
-
-
-_PDFS = click.Path(exists=True, dir_okay=False, path_type=Path)
+    if not sign_all and (cert or password_file or tsa):
+        raise click.UsageError("--cert, --password-file dan --tsa hanya dipakai bersama --sign; tambahkan --sign "
+                          "untuk menandatangani hasil ekspor")
+    if sign_all and cert is None:
+        raise click.UsageError("--sign memerlukan sertifikat: tambahkan --cert BERKAS.p12")
+    signature = signing.export_signature(cert, password_file, tsa) if sign_all else None
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, pdfa=pdfa, signature=signature)
 
 
 @main.command(options_metavar="[PILIHAN]")

@@ -469,3 +469,61 @@ def _meets(word, box) -> bool:
 def _text(pdf: Path, page: int) -> str:
     return subprocess.run(["pdftotext", "-f", str(page), "-l", str(page), str(pdf), "-"], capture_output=True,
                           text=True, check=True).stdout
+
+
+# --- export --sign ---------------------------------------------------------------------------------------------
+
+def _export(pki, definitions, out, *options):
+    folder = pki["folder"]
+    return CliRunner().invoke(main, ["export", str(definitions), "--out", str(out), "--jobs", "2", *options,
+                                     "--password-file", str(folder / "sandi.txt")]
+                              if "--cert" in options else ["export", str(definitions), "--out", str(out), *options])
+
+
+def test_export_sign_signs_every_sop_and_book_once_and_zips_the_signed_copies(docs, pki, tmp_path):
+    import zipfile
+
+    out = tmp_path / "ekspor"
+    first = _export(pki, docs["unit_a"], out, "--sign", "--cert", str(pki["folder"] / "baik.p12"))
+    assert first.exit_code == 0, first.output
+    unit = out / "kab-uji" / "dinas-a"
+    # Two SOPs and the book, each beside its signed copy.
+    expected = {"keputusan-kembali.ttd.pdf", "lompat-tiga-baris.ttd.pdf", "buku-sop-dinas-a.ttd.pdf"}
+    assert {p.name for p in unit.glob("*.ttd.pdf")} == expected
+    for name in expected:
+        report = _pdfsig(unit / name)
+        assert report.count("Signature #") == 1, name
+        assert "Signature Validation: Signature is Valid." in report, name
+        assert f"Signer Certificate Common Name: {SIGNER}" in report, name
+    assert "Menandatangani 3 PDF" in first.output
+    members = zipfile.ZipFile(next(out.glob("*.zip"))).namelist()
+    assert {m.rsplit("/", 1)[-1] for m in members if m.endswith(".ttd.pdf")} == expected
+    before = {p.name: p.read_bytes() for p in unit.glob("*.ttd.pdf")}
+
+    again = _export(pki, docs["unit_a"], out, "--sign", "--cert", str(pki["folder"] / "baik.p12"))
+    assert again.exit_code == 0, again.output
+    assert "Menandatangani" not in again.output and "0 berkas dibuat ulang" in again.output
+    assert {p.name: p.read_bytes() for p in unit.glob("*.ttd.pdf")} == before
+
+    unsigned = _export(pki, docs["unit_a"], out)   # a run without --sign leaves the signed copies out of the ZIP
+    assert unsigned.exit_code == 0, unsigned.output
+    members = zipfile.ZipFile(next(out.glob("*.zip"))).namelist()
+    assert not [m for m in members if m.endswith(".ttd.pdf")] and any(m.endswith(".pdf") for m in members)
+
+
+@pytest.mark.parametrize("options, message", [
+    (("--sign",), "--sign memerlukan sertifikat: tambahkan --cert BERKAS.p12"),
+    (("--tsa", "http://127.0.0.1:9/"), "hanya dipakai bersama --sign"),
+])
+def test_export_sign_options_go_together(docs, pki, tmp_path, options, message):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", *options)
+    assert result.exit_code == 2 and message in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_with_an_expired_certificate_stops_before_writing_anything(docs, pki, tmp_path):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert",
+                     str(pki["folder"] / "kedaluwarsa.p12"))
+    assert result.exit_code == 1 and "sudah kedaluwarsa sejak" in result.output
+    assert not (tmp_path / "ekspor").exists()
+    assert PASSWORD not in result.output

@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import click
+from pyhanko.sign.signers import Signer
 
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.export import pipeline
 from sopdoc.sign import certificate, quiet_libraries, signing
 
 
 def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
     """Sign every PDF of *pdfs* into NAME.ttd.pdf; report each, and fail at the end if any was not signed."""
-    quiet_libraries()
-    signer = certificate.load_pkcs12(cert, _password(cert, password_file))
+    signer = load_signer(cert, password_file)
     results = signing.sign_files(pdfs, signer, signing.timestamper(tsa))
     for result in results:
         if result.error:
@@ -24,6 +26,26 @@ def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | Non
     click.echo(f"{len(results) - len(failed)} PDF ditandatangani, {len(failed)} gagal.")
     if failed:
         raise SopdocError(f"{len(failed)} PDF tidak ditandatangani karena galat di atas.")
+
+
+def load_signer(cert: Path, password_file: Path | None) -> Signer:
+    """Return the signer in the PKCS#12 file *cert*, refusing one that cannot sign today."""
+    quiet_libraries()
+    signer = certificate.load_pkcs12(cert, _password(cert, password_file))
+    certificate.check_signer(signer)
+    return signer
+
+
+def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> pipeline.Signature:
+    """Return how ``sopdoc export --sign`` signs: with this certificate, through sign_files."""
+    signer = load_signer(cert, password_file)
+    stamper = signing.timestamper(tsa)
+
+    def sign(paths: list[Path]) -> list[tuple[Path | None, str | None]]:
+        return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper)]
+
+    fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
+    return pipeline.Signature(sign, f"{fingerprint} {tsa or ''}")
 
 
 def _password(cert: Path, password_file: Path | None) -> bytes:

@@ -37,6 +37,11 @@ def form_key(unit) -> str:
     return f"monitoring:{unit.key}"
 
 
+def signed_key(key: str) -> str:
+    """Return the manifest key of the signed copy of the output recorded under *key*."""
+    return f"ttd:{key}"
+
+
 INDEX_KEY = "indeks"
 ZIP_KEY = "zip"
 

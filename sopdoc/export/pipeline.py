@@ -1,7 +1,8 @@
 """Export everything for the reform-bureaucracy assessment, rebuilding only what changed.
 
 Stages: every SOP as DOCX and PDF; every unit's book; the index workbook and
-each unit's monitoring form; one ZIP of it all. A manifest beside the output
+each unit's monitoring form; with a signer, a signed copy (NAME.ttd.pdf) of every
+SOP and book PDF; one ZIP of it all. A manifest beside the output
 keeps a content hash of what each output was made from (definition, unit files,
 templates, logo, sopdoc version); an output whose hash is unchanged and whose
 files exist is not made again. Outputs are written atomically and the manifest
@@ -14,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,7 +27,7 @@ from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import book, docx_writer, outputs, pdf, render
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import forms, index
-from sopdoc.export.manifest import INDEX_KEY, ZIP_KEY, Manifest, book_key, form_key, sop_key
+from sopdoc.export.manifest import INDEX_KEY, ZIP_KEY, Manifest, book_key, form_key, signed_key, sop_key
 from sopdoc.fsutil import staged, write_atomic
 from sopdoc.report import Reporter
 
@@ -37,6 +39,19 @@ class Summary:
     pages: int = 0
     made: int = 0
     failures: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Signature:
+    """How an export signs its PDFs, given by the caller so that this stage does not depend on signing.
+
+    *sign* takes PDFs and returns, for each in order, (signed copy, None) or
+    (None, why it was not signed); *identity* names the certificate (and
+    timestamp server), so that a different signer signs everything again.
+    """
+
+    sign: Callable[[list[Path]], list[tuple[Path | None, str | None]]]
+    identity: str
 
 
 @dataclass
@@ -85,7 +100,7 @@ def sop_digest(sop: Sop, names: dict[str, str], pdfa: bool) -> str:
 
 
 def run(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: bool = False,
-        books_only: bool = False, pdfa: bool = False) -> Summary:
+        books_only: bool = False, pdfa: bool = False, signature: Signature | None = None) -> Summary:
     """Export the SOPs of *result* into *out* (which the caller holds); return what was done and what failed."""
     summary = Summary(failures=[display_path(p) for p in result.failed])
     manifest = Manifest(out, reporter.warning)
@@ -99,9 +114,10 @@ def run(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: 
     summary.units = len(units)
     entries = _documents(state, result, pdfa)
     books = _books(state, units, entries)
+    signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)], signature)
     if not books_only:
         _index_and_forms(state, units, entries, books, result.failed)
-        _zip(state, [*entries], units, books)
+        _zip(state, [*entries], units, books, signed)
     manifest.save()
     return summary
 
@@ -190,6 +206,33 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
     return books
 
 
+def _sign(state: _Run, keys: list[str], signature: Signature | None) -> list[str]:
+    """Sign the PDF of every output in *keys* whose signed copy is missing or older; return the signed keys."""
+    if signature is None:
+        return []
+    manifest = state.manifest
+    digests = {key: _hash(manifest.entries[key]["hash"], signature.identity) for key in keys}
+    todo = [key for key in keys if not manifest.fresh(signed_key(key), digests[key])]
+    sources = [state.out / _pdf_of(manifest.entries[key]) for key in todo]
+    if todo:
+        state.reporter.note(f"Menandatangani {len(todo)} PDF...")
+    for key, source, (target, error) in zip(todo, sources, signature.sign(sources)):
+        if target is None:
+            state.fail(source, error or "tidak ditandatangani")
+            continue
+        origin = manifest.entries[key].get("source")
+        manifest.record(signed_key(key), digests[key], [target], **({"source": origin} if origin else {}))
+        state.summary.made += 1
+    manifest.save()
+    return [signed_key(key) for key in keys if signed_key(key) in manifest.entries
+            and manifest.fresh(signed_key(key), digests[key])]
+
+
+def _pdf_of(entry: dict) -> str:
+    """Return the PDF among the files recorded in a manifest *entry*."""
+    return next(name for name in entry["files"] if name.endswith(".pdf"))
+
+
 def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> None:
     """Write the index workbook, and each unit's monitoring form, when what they list changed."""
     out, manifest = state.out, state.manifest
@@ -223,11 +266,11 @@ def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> 
     manifest.save()
 
 
-def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict) -> None:
+def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: list[str]) -> None:
     """Pack this run's outputs, laid out by unit, into one ZIP, so that it holds what the index lists."""
     out, manifest = state.out, state.manifest
     keys = [*sop_keys, *(book_key(u) for u, _ in units.values() if u.folder in books),
-            *(form_key(u) for u, _ in units.values()), INDEX_KEY]
+            *(form_key(u) for u, _ in units.values()), *signed, INDEX_KEY]
     keys = [k for k in keys if k in manifest.entries]
     members = manifest.files(keys)
     digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]))
