@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime
 import io
-import re
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -23,6 +22,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit, default_symbol
 from sopdoc.definition.yamlwrite import tanggal_value
 from sopdoc.excel import guide, labels
+from sopdoc.export import xlsx
 from sopdoc.flowchart import textfit
 
 FONT, FONT_SIZE = "Arial", 10
@@ -57,21 +57,11 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     _fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
     taken = {labels.UNIT_SHEET.lower(), labels.GUIDE_SHEET.lower()}
     for sop in sops:
-        _sop_sheet(book.create_sheet(sheet_title(sop.nama, taken)), sop)
+        _sop_sheet(book.create_sheet(xlsx.sheet_title(sop.nama, taken, "SOP")), sop)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
 
-
-def sheet_title(text: str, taken: set[str]) -> str:
-    """Return a sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_CHARACTERS_RE.sub("", text)).strip("' ")[:31] or "SOP"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
 
 
 # --- cells -------------------------------------------------------------------------

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from openpyxl import Workbook
@@ -22,16 +21,6 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="E7E6E6")
 
-
-def sheet_title(text: str, taken: set[str]) -> str:
-    """Return a sheet name Excel accepts (31 characters, no []:*?/\\), unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", text)[:31] or "Unit"
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
 
 
 def _row(n: int, sop, entry, out: Path) -> list:
@@ -67,7 +56,7 @@ def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: P
     taken = {"ringkasan"}
     counts = []
     for folder, (unit, sops) in sorted(units.items(), key=lambda item: item[1][0].key):
-        sheet = wb.create_sheet(sheet_title(unit.unit, taken))
+        sheet = wb.create_sheet(xlsx.sheet_title(unit.unit, taken, "Unit"))
         rows = [_row(n, sop, entries.get(sop_key(sop)), out)
                 for n, sop in enumerate(sorted(sops, key=lambda s: (s.nomor or "", s.nama)), start=1)]
         _table(sheet, [c for c, _ in COLUMNS], rows, [w for _, w in COLUMNS])

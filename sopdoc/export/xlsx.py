@@ -8,8 +8,21 @@ formulas, so every string cell is marked as text before saving.
 from __future__ import annotations
 
 import io
+import re
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+
+def sheet_title(text: str, taken: set[str], fallback: str) -> str:
+    """Return a sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
+    base = re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_CHARACTERS_RE.sub("", text)).strip("' ")[:31] or fallback
+    title, n = base, 2
+    while title.lower() in taken:
+        suffix = f" ({n})"
+        title, n = base[:31 - len(suffix)] + suffix, n + 1
+    taken.add(title.lower())
+    return title
 
 
 def to_bytes(workbook: Workbook) -> bytes:
