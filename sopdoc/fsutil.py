@@ -61,6 +61,51 @@ def write_error(exc: OSError, path: Path) -> WriteError:
                                               "izin foldernya, lalu jalankan lagi"))
 
 
+class ReadRefused(SopdocError):
+    """A file was not read: missing, not a regular file, or too large. The message does not name the file."""
+
+
+def read_regular(path: Path, limit: int, hint: str) -> bytes:
+    """Return the bytes of the regular file *path*, refusing anything else and anything over *limit* bytes.
+
+    The file is opened without blocking and checked after opening, so a pipe
+    or a device (``/dev/zero``) is refused instead of read forever, and the
+    limit holds even for a file that grows while it is read. *hint* ends each
+    message: what the file should be.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise ReadRefused(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise ReadRefused(f"bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca; {hint}")
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise ReadRefused(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    if len(raw) > limit:
+        size = max(os.path.getsize(path), len(raw))
+        raise ReadRefused(f"berkas terlalu besar ({size / 1024 / 1024:.1f} MB; batas {limit / 1024 / 1024:g} MB); "
+                          f"{hint}")
+    return raw
+
+
+def write_target(path: Path, root: Path) -> Path:
+    """Return the file to write when a definition at *path* (inside the tree *root*) changes.
+
+    A symbolic link is written at its target, so that the link stays a link and
+    every name of the file sees the change; a link that leads outside *root* is
+    refused, so sopdoc never writes (or copies from) a file outside the tree.
+    """
+    target = path.resolve()
+    if not target.is_relative_to(root.resolve()):
+        raise SopdocError(f"{display_path(path)} adalah tautan ke {display_path(target)}, di luar folder definisi "
+                          f"{display_path(root)}; sopdoc tidak menulis ke sana. Salin berkasnya ke dalam folder "
+                          "definisi, atau ubah di tempat aslinya.")
+    return target
+
+
 def make_folder(path: Path) -> None:
     """Create *path* and its parents, or raise :class:`WriteError`."""
     try:

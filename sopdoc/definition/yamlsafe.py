@@ -7,14 +7,14 @@ and alias bombs are refused instead of silently accepted.
 
 from __future__ import annotations
 
-import os
-import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+
+from sopdoc import fsutil
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_NODES = 50_000
@@ -93,31 +93,12 @@ def load(path: Path) -> Document:
 
 
 def read_bytes(path: Path) -> bytes:
-    """Return the bytes of the regular file *path*, refusing anything else and anything over the size limit.
-
-    The file is opened without blocking and checked after opening, so a pipe
-    or a device (``/dev/zero``) is refused instead of read forever, and the
-    limit holds even for a file that grows while it is read.
-    """
+    """Return the bytes of the regular file *path*, refusing anything else and anything over the size limit."""
     try:
-        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
-    except OSError as exc:
-        raise YamlLoadError(f"berkas tidak dapat dibaca: {exc.strerror}") from None
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise YamlLoadError("bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca; "
-                                "definisi SOP harus berupa berkas teks")
-        try:
-            raw = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise YamlLoadError(f"berkas tidak dapat dibaca: {exc.strerror}") from None
-    if len(raw) > MAX_BYTES:
-        size = max(os.path.getsize(path), len(raw))
-        raise YamlLoadError(
-            f"berkas terlalu besar ({size / 1024 / 1024:.1f} MB; batas {MAX_BYTES // 1024 // 1024} MB); "
-            "satu definisi SOP biasanya di bawah 50 KB: periksa apakah ini berkas yang benar"
-        )
-    return raw
+        return fsutil.read_regular(path, MAX_BYTES, "definisi SOP adalah berkas teks biasa, biasanya di bawah 50 KB: "
+                                   "periksa apakah ini berkas yang benar")
+    except fsutil.ReadRefused as exc:
+        raise YamlLoadError(exc.message) from None
 
 
 def parse(text: str, path: Path) -> Document:
