@@ -109,6 +109,18 @@ def test_revision_before_creation_is_refused(unit_dir):
     assert "lebih awal dari tanggal pembuatan (15 Januari 2024)" in result.output
 
 
+def test_revision_dated_in_the_future_is_refused(unit_dir):
+    original = HEAD + TAIL
+    path = _write(unit_dir, original)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", tomorrow.isoformat(), "--catatan", "Nanti"])
+    assert result.exit_code == 1
+    assert "belum tiba (hari ini" in result.output and "Berkas tidak diubah." in result.output
+    assert path.read_text(encoding="utf-8") == original
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "9999-12-31", "--catatan", "Jauh"])
+    assert result.exit_code == 1 and path.read_text(encoding="utf-8") == original
+
+
 def test_bad_date_is_a_usage_error(unit_dir):
     path = _write(unit_dir, HEAD + TAIL)
     result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "10-06-2024", "--catatan", "x"])

@@ -41,6 +41,12 @@ def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
                           "(misalnya  sopdoc revise definitions/unit/nama-sop.yaml ...)")
     before = _read_valid(path)
     new = Tanggal(tanggal.year, tanggal.month, tanggal.day)
+    today = datetime.date.today()
+    if tanggal > today:
+        # A revision is recorded once it is approved; a future date would refuse every real revision until then.
+        raise SopdocError(f"{display_path(path)}: tanggal revisi {new} belum tiba (hari ini "
+                          f"{Tanggal(today.year, today.month, today.day)}); catat revisi pada tanggal pengesahannya, "
+                          "paling lambat hari ini. Berkas tidak diubah.")
     previous, what = (before.tanggal_revisi, "revisi terakhir") if before.revisi else \
         (before.tanggal_pembuatan, "tanggal pembuatan")
     if previous and new.key < previous.key:
