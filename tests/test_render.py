@@ -4,6 +4,7 @@ The drawing rules are judged by tests/oracle (written from GEOMETRY-FORMAT.md
 alone) on each SOP's geometry export, and the export by the PDF's own raster.
 """
 
+import dataclasses
 import json
 import re
 import zipfile
@@ -14,7 +15,7 @@ from oracle.drawcheck import check
 from oracle.raster import arrow_ink_gaps, symbol_ink_missing
 from pdfcheck import joined_words, page_count, page_texts, pdf_info, pdf_text
 
-from sopdoc.document import render
+from sopdoc.document import docx_writer, render
 from sopdoc.flowchart import layout
 
 CASES = load_cases()
@@ -112,6 +113,13 @@ def test_every_page_names_its_sop_and_says_which_page_of_how_many(rendered, case
         assert f"Halaman {number} dari {len(texts)}" in head
         if sop.nomor:
             assert " ".join(f"Nomor {sop.nomor}".split())[:20] in head
+
+
+@pytest.mark.parametrize("nama", ["SOP Surat Masuk", "sop surat masuk"])
+def test_a_name_that_begins_with_sop_is_not_headed_sop_twice(nama):
+    sop = dataclasses.replace(CASES["kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"], nama=nama)
+    title = docx_writer.page_title(sop)
+    assert title.startswith(f"{nama} \u2013 Nomor ") and "SOP SOP" not in title.upper()
 
 
 def test_pdf_and_docx_metadata_carry_the_title_and_the_unit(rendered):

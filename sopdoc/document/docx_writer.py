@@ -109,7 +109,8 @@ def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, 
 
 def page_title(sop: Sop) -> str:
     """Return the line that names the SOP at the top of each of its pages."""
-    return f"SOP {sop.nama}" + (f" \u2013 Nomor {sop.nomor}" if sop.nomor else "")
+    name = sop.nama if sop.nama.upper().startswith("SOP ") else f"SOP {sop.nama}"   # never "SOP SOP ..."
+    return name + (f" \u2013 Nomor {sop.nomor}" if sop.nomor else "")
 
 
 def _identify(doc, sop: Sop) -> None:

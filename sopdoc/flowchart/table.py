@@ -226,8 +226,23 @@ def paginate(sop: Sop, heights: list[float], capacity: float, below: dict[int, f
     """Split rows into pages: no row split, room kept for connectors and the total line.
 
     *below* gives rows extra room under their symbol (for off-page connectors placed there).
+    A last page that would hold one row alone takes the row before it too, when
+    the page before keeps at least two rows and nothing else moves.
     """
-    below = below or {}
+    pages = _fill(sop, heights, capacity, below or {}, None)
+    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) >= 3:
+        try:
+            widowless = _fill(sop, heights, capacity, below or {}, pages[-2][-1].index)
+        except LayoutError:
+            return pages
+        if len(widowless) == len(pages):
+            return widowless
+    return pages
+
+
+def _fill(sop: Sop, heights: list[float], capacity: float, below: dict[int, float], break_before: int | None
+          ) -> list[list[RowBox]]:
+    """Fill pages row by row, starting a new page when a row does not fit or at row *break_before*."""
     pages: list[list[RowBox]] = []
     current: list[RowBox] = []
     used = 0.0
@@ -238,7 +253,7 @@ def paginate(sop: Sop, heights: list[float], capacity: float, below: dict[int, f
         h += extra
         after = TOTAL_LINE * 2 if i == last else (room if flows_down(sop, i) else 0.0)
         cap = capacity - (0.0 if pages else HEADING_HEIGHT)
-        if current and used + h + after > cap:
+        if current and (used + h + after > cap or i == break_before):
             closing = current[-1]
             if flows_down(sop, closing.index):
                 current[-1] = RowBox(closing.index, closing.top, closing.height + room, closing.pad_top,
