@@ -36,9 +36,14 @@ command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # The signing tests read the QR code back from the rasterised page with zbarimg.
 command -v zbarimg >/dev/null 2>&1 || missing+=(zbar-tools)
 command -v fc-list >/dev/null 2>&1 || missing+=(fontconfig)
-# cairosvg rasterises graphviz's drawings with the system cairo library.
-libs=$(ldconfig -p 2>/dev/null || true)
-grep -q "libcairo.so.2" <<<"$libs" || missing+=(libcairo2)
+# cairosvg rasterises graphviz's drawings with the system cairo library. Ask dpkg: ldconfig
+# lives in /sbin, which is not on a normal user's PATH, so it would report cairo missing every time.
+if command -v dpkg-query >/dev/null 2>&1; then
+  [ "$(dpkg-query -W -f='${Status}' libcairo2 2>/dev/null)" = "install ok installed" ] || missing+=(libcairo2)
+else
+  libs=$(/sbin/ldconfig -p 2>/dev/null || ldconfig -p 2>/dev/null || true)
+  grep -q "libcairo.so.2" <<<"$libs" || missing+=(libcairo2)
+fi
 python3 -c "import venv, ensurepip" >/dev/null 2>&1 || missing+=(python3-venv)
 if [ "$group" = "test" ]; then
   # Playwright's own browser download does not work offline; the tests use /usr/bin/chromium.
@@ -46,7 +51,10 @@ if [ "$group" = "test" ]; then
 fi
 
 if [ ${#missing[@]} -eq 0 ]; then
-  echo "Program sistem sudah lengkap (graphviz, LibreOffice, fonts-liberation, poppler-utils, zbar-tools)."
+  extra=""
+  [ "$group" = "test" ] && extra=", chromium"
+  echo "Program sistem sudah lengkap (graphviz, LibreOffice Writer dan Calc, fonts-liberation, poppler-utils," \
+       "zbar-tools, fontconfig, libcairo2, python3-venv$extra)."
   exit 0
 fi
 

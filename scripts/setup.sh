@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Set up sopdoc on Debian/Ubuntu: system programs (only those missing), then the
+# Set up sopdoc on Debian 12 or 13: system programs (only those missing), then the
 # Python package in .venv. Safe to run again; it does only what is missing.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -7,6 +7,11 @@ cd "$(dirname "$0")/.."
 bash scripts/install-system.sh
 
 PYTHON=${PYTHON:-python3}
+if ! "$PYTHON" -c 'import sys; sys.exit(sys.version_info < (3, 11))'; then
+  echo "sopdoc memerlukan Python 3.11 atau lebih baru; $("$PYTHON" --version 2>&1) terpasang." >&2
+  echo "Pakai Debian 12 (bookworm) atau 13 (trixie), atau beri PYTHON=/jalur/python3.11 bash scripts/setup.sh" >&2
+  exit 1
+fi
 if [ ! -x .venv/bin/python ]; then
   echo "Membuat lingkungan Python di .venv"
   "$PYTHON" -m venv .venv

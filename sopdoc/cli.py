@@ -14,10 +14,14 @@ clitext.install()
 DEFAULT_DEFINITIONS = Path("definitions")
 _PATHS = click.Path(exists=True, path_type=Path)
 _PDFS = click.Path(exists=True, dir_okay=False, path_type=Path)
+_COUNT = click.IntRange(min=1)
+_COUNT.name = "bilangan bulat"   # click names the type in its message: "'x' bukan bilangan bulat yang sah"
+_PORT = click.IntRange(1, 65535)
+_PORT.name = "nomor port"
 
 
 def _jobs_option(command):
-    return click.option("--jobs", type=click.IntRange(min=1), default=None, metavar="N",
+    return click.option("--jobs", type=_COUNT, default=None, metavar="N",
                         help="Jumlah proses yang bekerja bersamaan (bawaan: jumlah inti prosesor).")(command)
 
 
@@ -68,7 +72,7 @@ def new(name: str, root: Path) -> None:
 
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
-@click.option("--format", "formats", default="docx,pdf", show_default=True,
+@click.option("--format", "formats", default="docx,pdf", show_default=True, metavar="JENIS",
               help="Jenis berkas, dipisah koma: docx, pdf, json (geometri bagan alir untuk pemeriksa).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
@@ -95,8 +99,8 @@ def _iso_date(ctx, param, value: str):
 
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("sop_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BERKAS_SOP")
-@click.option("--tanggal", required=True, callback=_iso_date, help="Tanggal revisi, TTTT-BB-HH.")
-@click.option("--catatan", required=True, help="Apa yang diubah pada revisi ini.")
+@click.option("--tanggal", required=True, callback=_iso_date, metavar="TTTT-BB-HH", help="Tanggal revisi.")
+@click.option("--catatan", required=True, metavar="TEKS", help="Apa yang diubah pada revisi ini.")
 @click.option("--render", "render_after", is_flag=True, help="Buat ulang dokumen SOP ini sesudahnya.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil untuk --render.")
@@ -200,7 +204,7 @@ def import_(files: tuple[Path, ...], root: Path, timpa: bool) -> None:
 
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[FOLDER_DEFINISI]")
-@click.option("--port", type=click.IntRange(1, 65535), help="Port di 127.0.0.1; bawaan: 8765 atau berikutnya yang bebas.")
+@click.option("--port", type=_PORT, metavar="NOMOR", help="Port di 127.0.0.1; bawaan: 8765 atau berikutnya yang bebas.")
 @click.option("--no-browser", is_flag=True, help="Jangan buka peramban; cukup cetak alamatnya.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil unduhan, buku dan ekspor.")

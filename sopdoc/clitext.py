@@ -40,6 +40,20 @@ _ID = {
     "Aborted!": "Dibatalkan.",
     "Option {name!r} requires an argument.": "Pilihan {name!r} memerlukan nilai.",
     "{value!r} is not a valid date.": "{value!r} bukan tanggal yang sah.",
+    "default: {default}": "bawaan: {default}",
+    "required": "wajib",
+    "{value} is not in the range {range}.": "{value} di luar rentang {range}.",
+    "{value!r} is not a valid {number_type}.": "{value!r} bukan {number_type} yang sah.",
+    "integer": "bilangan bulat",
+    "float": "bilangan",
+    "Option {name!r} does not take a value.": "Pilihan {name!r} tidak menerima nilai.",
+    "Missing parameter: {param_name}": "Parameter belum ditulis: {param_name}",
+    "Missing {param_type}": "{param_type} belum ditulis",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} tidak dapat ditulis.",
+    "{name} {filename!r} is not executable.": "{name} {filename!r} tidak dapat dijalankan.",
+    "Could not open file {filename!r}: {message}": "Berkas {filename!r} tidak dapat dibuka: {message}",
+    "Choose from:\n\t{choices}": "Pilih dari:\n\t{choices}",
+    "Argument {name!r} takes {nargs} values.": "Argumen {name!r} memerlukan {nargs} nilai.",
 }
 _ID_PLURAL = {
     "Got unexpected extra argument ({args})": "Ada argumen berlebih ({args})",
@@ -47,6 +61,12 @@ _ID_PLURAL = {
     "{value!r} is not one of {choices}.": "{value!r} bukan salah satu dari {choices}.",
     "Option {name!r} requires an argument.": "Pilihan {name!r} memerlukan nilai.",
     "No such option: {name}": "Pilihan tidak dikenal: {name}",
+    # Where the plural message has other fields than the singular one, both forms.
+    "Did you mean {possibility}?": ("Maksud Anda {possibility}?", "(Maksud Anda salah satu dari: {possibilities}?)"),
+    "Takes {nargs} values but 1 was given.": ("Memerlukan {nargs} nilai, tetapi 1 yang diberikan.",
+                                              "Memerlukan {nargs} nilai, tetapi {len} yang diberikan."),
+    "{value!r} does not match the format {format}.": ("{value!r} tidak sesuai format {format}.",
+                                                      "{value!r} tidak sesuai format mana pun: {formats}."),
 }
 
 
@@ -55,7 +75,10 @@ def _gettext(message: str) -> str:
 
 
 def _ngettext(singular: str, plural: str, n: int) -> str:
-    return _ID_PLURAL.get(singular, singular if n == 1 else plural)
+    found = _ID_PLURAL.get(singular)
+    if isinstance(found, tuple):
+        return found[0] if n == 1 else found[1]
+    return found or (singular if n == 1 else plural)
 
 
 def install() -> None:

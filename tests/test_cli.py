@@ -46,10 +46,19 @@ def test_usage_errors_exit_2_in_indonesian():
 
 
 def test_help_is_indonesian():
-    for command in ([], ["validate"], ["schema"], ["new"], ["render"], ["revise"], ["book"], ["export"]):
-        output = run(*command, "--help").output
-        assert "Pemakaian:" in output and "Tampilkan bantuan ini lalu keluar." in output
-        assert "Usage:" not in output and "Show this message" not in output
+    for command in main.commands:
+        output = run(command, "--help").output
+        assert "Pemakaian:" in output and "Tampilkan bantuan ini lalu keluar." in output, command
+        for english in ("Usage:", "Show this message", "[required]", "default:", " TEXT", " INTEGER", " RANGE"):
+            assert english not in output, (command, english)
+
+
+def test_click_messages_are_indonesian():
+    typo = run("exprt")
+    assert typo.exit_code == 2 and "Maksud Anda 'export'?" in typo.output
+    jobs = run("render", "--jobs", "x")
+    assert jobs.exit_code == 2 and "'x' bukan bilangan bulat yang sah" in jobs.output
+    assert "0 di luar rentang" in run("render", "--jobs", "0").output
 
 
 def test_table_lists_each_valid_sop():
