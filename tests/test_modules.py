@@ -1,0 +1,44 @@
+"""The package reads as the pipeline: every module imports only the stages before its own (README)."""
+
+import ast
+from pathlib import Path
+
+from conftest import ROOT
+
+PACKAGE = ROOT / "sopdoc"
+# The order of the stages; a module may import its own stage and those listed before it.
+ORDER = ["errors", "workers", "fsutil", "report", "templating", "version", "definition", "flowchart", "document",
+         "export", "excel", "sign", "studio", "commands", "clitext", "cli", "__main__", "__init__"]
+
+
+def _stage(path: Path) -> str:
+    parts = path.relative_to(PACKAGE).with_suffix("").parts
+    return parts[0]
+
+
+def _imported_stages(path: Path) -> set[str]:
+    stages = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.split(".")[0] == "sopdoc":
+            below = node.module.split(".")[1:]
+            stages.update(below[:1] or [alias.name for alias in node.names])
+        elif isinstance(node, ast.Import):
+            stages.update(a.name.split(".")[1] for a in node.names if a.name.startswith("sopdoc."))
+    return stages
+
+
+def test_every_stage_is_known():
+    stages = {_stage(p) for p in PACKAGE.rglob("*.py")}
+    assert stages <= set(ORDER), stages - set(ORDER)
+
+
+def test_imports_go_one_way():
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        own = ORDER.index(_stage(path))
+        for stage in _imported_stages(path):
+            if stage == "__version__":   # the package's own version, defined in sopdoc/__init__.py
+                continue
+            if stage not in ORDER or ORDER.index(stage) > own:
+                wrong.append(f"{path.relative_to(ROOT)} imports {stage}")
+    assert wrong == []
