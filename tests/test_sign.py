@@ -2,9 +2,15 @@
 the QR code read back by zbarimg, tampering and revision detected, and every refusal in plain words."""
 
 import datetime
+import io
+import os
+import random
 import re
+import resource
+import select
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -19,7 +25,15 @@ from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from docx import Document
 from PIL import Image, ImageChops
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import SigFieldSpec, SigSeedSubFilter
+from pyhanko.sign.signers import PdfSignatureMetadata, PdfSigner, PdfTimeStamper, SimpleSigner
 from pyhanko.sign.timestamps import DummyTimeStamper
+from pyhanko.sign.validation import add_validation_info
+from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 from pypdf import PdfReader
 
@@ -29,6 +43,7 @@ from sopdoc.sign import certificate, signing
 
 PASSWORD = "sandi-rahasia-123"
 SIGNER = "Budi Santoso"
+OTHER = "Pegawai Lain"
 URL = "https://sop.ujikab.go.id/cek/{kode}"
 DPI = 100
 PT = 72 / DPI
@@ -54,10 +69,11 @@ def _name(common_name):
                                                                                          common_name)])
 
 
-def _usage(signing=True, cert_sign=False):
-    return x509.KeyUsage(digital_signature=signing, content_commitment=signing, key_encipherment=not signing,
-                         data_encipherment=False, key_agreement=False, key_cert_sign=cert_sign, crl_sign=cert_sign,
-                         encipher_only=False, decipher_only=False)
+def _usage(signing=True, cert_sign=False, digital_signature=None, content_commitment=None):
+    return x509.KeyUsage(digital_signature=signing if digital_signature is None else digital_signature,
+                         content_commitment=signing if content_commitment is None else content_commitment,
+                         key_encipherment=not signing, data_encipherment=False, key_agreement=False,
+                         key_cert_sign=cert_sign, crl_sign=cert_sign, encipher_only=False, decipher_only=False)
 
 
 def _issue(subject, key, issuer, issuer_key, usage, start=-1, end=365, ca=False, eku=None):
@@ -89,6 +105,11 @@ def pki(tmp_path_factory):
         cert = _issue(SIGNER, signer_key, ca.subject, ca_key, _usage(), *window)
         _p12(folder / f"{name}.p12", signer_key, cert, ca)
     _p12(folder / "enkripsi.p12", signer_key, _issue(SIGNER, signer_key, ca.subject, ca_key, _usage(False)), ca)
+    # One usage each, as many real signing certificates have: digitalSignature only, or nonRepudiation only.
+    for name, usage in {"hanya-ds": _usage(content_commitment=False), "hanya-nr": _usage(digital_signature=False)}.items():
+        _p12(folder / f"{name}.p12", signer_key, _issue(SIGNER, signer_key, ca.subject, ca_key, usage), ca)
+    other_signer = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    _p12(folder / "pegawai-lain.p12", other_signer, _issue(OTHER, other_signer, ca.subject, ca_key, _usage()), ca)
     (folder / "sandi.txt").write_text(PASSWORD + "\n", encoding="utf-8")
     tsa_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)   # pyHanko's test TSA is RSA-only
     tsa = _issue("TSA Uji", tsa_key, ca.subject, ca_key, _usage(), eku=[ExtendedKeyUsageOID.TIME_STAMPING])
@@ -271,6 +292,8 @@ def test_one_changed_byte_fails_verify_with_the_reason(docs, pki, signed, tmp_pa
     assert result.exit_code == 1
     assert "[TIDAK] isi dokumen berubah sesudah ditandatangani" in result.output
     assert "Hasil: TIDAK SAH" in result.output and "Traceback" not in result.output
+    # Only true reasons: the certificate still chains to the CA, so verify must not say it does not (3.34).
+    assert "berantai" not in result.output and result.output.count("[TIDAK]") == 1
 
 
 def test_revising_the_sop_after_signing_fails_verify(docs, pki, signed, tmp_path):
@@ -332,13 +355,7 @@ def test_a_timestamp_server_is_named_in_the_stamp_and_in_verify(docs, pki, tmp_p
     pdf = tmp_path / "cap.pdf"
     shutil.copy(docs["sop_a"], pdf)
     signer = certificate.load_pkcs12(pki["folder"] / "baik.p12", PASSWORD.encode())
-    stamper = DummyTimeStamper(
-        tsa_cert=asn1_x509.Certificate.load(pki["tsa"].public_bytes(serialization.Encoding.DER)),
-        tsa_key=asn1_keys.PrivateKeyInfo.load(pki["tsa_key"].private_bytes(
-            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
-        certs_to_embed=SimpleCertificateStore.from_certs(
-            [asn1_x509.Certificate.load(pki["ca"].public_bytes(serialization.Encoding.DER))]))
-    (result,) = signing.sign_files([pdf], signer, stamper)
+    (result,) = signing.sign_files([pdf], signer, _test_tsa(pki))
     assert result.error is None and result.target == tmp_path / "cap.ttd.pdf"
     assert "dengan cap waktu tepercaya (TSA)" in " ".join(_text(result.target, 1).split())
     report = _verify(pki, result.target)
@@ -371,11 +388,51 @@ def test_a_wrong_password_is_refused_without_showing_it(docs, pki, tmp_path):
 def test_the_password_is_asked_without_echo_when_no_file_is_given(docs, pki, tmp_path):
     pdf = tmp_path / "tanya.pdf"
     shutil.copy(docs["sop_a"], pdf)
-    result = CliRunner().invoke(main, ["sign", str(pdf), "--cert", str(pki["folder"] / "baik.p12")],
-                                input=PASSWORD + "\n")
-    assert result.exit_code == 0, result.output
-    assert "Kata sandi baik.p12:" in result.output and PASSWORD not in result.output
+    code, screen = _on_terminal(["sign", str(pdf), "--cert", str(pki["folder"] / "baik.p12")], PASSWORD)
+    assert code == 0, screen
+    assert "Kata sandi baik.p12:" in screen and PASSWORD not in screen, "the terminal must not echo the password"
     assert signing.signed_path(pdf).is_file()
+
+
+def test_password_prompt_without_a_tty_is_not_asked_and_names_password_file(docs, pki, tmp_path):
+    pdf = tmp_path / "pipa.pdf"
+    shutil.copy(docs["sop_a"], pdf)
+    run = subprocess.run([sys.executable, "-m", "sopdoc", "sign", str(pdf), "--cert", str(pki["folder"] / "baik.p12")],
+                         input=PASSWORD + "\n", capture_output=True, text=True, timeout=120)
+    assert run.returncode == 1
+    assert run.stderr.strip() == ("kata sandi baik.p12 tidak dapat ditanyakan karena sopdoc tidak berjalan di terminal; "
+                                  "simpan kata sandi di baris pertama sebuah berkas yang hanya dapat Anda baca, lalu "
+                                  "beri --password-file BERKAS")
+    assert "Kata sandi" not in run.stdout and "Warning" not in run.stderr and PASSWORD not in run.stdout + run.stderr
+    assert not signing.signed_path(pdf).exists()
+
+
+def _on_terminal(args: list[str], answer: str) -> tuple[int, str]:
+    """Run sopdoc with a pseudo-terminal as stdin, stdout and stderr; type *answer* at its prompt."""
+    leader, follower = os.openpty()
+    process = subprocess.Popen([sys.executable, "-m", "sopdoc", *args], stdin=follower, stdout=follower,
+                               stderr=follower, start_new_session=True)
+    os.close(follower)
+    screen = _read_until(leader, b"Kata sandi")
+    os.write(leader, answer.encode() + b"\n")
+    screen += _read_until(leader, None)
+    os.close(leader)
+    return process.wait(timeout=120), screen.decode(errors="replace")
+
+
+def _read_until(fd: int, marker: bytes | None) -> bytes:
+    """Return what the terminal shows until *marker* appears (None: until the program closes it)."""
+    seen = b""
+    while marker is None or marker not in seen:
+        ready, _, _ = select.select([fd], [], [], 120)
+        try:
+            chunk = os.read(fd, 4096) if ready else b""
+        except OSError:     # Linux says EIO once the program has closed the terminal
+            chunk = b""
+        if not chunk:
+            break
+        seen += chunk
+    return seen
 
 
 @pytest.mark.parametrize("cert, message", [
@@ -424,6 +481,332 @@ def test_verifikasi_values_are_checked(tmp_path, unit_dir):
     unit.write_text(base + "verifikasi: true\n", encoding="utf-8")
     (sop,) = reader.read([unit_dir]).sops
     assert sop.unit.verifikasi.qr_text("ABCDE-12345") == "ABCDE-12345"
+
+
+# --- the attack review of issue 10: each FAIL as its scenario --------------------------------------------------
+
+def _overwrite_page(data: bytes) -> IncrementalPdfFileWriter:
+    """Return an incremental update of *data* that paints page 1 white and writes other words on it."""
+    writer = IncrementalPdfFileWriter(io.BytesIO(data))
+    font = writer.add_object(generic.DictionaryObject({
+        generic.NameObject("/Type"): generic.NameObject("/Font"), generic.NameObject("/Subtype"): generic.NameObject(
+            "/Type1"), generic.NameObject("/BaseFont"): generic.NameObject("/Helvetica")}))
+    overlay = writer.add_object(generic.StreamObject(
+        stream_data=b"q 1 1 1 rg 0 0 2000 2000 re f Q BT /Fpalsu 28 Tf 60 400 Td (SOP INI DIGANTI) Tj ET"))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    contents = page.raw_get("/Contents")
+    page[generic.NameObject("/Contents")] = generic.ArrayObject(
+        (list(contents.get_object()) if isinstance(contents.get_object(), generic.ArrayObject) else [contents])
+        + [overlay])
+    resources = generic.DictionaryObject(dict(page["/Resources"].items()))   # a copy: only the page changes
+    fonts = generic.DictionaryObject(dict(resources["/Font"].items()) if "/Font" in resources else {})
+    fonts[generic.NameObject("/Fpalsu")] = font
+    resources[generic.NameObject("/Font")] = fonts
+    page[generic.NameObject("/Resources")] = resources
+    writer.update_container(page)
+    return writer
+
+
+def _sign_again(pki, writer: IncrementalPdfFileWriter, box, style=None) -> bytes:
+    """Return the PDF of *writer* signed by another holder of a certificate from the same CA, in a new field."""
+    other = SimpleSigner.load_pkcs12(str(pki["folder"] / "pegawai-lain.p12"), passphrase=PASSWORD.encode())
+    output = io.BytesIO()
+    PdfSigner(PdfSignatureMetadata(field_name="Palsu", subfilter=SigSeedSubFilter.PADES), other,
+              new_field_spec=SigFieldSpec("Palsu", on_page=0, box=box), stamp_style=style).sign_pdf(writer,
+                                                                                                   output=output)
+    return output.getvalue()
+
+
+def test_shadow_attack_page_overwritten_then_signed_with_another_certificate_fails_verify(docs, pki, signed,
+                                                                                          tmp_path):
+    shadow = tmp_path / "bayangan.ttd.pdf"
+    shadow.write_bytes(_sign_again(pki, _overwrite_page(signing.signed_path(docs["sop_a"]).read_bytes()),
+                                   (0, 0, 0, 0)))
+    assert "SOP INI DIGANTI" in _text(shadow, 1), "the attack must really show other words on page 1"
+    report = _pdfsig(shadow)    # poppler agrees: the first signature no longer covers the whole file
+    assert report.count("Signature is Valid.") == 2 and "Not total document signed" in report
+    result = _verify(pki, shadow, definitions=docs["definitions"])
+    assert result.exit_code == 1, result.output
+    assert "Hasil: TIDAK SAH" in result.output and "Traceback" not in result.output
+    assert f"Penanda tangan : {SIGNER}" in result.output and f"Penanda tangan : {OTHER}" in result.output
+    assert (f"[TIDAK] isi halaman diubah setelah ditandatangani oleh {SIGNER}: pembaruan yang ditambahkan kemudian "
+            f"mengubah halaman atau susunan PDF-nya; sesudahnya ditandatangani lagi oleh {OTHER}") in result.output
+    assert "[ya] dokumen utuh" not in result.output
+
+
+def test_page_overwritten_in_an_unsigned_update_fails_verify(docs, pki, signed, tmp_path):
+    output = io.BytesIO()
+    _overwrite_page(signing.signed_path(docs["sop_a"]).read_bytes()).write(output)
+    changed = tmp_path / "ditimpa.ttd.pdf"
+    changed.write_bytes(output.getvalue())
+    result = _verify(pki, changed)
+    assert result.exit_code == 1
+    assert f"[TIDAK] isi halaman diubah setelah ditandatangani oleh {SIGNER}" in result.output
+    assert "ditandatangani lagi" not in result.output, "no second signer here"
+
+
+def test_a_second_signature_whose_appearance_covers_the_page_fails_verify(docs, pki, signed, tmp_path):
+    """pyHanko calls a new signature 'form filling' whatever its appearance draws; sopdoc accepts no second one."""
+    cover = TextStampStyle(stamp_text="SOP INI DIGANTI", background=None, border_width=0)
+    page = PdfReader(docs["sop_a"]).pages[0].mediabox
+    covering = tmp_path / "tutup.ttd.pdf"
+    covering.write_bytes(_sign_again(pki, IncrementalPdfFileWriter(io.BytesIO(
+        signing.signed_path(docs["sop_a"]).read_bytes())), (0, 0, int(page.width), int(page.height)), cover))
+    assert "SOP INI DIGANTI" in _text(covering, 1)
+    result = _verify(pki, covering)
+    assert result.exit_code == 1, result.output
+    assert (f"[TIDAK] ditandatangani lagi oleh {OTHER} sesudah ditandatangani oleh {SIGNER}: PDF SOP disahkan satu "
+            "kali saja") in result.output
+    assert result.output.count("[ya] sertifikat penanda tangan berantai ke akar tepercaya") == 2, \
+        "both signers are reported, each with its own checks"
+
+
+def test_long_term_validation_data_and_a_document_timestamp_keep_the_pdf_valid(docs, pki, signed, tmp_path):
+    ca = asn1_x509.Certificate.load(pki["ca"].public_bytes(serialization.Encoding.DER))
+    context = ValidationContext(trust_roots=[ca], allow_fetching=False)
+    data = signing.signed_path(docs["sop_a"]).read_bytes()
+    (signature,) = PdfFileReader(io.BytesIO(data)).embedded_signatures
+    with_dss = add_validation_info(signature, context, in_place=False).getvalue()
+    stamped = io.BytesIO()
+    PdfTimeStamper(_test_tsa(pki)).timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(with_dss)), "sha256", context,
+                                                 output=stamped)
+    archived = tmp_path / "arsip.ttd.pdf"
+    archived.write_bytes(stamped.getvalue())
+    report = _pdfsig(archived)      # poppler lists the document timestamp (it cannot validate that kind)
+    assert "Signature #2" in report and "Signer Certificate Common Name: TSA Uji" in report
+    result = _verify(pki, archived)
+    assert result.exit_code == 0, result.output
+    assert ("[ya] dokumen utuh: tidak berubah sejak ditandatangani (sesudahnya hanya ditambah data validasi jangka "
+            "panjang atau cap waktu dokumen)") in result.output
+    assert "Cap waktu oleh : TSA Uji" in result.output
+
+
+def test_a_document_timestamp_alone_is_no_signature(docs, pki, tmp_path):
+    ca = asn1_x509.Certificate.load(pki["ca"].public_bytes(serialization.Encoding.DER))
+    stamped = io.BytesIO()
+    PdfTimeStamper(_test_tsa(pki)).timestamp_pdf(IncrementalPdfFileWriter(io.BytesIO(docs["sop_a"].read_bytes())),
+                                                 "sha256", ValidationContext(trust_roots=[ca], allow_fetching=False),
+                                                 output=stamped)
+    only = tmp_path / "hanya-cap.pdf"
+    only.write_bytes(stamped.getvalue())
+    result = _verify(pki, only)
+    assert result.exit_code == 1
+    assert "[TIDAK] PDF ini tidak bertanda tangan elektronik" in result.output
+
+
+def _test_tsa(pki) -> DummyTimeStamper:
+    return DummyTimeStamper(
+        tsa_cert=asn1_x509.Certificate.load(pki["tsa"].public_bytes(serialization.Encoding.DER)),
+        tsa_key=asn1_keys.PrivateKeyInfo.load(pki["tsa_key"].private_bytes(
+            serialization.Encoding.DER, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        certs_to_embed=SimpleCertificateStore.from_certs(
+            [asn1_x509.Certificate.load(pki["ca"].public_bytes(serialization.Encoding.DER))]))
+
+
+@pytest.mark.parametrize("cert", ["hanya-ds.p12", "hanya-nr.p12"])
+def test_sign_and_verify_agree_on_key_usage_a_certificate_sign_accepts_verifies(docs, pki, tmp_path, cert):
+    pdf = tmp_path / "ku.pdf"
+    shutil.copy(docs["sop_a"], pdf)
+    signed_now = _sign(pki, pdf, cert=cert)
+    assert signed_now.exit_code == 0, signed_now.output
+    result = _verify(pki, signing.signed_path(pdf))
+    assert result.exit_code == 0, result.output
+    assert "[ya] sertifikat penanda tangan berantai ke akar tepercaya (CA Uji Sopdoc)" in result.output
+
+
+def test_verify_rejecting_for_key_usage_says_key_usage_not_chain(docs, pki, tmp_path):
+    pdf = tmp_path / "enkripsi.pdf"
+    shutil.copy(docs["sop_a"], pdf)
+    # Another tool would sign with it; sopdoc's own sign refuses it (test_a_certificate_that_cannot_sign_today).
+    target = signing.sign_file(pdf, certificate.load_pkcs12(pki["folder"] / "enkripsi.p12", PASSWORD.encode()))
+    result = _verify(pki, target)
+    assert result.exit_code == 1
+    assert (f"[TIDAK] sertifikat {SIGNER} tidak untuk tanda tangan (key usage: key_encipherment); pakai sertifikat "
+            "dengan digitalSignature atau nonRepudiation") in result.output
+    assert "berantai" not in result.output
+
+
+def test_a_read_only_output_folder_is_reported_per_pdf_and_the_others_signed(docs, pki, tmp_path):
+    locked, free = tmp_path / "terkunci", tmp_path / "bebas"
+    locked.mkdir()
+    free.mkdir()
+    for name in ("a.pdf", "b.pdf"):
+        shutil.copy(docs["sop_a"], locked / name)
+    shutil.copy(docs["sop_a"], free / "c.pdf")
+    locked.chmod(0o555)
+    command = [sys.executable, "-m", "sopdoc", "sign", str(locked / "a.pdf"), str(locked / "b.pdf"), str(free / "c.pdf"),
+               "--cert", str(pki["folder"] / "baik.p12"), "--password-file", str(pki["folder"] / "sandi.txt")]
+    if os.geteuid() == 0:   # root writes anywhere; without these capabilities it honours the folder's mode
+        if not shutil.which("setpriv"):
+            pytest.skip("running as root without setpriv: a read-only folder cannot be made")
+        command = ["setpriv", "--bounding-set=-dac_override,-dac_read_search,-fowner", *command]
+    try:
+        run = subprocess.run(command, capture_output=True, text=True, timeout=120)
+    finally:
+        locked.chmod(0o755)
+    assert run.returncode == 1 and "Traceback" not in run.stderr
+    for name in ("a", "b"):
+        assert (f"tidak diizinkan menulis {locked / name}.ttd.pdf; periksa izin foldernya atau pilih folder lain"
+                in run.stderr), run.stderr
+    assert "1 PDF ditandatangani, 2 gagal." in run.stdout
+    assert (free / "c.ttd.pdf").is_file() and sorted(p.name for p in locked.iterdir()) == ["a.pdf", "b.pdf"]
+
+
+# Token mutations a hostile or damaged PDF shows, the first two as the attacker found them.
+MUTATIONS = [(rb"/FlateDecode", b"/FlatODecode"), (rb"/Count \d+", b"/Count << >>"), (rb"/Length \d+", b"/Length 999999"),
+             (rb"\d+ 0 R", b"<< >>"), (rb"/Kids\s*\[", b"/Kids [1 0 R "), (rb"endobj", b""),
+             (rb"/MediaBox\s*\[", b"/MediaBox [/Nama "), (rb"\d+\s+0\s+obj", b"7 0 obj <<"), (rb"/Root", b"/Akar"),
+             (rb"/ByteRange\s*\[", b"/ByteRange [/X "), (rb"/V\s+\d+ 0 R", b"/V << >>"), (rb"/Contents\s*<", b"/Contents (")]
+
+
+def _mutated(data: bytes, seed: int) -> bytes:
+    """Return *data* with one to three seeded mutations: a token replaced, or a few bytes overwritten."""
+    rng = random.Random(seed)
+    data = bytearray(data)
+    for _ in range(rng.randint(1, 3)):
+        pattern, replacement = rng.choice(MUTATIONS)
+        found = list(re.finditer(pattern, bytes(data)))
+        if found and rng.random() < 0.7:
+            match = rng.choice(found)
+            data[match.start():match.end()] = replacement
+        else:
+            for _ in range(rng.randint(1, 8)):
+                data[rng.randrange(len(data))] = rng.randrange(256)
+    return bytes(data)
+
+
+def _clean_exit(result) -> bool:
+    """Say whether a CliRunner run ended as the CLI means to (exit 0 or 1), not by an uncaught exception."""
+    return result.exit_code in (0, 1) and (result.exception is None or isinstance(result.exception, SystemExit))
+
+
+def test_structurally_mutated_pdfs_are_reported_and_the_next_pdf_is_signed(docs, pki, tmp_path):
+    good = tmp_path / "baik.pdf"
+    shutil.copy(docs["sop_a"], good)
+    original = docs["sop_a"].read_bytes()
+    for seed in range(30):
+        bad = tmp_path / f"mutasi-{seed}.pdf"
+        bad.write_bytes(_mutated(original, seed))
+        signing.signed_path(good).unlink(missing_ok=True)
+        result = _sign(pki, bad, good)
+        assert _clean_exit(result) and "Traceback" not in result.output, (seed, result.output, result.exception)
+        assert signing.signed_path(good).is_file(), (seed, result.output)
+        if result.exit_code == 1:
+            assert re.search(r"mutasi-\d+\.pdf: (PDF rusak atau tidak dapat dibaca \(|bukan PDF buatan sopdoc|kotak "
+                             r"'Disahkan oleh' tidak ditemukan)", result.output), (seed, result.output)
+    flat = tmp_path / "flato.pdf"   # the attacker's own case, whatever the seeds above drew
+    flat.write_bytes(original.replace(b"/FlateDecode", b"/FlatODecode"))
+    result = _sign(pki, flat, good)
+    assert "flato.pdf: PDF rusak atau tidak dapat dibaca (" in result.output and "1 PDF ditandatangani, 1 gagal." \
+        in result.output
+
+
+def test_structurally_mutated_signed_pdfs_fail_verify_and_the_next_pdf_is_checked(docs, pki, signed, tmp_path):
+    good = signing.signed_path(docs["sop_a"])
+    original = good.read_bytes()
+    for seed in range(30):
+        bad = tmp_path / f"mutasi-{seed}.ttd.pdf"
+        bad.write_bytes(_mutated(original, seed))
+        result = _verify(pki, bad, good)
+        assert _clean_exit(result) and "Traceback" not in result.output, (seed, result.output, result.exception)
+        assert result.exit_code == 1, f"seed {seed}: a changed signed PDF must not verify"
+        assert "2 PDF diperiksa: 1 sah, 1 tidak sah." in result.output, (seed, result.output)
+
+
+def _special(kind: str, path: Path) -> Path:
+    """Make *path* a FIFO, or a symbolic link to /dev/zero."""
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    return path
+
+
+def _run_bounded(args: list[str]) -> subprocess.CompletedProcess:
+    """Run sopdoc with a time limit and an address-space limit, so a regression fails instead of hanging."""
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (3 << 30, 3 << 30))
+    return subprocess.run([sys.executable, "-m", "sopdoc", *args], capture_output=True, text=True, timeout=120,
+                          preexec_fn=limit, stdin=subprocess.DEVNULL)
+
+
+NOT_REGULAR = "bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "zero"])
+def test_special_files_as_pdf_cert_password_or_trust_are_refused_without_hanging(docs, pki, signed, tmp_path, kind):
+    folder = pki["folder"]
+    good = tmp_path / "baik.pdf"
+    shutil.copy(docs["sop_a"], good)
+    special = _special(kind, tmp_path / "khusus.pdf")
+    batch = _run_bounded(["sign", str(special), str(good), "--cert", str(folder / "baik.p12"),
+                          "--password-file", str(folder / "sandi.txt")])
+    assert f"{special}: {NOT_REGULAR}; berikan berkas PDF SOP atau buku SOP buatan sopdoc" in batch.stderr
+    assert "1 PDF ditandatangani, 1 gagal." in batch.stdout and signing.signed_path(good).is_file()
+    for option, hint in (("--cert", "berikan berkas sertifikat PKCS#12 (.p12/.pfx)"),
+                         ("--password-file", "berikan berkas teks biasa yang baris pertamanya kata sandi")):
+        args = {"--cert": str(folder / "baik.p12"), "--password-file": str(folder / "sandi.txt")}
+        args[option] = str(_special(kind, tmp_path / f"khusus{option}"))
+        run = _run_bounded(["sign", str(good), *[x for pair in args.items() for x in pair]])
+        assert run.returncode == 1 and run.stderr.strip() == f"{args[option]}: {NOT_REGULAR}; {hint}", run.stderr
+    trust = _run_bounded(["verify", str(signing.signed_path(docs["sop_a"])), "--trust",
+                          str(_special(kind, tmp_path / "khusus.pem"))])
+    assert trust.returncode == 1
+    assert trust.stderr.strip() == f"{tmp_path / 'khusus.pem'}: {NOT_REGULAR}; berikan berkas sertifikat akar (PEM " \
+                                   "atau DER)"
+    checked = _run_bounded(["verify", str(special), "--trust", str(folder / "ca.pem")])
+    assert checked.returncode == 1 and f"[TIDAK] {NOT_REGULAR}" in checked.stdout
+
+
+def test_an_encrypted_pdf_is_refused_with_advice(docs, pki, tmp_path):
+    from pypdf import PdfWriter
+
+    encrypted = tmp_path / "bersandi.pdf"
+    writer = PdfWriter(clone_from=docs["sop_a"])
+    writer.encrypt(user_password="", owner_password="pemilik", algorithm="AES-128")
+    writer.write(encrypted)
+    result = _sign(pki, encrypted)
+    assert result.exit_code == 1
+    assert ("bersandi.pdf: PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi atau buat ulang dengan "
+            "sopdoc") in result.output
+    checked = _verify(pki, encrypted)
+    assert checked.exit_code == 1 and "[TIDAK] PDF ini terenkripsi (berkata sandi)" in checked.output
+
+
+def test_a_changed_signature_value_is_reported_in_indonesian(docs, pki, signed, tmp_path):
+    data = bytearray(signing.signed_path(docs["sop_a"]).read_bytes())
+    start = data.rindex(b"/Contents <") + len(b"/Contents <")
+    end = start + len(bytes(data[start:data.index(b">", start)]).rstrip(b"0"))
+    data[end - 20] = ord("a") if data[end - 20] != ord("a") else ord("b")   # inside the RSA value, the CMS's last item
+    changed = tmp_path / "nilai.ttd.pdf"
+    changed.write_bytes(bytes(data))
+    result = _verify(pki, changed)
+    assert result.exit_code == 1
+    assert (f"[TIDAK] tanda tangan {SIGNER} rusak atau dipalsukan: nilai tanda tangannya tidak cocok dengan "
+            "sertifikat penanda tangan") in result.output
+    assert "berantai" not in result.output and result.output.count("[TIDAK]") == 1
+
+
+def test_one_byte_changed_in_page_content_gives_only_true_reasons(docs, pki, signed, tmp_path):
+    data = bytearray(signing.signed_path(docs["sop_a"]).read_bytes())
+    stream = data.index(b"stream", data.index(b"/FlateDecode")) + len(b"stream\n") + 40
+    data[stream] ^= 0x01
+    changed = tmp_path / "halaman.ttd.pdf"
+    changed.write_bytes(bytes(data))
+    result = _verify(pki, changed)
+    assert result.exit_code == 1
+    assert f"[TIDAK] isi dokumen berubah sesudah ditandatangani: tanda tangan {SIGNER} tidak cocok" in result.output
+    assert result.output.count("[TIDAK]") == 1 and "berantai" not in result.output
+
+
+def test_a_control_character_in_the_signers_name_does_not_reach_the_terminal(pki):
+    cert = x509.load_der_x509_certificate(pki["ca"].public_bytes(serialization.Encoding.DER))
+    key = ec.generate_private_key(ec.SECP256R1())
+    named = (x509.CertificateBuilder().subject_name(_name("Nama\x1b[31mMerah")).issuer_name(cert.subject)
+             .public_key(key.public_key()).serial_number(1).not_valid_before(datetime.datetime(2024, 1, 1))
+             .not_valid_after(datetime.datetime(2030, 1, 1)).sign(key, hashes.SHA256()))
+    assert certificate.holder(asn1_x509.Certificate.load(named.public_bytes(serialization.Encoding.DER))) == \
+        "Nama?[31mMerah"
 
 
 # --- looking at pages --------------------------------------------------------------------------------------

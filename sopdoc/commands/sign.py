@@ -10,7 +10,7 @@ from pyhanko.sign.signers import Signer
 
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import pipeline
-from sopdoc.sign import certificate, quiet_libraries, signing
+from sopdoc.sign import certificate, inputs, quiet_libraries, signing
 
 
 def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
@@ -49,12 +49,13 @@ def export_signature(cert: Path, password_file: Path | None, tsa: str | None) ->
 
 
 def _password(cert: Path, password_file: Path | None) -> bytes:
-    """Return the certificate's password from its file (first line), or asked for without echo."""
-    if password_file is None:
-        return click.prompt(f"Kata sandi {cert.name}", hide_input=True, default="", show_default=False).encode()
-    try:
-        lines = password_file.read_bytes().splitlines()
-    except OSError as exc:
-        raise SopdocError(f"{display_path(password_file)}: berkas kata sandi tidak dapat dibaca ({exc.strerror})") \
-            from None
-    return lines[0] if lines else b""
+    """Return the certificate's password from its file (first line), or asked for without echo on a terminal."""
+    if password_file is not None:
+        lines = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT).splitlines()
+        return lines[0] if lines else b""
+    # Without a terminal, getpass cannot hide what is typed and warns in English; ask for a file instead.
+    if not click.get_text_stream("stdin").isatty():
+        raise SopdocError(f"kata sandi {cert.name} tidak dapat ditanyakan karena sopdoc tidak berjalan di terminal; "
+                          "simpan kata sandi di baris pertama sebuah berkas yang hanya dapat Anda baca, lalu beri "
+                          "--password-file BERKAS")
+    return click.prompt(f"Kata sandi {cert.name}", hide_input=True, default="", show_default=False).encode()

@@ -27,12 +27,21 @@ def run(pdfs: list[Path], trust: list[Path], definitions: Path | None) -> None:
 
 
 def describe(report: verify.Report) -> str:
-    """Return the report on one PDF as the user reads it."""
+    """Return the report on one PDF as the user reads it: each signature with its checks, then the document's."""
     lines = [display_path(report.path)]
-    for label, value in (("Penanda tangan", report.signer), ("Waktu", report.signed_at),
-                         ("Kode verifikasi", report.kode)):
-        if value:
-            lines.append(f"  {label:<15}: {value}")
-    lines += [f"  [{'ya' if check.ok else 'TIDAK'}] {check.text}" for check in report.checks]
+    for signature in report.signatures:
+        label = "Cap waktu oleh" if signature.timestamp else "Penanda tangan"
+        lines += _values(((label, signature.signer), ("Waktu", signature.signed_at)))
+        lines += _checks(signature.checks)
+    lines += _values((("Kode verifikasi", report.kode),))
+    lines += _checks(report.checks)
     lines.append(f"  Hasil: {'SAH' if report.ok else 'TIDAK SAH'}")
     return "\n".join(lines)
+
+
+def _values(pairs) -> list[str]:
+    return [f"  {label:<15}: {value}" for label, value in pairs if value]
+
+
+def _checks(checks: list[verify.Check]) -> list[str]:
+    return [f"  [{'ya' if check.ok else 'TIDAK'}] {check.text}" for check in checks]

@@ -4,6 +4,6 @@ import logging
 
 
 def quiet_libraries() -> None:
-    """Keep pyHanko's own log lines (tracebacks included) off the user's terminal; sopdoc reports in its words."""
-    for name in ("pyhanko", "pyhanko_certvalidator", "fontTools"):
+    """Keep pyHanko's and pypdf's own log lines (tracebacks included) off the terminal; sopdoc reports in its words."""
+    for name in ("pyhanko", "pyhanko_certvalidator", "fontTools", "pypdf"):
         logging.getLogger(name).setLevel(logging.CRITICAL)

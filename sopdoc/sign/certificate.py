@@ -13,23 +13,27 @@ from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding, NoEncryption, PrivateFormat, pkcs12
 from pyhanko.sign.signers import Signer, SimpleSigner
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko_certvalidator.errors import InvalidCertificateError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.sign import inputs
 
-SIGNING_USAGES = ("digital_signature", "non_repudiation")
+# The one key-usage policy: sign refuses what verify would reject, verify hands it to pyHanko
+# (whose default wants nonRepudiation alone). A certificate without the extension is refused.
+KEY_USAGE = KeyUsageConstraints(key_usage=frozenset({"digital_signature", "non_repudiation"}),
+                                match_all_key_usages=False)
+USAGE_ADVICE = "pakai sertifikat dengan digitalSignature atau nonRepudiation"
 
 
 def load_pkcs12(path: Path, password: bytes) -> SimpleSigner:
     """Return a signer for the key and certificate in the PKCS#12 file at *path*."""
     where = display_path(path)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise SopdocError(f"{where}: berkas sertifikat tidak dapat dibaca ({exc.strerror})") from None
+    data = inputs.read(path, inputs.SMALL_LIMIT, inputs.CERT_HINT)
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(data, password or None)
-    except ValueError:
+    except (ValueError, TypeError):
         # cryptography says the same for a wrong password and a damaged file; neither message holds the password.
         raise SopdocError(f"{where}: kata sandi salah, atau berkas ini bukan sertifikat PKCS#12 (.p12/.pfx) "
                           "yang utuh") from None
@@ -46,9 +50,21 @@ def load_pkcs12(path: Path, password: bytes) -> SimpleSigner:
 
 
 def holder(cert: asn1_x509.Certificate) -> str:
-    """Return the name of the certificate's holder as people read it."""
+    """Return the name of the certificate's holder as people read it, control characters shown as '?'."""
     subject = cert.subject.native
-    return subject.get("common_name") or cert.subject.human_friendly
+    name = subject.get("common_name") or cert.subject.human_friendly
+    # A name is the certificate maker's text: escape sequences in it must not reach the terminal.
+    return "".join(ch if ch.isprintable() else "?" for ch in str(name))
+
+
+def usage_problem(cert: asn1_x509.Certificate) -> str | None:
+    """Return why KEY_USAGE refuses *cert* for signing, or None when it allows it."""
+    try:
+        KEY_USAGE.validate(cert)
+    except InvalidCertificateError:
+        usages = sorted(cert.key_usage_value.native) if cert.key_usage_value is not None else []
+        return f"sertifikat {holder(cert)} tidak untuk tanda tangan (key usage: {', '.join(usages) or 'tidak ada'})"
+    return None
 
 
 def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:
@@ -64,11 +80,9 @@ def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:
     if now > end:
         raise SopdocError(f"sertifikat {name} sudah kedaluwarsa sejak {_date(end)}; minta sertifikat baru "
                           "kepada penerbitnya")
-    # pyHanko's validation wants one of these usages, so a certificate without them makes signatures verify refuses.
-    usages = sorted(cert.key_usage_value.native) if cert.key_usage_value is not None else []
-    if not any(u in usages for u in SIGNING_USAGES):
-        raise SopdocError(f"sertifikat {name} tidak untuk tanda tangan (key usage: {', '.join(usages) or 'tidak ada'}); "
-                          "pakai sertifikat dengan digitalSignature atau nonRepudiation")
+    problem = usage_problem(cert)
+    if problem:
+        raise SopdocError(f"{problem}; {USAGE_ADVICE}")
 
 
 def _date(moment: datetime.datetime) -> str:

@@ -16,24 +16,23 @@ from pathlib import Path
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError
 from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampRequestError
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from sopdoc.document import metadata
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
-from sopdoc.sign import appearance, place
+from sopdoc.sign import appearance, inputs, place
 from sopdoc.sign.certificate import check_signer
 
 SIGNED_SUFFIX = ".ttd.pdf"
 FIELD = "Pengesahan"
 REASON = "Pengesahan Standar Operasional Prosedur"
 TSA_SECONDS = 20
+ENCRYPTED = "PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi atau buat ulang dengan sopdoc"
 
 
 @dataclass(frozen=True)
@@ -59,8 +58,9 @@ def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper |
     """Sign each sopdoc PDF of *paths* into NAME.ttd.pdf; return one outcome per path, in order.
 
     A certificate that cannot sign today stops everything (SopdocError); a PDF
-    that cannot be signed is reported in its outcome and the others go on.
-    This is the function ``sopdoc export --sign`` calls for every PDF it makes.
+    that cannot be read, signed or written is reported in its outcome and the
+    others go on. This is the function ``sopdoc export --sign`` calls for every
+    PDF it makes.
     """
     check_signer(signer)
     results = []
@@ -73,33 +73,49 @@ def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper |
 
 
 def sign_file(path: Path, signer: signers.Signer, stamper: TimeStamper | None = None) -> Path:
-    """Sign the sopdoc PDF at *path*; return the signed copy's path."""
-    where = display_path(path)
-    data = _read(path)
+    """Sign the sopdoc PDF at *path* into NAME.ttd.pdf and return that path, or raise SopdocError naming the file."""
+    data = inputs.read_pdf(path)
     try:
-        mark, spot = _inspect(data)
+        signed = _signed(data, signer, stamper)
     except SopdocError as exc:
-        raise SopdocError(f"{where}: {exc.message}") from None
-    except (PdfError, PyPdfError, ValueError, KeyError) as exc:
-        raise SopdocError(f"{where}: PDF rusak atau tidak dapat dibaca ({exc})") from None
+        raise SopdocError(f"{display_path(path)}: {exc.message}") from None
+    target = signed_path(path)
+    write_atomic(target, signed)        # a WriteError names the target and says what to do
+    return target
+
+
+def _signed(data: bytes, signer: signers.Signer, stamper: TimeStamper | None) -> bytes:
+    """Return *data* with sopdoc's signature appended, or raise SopdocError saying why not."""
+    try:
+        writer, spot = _open(data)
+    except SopdocError:
+        raise
+    except Exception as exc:    # a hostile PDF breaks pypdf and pyHanko in ways no list covers
+        raise SopdocError(inputs.broken(exc)) from None
     meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256", reason=REASON,
                                         subfilter=fields.SigSeedSubFilter.PADES)
     spec = fields.SigFieldSpec(FIELD, on_page=spot.page, box=spot.rect.box())
-    pdf_signer = signers.PdfSigner(meta, signer, timestamper=stamper, new_field_spec=spec,
-                                   stamp_style=appearance.stamp_style(stamper is not None))
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
-    _match_producers(writer)
     output = io.BytesIO()
     try:
+        style = appearance.stamp_style(stamper is not None)     # may write its font to the temporary folder
+        pdf_signer = signers.PdfSigner(meta, signer, timestamper=stamper, new_field_spec=spec, stamp_style=style)
         pdf_signer.sign_pdf(writer, output=output)
     except TimestampRequestError as exc:
-        raise SopdocError(f"{where}: server cap waktu tidak dapat dipakai ({_first_line(exc)}); periksa alamat "
+        raise SopdocError(f"server cap waktu tidak dapat dipakai ({inputs.first_line(exc)}); periksa alamat "
                           "--tsa dan sambungan jaringan, atau tanda tangani tanpa --tsa") from None
-    except (SigningError, PdfError, OSError) as exc:
-        raise SopdocError(f"{where}: gagal menandatangani ({_first_line(exc)})") from None
-    target = signed_path(path)
-    write_atomic(target, output.getvalue())
-    return target
+    except (SigningError, OSError) as exc:
+        raise SopdocError(f"gagal menandatangani ({inputs.first_line(exc)})") from None
+    except Exception as exc:    # a signer reports its own failures as SigningError; the rest is the PDF
+        raise SopdocError(inputs.broken(exc)) from None
+    return output.getvalue()
+
+
+def _open(data: bytes) -> tuple[IncrementalPdfFileWriter, place.Place]:
+    """Return a writer appending to *data* and the signature's place, refusing an encrypted, signed or foreign PDF."""
+    spot = _inspect(data)
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    _match_producers(writer)
+    return writer, spot
 
 
 def _match_producers(writer: IncrementalPdfFileWriter) -> None:
@@ -116,16 +132,12 @@ def _match_producers(writer: IncrementalPdfFileWriter) -> None:
     writer.set_info(info)
 
 
-def _read(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except OSError as exc:
-        raise SopdocError(f"{display_path(path)}: tidak dapat dibaca ({exc.strerror})") from None
-
-
-def _inspect(data: bytes) -> tuple[metadata.Mark, place.Place]:
-    """Return sopdoc's mark and the signature's place, refusing a signed or foreign PDF."""
-    if PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures:
+def _inspect(data: bytes) -> place.Place:
+    """Return the signature's place in *data*, refusing an encrypted, signed or foreign PDF."""
+    pdf = PdfFileReader(io.BytesIO(data), strict=False)
+    if pdf.encrypted:
+        raise SopdocError(ENCRYPTED)
+    if pdf.embedded_signatures:
         raise SopdocError("PDF ini sudah ditandatangani; tanda tangani PDF aslinya (tanpa .ttd), "
                           "atau buat ulang PDF-nya lebih dulu")
     reader = PdfReader(io.BytesIO(data))
@@ -133,8 +145,5 @@ def _inspect(data: bytes) -> tuple[metadata.Mark, place.Place]:
     if mark is None:
         raise SopdocError("bukan PDF buatan sopdoc (metadatanya tidak memuat tanda sopdoc); yang dapat "
                           "ditandatangani hanya PDF SOP dan buku SOP dari sopdoc render, book atau export")
-    return mark, place.book_place(reader) if mark.is_book else place.sop_place(reader)
+    return place.book_place(reader) if mark.is_book else place.sop_place(reader)
 
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

@@ -1,8 +1,9 @@
 """Check a signed sopdoc PDF: who signed, when, unchanged since, trusted, and the version in force.
 
-pyHanko validates the signature against the roots given with --trust (nothing
-is fetched from the network); with the definitions, the PDF's verification
-code is compared with the code of the SOP as it is defined today.
+pyHanko validates every signature against the roots given with --trust
+(nothing is fetched from the network) and judges what was appended after the
+first one; with the definitions, the PDF's verification code is compared with
+the code of the SOP as it is defined today.
 """
 
 from __future__ import annotations
@@ -14,20 +15,27 @@ from pathlib import Path
 
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
-from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.status import SignatureCoverageLevel
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate
+from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.validation import EmbeddedPdfSignature, validate_pdf_signature, validate_pdf_timestamp
+from pyhanko.sign.validation.status import DocumentTimestampStatus, PdfSignatureStatus, SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
-from pypdf.errors import PyPdfError
 
 from sopdoc.definition import reader
 from sopdoc.definition.model import BULAN, Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import metadata
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.fsutil import ReadRefused, read_regular
+from sopdoc.sign import certificate, inputs
 from sopdoc.sign.certificate import holder
+
+ENCRYPTED = ("PDF ini terenkripsi (berkata sandi), jadi tanda tangannya tidak dapat diperiksa; sopdoc tidak pernah "
+             "mengenkripsi PDF bertanda tangan: minta salinan aslinya kepada penerbitnya")
+OUT_OF_TIME = {AdESIndeterminate.EXPIRED, AdESIndeterminate.NOT_YET_VALID, AdESFailure.NOT_YET_VALID,
+               AdESIndeterminate.OUT_OF_BOUNDS_NO_POE, AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED}
 
 
 @dataclass(frozen=True)
@@ -39,34 +47,46 @@ class Check:
 
 
 @dataclass
-class Report:
-    """Everything found about one PDF; it passes only when every check holds."""
+class Signature:
+    """One signature (or document timestamp) in a PDF: who made it, when, and what was found about it."""
 
-    path: Path
     signer: str | None = None
     signed_at: str | None = None
+    timestamp: bool = False
+    checks: list[Check] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    """Everything found about one PDF; it passes only when every check of it and of its signatures holds."""
+
+    path: Path
+    signatures: list[Signature] = field(default_factory=list)
     kode: str | None = None
     checks: list[Check] = field(default_factory=list)
 
+    def all_checks(self) -> list[Check]:
+        return [c for s in self.signatures for c in s.checks] + self.checks
+
     @property
     def ok(self) -> bool:
-        return bool(self.checks) and all(c.ok for c in self.checks)
+        return bool(self.all_checks()) and all(c.ok for c in self.all_checks())
 
     def failures(self) -> list[str]:
-        return [c.text for c in self.checks if not c.ok]
+        return [c.text for c in self.all_checks() if not c.ok]
 
 
 def load_trust(paths: list[Path]) -> list[asn1_x509.Certificate]:
     """Return the trusted root certificates in *paths* (PEM, several per file allowed, or DER)."""
     roots = []
     for path in paths:
+        data = inputs.read(path, inputs.SMALL_LIMIT, inputs.TRUST_HINT)
         try:
-            data = path.read_bytes()
             blocks = [der for _, _, der in pem.unarmor(data, multiple=True)] if pem.detect(data) else [data]
             roots += [_certificate(der) for der in blocks]
-        except (OSError, ValueError, TypeError) as exc:
+        except (ValueError, TypeError, KeyError) as exc:
             raise SopdocError(f"{display_path(path)}: bukan sertifikat akar yang dapat dibaca (PEM atau DER): "
-                              f"{exc}") from None
+                              f"{inputs.first_line(exc)}") from None
     return roots
 
 
@@ -80,57 +100,127 @@ def verify_file(path: Path, roots: list[asn1_x509.Certificate], definitions: rea
     """Return the report on the PDF at *path*."""
     report = Report(path)
     try:
-        data = path.read_bytes()
-        pdf = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = pdf.embedded_signatures
-        mark = metadata.pdf_mark(PdfReader(io.BytesIO(data)))
-    except (OSError, PdfError, PyPdfError, ValueError, KeyError) as exc:
-        report.checks.append(Check(False, f"PDF rusak atau tidak dapat dibaca ({exc})"))
+        embedded, mark = _open(path)
+    except SopdocError as exc:
+        report.checks.append(Check(False, exc.message))
         return report
-    if not signatures:
+    statuses = []
+    for signature in embedded:
+        found, status = _check_signature(signature, roots)
+        report.signatures.append(found)
+        statuses.append(status)
+    # The first signature adopts the document; what came before it, it covers.
+    first = next((n for n, s in enumerate(report.signatures) if not s.timestamp), None)
+    if first is None:
         report.checks.append(Check(False, "PDF ini tidak bertanda tangan elektronik"))
-    for signature in signatures:
-        _check_signature(report, signature, roots, last=signature is signatures[-1])
+    elif _sound(statuses[first]):
+        report.checks.append(_changes_check(report.signatures[first], statuses[first], report.signatures[first + 1:]))
     report.kode = mark.kode if mark else None
     if definitions is not None:
         report.checks += _version_checks(mark, definitions)
     return report
 
 
-def _check_signature(report: Report, signature, roots, last: bool) -> None:
+def _open(path: Path) -> tuple[list[EmbeddedPdfSignature], metadata.Mark | None]:
+    """Return the signatures embedded in the PDF at *path*, in signing order, and sopdoc's mark on it."""
+    try:
+        data = read_regular(path, inputs.PDF_LIMIT, inputs.PDF_HINT)
+    except ReadRefused as exc:
+        raise SopdocError(exc.message) from None
+    try:
+        pdf = PdfFileReader(io.BytesIO(data), strict=False)
+        if pdf.encrypted:
+            raise SopdocError(ENCRYPTED)
+        return pdf.embedded_signatures, metadata.pdf_mark(PdfReader(io.BytesIO(data)))
+    except SopdocError:
+        raise
+    except Exception as exc:    # a hostile PDF breaks pypdf and pyHanko in ways no list covers
+        raise SopdocError(inputs.broken(exc)) from None
+
+
+def _check_signature(embedded: EmbeddedPdfSignature, roots) -> tuple[Signature, PdfSignatureStatus | None]:
+    """Return what one embedded signature says, and pyHanko's status of it (None when it could not be read)."""
+    timestamp = embedded.sig_object_type == "/DocTimeStamp"
     context = ValidationContext(trust_roots=roots, allow_fetching=False)
     try:
-        status = validate_pdf_signature(signature, context)
-    except (PdfError, ValueError, KeyError) as exc:
-        report.checks.append(Check(False, f"tanda tangan tidak dapat diperiksa ({exc})"))
-        return
-    report.signer = holder(status.signing_cert)
-    report.signed_at = _when(status)
-    if not (status.intact and status.valid):
-        report.checks.append(Check(False, "isi dokumen berubah sesudah ditandatangani: tanda tangannya tidak cocok "
-                                          "lagi dengan isinya"))
-    elif last and status.coverage != SignatureCoverageLevel.ENTIRE_FILE:
-        report.checks.append(Check(False, "dokumen diubah sesudah ditandatangani: ada bagian yang ditambahkan "
-                                          "kemudian dan tidak tercakup tanda tangan"))
+        status = (validate_pdf_timestamp(embedded, context) if timestamp else
+                  validate_pdf_signature(embedded, context, key_usage_settings=certificate.KEY_USAGE))
+        found = Signature(holder(status.signing_cert), _when(status), timestamp)
+    except Exception as exc:    # the signature's bytes may be anyone's: any parser failure means "broken"
+        broken = Check(False, f"data tanda tangan rusak atau dipalsukan, jadi tidak dapat diperiksa "
+                              f"({inputs.first_line(exc)})")
+        return Signature(timestamp=timestamp, checks=[broken]), None
+    name = found.signer
+    if not status.intact:
+        found.checks.append(Check(False, f"isi dokumen berubah sesudah ditandatangani: tanda tangan {name} tidak cocok "
+                                         "lagi dengan isinya"))
+    elif not status.valid:
+        found.checks.append(Check(False, f"tanda tangan {name} rusak atau dipalsukan: nilai tanda tangannya tidak cocok "
+                                         "dengan sertifikat penanda tangan"))
+    elif status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        found.checks.append(Check(False, f"tanda tangan {name} tidak meliputi seluruh isi PDF pada saat "
+                                         "ditandatangani: ada bagian yang tidak ikut ditandatangani"))
     else:
-        report.checks.append(Check(True, "dokumen utuh: tidak berubah sejak ditandatangani"))
-    report.checks.append(_trust_check(status, roots))
+        found.checks.append(_trust_check(status, roots, timestamp))
+    return found, status
 
 
-def _trust_check(status, roots) -> Check:
+def _sound(status: PdfSignatureStatus | None) -> bool:
+    return status is not None and status.intact and status.valid
+
+
+def _changes_check(first: Signature, status: PdfSignatureStatus, later: list[Signature]) -> Check:
+    """Return whether nothing but long-term validation data came after the first signature.
+
+    pyHanko compares the signed revision with the file as it is now. A later
+    signature counts as form filling, whatever its appearance draws over the
+    page, so it fails too: a sopdoc PDF is adopted once (see docs/tanda-tangan.md).
+    """
+    level = ModificationLevel.NONE if status.coverage == SignatureCoverageLevel.ENTIRE_FILE \
+        else status.modification_level
+    signers = ", ".join(s.signer or "(nama tidak terbaca)" for s in later if not s.timestamp)
+    if level == ModificationLevel.NONE:
+        return Check(True, "dokumen utuh: tidak berubah sejak ditandatangani")
+    if level == ModificationLevel.LTA_UPDATES:
+        return Check(True, "dokumen utuh: tidak berubah sejak ditandatangani (sesudahnya hanya ditambah data "
+                           "validasi jangka panjang atau cap waktu dokumen)")
+    if level == ModificationLevel.FORM_FILLING and signers:
+        return Check(False, f"ditandatangani lagi oleh {signers} sesudah ditandatangani oleh {first.signer}: PDF SOP "
+                            "disahkan satu kali saja, dan tanda tangan tambahan dapat menutupi isi halaman dengan "
+                            "tampilannya")
+    if level == ModificationLevel.FORM_FILLING:
+        return Check(False, f"ada kolom atau tampilan tanda tangan yang ditambahkan sesudah ditandatangani oleh "
+                            f"{first.signer}; tampilannya dapat menutupi isi halaman")
+    if level is None:
+        return Check(False, f"perubahan sesudah tanda tangan {first.signer} tidak dapat dinilai, jadi dokumen tidak "
+                            "dapat dinyatakan utuh")
+    then = f"; sesudahnya ditandatangani lagi oleh {signers}" if signers else ""
+    return Check(False, f"isi halaman diubah setelah ditandatangani oleh {first.signer}: pembaruan yang ditambahkan "
+                        f"kemudian mengubah halaman atau susunan PDF-nya{then}")
+
+
+def _trust_check(status, roots, timestamp: bool) -> Check:
+    whose = "penerbit cap waktu" if timestamp else "penanda tangan"
     if status.trusted:
         root = holder(status.validation_path.trust_anchor.certificate)
-        return Check(True, f"sertifikat penanda tangan berantai ke akar tepercaya ({root})")
+        return Check(True, f"sertifikat {whose} berantai ke akar tepercaya ({root})")
     if status.revoked:
-        return Check(False, "sertifikat penanda tangan sudah dicabut oleh penerbitnya")
+        return Check(False, f"sertifikat {whose} sudah dicabut oleh penerbitnya")
+    problem = None if timestamp else certificate.usage_problem(status.signing_cert)
+    if problem:
+        return Check(False, f"{problem}; {certificate.USAGE_ADVICE}")
     if not roots:
         return Check(False, "rantai sertifikat belum diperiksa: berikan akar tepercaya dengan --trust CA.pem "
                             "(misalnya sertifikat akar BSrE atau CA unit Anda)")
-    return Check(False, "sertifikat penanda tangan tidak berantai ke akar tepercaya yang diberikan dengan --trust, "
-                        "atau tidak berlaku pada waktu penandatanganan")
+    if status.trust_problem_indic in OUT_OF_TIME:
+        return Check(False, f"sertifikat {whose} tidak berlaku pada waktu penandatanganan (kedaluwarsa atau belum "
+                            "berlaku)")
+    return Check(False, f"sertifikat {whose} tidak berantai ke akar tepercaya yang diberikan dengan --trust")
 
 
 def _when(status) -> str:
+    if isinstance(status, DocumentTimestampStatus):
+        return f"{_moment(status.timestamp)} (cap waktu dokumen)"
     if status.timestamp_validity is not None:
         return f"{_moment(status.timestamp_validity.timestamp)} (cap waktu tepercaya)"
     if status.signer_reported_dt is None:
