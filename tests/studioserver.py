@@ -34,7 +34,8 @@ class Studio:
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
                                         env={**os.environ, "PYTHONUNBUFFERED": "1"})
         self.output = ""
-        self.address = self._wait_for(r"http://127\.0\.0\.1:\d+/\?token=\S+", 30)
+        self.address = self._wait_for(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{20,}/", 30)
+        self.token = self.address.rstrip("/").rsplit("/", 1)[1]
 
     def _wait_for(self, pattern: str, seconds: float) -> str:
         deadline = time.monotonic() + seconds
@@ -51,12 +52,13 @@ class Studio:
 
     @property
     def base(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        """Return the address every page of the studio lies below (it ends with the token)."""
+        return self.address.rstrip("/")
 
-    def stop(self, seconds: float = 15) -> int:
-        """Press Ctrl-C and return the exit code, once the process printed its goodbye."""
+    def stop(self, seconds: float = 15, sig: int = signal.SIGINT) -> int:
+        """Press Ctrl-C (or send *sig*) and return the exit code, once the process printed its goodbye."""
         if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
+            self.process.send_signal(sig)
             try:
                 self._wait_for("Studio dihentikan", seconds)
             finally:

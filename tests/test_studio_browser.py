@@ -10,10 +10,16 @@ from __future__ import annotations
 
 import base64
 import difflib
+import http.server
+import json
 import os
 import re
 import shutil
+import signal
 import subprocess
+import tempfile
+import threading
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -150,6 +156,66 @@ def _row_lines(text: str, index: int) -> list[str]:
     return lines[starts[index]:end]
 
 
+class _OtherServer(http.server.BaseHTTPRequestHandler):
+    """Another local user's web server: it keeps every request the browser sends it, headers and all."""
+
+    PAGE = (b"<html><body>halaman lain<img src='/gambar.png'>"
+            b"<script>fetch('/data', {credentials: 'include'})</script></body></html>")
+
+    def do_GET(self):
+        self.server.seen.append(f"{self.requestline}\n{self.headers}")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/html")
+        self.end_headers()
+        self.wfile.write(self.PAGE if self.path == "/" else b"")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def other_server():
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _OtherServer)
+    server.seen = []
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def test_another_server_on_127_0_0_1_gets_nothing_of_the_studio_s_token(page, studio, other_server):
+    """Review 2.12: a cookie for 127.0.0.1 reached another user's server on another port, and with it every SOP.
+
+    The browser first uses the studio (a page, an edit, a preview), then visits the other server
+    as a person might: by its address, through a link on another site, and through a link on a
+    studio page; that server must receive nothing that lets it into the studio.
+    """
+    page.goto(f"{studio.base}/sop/{MONEV}")
+    count = _preview_count(page)
+    page.fill('[name="kegiatan[2].uraian"]', "Memberikan arahan kepada tim")
+    _wait_preview_after(page, count)
+    port = other_server.server_address[1]
+    for address in (f"http://127.0.0.1:{port}/", f"http://localhost:{port}/"):
+        page.goto(address)
+        page.wait_for_load_state("networkidle")
+        page.goto(f'data:text/html,<a id="a" href="{address}">tautan</a>')
+        page.click("#a")
+        page.wait_for_load_state("networkidle")
+        page.goto(f"{studio.base}/")
+        page.evaluate("address => { const a = document.createElement('a'); a.id = 'keluar'; a.href = address; "
+                      "a.textContent = 'halaman lain'; a.style = 'position:fixed;bottom:0;left:0;z-index:999'; "
+                      "document.body.append(a); }", address)
+        page.click("#keluar")
+        page.wait_for_load_state("networkidle")
+    seen = other_server.seen
+    assert len(seen) >= 12, seen     # every visit arrived, each with its picture and its script's request
+    assert page.context.cookies() == []
+    for request in seen:
+        assert studio.token not in request, request
+        assert "\nCookie:" not in request, request
+        assert f":{studio.port}/" not in request, request     # not even the studio's address, as a Referer
+
+
 def test_problems_appear_beside_their_field_in_the_cli_s_words(page, studio):
     page.goto(f"{studio.base}/sop/kab-pesisir-selatan/setda/pemantauan-kinerja")
     count = _preview_count(page)
@@ -233,8 +299,44 @@ def test_ctrl_c_stops_the_studio_cleanly(tmp_path):
     shutil.copytree(DEFINITIONS, root)
     server = Studio(root, tmp_path / "output")
     with pytest.raises(urllib.error.HTTPError) as refused:     # serving: a request without the token is refused
-        urllib.request.urlopen(server.base + "/", timeout=10)
+        urllib.request.urlopen(f"http://127.0.0.1:{server.port}/", timeout=10)
     assert refused.value.code == 403
     assert server.stop() == 0
     assert "Studio dihentikan." in server.output
     assert "Traceback" not in server.output
+
+
+def _libreoffice_of(pid: int) -> list[int]:
+    """Return the processes running with a LibreOffice profile that sopdoc process *pid* made."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            command = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        if entry.name.isdigit() and f"sopdoc-lo-{pid}-".encode() in command:
+            found.append(int(entry.name))
+    return found
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT], ids=["sigterm", "ctrl-c"])
+def test_sigterm_during_a_pdf_job_stops_like_ctrl_c(tmp_path, sig):
+    """Review 2.36: SIGTERM during a PDF job exited 143 in silence and left /tmp/sopdoc-lo-* (with profile/)."""
+    root = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, root)
+    server = Studio(root, tmp_path / "output")
+    pid = server.process.pid
+    request = urllib.request.Request(f"{server.base}/sop/{MONEV}/dokumen", data=b'{"format": "pdf"}',
+                                     headers={"X-Sopdoc-Token": server.token, "Content-Type": "application/json"})
+    try:
+        assert json.loads(urllib.request.urlopen(request, timeout=10).read())["status"] in ("menunggu", "berjalan")
+        deadline = time.monotonic() + 90
+        while not _libreoffice_of(pid) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert _libreoffice_of(pid), "LibreOffice tidak pernah berjalan"
+    finally:
+        code = server.stop(sig=sig)
+    assert code == 0
+    assert "Studio dihentikan." in server.output and "Traceback" not in server.output
+    assert list(Path(tempfile.gettempdir()).glob(f"sopdoc-lo-{pid}-*")) == []
+    assert _libreoffice_of(pid) == []

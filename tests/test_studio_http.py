@@ -8,20 +8,27 @@ reader on the saved file, and a browser-like reading of the served form
 from __future__ import annotations
 
 import base64
+import datetime
 import io
+import os
 import shutil
+import socket
 import subprocess
 import time
 import zipfile
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import DEFINITIONS
 from starlette.testclient import TestClient
 from studioform import form_names, form_pairs, replaced
 
+from sopdoc.cli import main
 from sopdoc.definition import reader
+from sopdoc.document import render
 from sopdoc.flowchart import drawing, layout
+from sopdoc.studio import preview
 from sopdoc.studio.app import create_app
 from sopdoc.studio.guard import MAX_BODY
 
@@ -41,9 +48,17 @@ def root(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def client(root: Path, tmp_path: Path) -> TestClient:
+    """A browser that opened the address the studio printed: every request goes below the token."""
     app = create_app(root, tmp_path / "output", TOKEN)
-    with TestClient(app, base_url=BASE) as c:
-        assert c.get(f"/?token={TOKEN}").status_code == 200
+    with TestClient(app, base_url=f"{BASE}/{TOKEN}") as c:
+        assert c.get("/").status_code == 200
+        yield c
+
+
+@pytest.fixture
+def stranger(root: Path, tmp_path: Path) -> TestClient:
+    """Anyone else on this machine: the same studio, without the token."""
+    with TestClient(create_app(root, tmp_path / "o", TOKEN), base_url=BASE) as c:
         yield c
 
 
@@ -65,25 +80,38 @@ def save(client, key, fields, version, **extra):
 
 # --- who may come in ---------------------------------------------------------------------------
 
-def test_a_request_without_the_token_is_refused(root, tmp_path):
-    with TestClient(create_app(root, tmp_path / "o", TOKEN), base_url=BASE) as c:
-        for url in ("/", f"/sop/{MONEV}", "/static/studio.js", "/unit/kab-way-kanan/diskominfo", "/baru"):
-            response = c.get(url)
-            assert response.status_code == 403, url
-            assert "Akses ditolak" in response.text
-        assert c.get("/?token=salah").status_code == 403
-        assert post(c, f"/sop/{MONEV}/simpan", {}).status_code == 403
+def test_a_request_without_the_token_is_refused(stranger):
+    for url in ("/", f"/sop/{MONEV}", "/static/studio.js", "/unit/kab-way-kanan/diskominfo", "/baru",
+                f"/?token={TOKEN}", f"/{TOKEN}x/", f"/{TOKEN[:-1]}/", f"//{TOKEN}/", f"/salah/{TOKEN}/",
+                f"/static/{TOKEN}/studio.js"):
+        response = stranger.get(url)
+        assert response.status_code == 403, url
+        assert response.text == ("Akses ditolak. Buka sopdoc studio lewat alamat lengkap (dengan token) yang dicetak "
+                                 "di terminal saat studio dijalankan."), url
+    assert post(stranger, f"/sop/{MONEV}/simpan", {}).status_code == 403
 
 
-def test_the_token_sets_a_strict_cookie_and_leaves_the_address(root, tmp_path):
-    with TestClient(create_app(root, tmp_path / "o", TOKEN, cookie="kue"), base_url=BASE) as c:
-        response = c.get(f"/?cari=monev&token={TOKEN}", follow_redirects=False)
-        assert response.status_code == 303
-        assert response.headers["location"] == "/?cari=monev"
-        cookie = response.headers["set-cookie"]
-        assert cookie.startswith(f"kue={TOKEN};")
-        assert "HttpOnly" in cookie and "SameSite=strict" in cookie
-        assert c.get("/").status_code == 200
+def test_the_token_is_the_first_part_of_every_address_and_no_cookie_is_set(stranger):
+    """Review 2.12: a cookie for 127.0.0.1 reaches every port of 127.0.0.1; the studio sets none."""
+    response = stranger.get(f"/{TOKEN}?cari=monev", follow_redirects=False)
+    assert response.status_code == 303
+    assert response.headers["location"] == f"/{TOKEN}/?cari=monev"
+    page = stranger.get(f"/{TOKEN}/")
+    assert page.status_code == 200
+    assert f'href="/{TOKEN}/static/studio.css"' in page.text
+    assert f'<meta name="sopdoc-dasar" content="/{TOKEN}">' in page.text
+    assert stranger.get(f"/{TOKEN}/static/studio.js").status_code == 200
+    assert stranger.cookies == {} and "set-cookie" not in response.headers and "set-cookie" not in page.headers
+    assert stranger.get("/").status_code == 403
+
+
+def test_no_response_tells_another_server_the_studio_s_address(client, stranger):
+    """Every answer, page or not, asks the browser to send no Referer to any other origin (it holds the token)."""
+    answers = [client.get("/"), client.get(f"/sop/{MONEV}"), client.get("/static/studio.js"),
+               client.get("/sop/tidak-ada"), post(client, "/ekspor", {}), stranger.get("/"),
+               client.get("/", headers={"Host": "evil.example"})]
+    for answer in answers:
+        assert answer.headers["referrer-policy"] == "same-origin", answer.url
 
 
 def test_only_this_machine_s_host_names_are_served(client):
@@ -93,7 +121,17 @@ def test_only_this_machine_s_host_names_are_served(client):
         assert response.status_code == 403, host
 
 
-def test_a_change_needs_the_token_header_not_only_the_cookie(client):
+def test_a_host_header_with_anything_after_the_name_or_another_port_is_refused(client):
+    """Review 2.7: 'Host: [::1]evil.example' passed, the guard kept only what came before ']'."""
+    for host in ("[::1]evil.example", "[::1]evil.example:8765", "[::1]:8765", "127.0.0.1:8766", "localhost:80",
+                 "127.0.0.1", "localhost", "127.0.0.1:8765.evil.example", "127.0.0.1:8765@evil.example",
+                 "evil.example#@127.0.0.1:8765", "127.0.0.1:08765", "localhost.:8765", "127.0.0.1 :8765", ""):
+        response = client.get("/", headers={"Host": host})
+        assert response.status_code == 403, host
+        assert "studio hanya melayani 127.0.0.1" in response.text, host
+
+
+def test_a_change_needs_the_token_header_not_only_the_address(client):
     fields = editor(client)[1]
     url = f"/sop/{MONEV}/pratinjau"
     assert client.post(url, json={"isian": fields}).status_code == 403
@@ -106,14 +144,17 @@ def test_paths_stay_inside_the_definitions_folder(client, root, tmp_path):
     secret = tmp_path / "rahasia.yaml"
     secret.write_text("nama: isi-pribadi\n", encoding="utf-8")
     (root / "kab-way-kanan" / "diskominfo" / "tautan.yaml").symlink_to(secret)
+    (root / "kab-way-kanan" / "diskominfo" / "pengaturan.yaml").symlink_to("unit.yaml")
     for url in ("/sop/..%2F..%2Frahasia", "/sop/%2e%2e/rahasia", "/sop/kab-way-kanan/diskominfo/tautan",
+                "/sop/kab-way-kanan/diskominfo/pengaturan",
                 "/sop/kab-way-kanan/diskominfo/unit", "/sop/kab-way-kanan/diskominfo/.monev", "/unit/%2e%2e",
                 "/unit/kab-way-kanan/diskominfo/..%2F..%2F.."):
         response = client.get(url)
         assert response.status_code == 404, url
         assert "isi-pribadi" not in response.text
     response = post(client, "/baru", {"unit": "../luar", "nama": "Surat Masuk", "berkas": ""})
-    assert response.status_code == 404
+    assert response.status_code == 400
+    assert response.json()["galat"] == "unit: '../luar' bukan nama yang sah"
     assert not (tmp_path / "luar").exists()
 
 
@@ -150,6 +191,91 @@ def test_a_form_with_fields_missing_is_checked_not_crashed(client):
     assert notes["nama"] == "wajib diisi: Nama / Judul SOP."
     assert notes["pelaksana"].startswith("wajib diisi")
     assert "Pratinjau belum dapat dibuat" in response.json()["pratinjau"]
+
+
+def test_a_body_nested_100000_deep_is_refused_in_indonesian(client, capsys):
+    """Review 2.18: JSON nested 100,000 deep ended in a RecursionError: 500 and a traceback in the log."""
+    for body in (b'{"isian": ' + b"[" * 100_000 + b"]" * 100_000 + b"}", b"[" * 100_000, b'{"a": ' * 100_000):
+        for url in (f"/sop/{MONEV}/pratinjau", f"/sop/{MONEV}/simpan", "/baru", "/unit/kab-way-kanan/diskominfo/ubah"):
+            response = client.post(url, content=body, headers={"X-Sopdoc-Token": TOKEN})
+            assert response.status_code == 400, url
+            assert response.json()["galat"] == ("Permintaan tidak sah: isi permintaan bertingkat terlalu dalam; "
+                                                "halaman studio tidak pernah mengirim bentuk itu"), url
+    assert capsys.readouterr().err == ""
+
+
+def test_kept_yaml_nested_5000_deep_is_refused_in_indonesian(client, root, capsys):
+    """Review 2.18: the hidden _lainnya input holding YAML nested 5,000 deep ended in a RecursionError."""
+    path = root / f"{MONEV}.yaml"
+    before = path.read_bytes()
+    _, fields, version = editor(client)
+    deep = ["x: " + "[" * 5000 + "]" * 5000, "x: " + "{a: " * 5000 + "1" + "}" * 5000,
+            "".join("  " * i + "k:\n" for i in range(150)) + "  " * 150 + "x"]
+    for text in deep:
+        for name in ("_lainnya", "kegiatan[2]._lainnya"):
+            for url in ("pratinjau", "ubah", "simpan"):
+                response = post(client, f"/sop/{MONEV}/{url}", {"isian": replaced(fields, name, text),
+                                                                "versi": version, "aksi": "segarkan"})
+                assert response.status_code == 400, (url, name)
+                assert response.json()["galat"].startswith(
+                    "Permintaan tidak sah: isian tersembunyi _lainnya rusak: daftar atau pemetaan bertingkat lebih "
+                    "dari 100 lapis"), (url, name)
+    assert path.read_bytes() == before
+    assert capsys.readouterr().err == ""
+
+
+@pytest.mark.parametrize("name", ["evil", "__class__", "kegiatan[1].evil", "logo", "x.y.z", "disahkan_oleh.evil",
+                                  "revisi[1].evil", "kegiatan[2].keputusan.evil", "pelaksana.kadis.nama",
+                                  "kegiatan[1].pelaksana.x", "unit"])
+def test_a_field_name_outside_the_contract_is_refused_by_name(client, root, name):
+    """Review 2.20: names no input of the studio has were dropped without a word (200) in preview and save."""
+    path = root / f"{MONEV}.yaml"
+    before = path.read_bytes()
+    _, fields, version = editor(client)
+    for url in ("pratinjau", "ubah", "simpan"):
+        response = post(client, f"/sop/{MONEV}/{url}", {"isian": fields + [[name, "x"]], "versi": version,
+                                                        "aksi": "segarkan"})
+        assert response.status_code == 400, url
+        galat = response.json()["galat"]
+        if name in ("pelaksana.kadis.nama", "kegiatan[1].pelaksana.x"):
+            owner = name.rsplit(".", 1)[0]      # a text input posted as a group: the text input is named
+            assert galat == f"Permintaan tidak sah: isian '{owner}' harus berupa satu teks", url
+        else:
+            assert galat == f"Permintaan tidak sah: isian '{name}' tidak dikenal; tidak ada isian studio bernama " \
+                            "begitu", url
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("name", ["evil", "pelaksana.kadis", "kegiatan[1].uraian", "disahkan_oleh.evil",
+                                  "keputusan.evil", "verifikasi.evil", "nama"])
+def test_a_unit_field_name_outside_the_contract_is_refused_by_name(client, root, name):
+    path = root / "kab-way-kanan/diskominfo/unit.yaml"
+    before = path.read_bytes()
+    page = client.get("/unit/kab-way-kanan/diskominfo").text
+    version = page.split('data-versi="')[1].split('"')[0]
+    for url in ("periksa", "ubah", "simpan"):
+        response = post(client, f"/unit/kab-way-kanan/diskominfo/{url}",
+                        {"isian": form_pairs(page) + [[name, "x"]], "versi": version, "aksi": "segarkan"})
+        assert response.status_code == 400, url
+        assert response.json()["galat"] == f"Permintaan tidak sah: isian '{name}' tidak dikenal; tidak ada isian " \
+                                           "studio bernama begitu", url
+    assert path.read_bytes() == before
+
+
+def test_text_no_file_can_hold_is_refused_by_name(client, root):
+    """Half a surrogate pair, which JSON can carry and UTF-8 cannot, is refused before anything is written."""
+    _, fields, version = editor(client)
+    body = ('{"isian": [["nama", "A\\ud800B"]], "versi": "%s"}' % version).encode()
+    for url in (f"/sop/{MONEV}/pratinjau", f"/sop/{MONEV}/simpan"):
+        response = client.post(url, content=body, headers={"X-Sopdoc-Token": TOKEN})
+        assert response.status_code == 400, url
+        assert response.json()["galat"] == ("Permintaan tidak sah: isian 'nama' memuat karakter yang tidak sah "
+                                            "(U+D800); hapus karakter itu")
+    response = client.post("/baru", content=b'{"unit": "kab-way-kanan/diskominfo", "nama": "A\\udfffB", '
+                                            b'"berkas": "sop-uji"}', headers={"X-Sopdoc-Token": TOKEN})
+    assert response.status_code == 400
+    assert "isian 'nama' memuat karakter yang tidak sah (U+DFFF)" in response.json()["galat"]
+    assert not (root / "kab-way-kanan/diskominfo/sop-uji.yaml").exists()
 
 
 # --- the form contract ---------------------------------------------------------------------------
@@ -448,12 +574,12 @@ def test_the_list_shows_each_sop_with_status_revision_and_check(client, root):
     path.write_text(path.read_text(encoding="utf-8").replace("pelaksana: ", "pelaksana: x", 1), encoding="utf-8")
     page = client.get("/").text
     for key in SOP_KEYS:
-        assert f'href="/sop/{key}"' in page
+        assert f'href="/{TOKEN}/sop/{key}"' in page
     assert page.count('class="lencana galat"') == 1
     assert "Juni 2021" in page
     found = client.get("/?cari=periodik 43").text
-    assert 'href="/sop/prov-kalbar/dppesdm/monev-kinerja-periodik"' in found
-    assert found.count('href="/sop/') == 1
+    assert f'href="/{TOKEN}/sop/prov-kalbar/dppesdm/monev-kinerja-periodik"' in found
+    assert found.count(f'href="/{TOKEN}/sop/') == 1
     assert "Tidak ada SOP" in client.get("/?cari=tidakadasopini").text
 
 
@@ -461,17 +587,19 @@ def test_a_new_sop_starts_from_the_scaffold(client, root):
     assert client.get("/baru").status_code == 200
     reply = post(client, "/baru", {"unit": "kab-way-kanan/diskominfo", "nama": "Penerimaan Surat: Masuk #1",
                                    "berkas": ""})
-    assert reply.json() == {"alamat": "/sop/kab-way-kanan/diskominfo/penerimaan-surat-masuk-1"}
+    assert reply.json() == {"alamat": f"/{TOKEN}/sop/kab-way-kanan/diskominfo/penerimaan-surat-masuk-1"}
     result = reader.read([root / "kab-way-kanan/diskominfo/penerimaan-surat-masuk-1.yaml"])
     assert result.errors == [] and result.sops[0].nama == "Penerimaan Surat: Masuk #1"
     again = post(client, "/baru", {"unit": "kab-way-kanan/diskominfo", "nama": "Lain",
                                    "berkas": "penerimaan-surat-masuk-1"})
-    assert again.status_code == 404 and "sudah ada" in again.json()["galat"]
+    assert again.status_code == 400 and "sudah ada" in again.json()["galat"]
     fresh = post(client, "/baru", {"unit": "kab-way-kanan/dinkes", "nama": "Rujukan Pasien", "berkas": ""})
     assert fresh.status_code == 200
     new = reader.read([root / "kab-way-kanan/dinkes"])
     assert new.errors == [] and new.sops[0].unit.pemerintah == "Pemerintah Kabupaten Way Kanan"
-    assert post(client, "/baru", {"unit": "kab-way-kanan/diskominfo", "nama": "X", "berkas": "A B"}).status_code == 404
+    bad = post(client, "/baru", {"unit": "kab-way-kanan/diskominfo", "nama": "X", "berkas": "A B"})
+    assert bad.status_code == 400
+    assert bad.json()["galat"] == "berkas: nama berkas 'A B' tidak sah: pakai huruf kecil, angka dan tanda '-'"
 
 
 def test_unit_settings_are_saved_changing_only_what_changed(client, root):
@@ -501,6 +629,16 @@ def test_static_files_are_served_to_the_owner(client):
     assert client.get("/static/../app.py").status_code == 404
 
 
+def test_an_address_the_studio_does_not_have_is_answered_in_indonesian(client):
+    missing = client.get("/tidak/ada")
+    assert missing.status_code == 404 and "alamat ini tidak ada di studio" in missing.text
+    assert "Not Found" not in missing.text
+    assert client.get("/static/tidakada.js").status_code == 404
+    wrong = client.put("/baru", headers={"X-Sopdoc-Token": TOKEN})
+    assert wrong.status_code == 405
+    assert wrong.json() == {"galat": "alamat ini tidak menerima permintaan seperti itu"}
+
+
 def test_a_row_moved_and_edited_in_one_save_keeps_its_comments(client, root):
     path = root / f"{MONEV}.yaml"
     text = path.read_text(encoding="utf-8")
@@ -516,3 +654,100 @@ def test_a_row_moved_and_edited_in_one_save_keeps_its_comments(client, root):
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     saved = path.read_text(encoding="utf-8").splitlines()
     assert sorted(line for line in saved if line.lstrip().startswith("#")) == sorted(comments)
+
+
+# --- what the attack review found (each named after its scenario) -----------------------------------
+
+def test_a_new_sop_whose_name_holds_a_control_character_is_refused_by_name(client, root):
+    """Review 2.29: a new SOP named "Nama\\u0000null" was created; the reader's refusal must reach the page."""
+    for nama, code in (("Nama\u0000null", "0000"), ("Nama\x1b[31mMerah", "001B"), ("Nama\x7f\x08", "0008"),
+                       ("Nama\ufffe", "FFFE")):
+        for unit in ("kab-way-kanan/diskominfo", "kab-way-kanan/unit-baru"):
+            response = post(client, "/baru", {"unit": unit, "nama": nama, "berkas": "sop-uji"})
+            assert response.status_code == 400, (nama, unit)
+            assert response.json()["galat"] == (
+                f"nama: memuat karakter kendali U+{code} yang tidak dapat dicetak di dokumen; hapus karakter itu "
+                "(biasanya terbawa saat menyalin dari aplikasi lain)"), (nama, unit)
+    assert not (root / "kab-way-kanan/diskominfo/sop-uji.yaml").exists()
+    assert not (root / "kab-way-kanan/unit-baru").exists()
+
+
+def test_a_job_that_fails_inside_sopdoc_says_so_in_indonesian(client, monkeypatch, capsys):
+    """Review 2.29: a job failure read "galat di sopdoc sendiri: ValueError(...)" on the page."""
+    def broken(*args):
+        raise ValueError("All strings must be XML compatible")
+    monkeypatch.setattr(render, "render_docx", broken)
+    job = _finish(client, post(client, f"/sop/{MONEV}/dokumen", {"format": "docx"}))
+    assert job["status"] == "gagal"
+    assert job["pesan"] == ("Terjadi galat di dalam sopdoc sendiri, bukan di SOP Anda; rinciannya tercatat di "
+                            "terminal tempat studio dijalankan. Laporkan kepada pengelola sopdoc.")
+    terminal = capsys.readouterr().err
+    assert terminal == ("sopdoc studio: galat internal saat tugas 'DOCX monitoring-evaluasi-kinerja': ValueError: "
+                        "All strings must be XML compatible\n")
+
+
+def test_a_request_that_fails_inside_sopdoc_says_so_in_indonesian(client, monkeypatch, capsys):
+    def broken(*args):
+        raise ValueError("rusak")
+    fields = editor(client)[1]
+    monkeypatch.setattr(preview, "build", broken)
+    response = post(client, f"/sop/{MONEV}/pratinjau", {"isian": fields})
+    assert response.status_code == 500
+    assert response.json()["galat"].startswith("Terjadi galat di dalam sopdoc sendiri, bukan di SOP Anda")
+    assert capsys.readouterr().err == (f"sopdoc studio: galat internal saat POST /sop/{MONEV}/pratinjau: "
+                                       "ValueError: rusak\n")
+
+
+def test_saving_through_a_symlink_to_another_sop_updates_that_sop_and_keeps_the_link(client, root):
+    """Review 2.30: saving alias.yaml, a link to another SOP, replaced the link with a copy; the SOP kept its text."""
+    target = root / f"{MONEV}.yaml"
+    alias = target.with_name("alias.yaml")
+    alias.symlink_to(target.name)
+    text = target.read_text(encoding="utf-8")
+    _, fields, version = editor(client, "kab-way-kanan/diskominfo/alias")
+    response = save(client, "kab-way-kanan/diskominfo/alias", replaced(fields, "nama", "Nama Lewat Tautan"), version)
+    assert response.status_code == 200, response.text
+    assert alias.is_symlink() and os.readlink(alias) == target.name
+    assert target.read_text(encoding="utf-8") == text.replace("nama: Mekanisme Monitoring dan Evaluasi Kinerja",
+                                                              "nama: Nama Lewat Tautan")
+    assert target.with_name(target.name + ".bak").read_text(encoding="utf-8") == text
+    assert sorted(p.name for p in target.parent.iterdir() if p.name.startswith("alias")) == ["alias.yaml"]
+
+
+def test_a_unit_file_linked_from_outside_the_tree_is_neither_shown_nor_written(client, root, tmp_path):
+    outside = tmp_path / "unit-luar.yaml"
+    outside.write_text("unit: Rahasia Luar\n", encoding="utf-8")
+    unit_file = root / "kab-way-kanan/diskominfo/unit.yaml"
+    unit_file.unlink()
+    unit_file.symlink_to(outside)
+    page = client.get("/unit/kab-way-kanan/diskominfo")
+    assert page.status_code == 404 and "Rahasia Luar" not in page.text
+    response = post(client, "/unit/kab-way-kanan/diskominfo/simpan", {"isian": [["unit", "Ditimpa"]], "versi": ""})
+    assert response.status_code == 404
+    assert outside.read_text(encoding="utf-8") == "unit: Rahasia Luar\n"
+
+
+def test_a_revision_dated_in_the_future_is_refused_with_the_cli_s_words(client, root):
+    """Review 2.33: revise with tanggal 9999-12-31 was accepted."""
+    key = "prov-kalbar/dppesdm/monev-kinerja-periodik"
+    path = root / f"{key}.yaml"
+    before = path.read_bytes()
+    _, _, version = editor(client, key)
+    tomorrow = datetime.date.today() + datetime.timedelta(days=1)
+    for tanggal in ("9999-12-31", tomorrow.isoformat()):
+        response = post(client, f"/sop/{key}/revisi", {"tanggal": tanggal, "catatan": "x", "versi": version})
+        assert response.status_code == 400, tanggal
+        assert "belum tiba" in response.json()["galat"] and "Berkas tidak diubah" in response.json()["galat"]
+    assert path.read_bytes() == before
+
+
+def test_a_port_in_use_is_refused_in_indonesian(root):
+    """Review 2.37: the port's refusal ended in the system's English words, "Address already in use"."""
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen(1)
+        port = taken.getsockname()[1]
+        result = CliRunner().invoke(main, ["studio", str(root), "--port", str(port), "--no-browser"])
+    assert result.exit_code == 1
+    assert result.output == f"Port {port} tidak dapat dipakai (sedang dipakai program lain); pilih port lain " \
+                            "dengan --port\n"

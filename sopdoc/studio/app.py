@@ -9,6 +9,7 @@ from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Response
@@ -19,18 +20,28 @@ from sopdoc.definition import reader, revise, yamlsafe, yamlwrite
 from sopdoc.definition.datadiff import NEXT
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.errors import ERROR, SopdocError, display_path
+from sopdoc.fsutil import write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
+from sopdoc.studio.faults import Faults
 from sopdoc.studio.guard import BodyTooLarge, Guard
 from sopdoc.studio.names import BadForm, unflatten
 
 HERE = Path(__file__).resolve().parent
 MAX_FIELDS = 40_000
+_NO_ROUTE = {404: "alamat ini tidak ada di studio; mulai lagi dari daftar SOP",
+             405: "alamat ini tidak menerima permintaan seperti itu"}
 STATUS = ("berlaku", "diganti", "dicabut")
 
 
-def create_app(root: Path, out: Path, token: str, cookie: str = "sopdoc_studio") -> Starlette:
-    """Return the studio over the definitions folder *root*, writing documents to *out*."""
-    studio = Studio(root, out, token)
+def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None) -> Starlette:
+    """Return the studio over the definitions folder *root*, writing documents to *out*.
+
+    Its jobs run where the caller serves *tasks*; without them, in a thread of their own.
+    """
+    if tasks is None:
+        tasks = jobs.Jobs()
+        tasks.serve_in_background()
+    studio = Studio(root, out, token, tasks)
     routes = [
         Route("/", studio.home),
         Route("/baru", studio.new_form, methods=["GET"]),
@@ -51,9 +62,10 @@ def create_app(root: Path, out: Path, token: str, cookie: str = "sopdoc_studio")
         Route("/unit/{key:path}", studio.unit_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
-    handlers = {BadForm: _bad_request, files.Refused: _not_found, BodyTooLarge: _too_large}
+    handlers = {BadForm: _bad_request, files.Invalid: _invalid, files.Refused: _not_found, BodyTooLarge: _too_large,
+                SopdocError: _refused, HTTPException: _no_route}
     app = Starlette(routes=routes, exception_handlers=handlers,
-                    middleware=[Middleware(Guard, token=token, cookie=cookie)])
+                    middleware=[Middleware(Guard, token=token), Middleware(Faults)])
     app.state.studio = studio
     return app
 
@@ -62,10 +74,27 @@ async def _bad_request(request: Request, exc: Exception) -> Response:
     return JSONResponse({"galat": f"Permintaan tidak sah: {exc}"}, 400)
 
 
+async def _invalid(request: Request, exc: Exception) -> Response:
+    return JSONResponse({"galat": str(exc)}, 400)
+
+
 async def _not_found(request: Request, exc: Exception) -> Response:
     if request.method != "GET":
         return JSONResponse({"galat": str(exc)}, 404)
-    return request.app.state.studio.html("pesan.html", judul="Tidak ditemukan", pesan=str(exc), status=404)
+    return request.app.state.studio.html(request, "pesan.html", judul="Tidak ditemukan", pesan=str(exc), status=404)
+
+
+async def _refused(request: Request, exc: SopdocError) -> Response:
+    return JSONResponse({"galat": exc.message}, 400)
+
+
+async def _no_route(request: Request, exc: HTTPException) -> Response:
+    """Answer an address or a method the studio does not have in Indonesian, not in Starlette's English."""
+    message = _NO_ROUTE.get(exc.status_code, "permintaan ini tidak dapat dilayani studio")
+    if request.method != "GET":
+        return JSONResponse({"galat": message}, exc.status_code)
+    return request.app.state.studio.html(request, "pesan.html", judul="Tidak ditemukan", pesan=message,
+                                         status=exc.status_code)
 
 
 async def _too_large(request: Request, exc: Exception) -> Response:
@@ -79,14 +108,15 @@ _TEMPLATES = Environment(loader=FileSystemLoader(HERE / "templates"), autoescape
 class Studio:
     """The request handlers, over one definitions folder."""
 
-    def __init__(self, root: Path, out: Path, token: str):
-        self.root, self.out, self.token = root, out, token
-        self.jobs = jobs.Jobs()
+    def __init__(self, root: Path, out: Path, token: str, tasks: jobs.Jobs):
+        self.root, self.out, self.token, self.jobs = root, out, token, tasks
 
-    def html(self, template: str, status: int = 200, **context: Any) -> HTMLResponse:
-        """Return a whole page; every page carries the token its scripts send back."""
-        return HTMLResponse(_TEMPLATES.get_template(template).render(token=self.token, root=display_path(self.root),
-                                                                     out=display_path(self.out), **context), status)
+    def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
+        """Return a whole page; every page carries the token its scripts send back and its links begin with."""
+        text = _TEMPLATES.get_template(template).render(token=self.token, prefix=request.scope["root_path"],
+                                                        root=display_path(self.root), out=display_path(self.out),
+                                                        **context)
+        return HTMLResponse(text, status)
 
     def fragment(self, template: str, **context: Any) -> str:
         return _TEMPLATES.get_template(template).render(**context)
@@ -95,17 +125,17 @@ class Studio:
 
     async def home(self, request: Request) -> Response:
         search = request.query_params.get("cari", "")[:200]
-        return self.html("daftar.html", units=catalog.units(self.root, search), cari=search)
+        return self.html(request, "daftar.html", units=catalog.units(self.root, search), cari=search)
 
     async def new_form(self, request: Request) -> Response:
         units = catalog.units(self.root)
-        return self.html("baru.html", units=units, pilih=request.query_params.get("unit", ""))
+        return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""))
 
     async def new_sop(self, request: Request) -> Response:
         body = await _body(request)
         path = files.new_sop(self.root, _text(body, "unit"), _text(body, "nama"), _text(body, "berkas"),
                              datetime.date.today())
-        return JSONResponse({"alamat": "/sop/" + files.key_of(self.root, path)})
+        return JSONResponse({"alamat": f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"})
 
     async def export(self, request: Request) -> Response:
         job = self.jobs.start("Ekspor semua SOP", jobs.export_all(self.root, self.out))
@@ -133,17 +163,17 @@ class Studio:
         try:
             held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
         except (yamlsafe.YamlLoadError, draft.NotEditable) as exc:
-            return self._unreadable(path, exc)
+            return self._unreadable(request, path, exc)
         shown = preview.build(path, draft.to_data(held, draft.SOP))
-        return self.html("sop.html", key=files.key_of(self.root, path), path=display_path(path),
+        return self.html(request, "sop.html", key=files.key_of(self.root, path), path=display_path(path),
                          versi=files.version(path), catatan=_notes(shown.notes),
                          **self._sop_context(path, held, shown))
 
-    def _unreadable(self, path: Path, exc: Exception) -> Response:
+    def _unreadable(self, request: Request, path: Path, exc: Exception) -> Response:
         line = getattr(exc, "line", None)
         message = getattr(exc, "message", None) or str(exc)
         where = f"{display_path(path)}{f', baris {line}' if line else ''}"
-        return self.html("pesan.html", judul="Berkas ini belum bisa disunting di studio",
+        return self.html(request, "pesan.html", judul="Berkas ini belum bisa disunting di studio",
                          pesan=f"{where}: {message}", teks=files.read_text(path), baris=line,
                          saran="Perbaiki bagian itu di editor teks (misalnya Notepad), simpan, lalu muat ulang "
                                "halaman ini.")
@@ -184,7 +214,8 @@ class Studio:
             return conflict
         # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
         known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
-        changed = yamlwrite.save(path, draft.to_data(held, draft.SOP), rows=known)
+        # A symbolic link to another SOP in the tree is saved at its target, and stays a link.
+        changed = yamlwrite.save(write_target(path, self.root), draft.to_data(held, draft.SOP), rows=known)
         held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
         reply = self._preview_reply(path, held)
         reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))
@@ -228,9 +259,9 @@ class Studio:
         try:
             held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
         except (yamlsafe.YamlLoadError, draft.NotEditable) as exc:
-            return self._unreadable(path, exc)
+            return self._unreadable(request, path, exc)
         notes = self._unit_notes(path, held)
-        return self.html("unit.html", key=files.key_of(self.root, path.parent), path=display_path(path),
+        return self.html(request, "unit.html", key=files.key_of(self.root, path.parent), path=display_path(path),
                          versi=files.version(path), catatan=notes, **self._unit_context(path, held))
 
     def _unit_context(self, path: Path, held: dict) -> dict:
@@ -263,7 +294,7 @@ class Studio:
         held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
         if conflict := _conflict(path, body):
             return conflict
-        changed = yamlwrite.save(path, draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
+        changed = yamlwrite.save(write_target(path, self.root), draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
         held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
         return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
                              "catatan": self._unit_notes(path, held), "versi": files.version(path),
@@ -283,6 +314,8 @@ async def _body(request: Request) -> dict:
         body = json.loads(await request.body())
     except (ValueError, UnicodeDecodeError):
         raise BadForm("isi permintaan bukan JSON") from None
+    except RecursionError:
+        raise BadForm("isi permintaan bertingkat terlalu dalam; halaman studio tidak pernah mengirim bentuk itu") from None
     if not isinstance(body, dict):
         raise BadForm("isi permintaan harus berupa objek JSON")
     return body
@@ -299,13 +332,23 @@ def _pairs(body: dict) -> list[tuple[str, str]]:
         raise BadForm(f"isian harus berupa daftar pasangan [nama, nilai] (paling banyak {MAX_FIELDS})")
     if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
         raise BadForm("setiap isian harus berupa pasangan [nama, nilai] berupa teks")
-    return [(name, value) for name, value in pairs]
+    return [(name, _encodable(value, name)) for name, value in pairs]
 
 
 def _text(body: dict, key: str) -> str:
     value = body.get(key, "")
     if not isinstance(value, str):
         raise BadForm(f"'{key}' harus berupa teks")
+    return _encodable(value, key)
+
+
+def _encodable(value: str, name: str) -> str:
+    """Return *value*, refusing what no file can hold: half of a surrogate pair, which JSON can carry."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise BadForm(f"isian '{name[:60]}' memuat karakter yang tidak sah (U+{ord(value[exc.start]):04X}); "
+                      "hapus karakter itu") from None
     return value
 
 

@@ -178,85 +178,126 @@ def _where(path: tuple) -> str:
 
 
 # --- posted fields -> draft --------------------------------------------------------------
+#
+# Every consumer of a posted mapping takes the names it knows and refuses any other:
+# a name outside the contract would otherwise be dropped without a word.
+
+_ROW_NAMES = frozenset(k.name for k in _ROW_TEXT) | {"id", "lanjut", "pelaksana", "keputusan", OTHER, ORIGIN}
+_DECISION_NAMES = frozenset(TARGET_KEYS) | {"label", SWITCH}
+
 
 def from_tree(tree: dict, kind: str) -> dict:
     """Return the draft of a posted form's *tree* (see :func:`names.unflatten`); every key is present."""
-    draft = _posted_group(tree, top_keys(kind), ())
-    draft[OTHER] = _posted_text(tree, OTHER)
+    apart = {"pelaksana", "kegiatan"} if kind == SOP else set()
+    draft = _posted_group(tree, top_keys(kind), (), {OTHER} | apart)
+    draft[OTHER] = _posted_text(tree, OTHER, ())
     if kind == SOP:
         actors = tree.get("pelaksana", {})
         if not isinstance(actors, dict):
             raise BadForm("isian pelaksana harus bernama pelaksana.KUNCI")
-        draft["pelaksana"] = {key: _posted_text(actors, key) for key in actors}
-        draft["kegiatan"] = [_posted_row(row, i) for i, row in enumerate(_posted_list(tree, "kegiatan"))]
+        draft["pelaksana"] = {key: _posted_text(actors, key, ("pelaksana",)) for key in actors}
+        draft["kegiatan"] = [_posted_row(row, i) for i, row in enumerate(_posted_list(tree, "kegiatan", ()))]
     return draft
 
 
-def _posted_group(tree: Any, keys: tuple[Key, ...], path: tuple) -> dict:
-    if not isinstance(tree, dict):
-        tree = {}
+def _known(tree: dict, names, path: tuple) -> None:
+    """Refuse the first name in *tree* that is not one of *names*, naming the input as it was posted."""
+    for name in tree:
+        if name not in names:
+            raise BadForm(f"isian '{_posted_name(path + (name,), tree[name])[:80]}' tidak dikenal; tidak ada isian "
+                          "studio bernama begitu")
+
+
+def _posted_name(path: tuple, value: Any) -> str:
+    """Return the whole name of the first input below *path* (``x.y.z``, not only ``x``)."""
+    while isinstance(value, (dict, list)) and value:
+        key = next(iter(value)) if isinstance(value, dict) else 0
+        if key == SWITCH:
+            break
+        path, value = path + (key,), value[key]
+    return _where(path)
+
+
+def _posted_group(tree: dict, keys: tuple[Key, ...], path: tuple, others=frozenset()) -> dict:
+    """Return the draft of the group of *keys* at *path*; *others* are names the caller takes itself."""
     draft: dict[str, Any] = {}
     for key in keys:
+        where = path + (key.name,)
         if key.kind in _TEXT_KINDS:
-            draft[key.name] = _posted_text(tree, key.name)
+            draft[key.name] = _posted_text(tree, key.name, path)
         elif key.kind == fields.DAFTAR_TEKS:
-            draft[key.name] = [_scalar(item, key.name) for item in _posted_list(tree, key.name)]
+            draft[key.name] = [_scalar(item, where + (i,)) for i, item in enumerate(_posted_list(tree, key.name, path))]
         elif key.kind == fields.REVISI:
-            draft[key.name] = [_posted_group(item, fields.REVISION_KEYS, ()) for item in _posted_list(tree, key.name)]
+            draft[key.name] = [_posted_group(_named(item, where + (i,)), fields.REVISION_KEYS, where + (i,))
+                               for i, item in enumerate(_posted_list(tree, key.name, path))]
         elif key.kind in _GROUPS:
-            draft[key.name] = _switched(tree.get(key.name), _GROUPS[key.kind])
+            draft[key.name] = _switched(tree.get(key.name), _GROUPS[key.kind], where)
+    _known(tree, set(draft) | set(others), path)
     return draft
 
 
-def _switched(value: Any, keys: tuple[Key, ...]) -> dict | None:
+def _switched(value: Any, keys: tuple[Key, ...], path: tuple) -> dict | None:
     """Return a group whose switch is on (its checkbox posted 'ya'), or None."""
     switch = value.get(SWITCH) if isinstance(value, dict) else value
     if switch != "ya":
+        if isinstance(value, dict):
+            _known(value, {k.name for k in keys} | {SWITCH}, path)
         return None
-    return _posted_group(value, keys, ())
+    return _posted_group(value if isinstance(value, dict) else {}, keys, path, {SWITCH})
 
 
-def _posted_text(tree: dict, key: str) -> str:
-    return _scalar(tree.get(key, ""), key)
-
-
-def _scalar(value: Any, key: str) -> str:
-    if not isinstance(value, str):
-        raise BadForm(f"isian '{key}' harus berupa satu teks")
+def _named(value: Any, path: tuple) -> dict:
+    if not isinstance(value, dict):
+        raise BadForm(f"isian {_where(path)} harus bernama, misalnya {_where(path)}.tanggal")
     return value
 
 
-def _posted_list(tree: dict, key: str) -> list:
+def _posted_text(tree: dict, key: str, path: tuple) -> str:
+    return _scalar(tree.get(key, ""), path + (key,))
+
+
+def _scalar(value: Any, path: tuple) -> str:
+    if not isinstance(value, str):
+        raise BadForm(f"isian '{_where(path)[:80]}' harus berupa satu teks")
+    return value
+
+
+def _posted_list(tree: dict, key: str, path: tuple) -> list:
     value = tree.get(key, [])
     if not isinstance(value, list):
-        raise BadForm(f"isian '{key}' harus bernomor, misalnya {key}[1]")
+        raise BadForm(f"isian '{_where(path + (key,))}' harus bernomor, misalnya {_where(path + (key, 0))}")
     return value
 
 
 def _posted_row(tree: Any, index: int) -> dict:
+    path = ("kegiatan", index)
     if not isinstance(tree, dict):
         raise BadForm(f"isian kegiatan[{index + 1}] harus bernama, misalnya kegiatan[{index + 1}].uraian")
-    row = {key.name: _posted_text(tree, key.name) for key in _ROW_TEXT}
-    row["id"] = _posted_text(tree, "id")
-    row["lanjut"] = _posted_text(tree, "lanjut")
+    _known(tree, _ROW_NAMES, path)
+    row = {key.name: _posted_text(tree, key.name, path) for key in _ROW_TEXT}
+    row["id"] = _posted_text(tree, "id", path)
+    row["lanjut"] = _posted_text(tree, "lanjut", path)
     actors = tree.get("pelaksana", [])
-    row["pelaksana"] = [_scalar(a, "pelaksana") for a in (actors if isinstance(actors, list) else [actors])]
+    row["pelaksana"] = [_scalar(a, path + ("pelaksana",)) for a in (actors if isinstance(actors, list) else [actors])]
     row["keputusan"] = _posted_decision(tree.get("keputusan"), index)
-    row[OTHER] = _posted_text(tree, OTHER)
-    row[ORIGIN] = _posted_text(tree, ORIGIN)
+    row[OTHER] = _posted_text(tree, OTHER, path)
+    row[ORIGIN] = _posted_text(tree, ORIGIN, path)
     return row
 
 
 def _posted_decision(value: Any, index: int) -> dict | None:
+    path = ("kegiatan", index, "keputusan")
+    if isinstance(value, dict):
+        _known(value, _DECISION_NAMES, path)
     switch = value.get(SWITCH) if isinstance(value, dict) else value
     if switch != "ya":
         return None
     value = value if isinstance(value, dict) else {}
     # A row just made a decision: yes goes on, no goes back to the row before (a rework loop).
-    decision = {"ya": _posted_text(value, "ya") if "ya" in value else NEXT,
-                "tidak": _posted_text(value, "tidak") if "tidak" in value else (str(index) if index else "")}
-    labels = [_scalar(label, "label") for label in _posted_list(value, "label")] or list(DEFAULT_LABELS)
-    decision["label"] = (labels + ["", ""])[:2]
+    decision = {"ya": _posted_text(value, "ya", path) if "ya" in value else NEXT,
+                "tidak": _posted_text(value, "tidak", path) if "tidak" in value else (str(index) if index else "")}
+    labels = [_scalar(label, path + ("label", i)) for i, label in enumerate(_posted_list(value, "label", path))]
+    decision["label"] = ((labels or list(DEFAULT_LABELS)) + ["", ""])[:2]
     return decision
 
 

@@ -7,8 +7,10 @@ Every name is checked part by part and again after symbolic links are resolved.
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import hashlib
+import os
 import re
 from pathlib import Path
 
@@ -26,6 +28,10 @@ class Refused(ValueError):
     """A name that does not lead to a definition inside the folder; the message is for the user."""
 
 
+class Invalid(ValueError):
+    """What a person wrote for a new SOP cannot be used; the message names the field and is for the user."""
+
+
 def _inside(root: Path, key: str) -> Path:
     """Return root/key, refusing any part that could leave *root* or name a hidden file."""
     parts = key.split("/")
@@ -40,7 +46,8 @@ def _inside(root: Path, key: str) -> Path:
 def sop_file(root: Path, key: str) -> Path:
     """Return the SOP file *key* names; it must exist and not be a unit file."""
     path = _inside(root, key + SUFFIX) if not key.endswith(SUFFIX) else _inside(root, key)
-    if path.name == reader.UNIT_FILE or not path.is_file():
+    # A link to a unit file is no SOP either: the editor would write SOP keys into it.
+    if reader.UNIT_FILE in (path.name, path.resolve().name) or not path.is_file():
         raise Refused(f"SOP '{key[:80]}' tidak ada di {display_path(root)}")
     return path
 
@@ -50,6 +57,8 @@ def unit_folder(root: Path, key: str) -> Path:
     folder = _inside(root, key)
     if not (folder / reader.UNIT_FILE).is_file():
         raise Refused(f"unit '{key[:80]}' tidak ada (tidak ada {reader.UNIT_FILE} di sana)")
+    if not (folder / reader.UNIT_FILE).resolve().is_relative_to(root.resolve()):
+        raise Refused(f"{reader.UNIT_FILE} unit '{key[:80]}' adalah tautan ke luar folder definisi")
     return folder
 
 
@@ -77,29 +86,65 @@ def slugify(text: str) -> str:
 
 
 def new_sop(root: Path, unit: str, nama: str, slug: str, today: datetime.date) -> Path:
-    """Create an SOP named *nama* from the scaffold in unit folder *unit* (made, with a unit file, if new)."""
+    """Create an SOP named *nama* from the scaffold in unit folder *unit* (made, with a unit file, if new).
+
+    A problem raises :class:`Invalid`, naming the field, and leaves nothing behind.
+    """
     nama = " ".join(nama.split())
-    if not nama:
-        raise Refused("tulis nama SOP")
-    slug = slug.strip() or slugify(nama)
-    if not _SLUG.match(slug) or len(slug) > MAX_SLUG:
-        raise Refused(f"nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
-    folder = _inside(root, unit.strip("/"))
-    path = folder / f"{slug}{SUFFIX}"
-    if path.exists():
-        raise Refused(f"{display_path(path)} sudah ada; pilih nama berkas lain")
-    if not (folder / reader.UNIT_FILE).is_file():
-        _new_unit(root, unit, folder)
-    text = scaffold.sop_text("Contoh", display_path(path), today)
-    data = yamlsafe.parse(text, path).data
-    write_atomic(path, yamlwrite.updated_text(text, {**data, "nama": nama}))
+    path = _new_path(root, unit, nama, slug)
+    made = _create(root, path, nama, today)
+    # The reader checks files, not data for a file not yet written: so the new file is read, and what was made
+    # is removed again if the reader refuses the name (for a control character in it, say).
+    refused = [p for p in reader.read([path]).errors if p.key == "nama"]
+    if refused:
+        _remove(made)
+        raise Invalid(f"nama: {refused[0].message}")
     return path
 
 
-def _new_unit(root: Path, key: str, folder: Path) -> None:
+def _new_path(root: Path, unit: str, nama: str, slug: str) -> Path:
+    """Return the file a new SOP gets, or raise :class:`Invalid` naming the field that cannot be used."""
+    if not nama:
+        raise Invalid("nama: tulis nama SOP")
+    slug = slug.strip() or slugify(nama)
+    if not _SLUG.match(slug) or len(slug) > MAX_SLUG:
+        raise Invalid(f"berkas: nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    try:
+        folder = _inside(root, unit.strip("/"))
+    except Refused as exc:
+        raise Invalid(f"unit: {exc}") from None
+    path = folder / f"{slug}{SUFFIX}"
+    if os.path.lexists(path):
+        raise Invalid(f"berkas: {display_path(path)} sudah ada; pilih nama berkas lain")
+    new_unit = not (folder / reader.UNIT_FILE).is_file()
+    if new_unit and not all(_SLUG.match(part) for part in unit.strip("/").split("/")):
+        raise Invalid(f"unit: nama folder unit '{unit[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    return path
+
+
+def _create(root: Path, path: Path, nama: str, today: datetime.date) -> list[Path]:
+    """Write the new SOP at *path*, and its unit file when the unit is new; return what was made, deepest first."""
+    folder = path.parent
+    made = [p for p in (folder, *folder.parents) if p.is_relative_to(root) and not p.exists()]
+    if not (folder / reader.UNIT_FILE).is_file():
+        _new_unit(root, folder)
+        made.insert(0, folder / reader.UNIT_FILE)
+    text = scaffold.sop_text("Contoh", display_path(path), today)
+    write_atomic(path, yamlwrite.updated_text(text, {**yamlsafe.parse(text, path).data, "nama": nama}))
+    return [path, *made]
+
+
+def _remove(made: list[Path]) -> None:
+    for item in made:
+        with contextlib.suppress(OSError):
+            if item.is_dir():
+                item.rmdir()
+            else:
+                item.unlink()
+
+
+def _new_unit(root: Path, folder: Path) -> None:
     """Write the unit file of a new unit folder: the scaffold, or only its name below a unit that has the rest."""
-    if not all(_SLUG.match(part) for part in key.strip("/").split("/")):
-        raise Refused(f"nama folder unit '{key[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
     title = folder.name.replace("-", " ").title()
     above = any((p / reader.UNIT_FILE).is_file() for p in folder.parents if p.is_relative_to(root))
     text = yamlwrite.new_text({"unit": title}, yamlwrite.UNIT) if above else scaffold.unit_text(title)

@@ -1,4 +1,4 @@
-"""Long actions (an SOP's DOCX or PDF, a unit's book, the export), one at a time in the background.
+"""Long actions (an SOP's DOCX or PDF, a unit's book, the export), one at a time, beside the web server.
 
 This is the one module of the studio that calls the document and export stages.
 They report through a :class:`sopdoc.report.Reporter`, as they do for the CLI;
@@ -20,6 +20,7 @@ from sopdoc.definition import reader
 from sopdoc.document import outputs, render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
+from sopdoc.studio import faults
 
 WAITING, RUNNING, DONE, FAILED = "menunggu", "berjalan", "selesai", "gagal"
 KEPT = 50                   # finished jobs remembered for their downloads
@@ -54,13 +55,11 @@ class Job:
 
 
 class Jobs:
-    """Run jobs one after another in one background thread (LibreOffice already uses both cores)."""
+    """Run jobs one after another (LibreOffice already uses both cores) in the thread that calls :meth:`serve`."""
 
     def __init__(self) -> None:
         self.jobs: dict[str, Job] = {}
         self.queue: queue.Queue[Job] = queue.Queue()
-        self.current: Job | None = None
-        threading.Thread(target=self._serve, name="sopdoc-studio-jobs", daemon=True).start()
 
     def start(self, title: str, work: Callable[[Job], Path]) -> Job:
         """Queue *work*; return its job at once."""
@@ -75,21 +74,37 @@ class Jobs:
     def get(self, job_id: str) -> Job | None:
         return self.jobs.get(job_id)
 
-    def busy(self) -> bool:
-        return self.current is not None or not self.queue.empty()
+    def serve(self, until: threading.Event) -> None:
+        """Run queued jobs in this thread until *until* is set.
 
-    def _serve(self) -> None:
-        while True:
-            job = self.queue.get()
-            self.current, job.state = job, RUNNING
+        `sopdoc studio` calls this from its main thread, where Ctrl-C and SIGTERM
+        arrive as KeyboardInterrupt: a running job then stops as the CLI's
+        commands do (LibreOffice and worker processes ended, temporary folders
+        removed) before the interrupt goes on to stop the studio.
+        """
+        while not until.is_set():
             try:
-                job.file = job.work(job)
-                job.state = DONE
-            except SopdocError as exc:
-                job.message, job.state = exc.message, FAILED
-            except Exception as exc:  # a fault of sopdoc's own: tell the page, keep serving
-                job.message, job.state = f"galat di sopdoc sendiri: {exc!r}", FAILED
-            self.current = None
+                job = self.queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            _run(job)
+
+    def serve_in_background(self) -> None:
+        """Run queued jobs in a thread of their own (for a studio served without `sopdoc studio`, as in tests)."""
+        threading.Thread(target=self.serve, args=(threading.Event(),), name="sopdoc-studio-jobs", daemon=True).start()
+
+
+def _run(job: Job) -> None:
+    """Do *job*'s work, keeping the file it made or why it failed."""
+    job.state = RUNNING
+    try:
+        job.file = job.work(job)
+        job.state = DONE
+    except SopdocError as exc:
+        job.message, job.state = exc.message, FAILED
+    except Exception as exc:  # a fault of sopdoc's own: tell the page in its words, keep serving
+        faults.log(f"tugas '{job.title}'", exc)
+        job.message, job.state = faults.MESSAGE, FAILED
 
 
 class _JobReporter(report.Reporter):

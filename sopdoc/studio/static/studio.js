@@ -4,6 +4,8 @@
 
 (() => {
   const token = document.querySelector('meta[name="sopdoc-token"]').content;
+  // Every address of the studio begins with its token (see guard.py).
+  const prefix = document.querySelector('meta[name="sopdoc-dasar"]').content;
   const messageBar = document.getElementById("pesan");
 
   async function post(url, body) {
@@ -64,7 +66,7 @@
       if (job.pesan) end.append(document.createTextNode(job.pesan + " "));
       if (job.berkas) {
         const link = document.createElement("a");
-        link.href = "/tugas/" + job.id + "/berkas";
+        link.href = prefix + "/tugas/" + job.id + "/berkas";
         link.className = "tombol kecil utama";
         link.textContent = "Unduh " + job.berkas;
         link.dataset.unduh = "";
@@ -80,14 +82,14 @@
   }
 
   async function pollJob(id) {
-    const response = await fetch("/tugas/" + id, {credentials: "same-origin"});
+    const response = await fetch(prefix + "/tugas/" + id, {credentials: "same-origin"});
     const job = await response.json();
     if (!response.ok) { say(job.galat, "galat"); return; }
     showJob(job);
     if (job.status === "menunggu" || job.status === "berjalan") {
       setTimeout(() => pollJob(id), 400);
     } else if (job.status === "selesai" && job.berkas) {
-      window.location.href = "/tugas/" + id + "/berkas";
+      window.location.href = prefix + "/tugas/" + id + "/berkas";
     }
   }
 
@@ -103,10 +105,10 @@
       clearTimeout(timer);
       timer = setTimeout(async () => {
         const query = new URLSearchParams(new FormData(search)).toString();
-        const response = await fetch("/?" + query, {credentials: "same-origin"});
+        const response = await fetch(prefix + "/?" + query, {credentials: "same-origin"});
         const page = new DOMParser().parseFromString(await response.text(), "text/html");
         document.getElementById("daftar").replaceWith(page.getElementById("daftar"));
-        history.replaceState(null, "", "/?" + query);
+        history.replaceState(null, "", prefix + "/?" + query);
         for (const button of document.querySelectorAll("#daftar [data-tugas-alamat]")) {
           button.addEventListener("click", () => startJob(button.dataset.tugasAlamat));
         }
@@ -126,7 +128,7 @@
     newForm.addEventListener("submit", async (event) => {
       event.preventDefault();
       const values = Object.fromEntries(new FormData(newForm));
-      const {status, data} = await post("/baru", {
+      const {status, data} = await post(prefix + "/baru", {
         unit: values.unit || values.unit_baru, nama: values.nama, berkas: values.berkas,
       });
       const error = newForm.querySelector("[data-galat]");
