@@ -344,6 +344,19 @@ def test_killed_libreoffice_is_named_as_the_cause_not_javaldx(tmp_path, monkeypa
     assert "javaldx" not in result.output
 
 
+def test_a_pdf_cut_short_by_libreoffice_is_a_failure_of_that_sop_not_a_traceback(tmp_path, monkeypatch):
+    """A full disk can leave LibreOffice's PDF truncated with exit 0; export then crashed reading its pages."""
+    # The fake soffice writes half a PDF header for every DOCX it is given, into --outdir, and exits 0.
+    _fake_soffice(tmp_path, monkeypatch, 'while [ $# -gt 0 ]; do case "$1" in --outdir) out="$2"; shift;; '
+                                         '*.docx) n=$(basename "$1" .docx); printf "%%PDF-1.7\n1 0 obj <<" '
+                                         '> "$out/$n.pdf";; esac; shift; done')
+    unit(tmp_path / "defs", "kesbangpol")
+    result = invoke("export", tmp_path / "defs", "--out", tmp_path / "out")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "keputusan-kembali.yaml: PDF dari LibreOffice terpotong atau rusak" in result.output
+    assert not list((tmp_path / "out").rglob("keputusan-kembali.pdf"))
+
+
 def test_libreoffice_timeout_does_not_blame_an_open_libreoffice(tmp_path, monkeypatch):
     """2.12 (note): the timeout told the user to close LibreOffice when the document was simply huge."""
     from sopdoc.document import pdf

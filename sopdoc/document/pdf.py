@@ -18,6 +18,8 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pypdf import PdfReader
+
 from sopdoc import fsutil, workers
 from sopdoc.errors import ToolMissing
 
@@ -157,6 +159,8 @@ def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool
                 done.failed[docx] = _timeout_message(files, timeout)
             elif not made.is_file():
                 done.failed[docx] = f"LibreOffice gagal membuat PDF: {_cause(*outcome, staging)}"
+            elif not _whole(made):
+                done.failed[docx] = f"PDF dari LibreOffice terpotong atau rusak: {_cause(*outcome, staging)}"
             else:
                 final = docx.with_suffix(".pdf")
                 try:
@@ -166,6 +170,14 @@ def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool
                     done.failed[docx] = fsutil.write_error(exc, final).message
                     continue
                 done.written.append(final)
+
+
+def _whole(pdf: Path) -> bool:
+    """Return whether *pdf* reads as a whole PDF (a full disk can leave LibreOffice's output cut short)."""
+    try:
+        return len(PdfReader(pdf).pages) > 0
+    except Exception:  # noqa: BLE001 - whatever pypdf finds wrong, the file is not a usable PDF
+        return False
 
 
 def timeout_for(files: list[Path]) -> float:
