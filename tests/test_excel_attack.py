@@ -283,6 +283,17 @@ def test_1_27_a_failed_import_into_a_new_folder_leaves_no_folder_behind(w, tmp_p
     assert not Path("defs").exists()
 
 
+def test_two_workbooks_never_write_one_file_in_one_run(w, original):
+    shutil.copy(original, "W2.xlsx")
+    _edit_cells(Path("W2.xlsx"), {"B3": "Nama lain, berkas yang sama"})
+    result = run("import", w, "W2.xlsx", "--to", "defs", "--timpa")
+    assert result.exit_code == 1
+    assert (f"defs/kab-balangan/diskominfo/{SOP_FILE} sudah ditulis dari W.xlsx dalam impor ini; dua buku kerja "
+            "tidak boleh mengisi berkas yang sama: impor salah satunya saja") in result.output
+    assert b"Nama lain" not in Path("defs", "kab-balangan", "diskominfo", SOP_FILE).read_bytes()
+    assert "1 buku kerja diimpor, 1 gagal." in result.output
+
+
 # --- 1.57 / 1.62: links and read-only files in the target tree ----------------------------------------
 
 def test_1_57_a_sop_linked_to_a_file_outside_the_tree_is_neither_read_nor_replaced(w, tmp_path):

@@ -69,9 +69,10 @@ class _Plan:
 def run(files: list[Path], root: Path, overwrite: bool) -> None:
     """Import every workbook in *files* into the definitions folder *root*."""
     done, failed = 0, 0
+    written: dict[Path, Path] = {}      # file written in this run -> the workbook it came from
     for path in files:
         try:
-            ok = _import_one(path, root, overwrite)
+            ok = _import_one(path, root, overwrite, written)
         except SopdocError as exc:
             click.echo(f"{exc.message}; tidak ada berkas dari {display_path(path)} yang ditulis.", err=True)
             ok = False
@@ -81,7 +82,7 @@ def run(files: list[Path], root: Path, overwrite: bool) -> None:
         raise SopdocError(f"{failed} buku kerja tidak diimpor karena masalah di atas; tidak ada berkasnya yang ditulis.")
 
 
-def _import_one(path: Path, root: Path, overwrite: bool) -> bool:
+def _import_one(path: Path, root: Path, overwrite: bool, written: dict[Path, Path]) -> bool:
     imported = importer.read_workbook(path)
     for problem in imported.problems:
         click.echo(str(problem), err=True)
@@ -89,6 +90,9 @@ def _import_one(path: Path, root: Path, overwrite: bool) -> bool:
         click.echo(f"{display_path(path)}: {len(imported.errors)} galat; tidak ada berkas yang ditulis.", err=True)
         return False
     plan = _plan(imported, root)
+    plan.refused += [f"{display_path(e.path)} sudah ditulis dari {display_path(written[e.target])} dalam impor ini; "
+                     "dua buku kerja tidak boleh mengisi berkas yang sama: impor salah satunya saja"
+                     for e in plan.entries if e.new is not None and e.target in written]
     for message in plan.refused:
         click.echo(message, err=True)
     if plan.refused:
@@ -100,6 +104,7 @@ def _import_one(path: Path, root: Path, overwrite: bool) -> bool:
                    "Jalankan lagi dengan --timpa untuk menimpanya (versi lama disimpan sebagai .bak).", err=True)
         return False
     _commit(_to_write(plan))
+    written.update((e.target, path) for e in plan.entries if e.new is not None)
     _show_written(plan)
     return True
 
