@@ -134,7 +134,7 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
 
 
 def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str) -> bool:
-    """Plan *path* to say *data*; return whether it exists already. A refusal is noted in the plan."""
+    """Plan *path* to say *data*; return whether it exists already and is planned. A refusal is noted in the plan."""
     try:
         target = fsutil.write_target(path, root)
     except SopdocError as exc:
@@ -148,13 +148,16 @@ def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str) -> bool:
         raw = yamlsafe.read_bytes(target)
     except yamlsafe.YamlLoadError as exc:
         plan.refused.append(f"{display_path(path)}: {exc.message}; berkas itu tidak ditimpa.")
-        return True
+        return False
+    except OSError as exc:      # a folder where the file should be
+        plan.refused.append(fsutil.write_error(exc, path).message)
+        return False
     new, _ = yamlwrite.edited(target, raw, data, kind)
     mode = stat.S_IMODE(target.stat().st_mode)
     if new is not None and not mode & stat.S_IWUSR:
         plan.refused.append(f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak ditimpa; bila memang akan "
                             f"diganti, buka izinnya dulu: chmod u+w {display_path(target)}")
-        return True
+        return False
     plan.entries.append(_Entry(path, target, new, raw, mode))
     return True
 
@@ -192,7 +195,7 @@ def _own_data(path: Path, root: Path, plan: _Plan) -> dict:
         if exc.message not in plan.refused:
             plan.refused.append(exc.message)
         return {}
-    except yamlsafe.YamlLoadError:
+    except (yamlsafe.YamlLoadError, OSError):     # unreadable: planning the file itself says why
         return {}
     return data if isinstance(data, dict) else {}
 
