@@ -34,8 +34,9 @@ def run(paths: list[Path], out: Path, blank: str | None) -> None:
     if out.suffix.lower() == SUFFIX and len(units) > 1:
         raise SopdocError(f"--out {out} adalah satu berkas, tetapi ada {len(units)} unit; beri nama folder, "
                           "dan setiap unit mendapat buku kerjanya sendiri.")
-    for unit, sops in units.values():
-        _write(_target(out, unit, single=len(units) == 1), unit, sorted(sops, key=lambda s: (s.nomor or "", s.nama)))
+    targets = _targets(out, [unit for unit, _ in units.values()])
+    for (unit, sops), target in zip(units.values(), targets):
+        _write(target, unit, sorted(sops, key=lambda s: (s.nomor or "", s.nama)))
     click.echo(f"{len(units)} buku kerja ditulis, {len(result.failed)} SOP gagal dibaca.")
     if result.failed:
         raise SopdocError(f"{len(result.failed)} SOP tidak masuk buku kerja karena galat di atas.")
@@ -44,6 +45,20 @@ def run(paths: list[Path], out: Path, blank: str | None) -> None:
 def workbook_name(unit: Unit) -> str:
     """Return the workbook's file name: sop-<unit folder path with dashes>.xlsx."""
     return f"sop-{unit.key.replace('/', '-') or unit.folder.name}{SUFFIX}"
+
+
+def _targets(out: Path, units: list[Unit]) -> list[Path]:
+    """Return each unit's workbook, refusing two units whose workbooks would be one file."""
+    targets = [_target(out, unit, single=len(units) == 1) for unit in units]
+    first: dict[str, Unit] = {}
+    for unit, target in zip(units, targets):
+        # Compared without case: on Windows and macOS, Sop-A.xlsx and sop-a.xlsx are one file.
+        other = first.setdefault(target.name.lower(), unit)
+        if other is not unit:
+            raise SopdocError(f"unit {display_path(other.folder)} dan unit {display_path(unit.folder)} sama-sama akan "
+                              f"ditulis ke {display_path(target)}, dan yang satu menimpa yang lain; tulis keduanya ke "
+                              "--out yang berbeda, atau ganti nama salah satu folder. Tidak ada buku kerja yang ditulis.")
+    return targets
 
 
 def _target(out: Path, unit: Unit, single: bool) -> Path:
@@ -72,5 +87,6 @@ def _example(name: str) -> tuple[Unit, list[Sop]]:
             scaffold.sop_text("Contoh SOP (salin lembar ini)", "contoh-sop.yaml", datetime.date.today()), encoding="utf-8")
         result = reader.read([folder])
     if not result.sops:
-        raise SopdocError("Contoh SOP bawaan tidak terbaca: " + "; ".join(str(p) for p in result.errors))
+        # The files lie in a scratch folder the user never sees: name the key, not the file.
+        raise SopdocError("Contoh SOP bawaan tidak terbaca: " + "; ".join(f"{p.key}: {p.message}" for p in result.errors))
     return result.sops[0].unit, result.sops

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime
 
+import yaml
+
 UNIT = """\
 # Data bersama semua SOP di folder ini (satu folder = satu unit = satu buku SOP).
 # Baris yang diawali '#' adalah keterangan dan tidak dibaca sopdoc.
@@ -16,7 +18,7 @@ unit: {unit}                                    # nama unit (dinas, badan, bagia
 kertas: F4                                      # F4 atau A4
 orientasi: lanskap                              # lanskap atau potret
 disahkan_oleh:                                  # penandatangan bawaan semua SOP unit ini
-  jabatan: Kepala {unit}
+  jabatan: {jabatan}
   nama: Nama Lengkap, S.Sos., M.M.
   pangkat: Pembina Utama Muda, IV/c
   nip: "19700101 199001 1 001"                  # dalam tanda kutip agar spasinya tetap
@@ -39,7 +41,7 @@ disahkan_oleh:                                  # penandatangan bawaan semua SOP
 #   mengingat:
 #     - Peraturan Menteri PAN RB Nomor 35 Tahun 2012
 #   disahkan_oleh:                              # bawaan: penandatangan unit di atas
-#     jabatan: Kepala {unit}
+#     jabatan: {jabatan}
 """
 
 SOP = """\
@@ -111,9 +113,20 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
 
 def unit_text(unit: str) -> str:
     """Return the text of a new unit.yaml for *unit*."""
-    return UNIT.format(unit=unit)
+    return UNIT.format(unit=scalar(unit), jabatan=scalar(f"Kepala {unit}"))
 
 
 def sop_text(nama: str, path: str, today: datetime.date) -> str:
     """Return the text of a new SOP file called *nama*."""
-    return SOP.format(nama=nama, path=path, today=today.isoformat(), year=today.year)
+    return SOP.format(nama=scalar(nama), path=path, today=today.isoformat(), year=today.year)
+
+
+def scalar(text: str) -> str:
+    """Return *text* as a YAML value on one line: as is when it reads back as itself, else double-quoted."""
+    try:
+        plain = "\n" not in text and text == text.strip() and yaml.safe_load(f"x: {text}") == {"x": text}
+    except yaml.YAMLError:
+        plain = False
+    if plain:
+        return text
+    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")

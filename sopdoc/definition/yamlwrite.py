@@ -17,7 +17,9 @@ The interface other stages use (the Excel importer, the studio):
   (it lives in :mod:`sopdoc.definition.datadiff`, with the rules of what counts
   as the same);
 - :func:`save` does all of it for one file on disk, atomically (``kind`` is
-  :data:`SOP` or :data:`UNIT`; an existing file that changes is kept as ``.bak``).
+  :data:`SOP` or :data:`UNIT`; an existing file that changes is kept as ``.bak``);
+  :func:`edited` computes the same bytes without touching the disk, for a caller
+  that writes several files all or nothing.
 
 Data passed in should be valid (check it with the reader first): these functions
 write what they are given.
@@ -47,7 +49,7 @@ from sopdoc.definition.revise import backup_path
 from sopdoc.fsutil import write_atomic
 
 __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
-           "UnreadableText"]
+           "edited", "UnreadableText"]
 
 SOP, UNIT = "sop", "unit"
 BOM = "\ufeff"
@@ -509,10 +511,25 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     old text cannot be edited in place is written anew (after the same backup).
     *rows* pairs kegiatan the caller knows, as in :func:`updated_text`.
     """
-    if not path.exists():
-        write_atomic(path, new_text(data, kind))
+    raw = path.read_bytes() if path.exists() else None
+    new, lines = edited(path, raw, data, kind, rows)
+    if new is None:
         return []
-    raw = path.read_bytes()
+    if backup and raw is not None:
+        write_atomic(backup_path(path), raw)
+    write_atomic(path, new)
+    return lines
+
+
+def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP,
+           rows: dict[int, int] | None = None) -> tuple[bytes | None, list[str]]:
+    """Return what the file *path*, now holding *raw* (None: no file yet), should hold to say *data*, and the changes.
+
+    The bytes are None when the file already says *data* word for word: there is
+    nothing to write. Nothing is read or written here.
+    """
+    if raw is None:
+        return new_text(data, kind).encode("utf-8"), []
     bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
     old_text = raw.decode("utf-8-sig")
     try:
@@ -521,8 +538,5 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     except (UnreadableText, yamlsafe.YamlLoadError):
         text, old_data = new_text(data, kind), {}
     if text == old_text:
-        return []
-    if backup:
-        write_atomic(backup_path(path), raw)
-    write_atomic(path, (bom + text).encode("utf-8"))
-    return changes(old_data if isinstance(old_data, dict) else {}, data, rows)
+        return None, []
+    return (bom + text).encode("utf-8"), changes(old_data if isinstance(old_data, dict) else {}, data, rows)

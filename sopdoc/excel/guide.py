@@ -59,6 +59,8 @@ SECTIONS = (
         "Buku kerja bermakro (.xlsm) ditolak.",
     )),
 )
+# The importer knows the guide by its first line, not by its sheet's name (a name anyone may give a SOP sheet).
+TITLE = SECTIONS[0][0]
 
 
 def write(sheet: Worksheet, body: Font, bold: Font, height) -> None:

@@ -17,7 +17,7 @@ from openpyxl.utils import column_index_from_string
 from sopdoc.definition import reader, yamlwrite
 from sopdoc.definition.model import Sop
 from sopdoc.errors import Problem
-from sopdoc.excel import opening, parse
+from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed
 from sopdoc.excel.problems import CellProblem
 
@@ -52,7 +52,7 @@ def read_workbook(path: Path) -> Imported:
     drafts = _named(parsed, imported)
     if parsed.unit is None:
         return imported
-    imported.folder = parsed.folder or parse.slugify(parsed.unit.data.get("unit") or "") or parse.slugify(path.stem)
+    imported.folder = _folder(parsed, imported)
     _validate(parsed.unit, drafts, imported)
     order = {name: i for i, name in enumerate(opened.workbook.sheetnames)}
     imported.problems.sort(key=lambda p: (order.get(p.sheet, -1), *_position(p.cell)))
@@ -75,7 +75,7 @@ def _named(parsed: Parsed, imported: Imported) -> list[Draft]:
         if not draft.slug:
             if not has_errors:
                 imported.problems.append(CellProblem(imported.path, draft.sheet, draft.cell_of("nama"), "nama",
-                                                     "wajib diisi: Nama / Judul SOP (nama berkasnya dibuat darinya)"))
+                                                     _unnamed(draft)))
             continue
         if draft.slug == Path(reader.UNIT_FILE).stem:
             imported.problems.append(CellProblem(
@@ -90,6 +90,28 @@ def _named(parsed: Parsed, imported: Imported) -> list[Draft]:
             continue
         named[draft.slug] = draft
     return list(named.values())
+
+
+def _unnamed(draft: Draft) -> str:
+    """Say why *draft* has no file name: no Nama SOP, or one with no letter or digit to make it from."""
+    nama = draft.data.get("nama")
+    if nama:
+        return f"Nama '{nama}' tidak menghasilkan nama berkas; isi kolom {labels.BERKAS}"
+    return "wajib diisi: Nama / Judul SOP (nama berkasnya dibuat darinya)"
+
+
+def _folder(parsed: Parsed, imported: Imported) -> str | None:
+    """Return the unit's folder: typed, else made from the unit's name or the workbook's; report an unusable one."""
+    if parsed.folder:
+        return parsed.folder
+    folder = parse.slugify(parsed.unit.data.get("unit") or "") or parse.slugify(imported.path.stem)
+    problem = parse.name_problem(folder, parse.NAME_MAX, "folder") if folder else "tidak ada huruf atau angka"
+    if problem:
+        imported.problems.append(CellProblem(imported.path, parsed.unit.sheet, parsed.unit.cell_of("unit"), "unit",
+                                             f"folder unit yang dibuat dari nama unit tidak dapat dipakai: {problem}; "
+                                             f"isi '{labels.FOLDER}'"))
+        return None
+    return folder
 
 
 def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:

@@ -18,16 +18,23 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sopdoc import fsutil
 from sopdoc.definition.model import default_symbol
 from sopdoc.errors import format_key_path
-from sopdoc.excel import labels
-from sopdoc.excel.opening import Opened
+from sopdoc.excel import guide, labels
+from sopdoc.excel.opening import Opened, SheetScan
 from sopdoc.excel.problems import CellProblem, warning
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
+# Windows (where many users work) cannot hold a file or folder with these names, whatever follows a dot.
+_DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+NAME_MAX = 255      # bytes in one file name (Linux, macOS and Windows file systems alike)
+# The longest name import writes for a SOP is its backup's staging file: .SLUG.yaml.bak.XXXXXXXX.sopdoc-tmp
+MAX_SLUG = NAME_MAX - len(f"..yaml.bak.{'x' * 8}{fsutil.STAGING_SUFFIX}")
+MAX_FOLDER_DEPTH = 8
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 _ALIASES = {"judul sop": labels.NAMA, "tanggal pengesahan": "Tanggal Efektif", "uraian kegiatan": labels.KEGIATAN,
             "persyaratan/kelengkapan": "Kelengkapan", "kelengkapan/persyaratan": "Kelengkapan", "ket.": "Keterangan"}
@@ -74,8 +81,10 @@ def normal_label(text: Any) -> str:
 def parse(opened: Opened, path: Path) -> Parsed:
     """Read every sheet of *opened*; SOP sheets are those with a Nama SOP or a kegiatan grid."""
     reader = _Reader(opened, path)
-    unit = reader.unit()
-    sops = [draft for sheet in opened.workbook.worksheets if (draft := reader.sop(sheet))]
+    unit_sheet = next((s for s in opened.workbook.worksheets if s.title.strip().lower() == labels.UNIT_SHEET.lower()),
+                      None)
+    unit = reader.unit(unit_sheet)
+    sops = [draft for sheet in opened.workbook.worksheets if sheet is not unit_sheet and (draft := reader.sop(sheet))]
     if not sops and not any(p.is_error for p in reader.problems):
         reader.problems.append(CellProblem(path, None, None, "", "tidak ada lembar SOP (lembar dengan 'Nama SOP' "
                                                                   "dan tabel 'No | Kegiatan'); tidak ada yang diimpor"))
@@ -91,12 +100,14 @@ class _Reader:
         self.problems: list[CellProblem] = []
         self.folder: str | None = None
         self.sheet: Worksheet | None = None
+        self.scan = SheetScan()
         self.merged: dict[tuple[int, int], tuple[int, int]] = {}
 
     # --- cells ---
 
     def use(self, sheet: Worksheet) -> None:
         self.sheet = sheet
+        self.scan = self.opened.scan(sheet)
         self.merged = {}
         for cells in sheet.merged_cells.ranges:
             for row in range(cells.min_row, cells.max_row + 1):
@@ -109,19 +120,32 @@ class _Reader:
     def warn(self, cell: str | None, key: tuple, message: str) -> None:
         self.problems.append(warning(self.path, self.sheet.title, cell, format_key_path(key), message))
 
+    def cell(self, row: int, column: int):
+        """Return the cell at (*row*, *column*) if it holds anything, else None (never making one)."""
+        # Asking openpyxl for an empty cell makes it; a scan over a sheet's whole width would fill memory.
+        return self.sheet.cell(row=row, column=column) if (row, column) in self.scan.filled else None
+
     def label(self, row: int, column: int) -> str:
         """Return a cell's text as a label is compared, without judging the cell."""
-        return normal_label(self.sheet.cell(row=row, column=column).value)
+        cell = self.cell(row, column)
+        return normal_label(cell.value) if cell else ""
 
     def raw(self, row: int, column: int, key: tuple, fill_merged: bool = True) -> Any:
         """Return a cell's value (a merged range's value in each of its cells), or None after a problem."""
         origin = self.merged.get((row, column), (row, column)) if fill_merged else (row, column)
-        cell = self.sheet.cell(row=origin[0], column=origin[1])
-        formula = self.opened.formulas.get(self.sheet.title, {}).get(cell.coordinate)
+        cell = self.cell(*origin)
+        if cell is None:
+            return None
+        formula = self.scan.formulas.get(cell.coordinate)
         if formula is not None and (cell.value is None or cell.data_type == "e" or cell.value in _ERROR_VALUES):
             shown = "tanpa nilai tersimpan" if cell.value is None else f"yang menghasilkan {cell.value}"
             self.error(_ref(row, column), key, f"sel ini berisi rumus '{formula}' {shown}; sopdoc tidak menghitung "
                                                "rumus: tulis nilainya langsung")
+            return None
+        if cell.data_type == "e":
+            number = self.scan.numbers.get(cell.coordinate)
+            self.error(_ref(row, column), key, _not_a_date(number) if number is not None else
+                       f"sel ini berisi galat Excel {cell.value}; tulis nilainya langsung")
             return None
         value = cell.value
         if isinstance(value, str):
@@ -140,6 +164,12 @@ class _Reader:
     def date(self, row: int, column: int, key: tuple) -> Any:
         """Return a date as the definition takes it: a date, or text the reader will judge."""
         value = self.raw(row, column, key)
+        origin = self.merged.get((row, column), (row, column))
+        number = self.scan.numbers.get(_ref(*origin))
+        # Excel counts days from 1900-01-01 = 1: below 1 is a time of day (or nothing), not a date.
+        if isinstance(value, datetime.time) or (isinstance(value, datetime.datetime) and float(number or 1) < 1):
+            self.error(_ref(row, column), key, _not_a_date(number))
+            return None
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
@@ -160,11 +190,13 @@ class _Reader:
 
     # --- label blocks ---
 
-    def labelled(self, last_row: int, known: tuple) -> dict[str, int]:
-        """Return the row of each known label in column A above *last_row*; report doubles."""
+    def labelled(self, last_row: int | None, known: tuple) -> dict[str, int]:
+        """Return the row of each known label in column A (down to *last_row*); report doubles."""
         wanted = {normal_label(name): name for name, _ in known}
         rows: dict[str, int] = {}
-        for row in range(1, last_row + 1):
+        for row in self.scan.rows(1):
+            if last_row is not None and row > last_row:
+                break
             name = wanted.get(self.label(row, 1))
             if name is None:
                 continue
@@ -203,41 +235,46 @@ class _Reader:
 
     # --- the Unit sheet ---
 
-    def unit(self) -> Draft | None:
-        sheet = self._sheet(labels.UNIT_SHEET)
+    def unit(self, sheet: Worksheet | None) -> Draft | None:
         if sheet is None:
             self.problems.append(CellProblem(self.path, None, None, "", f"tidak ada lembar '{labels.UNIT_SHEET}' "
                                                                           "(data pemerintah, unit dan penandatangan)"))
             return None
         self.use(sheet)
         draft = Draft(sheet.title)
-        rows = self.labelled(sheet.max_row, labels.UNIT_LABELS)
+        rows = self.labelled(None, labels.UNIT_LABELS)
         self.block(rows, labels.UNIT_LABELS, draft)
-        self.folder = draft.data.pop("folder", None)
-        if self.folder is not None:
-            self._check_folder(self.folder, f"B{rows[labels.FOLDER]}")
+        folder = draft.data.pop("folder", None)
+        if folder is not None:
+            self.folder = self._check_folder(folder, f"B{rows[labels.FOLDER]}")
         return draft
 
-    def _sheet(self, name: str) -> Worksheet | None:
-        return next((s for s in self.opened.workbook.worksheets if s.title.strip().lower() == name.lower()), None)
-
-    def _check_folder(self, folder: str, cell: str) -> None:
-        parts = folder.strip("/").split("/")
-        if not all(_SLUG.match(part) for part in parts):
-            self.error(cell, ("folder",), f"'{folder}' bukan nama folder yang sah: pakai huruf kecil, angka dan '-', "
-                                          "dipisah '/' (misalnya kab-contoh/diskominfo), atau kosongkan")
-            self.folder = None
+    def _check_folder(self, folder: str, cell: str) -> str | None:
+        """Return the folder path typed in *cell*, or None after reporting what is wrong with it."""
+        parts = folder.rstrip("/").split("/")
+        if folder.startswith("/") or not all(_SLUG.match(part) for part in parts):
+            problem = (f"'{folder}' bukan nama folder yang sah: pakai huruf kecil, angka dan '-', dipisah '/' "
+                       "(misalnya kab-contoh/diskominfo), atau kosongkan")
+        elif len(parts) > MAX_FOLDER_DEPTH:
+            problem = (f"folder terlalu dalam ({len(parts)} tingkat; paling banyak {MAX_FOLDER_DEPTH}); tulis jalur "
+                       "yang lebih pendek, misalnya kab-contoh/diskominfo")
+        else:
+            problem = next(filter(None, (name_problem(part, NAME_MAX, "folder") for part in parts)), None)
+        if problem:
+            self.error(cell, ("folder",), problem)
+            return None
+        return "/".join(parts)
 
     # --- SOP sheets ---
 
     def sop(self, sheet: Worksheet) -> Draft | None:
-        if sheet.title.strip().lower() in (labels.UNIT_SHEET.lower(), labels.GUIDE_SHEET.lower()):
-            return None
+        """Return the SOP on *sheet*; a sheet without one is the guide, or reported as skipped."""
         self.use(sheet)
         header = self._header_row()
-        rows = self.labelled(header - 1 if header else sheet.max_row, labels.SOP_LABELS)
+        rows = self.labelled(header - 1 if header else None, labels.SOP_LABELS)
         if header is None and labels.NAMA not in rows:
-            self.warn(None, (), "lembar ini dilewati: tidak ada 'Nama SOP' dan tabel 'No | Kegiatan'")
+            if self.label(1, 1) != normal_label(guide.TITLE):
+                self.warn(None, (), "lembar ini dilewati: tidak ada 'Nama SOP' dan tabel 'No | Kegiatan'")
             return None
         draft = Draft(sheet.title)
         self.block(rows, labels.SOP_LABELS, draft)
@@ -258,7 +295,7 @@ class _Reader:
                                      f"'{labels.RIWAYAT}' (satu baris: tanggal: catatan) atau dengan sopdoc revise")
 
     def _header_row(self) -> int | None:
-        for row in range(1, self.sheet.max_row + 1):
+        for row in self.scan.rows(1):
             if self.label(row, 1) == normal_label(labels.NO) and self.label(row, 2) == normal_label(labels.KEGIATAN):
                 return row
         return None
@@ -266,11 +303,19 @@ class _Reader:
     def _slug(self, draft: Draft, rows: dict[str, int]) -> str | None:
         slug = draft.data.pop("berkas", None)
         if slug is None:
-            return slugify(draft.data.get("nama") or "")
-        if not _SLUG.match(slug):
-            self.error(f"B{rows[labels.BERKAS]}", ("berkas",),
-                       f"'{slug}' bukan nama berkas yang sah: pakai huruf kecil, angka dan '-' (misalnya "
-                       f"{slugify(slug) or 'surat-masuk'}), atau kosongkan agar dibuat dari Nama SOP")
+            made = slugify(draft.data.get("nama") or "")
+            problem = made and name_problem(made, MAX_SLUG)
+            if problem:
+                self.error(draft.cells.get("nama"), ("nama",), f"nama berkas yang dibuat dari Nama SOP tidak dapat "
+                                                              f"dipakai: {problem}; isi kolom {labels.BERKAS}")
+                return None
+            return made
+        problem = None if _SLUG.match(slug) else (
+            f"'{slug}' bukan nama berkas yang sah: pakai huruf kecil, angka dan '-' (misalnya "
+            f"{slugify(slug) or 'surat-masuk'}), atau kosongkan agar dibuat dari Nama SOP")
+        problem = problem or name_problem(slug, MAX_SLUG)
+        if problem:
+            self.error(f"B{rows[labels.BERKAS]}", ("berkas",), problem)
             return None
         return slug
 
@@ -290,9 +335,9 @@ class _Grid:
         self._columns()
         first = self.header + 1
         keys_row = self.r.label(first, 1) == normal_label(labels.KEYS_ROW)
-        self._actors(first if keys_row else None)
-        rows = [row for row in range(first + keys_row, self.r.sheet.max_row + 1)
-                if self.r.text(row, 2, (), fill_merged=False)]
+        self._actors(first if keys_row else None, first + keys_row)
+        rows = [row for row in self.r.scan.rows(2) if row >= first + keys_row
+                and self.r.text(row, 2, (), fill_merged=False)]
         self.draft.cells["kegiatan"] = f"B{first + keys_row}"
         if not rows:
             self.r.error(f"B{first + keys_row}", ("kegiatan",), "tabel kegiatan kosong: tulis setiap kegiatan di kolom "
@@ -305,21 +350,22 @@ class _Grid:
 
     def _columns(self) -> None:
         wanted = {normal_label(name): key for name, key in labels.AFTER_PELAKSANA}
-        last = self.r.sheet.max_column
-        for column in range(3, last + 1):
+        for column in self.r.scan.columns(self.header):
             key = wanted.get(self.r.label(self.header, column))
-            if key and key not in self.columns:
+            if column >= 3 and key and key not in self.columns:
                 self.columns[key] = column
+        last = max((column for row, column in self.r.scan.filled if row >= self.header), default=2)
         self.end = min(self.columns.values(), default=last + 1)
 
-    def _actors(self, keys_row: int | None) -> None:
+    def _actors(self, keys_row: int | None, first_row: int) -> None:
         """Read the pelaksana columns: jabatan from the header, key from the Kunci row (or made up)."""
         taken: set[str] = set()
         pelaksana = {}
+        marked = {column for row, column in self.r.scan.filled if row >= first_row}
         for column in range(3, self.end):
             name = self.r.text(self.header, column, ("pelaksana",), fill_merged=False)
             if name is None:
-                if self._has_marks(column):
+                if column in marked:
                     self.r.error(_ref(self.header, column), ("pelaksana",),
                                  "kolom pelaksana ini berisi tanda tetapi tidak punya nama jabatan di judulnya")
                 continue
@@ -333,10 +379,6 @@ class _Grid:
         self.draft.cells["pelaksana"] = f"C{self.header}:{get_column_letter(max(self.end - 1, 3))}{self.header}"
         if pelaksana:
             self.draft.data["pelaksana"] = pelaksana
-
-    def _has_marks(self, column: int) -> bool:
-        return any(self.r.sheet.cell(row=row, column=column).value not in (None, "")
-                   for row in range(self.header + 2, self.r.sheet.max_row + 1))
 
     def _numbers(self, rows: list[int]) -> dict[int, list[int]]:
         """Return the row indexes each number in column No stands for."""
@@ -495,6 +537,23 @@ def _revisions(text: str | None) -> list[dict]:
             entry["catatan"] = catatan.strip()
         revisions.append(entry)
     return revisions
+
+
+def name_problem(name: str, longest: int, what: str = "berkas") -> str | None:
+    """Return what makes *name* unfit as the name of a file or folder (*what*) on a user's disk, or None."""
+    if name.partition(".")[0].lower() in _DEVICE_NAMES:
+        return (f"'{name}' adalah nama perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan tidak dapat "
+                f"menjadi nama {what}; pakai nama lain")
+    size = len(name.encode("utf-8"))
+    if size > longest:
+        return f"nama {what} terlalu panjang (paling banyak {longest} huruf; ini {size})"
+    return None
+
+
+def _not_a_date(number: str | None) -> str:
+    shown = number if number is not None else "jam saja"
+    return (f"bukan tanggal (nilai sel: {shown}); tulis tanggalnya, misalnya 22 Desember 2023 atau 2023-12-22, atau "
+            "format sel sebagai Tanggal")
 
 
 def slugify(text: str) -> str:

@@ -10,7 +10,6 @@ text, never as a formula; dates and NIPs are formatted as the document prints th
 from __future__ import annotations
 
 import datetime
-import io
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
@@ -58,23 +57,17 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     taken = {labels.UNIT_SHEET.lower(), labels.GUIDE_SHEET.lower()}
     for sop in sops:
         _sop_sheet(book.create_sheet(xlsx.sheet_title(sop.nama, taken, "SOP")), sop)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
+    return xlsx.to_bytes(book)
 
 
 # --- cells -------------------------------------------------------------------------
 
 def put(sheet: Worksheet, row: int, column: int, value, font: Font = _BODY, alignment: Alignment = _WRAP):
-    """Write *value* to a cell as data: text stays text even when it starts with '='."""
+    """Write *value* to a cell as data (xlsx.to_bytes stores text as text, even when it starts with '=')."""
     cell = sheet.cell(row=row, column=column)
     if isinstance(value, str):
         value = ILLEGAL_CHARACTERS_RE.sub("", value)
     cell.value = value
-    if isinstance(value, str) and cell.data_type == "f":
-        cell.data_type = "s"
-        cell.quotePrefix = True
     cell.font, cell.alignment = font, alignment
     return cell
 

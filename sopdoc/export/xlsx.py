@@ -2,7 +2,9 @@
 
 openpyxl stores any string that starts with '=' as a live formula, so a SOP
 named '=HYPERLINK(...)' would become one in the index; sopdoc writes no
-formulas, so every string cell is marked as text before saving.
+formulas, so every string cell is marked as text when the workbook is saved,
+whenever its value was set. Such a cell also gets Excel's quote prefix (the
+leading ' a person types), so that editing it in Excel keeps it text.
 """
 
 from __future__ import annotations
@@ -12,6 +14,9 @@ import re
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+# What makes Excel read typed text as a formula.
+FORMULA_STARTS = ("=", "+", "-", "@")
 
 
 def sheet_title(text: str, taken: set[str], fallback: str) -> str:
@@ -32,6 +37,8 @@ def to_bytes(workbook: Workbook) -> bytes:
             for cell in row:
                 if isinstance(cell.value, str):
                     cell.data_type = "s"
+                    if cell.value.startswith(FORMULA_STARTS):
+                        cell.quotePrefix = True
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
