@@ -77,9 +77,10 @@ def read_regular(path: Path, limit: int, hint: str) -> bytes:
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     except OSError as exc:
         raise ReadRefused(f"berkas tidak dapat dibaca: {exc.strerror}") from None
+    if not stat.S_ISREG(os.fstat(fd).st_mode):   # before fdopen, which refuses a folder in its own words
+        os.close(fd)
+        raise ReadRefused(f"bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca; {hint}")
     with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise ReadRefused(f"bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi tidak dibaca; {hint}")
         try:
             raw = handle.read(limit + 1)
         except OSError as exc:
