@@ -1,8 +1,10 @@
 """The command line: exit codes, messages, scaffold and schema."""
 
+import datetime
 import json
 
 import jsonschema
+import pytest
 import yaml
 from click.testing import CliRunner
 from conftest import DEFINITIONS, FIXTURES, ROOT
@@ -90,6 +92,24 @@ def test_scaffold_mentions_every_key():
     for key in (*fields.UNIT_KEYS, *fields.DECREE_KEYS):
         if key.name != "template":
             assert f"{key.name}:" in scaffold.UNIT, key.name
+
+
+@pytest.mark.parametrize("nama", ["Uji", "Penerimaan dan Pendistribusian Surat Masuk Dinas", "Surat: Masuk #2"])
+def test_scaffold_comments_stay_in_one_column_whatever_the_name(nama):
+    # Columns counted by hand in the scaffold: top-level keys 41, kegiatan keys 59, unit.yaml 48.
+    def columns(text):
+        found = {}
+        for line in text.splitlines():
+            if not line.startswith("#") and "  # " in line:
+                value = line.rpartition("  # ")[0].rstrip()
+                found[value] = line.rindex("  # ") + 2
+        return found
+    sop = columns(scaffold.sop_text(nama, "d/x.yaml", datetime.date(2026, 1, 2)))
+    assert sop["nomor: \"000/   /2026\""] == 41 and sop["tanggal_pembuatan: 2026-01-02"] == 41
+    assert all(column == max(41, len(value) + 2) for value, column in sop.items() if not value.startswith(" "))
+    assert {column for value, column in sop.items() if value.startswith(" ")} == {59}
+    unit = columns(scaffold.unit_text(nama))
+    assert {column for value, column in unit.items() if len(value) < 46} == {48}
 
 
 def test_reference_page_documents_every_key():

@@ -10,7 +10,7 @@ UNIT = """\
 # Data bersama semua SOP di folder ini (satu folder = satu unit = satu buku SOP).
 # Baris yang diawali '#' adalah keterangan dan tidak dibaca sopdoc.
 
-pemerintah: Pemerintah Kabupaten Contoh        # baris pertama kop
+pemerintah: Pemerintah Kabupaten Contoh         # baris pertama kop
 unit: {unit}                                    # nama unit (dinas, badan, bagian)
 # sub_unit: Sub Bagian Umum dan Kepegawaian     # baris ketiga kop (boleh dihapus)
 # logo: logo.png                                # berkas logo, relatif terhadap berkas ini
@@ -80,7 +80,7 @@ pelaksana:                               # kolom pelaksana dari kiri ke kanan ->
   staf: Staf Pelaksana
 
 kegiatan:                                # baris dari atas ke bawah; nomor diberikan otomatis
-  - uraian: Memberikan disposisi untuk memulai kegiatan     # kata kerja, tanpa subjek
+  - uraian: Memberikan disposisi untuk memulai kegiatan    # kata kerja, tanpa subjek
     pelaksana: kepala                                      # salah satu kunci di 'pelaksana'
     kelengkapan: Surat masuk                               # mutu baku: kelengkapan
     waktu: 15 menit                                        # detik, menit, jam, hari, minggu, bulan
@@ -113,12 +113,51 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
 
 def unit_text(unit: str) -> str:
     """Return the text of a new unit.yaml for *unit*."""
-    return UNIT.format(unit=scalar(unit), jabatan=scalar(f"Kepala {unit}"))
+    return _fill(UNIT, unit=scalar(unit), jabatan=scalar(f"Kepala {unit}"))
 
 
 def sop_text(nama: str, path: str, today: datetime.date) -> str:
     """Return the text of a new SOP file called *nama*."""
-    return SOP.format(nama=scalar(nama), path=path, today=today.isoformat(), year=today.year)
+    return _fill(SOP, nama=scalar(nama), path=path, today=today.isoformat(), year=today.year)
+
+
+_COMMENT = "  # "
+
+
+def _fill(template: str, **values: object) -> str:
+    """Format *template* with *values*, keeping each trailing comment in its block's column.
+
+    A value longer or shorter than its placeholder would otherwise push its comment out of
+    line with the comments above and below it; such a line takes the column of the nearest
+    placeholder-free commented line at the same indentation.
+    """
+    lines = template.split("\n")
+    columns: dict[int, int] = {}  # line index -> the template's comment column, for fixed lines
+    for index, line in enumerate(lines):
+        head, found, _ = line.partition(_COMMENT)
+        if found and "{" not in head:
+            columns[index] = len(head) + 2
+
+    def column(index: int, indent: int) -> int:
+        for other in sorted(columns, key=lambda i: (abs(i - index), -i)):
+            if _indent(lines[other]) == indent:
+                return columns[other]
+        return 0
+
+    out = []
+    for index, line in enumerate(lines):
+        head, found, comment = line.partition(_COMMENT)
+        if not found:
+            out.append(line.format(**values))
+            continue
+        value = head.rstrip().format(**values)
+        at = columns.get(index) or column(index, _indent(line))
+        out.append(value.ljust(max(at, len(value) + 2)) + "# " + comment.format(**values))
+    return "\n".join(out)
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" #"))
 
 
 def scalar(text: str) -> str:
