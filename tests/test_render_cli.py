@@ -6,6 +6,7 @@ from click.testing import CliRunner
 from conftest import FIXTURES
 
 from sopdoc.cli import main
+from sopdoc.flowchart import route
 
 GOOD = FIXTURES / "render" / "kasus-f4" / "keputusan-kembali.yaml"
 
@@ -116,3 +117,20 @@ kegiatan:
     plan = layout.layout(sop)
     source = drawing.page_source(plan, plan.pages[0])
     assert 'label="Ya \\"benar\\""' in source and 'label="Tidak \\\\\\\\ salah"' in source
+
+
+def test_an_arrow_no_rule_abiding_route_exists_for_is_drawn_and_named_as_a_warning(tmp_path, monkeypatch):
+    # Stand-in for a page that truly cannot be drawn: the router finds a route for no link.
+    def route_nothing(page, links, lanes, lane_width):
+        page.arrows.clear()
+        return list(links)
+
+    monkeypatch.setattr(route, "route_page", route_nothing)
+    result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "docx", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    # keputusan-kembali.yaml: row 1 flows to row 2; its decision (row 3) sends "tidak" back to row 2.
+    assert "keputusan-kembali.yaml" in result.output
+    assert "panah kegiatan 1 ke 2 tidak dapat digambar menurut aturan" in result.output
+    assert "panah kegiatan 3 ke 2 tidak dapat digambar" in result.output
+    assert "Traceback" not in result.output
+    assert (tmp_path / "kasus-f4" / "keputusan-kembali.docx").is_file()
