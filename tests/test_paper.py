@@ -27,7 +27,8 @@ def test_every_case_fits_every_paper_and_keeps_the_drawing_rules(case, paper, or
     assert sum(c.width for c in plan.columns) == pytest.approx(width - 2 * table.MARGIN)
     usable = height - 2 * table.MARGIN
     for page in plan.pages:
-        assert sum(plan.header.heights) + page.height + (table.HEADING_HEIGHT if page.number == 1 else 0) <= usable
+        heading = table.heading_height(plan.heading) if page.number == 1 else 0
+        assert sum(plan.header.heights) + page.height + heading <= usable
     assert sorted(r.index for p in plan.pages for r in p.rows) == list(range(len(sop.kegiatan)))
     # The rules do not depend on where the page sits on the paper: the predicted frame will do.
     report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))

@@ -15,6 +15,7 @@ from oracle.drawcheck import check
 from oracle.raster import arrow_ink_gaps, symbol_ink_missing
 from pdfcheck import joined_words, page_count, page_texts, pdf_info, pdf_text
 
+from sopdoc.definition import reader
 from sopdoc.document import docx_writer, render
 from sopdoc.flowchart import layout
 
@@ -118,8 +119,9 @@ def test_every_page_names_its_sop_and_says_which_page_of_how_many(rendered, case
 @pytest.mark.parametrize("nama", ["SOP Surat Masuk", "sop surat masuk"])
 def test_a_name_that_begins_with_sop_is_not_headed_sop_twice(nama):
     sop = dataclasses.replace(CASES["kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"], nama=nama)
-    title = docx_writer.page_title(sop)
-    assert title.startswith(f"{nama} \u2013 Nomor ") and "SOP SOP" not in title.upper()
+    title = docx_writer.page_title(sop, 700.0)
+    assert title.upper().startswith("SOP SURAT MASUK \u2013 NOMOR ") and "SOP SOP" not in title.upper()
+    assert layout.layout(sop).heading == ("SOP: SURAT MASUK",)
 
 
 def test_pdf_and_docx_metadata_carry_the_title_and_the_unit(rendered):
@@ -273,3 +275,37 @@ def test_geometry_export_keeps_the_contract(rendered):
     decisions = [s for page in doc["pages"] for s in page["symbols"] if s["kind"] == "decision"]
     assert decisions and all(set(s) >= {"id", "no", "actor", "kind", "text", "x0", "y0", "x1", "y1"}
                              for s in decisions)
+
+
+LONG_NAME = ("Penyusunan Rencana Pengembangan Kompetensi dan Penilaian Kinerja Aparatur Sipil Negara Tahunan "
+             "di Lingkungan Badan Kepegawaian dan Pengembangan Sumber Daya Manusia Daerah")
+
+
+@pytest.mark.parametrize("rows", [6, 30])
+def test_a_long_name_on_a4_portrait_keeps_each_page_head_on_one_line_and_the_heading_in_its_room(tmp_path, rows):
+    # The review's case: the page number wrapped under the title, and a two-line heading was
+    # given one line's room. 30 rows fill more than the first page, so a heading without its
+    # room pushes a row over a page and the PDF no longer matches the layout.
+    folder = tmp_path / "definitions" / "bkpsdm"
+    folder.mkdir(parents=True)
+    (folder / "unit.yaml").write_text("pemerintah: Pemerintah Kabupaten Uji\nunit: BKPSDM\nkertas: A4\n"
+                                      "orientasi: potret\n", encoding="utf-8")
+    steps = "".join(f"  - {{uraian: Menyusun bahan rapat koordinasi tahap {n}, pelaksana: {'abc'[n % 3]}, "
+                    "kelengkapan: Bahan rapat, waktu: 1 jam, output: Notula}\n" for n in range(rows))
+    (folder / "rencana.yaml").write_text(f"nama: {LONG_NAME}\nnomor: \"800/   /BKPSDM/2024\"\n"
+                                         "pelaksana: {a: Kepala Badan, b: Sekretaris, c: Staf}\n"
+                                         f"kegiatan:\n{steps}", encoding="utf-8")
+    sop = reader.read([folder]).sops[0]
+    item = render.render_docx(sop, tmp_path / "out", {})
+    assert render.render_pdfs([item]) == {}
+    render.write_geometry(item)     # raises when the PDF's pages differ from the layout's
+    texts = page_texts(item.pdf)
+    assert len(texts) == 1 + len(item.layout.pages) and (rows < 10 or len(item.layout.pages) > 1)
+    for number, text in enumerate(texts, start=1):
+        first = text.strip().splitlines()[0]
+        assert first.startswith("SOP Penyusunan Rencana") and "Nomor 800/" in first, first
+        assert first.rstrip().endswith(f"Halaman {number} dari {len(texts)}"), first
+    heading = [line.strip() for line in texts[1].splitlines() if line.strip().startswith("SOP:")]
+    assert heading and heading[0].startswith("SOP: PENYUSUNAN RENCANA") and "SOP: SOP" not in texts[1]
+    assert len(item.layout.heading) >= 2
+    assert " ".join(texts[1].split()).count("SUMBER DAYA MANUSIA DAERAH") == 1

@@ -200,6 +200,12 @@ class Sop:
         return self.source.stem
 
     @property
+    def title(self) -> str:
+        """Return the name as titles print it after their own "SOP": without a leading "SOP" of its own."""
+        words = self.nama.split(maxsplit=1)
+        return words[1] if len(words) == 2 and words[0].rstrip(":").upper() == "SOP" else self.nama
+
+    @property
     def tanggal_revisi(self) -> Tanggal | None:
         return self.revisi[-1].tanggal if self.revisi else None
 

@@ -18,14 +18,15 @@ from sopdoc import templating
 from sopdoc.definition.model import Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import metadata, oxml
-from sopdoc.flowchart import table
+from sopdoc.flowchart import table, textfit
 from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE
+from sopdoc.flowchart.table import CELL_PAD_X, HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
 HEADER_SIZE = 7.5
+PAGE_NUMBER_ROOM = "   Halaman 888 dari 888"   # what the running head keeps free for the page number
 QR_SIZE = Mm(16)
 
 
@@ -107,18 +108,30 @@ def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, 
     return buffer.getvalue()
 
 
-def page_title(sop: Sop) -> str:
-    """Return the line that names the SOP at the top of each of its pages."""
-    name = sop.nama if sop.nama.upper().startswith("SOP ") else f"SOP {sop.nama}"   # never "SOP SOP ..."
-    return name + (f" \u2013 Nomor {sop.nomor}" if sop.nomor else "")
+def page_title(sop: Sop, width: float) -> str:
+    """Return the line that names the SOP at the top of each of its pages, *width* points wide.
+
+    The page number shares that line, so a name too long for the rest is cut at a
+    word and ends in an ellipsis; the number of the SOP is always kept whole.
+    """
+    room = width - textfit.width(PAGE_NUMBER_ROOM, HEADER_SIZE)
+    nomor = f" \u2013 Nomor {sop.nomor}" if sop.nomor else ""
+    words = f"SOP {sop.title}".split(" ")     # never "SOP SOP ..."
+    title = " ".join(words) + nomor
+    while textfit.width(title, HEADER_SIZE) > room and len(words) > 2:
+        words.pop()
+        title = " ".join(words).rstrip(",;:") + "\u2026" + nomor
+    while textfit.width(title, HEADER_SIZE) > room and len(title) > 1:
+        title = title[:-2] + "\u2026"       # a number too long for the line: cut it too, rather than wrap
+    return title
 
 
 def _identify(doc, sop: Sop) -> None:
     """Name the SOP at the top of every page, with the page number (its properties carry it too)."""
     for section in doc.sections:
         section.different_first_page_header_footer = False
-        oxml.running_head(section.header, page_title(sop), HEADER_SIZE, section.page_width.pt
-                          - section.left_margin.pt - section.right_margin.pt)
+        width = section.page_width.pt - section.left_margin.pt - section.right_margin.pt
+        oxml.running_head(section.header, page_title(sop, width), HEADER_SIZE, width)
 
 
 def _page_setup(doc, layout: Layout) -> None:
@@ -139,7 +152,7 @@ class _FlowchartWriter:
 
     def elements(self, slices: list[list[bytes]]):
         """Yield the heading, one table per page (each after a page break), and the total."""
-        yield oxml.element(oxml.paragraph(f"SOP: {self.sop.nama.upper()}", size=11, line=HEADING_HEIGHT - 8,
+        yield oxml.element(oxml.paragraph("\n".join(self.layout.heading), size=HEADING_SIZE, line=HEADING_LINE,
                                           bold=True, align="center", page_break=True))
         for page, pictures in zip(self.layout.pages, slices):
             if page.number > 1:

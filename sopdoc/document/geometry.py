@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from sopdoc.definition.model import Sop
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart.plan import MM, Layout, Page
-from sopdoc.flowchart.table import BREAK_PARAGRAPH, HEADING_HEIGHT
+from sopdoc.flowchart.table import BREAK_PARAGRAPH, HEADING_LINE
 
 FORMAT = "sopdoc-geometry/1"
 SUFFIX = ".geometri.json"
@@ -59,7 +59,7 @@ def predicted_frames(plan: Layout, identity_pages: int = 1) -> list[Frame]:
     x = plan.margin + plan.lanes_x + BORDER_HALF
     header = sum(plan.header.heights)
     return [Frame(identity_pages + page.number, x,
-                  plan.margin + (HEADING_HEIGHT - 8 if page.number == 1 else BREAK_PARAGRAPH) + header + BORDER_HALF)
+                  plan.margin + (HEADING_LINE * len(plan.heading) if page.number == 1 else BREAK_PARAGRAPH) + header + BORDER_HALF)
             for page in plan.pages]
 
 

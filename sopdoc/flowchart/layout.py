@@ -47,6 +47,7 @@ def layout(sop: Sop) -> Layout:
     symbol_size = table.symbol_size(lane)
     lanes = [key for key, _ in sop.pelaksana]
     capacity = height - 2 * MARGIN - sum(header.heights) - PAGE_SLACK - BREAK_PARAGRAPH
+    heading = table.heading(sop, width - 2 * MARGIN)
     grown: dict[int, float] = {}
     below: dict[int, float] = {}
     turns: dict[int, int] = {}
@@ -58,7 +59,8 @@ def layout(sop: Sop) -> Layout:
             heights = [table.row_height(row, columns, size, line, symbol_size,
                                         extra.get(i, 0.0) + grown.get(i, 0.0))
                        for i, row in enumerate(sop.kegiatan)]
-            pages = [Page(n, rows) for n, rows in enumerate(table.paginate(sop, heights, capacity, below),
+            pages = [Page(n, rows) for n, rows in enumerate(table.paginate(sop, heights, capacity,
+                                                                             table.heading_height(heading), below),
                                                              start=1)]
             for page in pages:
                 symbols.place(sop, page, lanes, lane, symbol_size)
@@ -82,7 +84,8 @@ def layout(sop: Sop) -> Layout:
         _draw_plainly(page, link)
     for page in pages:
         page.warnings += check.problems(page, lane, lanes)
-    return Layout(paper, orientation, width, height, MARGIN, columns, lanes, lane, size, line, header, pages)
+    return Layout(paper, orientation, width, height, MARGIN, columns, lanes, lane, size, line, header, pages,
+                  heading)
 
 
 def _draw_plainly(page: Page, link: route.Link) -> None:

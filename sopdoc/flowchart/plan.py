@@ -198,6 +198,7 @@ class Layout:
     body_line: float
     header: HeaderStyle
     pages: list[Page]
+    heading: tuple[str, ...]    # the "SOP: NAMA" heading above the first table, line by line
 
     @property
     def lanes_width(self) -> float:

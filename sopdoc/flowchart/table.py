@@ -30,7 +30,9 @@ CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cel
 ROTATED_PAD = CELL_PAD_X + 5.0
 PAGE_SLACK = 3.0                # capacity kept free on each page (2 pt was measured as enough)
 BREAK_PARAGRAPH = 1.0           # the 1 pt paragraph that carries each page break
-HEADING_HEIGHT = 22.0           # "SOP: NAMA" line above the first table
+HEADING_SIZE = 11.0             # the bold "SOP: NAMA" heading above the first table
+HEADING_LINE = 14.0             # its exact line height
+HEADING_SLACK = 8.0             # room kept under it
 TOTAL_LINE = 11.0
 
 SYMBOL_GAP = 4.0 * MM           # free space above and below a symbol inside its row
@@ -221,18 +223,29 @@ def flows_down(sop: Sop, index: int) -> bool:
     return any(e.target == index + 1 for e in sop.kegiatan[index].exits)
 
 
-def paginate(sop: Sop, heights: list[float], capacity: float, below: dict[int, float] | None = None
-             ) -> list[list[RowBox]]:
+def heading(sop: Sop, width: float) -> tuple[str, ...]:
+    """Return the "SOP: NAMA" heading above the first table, in the lines it is set in across *width*."""
+    return tuple(textfit.wrap(f"SOP: {sop.title.upper()}", width, HEADING_SIZE, bold=True))
+
+
+def heading_height(lines: tuple[str, ...]) -> float:
+    """Return the height the first page gives the heading (its lines and the room under them)."""
+    return len(lines) * HEADING_LINE + HEADING_SLACK
+
+
+def paginate(sop: Sop, heights: list[float], capacity: float, heading: float,
+             below: dict[int, float] | None = None) -> list[list[RowBox]]:
     """Split rows into pages: no row split, room kept for connectors and the total line.
 
+    The first page gives *heading* points to the heading above its table.
     *below* gives rows extra room under their symbol (for off-page connectors placed there).
     A last page that would hold one row alone takes the row before it too, when
     the page before keeps at least two rows and nothing else moves.
     """
-    pages = _fill(sop, heights, capacity, below or {}, None)
+    pages = _fill(sop, heights, capacity, heading, below or {}, None)
     if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) >= 3:
         try:
-            widowless = _fill(sop, heights, capacity, below or {}, pages[-2][-1].index)
+            widowless = _fill(sop, heights, capacity, heading, below or {}, pages[-2][-1].index)
         except LayoutError:
             return pages
         if len(widowless) == len(pages):
@@ -240,8 +253,8 @@ def paginate(sop: Sop, heights: list[float], capacity: float, below: dict[int, f
     return pages
 
 
-def _fill(sop: Sop, heights: list[float], capacity: float, below: dict[int, float], break_before: int | None
-          ) -> list[list[RowBox]]:
+def _fill(sop: Sop, heights: list[float], capacity: float, heading: float, below: dict[int, float],
+          break_before: int | None) -> list[list[RowBox]]:
     """Fill pages row by row, starting a new page when a row does not fit or at row *break_before*."""
     pages: list[list[RowBox]] = []
     current: list[RowBox] = []
@@ -252,7 +265,7 @@ def _fill(sop: Sop, heights: list[float], capacity: float, below: dict[int, floa
         extra = below.get(i, 0.0)
         h += extra
         after = TOTAL_LINE * 2 if i == last else (room if flows_down(sop, i) else 0.0)
-        cap = capacity - (0.0 if pages else HEADING_HEIGHT)
+        cap = capacity - (0.0 if pages else heading)
         if current and (used + h + after > cap or i == break_before):
             closing = current[-1]
             if flows_down(sop, closing.index):

@@ -26,7 +26,7 @@ from sopdoc.document.oxml import HEADER_FILL
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
 from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, HEADING_HEIGHT, TOTAL_LINE
+from sopdoc.flowchart.table import CELL_PAD_X, TOTAL_LINE, heading_height
 
 LOGO_LIMIT = 2 * 1024 * 1024
 _ROW_IN_WARNING = re.compile(r"kegiatan (\d+)")
@@ -113,9 +113,11 @@ def page_view(plan: Layout, sop: Sop) -> dict:
         "page_width": plan.page_width, "page_height": plan.page_height, "margin": plan.margin,
         "columns": columns, "lanes": lanes, "lanes_x": plan.lanes_x, "lanes_width": plan.lanes_width,
         "table_width": sum(c.width for c in columns), "header": plan.header,
-        "header_height": sum(plan.header.heights), "heading_height": HEADING_HEIGHT,
+        "header_height": sum(plan.header.heights), "heading": plan.heading,
+        "heading_height": heading_height(plan.heading),
         "pad_x": CELL_PAD_X, "size": plan.body_size, "line": plan.body_line, "fill": HEADER_FILL,
-        "running_head": page_title(sop), "running_size": HEADER_SIZE, "total_line": TOTAL_LINE,
+        "running_head": page_title(sop, plan.page_width - 2 * plan.margin), "running_size": HEADER_SIZE,
+        "total_line": TOTAL_LINE,
         "total": _total(sop),
     }
 
