@@ -75,3 +75,33 @@ def test_a_units_own_template_is_used(tmp_path):
 
 def test_seed_definitions_folder_is_what_the_cases_cover():
     assert {c.split("/")[0] for c in CASES} >= {p.name for p in DEFINITIONS.iterdir() if p.is_dir()}
+
+
+def _doublings_back(points: list[list[float]], closer_than: float, longer_than: float) -> list[tuple]:
+    """Return where a polyline turns back the way it came, beside itself, reading as a double line.
+
+    That is a leg shorter than *closer_than* mm between two antiparallel legs that run
+    beside each other for more than *longer_than* mm (a short jog is not a double line).
+    """
+    found = []
+    for a, b, c, d in zip(points, points[1:], points[2:], points[3:]):
+        axis = 0 if a[1] == b[1] else 1             # the coordinate the first leg runs along
+        first, last = b[axis] - a[axis], d[axis] - c[axis]
+        if c[1 - axis] == d[1 - axis] and first * last < 0:
+            beside = min(max(a[axis], b[axis]), max(c[axis], d[axis])) - max(min(a[axis], b[axis]),
+                                                                              min(c[axis], d[axis]))
+            if abs(c[1 - axis] - b[1 - axis]) < closer_than and beside > longer_than:
+                found.append((b, c))
+    return found
+
+
+@pytest.mark.parametrize("paper,orientation", PAPERS)
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_no_arrow_doubles_back_beside_itself(case, paper, orientation):
+    sop = CASES[case]
+    sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper, orientasi=orientation))
+    plan = layout.layout(sop)
+    exported = geometry.document(sop, plan, geometry.predicted_frames(plan))
+    for page in exported["pages"]:
+        for arrow in page["arrows"]:
+            assert _doublings_back(arrow["points"], 3.0, 3.0) == [], (page["page"], arrow["from"], arrow["to"])

@@ -108,7 +108,8 @@ def _ranked(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size:
         for exit_, side in zip(row.exits, ports):
             target_lanes = [lanes.index(a) for a in sop.kegiatan[exit_.target].pelaksana]
             cost += _port_cost(side, row.index, exit_.target, lane, target_lanes, len(lanes))
-            spot_cost, exit_plan = _label_spot(exit_.label or "", side, diamond, ports, lane, lanes, lane_width)
+            spot_cost, exit_plan = _label_spot(exit_.label or "", side, diamond, ports, lane, lanes, lane_width,
+                                               exit_.target < row.index)
             cost += spot_cost
             chosen.append(exit_plan)
         options.append((cost, ports, tuple(chosen)))
@@ -134,8 +135,13 @@ def _port_cost(side: str, index: int, target: int, lane: int, target_lanes: list
 
 
 def _label_spot(text: str, side: str, diamond: Symbol, ports: tuple[str, ...], lane: int, lanes: list[str],
-                lane_width: float) -> tuple[float, ExitPlan]:
-    """Return the cost and plan of the best box for *text* beside the exit leaving by *side*."""
+                lane_width: float, back: bool) -> tuple[float, ExitPlan]:
+    """Return the cost and plan of the best box for *text* beside the exit leaving by *side*.
+
+    A side exit's label goes on the side of its line away from where the line turns: below
+    the line of an exit going *back* up the page, above one going down. A label on the
+    turning side would make the line run on past it and double back (a hairpin).
+    """
     port = Port(side)
     vx, vy = diamond.port_point(port)
     x0, x1 = lane * lane_width, (lane + 1) * lane_width
@@ -159,14 +165,16 @@ def _label_spot(text: str, side: str, diamond: Symbol, ports: tuple[str, ...], l
         sign = 1 if side == "R" else -1
         edge = x1 if side == "R" else x0
         neighbour = lane + sign
+        turning_side = -1 if back else 1         # the sign of dy for a label in the way of the turn
         for lines in _forms(text, 2 * lane_width):
             w, h = box_size(lines)
             for dy in (-LABEL_GAP - h, LABEL_GAP):
+                aside = 0.1 if (dy > 0) == (turning_side > 0) else 0.0
                 # Right at the vertex inside its own lane; else just past the lane border, in the next lane.
                 start = vx + sign * LABEL_GAP
                 own = _span(start, w, sign)
                 if x0 + LANE_EDGE <= own[0] and own[1] <= x1 - LANE_EDGE:
-                    candidates.append((FIT + 0.2 * (len(lines) - 1) + (0.1 if dy > 0 else 0),
+                    candidates.append((FIT + 0.2 * (len(lines) - 1) + aside,
                                        ExitPlan(port, "\n".join(lines), w, h, own[0] - vx, dy)))
                     continue
                 if 0 <= neighbour < len(lanes):
@@ -174,11 +182,11 @@ def _label_spot(text: str, side: str, diamond: Symbol, ports: tuple[str, ...], l
                     far_edge = edge + sign * lane_width
                     fits = min(edge, far_edge) + LANE_EDGE <= min(near) and max(near) <= max(edge, far_edge) - LANE_EDGE
                     if fits and abs(near[0 if sign > 0 else 1] - vx) <= LABEL_REACH:
-                        candidates.append((NEIGHBOUR + 0.2 * (len(lines) - 1) + (0.1 if dy > 0 else 0),
+                        candidates.append((NEIGHBOUR + 0.2 * (len(lines) - 1) + aside,
                                            ExitPlan(port, "\n".join(lines), w, h, near[0] - vx, dy)))
                         continue
                 if 0 <= own[0] and own[1] <= area:
-                    candidates.append((STRADDLE, ExitPlan(port, "\n".join(lines), w, h, own[0] - vx, dy)))
+                    candidates.append((STRADDLE + aside, ExitPlan(port, "\n".join(lines), w, h, own[0] - vx, dy)))
     if not candidates:
         lines = label_lines(text, 2 * lane_width)
         w, h = box_size(lines)

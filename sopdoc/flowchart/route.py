@@ -38,6 +38,9 @@ CONNECTOR_SIZE = 5.5 * MM
 # What leaving or entering by a port costs (lower is more natural).
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
 IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 14 * MM}   # a loop reads better entering a side
+# A diamond's bottom vertex reads as one of its exits: a line coming in there is read backwards,
+# so it is dearer still than joining the line that comes in at the top.
+DECISION_BOTTOM_IN = 30 * MM
 MERGE_COST = 6 * MM
 REORDERS = 3                    # times a page is routed again, the links that failed first
 
@@ -248,6 +251,10 @@ def _port_cost(port: Port, table: dict[str, float]) -> float:
     return table[port.side]
 
 
+def _in_cost(symbol: Symbol, port: Port) -> float:
+    return IN_COST[port.side] + (DECISION_BOTTOM_IN if symbol.kind == "decision" and port.side == "B" else 0.0)
+
+
 def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
     walked = []
     for node, distance, crossings in _walk(grid, symbol, port):
@@ -265,7 +272,7 @@ def _entries(grid: Grid, symbol: Symbol, port: Port) -> list[Entry]:
     for node, distance, crossings in _walk(grid, symbol, port, ENTRY_REACH):
         walked.append(node)
         if distance >= ARROW_ROOM:
-            cost = distance + crossings * CROSS + _port_cost(port, IN_COST)
+            cost = distance + crossings * CROSS + _in_cost(symbol, port)
             found.append(Entry(node, inward, cost, End(symbol, port, tuple(walked[::-1]))))
     return found
 
@@ -289,7 +296,7 @@ def _merges(grid: Grid, symbol: Symbol, port: Port, path: tuple[int, ...]) -> li
         if before is None or node - before != after - node or remaining + abs(ax - px) + abs(ay - py) < ARROW_ROOM:
             continue
         direction = _STEP_DIRECTION[(after - node) // abs(after - node), abs(after - node) == 1]
-        cost = remaining + abs(ax - px) + abs(ay - py) + _port_cost(port, IN_COST) + MERGE_COST
+        cost = remaining + abs(ax - px) + abs(ay - py) + _in_cost(symbol, port) + MERGE_COST
         found.append(Entry(node, direction, cost, End(symbol, port, path[k - 1:]), merge=True))
     return found
 
@@ -314,7 +321,7 @@ def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbo
             nodes = _straight_nodes(grid, source, out, target, a, b)
             if nodes is None:
                 continue
-            cost = ahead + _port_cost(out, OUT_COST) + _port_cost(into, IN_COST)
+            cost = ahead + _port_cost(out, OUT_COST) + _in_cost(target, into)
             if best is None or cost < best.cost:
                 best = Found(nodes, Start(nodes[0], _DIRECTION[out.outward], 0.0, End(source, out, (nodes[0],))),
                              Entry(nodes[-1], _DIRECTION[out.outward], 0.0, End(target, into, (nodes[-1],))), cost)
@@ -323,7 +330,7 @@ def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbo
 
 def _cheapest_possible(ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbol, Port]]) -> float:
     """Return a lower bound of any route's cost: the shortest port-to-port distance with the ports' costs."""
-    return min(abs(a[0] - b[0]) + abs(a[1] - b[1]) + _port_cost(out, OUT_COST) + _port_cost(into, IN_COST)
+    return min(abs(a[0] - b[0]) + abs(a[1] - b[1]) + _port_cost(out, OUT_COST) + _in_cost(t, into)
                for s, out in ends for a in [s.port_point(out)] for t, into in goals for b in [t.port_point(into)])
 
 
