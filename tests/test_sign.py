@@ -910,3 +910,17 @@ def test_export_with_an_expired_certificate_stops_before_writing_anything(docs, 
     assert result.exit_code == 1 and "sudah kedaluwarsa sejak" in result.output
     assert not (tmp_path / "ekspor").exists()
     assert PASSWORD not in result.output
+
+
+
+@pytest.mark.parametrize("cert, advice", [
+    ("kedaluwarsa.p12", "minta sertifikat baru kepada penerbitnya"),
+    ("belum.p12", "periksa tanggal dan jam komputer ini"),
+    ("enkripsi.p12", "pakai sertifikat dengan digitalSignature atau nonRepudiation"),
+])
+def test_export_sign_with_a_certificate_that_cannot_sign_today_names_the_file_and_what_to_do(docs, pki, tmp_path,
+                                                                                                 cert, advice):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / cert))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{cert}: sertifikat {SIGNER}" in result.output and advice in result.output
+    assert not (tmp_path / "ekspor").exists()

@@ -32,7 +32,10 @@ def load_signer(cert: Path, password_file: Path | None) -> Signer:
     """Return the signer in the PKCS#12 file *cert*, refusing one that cannot sign today."""
     quiet_libraries()
     signer = certificate.load_pkcs12(cert, _password(cert, password_file))
-    certificate.check_signer(signer)
+    try:
+        certificate.check_signer(signer)
+    except SopdocError as exc:
+        raise SopdocError(f"{display_path(cert)}: {exc.message}") from None
     return signer
 
 

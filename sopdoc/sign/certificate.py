@@ -76,7 +76,8 @@ def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:
     name = holder(cert)
     start, end = cert.not_valid_before, cert.not_valid_after
     if now < start:
-        raise SopdocError(f"sertifikat {name} belum berlaku: berlaku mulai {_date(start)}")
+        raise SopdocError(f"sertifikat {name} belum berlaku: berlaku mulai {_date(start)}; periksa tanggal dan jam "
+                          "komputer ini, atau tunggu sampai tanggal itu")
     if now > end:
         raise SopdocError(f"sertifikat {name} sudah kedaluwarsa sejak {_date(end)}; minta sertifikat baru "
                           "kepada penerbitnya")
