@@ -367,7 +367,8 @@ def test_an_unreachable_timestamp_server_is_reported_and_nothing_written(docs, p
     shutil.copy(docs["sop_a"], pdf)
     result = _sign(pki, pdf, extra=["--tsa", "http://127.0.0.1:9/tsa"])
     assert result.exit_code == 1
-    assert "server cap waktu tidak dapat dipakai" in result.output and "Traceback" not in result.output
+    assert "server cap waktu http://127.0.0.1:9/tsa tidak dapat dipakai" in result.output
+    assert "Traceback" not in result.output
     assert not signing.signed_path(pdf).exists()
 
 
@@ -923,4 +924,20 @@ def test_export_sign_with_a_certificate_that_cannot_sign_today_names_the_file_an
     result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / cert))
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert f"{cert}: sertifikat {SIGNER}" in result.output and advice in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+@pytest.mark.parametrize("url", ["bukan-url", "ftp://tsa.contoh.go.id/", "http://"])
+def test_export_sign_with_a_tsa_that_is_not_a_web_address_is_a_usage_error(docs, pki, tmp_path, url):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / "baik.p12"),
+                     "--tsa", url)
+    assert result.exit_code == 2 and f"'{url}' bukan alamat server cap waktu" in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_sign_with_an_unreachable_tsa_stops_before_writing_anything(docs, pki, tmp_path):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / "baik.p12"),
+                     "--tsa", "http://127.0.0.1:9/tsa")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "server cap waktu http://127.0.0.1:9/tsa tidak dapat dipakai" in result.output
     assert not (tmp_path / "ekspor").exists()

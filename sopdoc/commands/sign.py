@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 from pyhanko.sign.signers import Signer
+from pyhanko.sign.timestamps import TimeStamper
 
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import pipeline
@@ -16,7 +17,7 @@ from sopdoc.sign import certificate, inputs, quiet_libraries, signing
 def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
     """Sign every PDF of *pdfs* into NAME.ttd.pdf; report each, and fail at the end if any was not signed."""
     signer = load_signer(cert, password_file)
-    results = signing.sign_files(pdfs, signer, signing.timestamper(tsa))
+    results = signing.sign_files(pdfs, signer, _timestamper(tsa))
     for result in results:
         if result.error:
             click.echo(result.error, err=True)
@@ -42,13 +43,21 @@ def load_signer(cert: Path, password_file: Path | None) -> Signer:
 def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> pipeline.Signature:
     """Return how ``sopdoc export --sign`` signs: with this certificate, through sign_files."""
     signer = load_signer(cert, password_file)
-    stamper = signing.timestamper(tsa)
+    stamper = _timestamper(tsa)
 
     def sign(paths: list[Path]) -> list[tuple[Path | None, str | None]]:
         return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper)]
 
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
     return pipeline.Signature(sign, f"{fingerprint} {tsa or ''}")
+
+
+def _timestamper(tsa: str | None) -> TimeStamper | None:
+    """Return the client of the timestamp server *tsa*, checked once, so that an unusable one stops the run first."""
+    stamper = signing.timestamper(tsa)
+    if stamper is not None:
+        signing.check_timestamper(stamper, tsa)
+    return stamper
 
 
 def _password(cert: Path, password_file: Path | None) -> bytes:
