@@ -941,3 +941,13 @@ def test_export_sign_with_an_unreachable_tsa_stops_before_writing_anything(docs,
     assert result.exit_code == 1 and "Traceback" not in result.output
     assert "server cap waktu http://127.0.0.1:9/tsa tidak dapat dipakai" in result.output
     assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_sign_reports_a_pdf_that_could_not_be_signed_with_its_name_once(pki, tmp_path):
+    from sopdoc.commands import sign as command
+
+    signature = command.export_signature(pki["folder"] / "baik.p12", pki["folder"] / "sandi.txt", None)
+    missing = tmp_path / "hilang.pdf"
+    [(target, error)] = signature.sign([missing])
+    # The export names the PDF in front of the reason; the reason must not name it again.
+    assert target is None and error.startswith("berkas tidak dapat dibaca") and "hilang.pdf" not in error

@@ -46,7 +46,7 @@ def export_signature(cert: Path, password_file: Path | None, tsa: str | None) ->
     stamper = _timestamper(tsa)
 
     def sign(paths: list[Path]) -> list[tuple[Path | None, str | None]]:
-        return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper)]
+        return [(result.target, _reason(result)) for result in signing.sign_files(paths, signer, stamper)]
 
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
     return pipeline.Signature(sign, f"{fingerprint} {tsa or ''}")
@@ -58,6 +58,11 @@ def _timestamper(tsa: str | None) -> TimeStamper | None:
     if stamper is not None:
         signing.check_timestamper(stamper, tsa)
     return stamper
+
+
+def _reason(result: signing.Signed) -> str | None:
+    """Return why *result* has no signed copy, without the PDF's name: the export puts it in front."""
+    return result.error.removeprefix(f"{display_path(result.source)}: ") if result.error else None
 
 
 def _password(cert: Path, password_file: Path | None) -> bytes:
