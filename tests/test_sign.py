@@ -913,7 +913,6 @@ def test_export_with_an_expired_certificate_stops_before_writing_anything(docs, 
     assert PASSWORD not in result.output
 
 
-
 @pytest.mark.parametrize("cert, advice", [
     ("kedaluwarsa.p12", "minta sertifikat baru kepada penerbitnya"),
     ("belum.p12", "periksa tanggal dan jam komputer ini"),
@@ -951,3 +950,17 @@ def test_export_sign_reports_a_pdf_that_could_not_be_signed_with_its_name_once(p
     [(target, error)] = signature.sign([missing])
     # The export names the PDF in front of the reason; the reason must not name it again.
     assert target is None and error.startswith("berkas tidak dapat dibaca") and "hilang.pdf" not in error
+
+
+def test_export_sign_after_a_signed_copy_was_deleted_zips_the_new_one(docs, pki, tmp_path):
+    import zipfile
+
+    out = tmp_path / "ekspor"
+    cert = ("--sign", "--cert", str(pki["folder"] / "baik.p12"))
+    assert _export(pki, docs["unit_a"], out, *cert).exit_code == 0
+    copy = out / "kab-uji" / "dinas-a" / "keputusan-kembali.ttd.pdf"
+    copy.unlink()
+    again = _export(pki, docs["unit_a"], out, *cert)
+    assert again.exit_code == 0 and "Menandatangani 1 PDF" in again.output, again.output
+    member = zipfile.ZipFile(out / "ekspor-sop.zip").read("kab-uji/dinas-a/keputusan-kembali.ttd.pdf")
+    assert member == copy.read_bytes()

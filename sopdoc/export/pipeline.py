@@ -233,6 +233,15 @@ def _pdf_of(entry: dict) -> str:
     return next(name for name in entry["files"] if name.endswith(".pdf"))
 
 
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Return the size and modification time of *path*, which change whenever it is written again."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
+
+
 def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> None:
     """Write the index workbook, and each unit's monitoring form, when what they list changed."""
     out, manifest = state.out, state.manifest
@@ -273,7 +282,9 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
             *(form_key(u) for u, _ in units.values()), *signed, INDEX_KEY]
     keys = [k for k in keys if k in manifest.entries]
     members = manifest.files(keys)
-    digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]))
+    # A file made again from unchanged sources (deleted, or signed again) keeps its hash but not its bytes.
+    digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]),
+                   json.dumps([(member, _stamp(out / member)) for member in members]))
     target = outputs.zip_file(out)
     if manifest.fresh(ZIP_KEY, digest):
         return
