@@ -137,3 +137,12 @@ def test_schema_accepts_seeds_and_valid_fixtures_and_rejects_bad_keys(tmp_path):
     for scenario in ("kunci-tidak-dikenal", "tipe-salah", "nama-tidak-ada"):
         data = _as_json(yaml.safe_load((FIXTURES / "invalid" / f"{scenario}.yaml").read_text(encoding="utf-8")))
         assert not jsonschema.Draft7Validator(sop_schema).is_valid(data), scenario
+
+
+@pytest.mark.parametrize("name", ["dinas-baru/" + "a" * 245, "b" * 300 + "/surat-masuk"])
+def test_new_with_a_very_long_name_is_refused_and_writes_nothing(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    result = run("new", name)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)   # a message, not a traceback
+    assert "terlalu panjang" in result.output and "paling banyak 100 karakter" in result.output
+    assert not (tmp_path / "definitions").exists()
