@@ -146,3 +146,12 @@ def test_new_with_a_very_long_name_is_refused_and_writes_nothing(tmp_path, monke
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)   # a message, not a traceback
     assert "terlalu panjang" in result.output and "paling banyak 100 karakter" in result.output
     assert not (tmp_path / "definitions").exists()
+
+
+def test_new_in_a_root_whose_name_holds_a_line_break_still_validates(tmp_path):
+    root = tmp_path / "definisi\nnomor: 9"
+    assert run("new", "dinas-baru/surat-masuk", "--root", str(root)).exit_code == 0
+    text = (root / "dinas-baru" / "surat-masuk.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["nomor"].startswith("000/")
+    checked = run("validate", "--strict", str(root))
+    assert checked.exit_code == 0, checked.output
