@@ -964,3 +964,12 @@ def test_export_sign_after_a_signed_copy_was_deleted_zips_the_new_one(docs, pki,
     assert again.exit_code == 0 and "Menandatangani 1 PDF" in again.output, again.output
     member = zipfile.ZipFile(out / "ekspor-sop.zip").read("kab-uji/dinas-a/keputusan-kembali.ttd.pdf")
     assert member == copy.read_bytes()
+
+
+def test_export_sign_with_a_password_file_saved_by_notepad_with_a_bom_signs(docs, pki, tmp_path):
+    (tmp_path / "sandi.txt").write_bytes(b"\xef\xbb\xbf" + PASSWORD.encode() + b"\r\n")
+    result = CliRunner().invoke(main, ["export", str(docs["unit_a"]), "--out", str(tmp_path / "ekspor"), "--sign",
+                                       "--cert", str(pki["folder"] / "baik.p12"),
+                                       "--password-file", str(tmp_path / "sandi.txt")])
+    assert result.exit_code == 0, result.output
+    assert "Menandatangani 3 PDF" in result.output

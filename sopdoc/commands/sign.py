@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
@@ -68,7 +69,9 @@ def _reason(result: signing.Signed) -> str | None:
 def _password(cert: Path, password_file: Path | None) -> bytes:
     """Return the certificate's password from its file (first line), or asked for without echo on a terminal."""
     if password_file is not None:
-        lines = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT).splitlines()
+        # Notepad may start the file with a byte order mark, which is no part of the password.
+        text = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT).removeprefix(codecs.BOM_UTF8)
+        lines = text.splitlines()
         return lines[0] if lines else b""
     # Without a terminal, getpass cannot hide what is typed and warns in English; ask for a file instead.
     if not click.get_text_stream("stdin").isatty():
