@@ -973,3 +973,14 @@ def test_export_sign_with_a_password_file_saved_by_notepad_with_a_bom_signs(docs
                                        "--password-file", str(tmp_path / "sandi.txt")])
     assert result.exit_code == 0, result.output
     assert "Menandatangani 3 PDF" in result.output
+
+
+def test_export_sign_with_a_wrong_password_says_what_to_do_without_showing_it(docs, pki, tmp_path):
+    (tmp_path / "salah.txt").write_text("tebakan-keliru-987\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", str(docs["unit_a"]), "--out", str(tmp_path / "ekspor"), "--sign",
+                                       "--cert", str(pki["folder"] / "baik.p12"),
+                                       "--password-file", str(tmp_path / "salah.txt")])
+    assert result.exit_code == 1 and "baik.p12: kata sandi salah" in result.output
+    assert "periksa kata sandinya" in result.output
+    assert "tebakan-keliru-987" not in result.output and PASSWORD not in result.output
+    assert not (tmp_path / "ekspor").exists()
