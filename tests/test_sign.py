@@ -984,3 +984,18 @@ def test_export_sign_with_a_wrong_password_says_what_to_do_without_showing_it(do
     assert "periksa kata sandinya" in result.output
     assert "tebakan-keliru-987" not in result.output and PASSWORD not in result.output
     assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_after_a_sop_changed_leaves_no_signed_copy_of_its_old_version(docs, pki, tmp_path):
+    unit = tmp_path / "definisi" / "kab-uji" / "dinas-a"
+    shutil.copytree(docs["unit_a"], unit)
+    shutil.copy(docs["unit_a"].parent / "unit.yaml", unit.parent)
+    out = tmp_path / "ekspor"
+    assert _export(pki, unit, out, "--sign", "--cert", str(pki["folder"] / "baik.p12")).exit_code == 0
+    changed = unit / "lompat-tiga-baris.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("nama: ", "nama: Diubah ", 1), encoding="utf-8")
+    again = _export(pki, unit, out)
+    assert again.exit_code == 0, again.output
+    folder = out / "kab-uji" / "dinas-a"
+    # The changed SOP and the book were made again: a signed copy of what they were would be an outdated SOP.
+    assert {p.name for p in folder.glob("*.ttd.pdf")} == {"keputusan-kembali.ttd.pdf"}

@@ -150,6 +150,7 @@ def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book
         entries[sop_key(item.sop)] = book.Entry(item.sop, item.docx, pdf_path, item.flow_pages, pages)
         manifest.record(sop_key(item.sop), digests[item.sop], [item.docx, pdf_path], flow_pages=item.flow_pages,
                         pages=pages, source=str(item.sop.source.resolve()))
+        manifest.forget(signed_key(sop_key(item.sop)))     # it signs a PDF that is no more
         state.summary.made += 2
     manifest.save()
     return entries
@@ -200,6 +201,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
                 result = books[unit.folder] = made[unit.folder]
                 manifest.record(book_key(unit), digests[unit.folder], [result.pdf, result.docx],
                                 starts=result.starts, pages=result.pages)
+                manifest.forget(signed_key(book_key(unit)))
                 state.summary.made += 2
     state.summary.pages = sum(b.pages for b in books.values())
     manifest.save()
