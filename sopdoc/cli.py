@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import urllib.parse
 from pathlib import Path
 
 import click
@@ -124,6 +125,21 @@ def book(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None) -> N
     command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force)
 
 
+def _tsa_url(ctx, param, value: str | None):
+    """Return *value* when it is a web address (http or https, with a server name)."""
+    if value is None:
+        return None
+    try:
+        parts = urllib.parse.urlsplit(value)
+        usable = parts.scheme in ("http", "https") and bool(parts.hostname)
+    except ValueError:      # a broken address such as http://[::1
+        usable = False
+    if not usable:
+        raise click.BadParameter(f"'{value}' bukan alamat server cap waktu; tulis alamat web lengkap, misalnya "
+                                 "http://tsa.contoh.go.id/tsr")
+    return value
+
+
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_DEFINISI]...")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
@@ -134,7 +150,7 @@ def book(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None) -> N
               help="Tandatangani juga setiap PDF SOP dan buku (NAMA.ttd.pdf); perlu --cert.")
 @click.option("--cert", type=_PDFS, help="Dengan --sign: sertifikat PKCS#12 (.p12/.pfx) berisi kunci privat.")
 @click.option("--password-file", type=_PDFS, help="Dengan --sign: berkas berisi kata sandi sertifikat (baris pertama).")
-@click.option("--tsa", metavar="URL", help="Dengan --sign: server cap waktu RFC 3161.")
+@click.option("--tsa", metavar="URL", callback=_tsa_url, help="Dengan --sign: server cap waktu RFC 3161.")
 @_jobs_option
 def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, sign_all: bool, cert: Path | None,
            password_file: Path | None, tsa: str | None, jobs: int | None) -> None:
@@ -156,7 +172,8 @@ def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, sign_all
 @click.option("--cert", required=True, type=_PDFS, help="Sertifikat tanda tangan PKCS#12 (.p12/.pfx) berisi kunci privat.")
 @click.option("--password-file", type=_PDFS,
               help="Berkas berisi kata sandi sertifikat (baris pertama); tanpa ini kata sandi ditanyakan.")
-@click.option("--tsa", metavar="URL", help="Server cap waktu RFC 3161, bila dapat dihubungi.")
+@click.option("--tsa", metavar="URL", callback=_tsa_url,
+              help="Server cap waktu RFC 3161, bila dapat dihubungi.")
 def sign(pdfs: tuple[Path, ...], cert: Path, password_file: Path | None, tsa: str | None) -> None:
     """Tandatangani PDF SOP atau buku SOP secara elektronik (PAdES); hasilnya NAMA.ttd.pdf."""
     from sopdoc.commands import sign as command

@@ -137,3 +137,21 @@ def test_schema_accepts_seeds_and_valid_fixtures_and_rejects_bad_keys(tmp_path):
     for scenario in ("kunci-tidak-dikenal", "tipe-salah", "nama-tidak-ada"):
         data = _as_json(yaml.safe_load((FIXTURES / "invalid" / f"{scenario}.yaml").read_text(encoding="utf-8")))
         assert not jsonschema.Draft7Validator(sop_schema).is_valid(data), scenario
+
+
+@pytest.mark.parametrize("name", ["dinas-baru/" + "a" * 245, "b" * 300 + "/surat-masuk"])
+def test_new_with_a_very_long_name_is_refused_and_writes_nothing(tmp_path, monkeypatch, name):
+    monkeypatch.chdir(tmp_path)
+    result = run("new", name)
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)   # a message, not a traceback
+    assert "terlalu panjang" in result.output and "paling banyak 100 karakter" in result.output
+    assert not (tmp_path / "definitions").exists()
+
+
+def test_new_in_a_root_whose_name_holds_a_line_break_still_validates(tmp_path):
+    root = tmp_path / "definisi\nnomor: 9"
+    assert run("new", "dinas-baru/surat-masuk", "--root", str(root)).exit_code == 0
+    text = (root / "dinas-baru" / "surat-masuk.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(text)["nomor"].startswith("000/")
+    checked = run("validate", "--strict", str(root))
+    assert checked.exit_code == 0, checked.output

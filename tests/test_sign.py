@@ -367,7 +367,8 @@ def test_an_unreachable_timestamp_server_is_reported_and_nothing_written(docs, p
     shutil.copy(docs["sop_a"], pdf)
     result = _sign(pki, pdf, extra=["--tsa", "http://127.0.0.1:9/tsa"])
     assert result.exit_code == 1
-    assert "server cap waktu tidak dapat dipakai" in result.output and "Traceback" not in result.output
+    assert "server cap waktu http://127.0.0.1:9/tsa tidak dapat dipakai" in result.output
+    assert "Traceback" not in result.output
     assert not signing.signed_path(pdf).exists()
 
 
@@ -910,3 +911,91 @@ def test_export_with_an_expired_certificate_stops_before_writing_anything(docs, 
     assert result.exit_code == 1 and "sudah kedaluwarsa sejak" in result.output
     assert not (tmp_path / "ekspor").exists()
     assert PASSWORD not in result.output
+
+
+@pytest.mark.parametrize("cert, advice", [
+    ("kedaluwarsa.p12", "minta sertifikat baru kepada penerbitnya"),
+    ("belum.p12", "periksa tanggal dan jam komputer ini"),
+    ("enkripsi.p12", "pakai sertifikat dengan digitalSignature atau nonRepudiation"),
+])
+def test_export_sign_with_a_certificate_that_cannot_sign_today_names_the_file_and_what_to_do(docs, pki, tmp_path,
+                                                                                                 cert, advice):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / cert))
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert f"{cert}: sertifikat {SIGNER}" in result.output and advice in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+@pytest.mark.parametrize("url", ["bukan-url", "ftp://tsa.contoh.go.id/", "http://"])
+def test_export_sign_with_a_tsa_that_is_not_a_web_address_is_a_usage_error(docs, pki, tmp_path, url):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / "baik.p12"),
+                     "--tsa", url)
+    assert result.exit_code == 2 and f"'{url}' bukan alamat server cap waktu" in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_sign_with_an_unreachable_tsa_stops_before_writing_anything(docs, pki, tmp_path):
+    result = _export(pki, docs["unit_a"], tmp_path / "ekspor", "--sign", "--cert", str(pki["folder"] / "baik.p12"),
+                     "--tsa", "http://127.0.0.1:9/tsa")
+    assert result.exit_code == 1 and "Traceback" not in result.output
+    assert "server cap waktu http://127.0.0.1:9/tsa tidak dapat dipakai" in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_sign_reports_a_pdf_that_could_not_be_signed_with_its_name_once(pki, tmp_path):
+    from sopdoc.commands import sign as command
+
+    signature = command.export_signature(pki["folder"] / "baik.p12", pki["folder"] / "sandi.txt", None)
+    missing = tmp_path / "hilang.pdf"
+    [(target, error)] = signature.sign([missing])
+    # The export names the PDF in front of the reason; the reason must not name it again.
+    assert target is None and error.startswith("berkas tidak dapat dibaca") and "hilang.pdf" not in error
+
+
+def test_export_sign_after_a_signed_copy_was_deleted_zips_the_new_one(docs, pki, tmp_path):
+    import zipfile
+
+    out = tmp_path / "ekspor"
+    cert = ("--sign", "--cert", str(pki["folder"] / "baik.p12"))
+    assert _export(pki, docs["unit_a"], out, *cert).exit_code == 0
+    copy = out / "kab-uji" / "dinas-a" / "keputusan-kembali.ttd.pdf"
+    copy.unlink()
+    again = _export(pki, docs["unit_a"], out, *cert)
+    assert again.exit_code == 0 and "Menandatangani 1 PDF" in again.output, again.output
+    member = zipfile.ZipFile(out / "ekspor-sop.zip").read("kab-uji/dinas-a/keputusan-kembali.ttd.pdf")
+    assert member == copy.read_bytes()
+
+
+def test_export_sign_with_a_password_file_saved_by_notepad_with_a_bom_signs(docs, pki, tmp_path):
+    (tmp_path / "sandi.txt").write_bytes(b"\xef\xbb\xbf" + PASSWORD.encode() + b"\r\n")
+    result = CliRunner().invoke(main, ["export", str(docs["unit_a"]), "--out", str(tmp_path / "ekspor"), "--sign",
+                                       "--cert", str(pki["folder"] / "baik.p12"),
+                                       "--password-file", str(tmp_path / "sandi.txt")])
+    assert result.exit_code == 0, result.output
+    assert "Menandatangani 3 PDF" in result.output
+
+
+def test_export_sign_with_a_wrong_password_says_what_to_do_without_showing_it(docs, pki, tmp_path):
+    (tmp_path / "salah.txt").write_text("tebakan-keliru-987\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", str(docs["unit_a"]), "--out", str(tmp_path / "ekspor"), "--sign",
+                                       "--cert", str(pki["folder"] / "baik.p12"),
+                                       "--password-file", str(tmp_path / "salah.txt")])
+    assert result.exit_code == 1 and "baik.p12: kata sandi salah" in result.output
+    assert "periksa kata sandinya" in result.output
+    assert "tebakan-keliru-987" not in result.output and PASSWORD not in result.output
+    assert not (tmp_path / "ekspor").exists()
+
+
+def test_export_after_a_sop_changed_leaves_no_signed_copy_of_its_old_version(docs, pki, tmp_path):
+    unit = tmp_path / "definisi" / "kab-uji" / "dinas-a"
+    shutil.copytree(docs["unit_a"], unit)
+    shutil.copy(docs["unit_a"].parent / "unit.yaml", unit.parent)
+    out = tmp_path / "ekspor"
+    assert _export(pki, unit, out, "--sign", "--cert", str(pki["folder"] / "baik.p12")).exit_code == 0
+    changed = unit / "lompat-tiga-baris.yaml"
+    changed.write_text(changed.read_text(encoding="utf-8").replace("nama: ", "nama: Diubah ", 1), encoding="utf-8")
+    again = _export(pki, unit, out)
+    assert again.exit_code == 0, again.output
+    folder = out / "kab-uji" / "dinas-a"
+    # The changed SOP and the book were made again: a signed copy of what they were would be an outdated SOP.
+    assert {p.name for p in folder.glob("*.ttd.pdf")} == {"keputusan-kembali.ttd.pdf"}

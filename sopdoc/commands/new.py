@@ -14,6 +14,8 @@ from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+# File systems allow 255 bytes a name, and the staging file adds to it; a file name is not a title.
+MAX_NAME = 100
 
 
 def run(root: Path, name: str) -> None:
@@ -24,6 +26,10 @@ def run(root: Path, name: str) -> None:
             f"'{name}' tidak sah: tulis UNIT/NAMA-SOP dengan huruf kecil, angka dan tanda '-', "
             "misalnya  sopdoc new diskominfo/surat-masuk"
         )
+    if any(len(p) > MAX_NAME for p in parts):
+        raise SopdocError(f"'{name[:60]}...' terlalu panjang: nama unit dan nama SOP masing-masing paling banyak "
+                          f"{MAX_NAME} karakter; pakai nama berkas yang pendek (judul lengkapnya ditulis di kunci "
+                          "nama)")
     if root.exists() and not root.is_dir():
         raise SopdocError(f"--root {display_path(root)} adalah berkas, bukan folder definisi; tulis jalur ke folder "
                           "definisi SOP (bawaan: definitions)")

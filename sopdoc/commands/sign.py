@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 from pathlib import Path
 
 import click
 from pyhanko.sign.signers import Signer
+from pyhanko.sign.timestamps import TimeStamper
 
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import pipeline
@@ -16,7 +18,7 @@ from sopdoc.sign import certificate, inputs, quiet_libraries, signing
 def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
     """Sign every PDF of *pdfs* into NAME.ttd.pdf; report each, and fail at the end if any was not signed."""
     signer = load_signer(cert, password_file)
-    results = signing.sign_files(pdfs, signer, signing.timestamper(tsa))
+    results = signing.sign_files(pdfs, signer, _timestamper(tsa))
     for result in results:
         if result.error:
             click.echo(result.error, err=True)
@@ -32,26 +34,44 @@ def load_signer(cert: Path, password_file: Path | None) -> Signer:
     """Return the signer in the PKCS#12 file *cert*, refusing one that cannot sign today."""
     quiet_libraries()
     signer = certificate.load_pkcs12(cert, _password(cert, password_file))
-    certificate.check_signer(signer)
+    try:
+        certificate.check_signer(signer)
+    except SopdocError as exc:
+        raise SopdocError(f"{display_path(cert)}: {exc.message}") from None
     return signer
 
 
 def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> pipeline.Signature:
     """Return how ``sopdoc export --sign`` signs: with this certificate, through sign_files."""
     signer = load_signer(cert, password_file)
-    stamper = signing.timestamper(tsa)
+    stamper = _timestamper(tsa)
 
     def sign(paths: list[Path]) -> list[tuple[Path | None, str | None]]:
-        return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper)]
+        return [(result.target, _reason(result)) for result in signing.sign_files(paths, signer, stamper)]
 
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
     return pipeline.Signature(sign, f"{fingerprint} {tsa or ''}")
 
 
+def _timestamper(tsa: str | None) -> TimeStamper | None:
+    """Return the client of the timestamp server *tsa*, checked once, so that an unusable one stops the run first."""
+    stamper = signing.timestamper(tsa)
+    if stamper is not None:
+        signing.check_timestamper(stamper, tsa)
+    return stamper
+
+
+def _reason(result: signing.Signed) -> str | None:
+    """Return why *result* has no signed copy, without the PDF's name: the export puts it in front."""
+    return result.error.removeprefix(f"{display_path(result.source)}: ") if result.error else None
+
+
 def _password(cert: Path, password_file: Path | None) -> bytes:
     """Return the certificate's password from its file (first line), or asked for without echo on a terminal."""
     if password_file is not None:
-        lines = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT).splitlines()
+        # Notepad may start the file with a byte order mark, which is no part of the password.
+        text = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT).removeprefix(codecs.BOM_UTF8)
+        lines = text.splitlines()
         return lines[0] if lines else b""
     # Without a terminal, getpass cannot hide what is typed and warns in English; ask for a file instead.
     if not click.get_text_stream("stdin").isatty():

@@ -118,7 +118,9 @@ def unit_text(unit: str) -> str:
 
 def sop_text(nama: str, path: str, today: datetime.date) -> str:
     """Return the text of a new SOP file called *nama*."""
-    return _fill(SOP, nama=scalar(nama), path=path, today=today.isoformat(), year=today.year)
+    # The path goes into a comment: a line break or control character in it would end the comment.
+    shown = "".join(ch if ch.isprintable() else "?" for ch in path)
+    return _fill(SOP, nama=scalar(nama), path=shown, today=today.isoformat(), year=today.year)
 
 
 _COMMENT = "  # "

@@ -105,10 +105,14 @@ class Manifest:
         for key, entry in list(self.entries.items()):
             source = entry.get("source")
             if isinstance(source, str) and not Path(source).is_file():
-                for name in entry["files"]:
-                    if self.inside(name):
-                        (self.out / name).unlink(missing_ok=True)
-                del self.entries[key]
+                self.forget(key)
+
+    def forget(self, key: str) -> None:
+        """Drop the entry *key*, deleting its files (inside the output folder only)."""
+        entry = self.entries.pop(key, None)
+        for name in entry["files"] if entry else []:
+            if self.inside(name):
+                (self.out / name).unlink(missing_ok=True)
 
     def record(self, key: str, digest: str, files: list[Path], **info) -> None:
         self.entries[key] = {"hash": digest, "files": [f.relative_to(self.out).as_posix() for f in files], **info}

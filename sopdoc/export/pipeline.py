@@ -150,6 +150,7 @@ def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book
         entries[sop_key(item.sop)] = book.Entry(item.sop, item.docx, pdf_path, item.flow_pages, pages)
         manifest.record(sop_key(item.sop), digests[item.sop], [item.docx, pdf_path], flow_pages=item.flow_pages,
                         pages=pages, source=str(item.sop.source.resolve()))
+        manifest.forget(signed_key(sop_key(item.sop)))     # it signs a PDF that is no more
         state.summary.made += 2
     manifest.save()
     return entries
@@ -200,6 +201,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
                 result = books[unit.folder] = made[unit.folder]
                 manifest.record(book_key(unit), digests[unit.folder], [result.pdf, result.docx],
                                 starts=result.starts, pages=result.pages)
+                manifest.forget(signed_key(book_key(unit)))
                 state.summary.made += 2
     state.summary.pages = sum(b.pages for b in books.values())
     manifest.save()
@@ -231,6 +233,15 @@ def _sign(state: _Run, keys: list[str], signature: Signature | None) -> list[str
 def _pdf_of(entry: dict) -> str:
     """Return the PDF among the files recorded in a manifest *entry*."""
     return next(name for name in entry["files"] if name.endswith(".pdf"))
+
+
+def _stamp(path: Path) -> tuple[int, int] | None:
+    """Return the size and modification time of *path*, which change whenever it is written again."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return info.st_size, info.st_mtime_ns
 
 
 def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> None:
@@ -273,7 +284,9 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
             *(form_key(u) for u, _ in units.values()), *signed, INDEX_KEY]
     keys = [k for k in keys if k in manifest.entries]
     members = manifest.files(keys)
-    digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]))
+    # A file made again from unchanged sources (deleted, or signed again) keeps its hash but not its bytes.
+    digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]),
+                   json.dumps([(member, _stamp(out / member)) for member in members]))
     target = outputs.zip_file(out)
     if manifest.fresh(ZIP_KEY, digest):
         return

@@ -36,7 +36,8 @@ def load_pkcs12(path: Path, password: bytes) -> SimpleSigner:
     except (ValueError, TypeError):
         # cryptography says the same for a wrong password and a damaged file; neither message holds the password.
         raise SopdocError(f"{where}: kata sandi salah, atau berkas ini bukan sertifikat PKCS#12 (.p12/.pfx) "
-                          "yang utuh") from None
+                          "yang utuh; periksa kata sandinya (baris pertama --password-file, tanpa spasi tambahan), "
+                          "atau ekspor ulang sertifikatnya dari penerbitnya") from None
     if key is None or cert is None:
         raise SopdocError(f"{where}: berkas tidak memuat kunci privat beserta sertifikatnya; ekspor ulang "
                           "sertifikat tanda tangan Anda lengkap dengan kunci privatnya")
@@ -76,7 +77,8 @@ def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:
     name = holder(cert)
     start, end = cert.not_valid_before, cert.not_valid_after
     if now < start:
-        raise SopdocError(f"sertifikat {name} belum berlaku: berlaku mulai {_date(start)}")
+        raise SopdocError(f"sertifikat {name} belum berlaku: berlaku mulai {_date(start)}; periksa tanggal dan jam "
+                          "komputer ini, atau tunggu sampai tanggal itu")
     if now > end:
         raise SopdocError(f"sertifikat {name} sudah kedaluwarsa sejak {_date(end)}; minta sertifikat baru "
                           "kepada penerbitnya")

@@ -9,6 +9,7 @@ atomically beside it.
 
 from __future__ import annotations
 
+import asyncio
 import io
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +33,7 @@ SIGNED_SUFFIX = ".ttd.pdf"
 FIELD = "Pengesahan"
 REASON = "Pengesahan Standar Operasional Prosedur"
 TSA_SECONDS = 20
+MD_ALGORITHM = "sha256"
 ENCRYPTED = "PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi atau buat ulang dengan sopdoc"
 
 
@@ -52,6 +54,23 @@ def signed_path(path: Path) -> Path:
 def timestamper(url: str | None) -> TimeStamper | None:
     """Return an RFC 3161 client for the timestamp server at *url*, or None without one."""
     return HTTPTimeStamper(url, timeout=TSA_SECONDS) if url else None
+
+
+def check_timestamper(stamper: TimeStamper, url: str) -> None:
+    """Ask the timestamp server at *url* for one timestamp, or raise SopdocError saying it cannot be used.
+
+    pyHanko asks for this one anyway (to size the signature) and keeps it, so
+    checking first costs no request, and a batch stops before it writes anything.
+    """
+    try:
+        asyncio.run(stamper.async_dummy_response(MD_ALGORITHM))
+    except Exception as exc:    # whatever the server or the network did, the server cannot be used
+        raise SopdocError(_tsa_unusable(url, exc)) from None
+
+
+def _tsa_unusable(url: str, exc: Exception) -> str:
+    return (f"server cap waktu {url} tidak dapat dipakai ({inputs.first_line(exc)}); periksa alamat --tsa dan "
+            "sambungan jaringan, atau tanda tangani tanpa --tsa")
 
 
 def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper | None = None) -> list[Signed]:
@@ -92,7 +111,7 @@ def _signed(data: bytes, signer: signers.Signer, stamper: TimeStamper | None) ->
         raise
     except Exception as exc:    # a hostile PDF breaks pypdf and pyHanko in ways no list covers
         raise SopdocError(inputs.broken(exc)) from None
-    meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm="sha256", reason=REASON,
+    meta = signers.PdfSignatureMetadata(field_name=FIELD, md_algorithm=MD_ALGORITHM, reason=REASON,
                                         subfilter=fields.SigSeedSubFilter.PADES)
     spec = fields.SigFieldSpec(FIELD, on_page=spot.page, box=spot.rect.box())
     output = io.BytesIO()
@@ -101,8 +120,7 @@ def _signed(data: bytes, signer: signers.Signer, stamper: TimeStamper | None) ->
         pdf_signer = signers.PdfSigner(meta, signer, timestamper=stamper, new_field_spec=spec, stamp_style=style)
         pdf_signer.sign_pdf(writer, output=output)
     except TimestampRequestError as exc:
-        raise SopdocError(f"server cap waktu tidak dapat dipakai ({inputs.first_line(exc)}); periksa alamat "
-                          "--tsa dan sambungan jaringan, atau tanda tangani tanpa --tsa") from None
+        raise SopdocError(_tsa_unusable(getattr(stamper, "url", "--tsa"), exc)) from None
     except (SigningError, OSError) as exc:
         raise SopdocError(f"gagal menandatangani ({inputs.first_line(exc)})") from None
     except Exception as exc:    # a signer reports its own failures as SigningError; the rest is the PDF
