@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
-.PHONY: run test setup bench bench-layout bench-heldout bench-export bench-validate bench-sign bench-excel bench-studio golden clean
+.PHONY: run test setup bench bench-layout quality-layout bench-heldout bench-export bench-validate bench-sign bench-excel bench-studio golden clean
 
 run:
 	bash scripts/run.sh
@@ -15,6 +15,9 @@ bench: setup
 
 bench-layout: setup
 	.venv/bin/python benchmarks/bench_layout.py
+
+quality-layout: setup
+	.venv/bin/python benchmarks/quality_layout.py $(or $(SEED),5) $(or $(COUNT),400)
 
 bench-heldout: setup
 	.venv/bin/python benchmarks/bench_heldout.py

@@ -77,7 +77,7 @@ def test_seed_definitions_folder_is_what_the_cases_cover():
     assert {c.split("/")[0] for c in CASES} >= {p.name for p in DEFINITIONS.iterdir() if p.is_dir()}
 
 
-def _doublings_back(points: list[list[float]], closer_than: float, longer_than: float) -> list[tuple]:
+def doublings_back(points: list[list[float]], closer_than: float, longer_than: float) -> list[tuple]:
     """Return where a polyline turns back the way it came, beside itself, reading as a double line.
 
     That is a leg shorter than *closer_than* mm between two antiparallel legs that run
@@ -104,4 +104,4 @@ def test_no_arrow_doubles_back_beside_itself(case, paper, orientation):
     exported = geometry.document(sop, plan, geometry.predicted_frames(plan))
     for page in exported["pages"]:
         for arrow in page["arrows"]:
-            assert _doublings_back(arrow["points"], 3.0, 3.0) == [], (page["page"], arrow["from"], arrow["to"])
+            assert doublings_back(arrow["points"], 3.0, 3.0) == [], (page["page"], arrow["from"], arrow["to"])
