@@ -966,8 +966,13 @@ def test_export_sign_after_a_signed_copy_was_deleted_zips_the_new_one(docs, pki,
     assert member == copy.read_bytes()
 
 
-def test_export_sign_with_a_password_file_saved_by_notepad_with_a_bom_signs(docs, pki, tmp_path):
-    (tmp_path / "sandi.txt").write_bytes(b"\xef\xbb\xbf" + PASSWORD.encode() + b"\r\n")
+@pytest.mark.parametrize("encoded", [
+    lambda text: b"\xef\xbb\xbf" + text.encode("utf-8"),            # Notepad's UTF-8 with a byte order mark
+    lambda text: b"\xff\xfe" + text.encode("utf-16-le"),             # Notepad's "Unicode"
+    lambda text: b"\xfe\xff" + text.encode("utf-16-be"),             # "Unicode big endian"
+], ids=["utf-8-bom", "utf-16-le", "utf-16-be"])
+def test_export_sign_with_a_password_file_saved_by_notepad_with_a_bom_signs(docs, pki, tmp_path, encoded):
+    (tmp_path / "sandi.txt").write_bytes(encoded(PASSWORD + "\r\n"))
     result = CliRunner().invoke(main, ["export", str(docs["unit_a"]), "--out", str(tmp_path / "ekspor"), "--sign",
                                        "--cert", str(pki["folder"] / "baik.p12"),
                                        "--password-file", str(tmp_path / "sandi.txt")])

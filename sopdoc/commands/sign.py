@@ -69,9 +69,16 @@ def _reason(result: signing.Signed) -> str | None:
 def _password(cert: Path, password_file: Path | None) -> bytes:
     """Return the certificate's password from its file (first line), or asked for without echo on a terminal."""
     if password_file is not None:
-        # Notepad may start the file with a byte order mark, which is no part of the password.
-        text = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT).removeprefix(codecs.BOM_UTF8)
-        lines = text.splitlines()
+        # Notepad may start the file with a byte order mark, which is no part of the password, and
+        # saves "Unicode" as UTF-16: the password is the same text, given to the certificate as UTF-8.
+        text = inputs.read(password_file, inputs.SMALL_LIMIT, inputs.PASSWORD_HINT)
+        if text.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            try:
+                text = text.decode("utf-16").encode("utf-8")
+            except UnicodeDecodeError:
+                raise SopdocError(f"{display_path(password_file)}: bukan teks yang dapat dibaca; simpan ulang "
+                                  "berkas kata sandi sebagai teks biasa (UTF-8)") from None
+        lines = text.removeprefix(codecs.BOM_UTF8).splitlines()
         return lines[0] if lines else b""
     # Without a terminal, getpass cannot hide what is typed and warns in English; ask for a file instead.
     if not click.get_text_stream("stdin").isatty():
