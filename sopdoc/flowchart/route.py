@@ -42,8 +42,6 @@ IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 14 * MM}   # a loop reads be
 # so it is dearer still than joining the line that comes in at the top.
 DECISION_BOTTOM_IN = 30 * MM
 MERGE_COST = 6 * MM
-EARLY_SHARE = 0.5               # an exit may turn from this share of its run along its label on,
-EARLY_TURN = 5 * MM             # at this price
 REORDERS = 3                    # times a page is routed again, the links that failed first
 
 _DIRECTION = {(1, 0): 0, (-1, 0): 1, (0, 1): 2, (0, -1): 3}
@@ -258,21 +256,13 @@ def _in_cost(symbol: Symbol, port: Port) -> float:
 
 
 def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
-    """Return where a route may leave *port*: past *run*, or, at a price, from half of it on.
-
-    An exit runs along its label before it turns. Turning a little early (the label's
-    box keeps the line from turning into it) is dearer than running on, but cheaper
-    than running past the track it wants and doubling back.
-    """
-    walked, starts = [], []
+    walked = []
     for node, distance, crossings in _walk(grid, symbol, port):
         walked.append(node)
-        if distance >= run * EARLY_SHARE and distance >= ARROW_ROOM or distance >= run:
-            cost = distance + crossings * CROSS + _port_cost(port, OUT_COST) + (EARLY_TURN if distance < run else 0)
-            starts.append(Start(node, _DIRECTION[port.outward], cost, End(symbol, port, tuple(walked))))
-            if distance >= run:
-                return starts
-    return []       # the line cannot run its full length here: no early turn either
+        if distance >= run:
+            cost = distance + crossings * CROSS + _port_cost(port, OUT_COST)
+            return [Start(node, _DIRECTION[port.outward], cost, End(symbol, port, tuple(walked)))]
+    return []
 
 
 def _entries(grid: Grid, symbol: Symbol, port: Port) -> list[Entry]:
