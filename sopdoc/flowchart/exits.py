@@ -16,7 +16,7 @@ from itertools import permutations
 
 from sopdoc.definition.model import BELAH_KETUPAT, Sop
 from sopdoc.flowchart import textfit
-from sopdoc.flowchart.channels import COMFORT, LABEL_CLEARANCE
+from sopdoc.flowchart.channels import BORDER_GAP, LABEL_CLEARANCE
 from sopdoc.flowchart.plan import MM, Label, Port, Symbol
 from sopdoc.flowchart.table import SYMBOL_GAP, SymbolSize
 
@@ -90,7 +90,7 @@ def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize, turns:
         half = size.diamond_h / 2
         # How far each label reaches above and below the diamond's middle.
         above = max((-p.dy for p in chosen if p.port.side != "B" and p.dy < 0), default=0.0)
-        below = max([half + p.dy + p.h + LABEL_GAP + COMFORT for p in chosen if p.port.side == "B"]
+        below = max([half + p.dy + p.h + BORDER_GAP for p in chosen if p.port.side == "B"]
                     + [p.dy + p.h + LANE_EDGE for p in chosen if p.port.side != "B" and p.dy > 0], default=0.0)
         need = max(above + LANE_EDGE, below) - (half + SYMBOL_GAP)
         if need > 0:
