@@ -778,7 +778,8 @@ def test_a_changed_signature_value_is_reported_in_indonesian(docs, pki, signed, 
     data = bytearray(signing.signed_path(docs["sop_a"]).read_bytes())
     start = data.rindex(b"/Contents <") + len(b"/Contents <")
     end = start + len(bytes(data[start:data.index(b">", start)]).rstrip(b"0"))
-    data[end - 20] = ord("a") if data[end - 20] != ord("a") else ord("b")   # inside the RSA value, the CMS's last item
+    # Inside the RSA value, the CMS's last item: another hex digit (not "a" for "A", the same value).
+    data[end - 20] = ord(format((int(chr(data[end - 20]), 16) + 1) % 16, "X"))
     changed = tmp_path / "nilai.ttd.pdf"
     changed.write_bytes(bytes(data))
     result = _verify(pki, changed)
