@@ -14,6 +14,7 @@ import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import zipfile
 from pathlib import Path
@@ -751,3 +752,12 @@ def test_a_port_in_use_is_refused_in_indonesian(root):
     assert result.exit_code == 1
     assert result.output == f"Port {port} tidak dapat dipakai (sedang dipakai program lain); pilih port lain " \
                             "dengan --port\n"
+
+
+def test_a_studio_that_shuts_down_stops_its_job_thread_after_the_running_job(root, tmp_path):
+    # A job left running past its studio forked worker processes beside the next studio's
+    # requests; a child forked while another thread held lxml's lock hung (1 run in 6).
+    with TestClient(create_app(root, tmp_path / "keluar", TOKEN), base_url=f"{BASE}/{TOKEN}") as c:
+        assert post(c, "/ekspor", {}).status_code == 200
+    assert not [t for t in threading.enumerate() if t.name == "sopdoc-studio-jobs"]
+    assert (tmp_path / "keluar" / "ekspor-sop.zip").is_file()    # the export finished: it was not cut short

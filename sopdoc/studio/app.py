@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import json
+from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
+import anyio
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
@@ -38,9 +41,10 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
 
     Its jobs run where the caller serves *tasks*; without them, in a thread of their own.
     """
+    stop = None
     if tasks is None:
         tasks = jobs.Jobs()
-        tasks.serve_in_background()
+        stop = tasks.serve_in_background()
     studio = Studio(root, out, token, tasks)
     routes = [
         Route("/", studio.home),
@@ -64,10 +68,22 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
     ]
     handlers = {BadForm: _bad_request, files.Invalid: _invalid, files.Refused: _not_found, BodyTooLarge: _too_large,
                 SopdocError: _refused, HTTPException: _no_route}
-    app = Starlette(routes=routes, exception_handlers=handlers,
+    app = Starlette(routes=routes, exception_handlers=handlers, lifespan=_lifespan(stop),
                     middleware=[Middleware(Guard, token=token), Middleware(Faults)])
     app.state.studio = studio
     return app
+
+
+def _lifespan(stop: Callable[[], None] | None):
+    """Return the app's lifespan: when it shuts down, its own job thread stops after its running job."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        yield
+        if stop is not None:
+            await anyio.to_thread.run_sync(stop)
+
+    return lifespan
 
 
 async def _bad_request(request: Request, exc: Exception) -> Response:

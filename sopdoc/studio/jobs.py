@@ -89,9 +89,20 @@ class Jobs:
                 continue
             _run(job)
 
-    def serve_in_background(self) -> None:
-        """Run queued jobs in a thread of their own (for a studio served without `sopdoc studio`, as in tests)."""
-        threading.Thread(target=self.serve, args=(threading.Event(),), name="sopdoc-studio-jobs", daemon=True).start()
+    def serve_in_background(self) -> Callable[[], None]:
+        """Run queued jobs in a thread of their own (for a studio served without `sopdoc studio`, as in tests).
+
+        Return the function that stops the thread, after the job it is running: a job
+        left running past its studio would fork worker processes beside whatever runs next.
+        """
+        until = threading.Event()
+        thread = threading.Thread(target=self.serve, args=(until,), name="sopdoc-studio-jobs", daemon=True)
+        thread.start()
+
+        def stop() -> None:
+            until.set()
+            thread.join()
+        return stop
 
 
 def _run(job: Job) -> None:
