@@ -58,8 +58,9 @@ def predicted_frames(plan: Layout, identity_pages: int = 1) -> list[Frame]:
     """Return each flowchart page's frame as the page setup predicts it (when there is no PDF)."""
     x = plan.margin + plan.lanes_x + BORDER_HALF
     header = sum(plan.header.heights)
+    heading = HEADING_LINE * len(plan.heading)      # the heading paragraph above the first table
     return [Frame(identity_pages + page.number, x,
-                  plan.margin + (HEADING_LINE * len(plan.heading) if page.number == 1 else BREAK_PARAGRAPH) + header + BORDER_HALF)
+                  plan.margin + (heading if page.number == 1 else BREAK_PARAGRAPH) + header + BORDER_HALF)
             for page in plan.pages]
 
 

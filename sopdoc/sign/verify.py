@@ -28,7 +28,7 @@ from sopdoc.definition.model import BULAN, Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import metadata
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import ReadRefused, read_regular
+from sopdoc.fsutil import read_regular
 from sopdoc.sign import certificate, inputs
 from sopdoc.sign.certificate import holder
 
@@ -123,10 +123,7 @@ def verify_file(path: Path, roots: list[asn1_x509.Certificate], definitions: rea
 
 def _open(path: Path) -> tuple[list[EmbeddedPdfSignature], metadata.Mark | None]:
     """Return the signatures embedded in the PDF at *path*, in signing order, and sopdoc's mark on it."""
-    try:
-        data = read_regular(path, inputs.PDF_LIMIT, inputs.PDF_HINT)
-    except ReadRefused as exc:
-        raise SopdocError(exc.message) from None
+    data = read_regular(path, inputs.PDF_LIMIT, inputs.PDF_HINT)   # ReadRefused is a SopdocError
     try:
         pdf = PdfFileReader(io.BytesIO(data), strict=False)
         if pdf.encrypted:

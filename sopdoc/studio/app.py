@@ -22,7 +22,7 @@ from starlette.staticfiles import StaticFiles
 from sopdoc.definition import reader, revise, yamlsafe, yamlwrite
 from sopdoc.definition.datadiff import NEXT
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
-from sopdoc.errors import ERROR, SopdocError, display_path
+from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
 from sopdoc.studio.faults import Faults
@@ -33,7 +33,7 @@ HERE = Path(__file__).resolve().parent
 MAX_FIELDS = 40_000
 _NO_ROUTE = {404: "alamat ini tidak ada di studio; mulai lagi dari daftar SOP",
              405: "alamat ini tidak menerima permintaan seperti itu"}
-STATUS = ("berlaku", "diganti", "dicabut")
+SOP_KEYS_BY_NAME = {k.name: k for k in SOP_KEYS}
 
 
 def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None) -> Starlette:
@@ -196,7 +196,7 @@ class Studio:
 
     def _sop_context(self, path: Path, held: dict, shown: preview.Preview) -> dict:
         siblings = sorted(p.stem for p in path.parent.glob("*.yaml") if p.name != reader.UNIT_FILE and p != path)
-        return {"d": held, "p": shown, "keys": {k.name: k for k in SOP_KEYS}, "status_choices": STATUS,
+        return {"d": held, "p": shown, "keys": SOP_KEYS_BY_NAME, "status_choices": SOP_KEYS_BY_NAME["status"].choices,
                 "siblings": siblings, "simbol_choices": SIMBOL, "NEXT": NEXT, "ID_PREFIX": draft.ID_PREFIX,
                 "view": preview.page_view(shown.plan, shown.sop) if shown.plan else None,
                 "identitas": preview.identity(shown.sop, shown.linked) if shown.sop else None,
@@ -231,12 +231,13 @@ class Studio:
         # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
         known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
         # A symbolic link to another SOP in the tree is saved at its target, and stays a link.
-        changed = yamlwrite.save(write_target(path, self.root), draft.to_data(held, draft.SOP), rows=known)
+        target = write_target(path, self.root)
+        changed = yamlwrite.save(target, draft.to_data(held, draft.SOP), rows=known)
         held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
         reply = self._preview_reply(path, held)
         reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))
         return JSONResponse({**reply, "versi": files.version(path), "perubahan": changed,
-                             "pesan": _saved(path, changed)})
+                             "pesan": _saved(target, changed)})
 
     async def sop_revise(self, request: Request) -> Response:
         path = self._sop(request)
@@ -255,7 +256,7 @@ class Studio:
         except SopdocError as exc:
             return JSONResponse({"galat": exc.message}, 400)
         return JSONResponse({"pesan": f"Revisi {sop.tanggal_revisi} dicatat; versi sebelumnya disimpan sebagai "
-                                      f"{revise.backup_path(path).name}."})
+                                      f"{revise.backup_path(write_target(path, self.root)).name}."})
 
     async def sop_document(self, request: Request) -> Response:
         path = self._sop(request)
@@ -310,11 +311,12 @@ class Studio:
         held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
         if conflict := _conflict(path, body):
             return conflict
-        changed = yamlwrite.save(write_target(path, self.root), draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
+        target = write_target(path, self.root)
+        changed = yamlwrite.save(target, draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
         held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
         return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
                              "catatan": self._unit_notes(path, held), "versi": files.version(path),
-                             "perubahan": changed, "pesan": _saved(path, changed)})
+                             "perubahan": changed, "pesan": _saved(target, changed)})
 
     async def unit_book(self, request: Request) -> Response:
         folder = self._unit_file(request).parent
@@ -380,12 +382,11 @@ def _saved(path: Path, changed: list[str]) -> str:
     if not changed:
         return "Tidak ada yang berubah; berkas tidak ditulis ulang."
     return (f"Tersimpan: {len(changed)} perubahan di {path.name}; versi sebelumnya disimpan sebagai "
-            f"{path.name}.bak.")
+            f"{revise.backup_path(path).name}.")
 
 
 def _notes(notes: list[preview.Note]) -> list[dict]:
-    return [{"kunci": n.key, "pesan": n.message, "jenis": "galat" if n.severity == ERROR else "peringatan"}
-            for n in notes]
+    return [{"kunci": n.key, "pesan": n.message, "jenis": n.severity} for n in notes]
 
 
 def _parent_units(root: Path, folder: Path) -> list[Path]:

@@ -11,11 +11,11 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
+from sopdoc.definition.reader import MAX_ACTORS
 from sopdoc.studio.draft import ORIGIN, OTHER, TARGET_KEYS
 from sopdoc.studio.names import BadForm, parse_name
 
 _WORD = re.compile(r"[a-z0-9]+")
-MAX_ACTORS = 8
 
 
 def apply(draft: dict, action: str, new_actor: str = "") -> str | None:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import base64
 import re
-import sys
-import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +25,7 @@ from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
 from sopdoc.flowchart.plan import Layout, Page
 from sopdoc.flowchart.table import CELL_PAD_X, TOTAL_LINE, heading_height
+from sopdoc.studio import faults
 
 LOGO_LIMIT = 2 * 1024 * 1024
 _ROW_IN_WARNING = re.compile(r"kegiatan (\d+)")
@@ -75,8 +74,8 @@ def build(path: Path, data: dict) -> Preview:
         preview.pictures = [_picture(preview.plan, page) for page in preview.plan.pages]
     except SopdocError as exc:
         preview.layout_error = exc.message
-    except Exception:  # a fault of sopdoc's own: the editor stays usable, the terminal has the details
-        traceback.print_exc(file=sys.stderr)
+    except Exception as exc:  # a fault of sopdoc's own: the editor stays usable, the terminal has the details
+        faults.log("pratinjau", exc)
         preview.layout_error = "bagan alir tidak dapat digambar karena galat di sopdoc sendiri (rinciannya di terminal)"
     if preview.plan:
         preview.notes += [_layout_note(w) for w in preview.plan.warnings]
