@@ -6,6 +6,7 @@ texts written here by hand.
 
 import dataclasses
 import datetime
+import os
 import random
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from sopdoc.definition import reader, yamlwrite
+from sopdoc.errors import SopdocError
 
 EXAMPLE_FILES = sorted(p for root in (DEFINITIONS, FIXTURES / "render") for p in root.rglob("*.yaml")
                        if p.name != "unit.yaml")
@@ -365,3 +367,10 @@ def test_a_removed_key_leaves_the_comment_lines_below_it():
     data = yaml.safe_load(old)
     del data["kegiatan"][0]["output"]
     assert yamlwrite.updated_text(old, data) == old.replace("    output: Disposisi\n", "")
+
+
+def test_save_refuses_a_pipe_named_like_a_definition_instead_of_hanging(tmp_path):
+    pipe = tmp_path / "surat.yaml"
+    os.mkfifo(pipe)
+    with pytest.raises(SopdocError, match="surat.yaml: .*bukan berkas biasa"):
+        yamlwrite.save(pipe, {"nama": "Surat"})

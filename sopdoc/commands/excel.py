@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import tempfile
 from pathlib import Path
 
 import click
@@ -13,7 +12,7 @@ from sopdoc.definition import reader, scaffold
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import parse, writer
-from sopdoc.fsutil import write_atomic
+from sopdoc.fsutil import temp_folder, write_atomic
 
 SUFFIX = ".xlsx"
 
@@ -68,10 +67,7 @@ def _target(out: Path, unit: Unit, single: bool) -> Path:
 
 
 def _write(path: Path, unit: Unit, sops: list[Sop]) -> None:
-    try:
-        write_atomic(path, writer.unit_workbook(unit, sops))
-    except OSError as exc:
-        raise SopdocError(f"{display_path(path)} tidak dapat ditulis: {exc.strerror}") from None
+    write_atomic(path, writer.unit_workbook(unit, sops))   # its WriteError says what went wrong, in Indonesian
     click.echo(f"{display_path(path)}: {len(sops)} SOP, unit {unit.unit}")
 
 
@@ -79,8 +75,8 @@ def _example(name: str) -> tuple[Unit, list[Sop]]:
     """Return a unit called *name* and the scaffold's example SOP, read as any definition is."""
     folder_name = parse.slugify(name) or "unit"
     title = name if name != folder_name else name.replace("-", " ").title()
-    with tempfile.TemporaryDirectory(prefix="sopdoc-kosong-") as scratch:
-        folder = Path(scratch) / folder_name
+    with temp_folder("kosong") as scratch:          # named so that a killed run's is swept
+        folder = scratch / folder_name
         folder.mkdir()
         (folder / reader.UNIT_FILE).write_text(scaffold.unit_text(title), encoding="utf-8")
         (folder / "contoh-sop.yaml").write_text(

@@ -46,6 +46,7 @@ from sopdoc.definition import fields, scaffold, yamlsafe
 from sopdoc.definition.datadiff import DEFAULT_LABELS, NEXT, RowMatch, changes, match_rows, same, without_indexes
 from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit, default_symbol
 from sopdoc.definition.revise import backup_path
+from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
 __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
@@ -511,7 +512,10 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     old text cannot be edited in place is written anew (after the same backup).
     *rows* pairs kegiatan the caller knows, as in :func:`updated_text`.
     """
-    raw = path.read_bytes() if path.exists() else None
+    try:
+        raw = yamlsafe.read_bytes(path) if path.exists() else None    # never a pipe or a device: it would hang
+    except yamlsafe.YamlLoadError as exc:
+        raise SopdocError(f"{display_path(path)}: {exc.message}") from None
     new, lines = edited(path, raw, data, kind, rows)
     if new is None:
         return []

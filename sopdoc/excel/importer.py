@@ -8,14 +8,13 @@ does; each of the reader's findings is mapped back to the cell it came from.
 from __future__ import annotations
 
 import re
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl.utils import column_index_from_string
 
+from sopdoc import fsutil
 from sopdoc.definition import reader, yamlwrite
-from sopdoc.definition.model import Sop
 from sopdoc.errors import Problem
 from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed
@@ -32,8 +31,6 @@ class Imported:
     folder: str | None = None
     unit: dict = field(default_factory=dict)
     sops: dict[str, dict] = field(default_factory=dict)
-    models: dict[str, Sop] = field(default_factory=dict)
-    sheets: dict[str, str] = field(default_factory=dict)    # file name -> sheet
     problems: list[CellProblem] = field(default_factory=list)
 
     @property
@@ -116,8 +113,8 @@ def _folder(parsed: Parsed, imported: Imported) -> str | None:
 
 def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:
     """Check the drafts with the definition reader; keep the models of the SOPs that pass."""
-    with tempfile.TemporaryDirectory(prefix="sopdoc-impor-") as scratch:
-        folder = Path(scratch) / "unit"
+    with fsutil.temp_folder("impor") as scratch:    # named so that a killed run's is swept
+        folder = scratch / "unit"
         folder.mkdir()
         files = {folder / reader.UNIT_FILE: unit}
         (folder / reader.UNIT_FILE).write_text(yamlwrite.new_text(unit.data, yamlwrite.UNIT), encoding="utf-8")
@@ -134,9 +131,7 @@ def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:
     if imported.errors:
         return
     for sop in result.sops:
-        imported.models[sop.slug] = sop
         imported.sops[sop.slug] = yamlwrite.sop_data(sop)
-        imported.sheets[sop.slug] = files[sop.source].sheet
     imported.unit = yamlwrite.unit_data(result.sops[0].unit) if result.sops else unit.data
 
 

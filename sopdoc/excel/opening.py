@@ -130,8 +130,6 @@ def _read(path: Path) -> bytes:
                                                          "ini berkas .xlsx yang benar")
     except fsutil.ReadRefused as refused:
         raise Refused([_file_problem(path, refused.message)]) from None
-    except IsADirectoryError:
-        raise Refused([_file_problem(path, "ini folder, bukan buku kerja; sebut berkas .xlsx di dalamnya")]) from None
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise Refused([_file_problem(path, f"bukan buku kerja Excel .xlsx yang utuh; {_SAVE_AS_XLSX}")])
     return data

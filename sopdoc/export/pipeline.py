@@ -226,8 +226,7 @@ def _sign(state: _Run, keys: list[str], signature: Signature | None) -> list[str
         manifest.record(signed_key(key), digests[key], [target], **({"source": origin} if origin else {}))
         state.summary.made += 1
     manifest.save()
-    return [signed_key(key) for key in keys if signed_key(key) in manifest.entries
-            and manifest.fresh(signed_key(key), digests[key])]
+    return [signed_key(key) for key in keys if manifest.fresh(signed_key(key), digests[key])]
 
 
 def _pdf_of(entry: dict) -> str:
