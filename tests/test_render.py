@@ -35,7 +35,7 @@ def rendered(tmp_path_factory):
 
 
 def _geometry(item) -> dict:
-    return json.loads(item.geometry.read_text(encoding="utf-8"))
+    return json.loads(item.docx.with_name(item.docx.stem + ".geometri.json").read_text(encoding="utf-8"))
 
 
 def _flow_text(item, raw: bool = True) -> str:

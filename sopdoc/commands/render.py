@@ -61,8 +61,7 @@ def _documents(result: reader.Result, out: Path, formats: tuple[str, ...], jobs:
             failed += 1
     if "json" in formats:
         for item in made:
-            fsutil.write_atomic(item.docx.with_name(item.docx.stem + geometry.SUFFIX),
-                                render.geometry_json(item.sop, None, item.docx.with_suffix(".pdf")))
+            render.write_geometry(item)
     if "pdf" not in formats:
         for item in made:
             item.docx.with_suffix(".pdf").unlink(missing_ok=True)

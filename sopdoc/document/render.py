@@ -25,18 +25,21 @@ class Rendered:
     docx: Path
     layout: Layout
     pdf: Path | None = None
-    geometry: Path | None = None
     problems: list[str] = field(default_factory=list)
 
 
 @dataclass
 class Made:
-    """What a worker sends back for one SOP whose DOCX it wrote (not the layout: it is large)."""
+    """What a worker sends back for one SOP whose DOCX it wrote (its layout pickles to a few KB)."""
 
     sop: Sop
     docx: Path
-    flow_pages: int
+    layout: Layout
     problems: list[str]
+
+    @property
+    def flow_pages(self) -> int:
+        return len(self.layout.pages)
 
 
 @dataclass
@@ -100,7 +103,7 @@ def render_one(job: tuple[Sop, Path, dict[str, str]]) -> Made | Failed:
         return Failed(sop, exc.message)
     except Exception as exc:  # a bug must not stop the other SOPs; it is reported with its file
         return Failed(sop, report.unexpected(exc))
-    return Made(sop, item.docx, len(item.layout.pages), item.problems)
+    return Made(sop, item.docx, item.layout, item.problems)
 
 
 def render_all(sops: list[Sop], out: Path, names: dict[Path, dict[str, str]], jobs: int) -> Iterator[Made | Failed]:
@@ -122,18 +125,10 @@ def render_pdfs(rendered: list[Rendered], jobs: int | None = None) -> dict[Path,
     return result.failed
 
 
-def write_geometry(item: Rendered) -> Path:
-    """Write the geometry export of a rendered SOP beside its PDF, measured from that PDF."""
+def write_geometry(item: Rendered | Made) -> Path:
+    """Write the geometry export of a rendered SOP beside its DOCX, measured from its PDF."""
     target = item.docx.with_name(item.docx.stem + geometry.SUFFIX)
-    write_atomic(target, geometry_json(item.sop, item.layout, item.pdf))
-    item.geometry = target
+    plan = item.layout
+    write_atomic(target, geometry.dumps(geometry.document(item.sop, plan, geometry.measured_frames(
+        item.docx.with_suffix(".pdf"), plan))))
     return target
-
-
-def geometry_json(sop: Sop, plan: Layout | None, pdf_path: Path) -> str:
-    """Return the geometry export of *sop* as drawn in *pdf_path* (laid out again when *plan* is None).
-
-    The layout is deterministic, so a worker process need not send its (large) plan back.
-    """
-    plan = plan or layout.layout(sop)
-    return geometry.dumps(geometry.document(sop, plan, geometry.measured_frames(pdf_path, plan)))

@@ -17,7 +17,7 @@ from itertools import permutations
 from sopdoc.definition.model import BELAH_KETUPAT, Sop
 from sopdoc.flowchart import textfit
 from sopdoc.flowchart.channels import BORDER_GAP, LABEL_CLEARANCE
-from sopdoc.flowchart.plan import MM, Label, Port, Symbol
+from sopdoc.flowchart.plan import DECISION, MM, Label, Port, Symbol
 from sopdoc.flowchart.table import SYMBOL_GAP, SymbolSize
 
 LABEL_SIZE = 6.0
@@ -101,7 +101,7 @@ def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize, turns:
 def _ranked(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size: SymbolSize
             ) -> list[tuple[ExitPlan, ...]]:
     """Return the ways to give the decision's exits their vertices and labels, the best first."""
-    diamond = Symbol("d", "decision", row.nomor, None, (lane + 0.5) * lane_width, 0.0, size.w, size.diamond_h)
+    diamond = Symbol("d", DECISION, row.nomor, None, (lane + 0.5) * lane_width, 0.0, size.w, size.diamond_h)
     options = []
     for ports in permutations(("B", "R", "L"), len(row.exits)):
         cost, chosen = 0.0, []

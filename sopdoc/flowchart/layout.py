@@ -25,7 +25,6 @@ from sopdoc.flowchart.table import (
     BREAK_PARAGRAPH,
     MARGIN,
     PAGE_SLACK,
-    LayoutError,
     page_size,
 )
 
@@ -33,8 +32,6 @@ ATTEMPTS = 3
 PLACEMENTS = 6
 GROW = 3.0 * MM                 # extra height for each row an unroutable arrow spans, per attempt
 CROWDED = table.CONNECTOR + 6 * MM   # extra room under the symbol of a row with no room for its connectors
-
-__all__ = ["layout", "LayoutError", "page_size", "MARGIN"]
 
 
 def layout(sop: Sop) -> Layout:

@@ -37,12 +37,6 @@ class Rect:
     def contains(self, x: float, y: float) -> bool:
         return self.x0 < x < self.x1 and self.y0 < y < self.y1
 
-    def distance(self, x: float, y: float) -> float:
-        """Return the distance from (x, y) to the nearest point of the rectangle."""
-        dx = max(self.x0 - x, 0.0, x - self.x1)
-        dy = max(self.y0 - y, 0.0, y - self.y1)
-        return (dx * dx + dy * dy) ** 0.5
-
 
 # Each side's outward direction.
 SIDES = {"T": (0, -1), "B": (0, 1), "L": (-1, 0), "R": (1, 0)}

@@ -15,10 +15,11 @@ from __future__ import annotations
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
-from sopdoc.flowchart import channels, tracks
+from sopdoc.flowchart import channels, table, tracks
 from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
 from sopdoc.flowchart.plan import (
     CONNECTOR,
+    DECISION,
     MM,
     Arrow,
     Join,
@@ -33,7 +34,7 @@ from sopdoc.flowchart.search import CROSS, Entry, Found, Start, search
 ARROW_ROOM = 3.0 * MM           # the last run of an arrow, long enough to show its head
 WINDOW_ROWS = 16 * MM           # a first search looks this far beyond the arrow's ends
 ENTRY_REACH = 25 * MM           # entry nodes are looked for this far from a target port
-CONNECTOR_SIZE = 5.5 * MM
+CONNECTOR_SIZE = table.CONNECTOR  # the table phase keeps room for it; one owner
 
 # What leaving or entering by a port costs (lower is more natural).
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
@@ -132,8 +133,8 @@ def _route_in_order(page: Page, order: list[Link], lanes: int, lane_width: float
         start, entry = found.start.key, found.entry.key
         ports.take(start.symbol.name, start.port)
         ports.take(entry.symbol.name, entry.port)
-        ports.arrivals.setdefault((entry.symbol.name, entry.port), tuple(_route_nodes(found)))
         nodes = _route_nodes(found)
+        ports.arrivals.setdefault((entry.symbol.name, entry.port), tuple(nodes))
         page.arrows.append(Arrow(start.symbol.name, entry.symbol.name,
                                  _polyline([start.point, *(grid.point(n) for n in nodes), entry.point]), link.label))
     return failed
@@ -247,12 +248,12 @@ def _stub_blocked(grid: Grid, symbol: Symbol, a: Point, b: Point) -> bool:
     return False
 
 
-def _port_cost(port: Port, table: dict[str, float]) -> float:
-    return table[port.side]
+def _out_cost(port: Port) -> float:
+    return OUT_COST[port.side]
 
 
 def _in_cost(symbol: Symbol, port: Port) -> float:
-    return IN_COST[port.side] + (DECISION_BOTTOM_IN if symbol.kind == "decision" and port.side == "B" else 0.0)
+    return IN_COST[port.side] + (DECISION_BOTTOM_IN if symbol.kind == DECISION and port.side == "B" else 0.0)
 
 
 def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
@@ -260,7 +261,7 @@ def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
     for node, distance, crossings in _walk(grid, symbol, port):
         walked.append(node)
         if distance >= run:
-            cost = distance + crossings * CROSS + _port_cost(port, OUT_COST)
+            cost = distance + crossings * CROSS + _out_cost(port)
             return [Start(node, _DIRECTION[port.outward], cost, End(symbol, port, tuple(walked)))]
     return []
 
@@ -321,7 +322,7 @@ def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbo
             nodes = _straight_nodes(grid, source, out, target, a, b)
             if nodes is None:
                 continue
-            cost = ahead + _port_cost(out, OUT_COST) + _in_cost(target, into)
+            cost = ahead + _out_cost(out) + _in_cost(target, into)
             if best is None or cost < best.cost:
                 best = Found(nodes, Start(nodes[0], _DIRECTION[out.outward], 0.0, End(source, out, (nodes[0],))),
                              Entry(nodes[-1], _DIRECTION[out.outward], 0.0, End(target, into, (nodes[-1],))), cost)
@@ -330,7 +331,7 @@ def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbo
 
 def _cheapest_possible(ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbol, Port]]) -> float:
     """Return a lower bound of any route's cost: the shortest port-to-port distance with the ports' costs."""
-    return min(abs(a[0] - b[0]) + abs(a[1] - b[1]) + _port_cost(out, OUT_COST) + _in_cost(t, into)
+    return min(abs(a[0] - b[0]) + abs(a[1] - b[1]) + _out_cost(out) + _in_cost(t, into)
                for s, out in ends for a in [s.port_point(out)] for t, into in goals for b in [t.port_point(into)])
 
 

@@ -27,7 +27,7 @@ from sopdoc.flowchart.channels import (
     label_obstacle,
     symbol_obstacle,
 )
-from sopdoc.flowchart.plan import Label, Symbol
+from sopdoc.flowchart.plan import CONNECTOR, Label, Symbol
 
 
 def tracks(lo: float, hi: float, anchor: float | None = None) -> list[float]:
@@ -69,7 +69,7 @@ def build(page_symbols: list[Symbol], labels: list[tuple[str, Label]], lanes: in
     for k in range(lanes):
         x0, x1 = lane_borders[k], lane_borders[k + 1]
         centre = (x0 + x1) / 2
-        inside = [s for s in page_symbols if x0 < s.x < x1 and s.kind != "connector"]
+        inside = [s for s in page_symbols if x0 < s.x < x1 and s.kind != CONNECTOR]
         if inside:
             half = max(s.w for s in inside) / 2
             lattice_x += tracks(x0 + BORDER_GAP, centre - half - CLEARANCE)
@@ -86,7 +86,7 @@ def build(page_symbols: list[Symbol], labels: list[tuple[str, Label]], lanes: in
     for top, bottom in rows:
         level = [s for s in page_symbols if top < s.y < bottom]
         # Level with the symbols, beside them, where a row's other lanes are free.
-        lattice_y += [s.y + k * s.h / 4 for s in level if s.kind != "connector" for k in (-1, 1)]
+        lattice_y += [s.y + k * s.h / 4 for s in level if s.kind != CONNECTOR for k in (-1, 1)]
         covered = sorted((s.y - s.h / 2 - CLEARANCE, s.y + s.h / 2 + CLEARANCE) for s in level)
         start = top + BORDER_GAP
         for lo, hi in covered + [(bottom - BORDER_GAP, bottom)]:
