@@ -174,7 +174,7 @@ class _FlowchartWriter:
         style = self.layout.header
         col = self.columns
         lanes = [c for c in self.layout.columns if c.key.startswith("lane:")]
-        title, title_line = style.title_size, round(style.title_size * 1.2, 1)
+        title, title_line = style.title_size, table.line_height(style.title_size)
 
         def head(text: str, width: float, span: int = 1, vmerge: str | None = None, size: float = title,
                  line: float = title_line, rotated: bool = False) -> str:
@@ -186,7 +186,7 @@ class _FlowchartWriter:
                  head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
                  head("Keterangan", col["keterangan"].width, vmerge="restart")]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
-        actor_line = round(style.actor_size * 1.2, 1)
+        actor_line = table.line_height(style.actor_size)
         # Each actor name breaks where the layout measured it would: its header's size depends on that.
         second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
                    for c, lines in zip(lanes, style.actor_lines)]

@@ -159,15 +159,19 @@ def _insert_ordered(parent, child, order: tuple[str, ...]) -> None:
     parent.append(child)
 
 
+def _field(name: str, props: str = "") -> str:
+    """Return the runs of a Word field (PAGE, NUMPAGES) showing 1 until it is updated."""
+    return (f'<w:r {NS}>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
+            f'<w:r {NS}>{props}<w:instrText xml:space="preserve"> {name} </w:instrText></w:r>'
+            f'<w:r {NS}>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
+            f'<w:r {NS}>{props}<w:t>1</w:t></w:r>'
+            f'<w:r {NS}>{props}<w:fldChar w:fldCharType="end"/></w:r>')
+
+
 def page_number_footer(footer) -> None:
     """Fill *footer* with a centred 'Halaman <PAGE>' field."""
     p = footer.paragraphs[0]._p
-    field = (f'<w:r {NS}><w:t xml:space="preserve">Halaman </w:t></w:r>'
-             f'<w:r {NS}><w:fldChar w:fldCharType="begin"/></w:r>'
-             f'<w:r {NS}><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
-             f'<w:r {NS}><w:fldChar w:fldCharType="separate"/></w:r>'
-             f'<w:r {NS}><w:t>1</w:t></w:r>'
-             f'<w:r {NS}><w:fldChar w:fldCharType="end"/></w:r>')
+    field = f'<w:r {NS}><w:t xml:space="preserve">Halaman </w:t></w:r>' + _field("PAGE")
     p.append(parse_xml(f'<w:pPr {NS}><w:jc w:val="center"/></w:pPr>'))
     for run_xml in re.findall(r"<w:r .*?</w:r>", field):
         p.append(parse_xml(run_xml))
@@ -180,14 +184,8 @@ def running_head(header, title: str, size: float, width: float) -> None:
     for child in list(p):
         p.remove(child)
     props = run_props(size)
-    fields = "".join(
-        f'<w:r {NS}>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
-        f'<w:r {NS}>{props}<w:instrText xml:space="preserve"> {name} </w:instrText></w:r>'
-        f'<w:r {NS}>{props}<w:fldChar w:fldCharType="separate"/></w:r>'
-        f'<w:r {NS}>{props}<w:t>1</w:t></w:r>'
-        f'<w:r {NS}>{props}<w:fldChar w:fldCharType="end"/></w:r>'
-        + (f'<w:r {NS}>{props}<w:t xml:space="preserve"> dari </w:t></w:r>' if name == "PAGE" else "")
-        for name in ("PAGE", "NUMPAGES"))
+    fields = _field("PAGE", props) + f'<w:r {NS}>{props}<w:t xml:space="preserve"> dari </w:t></w:r>' + \
+        _field("NUMPAGES", props)
     xml = (f'<w:p {NS}><w:pPr><w:tabs><w:tab w:val="right" w:pos="{twips(width)}"/></w:tabs>'
            f'<w:spacing w:before="0" w:after="0"/></w:pPr>'
            f'<w:r>{props}<w:t xml:space="preserve">{escape(title)}</w:t></w:r><w:r>{props}<w:tab/></w:r>'

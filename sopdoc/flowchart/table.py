@@ -120,19 +120,20 @@ def _share(total: float, minimum: dict[str, float]) -> dict[str, float] | None:
 def header_style(columns: list[Column], title_size: float) -> HeaderStyle:
     """Return how the header prints: every actor name whole, upright when it fits, turned otherwise."""
     lanes = [c for c in columns if c.key.startswith("lane:")]
-    title_line = _line(title_size)
+    title_line = line_height(title_size)
     first = title_line + 2 * CELL_PAD_Y
     titles = title_line + 2 * CELL_PAD_Y
     upright = _upright(lanes)
     if upright is not None:
         size, lines = upright
-        height = max(len(ls) for ls in lines) * _line(size) + 2 * CELL_PAD_Y + UPRIGHT_SLACK
+        height = max(len(ls) for ls in lines) * line_height(size) + 2 * CELL_PAD_Y + UPRIGHT_SLACK
         return HeaderStyle(size, False, title_size, (_twips(first), _twips(max(height, titles))), lines)
     size, lines, height = _rotated(lanes)
     return HeaderStyle(size, True, title_size, (_twips(first), _twips(max(height, titles))), lines)
 
 
-def _line(size: float) -> float:
+def line_height(size: float) -> float:
+    """Return the line height LibreOffice gives *size*-point Liberation Sans (single spacing)."""
     return round(size * 1.2, 1)
 
 
@@ -142,7 +143,7 @@ def _upright(lanes: list[Column]) -> tuple[float, tuple[tuple[str, ...], ...]] |
         avail = min(c.width for c in lanes) - 2 * CELL_PAD_X - 1
         if all(textfit.width(w, size, bold=True) <= avail for c in lanes for w in c.title.split()):
             lines = tuple(tuple(textfit.wrap(c.title, c.width - 2 * CELL_PAD_X, size, True)) for c in lanes)
-            if max(len(ls) for ls in lines) * _line(size) + 2 * CELL_PAD_Y <= UPRIGHT_MAX:
+            if max(len(ls) for ls in lines) * line_height(size) + 2 * CELL_PAD_Y <= UPRIGHT_MAX:
                 return size, lines
     return None
 
@@ -152,7 +153,7 @@ def _rotated(lanes: list[Column]) -> tuple[float, tuple[tuple[str, ...], ...], f
     best = None
     for size in ACTOR_SIZES:
         across = min(c.width for c in lanes) - 2 * CELL_PAD_X
-        room = int(across // _line(size))
+        room = int(across // line_height(size))
         if room < 1:
             continue
         fitted = [_shortest_length(c.title, size, room) for c in lanes]
