@@ -126,6 +126,12 @@ def page_title(sop: Sop, width: float) -> str:
     return title
 
 
+def total_line(sop: Sop) -> str:
+    """Return the line under the flowchart that sums the SOP's time (free-text times listed apart)."""
+    total, free = sop.total_waktu()
+    return f"Total waktu: {total}" + (" (di luar: " + "; ".join(free) + ")" if free else "")
+
+
 def _identify(doc, sop: Sop) -> None:
     """Name the SOP at the top of every page, with the page number (its properties carry it too)."""
     for section in doc.sections:
@@ -158,11 +164,7 @@ class _FlowchartWriter:
             if page.number > 1:
                 yield oxml.element(oxml.paragraph(size=1, line=1, page_break=True))
             yield self._table(page, pictures)
-        total, free = self.sop.total_waktu()
-        text = f"Total waktu: {total}"
-        if free:
-            text += " (di luar: " + "; ".join(free) + ")"
-        yield oxml.element(oxml.paragraph(text, size=self.size, line=TOTAL_LINE, bold=True, before=4))
+        yield oxml.element(oxml.paragraph(total_line(self.sop), size=self.size, line=TOTAL_LINE, bold=True, before=4))
 
     def _table(self, page: Page, pictures: list[bytes]):
         rows = self._header()

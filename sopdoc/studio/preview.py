@@ -19,7 +19,7 @@ from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import render
-from sopdoc.document.docx_writer import HEADER_SIZE, page_title
+from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
 from sopdoc.document.oxml import HEADER_FILL
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
@@ -117,7 +117,7 @@ def page_view(plan: Layout, sop: Sop) -> dict:
         "pad_x": CELL_PAD_X, "size": plan.body_size, "line": plan.body_line, "fill": HEADER_FILL,
         "running_head": page_title(sop, plan.page_width - 2 * plan.margin), "running_size": HEADER_SIZE,
         "total_line": TOTAL_LINE,
-        "total": _total(sop),
+        "total": total_line(sop),
     }
 
 
@@ -126,11 +126,6 @@ def row_cells(plan: Layout, sop: Sop, index: int) -> dict[str, str]:
     by_key = {c.key: c for c in plan.columns}
     return {key: table.cell_text(text, by_key[key], plan.body_size) for key, text in
             table.cell_texts(sop.kegiatan[index]).items()}
-
-
-def _total(sop: Sop) -> str:
-    total, free = sop.total_waktu()
-    return f"Total waktu: {total}" + (" (di luar: " + "; ".join(free) + ")" if free else "")
 
 
 def identity(sop: Sop, linked: dict[str, str]) -> dict:
