@@ -1,5 +1,5 @@
 # Shortcuts for the scripts in scripts/ (the README's two commands need only bash).
-.PHONY: run test setup bench bench-layout quality-layout bench-heldout bench-export bench-validate bench-sign bench-excel bench-studio golden clean
+.PHONY: run test setup lock lock-upgrade bench bench-layout quality-layout bench-heldout bench-export bench-validate bench-sign bench-excel bench-studio golden clean
 
 run:
 	bash scripts/run.sh
@@ -9,6 +9,12 @@ test:
 
 setup:
 	bash scripts/setup.sh
+
+lock:
+	bash scripts/lock.sh
+
+lock-upgrade:
+	bash scripts/lock.sh --upgrade
 
 bench: setup
 	.venv/bin/python benchmarks/bench_render.py

@@ -16,11 +16,15 @@ if [ ! -x .venv/bin/python ]; then
   echo "Membuat lingkungan Python di .venv"
   "$PYTHON" -m venv .venv
 fi
+# Install exactly requirements.lock (versions and file hashes), then sopdoc itself from this checkout
+# without fetching anything more. The stamp holds the lock's checksum: a second run installs nothing,
+# and a changed lock (or pyproject.toml) is installed again.
 stamp=.venv/.sopdoc-installed
-if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
-  echo "Memasang paket Python sopdoc"
-  .venv/bin/python -m pip install -q --upgrade pip
+want=$(cat requirements.lock pyproject.toml | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+  echo "Memasang paket Python sopdoc (versi terkunci di requirements.lock)"
+  .venv/bin/python -m pip install -q --require-hashes -r requirements.lock
   # The build backend's note on editable installs is for developers, not for the person setting up.
-  PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q -e '.[test]'
-  touch "$stamp"
+  PYTHONWARNINGS=ignore .venv/bin/python -m pip install -q --no-deps --no-build-isolation -e .
+  echo "$want" > "$stamp"
 fi

@@ -121,6 +121,9 @@ def compose(text: str):
         return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
+        if "maximum nesting depth" in (exc.problem or ""):
+            # libyaml (from PyYAML 6.0.4) has a nesting bound of its own, which can fire before ours.
+            raise _too_deep(mark.line + 1 if mark else None) from None
         problem = _PROBLEMS_ID.get(exc.problem or "", exc.problem or "kesalahan sintaks")
         where = f" (kolom {mark.column + 1})" if mark else ""
         raise YamlLoadError(f"sintaks YAML tidak sah: {problem}{where}", mark.line + 1 if mark else None) from None
@@ -128,7 +131,7 @@ def compose(text: str):
         raise YamlLoadError(f"sintaks YAML tidak sah: {exc}") from None
 
 
-def _too_deep(line: int) -> YamlLoadError:
+def _too_deep(line: int | None) -> YamlLoadError:
     return YamlLoadError(f"daftar atau pemetaan bertingkat lebih dari {MAX_DEPTH} lapis; "
                          "periksa tanda kurung [ ] dan { } serta indentasinya", line)
 
