@@ -9,8 +9,9 @@ import yaml
 from click.testing import CliRunner
 from conftest import DEFINITIONS, FIXTURES, ROOT
 
+from sopdoc.authoring import scaffold
 from sopdoc.cli import main
-from sopdoc.definition import fields, scaffold
+from sopdoc.definition import fields
 
 
 def run(*args):

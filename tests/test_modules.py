@@ -7,8 +7,9 @@ from conftest import ROOT
 
 PACKAGE = ROOT / "sopdoc"
 # The order of the stages; a module may import its own stage and those listed before it.
-ORDER = ["errors", "workers", "fsutil", "report", "templating", "version", "definition", "flowchart", "document",
-         "export", "excel", "sign", "studio", "commands", "clitext", "cli", "__main__", "__init__"]
+ORDER = ["errors", "workers", "fsutil", "report", "templating", "version", "office", "definition", "authoring",
+         "flowchart", "document", "export", "excel", "sign", "studio", "commands", "clitext", "cli", "__main__",
+         "__init__"]
 
 
 def _stage(path: Path) -> str:

@@ -13,6 +13,7 @@ from PIL import Image
 from sopdoc.definition import reader
 from sopdoc.document import geometry, render
 from sopdoc.flowchart import layout, table
+from sopdoc.office.paper import MARGIN, page_size
 
 CASES = load_cases()
 
@@ -23,9 +24,9 @@ def test_every_case_fits_every_paper_and_keeps_the_drawing_rules(case, paper, or
     sop = CASES[case]
     sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper, orientasi=orientation))
     plan = layout.layout(sop)
-    width, height = table.page_size(paper, orientation)
-    assert sum(c.width for c in plan.columns) == pytest.approx(width - 2 * table.MARGIN)
-    usable = height - 2 * table.MARGIN
+    width, height = page_size(paper, orientation)
+    assert sum(c.width for c in plan.columns) == pytest.approx(width - 2 * MARGIN)
+    usable = height - 2 * MARGIN
     for page in plan.pages:
         heading = table.heading_height(plan.heading) if page.number == 1 else 0
         assert sum(plan.header.heights) + page.height + heading <= usable

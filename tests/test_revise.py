@@ -7,8 +7,8 @@ import zipfile
 import pytest
 from click.testing import CliRunner
 
+from sopdoc.authoring import revise
 from sopdoc.cli import main
-from sopdoc.definition import revise
 
 HEAD = """# Komentar di awal berkas tetap ada.
 nomor: "800/   /UJI/2024"   # nomor dengan spasi kosong

@@ -17,7 +17,8 @@ from generate import sop_data as generated_sop
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sopdoc.definition import reader, yamlwrite
+from sopdoc.authoring import yamlwrite
+from sopdoc.definition import reader
 from sopdoc.errors import SopdocError
 
 EXAMPLE_FILES = sorted(p for root in (DEFINITIONS, FIXTURES / "render") for p in root.rglob("*.yaml")

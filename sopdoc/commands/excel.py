@@ -7,8 +7,9 @@ from pathlib import Path
 
 import click
 
+from sopdoc.authoring import scaffold
 from sopdoc.commands.terminal import Terminal
-from sopdoc.definition import reader, scaffold
+from sopdoc.definition import reader
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import parse, writer

@@ -21,9 +21,10 @@ from pathlib import Path
 import click
 
 from sopdoc import fsutil
-from sopdoc.definition import reader, yamlsafe, yamlwrite
-from sopdoc.definition.datadiff import same
-from sopdoc.definition.revise import backup_path
+from sopdoc.authoring import yamlwrite
+from sopdoc.authoring.datadiff import same
+from sopdoc.authoring.revise import backup_path
+from sopdoc.definition import reader, yamlsafe
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import importer
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import click
 
-from sopdoc.definition import scaffold
+from sopdoc.authoring import scaffold
 from sopdoc.definition.tree import UNIT_FILE
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic

@@ -8,8 +8,8 @@ from pathlib import Path
 import click
 
 from sopdoc import workers
+from sopdoc.authoring import revise
 from sopdoc.commands import render
-from sopdoc.definition import revise
 from sopdoc.errors import display_path
 
 

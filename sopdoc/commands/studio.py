@@ -15,7 +15,8 @@ from starlette.applications import Starlette
 
 from sopdoc import workers
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.flowchart import drawing, textfit
+from sopdoc.flowchart import drawing
+from sopdoc.office import textfit
 from sopdoc.studio import jobs
 from sopdoc.studio.app import create_app
 from sopdoc.studio.guard import prefix

@@ -34,9 +34,9 @@ from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
-from sopdoc.flowchart import textfit
-from sopdoc.flowchart.table import page_size
 from sopdoc.fsutil import write_atomic
+from sopdoc.office import textfit
+from sopdoc.office.paper import POTRET, page_size
 
 FRONT_TEMPLATE = TEMPLATES / "buku.docx"
 IN_BOOK = "berlaku"
@@ -211,7 +211,7 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
         return {"logo": InlineImage(tpl, str(unit.logo), height=Mm(35)) if unit.logo else "", **values}
 
     document = Document(io.BytesIO(templating.render(FRONT_TEMPLATE, context)))
-    width, height = page_size(unit.kertas, "potret")
+    width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Pt(width), Pt(height)

@@ -18,9 +18,11 @@ from sopdoc import templating
 from sopdoc.definition.model import Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import metadata, oxml
-from sopdoc.flowchart import table, textfit
+from sopdoc.flowchart import table
 from sopdoc.flowchart.plan import Layout, Page
 from sopdoc.flowchart.table import CELL_PAD_X, HEADING_LINE, HEADING_SIZE, TOTAL_LINE
+from sopdoc.office import textfit
+from sopdoc.office.paper import LANSKAP
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -142,7 +144,7 @@ def _identify(doc, sop: Sop) -> None:
 
 def _page_setup(doc, layout: Layout) -> None:
     for section in doc.sections:
-        section.orientation = WD_ORIENT.LANDSCAPE if layout.orientation == "lanskap" else WD_ORIENT.PORTRAIT
+        section.orientation = WD_ORIENT.LANDSCAPE if layout.orientation == LANSKAP else WD_ORIENT.PORTRAIT
         section.page_width, section.page_height = Pt(layout.page_width), Pt(layout.page_height)
         for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
             setattr(section, side, Pt(layout.margin))

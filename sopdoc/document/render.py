@@ -11,9 +11,10 @@ from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.document import docx_writer, geometry, outputs, pdf
 from sopdoc.errors import SopdocError, ToolMissing
-from sopdoc.flowchart import drawing, layout, textfit
+from sopdoc.flowchart import drawing, layout
 from sopdoc.flowchart.plan import Layout
 from sopdoc.fsutil import write_atomic
+from sopdoc.office import textfit
 
 # Below this many SOPs, starting worker processes costs more than it saves.
 POOL_FROM = 4

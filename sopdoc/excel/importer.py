@@ -14,7 +14,8 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string
 
 from sopdoc import fsutil
-from sopdoc.definition import reader, yamlwrite
+from sopdoc.authoring import yamlwrite
+from sopdoc.definition import reader
 from sopdoc.errors import Problem
 from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed

@@ -18,11 +18,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
+from sopdoc.authoring.yamlwrite import tanggal_value
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit, default_symbol
-from sopdoc.definition.yamlwrite import tanggal_value
 from sopdoc.excel import guide, labels
-from sopdoc.export import xlsx
-from sopdoc.flowchart import textfit
+from sopdoc.office import textfit, xlsx
 
 FONT, FONT_SIZE = "Arial", 10
 LINE_PT = 12.8            # one line of 10 pt Arial in a LibreOffice or Excel row

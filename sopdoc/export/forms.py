@@ -15,8 +15,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.export import xlsx
-from sopdoc.flowchart.table import page_size
+from sopdoc.office import xlsx
+from sopdoc.office.paper import LANSKAP, page_size
 
 TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
 HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilaian",
@@ -40,7 +40,7 @@ def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
     normal.font.name, normal.font.size = "Arial", Pt(10)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
     section = doc.sections[0]
-    width, height = page_size(unit.kertas, "lanskap")
+    width, height = page_size(unit.kertas, LANSKAP)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Pt(width), Pt(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):

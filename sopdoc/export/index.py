@@ -9,8 +9,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from sopdoc.errors import display_path
-from sopdoc.export import xlsx
 from sopdoc.export.manifest import sop_key
+from sopdoc.office import xlsx
 
 STATUSES = ("berlaku", "diganti", "dicabut")
 COLUMNS = (("No", 5), ("Unit", 32), ("Nomor SOP", 24), ("Nama SOP", 44), ("Tanggal Pembuatan", 18),

@@ -15,10 +15,10 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from sopdoc.definition.model import BELAH_KETUPAT, Sop
-from sopdoc.flowchart import textfit
 from sopdoc.flowchart.channels import BORDER_GAP, LABEL_CLEARANCE
 from sopdoc.flowchart.plan import DECISION, MM, Label, Port, Symbol
 from sopdoc.flowchart.table import SYMBOL_GAP, SymbolSize
+from sopdoc.office import textfit
 
 LABEL_SIZE = 6.0
 LABEL_LINE = LABEL_SIZE * 1.2

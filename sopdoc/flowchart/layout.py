@@ -21,12 +21,8 @@ from __future__ import annotations
 from sopdoc.definition.model import Sop
 from sopdoc.flowchart import check, connectors, exits, route, symbols, table
 from sopdoc.flowchart.plan import MM, Arrow, Layout, Page
-from sopdoc.flowchart.table import (
-    BREAK_PARAGRAPH,
-    MARGIN,
-    PAGE_SLACK,
-    page_size,
-)
+from sopdoc.flowchart.table import BREAK_PARAGRAPH, PAGE_SLACK
+from sopdoc.office.paper import MARGIN, page_size
 
 ATTEMPTS = 3
 PLACEMENTS = 6

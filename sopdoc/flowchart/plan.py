@@ -7,14 +7,15 @@ the geometry export move this frame onto the paper.
 Vocabulary: a *symbol* is a drawn shape (terminator, process, decision,
 connector); a *port* is where an arrow meets a symbol; an *arrow* is a flow
 line with a head; a *join* is the headless line between the symbols of a row
-done by several pelaksana; a *lane* is a pelaksana's column.
+done by several pelaksana; a *junction* is the dot where lines merge or fork;
+a *lane* is a pelaksana's column.
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-MM = 72 / 25.4
+from sopdoc.office.paper import MM  # noqa: F401  (plan lengths are points; phases read MM from here)
 
 TERMINATOR, PROCESS, DECISION, CONNECTOR = "terminator", "process", "decision", "connector"
 
@@ -126,6 +127,17 @@ class Join:
 
 
 @dataclass(frozen=True)
+class Junction:
+    """A dot where lines meet: a merge (one arrow's line ends on another's, both going to *to*),
+    or a fork (the line leaving *src* splits into several arrows)."""
+
+    x: float
+    y: float
+    to: str | None = None
+    src: str | None = None
+
+
+@dataclass(frozen=True)
 class Column:
     key: str                    # no, kegiatan, lane:<actor>, kelengkapan, waktu, output, keterangan
     title: str
@@ -167,6 +179,7 @@ class Page:
     symbols: list[Symbol] = field(default_factory=list)
     arrows: list[Arrow] = field(default_factory=list)
     joins: list[Join] = field(default_factory=list)
+    junctions: list[Junction] = field(default_factory=list)
     crossings: int = 0
     warnings: list[str] = field(default_factory=list)
 

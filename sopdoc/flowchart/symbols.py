@@ -9,10 +9,10 @@ from __future__ import annotations
 import math
 
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Sop
-from sopdoc.flowchart import textfit
 from sopdoc.flowchart.channels import BORDER_GAP, CLEARANCE
 from sopdoc.flowchart.plan import DECISION, MM, PROCESS, TERMINATOR, Join, Page, Symbol
 from sopdoc.flowchart.table import SymbolSize
+from sopdoc.office import textfit
 
 KINDS = {KAPSUL: TERMINATOR, BELAH_KETUPAT: DECISION}
 SYMBOL_FONT, SMALLEST_FONT = 7.0, 5.0

@@ -10,11 +10,8 @@ from dataclasses import dataclass
 
 from sopdoc.definition.model import BELAH_KETUPAT, Sop
 from sopdoc.errors import SopdocError
-from sopdoc.flowchart import textfit
 from sopdoc.flowchart.plan import MM, Column, HeaderStyle, RowBox
-
-PAPER = {"F4": (215 * MM, 330 * MM), "A4": (210 * MM, 297 * MM)}
-MARGIN = 15 * MM
+from sopdoc.office import textfit
 
 BODY_SIZE, BODY_LINE = 9.0, 11.0
 SMALL_SIZE, SMALL_LINE = 8.0, 9.5
@@ -46,11 +43,6 @@ KEGIATAN_MIN = 26 * MM          # the titles shrink before Kegiatan gets narrowe
 
 class LayoutError(SopdocError):
     """The SOP cannot be laid out on the chosen paper."""
-
-
-def page_size(paper: str, orientation: str) -> tuple[float, float]:
-    short, long = PAPER[paper]
-    return (long, short) if orientation == "lanskap" else (short, long)
 
 
 @dataclass(frozen=True)

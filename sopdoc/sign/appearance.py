@@ -15,7 +15,7 @@ from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
-from sopdoc.flowchart import textfit
+from sopdoc.office import textfit
 
 FONT_SIZE = 7
 SIGNER_CLOCK = "menurut jam komputer penanda tangan"

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pypdf import PageObject, PdfReader
 
 from sopdoc.errors import SopdocError
-from sopdoc.flowchart import textfit
+from sopdoc.office import textfit
 
 LABEL = "disahkan oleh"
 DECREE_ANCHOR = "ditetapkan di"

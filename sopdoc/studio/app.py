@@ -19,8 +19,9 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from sopdoc.definition import reader, revise, yamlsafe, yamlwrite
-from sopdoc.definition.datadiff import NEXT
+from sopdoc.authoring import revise, yamlwrite
+from sopdoc.authoring.datadiff import NEXT
+from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_target

@@ -17,8 +17,8 @@ from typing import Any
 
 import yaml
 
+from sopdoc.authoring.datadiff import DEFAULT_LABELS, NEXT
 from sopdoc.definition import fields, yamlsafe
-from sopdoc.definition.datadiff import DEFAULT_LABELS, NEXT
 from sopdoc.definition.fields import Key
 from sopdoc.errors import format_key_path
 from sopdoc.studio.names import SWITCH, BadForm

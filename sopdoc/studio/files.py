@@ -14,7 +14,8 @@ import os
 import re
 from pathlib import Path
 
-from sopdoc.definition import reader, scaffold, yamlsafe, yamlwrite
+from sopdoc.authoring import scaffold, yamlwrite
+from sopdoc.definition import reader, yamlsafe
 from sopdoc.errors import display_path
 from sopdoc.fsutil import write_atomic
 

@@ -25,6 +25,7 @@ from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
 from sopdoc.flowchart.plan import Layout, Page
 from sopdoc.flowchart.table import CELL_PAD_X, TOTAL_LINE, heading_height
+from sopdoc.office import paper
 from sopdoc.studio import faults
 
 LOGO_LIMIT = 2 * 1024 * 1024
@@ -131,9 +132,9 @@ def row_cells(plan: Layout, sop: Sop, index: int) -> dict[str, str]:
 def identity(sop: Sop, linked: dict[str, str]) -> dict:
     """Return what the identity sheet prints, as the template has it."""
     signer = sop.penandatangan
-    width, height = table.page_size(sop.unit.kertas, sop.unit.orientasi)
+    width, height = paper.page_size(sop.unit.kertas, sop.unit.orientasi)
     return {
-        "page_width": width, "page_height": height, "margin": table.MARGIN, "unit": sop.unit,
+        "page_width": width, "page_height": height, "margin": paper.MARGIN, "unit": sop.unit,
         "logo": _logo(sop.unit.logo),
         "nomor": sop.nomor or "-", "nama": sop.nama,
         "tanggal_pembuatan": str(sop.tanggal_pembuatan or "-"), "tanggal_revisi": str(sop.tanggal_revisi or "-"),

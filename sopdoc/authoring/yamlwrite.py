@@ -14,7 +14,7 @@ The interface other stages use (the Excel importer, the studio):
 - :func:`updated_text` applies such data to an existing file through a ruamel.yaml
   round trip, keeping every comment, quote and line that did not change;
 - :func:`changes` says, in Indonesian, what differs between two such data
-  (it lives in :mod:`sopdoc.definition.datadiff`, with the rules of what counts
+  (it lives in :mod:`sopdoc.authoring.datadiff`, with the rules of what counts
   as the same);
 - :func:`save` does all of it for one file on disk, atomically (``kind`` is
   :data:`SOP` or :data:`UNIT`; an existing file that changes is kept as ``.bak``);
@@ -42,10 +42,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-from sopdoc.definition import fields, scaffold, yamlsafe
-from sopdoc.definition.datadiff import DEFAULT_LABELS, NEXT, RowMatch, changes, match_rows, same, without_indexes
+from sopdoc.authoring import scaffold
+from sopdoc.authoring.datadiff import DEFAULT_LABELS, NEXT, RowMatch, changes, match_rows, same, without_indexes
+from sopdoc.authoring.revise import backup_path
+from sopdoc.definition import fields, yamlsafe
 from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit, default_symbol
-from sopdoc.definition.revise import backup_path
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 

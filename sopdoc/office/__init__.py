@@ -1,0 +1,1 @@
+"""Facts every office writer shares: paper, fonts, text measurement, spreadsheet cells."""

@@ -1,0 +1,15 @@
+"""Paper sizes, orientation and margins: one owner for every writer (flowchart, DOCX, book, forms)."""
+
+from __future__ import annotations
+
+MM = 72 / 25.4                  # points per millimetre; every length here is in points
+
+PAPER = {"F4": (215 * MM, 330 * MM), "A4": (210 * MM, 297 * MM)}
+LANSKAP, POTRET = "lanskap", "potret"
+MARGIN = 15 * MM
+
+
+def page_size(paper: str, orientation: str) -> tuple[float, float]:
+    """Return the (width, height) of *paper* turned to *orientation*, in points."""
+    short, long = PAPER[paper]
+    return (long, short) if orientation == LANSKAP else (short, long)
