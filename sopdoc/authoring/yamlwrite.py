@@ -43,10 +43,10 @@ from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
 from sopdoc.authoring import scaffold
-from sopdoc.authoring.datadiff import DEFAULT_LABELS, NEXT, RowMatch, changes, match_rows, same, without_indexes
+from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, without_indexes
 from sopdoc.authoring.revise import backup_path
-from sopdoc.definition import fields, yamlsafe
-from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit, default_symbol
+from sopdoc.definition import fields, names, yamlsafe
+from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
@@ -57,10 +57,10 @@ SOP, UNIT = "sop", "unit"
 BOM = "\ufeff"
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUOTED_KEYS = {"nomor", "nip"}
+_SOP_LISTS = fields.of_kind(fields.DAFTAR_TEKS, fields.SOP_KEYS)
 # A blank line goes before the first key present of each group, as in the scaffold.
 _GROUPS = {
-    SOP: (("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
-           "pencatatan_pendataan"), ("pelaksana",), ("kegiatan",)),
+    SOP: (_SOP_LISTS, ("pelaksana",), ("kegiatan",)),
     UNIT: (("tahun", "urutan", "penjelasan", "keputusan"),),
 }
 # The scaffold's comment on `tidak` names its example row; it would mislead elsewhere.
@@ -85,8 +85,7 @@ def sop_data(sop: Sop) -> dict:
     _put(data, "tanggal_efektif", tanggal_value(sop.tanggal_efektif))
     data["revisi"] = [_revision(r.tanggal, r.catatan) for r in sop.revisi]
     _put(data, "disahkan_oleh", signer_data(sop.disahkan_oleh))
-    for key in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
-                "pencatatan_pendataan"):
+    for key in _SOP_LISTS:
         _put(data, key, list(getattr(sop, key)))
     data["pelaksana"] = dict(sop.pelaksana)
     data["kegiatan"] = _rows(sop)
@@ -122,9 +121,9 @@ def tanggal_value(tanggal: Tanggal | None) -> datetime.date | str | None:
 def signer_data(signer: Penandatangan | None) -> dict | None:
     if signer is None:
         return None
-    data = {"jabatan": signer.jabatan}
-    for key in ("nama", "pangkat", "nip"):
-        _put(data, key, getattr(signer, key))
+    data: dict[str, Any] = {}
+    for key in fields.SIGNER_KEYS:
+        _put(data, key.name, getattr(signer, key.name))
     return data
 
 
@@ -161,15 +160,8 @@ def _rows(sop: Sop) -> list[dict]:
     targets = {exit.target for row in sop.kegiatan for exit in row.exits if exit.target != row.index + 1}
     for index in sorted(targets):
         if ids[index] is None:
-            ids[index] = _free_id(f"baris-{index + 1}", ids)
+            ids[index] = names.row_id(index, ids)
     return [_row(row, ids, len(sop.kegiatan)) for row in sop.kegiatan]
-
-
-def _free_id(wanted: str, taken: list) -> str:
-    candidate, n = wanted, 2
-    while candidate in taken:
-        candidate, n = f"{wanted}-{n}", n + 1
-    return candidate
 
 
 def _row(row, ids: list[str | None], count: int) -> dict:
@@ -184,19 +176,19 @@ def _row(row, ids: list[str | None], count: int) -> dict:
     refer = functools.partial(_reference, ids=ids, index=row.index)
     if len(row.exits) == 2:
         decision = {"ya": refer(row.exits[0].target), "tidak": refer(row.exits[1].target)}
-        labels = [row.exits[0].label or DEFAULT_LABELS[0], row.exits[1].label or DEFAULT_LABELS[1]]
-        if labels != DEFAULT_LABELS:
+        labels = [exit.label or default for exit, default in zip(row.exits, names.DEFAULT_LABELS)]
+        if tuple(labels) != names.DEFAULT_LABELS:
             decision["label"] = labels
         data["keputusan"] = decision
     elif row.exits and row.exits[0].target != row.index + 1:
         data["lanjut"] = refer(row.exits[0].target)
-    if row.simbol != default_symbol(row.index, count, len(row.exits) == 2):
+    if row.simbol != names.default_symbol(row.index, count, len(row.exits) == 2):
         data["simbol"] = row.simbol
     return data
 
 
 def _reference(target: int, ids: list[str | None], index: int) -> str:
-    return NEXT if target == index + 1 else ids[target]
+    return names.NEXT if target == index + 1 else ids[target]
 
 
 # --- plain data -> new text ---------------------------------------------------------

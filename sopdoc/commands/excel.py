@@ -9,10 +9,10 @@ import click
 
 from sopdoc.authoring import scaffold
 from sopdoc.commands.terminal import Terminal
-from sopdoc.definition import reader
+from sopdoc.definition import names, reader
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.excel import parse, writer
+from sopdoc.excel import writer
 from sopdoc.fsutil import temp_folder, write_atomic
 
 SUFFIX = ".xlsx"
@@ -74,7 +74,7 @@ def _write(path: Path, unit: Unit, sops: list[Sop]) -> None:
 
 def _example(name: str) -> tuple[Unit, list[Sop]]:
     """Return a unit called *name* and the scaffold's example SOP, read as any definition is."""
-    folder_name = parse.slugify(name) or "unit"
+    folder_name = names.slugify(name) or "unit"
     title = name if name != folder_name else name.replace("-", " ").title()
     with temp_folder("kosong") as scratch:          # named so that a killed run's is swept
         folder = scratch / folder_name

@@ -3,33 +3,29 @@
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 
 import click
 
 from sopdoc.authoring import scaffold
+from sopdoc.definition import names
 from sopdoc.definition.tree import UNIT_FILE
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# File systems allow 255 bytes a name, and the staging file adds to it; a file name is not a title.
-MAX_NAME = 100
 
 
 def run(root: Path, name: str) -> None:
     """Create ROOT/UNIT/SLUG.yaml from the scaffold."""
     parts = name.strip("/").split("/")
-    if len(parts) < 2 or not all(_SLUG.match(p) for p in parts):
+    if len(parts) < 2 or not all(names.SLUG.match(p) for p in parts):
         raise SopdocError(
             f"'{name}' tidak sah: tulis UNIT/NAMA-SOP dengan huruf kecil, angka dan tanda '-', "
             "misalnya  sopdoc new diskominfo/surat-masuk"
         )
-    if any(len(p) > MAX_NAME for p in parts):
-        raise SopdocError(f"'{name[:60]}...' terlalu panjang: nama unit dan nama SOP masing-masing paling banyak "
-                          f"{MAX_NAME} karakter; pakai nama berkas yang pendek (judul lengkapnya ditulis di kunci "
-                          "nama)")
+    for part, what in zip(parts, ["folder"] * (len(parts) - 1) + ["berkas"]):
+        if problem := names.name_problem(part, what):
+            shown = name if len(name) <= 60 else name[:60] + "..."
+            raise SopdocError(f"'{shown}' tidak sah: {problem} (judul lengkap SOP ditulis di kunci nama)")
     if root.exists() and not root.is_dir():
         raise SopdocError(f"--root {display_path(root)} adalah berkas, bukan folder definisi; tulis jalur ke folder "
                           "definisi SOP (bawaan: definitions)")

@@ -12,11 +12,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import fields, tree, yamlsafe
+from sopdoc.definition import fields, names, tree, yamlsafe
 from sopdoc.definition.model import (
     BELAH_KETUPAT,
     KAPSUL,
-    KOTAK,
     Exit,
     Kegiatan,
     Revisi,
@@ -30,9 +29,6 @@ from sopdoc.definition.values import FileReader, Result, suggest, type_name
 from sopdoc.errors import ERROR, Problem
 
 UNIT_FILE = tree.UNIT_FILE
-NEXT = "berikutnya"
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 MAX_ACTORS = 8
 # Roughly what the pelaksana header holds: 301 characters of ordinary words fit
 # under eight pelaksana on A4 landscape, the tightest page (measured with the layout).
@@ -117,6 +113,10 @@ def _read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document]) -> Resu
 
 
 
+# The keys of an SOP read apart from the others: they depend on each other.
+_READ_APART = (fields.REVISI, fields.PELAKSANA, fields.KEGIATAN)
+
+
 class _SopReader(FileReader):
     """Read one SOP file against its unit."""
 
@@ -136,19 +136,12 @@ class _SopReader(FileReader):
         revisi = self._revisions(data.get("revisi"))
         actors = self._actors(data.get("pelaksana"))
         rows = self._rows(data.get("kegiatan"), actors)
-        status = self.choice(("status",), data.get("status"), ("berlaku", "diganti", "dicabut")) or "berlaku"
-        values = {
-            "nama": self.text(("nama",), data.get("nama")),
-            "nomor": self.text(("nomor",), data.get("nomor")),
-            "status": status,
-            "diganti_oleh": self._replacement(status, data.get("diganti_oleh")),
-            "tanggal_pembuatan": self.date(("tanggal_pembuatan",), data.get("tanggal_pembuatan")),
-            "tanggal_efektif": self.date(("tanggal_efektif",), data.get("tanggal_efektif")),
-            "disahkan_oleh": self.signer(("disahkan_oleh",), data.get("disahkan_oleh")),
-        }
-        for key in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan",
-                    "peralatan_perlengkapan", "peringatan", "pencatatan_pendataan"):
-            values[key] = self.text_list((key,), data.get(key))
+        values: dict[str, Any] = {}
+        for key in fields.SOP_KEYS:
+            if key.name == "diganti_oleh":
+                values[key.name] = self._replacement(values["status"], data.get(key.name))
+            elif key.kind not in _READ_APART:
+                values[key.name] = self.value(key, data.get(key.name), ())
         self._check_revision_dates(values["tanggal_pembuatan"], revisi)
         self._check_links(values["keterkaitan"])
         if not self.ok or rows is None or not values["nama"]:
@@ -196,7 +189,7 @@ class _SopReader(FileReader):
 
     def _check_links(self, links: tuple[str, ...]) -> None:
         for i, link in enumerate(links):
-            if _SLUG.match(link) and link not in self.siblings:
+            if names.SLUG.match(link) and link not in self.siblings:
                 self.warn(("keterkaitan", i),
                           f"'{link}' tampak seperti nama berkas SOP, tetapi tidak ada SOP '{link}' di unit ini"
                           f"{suggest(link, self.siblings)}")
@@ -211,7 +204,7 @@ class _SopReader(FileReader):
         actors = {}
         for key, name in value.items():
             path = ("pelaksana", key)
-            if not _ID.match(str(key)):
+            if not names.ID.match(str(key)):
                 self.error(path, f"kunci pelaksana '{key}' hanya boleh memuat huruf, angka, '-' dan '_'")
             text = self.text(path, name)
             if text is None:
@@ -260,8 +253,8 @@ class _SopReader(FileReader):
                 continue
             path = ("kegiatan", i, "id")
             row_id = str(row["id"])
-            if not _ID.match(row_id) or row_id == NEXT:
-                self.error(path, f"id '{row_id}' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan '{NEXT}')")
+            if problem := names.id_problem(row_id):
+                self.error(path, problem)
             elif row_id in ids:
                 self.error(path, f"id '{row_id}' sudah dipakai oleh kegiatan nomor {ids[row_id] + 1}; setiap id harus unik")
             else:
@@ -276,7 +269,7 @@ class _SopReader(FileReader):
         pelaksana = self._row_actors(path + ("pelaksana",), row.get("pelaksana"), actors)
         last = i == count - 1
         exits = self._exits(i, row, last, ids)
-        simbol = self._symbol(i, row, last)
+        simbol = self._symbol(i, row, count)
         if uraian:
             self._check_subject(path + ("uraian",), uraian)
         if len(pelaksana) > 1 and simbol in _SINGLE_OWNER:
@@ -348,7 +341,7 @@ class _SopReader(FileReader):
             return None
         yes = self._target(path + ("ya",), value.get("ya"), i, ids)
         no = self._target(path + ("tidak",), value.get("tidak"), i, ids)
-        labels = value.get("label", ["Ya", "Tidak"])
+        labels = value.get("label", list(names.DEFAULT_LABELS))
         if not isinstance(labels, list) or len(labels) != 2 or not all(self.text(path, x) for x in labels):
             self.error(path + ("label",), "harus berupa daftar dua teks, untuk ya lalu tidak: [Lengkap, Tidak lengkap]")
             return None
@@ -363,9 +356,9 @@ class _SopReader(FileReader):
     def _target(self, path: tuple, value: Any, i: int, ids: dict[str, int]) -> int | None:
         text = self.text(path, value)
         if text is None:
-            self.error(path, f"tujuan wajib diisi: id sebuah kegiatan, atau '{NEXT}'")
+            self.error(path, f"tujuan wajib diisi: id sebuah kegiatan, atau '{names.NEXT}'")
             return None
-        if text == NEXT:
+        if text == names.NEXT:
             return i + 1
         if text not in ids:
             known = ", ".join(ids) if ids else "belum ada; beri 'id:' pada kegiatan tujuan"
@@ -376,9 +369,10 @@ class _SopReader(FileReader):
             return None
         return ids[text]
 
-    def _symbol(self, i: int, row: dict, last: bool) -> str | None:
+    def _symbol(self, i: int, row: dict, count: int) -> str | None:
         path = ("kegiatan", i, "simbol")
-        default = KAPSUL if i == 0 or last else (BELAH_KETUPAT if row.get("keputusan") is not None else KOTAK)
+        is_decision = row.get("keputusan") is not None
+        default = names.default_symbol(i, count, is_decision)
         value = row.get("simbol")
         if value is None:
             return default
@@ -394,7 +388,6 @@ class _SopReader(FileReader):
             self.error(path, f"'{text}' bukan salah satu dari lima simbol resmi Permenpan RB 35/2012 "
                              f"(untuk kegiatan: {', '.join(fields.SIMBOL)}){suggest(name, fields.SIMBOL)}")
             return None
-        is_decision = row.get("keputusan") is not None
         if (name == BELAH_KETUPAT) != is_decision:
             self.error(path, "belah_ketupat dipakai tepat untuk baris yang memiliki 'keputusan'")
             return None

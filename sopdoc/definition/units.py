@@ -78,34 +78,22 @@ class Units:
         data = reader.load()
         values: dict[str, Any] = {}
         if reader.ok and data is not None and reader.mapping((), data, fields.UNIT_KEYS) is not None:
-            for key in ("pemerintah", "unit", "sub_unit", "alamat"):
-                if key in data:
-                    values[key] = reader.text((key,), data[key])
-            for key in ("kertas", "orientasi"):
-                if key in data:
-                    spec = next(k for k in fields.UNIT_KEYS if k.name == key)
-                    values[key] = reader.choice((key,), data[key], spec.choices)
-            if "disahkan_oleh" in data:
-                values["disahkan_oleh"] = reader.signer(("disahkan_oleh",), data["disahkan_oleh"])
-            for key, must_exist in (("logo", False), ("template", True)):
-                if key in data:
-                    values[key] = self._attachment(reader, key, data[key], file.parent, root, must_exist)
-            for key in ("urutan", "penjelasan"):
-                if key in data:
-                    values[key] = reader.text_list((key,), data[key])
-            if "tahun" in data:
-                values["tahun"] = reader.year(("tahun",), data["tahun"])
-            if "keputusan" in data:
-                values["keputusan"] = reader.decree(("keputusan",), data["keputusan"])
-            if "verifikasi" in data:
-                values["verifikasi"] = reader.verification(("verifikasi",), data["verifikasi"])
+            for key in fields.UNIT_KEYS:
+                if key.name not in data:
+                    continue        # a key left out takes the value of the unit file above, or the model's default
+                if key.kind == fields.BERKAS:
+                    values[key.name] = self._attachment(reader, key.name, data[key.name], file.parent, root)
+                else:
+                    values[key.name] = reader.value(key, data[key.name], ())
         self.files[(file, root)] = (values, reader.ok)
         return self.files[(file, root)]
 
-    def _attachment(self, reader: FileReader, key: str, value: Any, base: Path, root: Path,
-                    must_exist: bool) -> Path | None:
-        """Return the logo or template file *value* names, opened once to see that it can be used."""
-        target = _contained_path(reader, (key,), value, base, root, must_exist)
+    def _attachment(self, reader: FileReader, key: str, value: Any, base: Path, root: Path) -> Path | None:
+        """Return the logo or template file *value* names, opened once to see that it can be used.
+
+        A missing logo is a warning (the document is made without it); a missing template is an error.
+        """
+        target = _contained_path(reader, (key,), value, base, root, must_exist=key == "template")
         if target is None:
             return None
         if target not in self.opened:

@@ -126,6 +126,13 @@ class FileReader:
                 self.error(path + (key.name,), f"wajib diisi: {key.doc}")
         return value
 
+    def value(self, key: Key, value: Any, path: tuple) -> Any:
+        """Return *value* of the key *key* (at *path* + its name) read by its kind; a choice left out is its default."""
+        where = path + (key.name,)
+        if key.kind == fields.PILIHAN:
+            return self.choice(where, value, key.choices) or key.default
+        return getattr(self, _READERS[key.kind])(where, value)
+
     def text(self, path: tuple, value: Any) -> str | None:
         if value is None:
             return None
@@ -203,27 +210,16 @@ class FileReader:
     def decree(self, path: tuple, value: Any) -> Keputusan | None:
         if value is None or self.mapping(path, value, fields.DECREE_KEYS) is None:
             return None
-        nomor = self.text(path + ("nomor",), value.get("nomor"))
-        tanggal = self.date(path + ("tanggal",), value.get("tanggal"))
-        if nomor is None or tanggal is None:
+        parts = {key.name: self.value(key, value.get(key.name), path) for key in fields.DECREE_KEYS}
+        if parts["nomor"] is None or parts["tanggal"] is None:
             return None
-        return Keputusan(
-            nomor=nomor, tanggal=tanggal,
-            tentang=self.text(path + ("tentang",), value.get("tentang")),
-            menimbang=self.text_list(path + ("menimbang",), value.get("menimbang")),
-            mengingat=self.text_list(path + ("mengingat",), value.get("mengingat")),
-            ditetapkan_di=self.text(path + ("ditetapkan_di",), value.get("ditetapkan_di")),
-            disahkan_oleh=self.signer(path + ("disahkan_oleh",), value.get("disahkan_oleh")),
-        )
+        return Keputusan(**parts)
 
     def signer(self, path: tuple, value: Any) -> Penandatangan | None:
         if value is None or self.mapping(path, value, fields.SIGNER_KEYS) is None:
             return None
-        jabatan = self.text(path + ("jabatan",), value.get("jabatan"))
-        if jabatan is None:
-            return None
-        parts = {k: self.text(path + (k,), value.get(k)) for k in ("nama", "pangkat", "nip")}
-        return Penandatangan(jabatan, **parts)
+        parts = {key.name: self.value(key, value.get(key.name), path) for key in fields.SIGNER_KEYS}
+        return None if parts["jabatan"] is None else Penandatangan(**parts)
 
     def verification(self, path: tuple, value: Any) -> Verifikasi | None:
         """Return how the identity sheet shows its verification code: true, or a mapping with url."""
@@ -254,3 +250,8 @@ class FileReader:
         elif _NUMBER.match(text):
             self.warn(path, f"waktu '{text}' tanpa satuan; tambahkan satuannya, misalnya '{text} menit'")
         return Waktu(text)
+
+
+# The reader of each kind of value that reads alone (the others depend on their file).
+_READERS = {fields.TEKS: "text", fields.DAFTAR_TEKS: "text_list", fields.TANGGAL: "date", fields.TAHUN: "year",
+            fields.PENANDATANGAN: "signer", fields.DEKRET: "decree", fields.VERIFIKASI: "verification"}

@@ -15,7 +15,7 @@ from openpyxl.utils import column_index_from_string
 
 from sopdoc import fsutil
 from sopdoc.authoring import yamlwrite
-from sopdoc.definition import reader
+from sopdoc.definition import names, reader
 from sopdoc.errors import Problem
 from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed
@@ -102,8 +102,8 @@ def _folder(parsed: Parsed, imported: Imported) -> str | None:
     """Return the unit's folder: typed, else made from the unit's name or the workbook's; report an unusable one."""
     if parsed.folder:
         return parsed.folder
-    folder = parse.slugify(parsed.unit.data.get("unit") or "") or parse.slugify(imported.path.stem)
-    problem = parse.name_problem(folder, parse.NAME_MAX, "folder") if folder else "tidak ada huruf atau angka"
+    folder = names.slugify(parsed.unit.data.get("unit") or "") or names.slugify(imported.path.stem)
+    problem = names.name_problem(folder, "folder") if folder else "tidak ada huruf atau angka"
     if problem:
         imported.problems.append(CellProblem(imported.path, parsed.unit.sheet, parsed.unit.cell_of("unit"), "unit",
                                              f"folder unit yang dibuat dari nama unit tidak dapat dipakai: {problem}; "

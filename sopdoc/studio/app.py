@@ -20,9 +20,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.authoring.datadiff import NEXT
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
+from sopdoc.definition.names import NEXT
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
