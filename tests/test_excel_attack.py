@@ -412,6 +412,18 @@ def test_1_35_an_absolute_folder_is_named_by_its_cell(w):
     assert _lines(result)[0].startswith("W.xlsx [Unit]!B12 folder: '/abs/path' bukan nama folder yang sah")
 
 
+def test_an_id_berikutnya_is_one_problem_at_its_own_cell(w):
+    """Row 10's Id (Q33, 'perbaikan', which row 11's Jika Tidak reaches) typed as the word for "the next row"."""
+    _edit_cells(w, {"Q33": "berikutnya"})
+    result = run("import", w, "--to", "defs")
+    assert result.exit_code == 1
+    assert _lines(result) == [
+        f"W.xlsx [{SHEET}]!Q33 kegiatan[10].id: id 'berikutnya' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan "
+        "'berikutnya')",
+        "W.xlsx: 1 galat; tidak ada berkas yang ditulis."]
+    assert not Path("defs").exists()
+
+
 def test_1_20_a_sheet_name_excel_forbids_is_named(w):
     _edit_xml(w, "xl/workbook.xml", lambda xml: xml.replace(f'name="{SHEET}"', 'name="../../jahat"'))
     result = run("import", w, "--to", "defs")

@@ -442,7 +442,7 @@ class _Grid:
     def _flow(self, rows: list[int], built: list[tuple[dict, dict]], numbers: dict[int, list[int]]) -> None:
         """Turn the flow columns (row numbers) into ids and decisions; give ids to rows jumped to."""
         count = len(rows)
-        ids = _ids(built)
+        ids = self._ids(built)
         targets: dict[int, dict[str, int]] = {}
         for i, (_data, flow) in enumerate(built):
             targets[i] = {name: target for name in labels.JUMP_COLUMNS
@@ -453,6 +453,18 @@ class _Grid:
                     ids[target] = names.row_id(target, ids)
         for i, (data, flow) in enumerate(built):
             self._decide(i, data, flow, targets[i], ids, count)
+
+    def _ids(self, built: list[tuple[dict, dict]]) -> list[str | None]:
+        """Return each row's id from the Id column: the first of copies only; one no definition allows is refused."""
+        ids: list[str | None] = []
+        for i, (data, _) in enumerate(built):
+            value = data.pop("id", None)
+            problem = value and names.id_problem(value)
+            if problem:
+                key = ("kegiatan", i, "id")
+                self.r.error(self.draft.cells[format_key_path(key)], key, problem)
+            ids.append(value if value and not problem and value not in ids else None)
+        return ids
 
     def _target(self, i: int, name: str, flow: dict, numbers: dict[int, list[int]]) -> int | None:
         value, cell = flow.get(name, (None, None))
@@ -494,15 +506,6 @@ class _Grid:
             data["lanjut"] = reference(targets["lanjut"])
         if word and labels.SYMBOL_WORDS[word] != names.default_symbol(i, count, is_decision):
             data["simbol"] = labels.SYMBOL_WORDS[word]
-
-
-def _ids(built: list[tuple[dict, dict]]) -> list[str | None]:
-    """Return each row's id from the Id column: kept where valid, the first of copies only."""
-    ids: list[str | None] = []
-    for data, _ in built:
-        value = data.pop("id", None)
-        ids.append(value if value and names.ID.match(value) and value not in ids else None)
-    return ids
 
 
 def _put(data: dict, path: tuple, value: Any) -> None:
