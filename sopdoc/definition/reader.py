@@ -56,7 +56,22 @@ def read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document] | None = 
     studio checks unsaved edits).
     """
     with _collector_paused():
-        return _read(paths, texts or {})
+        return _read_found(tree.find(paths), texts or {})
+
+
+def read_given(folder: Path, files: dict[str, str | Any]) -> Result:
+    """Read the unit file and SOP files given in memory as if they were *folder*'s (which need not exist).
+
+    *files* maps each file's name to its text or to its data already read. Nothing
+    is read from disk: no unit file above *folder*, no sibling but those given.
+    """
+    given = {folder / name: content if isinstance(content, str) else yamlsafe.Document(folder / name, content, {})
+             for name, content in files.items()}
+    sops = {path: folder for path in given if path.name != UNIT_FILE}
+    found = tree.Tree(sops=sops, units={path: folder for path in given if path.name == UNIT_FILE},
+                      listings={folder: {path.stem: path for path in sops}})
+    with _collector_paused():
+        return _read_found(found, given, given_only=True)
 
 
 def check_data(file: Path, data: Any) -> Result:
@@ -84,12 +99,11 @@ def _collector_paused():
             gc.enable()
 
 
-def _read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document]) -> Result:
+def _read_found(found: tree.Tree, texts: dict[Path, str | yamlsafe.Document], given_only: bool = False) -> Result:
     result = Result()
-    found = tree.find(paths)
     result.problems += found.problems
     result.failed += found.refused
-    units = Units(result, texts)
+    units = Units(result, texts, given_only)
     for unit_file, root in found.units.items():
         units.check(unit_file, root)
     seen: dict[tuple[Path, str], Path] = {}

@@ -16,11 +16,16 @@ from sopdoc.errors import Problem, display_path
 
 
 class Units:
-    """Read each ``unit.yaml`` once and merge the chain above each unit folder."""
+    """Read each ``unit.yaml`` once and merge the chain above each unit folder.
 
-    def __init__(self, result: Result, texts: dict[Path, str | yamlsafe.Document]):
+    With *given_only*, only the unit files given as texts are read (definitions
+    in memory): a folder's unit is its own unit file alone.
+    """
+
+    def __init__(self, result: Result, texts: dict[Path, str | yamlsafe.Document], given_only: bool = False):
         self.result = result
         self.texts = texts
+        self.given_only = given_only
         self.files: dict[tuple[Path, Path], tuple[dict, bool]] = {}
         self.units: dict[Path, Unit | None] = {}
         self.keys: dict[str, Path] = {}
@@ -28,7 +33,7 @@ class Units:
 
     def for_sop(self, sop_file: Path, root: Path) -> Unit | None:
         folder = sop_file.parent
-        if not (folder / UNIT_FILE).is_file():
+        if not (folder / UNIT_FILE in self.texts or not self.given_only and (folder / UNIT_FILE).is_file()):
             self.result.problems.append(Problem(
                 sop_file, None, "",
                 f"tidak ada {UNIT_FILE} di folder {folder}; setiap folder unit memerlukan {UNIT_FILE} "
@@ -39,7 +44,7 @@ class Units:
 
     def check(self, unit_file: Path, root: Path) -> None:
         """Read *unit_file* (and those above it) for problems, whether or not SOPs follow."""
-        folders = chain(unit_file.parent)
+        folders = self._chain(unit_file.parent)
         for unit_folder in folders:
             self._read(unit_folder / UNIT_FILE, _containment(folders, root))
 
@@ -47,7 +52,7 @@ class Units:
         """Return the merged unit of *folder*, or None when a unit file has errors."""
         if folder in self.units:
             return self.units[folder]
-        folders = chain(folder)
+        folders = self._chain(folder)
         merged: dict[str, Any] = {}
         ok = True
         for unit_folder in reversed(folders):
@@ -59,6 +64,9 @@ class Units:
         unit = self._build(folder, key, merged) if ok and self._own_key(folder, key) else None
         self.units[folder] = unit
         return unit
+
+    def _chain(self, folder: Path) -> list[Path]:
+        return [folder] if self.given_only else chain(folder)
 
     def _own_key(self, folder: Path, key: str) -> bool:
         """Refuse a second unit folder whose outputs would go where another's go (two trees, one unit path)."""
