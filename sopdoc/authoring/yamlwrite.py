@@ -518,12 +518,13 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     return lines
 
 
-def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP,
-           rows: dict[int, int] | None = None) -> tuple[bytes | None, list[str]]:
+def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP, rows: dict[int, int] | None = None,
+           old: yamlsafe.Document | None = None) -> tuple[bytes | None, list[str]]:
     """Return what the file *path*, now holding *raw* (None: no file yet), should hold to say *data*, and the changes.
 
     The bytes are None when the file already says *data* word for word: there is
-    nothing to write. Nothing is read or written here.
+    nothing to write. Nothing is read or written here. *old* is *raw* already
+    read as YAML, when the caller has it.
     """
     if raw is None:
         return new_text(data, kind).encode("utf-8"), []
@@ -531,7 +532,7 @@ def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP,
     old_text = raw.decode("utf-8-sig")
     try:
         text = updated_text(old_text, data, rows)
-        old_data = yamlsafe.parse(old_text, path).data
+        old_data = (old or yamlsafe.parse(old_text, path)).data
     except (UnreadableText, yamlsafe.YamlLoadError):
         text, old_data = new_text(data, kind), {}
     if text == old_text:

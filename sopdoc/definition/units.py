@@ -5,6 +5,7 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 
 from __future__ import annotations
 
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -126,11 +127,18 @@ class Units:
 
 
 
-def chain(folder: Path) -> list[Path]:
-    """Return *folder* and the folders above it that hold a unit file, nearest first."""
+def chain(folder: Path, planned: Container[Path] = ()) -> list[Path]:
+    """Return *folder* and the folders above it whose unit files make its unit, nearest first.
+
+    The chain climbs while the folder above holds a unit file and stops at the
+    first that holds none: a unit file above such a gap is not part of the unit.
+    The reader, the studio's unit page and import all take a unit's chain from
+    here. *planned* names unit files about to be written, counted as there.
+    """
     folders = [folder]
-    while (folders[-1].parent / UNIT_FILE).is_file() and folders[-1].parent != folders[-1]:
-        folders.append(folders[-1].parent)
+    while (above := folders[-1].parent) != folders[-1] and (above / UNIT_FILE in planned
+                                                            or (above / UNIT_FILE).is_file()):
+        folders.append(above)
     return folders
 
 
