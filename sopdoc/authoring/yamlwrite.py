@@ -42,7 +42,7 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-from sopdoc.authoring import scaffold
+from sopdoc.authoring import quoting, scaffold
 from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, without_indexes
 from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import fields, names, yamlsafe
@@ -55,7 +55,6 @@ __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", 
 
 SOP, UNIT = "sop", "unit"
 BOM = "\ufeff"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUOTED_KEYS = {"nomor", "nip"}
 _SOP_LISTS = fields.of_kind(fields.DAFTAR_TEKS, fields.SOP_KEYS)
 # A blank line goes before the first key present of each group, as in the scaffold.
@@ -231,23 +230,12 @@ def _is_short_list(path: tuple, value: list) -> bool:
 
 
 def _scalar(key: str, value: Any) -> Any:
-    """Return *value* quoted where the reader (YAML 1.1) would otherwise misread it."""
+    """Return *value* quoted where the reader would otherwise misread it (nomor and NIP always, as the scaffold)."""
     if not isinstance(value, str):
         return value
-    if key in _QUOTED_KEYS or not _reads_back(value):
+    if key in _QUOTED_KEYS or not quoting.reads_plain(value):
         return DoubleQuotedScalarString(value)
     return value
-
-
-@functools.lru_cache(maxsize=65536)
-def _reads_back(text: str) -> bool:
-    """Say whether *text* written plain reads back as the same text in the reader's YAML."""
-    if "\n" in text or text != text.strip():
-        return False
-    try:
-        return yaml.load(f"x: {text}", Loader=_LOADER) == {"x": text}
-    except (yaml.YAMLError, ValueError):
-        return False
 
 
 def _ordered(value: dict, path: tuple, kind: str) -> list:
