@@ -46,7 +46,7 @@ from sopdoc.authoring import quoting, scaffold
 from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, without_indexes
 from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import fields, names, yamlsafe
-from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit
+from sopdoc.definition.model import BULAN, Kegiatan, Penandatangan, Sop, Tanggal, Unit, Verifikasi
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
@@ -74,38 +74,13 @@ class UnreadableText(ValueError):
 # --- model -> plain data ------------------------------------------------------------
 
 def sop_data(sop: Sop) -> dict:
-    """Return the plain definition data of *sop*, keys in the scaffold's order."""
-    data: dict[str, Any] = {}
-    _put(data, "nomor", sop.nomor)
-    data["nama"] = sop.nama
-    data["status"] = sop.status
-    _put(data, "diganti_oleh", sop.diganti_oleh)
-    _put(data, "tanggal_pembuatan", tanggal_value(sop.tanggal_pembuatan))
-    _put(data, "tanggal_efektif", tanggal_value(sop.tanggal_efektif))
-    data["revisi"] = [_revision(r.tanggal, r.catatan) for r in sop.revisi]
-    _put(data, "disahkan_oleh", signer_data(sop.disahkan_oleh))
-    for key in _SOP_LISTS:
-        _put(data, key, list(getattr(sop, key)))
-    data["pelaksana"] = dict(sop.pelaksana)
-    data["kegiatan"] = _rows(sop)
-    return data
+    """Return the plain definition data of *sop*, keys in the table's (and the scaffold's) order."""
+    return _data(sop, fields.SOP_KEYS, sop.unit.folder)
 
 
 def unit_data(unit: Unit) -> dict:
     """Return the plain data of *unit* (nested unit files merged), paths relative to its folder."""
-    data: dict[str, Any] = {"pemerintah": unit.pemerintah, "unit": unit.unit}
-    _put(data, "sub_unit", unit.sub_unit)
-    _put(data, "logo", _relative(unit.logo, unit.folder))
-    _put(data, "alamat", unit.alamat)
-    data["kertas"] = unit.kertas
-    data["orientasi"] = unit.orientasi
-    _put(data, "disahkan_oleh", signer_data(unit.disahkan_oleh))
-    _put(data, "template", _relative(unit.template, unit.folder))
-    _put(data, "tahun", unit.tahun)
-    _put(data, "urutan", list(unit.urutan))
-    _put(data, "penjelasan", list(unit.penjelasan))
-    _put(data, "keputusan", _decree(unit.keputusan))
-    return data
+    return _data(unit, fields.UNIT_KEYS, unit.folder)
 
 
 def tanggal_value(tanggal: Tanggal | None) -> datetime.date | str | None:
@@ -118,11 +93,23 @@ def tanggal_value(tanggal: Tanggal | None) -> datetime.date | str | None:
 
 
 def signer_data(signer: Penandatangan | None) -> dict | None:
-    if signer is None:
-        return None
+    return None if signer is None else _data(signer, fields.SIGNER_KEYS)
+
+
+def _data(model: Any, keys: tuple[fields.Key, ...], folder: Path | None = None) -> dict:
+    """Return the keys *keys* of *model* as plain data, each by its kind; an empty value is left out.
+
+    A key the format requires, one with a default, and an SOP's revision list (which
+    the scaffold writes empty, for `sopdoc revise` to fill) are always written.
+    """
     data: dict[str, Any] = {}
-    for key in fields.SIGNER_KEYS:
-        _put(data, key.name, getattr(signer, key.name))
+    for key in keys:
+        value = getattr(model, key.name)
+        value = _PLAIN[key.kind](value, folder) if key.kind in _PLAIN else value
+        if key.required or key.default is not None or key.kind == fields.REVISI:
+            data[key.name] = value
+        else:
+            _put(data, key.name, value)
     return data
 
 
@@ -135,32 +122,34 @@ def _relative(path: Path | None, folder: Path) -> str | None:
     return None if path is None else Path(os.path.relpath(path, folder)).as_posix()
 
 
-def _revision(tanggal: Tanggal, catatan: str | None) -> dict:
-    data = {"tanggal": tanggal_value(tanggal)}
-    _put(data, "catatan", catatan)
-    return data
-
-
-def _decree(decree: Keputusan | None) -> dict | None:
-    if decree is None:
+def _verification(verifikasi: Verifikasi | None) -> bool | dict | None:
+    if verifikasi is None:
         return None
-    data = {"nomor": decree.nomor, "tanggal": tanggal_value(decree.tanggal)}
-    _put(data, "tentang", decree.tentang)
-    _put(data, "menimbang", list(decree.menimbang))
-    _put(data, "mengingat", list(decree.mengingat))
-    _put(data, "ditetapkan_di", decree.ditetapkan_di)
-    _put(data, "disahkan_oleh", signer_data(decree.disahkan_oleh))
-    return data
+    return {"url": verifikasi.url} if verifikasi.url else True
 
 
-def _rows(sop: Sop) -> list[dict]:
+# How each kind of value is written, where the model holds it otherwise (text, choices, ids and years as they are).
+_PLAIN = {
+    fields.TANGGAL: lambda value, _: tanggal_value(value),
+    fields.DAFTAR_TEKS: lambda value, _: list(value),
+    fields.BERKAS: _relative,
+    fields.PENANDATANGAN: lambda value, _: signer_data(value),
+    fields.REVISI: lambda value, _: [_data(revision, fields.REVISION_KEYS) for revision in value],
+    fields.DEKRET: lambda value, _: None if value is None else _data(value, fields.DECREE_KEYS),
+    fields.VERIFIKASI: lambda value, _: _verification(value),
+    fields.PELAKSANA: lambda value, _: dict(value),
+    fields.KEGIATAN: lambda value, _: _rows(value),
+}
+
+
+def _rows(rows: tuple[Kegiatan, ...]) -> list[dict]:
     """Return the rows; a row something jumps to gets an id when it has none."""
-    ids = [row.id for row in sop.kegiatan]
-    targets = {exit.target for row in sop.kegiatan for exit in row.exits if exit.target != row.index + 1}
+    ids = [row.id for row in rows]
+    targets = {exit.target for row in rows for exit in row.exits if exit.target != row.index + 1}
     for index in sorted(targets):
         if ids[index] is None:
             ids[index] = names.row_id(index, ids)
-    return [_row(row, ids, len(sop.kegiatan)) for row in sop.kegiatan]
+    return [_row(row, ids, len(rows)) for row in rows]
 
 
 def _row(row, ids: list[str | None], count: int) -> dict:
