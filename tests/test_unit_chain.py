@@ -12,6 +12,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from click.testing import CliRunner
 from conftest import DEFINITIONS
 from openpyxl import load_workbook
@@ -86,3 +87,19 @@ def test_import_below_a_gap_it_cannot_fill_writes_what_the_reader_needs(defs):
     (sop,) = reader.read([bidang / "dinas-baru"]).sops
     assert (sop.unit.pemerintah, sop.unit.unit, sop.unit.kertas, sop.unit.disahkan_oleh.jabatan) == \
         ("Pemerintah Kabupaten Atas", "Dinas Baru", "A4", "Bupati Atas")
+
+
+def test_new_writes_a_unit_file_that_joins_the_chain_or_starts_one_after_a_gap(defs):
+    """sopdoc new wrote no unit.yaml in a new unit folder when any folder above held one, so the reader refused
+    the new SOP (every unit folder needs its own); across a gap it would have lacked pemerintah as well."""
+    joined = run("new", "kab-atas/dinas-dua/surat-masuk", "--root", defs)
+    assert joined.exit_code == 0, joined.output
+    own = (defs / "kab-atas" / "dinas-dua" / "unit.yaml").read_text(encoding="utf-8")
+    assert yaml.safe_load(own) == {"unit": "Dinas Dua"}
+    after_gap = run("new", "kab-atas/bidang/dinas-tiga/surat-masuk", "--root", defs)
+    assert after_gap.exit_code == 0, after_gap.output
+    result = reader.read([defs / "kab-atas" / "dinas-dua", defs / "kab-atas" / "bidang" / "dinas-tiga"])
+    assert result.errors == [], [str(p) for p in result.errors]
+    assert [(sop.unit.key, sop.unit.pemerintah, sop.unit.unit) for sop in result.sops] == [
+        ("kab-atas/dinas-dua", "Pemerintah Kabupaten Atas", "Dinas Dua"),
+        ("dinas-tiga", "Pemerintah Kabupaten Contoh", "Dinas Tiga")]

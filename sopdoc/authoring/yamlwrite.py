@@ -193,6 +193,15 @@ def new_text(data: dict, kind: str = SOP) -> str:
     return f"# {_scaffold_header(kind)}\n\n" + _dump(_yaml(), document)
 
 
+def new_unit_text(title: str, nested: bool) -> str:
+    """Return the unit.yaml of a new unit called *title*: the scaffold, or only its name when *nested*.
+
+    A nested unit (the folder above holds a unit file, so the chain gives it the
+    rest: pemerintah, signer) writes only what is its own.
+    """
+    return new_text({"unit": title}, UNIT) if nested else scaffold.unit_text(title)
+
+
 def _commented(value: Any, path: tuple, comments: dict, seen: set, kind: str) -> Any:
     """Return *value* as ruamel nodes, each key's first occurrence carrying its scaffold comment."""
     if isinstance(value, dict):

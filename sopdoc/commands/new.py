@@ -7,9 +7,10 @@ from pathlib import Path
 
 import click
 
-from sopdoc.authoring import scaffold
+from sopdoc.authoring import scaffold, yamlwrite
 from sopdoc.definition import names
 from sopdoc.definition.tree import UNIT_FILE
+from sopdoc.definition.units import chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
@@ -34,9 +35,9 @@ def run(root: Path, name: str) -> None:
     if sop_file.exists():
         raise SopdocError(f"{sop_file} sudah ada; pilih nama lain atau sunting berkas itu.")
     unit_file = unit_dir / UNIT_FILE
-    if not unit_file.exists() and not any((p / UNIT_FILE).exists() for p in unit_dir.parents):
+    if not unit_file.exists():
         title = parts[-2].replace("-", " ").title()
-        write_atomic(unit_file, scaffold.unit_text(title))
+        write_atomic(unit_file, yamlwrite.new_unit_text(title, nested=len(chain(unit_dir)) > 1))
         click.echo(f"Dibuat: {unit_file} (isi data unit Anda)")
     title = parts[-1].replace("-", " ").capitalize()
     write_atomic(sop_file, scaffold.sop_text(title, str(sop_file), datetime.date.today()))

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sopdoc.authoring import scaffold, yamlwrite
 from sopdoc.definition import names, reader, yamlsafe
+from sopdoc.definition.units import chain
 from sopdoc.errors import display_path
 from sopdoc.fsutil import write_atomic
 
@@ -124,7 +125,7 @@ def _create(root: Path, path: Path, nama: str, today: datetime.date) -> list[Pat
     folder = path.parent
     made = [p for p in (folder, *folder.parents) if p.is_relative_to(root) and not p.exists()]
     if not (folder / reader.UNIT_FILE).is_file():
-        _new_unit(root, folder)
+        _new_unit(folder)
         made.insert(0, folder / reader.UNIT_FILE)
     text = scaffold.sop_text("Contoh", display_path(path), today)
     write_atomic(path, yamlwrite.updated_text(text, {**yamlsafe.parse(text, path).data, "nama": nama}))
@@ -140,9 +141,7 @@ def _remove(made: list[Path]) -> None:
                 item.unlink()
 
 
-def _new_unit(root: Path, folder: Path) -> None:
-    """Write the unit file of a new unit folder: the scaffold, or only its name below a unit that has the rest."""
+def _new_unit(folder: Path) -> None:
+    """Write the unit file of a new unit folder (yamlwrite.new_unit_text)."""
     title = folder.name.replace("-", " ").title()
-    above = any((p / reader.UNIT_FILE).is_file() for p in folder.parents if p.is_relative_to(root))
-    text = yamlwrite.new_text({"unit": title}, yamlwrite.UNIT) if above else scaffold.unit_text(title)
-    write_atomic(folder / reader.UNIT_FILE, text)
+    write_atomic(folder / reader.UNIT_FILE, yamlwrite.new_unit_text(title, nested=len(chain(folder)) > 1))
