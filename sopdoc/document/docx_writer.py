@@ -20,9 +20,11 @@ from sopdoc.definition.version import version_code
 from sopdoc.document import metadata, oxml
 from sopdoc.flowchart import table
 from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, HEADING_LINE, HEADING_SIZE, TOTAL_LINE
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
+from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.textfit import CELL_PAD_X, line_height
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -178,19 +180,19 @@ class _FlowchartWriter:
         style = self.layout.header
         col = self.columns
         lanes = [c for c in self.layout.columns if c.key.startswith("lane:")]
-        title, title_line = style.title_size, table.line_height(style.title_size)
+        title, title_line = style.title_size, line_height(style.title_size)
 
         def head(text: str, width: float, span: int = 1, vmerge: str | None = None, size: float = title,
                  line: float = title_line, rotated: bool = False) -> str:
             content = oxml.paragraph(text, size, line, bold=True, align="center")
-            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=oxml.HEADER_FILL, rotated=rotated)
+            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=HEADER_FILL, rotated=rotated)
 
         first = [head("No", col["no"].width, vmerge="restart"), head("Kegiatan", col["kegiatan"].width, vmerge="restart"),
                  head("Pelaksana", sum(c.width for c in lanes), span=len(lanes)),
                  head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
                  head("Keterangan", col["keterangan"].width, vmerge="restart")]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
-        actor_line = table.line_height(style.actor_size)
+        actor_line = line_height(style.actor_size)
         # Each actor name breaks where the layout measured it would: its header's size depends on that.
         second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
                    for c, lines in zip(lanes, style.actor_lines)]

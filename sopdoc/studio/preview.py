@@ -20,12 +20,13 @@ from sopdoc.definition.model import Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import render
 from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
-from sopdoc.document.oxml import HEADER_FILL
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
 from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, TOTAL_LINE, heading_height
+from sopdoc.flowchart.table import TOTAL_LINE, heading_height
 from sopdoc.office import paper
+from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.textfit import CELL_PAD_X
 from sopdoc.studio import faults
 
 LOGO_LIMIT = 2 * 1024 * 1024
