@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import segno
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
@@ -16,8 +15,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
 from sopdoc.definition.model import Sop
-from sopdoc.definition.version import version_code
-from sopdoc.document import metadata, oxml
+from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import table
 from sopdoc.flowchart.plan import Layout, Page
 from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
@@ -39,59 +37,31 @@ def template_for(sop: Sop) -> Path:
     return sop.unit.template or DEFAULT_TEMPLATE
 
 
-def _numbered(items: tuple[str, ...]) -> list[str]:
-    if not items:
-        return ["-"]
-    if len(items) == 1:
-        return list(items)
-    return [f"{n}. {item}" for n, item in enumerate(items, start=1)]
-
-
-def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict:
-    """Return the values the identity-sheet template prints."""
-    signer = sop.penandatangan
-    unit = sop.unit
+def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
+    """Return the values the identity-sheet template prints, by the names templates/identitas.docx uses."""
+    signer = sheet.ttd
     return {
-        "logo": InlineImage(tpl, str(unit.logo), height=Mm(22)) if unit.logo else "",
-        "pemerintah": unit.pemerintah.upper(),
-        "unit": unit.unit.upper(),
-        "sub_unit": unit.sub_unit.upper() if unit.sub_unit else "",
-        "nomor": sop.nomor or "-",
-        "nama": sop.nama,
-        "tanggal_pembuatan": str(sop.tanggal_pembuatan or "-"),
-        "tanggal_revisi": str(sop.tanggal_revisi or "-"),
-        "tanggal_efektif": str(sop.tanggal_efektif or "-"),
-        "ttd": {
-            "jabatan": signer.jabatan.upper() if signer else "",
-            "nama": signer.nama if signer and signer.nama else "",
-            "pangkat": signer.pangkat if signer else "",
-            "nip": signer.nip if signer else "",
-        },
-        "dasar_hukum": _numbered(sop.dasar_hukum),
-        "kualifikasi_pelaksana": _numbered(sop.kualifikasi_pelaksana),
-        "keterkaitan": _numbered(tuple(names.get(k, k) for k in sop.keterkaitan)),
-        "peralatan_perlengkapan": _numbered(sop.peralatan_perlengkapan),
-        "peringatan": _numbered(sop.peringatan),
-        "pencatatan_pendataan": _numbered(sop.pencatatan_pendataan),
-        "riwayat": [{"tanggal": str(r.tanggal), "catatan": r.catatan or "-"} for r in sop.revisi]
-        if len(sop.revisi) > 1 else [],
-        "verifikasi": _verification(sop, tpl) if unit.verifikasi else None,
+        "logo": InlineImage(tpl, str(sheet.logo), height=Mm(22)) if sheet.logo else "",
+        "pemerintah": sheet.pemerintah,
+        "unit": sheet.unit,
+        "sub_unit": sheet.sub_unit,
+        "nomor": sheet.nomor,
+        "nama": sheet.nama,
+        "tanggal_pembuatan": sheet.tanggal_pembuatan,
+        "tanggal_revisi": sheet.tanggal_revisi,
+        "tanggal_efektif": sheet.tanggal_efektif,
+        "ttd": {"jabatan": signer.jabatan, "nama": signer.nama, "pangkat": signer.pangkat, "nip": signer.nip},
+        **{key: list(items) for key, items in sheet.lists.items()},
+        "riwayat": [{"tanggal": r.tanggal, "catatan": r.catatan} for r in sheet.riwayat],
+        "verifikasi": {"qr": InlineImage(tpl, io.BytesIO(sheet.verifikasi.png()), width=QR_SIZE, height=QR_SIZE),
+                       "kode": sheet.verifikasi.kode} if sheet.verifikasi else None,
     }
-
-
-def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
-    """Return the QR code picture and the printed code of *sop*'s version."""
-    kode = version_code(sop)
-    # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
-    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
-    picture = io.BytesIO()
-    qr.save(picture, kind="png", scale=10, border=2)
-    return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}
 
 
 def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*'s identity sheet, rendered from its unit's template in the sandbox."""
-    return templating.render(template_for(sop), lambda tpl: identity_context(sop, tpl, names))
+    sheet = identity.build(sop, names)
+    return templating.render(template_for(sop), lambda tpl: identity_context(sheet, tpl))
 
 
 def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
