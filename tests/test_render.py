@@ -23,9 +23,11 @@ from oracle.raster import arrow_ink_gaps, symbol_ink_missing
 from pdfcheck import joined_words, page_count, page_texts, pdf_info, pdf_text
 from starlette.testclient import TestClient
 
+from sopdoc import workers
 from sopdoc.definition import reader
-from sopdoc.document import docx_writer, render
+from sopdoc.document import docx_writer, identity, render
 from sopdoc.flowchart import layout
+from sopdoc.report import Reporter
 from sopdoc.studio.app import create_app
 
 CASES = load_cases()
@@ -35,9 +37,10 @@ CASES = load_cases()
 def rendered(tmp_path_factory):
     """Render every case once: DOCX each, then all PDFs in one batch, then each geometry export."""
     out = tmp_path_factory.mktemp("output")
-    names = render.sop_names(list(CASES.values()))
-    items = {case: render.render_docx(sop, out, names[sop.unit.folder]) for case, sop in CASES.items()}
-    assert render.render_pdfs(list(items.values())) == {}
+    sops = list(CASES.values())
+    batch = render.documents(sops, out, identity.sop_names(sops), Reporter(), workers.default_jobs())
+    assert batch.failed == []
+    items = dict(zip(CASES, batch.made, strict=True))
     for item in items.values():
         render.write_geometry(item)
     return items
@@ -378,8 +381,9 @@ def test_a_long_name_on_a4_portrait_keeps_each_page_head_on_one_line_and_the_hea
                                          "pelaksana: {a: Kepala Badan, b: Sekretaris, c: Staf}\n"
                                          f"kegiatan:\n{steps}", encoding="utf-8")
     sop = reader.read([folder]).sops[0]
-    item = render.render_docx(sop, tmp_path / "out", {})
-    assert render.render_pdfs([item]) == {}
+    batch = render.documents([sop], tmp_path / "out", {sop.unit.folder: {}}, Reporter(), jobs=1)
+    assert batch.failed == []
+    (item,) = batch.made
     render.write_geometry(item)     # raises when the PDF's pages differ from the layout's
     texts = page_texts(item.pdf)
     assert len(texts) == 1 + len(item.layout.pages) and (rows < 10 or len(item.layout.pages) > 1)

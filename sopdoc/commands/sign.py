@@ -11,7 +11,7 @@ from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import TimeStamper
 
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.export import pipeline
+from sopdoc.export.signature import Signature
 from sopdoc.sign import certificate, inputs, quiet_libraries, signing
 
 
@@ -41,7 +41,7 @@ def load_signer(cert: Path, password_file: Path | None) -> Signer:
     return signer
 
 
-def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> pipeline.Signature:
+def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> Signature:
     """Return how ``sopdoc export --sign`` signs: with this certificate, through sign_files."""
     signer = load_signer(cert, password_file)
     stamper = _timestamper(tsa)
@@ -50,7 +50,7 @@ def export_signature(cert: Path, password_file: Path | None, tsa: str | None) ->
         return [(result.target, _reason(result)) for result in signing.sign_files(paths, signer, stamper)]
 
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
-    return pipeline.Signature(sign, f"{fingerprint} {tsa or ''}")
+    return Signature(sign, f"{fingerprint} {tsa or ''}")
 
 
 def _timestamper(tsa: str | None) -> TimeStamper | None:

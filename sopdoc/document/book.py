@@ -142,7 +142,7 @@ def _settle_front_matter(jobs: list[_Job], processes: int, failed: dict[Path, st
             if job.front in conversion.failed:
                 failed[job.unit.folder] = f"halaman depan buku: {conversion.failed[job.front]}"
                 continue
-            pages = len(PdfReader(job.front.with_suffix(".pdf")).pages)
+            pages = len(PdfReader(outputs.pdf_of(job.front)).pages)
             if attempt and pages == job.front_pages:
                 done.append(job)
                 continue
@@ -172,7 +172,7 @@ def _write_front(job: _Job, numbered: bool, failed: dict[Path, str]) -> bool:
 def _assemble(job: _Job) -> str | None:
     """Write one book's PDF and DOCX; return why not instead of raising, so the other books are made."""
     try:
-        write_atomic(job.book.pdf, assemble_pdf(job.unit, job.front.with_suffix(".pdf"), job.entries, job.starts))
+        write_atomic(job.book.pdf, assemble_pdf(job.unit, outputs.pdf_of(job.front), job.entries, job.starts))
         write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
     except SopdocError as exc:
         return exc.message

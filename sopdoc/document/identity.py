@@ -13,6 +13,7 @@ from pathlib import Path
 
 import segno
 
+from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.definition.version import version_code
 
@@ -116,3 +117,24 @@ def _numbered(items: tuple[str, ...]) -> tuple[str, ...]:
     if len(items) == 1:
         return items
     return tuple(f"{n}. {item}" for n, item in enumerate(items, start=1))
+
+
+def sop_names(sops: list[Sop], siblings: dict[Path, dict[str, Path]] | None = None) -> dict[Path, dict[str, str]]:
+    """Return, per unit folder, the names of the SOPs that *sops* link to by slug (keterkaitan).
+
+    SOPs already read are used as they are. A linked SOP that was not among
+    them (rendering one file of a unit) is read only when its slug is the name
+    of an SOP file listed in the unit's folder (*siblings*, from the reader):
+    a keterkaitan text never becomes a path. All of them are read together.
+    """
+    names: dict[Path, dict[str, str]] = {s.unit.folder: {} for s in sops}
+    for sop in sops:
+        names[sop.unit.folder][sop.slug] = sop.nama
+    missing = set()
+    for sop in sops:
+        listed = (siblings or {}).get(sop.unit.folder, {})
+        missing.update(listed[slug] for slug in sop.keterkaitan if slug not in names[sop.unit.folder] and slug in listed)
+    for linked in reader.read(sorted(missing)).sops if missing else ():
+        if linked.unit.folder in names:
+            names[linked.unit.folder].setdefault(linked.slug, linked.nama)
+    return names

@@ -16,7 +16,6 @@ from pathlib import Path
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.document import identity as identity_sheet
-from sopdoc.document import render
 from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
@@ -68,7 +67,7 @@ def build(path: Path, data: dict) -> Preview:
     if not result.sops:
         return preview
     preview.sop = sop = result.sops[0]
-    preview.linked = render.sop_names([sop], result.siblings)[sop.unit.folder]
+    preview.linked = identity_sheet.sop_names([sop], result.siblings)[sop.unit.folder]
     try:
         preview.plan = layout.layout(sop)
         preview.pictures = [_picture(preview.plan, page) for page in preview.plan.pages]
