@@ -10,6 +10,7 @@ footer, bookmarks, metadata, and keterkaitan entries linked to their SOP.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from reportlab.pdfgen import canvas
 
 from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.document import metadata, outputs, oxml, pdf
+from sopdoc.document import identity, metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
@@ -235,8 +236,7 @@ def _decree_context(unit: Unit) -> dict:
         "menimbang": [f"{letters[i % 26]}. {text}" for i, text in enumerate(decree.menimbang)] or ["-"],
         "mengingat": [f"{i}. {text}" for i, text in enumerate(decree.mengingat, start=1)] or ["-"],
         "ditetapkan_di": decree.ditetapkan_di or "-",
-        "ttd": {"jabatan": signer.jabatan.upper() if signer else "", "nama": signer.nama if signer else "",
-                "pangkat": signer.pangkat if signer else "", "nip": signer.nip if signer else ""},
+        "ttd": dataclasses.asdict(identity.signature_block(signer)),
     }
 
 

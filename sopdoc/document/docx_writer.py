@@ -5,6 +5,7 @@ The writer takes every decision from the layout; it only turns them into XML.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
@@ -39,7 +40,6 @@ def template_for(sop: Sop) -> Path:
 
 def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
     """Return the values the identity-sheet template prints, by the names templates/identitas.docx uses."""
-    signer = sheet.ttd
     return {
         "logo": InlineImage(tpl, str(sheet.logo), height=Mm(22)) if sheet.logo else "",
         "pemerintah": sheet.pemerintah,
@@ -50,7 +50,7 @@ def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
         "tanggal_pembuatan": sheet.tanggal_pembuatan,
         "tanggal_revisi": sheet.tanggal_revisi,
         "tanggal_efektif": sheet.tanggal_efektif,
-        "ttd": {"jabatan": signer.jabatan, "nama": signer.nama, "pangkat": signer.pangkat, "nip": signer.nip},
+        "ttd": dataclasses.asdict(sheet.ttd),
         **{key: list(items) for key, items in sheet.lists.items()},
         "riwayat": [{"tanggal": r.tanggal, "catatan": r.catatan} for r in sheet.riwayat],
         "verifikasi": {"qr": InlineImage(tpl, io.BytesIO(sheet.verifikasi.png()), width=QR_SIZE, height=QR_SIZE),

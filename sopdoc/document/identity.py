@@ -14,7 +14,7 @@ from pathlib import Path
 import segno
 
 from sopdoc.definition import reader
-from sopdoc.definition.model import Sop
+from sopdoc.definition.model import Penandatangan, Sop
 from sopdoc.definition.version import version_code
 
 # The lists of the sheet's lower table, in the order it prints them (two to a row): key and title.
@@ -25,7 +25,7 @@ LISTS = (("dasar_hukum", "Dasar Hukum"), ("kualifikasi_pelaksana", "Kualifikasi 
 
 @dataclass(frozen=True)
 class Signer:
-    """The "Disahkan oleh" box, as printed (the position upper-cased; empty texts where the SOP has none)."""
+    """A signature block, as printed (the position upper-cased; empty texts where the definition has none)."""
 
     jabatan: str = ""
     nama: str = ""
@@ -85,7 +85,7 @@ class Identity:
 
 def build(sop: Sop, names: dict[str, str]) -> Identity:
     """Return the identity sheet of *sop*; *names* gives the name of each linked SOP by slug."""
-    unit, signer = sop.unit, sop.penandatangan
+    unit = sop.unit
     linked = tuple(names.get(slug, slug) for slug in sop.keterkaitan)
     items = {key: linked if key == "keterkaitan" else getattr(sop, key) for key, _ in LISTS}
     return Identity(
@@ -98,12 +98,18 @@ def build(sop: Sop, names: dict[str, str]) -> Identity:
         tanggal_pembuatan=str(sop.tanggal_pembuatan or "-"),
         tanggal_revisi=str(sop.tanggal_revisi or "-"),
         tanggal_efektif=str(sop.tanggal_efektif or "-"),
-        ttd=Signer(signer.jabatan.upper(), signer.nama or "", signer.pangkat or "", signer.nip or "")
-        if signer else Signer(),
+        ttd=signature_block(sop.penandatangan),
         lists={key: _numbered(values) for key, values in items.items()},
         riwayat=tuple(Revision(str(r.tanggal), r.catatan or "-") for r in sop.revisi) if len(sop.revisi) > 1 else (),
         verifikasi=_verification(sop) if unit.verifikasi else None,
     )
+
+
+def signature_block(signer: Penandatangan | None) -> Signer:
+    """Return what a signature block prints of *signer* (an SOP's "Disahkan oleh", a book's decree)."""
+    if signer is None:
+        return Signer()
+    return Signer(signer.jabatan.upper(), signer.nama or "", signer.pangkat or "", signer.nip or "")
 
 
 def _verification(sop: Sop) -> Verification:
