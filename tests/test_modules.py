@@ -43,3 +43,21 @@ def test_imports_go_one_way():
             if stage not in ORDER or ORDER.index(stage) > own:
                 wrong.append(f"{path.relative_to(ROOT)} imports {stage}")
     assert wrong == []
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_sign_excel_export_and_book_take_shared_office_facts_from_office_not_from_the_flowchart():
+    files = [*(PACKAGE / "sign").rglob("*.py"), *(PACKAGE / "excel").rglob("*.py"), *(PACKAGE / "export").rglob("*.py"),
+             PACKAGE / "document" / "book.py"]
+    sideways = [f"{path.relative_to(ROOT)} imports {module}" for path in sorted(files)
+                for module in sorted(_imported_modules(path)) if module.startswith("sopdoc.flowchart")]
+    assert len(files) > 15 and sideways == []

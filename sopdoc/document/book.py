@@ -10,6 +10,7 @@ footer, bookmarks, metadata, and keterkaitan entries linked to their SOP.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from contextlib import contextmanager
@@ -31,7 +32,7 @@ from reportlab.pdfgen import canvas
 
 from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.document import metadata, outputs, oxml, pdf
+from sopdoc.document import identity, metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
@@ -142,7 +143,7 @@ def _settle_front_matter(jobs: list[_Job], processes: int, failed: dict[Path, st
             if job.front in conversion.failed:
                 failed[job.unit.folder] = f"halaman depan buku: {conversion.failed[job.front]}"
                 continue
-            pages = len(PdfReader(job.front.with_suffix(".pdf")).pages)
+            pages = len(PdfReader(outputs.pdf_of(job.front)).pages)
             if attempt and pages == job.front_pages:
                 done.append(job)
                 continue
@@ -172,7 +173,7 @@ def _write_front(job: _Job, numbered: bool, failed: dict[Path, str]) -> bool:
 def _assemble(job: _Job) -> str | None:
     """Write one book's PDF and DOCX; return why not instead of raising, so the other books are made."""
     try:
-        write_atomic(job.book.pdf, assemble_pdf(job.unit, job.front.with_suffix(".pdf"), job.entries, job.starts))
+        write_atomic(job.book.pdf, assemble_pdf(job.unit, outputs.pdf_of(job.front), job.entries, job.starts))
         write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
     except SopdocError as exc:
         return exc.message
@@ -235,8 +236,7 @@ def _decree_context(unit: Unit) -> dict:
         "menimbang": [f"{letters[i % 26]}. {text}" for i, text in enumerate(decree.menimbang)] or ["-"],
         "mengingat": [f"{i}. {text}" for i, text in enumerate(decree.mengingat, start=1)] or ["-"],
         "ditetapkan_di": decree.ditetapkan_di or "-",
-        "ttd": {"jabatan": signer.jabatan.upper() if signer else "", "nama": signer.nama if signer else "",
-                "pangkat": signer.pangkat if signer else "", "nip": signer.nip if signer else ""},
+        "ttd": dataclasses.asdict(identity.signature_block(signer)),
     }
 
 

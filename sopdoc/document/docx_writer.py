@@ -5,10 +5,10 @@ The writer takes every decision from the layout; it only turns them into XML.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
-import segno
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
@@ -16,13 +16,14 @@ from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
 from sopdoc.definition.model import Sop
-from sopdoc.definition.version import version_code
-from sopdoc.document import metadata, oxml
+from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import table
 from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, HEADING_LINE, HEADING_SIZE, TOTAL_LINE
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
+from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.textfit import CELL_PAD_X, line_height
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -37,59 +38,30 @@ def template_for(sop: Sop) -> Path:
     return sop.unit.template or DEFAULT_TEMPLATE
 
 
-def _numbered(items: tuple[str, ...]) -> list[str]:
-    if not items:
-        return ["-"]
-    if len(items) == 1:
-        return list(items)
-    return [f"{n}. {item}" for n, item in enumerate(items, start=1)]
-
-
-def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict:
-    """Return the values the identity-sheet template prints."""
-    signer = sop.penandatangan
-    unit = sop.unit
+def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
+    """Return the values the identity-sheet template prints, by the names templates/identitas.docx uses."""
     return {
-        "logo": InlineImage(tpl, str(unit.logo), height=Mm(22)) if unit.logo else "",
-        "pemerintah": unit.pemerintah.upper(),
-        "unit": unit.unit.upper(),
-        "sub_unit": unit.sub_unit.upper() if unit.sub_unit else "",
-        "nomor": sop.nomor or "-",
-        "nama": sop.nama,
-        "tanggal_pembuatan": str(sop.tanggal_pembuatan or "-"),
-        "tanggal_revisi": str(sop.tanggal_revisi or "-"),
-        "tanggal_efektif": str(sop.tanggal_efektif or "-"),
-        "ttd": {
-            "jabatan": signer.jabatan.upper() if signer else "",
-            "nama": signer.nama if signer and signer.nama else "",
-            "pangkat": signer.pangkat if signer else "",
-            "nip": signer.nip if signer else "",
-        },
-        "dasar_hukum": _numbered(sop.dasar_hukum),
-        "kualifikasi_pelaksana": _numbered(sop.kualifikasi_pelaksana),
-        "keterkaitan": _numbered(tuple(names.get(k, k) for k in sop.keterkaitan)),
-        "peralatan_perlengkapan": _numbered(sop.peralatan_perlengkapan),
-        "peringatan": _numbered(sop.peringatan),
-        "pencatatan_pendataan": _numbered(sop.pencatatan_pendataan),
-        "riwayat": [{"tanggal": str(r.tanggal), "catatan": r.catatan or "-"} for r in sop.revisi]
-        if len(sop.revisi) > 1 else [],
-        "verifikasi": _verification(sop, tpl) if unit.verifikasi else None,
+        "logo": InlineImage(tpl, str(sheet.logo), height=Mm(22)) if sheet.logo else "",
+        "pemerintah": sheet.pemerintah,
+        "unit": sheet.unit,
+        "sub_unit": sheet.sub_unit,
+        "nomor": sheet.nomor,
+        "nama": sheet.nama,
+        "tanggal_pembuatan": sheet.tanggal_pembuatan,
+        "tanggal_revisi": sheet.tanggal_revisi,
+        "tanggal_efektif": sheet.tanggal_efektif,
+        "ttd": dataclasses.asdict(sheet.ttd),
+        **{key: list(items) for key, items in sheet.lists.items()},
+        "riwayat": [{"tanggal": r.tanggal, "catatan": r.catatan} for r in sheet.riwayat],
+        "verifikasi": {"qr": InlineImage(tpl, io.BytesIO(sheet.verifikasi.png()), width=QR_SIZE, height=QR_SIZE),
+                       "kode": sheet.verifikasi.kode} if sheet.verifikasi else None,
     }
-
-
-def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
-    """Return the QR code picture and the printed code of *sop*'s version."""
-    kode = version_code(sop)
-    # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
-    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
-    picture = io.BytesIO()
-    qr.save(picture, kind="png", scale=10, border=2)
-    return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}
 
 
 def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*'s identity sheet, rendered from its unit's template in the sandbox."""
-    return templating.render(template_for(sop), lambda tpl: identity_context(sop, tpl, names))
+    sheet = identity.build(sop, names)
+    return templating.render(template_for(sop), lambda tpl: identity_context(sheet, tpl))
 
 
 def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
@@ -178,19 +150,19 @@ class _FlowchartWriter:
         style = self.layout.header
         col = self.columns
         lanes = [c for c in self.layout.columns if c.key.startswith("lane:")]
-        title, title_line = style.title_size, table.line_height(style.title_size)
+        title, title_line = style.title_size, line_height(style.title_size)
 
         def head(text: str, width: float, span: int = 1, vmerge: str | None = None, size: float = title,
                  line: float = title_line, rotated: bool = False) -> str:
             content = oxml.paragraph(text, size, line, bold=True, align="center")
-            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=oxml.HEADER_FILL, rotated=rotated)
+            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=HEADER_FILL, rotated=rotated)
 
         first = [head("No", col["no"].width, vmerge="restart"), head("Kegiatan", col["kegiatan"].width, vmerge="restart"),
                  head("Pelaksana", sum(c.width for c in lanes), span=len(lanes)),
                  head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
                  head("Keterangan", col["keterangan"].width, vmerge="restart")]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
-        actor_line = table.line_height(style.actor_size)
+        actor_line = line_height(style.actor_size)
         # Each actor name breaks where the layout measured it would: its header's size depends on that.
         second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
                    for c, lines in zip(lanes, style.actor_lines)]

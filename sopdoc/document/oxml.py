@@ -10,9 +10,9 @@ from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
 
-FONT = "Arial"          # LibreOffice maps it to Liberation Sans, its metric twin
+from sopdoc.office.style import FONT
+
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-HEADER_FILL = "E7E6E6"
 SHY = "\u00ad"
 NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '

@@ -21,6 +21,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from sopdoc import fsutil, workers
+from sopdoc.document import outputs
 from sopdoc.errors import ToolMissing
 
 SECONDS_PER_FILE = 20
@@ -162,7 +163,7 @@ def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool
             elif not _whole(made):
                 done.failed[docx] = f"PDF dari LibreOffice terpotong atau rusak: {_cause(*outcome, staging)}"
             else:
-                final = docx.with_suffix(".pdf")
+                final = outputs.pdf_of(docx)
                 try:
                     os.chmod(made, 0o666 & ~fsutil.UMASK)
                     os.replace(made, final)
