@@ -9,6 +9,7 @@ import re
 from xml.sax.saxutils import escape
 
 from docx.oxml import parse_xml
+from lxml import etree
 
 FONT = "Arial"          # LibreOffice maps it to Liberation Sans, its metric twin
 BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
@@ -94,29 +95,60 @@ def element(xml: str):
     return parse_xml(xml.replace("<w:p>", f"<w:p {NS}>", 1) if xml.startswith("<w:p>") else xml)
 
 
-def anchored_picture(rel_id: str, width: float, height: float, shape_id: int, name: str,
-                     x: float = 0.0, y: float = 0.0) -> str:
+def anchored_picture(rel_id: str, width: float, height: float, shape_id: int, name: str, description: str = "",
+                     svg_rel_id: str | None = None) -> str:
     """Return a run holding a picture that floats behind the text of its table cell.
 
     Anchored (not inline) so that LibreOffice neither clips it to the cell nor
-    pads it; positioned relative to the cell's column and paragraph.
+    pads it; positioned relative to the cell's column and paragraph, at its top
+    left corner. *description* is its alternative text. With *svg_rel_id* the
+    picture is vector (Word 2019 and later); *rel_id* is then the PNG that
+    older programs show instead.
     """
     cx, cy = emu(width), emu(height)
+    names = f'id="{shape_id}" name="{escape(name)}" descr="{escape(description, _QUOTE)}"'
+    vector = (f'<a:extLst><a:ext uri="{SVG_BLIP_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{svg_rel_id}"/>'
+              f'</a:ext></a:extLst>' if svg_rel_id else "")
     return (
         f'<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
         f'relativeHeight="{shape_id}" behindDoc="1" locked="1" layoutInCell="1" allowOverlap="1">'
         f'<wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="column"><wp:posOffset>{emu(x)}</wp:posOffset></wp:positionH>'
-        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
+        f'<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-        f'<wp:docPr id="{shape_id}" name="{escape(name)}"/><wp:cNvGraphicFramePr/>'
+        f'<wp:docPr {names}/><wp:cNvGraphicFramePr/>'
         f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="{escape(name)}"/><pic:cNvPicPr/></pic:nvPicPr>'
-        f'<pic:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:pic><pic:nvPicPr><pic:cNvPr {names}/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rel_id}">{vector}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
         f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
         f'</wp:anchor></w:drawing></w:r>'
     )
+
+
+# Office 2016's extension that gives a picture an SVG beside its PNG (a:blip's extLst).
+SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+_QUOTE = {'"': "&quot;", "\n": "&#10;"}
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+
+
+def svg_shown(document_xml: bytes) -> bytes | None:
+    """Return *document_xml* with each picture that has an SVG showing that SVG alone; None if none has one.
+
+    This is for LibreOffice 7.4, which shows the PNG of a picture that carries
+    both, and draws an SVG given as the picture itself as vector; Word would not
+    show such a picture, so only a temporary copy is made this way.
+    """
+    root = parse_xml(document_xml)
+    found = False
+    for svg in root.iter(f"{{{SVG_NS}}}svgBlip"):
+        blip = next(svg.iterancestors(f"{_A}blip"))
+        blip.set(_R_EMBED, svg.get(_R_EMBED))
+        blip.remove(next(svg.iterancestors(f"{_A}extLst")))
+        found = True
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if found else None
 
 
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
