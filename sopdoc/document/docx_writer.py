@@ -98,6 +98,7 @@ def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
 def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*; *slices* holds each page's row pictures."""
     doc = Document(io.BytesIO(identity_sheet(sop, names)))
+    oxml.drop_styles_with_effects(doc)
     metadata.set_sop_properties(doc.core_properties, sop)
     _page_setup(doc, layout)
     _identify(doc, sop)

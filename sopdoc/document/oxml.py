@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from lxml import etree
 
@@ -191,6 +192,20 @@ def _insert_ordered(parent, child, order: tuple[str, ...]) -> None:
     parent.append(child)
 
 
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_styles_with_effects(document) -> None:
+    """Drop Word 2010's second copy of the styles (python-docx's template carries one).
+
+    Word reads styles.xml; when the copy disagrees with it (styles added since,
+    other document defaults) Word reports the file as needing repair.
+    """
+    part = document.part
+    for rel_id in [r for r, rel in part.rels.items() if rel.reltype == STYLES_WITH_EFFECTS]:
+        part.drop_rel(rel_id)
+
+
 def _field(name: str, props: str = "") -> str:
     """Return the runs of a Word field (PAGE, NUMPAGES) showing 1 until it is updated."""
     return (f'<w:r {NS}>{props}<w:fldChar w:fldCharType="begin"/></w:r>'
@@ -202,9 +217,10 @@ def _field(name: str, props: str = "") -> str:
 
 def page_number_footer(footer) -> None:
     """Fill *footer* with a centred 'Halaman <PAGE>' field."""
-    p = footer.paragraphs[0]._p
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER     # in the paragraph's own properties: one pPr only
+    p = paragraph._p
     field = f'<w:r {NS}><w:t xml:space="preserve">Halaman </w:t></w:r>' + _field("PAGE")
-    p.append(parse_xml(f'<w:pPr {NS}><w:jc w:val="center"/></w:pPr>'))
     for run_xml in re.findall(r"<w:r .*?</w:r>", field):
         p.append(parse_xml(run_xml))
 

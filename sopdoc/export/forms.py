@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 
 from sopdoc.definition.model import Sop, Unit
+from sopdoc.document import oxml
 from sopdoc.office import xlsx
 from sopdoc.office.paper import LANSKAP, page_size
 
@@ -36,6 +37,7 @@ def _heading_lines(unit: Unit) -> list[str]:
 def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
     """Return the monitoring form as DOCX: landscape, with blank assessment columns."""
     doc = Document()
+    oxml.drop_styles_with_effects(doc)
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = "Arial", Pt(10)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
