@@ -238,8 +238,9 @@ def picture_description(sop: Sop, page: Page, row: Kegiatan) -> str:
     """Return the alternative text of *row*'s picture: its number, its symbol, whose lane, where it leads."""
     actors = dict(sop.pelaksana)
     symbol = _SYMBOLS.get(row.simbol, "kotak kegiatan")
-    if row.simbol == KAPSUL:
-        symbol += f" {next(s.text for s in page.symbols if s.no == row.nomor and s.kind != CONNECTOR)}"
+    words = next((s.text for s in page.symbols if s.no == row.nomor and s.kind != CONNECTOR and s.text), "")
+    if words:
+        symbol += f" {words}"
     text = f"Bagan alir kegiatan {row.nomor}: {symbol} di lajur {', '.join(actors[a] for a in row.pelaksana)}"
     exits = [f"{e.label} ke kegiatan {e.target + 1}" if e.label else f"lanjut ke kegiatan {e.target + 1}"
              for e in row.exits]

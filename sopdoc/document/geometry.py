@@ -21,13 +21,14 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from sopdoc.definition.model import Sop
+from sopdoc.document.oxml import BORDER_WIDTH
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart.plan import MM, Layout, Page
 from sopdoc.flowchart.table import BREAK_PARAGRAPH, HEADING_LINE
 
 FORMAT = "sopdoc-geometry/1"
 SUFFIX = ".geometri.json"
-BORDER_HALF = 0.25              # a table border is 0.5 pt wide; cells start past its middle
+BORDER_HALF = BORDER_WIDTH / 2  # cells start past the middle of the table's borders
 _MATCH = 0.6                    # points: a clip rectangle is a row's when its width is the lane area's
 _SNAP = 0.3                     # points: how far an outline may lie from where the clip rectangle puts it
 _SIZE = 0.05                    # points: an outline is a symbol's when its size is the symbol's to this

@@ -13,7 +13,8 @@ from docx.oxml import parse_xml
 from lxml import etree
 
 FONT = "Arial"          # LibreOffice maps it to Liberation Sans, its metric twin
-BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+BORDER_WIDTH = 0.5      # points: every border of the flowchart table
+BORDER = f'<w:{{side}} w:val="single" w:sz="{round(BORDER_WIDTH * 8)}" w:space="0" w:color="000000"/>'
 HEADER_FILL = "E7E6E6"
 SHY = "\u00ad"
 NS = (
@@ -73,10 +74,18 @@ def cell(width: float, content: str, span: int = 1, vmerge: str | None = None, v
 
 
 def row(cells: list[str], height: float, header: bool = False) -> str:
-    """Return a row of exact *height* that never splits across pages."""
+    """Return a row *height* tall that never splits across pages.
+
+    The height is a minimum, so text a user adds in Word makes the row grow
+    instead of being cut off. Word and LibreOffice 25 add the row's border to a
+    minimum height (measured: a minimum of the height less the border prints
+    exactly like that exact height), so the border is taken off here;
+    LibreOffice 7.4 does not add it, and converts a copy with exact heights
+    (:func:`for_libreoffice`).
+    """
     head = "<w:tblHeader/>" if header else ""
-    return (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{twips(height)}" w:hRule="exact"/>{head}</w:trPr>'
-            f'{"".join(cells)}</w:tr>')
+    return (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{twips(height - BORDER_WIDTH)}" w:hRule="atLeast"/>'
+            f'{head}</w:trPr>{"".join(cells)}</w:tr>')
 
 
 def table(widths: list[float], rows: list[str], pad_x: float):
@@ -135,25 +144,30 @@ _A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
 _R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
 
 
-def svg_shown(document_xml: bytes) -> bytes | None:
-    """Return *document_xml* with each picture that has an SVG showing that SVG alone; None if none has one.
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_W = f"{{{W_NS}}}"
 
-    This is for LibreOffice 7.4, which shows the PNG of a picture that carries
-    both, and draws an SVG given as the picture itself as vector; Word would not
-    show such a picture, so only a temporary copy is made this way.
+
+def for_libreoffice(document_xml: bytes) -> bytes | None:
+    """Return *document_xml* as LibreOffice should print its flowchart; None if it has none.
+
+    Each picture that has an SVG shows that SVG alone (LibreOffice 7.4 shows the
+    PNG of a picture that carries both, and draws an SVG given as the picture
+    itself as vector), and the rows of the tables holding such pictures get
+    their exact heights (see :func:`row`). Word would not show such a picture,
+    so only a temporary copy is made this way.
     """
     root = parse_xml(document_xml)
-    found = False
-    for svg in root.iter(f"{{{SVG_NS}}}svgBlip"):
+    tables = set()
+    for svg in list(root.iter(f"{{{SVG_NS}}}svgBlip")):
         blip = next(svg.iterancestors(f"{_A}blip"))
         blip.set(_R_EMBED, svg.get(_R_EMBED))
         blip.remove(next(svg.iterancestors(f"{_A}extLst")))
-        found = True
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if found else None
-
-
-W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_W = f"{{{W_NS}}}"
+        tables.add(next(blip.iterancestors(f"{_W}tbl")))
+    for height in (h for tbl in tables for h in tbl.iter(f"{_W}trHeight") if h.get(f"{_W}hRule") == "atLeast"):
+        height.set(f"{_W}val", str(int(height.get(f"{_W}val")) + twips(BORDER_WIDTH)))
+        height.set(f"{_W}hRule", "exact")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if tables else None
 
 
 def fit_table_width(tbl, width: float) -> None:

@@ -7,9 +7,10 @@ of its own in a process group of its own, which is killed when sopdoc stops,
 on Ctrl-C, SIGTERM or an error, and by a watchdog when sopdoc is killed.
 
 A DOCX whose pictures carry an SVG beside their PNG (the flowchart's rows) is
-converted from a copy in the staging folder whose pictures are the SVGs alone:
-LibreOffice 7.4 would otherwise print the PNGs, and the PDF's flowchart would be
-a raster with no text in it.
+converted from a copy in the staging folder whose pictures are the SVGs alone
+and whose flowchart rows have exact heights: LibreOffice 7.4 would otherwise
+print the PNGs (a raster with no text in it), and rows whose height is a minimum
+print taller in LibreOffice 25 than in 7.4.
 """
 
 from __future__ import annotations
@@ -192,7 +193,7 @@ def _vector_source(docx: Path, folder: Path) -> Path:
     """Return the file LibreOffice converts for *docx*: a copy in *folder* showing its SVGs, or *docx* itself."""
     try:
         with zipfile.ZipFile(docx) as package:
-            shown = oxml.svg_shown(package.read("word/document.xml"))
+            shown = oxml.for_libreoffice(package.read("word/document.xml"))
             if shown is None:
                 return docx
             folder.mkdir(exist_ok=True)
