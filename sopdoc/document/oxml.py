@@ -186,8 +186,11 @@ def fit_table_width(tbl, width: float) -> None:
     props = tbl.find(f"{_W}tblPr")
     for old in props.findall(f"{_W}tblW") + props.findall(f"{_W}tblLayout"):
         props.remove(old)
-    _insert_ordered(props, parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'), _TBLPR_ORDER)
-    _insert_ordered(props, parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'), _TBLPR_ORDER)
+    props.append(parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'))
+    props.append(parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'))
+    # In the schema's order, also what the template had out of it (buku.docx's decree tables did).
+    for child in sorted(props, key=lambda c: _TBLPR_ORDER.index(_local(c)) if _local(c) in _TBLPR_ORDER else 99):
+        props.append(child)
 
 
 # The schema's order of tblPr children; Word rejects a file whose children are out of order.
@@ -196,14 +199,8 @@ _TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBa
                 "tblCaption", "tblDescription")
 
 
-def _insert_ordered(parent, child, order: tuple[str, ...]) -> None:
-    """Insert *child* before the first sibling that the schema puts after it."""
-    later = order[order.index(child.tag.split("}")[1]) + 1:]
-    for sibling in parent:
-        if sibling.tag.split("}")[1] in later:
-            sibling.addprevious(child)
-            return
-    parent.append(child)
+def _local(element) -> str:
+    return element.tag.split("}")[1]
 
 
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
