@@ -11,14 +11,17 @@ from pathlib import Path
 
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.parts.image import ImagePart
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
-from sopdoc.definition.model import Sop
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop
 from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import table
-from sopdoc.flowchart.plan import Layout, Page
+from sopdoc.flowchart.drawing import RowPicture
+from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, RowBox
 from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
@@ -64,9 +67,10 @@ def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
     return templating.render(template_for(sop), lambda tpl: identity_context(sheet, tpl))
 
 
-def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
+def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*; *slices* holds each page's row pictures."""
     doc = Document(io.BytesIO(identity_sheet(sop, names)))
+    oxml.drop_styles_with_effects(doc)
     metadata.set_sop_properties(doc.core_properties, sop)
     _page_setup(doc, layout)
     _identify(doc, sop)
@@ -130,7 +134,7 @@ class _FlowchartWriter:
         self.columns = {c.key: c for c in layout.columns}
         self.shape_id = 1000
 
-    def elements(self, slices: list[list[bytes]]):
+    def elements(self, slices: list[list[RowPicture]]):
         """Yield the heading, one table per page (each after a page break), and the total."""
         yield oxml.element(oxml.paragraph("\n".join(self.layout.heading), size=HEADING_SIZE, line=HEADING_LINE,
                                           bold=True, align="center", page_break=True))
@@ -140,10 +144,10 @@ class _FlowchartWriter:
             yield self._table(page, pictures)
         yield oxml.element(oxml.paragraph(total_line(self.sop), size=self.size, line=TOTAL_LINE, bold=True, before=4))
 
-    def _table(self, page: Page, pictures: list[bytes]):
+    def _table(self, page: Page, pictures: list[RowPicture]):
         rows = self._header()
         for box, picture in zip(page.rows, pictures):
-            rows.append(self._body_row(box, picture))
+            rows.append(self._body_row(page, box, picture))
         return oxml.table([c.width for c in self.layout.columns], rows, CELL_PAD_X)
 
     def _header(self) -> list[str]:
@@ -171,7 +175,7 @@ class _FlowchartWriter:
         h1, h2 = style.heights
         return [oxml.row(first, h1, header=True), oxml.row(second, h2, header=True)]
 
-    def _body_row(self, box, picture: bytes) -> str:
+    def _body_row(self, page: Page, box: RowBox, picture: RowPicture) -> str:
         row = self.sop.kegiatan[box.index]
         size, line = self.size, self.line
         texts = table.cell_texts(row)
@@ -181,12 +185,36 @@ class _FlowchartWriter:
             return oxml.cell(column.width, oxml.paragraph(table.cell_text(texts[key], column, size), size, line,
                                                           align=align))
 
-        rel_id, _ = self.doc.part.get_or_add_image(io.BytesIO(picture))
+        rel_id, _ = self.doc.part.get_or_add_image(io.BytesIO(picture.png))
         self.shape_id += 1
         lanes_width = self.layout.lanes_width
-        drawing = oxml.anchored_picture(rel_id, lanes_width, box.height, self.shape_id, f"baris-{row.nomor}")
+        drawing = oxml.anchored_picture(rel_id, lanes_width, box.height, self.shape_id, f"baris-{row.nomor}",
+                                        picture_description(self.sop, page, row), self._add_svg(picture.svg))
         lane = oxml.cell(lanes_width, oxml.paragraph(size=1, line=1, extra=drawing), span=len(self.layout.lanes),
                          valign="top", margins=(0, 0))
         cells = [text_cell("no", "center"), text_cell("kegiatan"), lane, text_cell("kelengkapan"),
                  text_cell("waktu", "center"), text_cell("output"), text_cell("keterangan")]
         return oxml.row(cells, box.height)
+
+    def _add_svg(self, svg: bytes) -> str:
+        """Add *svg* to the package as a picture part; return its relationship's id."""
+        package = self.doc.part.package
+        part = ImagePart(package.next_partname("/word/media/bagan%d.svg"), "image/svg+xml", svg)
+        return self.doc.part.relate_to(part, RT.IMAGE)
+
+
+_SYMBOLS = {KAPSUL: "kapsul", BELAH_KETUPAT: "belah ketupat keputusan"}
+
+
+def picture_description(sop: Sop, page: Page, row: Kegiatan) -> str:
+    """Return the alternative text of *row*'s picture: its number, its symbol, whose lane, where it leads."""
+    actors = dict(sop.pelaksana)
+    symbol = _SYMBOLS.get(row.simbol, "kotak kegiatan")
+    words = next((s.text for s in page.symbols if s.no == row.nomor and s.kind != CONNECTOR and s.text), "")
+    if words:
+        symbol += f" {words}"
+    text = f"Bagan alir kegiatan {row.nomor}: {symbol} di lajur {', '.join(actors[a] for a in row.pelaksana)}"
+    exits = [f"{e.label} ke kegiatan {e.target + 1}" if e.label else f"lanjut ke kegiatan {e.target + 1}"
+             for e in row.exits]
+    connectors = [s.text for s in page.symbols if s.no == row.nomor and s.kind == CONNECTOR]
+    return "; ".join([text, *exits] + [f"penghubung antarhalaman {letter}" for letter in connectors])

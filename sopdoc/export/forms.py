@@ -15,6 +15,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 
 from sopdoc.definition.model import Sop, Unit
+from sopdoc.document import oxml
 from sopdoc.office import xlsx
 from sopdoc.office.paper import LANSKAP, MARGIN, page_size
 from sopdoc.office.style import FONT
@@ -37,6 +38,7 @@ def _heading_lines(unit: Unit) -> list[str]:
 def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
     """Return the monitoring form as DOCX: landscape, with blank assessment columns."""
     doc = Document()
+    oxml.drop_styles_with_effects(doc)
     normal = doc.styles["Normal"]
     normal.font.name, normal.font.size = FONT, Pt(10)
     normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
