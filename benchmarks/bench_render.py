@@ -19,7 +19,7 @@ from generate import sop_text  # noqa: E402
 
 from sopdoc import workers  # noqa: E402
 from sopdoc.definition import reader  # noqa: E402
-from sopdoc.document import docx_writer, pdf, render  # noqa: E402
+from sopdoc.document import docx_writer, identity, outputs, pdf  # noqa: E402
 from sopdoc.flowchart import drawing, layout  # noqa: E402
 
 COUNT, ROWS, NAIVE_SAMPLE = 20, 15, 4
@@ -35,7 +35,7 @@ def main() -> None:
             (unit / f"sop-{n:02d}.yaml").write_text(sop_text(rng, ROWS, rng.randint(3, 6), rng.randint(1, 3)),
                                                     encoding="utf-8")
         sops = reader.read([unit]).sops
-        names = render.sop_names(sops)[unit]
+        names = identity.sop_names(sops)[unit]
         out = Path(tmp) / "output"
         stages = {"layout": [], "drawing": [], "docx": []}
         files = []
@@ -45,7 +45,7 @@ def main() -> None:
             t1 = time.perf_counter()
             slices = drawing.draw(plan)
             t2 = time.perf_counter()
-            target = render.output_path(sop, out, ".docx")
+            target = outputs.sop_file(out, sop, ".docx")
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(docx_writer.write(sop, plan, slices, names))
             t3 = time.perf_counter()

@@ -31,8 +31,13 @@ def failure_line(source: Path | str, message: str) -> str:
 
 def unexpected(exc: BaseException) -> str:
     """Return the message for a failure sopdoc did not foresee (a bug): what happened, and what to do."""
-    return (f"galat tak terduga saat membuat dokumen ({type(exc).__name__}: {exc}); dokumen lain tetap dibuat. "
+    return (f"galat tak terduga saat membuat dokumen ({exception_text(exc)}); dokumen lain tetap dibuat. "
             "Laporkan berkas definisi ini kepada pengelola sopdoc")
+
+
+def exception_text(exc: BaseException) -> str:
+    """Return an exception as its maintainer reads it: its class and its text."""
+    return f"{type(exc).__name__}: {exc}"
 
 
 class Progress:

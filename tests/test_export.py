@@ -10,6 +10,8 @@ import pytest
 from click.testing import CliRunner
 from conftest import DEFINITIONS, FIXTURES
 from openpyxl import load_workbook
+from openxml_audit import FileFormat, OpenXmlValidator
+from pdfcheck import fonts, images
 from pypdf import PdfReader
 
 from sopdoc.cli import main
@@ -140,6 +142,38 @@ def test_keterkaitan_links_to_the_related_sop_page(exported):
     assert [reader.get_page_number(link["/Dest"][0].get_object()) for link in back] == [monev]
 
 
+def test_book_opens_with_its_bookmarks_and_its_contents_link_to_each_sop(exported):
+    _, out, _ = exported
+    pdf = out / "kab-uji" / "dinas-a" / "buku-sop-dinas-a.pdf"
+    reader = PdfReader(pdf)
+    assert reader.page_mode == "/UseOutlines"
+    contents = next(n for n in range(1, len(reader.pages) + 1) if "DAFTAR ISI" in _text(pdf, n))
+    listing = _text(pdf, contents)
+    printed = {name: int(re.search(re.escape(name) + r"\s+(\d+)", listing).group(1))
+               for name in ("Lompatan ke depan melewati tiga baris", "Keputusan dengan perbaikan berulang")}
+    links = [a.get_object() for a in reader.pages[contents - 1].get("/Annots", [])]
+    targets = sorted(reader.get_page_number(link["/Dest"][0].get_object()) + 1 for link in links if "/Dest" in link)
+    assert targets == sorted(printed.values())
+
+
+def test_book_and_form_docx_open_in_word_without_repair(exported):
+    _, out, _ = exported
+    validator = OpenXmlValidator(file_format=FileFormat.MICROSOFT_365)
+    for unit in ("dinas-a", "dinas-b"):
+        for name in (f"buku-sop-{unit}.docx", f"monitoring-sop-{unit}.docx"):
+            result = validator.validate(str(out / "kab-uji" / unit / name))
+            assert [f"{e.severity.value}: {e.description} ({e.part_uri})" for e in result.errors] == [], name
+
+
+def test_book_pdf_embeds_every_font_and_draws_its_flowcharts_as_vectors(exported):
+    _, out, _ = exported
+    pdf = out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf"
+    listed = fonts(pdf)
+    assert listed and [name for name, embedded in listed if not embedded] == []
+    flowchart = [n for n in range(1, len(PdfReader(pdf).pages) + 1) if "Pelaksana" in _text(pdf, n)]
+    assert flowchart and not set(images(pdf)) & set(flowchart)
+
+
 def test_index_workbook_lists_every_sop_with_status_and_counts(exported):
     _, out, _ = exported
     book = load_workbook(out / "indeks-sop.xlsx")
@@ -241,6 +275,8 @@ def test_pdfa_flag_writes_pdfa_2b_and_switching_it_rebuilds(tmp_path):
     assert result.exit_code == 0, result.output
     xmp = PdfReader(out / "dinas" / "keputusan-kembali.pdf").trailer["/Root"]["/Metadata"].get_object().get_data()
     assert re.search(rb"pdfaid:part(>|=\")2", xmp) and re.search(rb"pdfaid:conformance(>|=\")B", xmp)
+    assert images(out / "dinas" / "keputusan-kembali.pdf") == []     # the flowchart is vector in PDF/A too
+    assert all(embedded for _, embedded in fonts(out / "dinas" / "keputusan-kembali.pdf"))
 
 
 def _small_tree(tmp_path):

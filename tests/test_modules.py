@@ -53,7 +53,7 @@ def test_imports_go_one_way():
     assert wrong == []
 
 
-def _imported_modules(path: Path, stage: str) -> set[str]:
+def _modules_of_stage(path: Path, stage: str) -> set[str]:
     """Return the modules of *stage* that the module at *path* imports."""
     found = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
@@ -69,7 +69,7 @@ def test_imports_inside_a_stage_go_one_way():
         modules = {p.stem for p in (PACKAGE / stage).glob("*.py")} - {"__init__"}
         assert modules == set(order), modules ^ set(order)
         for name in order:
-            for imported in _imported_modules(PACKAGE / stage / f"{name}.py", stage):
+            for imported in _modules_of_stage(PACKAGE / stage / f"{name}.py", stage):
                 if order.index(imported) >= order.index(name):
                     wrong.append(f"{stage}/{name}.py imports {imported}")
     assert wrong == []
@@ -86,3 +86,21 @@ def test_no_module_imports_inside_a_function():
                 found += [f"{path.relative_to(ROOT)}:{node.lineno}" for node in ast.walk(function)
                           if isinstance(node, (ast.Import, ast.ImportFrom))]
     assert found == []
+
+
+def _imported_modules(path: Path) -> set[str]:
+    modules = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module:
+            modules.update(f"{node.module}.{alias.name}" for alias in node.names)
+        elif isinstance(node, ast.Import):
+            modules.update(alias.name for alias in node.names)
+    return modules
+
+
+def test_sign_excel_export_and_book_take_shared_office_facts_from_office_not_from_the_flowchart():
+    files = [*(PACKAGE / "sign").rglob("*.py"), *(PACKAGE / "excel").rglob("*.py"), *(PACKAGE / "export").rglob("*.py"),
+             PACKAGE / "document" / "book.py"]
+    sideways = [f"{path.relative_to(ROOT)} imports {module}" for path in sorted(files)
+                for module in sorted(_imported_modules(path)) if module.startswith("sopdoc.flowchart")]
+    assert len(files) > 15 and sideways == []

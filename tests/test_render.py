@@ -7,17 +7,28 @@ alone) on each SOP's geometry export, and the export by the PDF's own raster.
 import dataclasses
 import json
 import re
+import shutil
+import subprocess
+import urllib.parse
 import zipfile
 
+import cairosvg
+import lxml.html
 import pytest
-from cases import golden_path, load_cases
+from cases import SOURCES, golden_path, load_cases
+from conftest import FIXTURES
+from lxml import etree
 from oracle.drawcheck import check
 from oracle.raster import arrow_ink_gaps, symbol_ink_missing
 from pdfcheck import joined_words, page_count, page_texts, pdf_info, pdf_text
+from starlette.testclient import TestClient
 
+from sopdoc import workers
 from sopdoc.definition import reader
-from sopdoc.document import docx_writer, render
+from sopdoc.document import docx_writer, identity, render
 from sopdoc.flowchart import layout
+from sopdoc.report import Reporter
+from sopdoc.studio.app import create_app
 
 CASES = load_cases()
 
@@ -26,9 +37,10 @@ CASES = load_cases()
 def rendered(tmp_path_factory):
     """Render every case once: DOCX each, then all PDFs in one batch, then each geometry export."""
     out = tmp_path_factory.mktemp("output")
-    names = render.sop_names(list(CASES.values()))
-    items = {case: render.render_docx(sop, out, names[sop.unit.folder]) for case, sop in CASES.items()}
-    assert render.render_pdfs(list(items.values())) == {}
+    sops = list(CASES.values())
+    batch = render.documents(sops, out, identity.sop_names(sops), Reporter(), workers.default_jobs())
+    assert batch.failed == []
+    items = dict(zip(CASES, batch.made, strict=True))
     for item in items.values():
         render.write_geometry(item)
     return items
@@ -211,6 +223,79 @@ def test_identity_sheet_prints_the_definition(rendered):
         assert text in kalbar, text
 
 
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+def _docx_identity_words(docx) -> list[str]:
+    """Return the words of the DOCX's identity sheet: its body up to the flowchart's heading (the first page break)."""
+    with zipfile.ZipFile(docx) as package:
+        body = etree.fromstring(package.read("word/document.xml")).find(f"{W}body")
+    words = []
+    for element in body:
+        if element.find(f".//{W}pageBreakBefore") is not None:
+            break
+        for paragraph in element.iter(f"{W}p"):
+            words += "".join(t.text or "" for t in paragraph.iter(f"{W}t")).split()
+    return words
+
+
+def _preview_identity_words(client, key: str) -> list[str]:
+    """Return the words of the identity sheet the studio's preview shows (without its screen-only notes)."""
+    page = client.get(f"/sop/{key}")
+    assert page.status_code == 200, page.text
+    (sheet,) = lxml.html.fromstring(page.text).xpath('//div[@data-lembar="identitas"]')
+    for extra in sheet.xpath('.//*[contains(@class, "kepala-halaman") or contains(@class, "layar")]'):
+        extra.drop_tree()
+    return " ".join(sheet.itertext()).split()
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.name)
+def test_the_studio_previews_the_identity_sheet_the_docx_prints(rendered, source, tmp_path):
+    with TestClient(create_app(source, tmp_path / "output", "t"), base_url="http://127.0.0.1/t") as client:
+        for case, item in rendered.items():
+            if item.sop.source.is_relative_to(source):
+                key = item.sop.source.relative_to(source).with_suffix("").as_posix()
+                assert _preview_identity_words(client, key) == _docx_identity_words(item.docx), case
+
+
+def _qr_text(png: bytes, tmp_path, name: str) -> str:
+    picture = tmp_path / name
+    picture.write_bytes(png)
+    return subprocess.run(["zbarimg", "--quiet", "--raw", "-Sdisable", "-Sqrcode.enable", str(picture)],
+                          capture_output=True, text=True, timeout=60).stdout.strip()
+
+
+def test_the_preview_shows_the_qr_code_and_revision_history_the_docx_prints(tmp_path):
+    source = FIXTURES / "render" / "kasus-f4"
+    root = tmp_path / "definitions"
+    unit = root / "dinas-uji"
+    unit.mkdir(parents=True)
+    url = "https://sop.contoh.go.id/cek/{kode}"
+    (unit / "unit.yaml").write_text((source / "unit.yaml").read_text(encoding="utf-8")
+                                    + f"verifikasi:\n  url: {url}\n", encoding="utf-8")
+    shutil.copy(source / "keputusan-kembali.yaml", unit)
+    (sop,) = reader.read([root]).sops
+    docx = render.render_docx(sop, tmp_path / "out", {}).docx
+    with TestClient(create_app(root, tmp_path / "output", "t"), base_url="http://127.0.0.1/t") as client:
+        words = _preview_identity_words(client, "dinas-uji/keputusan-kembali")
+        page = client.get("/sop/dinas-uji/keputusan-kembali").text
+    assert words == _docx_identity_words(docx)
+    assert "Riwayat Revisi" in " ".join(words) and "SUB BAGIAN UMUM" in " ".join(words)
+    (kode,) = [w for w in words if re.fullmatch(r"[0-9A-Z]{5}-[0-9A-Z]{5}", w)]
+    # The QR pictures themselves: the DOCX's PNG and the preview's SVG decode to the same link.
+    with zipfile.ZipFile(docx) as package:
+        body = package.read("word/document.xml").decode("utf-8")
+        first = re.search(r'r:embed="([^"]+)"', body).group(1)
+        rels = package.read("word/_rels/document.xml.rels").decode("utf-8")
+        target = re.search(rf'Id="{first}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{first}"', rels)
+        png = package.read("word/" + (target.group(1) or target.group(2)))
+    (svg,) = lxml.html.fromstring(page).xpath('//div[@data-lembar="identitas"]//img[@alt="QR verifikasi"]/@src')
+    svg_png = cairosvg.svg2png(bytestring=urllib.parse.unquote(svg.split(",", 1)[1]).encode("utf-8"), scale=8,
+                               background_color="white")
+    assert _qr_text(png, tmp_path, "docx.png") == _qr_text(svg_png, tmp_path, "preview.png") \
+        == url.replace("{kode}", kode)
+
+
 def test_revision_history_table_and_last_revision_date(rendered):
     identity = page_texts(rendered["kasus-f4/keputusan-kembali"].pdf)[0]
     assert re.search(r"Tanggal Revisi\s+10 Juni 2024", identity)
@@ -226,17 +311,22 @@ def test_long_identity_content_flows_to_a_second_page(rendered):
     assert "Statistik yang Menjadi Kewenangan Daerah" in page_texts(item.pdf)[1]
 
 
-def test_docx_rows_are_exact_and_pictures_float_behind_text(rendered):
-    with zipfile.ZipFile(rendered["kab-pesisir-selatan/setda/pemantauan-kinerja"].docx) as package:
+def test_docx_rows_grow_from_their_height_less_the_border_and_pictures_float_behind_text(rendered):
+    item = rendered["kab-pesisir-selatan/setda/pemantauan-kinerja"]
+    with zipfile.ZipFile(item.docx) as package:
         xml = package.read("word/document.xml").decode("utf-8")
-    pages = len(rendered["kab-pesisir-selatan/setda/pemantauan-kinerja"].layout.pages)
+    pages = len(item.layout.pages)
     anchors = re.findall(r"<wp:anchor [^>]*>", xml)
     assert len(anchors) == 13
     for anchor in anchors:
         for attribute in ('distT="0"', 'distB="0"', 'distL="0"', 'distR="0"', 'behindDoc="1"', 'layoutInCell="1"'):
             assert attribute in anchor
     assert xml.count("<w:tblHeader/>") == 2 * pages  # two header rows on each page
-    assert xml.count('w:hRule="exact"') == 13 + 2 * pages
+    # A minimum height, so typed text is never cut; Word adds the 0.5 pt border (10 twips) to it.
+    heights = [int(v) for v in re.findall(r'<w:trHeight w:val="(\d+)" w:hRule="atLeast"/>', xml)]
+    assert 'w:hRule="exact"' not in xml
+    planned = [h for page in item.layout.pages for h in (*item.layout.header.heights, *(r.height for r in page.rows))]
+    assert heights == [round(h * 20) - 10 for h in planned]
     assert xml.count("<w:cantSplit/>") >= 13 + 2 * pages
     assert xml.count("<w:pageBreakBefore/>") == pages  # before the flowchart, and before each further page
 
@@ -296,8 +386,9 @@ def test_a_long_name_on_a4_portrait_keeps_each_page_head_on_one_line_and_the_hea
                                          "pelaksana: {a: Kepala Badan, b: Sekretaris, c: Staf}\n"
                                          f"kegiatan:\n{steps}", encoding="utf-8")
     sop = reader.read([folder]).sops[0]
-    item = render.render_docx(sop, tmp_path / "out", {})
-    assert render.render_pdfs([item]) == {}
+    batch = render.documents([sop], tmp_path / "out", {sop.unit.folder: {}}, Reporter(), jobs=1)
+    assert batch.failed == []
+    (item,) = batch.made
     render.write_geometry(item)     # raises when the PDF's pages differ from the layout's
     texts = page_texts(item.pdf)
     assert len(texts) == 1 + len(item.layout.pages) and (rows < 10 or len(item.layout.pages) > 1)

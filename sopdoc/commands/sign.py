@@ -11,7 +11,8 @@ from pyhanko.sign.signers import Signer
 from pyhanko.sign.timestamps import TimeStamper
 
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.export import pipeline
+from sopdoc.export.signature import Signature
+from sopdoc.report import failure_line
 from sopdoc.sign import certificate, inputs, quiet_libraries, signing
 
 
@@ -21,7 +22,7 @@ def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | Non
     results = signing.sign_files(pdfs, signer, _timestamper(tsa))
     for result in results:
         if result.error:
-            click.echo(result.error, err=True)
+            click.echo(failure_line(result.source, result.error), err=True)
         else:
             click.echo(f"{display_path(result.source)} -> {display_path(result.target)}")
     failed = [r for r in results if r.error]
@@ -41,16 +42,16 @@ def load_signer(cert: Path, password_file: Path | None) -> Signer:
     return signer
 
 
-def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> pipeline.Signature:
+def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> Signature:
     """Return how ``sopdoc export --sign`` signs: with this certificate, through sign_files."""
     signer = load_signer(cert, password_file)
     stamper = _timestamper(tsa)
 
     def sign(paths: list[Path]) -> list[tuple[Path | None, str | None]]:
-        return [(result.target, _reason(result)) for result in signing.sign_files(paths, signer, stamper)]
+        return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper)]
 
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
-    return pipeline.Signature(sign, f"{fingerprint} {tsa or ''}")
+    return Signature(sign, f"{fingerprint} {tsa or ''}")
 
 
 def _timestamper(tsa: str | None) -> TimeStamper | None:
@@ -59,11 +60,6 @@ def _timestamper(tsa: str | None) -> TimeStamper | None:
     if stamper is not None:
         signing.check_timestamper(stamper, tsa)
     return stamper
-
-
-def _reason(result: signing.Signed) -> str | None:
-    """Return why *result* has no signed copy, without the PDF's name: the export puts it in front."""
-    return result.error.removeprefix(f"{display_path(result.source)}: ") if result.error else None
 
 
 def _password(cert: Path, password_file: Path | None) -> bytes:

@@ -14,9 +14,8 @@ import uvicorn
 from starlette.applications import Starlette
 
 from sopdoc import workers
+from sopdoc.document import render
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.flowchart import drawing
-from sopdoc.office import textfit
 from sopdoc.studio import jobs
 from sopdoc.studio.app import create_app
 from sopdoc.studio.guard import prefix
@@ -34,8 +33,7 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     if not root.is_dir():
         raise SopdocError(f"Folder definisi {display_path(root)} tidak ada; buat dulu, misalnya dengan: "
                           "sopdoc new NAMA-UNIT/NAMA-SOP")
-    textfit.font_path()
-    drawing.check_graphviz()
+    render.check_tools(("docx",))      # the preview lays out and draws as a DOCX does
     listener = _listen(port)
     port = listener.getsockname()[1]
     token = secrets.token_urlsafe(24)

@@ -5,11 +5,14 @@ usage notes) comes from templates/buku.docx. Its table of contents needs the
 book's page numbers, which depend on its own length: it is converted once with
 placeholders, then again with the real numbers. The book PDF is the front
 matter's PDF followed by each SOP's own PDF, with page numbers stamped in the
-footer, bookmarks, metadata, and keterkaitan entries linked to their SOP.
+footer, bookmarks (shown when the book opens), metadata, and the entries of the
+table of contents and of each keterkaitan linked to their SOP. LibreOffice drops
+links when it makes a PDF, so they are added here.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 from contextlib import contextmanager
@@ -31,7 +34,7 @@ from reportlab.pdfgen import canvas
 
 from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.document import metadata, outputs, oxml, pdf
+from sopdoc.document import identity, metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
@@ -142,7 +145,7 @@ def _settle_front_matter(jobs: list[_Job], processes: int, failed: dict[Path, st
             if job.front in conversion.failed:
                 failed[job.unit.folder] = f"halaman depan buku: {conversion.failed[job.front]}"
                 continue
-            pages = len(PdfReader(job.front.with_suffix(".pdf")).pages)
+            pages = len(PdfReader(outputs.pdf_of(job.front)).pages)
             if attempt and pages == job.front_pages:
                 done.append(job)
                 continue
@@ -172,7 +175,7 @@ def _write_front(job: _Job, numbered: bool, failed: dict[Path, str]) -> bool:
 def _assemble(job: _Job) -> str | None:
     """Write one book's PDF and DOCX; return why not instead of raising, so the other books are made."""
     try:
-        write_atomic(job.book.pdf, assemble_pdf(job.unit, job.front.with_suffix(".pdf"), job.entries, job.starts))
+        write_atomic(job.book.pdf, assemble_pdf(job.unit, outputs.pdf_of(job.front), job.entries, job.starts))
         write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
     except SopdocError as exc:
         return exc.message
@@ -211,6 +214,7 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
         return {"logo": InlineImage(tpl, str(unit.logo), height=Mm(35)) if unit.logo else "", **values}
 
     document = Document(io.BytesIO(templating.render(FRONT_TEMPLATE, context)))
+    oxml.drop_styles_with_effects(document)
     width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -235,8 +239,7 @@ def _decree_context(unit: Unit) -> dict:
         "menimbang": [f"{letters[i % 26]}. {text}" for i, text in enumerate(decree.menimbang)] or ["-"],
         "mengingat": [f"{i}. {text}" for i, text in enumerate(decree.mengingat, start=1)] or ["-"],
         "ditetapkan_di": decree.ditetapkan_di or "-",
-        "ttd": {"jabatan": signer.jabatan.upper() if signer else "", "nama": signer.nama if signer else "",
-                "pangkat": signer.pangkat if signer else "", "nip": signer.nip if signer else ""},
+        "ttd": dataclasses.asdict(identity.signature_block(signer)),
     }
 
 
@@ -265,8 +268,11 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
     for entry in entries:
         writer.append(str(entry.pdf))
     _stamp_numbers(writer)
-    _bookmarks(writer, front_reader, entries, starts)
+    sections = _front_sections(front_reader)
+    _bookmarks(writer, sections, entries, starts)
+    _contents_links(writer, sections, len(front_reader.pages), entries, starts)
     _links(writer, entries, starts)
+    writer.page_mode = "/UseOutlines"
     year = book_year(unit, [e.sop for e in entries])
     writer.add_metadata({"/Title": f"Standar Operasional Prosedur {unit.unit} Tahun {year}",
                          "/Author": unit.unit, "/Subject": unit.pemerintah, "/Creator": "sopdoc",
@@ -281,7 +287,8 @@ def _stamp_numbers(writer: PdfWriter) -> None:
     if "LiberationSans" not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(TTFont("LiberationSans", str(textfit.font_path())))
     buffer = io.BytesIO()
-    overlay = canvas.Canvas(buffer)
+    # reportlab sets a font at the start of every page, Helvetica unless told: one that is not embedded.
+    overlay = canvas.Canvas(buffer, initialFontName="LiberationSans", initialFontSize=FOOTER_SIZE)
     for number, page in enumerate(writer.pages, start=1):
         width, height = float(page.mediabox.width), float(page.mediabox.height)
         overlay.setPageSize((width, height))
@@ -290,27 +297,49 @@ def _stamp_numbers(writer: PdfWriter) -> None:
             overlay.drawCentredString(width / 2, 7 * 72 / 25.4, f"Halaman {number}")
         overlay.showPage()
     overlay.save()
-    for page, stamp in zip(writer.pages, PdfReader(io.BytesIO(buffer.getvalue())).pages):
+    for page, stamp in list(zip(writer.pages, PdfReader(io.BytesIO(buffer.getvalue())).pages))[1:]:
         page.merge_page(stamp)
 
 
-def _bookmarks(writer: PdfWriter, front: PdfReader, entries: list[Entry], starts: dict[str, int]) -> None:
-    writer.add_outline_item(title="Sampul", page_number=0)
-    seen = set()
+_FRONT_HEADINGS = (("LAMPIRAN KEPUTUSAN", "Lampiran Keputusan"), ("MEMUTUSKAN", "Keputusan"),
+                   ("DAFTAR ISI", "Daftar Isi"), ("PENJELASAN SINGKAT", "Penjelasan Singkat Penggunaan"))
+CONTENTS = "Daftar Isi"
+
+
+def _front_sections(front: PdfReader) -> dict[str, int]:
+    """Return the page index where each part of the front matter begins, in page order."""
+    sections: dict[str, int] = {}
     for index, page in enumerate(front.pages):
         text = page.extract_text() or ""
-        for heading, title in (("LAMPIRAN KEPUTUSAN", "Lampiran Keputusan"), ("MEMUTUSKAN", "Keputusan"),
-                               ("DAFTAR ISI", "Daftar Isi"), ("PENJELASAN SINGKAT", "Penjelasan Singkat Penggunaan")):
-            if heading in text and title not in seen:
-                seen.add(title)
-                writer.add_outline_item(title=title, page_number=index)
+        for heading, title in _FRONT_HEADINGS:
+            if heading in text and title not in sections:
+                sections[title] = index
                 break
+    return sections
+
+
+def _bookmarks(writer: PdfWriter, sections: dict[str, int], entries: list[Entry], starts: dict[str, int]) -> None:
+    writer.add_outline_item(title="Sampul", page_number=0)
+    for title, index in sections.items():
+        writer.add_outline_item(title=title, page_number=index)
     for entry in entries:
         start = starts[entry.sop.slug] - 1
         title = f"{entry.sop.nomor} {entry.sop.nama}" if entry.sop.nomor else entry.sop.nama
         parent = writer.add_outline_item(title=title, page_number=start)
         writer.add_outline_item(title="Lembar Identitas", page_number=start, parent=parent)
         writer.add_outline_item(title="Bagan Alir", page_number=start + entry.pages - entry.flow_pages, parent=parent)
+
+
+def _contents_links(writer: PdfWriter, sections: dict[str, int], front_pages: int, entries: list[Entry],
+                    starts: dict[str, int]) -> None:
+    """Link each entry of the table of contents to the first page of its SOP."""
+    if CONTENTS not in sections:
+        return
+    first = sections[CONTENTS]
+    last = min([index for index in sections.values() if index > first] + [front_pages])
+    targets = {e.sop.nama: starts[e.sop.slug] - 1 for e in entries}
+    for index in range(first, last):
+        _link_names(writer, index, targets)
 
 
 def _links(writer: PdfWriter, entries: list[Entry], starts: dict[str, int]) -> None:
@@ -322,9 +351,14 @@ def _links(writer: PdfWriter, entries: list[Entry], starts: dict[str, int]) -> N
             continue
         first = starts[entry.sop.slug] - 1
         for index in range(first, first + entry.pages - entry.flow_pages):
-            for name, target in targets.items():
-                for rect in _text_rects(writer.pages[index], name):
-                    writer.add_annotation(index, Link(rect=rect, target_page_index=target))
+            _link_names(writer, index, targets)
+
+
+def _link_names(writer: PdfWriter, index: int, targets: dict[str, int]) -> None:
+    """Link each line of text on page *index* that begins one of the names in *targets* to that name's page."""
+    for name, target in targets.items():
+        for rect in _text_rects(writer.pages[index], name):
+            writer.add_annotation(index, Link(rect=rect, target_page_index=target))
 
 
 def _text_rects(page, needle: str) -> list[RectangleObject]:

@@ -5,24 +5,28 @@ The writer takes every decision from the layout; it only turns them into XML.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from pathlib import Path
 
-import segno
 from docx import Document
 from docx.enum.section import WD_ORIENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.parts.image import ImagePart
 from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
-from sopdoc.definition.model import Sop
-from sopdoc.definition.version import version_code
-from sopdoc.document import metadata, oxml
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop
+from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import table
-from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, HEADING_LINE, HEADING_SIZE, TOTAL_LINE
+from sopdoc.flowchart.drawing import RowPicture
+from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, RowBox
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
+from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.textfit import CELL_PAD_X, line_height
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -37,64 +41,36 @@ def template_for(sop: Sop) -> Path:
     return sop.unit.template or DEFAULT_TEMPLATE
 
 
-def _numbered(items: tuple[str, ...]) -> list[str]:
-    if not items:
-        return ["-"]
-    if len(items) == 1:
-        return list(items)
-    return [f"{n}. {item}" for n, item in enumerate(items, start=1)]
-
-
-def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict:
-    """Return the values the identity-sheet template prints."""
-    signer = sop.penandatangan
-    unit = sop.unit
+def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
+    """Return the values the identity-sheet template prints, by the names templates/identitas.docx uses."""
     return {
-        "logo": InlineImage(tpl, str(unit.logo), height=Mm(22)) if unit.logo else "",
-        "pemerintah": unit.pemerintah.upper(),
-        "unit": unit.unit.upper(),
-        "sub_unit": unit.sub_unit.upper() if unit.sub_unit else "",
-        "nomor": sop.nomor or "-",
-        "nama": sop.nama,
-        "tanggal_pembuatan": str(sop.tanggal_pembuatan or "-"),
-        "tanggal_revisi": str(sop.tanggal_revisi or "-"),
-        "tanggal_efektif": str(sop.tanggal_efektif or "-"),
-        "ttd": {
-            "jabatan": signer.jabatan.upper() if signer else "",
-            "nama": signer.nama if signer and signer.nama else "",
-            "pangkat": signer.pangkat if signer else "",
-            "nip": signer.nip if signer else "",
-        },
-        "dasar_hukum": _numbered(sop.dasar_hukum),
-        "kualifikasi_pelaksana": _numbered(sop.kualifikasi_pelaksana),
-        "keterkaitan": _numbered(tuple(names.get(k, k) for k in sop.keterkaitan)),
-        "peralatan_perlengkapan": _numbered(sop.peralatan_perlengkapan),
-        "peringatan": _numbered(sop.peringatan),
-        "pencatatan_pendataan": _numbered(sop.pencatatan_pendataan),
-        "riwayat": [{"tanggal": str(r.tanggal), "catatan": r.catatan or "-"} for r in sop.revisi]
-        if len(sop.revisi) > 1 else [],
-        "verifikasi": _verification(sop, tpl) if unit.verifikasi else None,
+        "logo": InlineImage(tpl, str(sheet.logo), height=Mm(22)) if sheet.logo else "",
+        "pemerintah": sheet.pemerintah,
+        "unit": sheet.unit,
+        "sub_unit": sheet.sub_unit,
+        "nomor": sheet.nomor,
+        "nama": sheet.nama,
+        "tanggal_pembuatan": sheet.tanggal_pembuatan,
+        "tanggal_revisi": sheet.tanggal_revisi,
+        "tanggal_efektif": sheet.tanggal_efektif,
+        "ttd": dataclasses.asdict(sheet.ttd),
+        **{key: list(items) for key, items in sheet.lists.items()},
+        "riwayat": [{"tanggal": r.tanggal, "catatan": r.catatan} for r in sheet.riwayat],
+        "verifikasi": {"qr": InlineImage(tpl, io.BytesIO(sheet.verifikasi.png()), width=QR_SIZE, height=QR_SIZE),
+                       "kode": sheet.verifikasi.kode} if sheet.verifikasi else None,
     }
-
-
-def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
-    """Return the QR code picture and the printed code of *sop*'s version."""
-    kode = version_code(sop)
-    # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
-    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
-    picture = io.BytesIO()
-    qr.save(picture, kind="png", scale=10, border=2)
-    return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}
 
 
 def identity_sheet(sop: Sop, names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*'s identity sheet, rendered from its unit's template in the sandbox."""
-    return templating.render(template_for(sop), lambda tpl: identity_context(sop, tpl, names))
+    sheet = identity.build(sop, names)
+    return templating.render(template_for(sop), lambda tpl: identity_context(sheet, tpl))
 
 
-def write(sop: Sop, layout: Layout, slices: list[list[bytes]], names: dict[str, str]) -> bytes:
+def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[str, str]) -> bytes:
     """Return the DOCX bytes of *sop*; *slices* holds each page's row pictures."""
     doc = Document(io.BytesIO(identity_sheet(sop, names)))
+    oxml.drop_styles_with_effects(doc)
     metadata.set_sop_properties(doc.core_properties, sop)
     _page_setup(doc, layout)
     _identify(doc, sop)
@@ -158,7 +134,7 @@ class _FlowchartWriter:
         self.columns = {c.key: c for c in layout.columns}
         self.shape_id = 1000
 
-    def elements(self, slices: list[list[bytes]]):
+    def elements(self, slices: list[list[RowPicture]]):
         """Yield the heading, one table per page (each after a page break), and the total."""
         yield oxml.element(oxml.paragraph("\n".join(self.layout.heading), size=HEADING_SIZE, line=HEADING_LINE,
                                           bold=True, align="center", page_break=True))
@@ -168,29 +144,29 @@ class _FlowchartWriter:
             yield self._table(page, pictures)
         yield oxml.element(oxml.paragraph(total_line(self.sop), size=self.size, line=TOTAL_LINE, bold=True, before=4))
 
-    def _table(self, page: Page, pictures: list[bytes]):
+    def _table(self, page: Page, pictures: list[RowPicture]):
         rows = self._header()
         for box, picture in zip(page.rows, pictures):
-            rows.append(self._body_row(box, picture))
+            rows.append(self._body_row(page, box, picture))
         return oxml.table([c.width for c in self.layout.columns], rows, CELL_PAD_X)
 
     def _header(self) -> list[str]:
         style = self.layout.header
         col = self.columns
         lanes = [c for c in self.layout.columns if c.key.startswith("lane:")]
-        title, title_line = style.title_size, table.line_height(style.title_size)
+        title, title_line = style.title_size, line_height(style.title_size)
 
         def head(text: str, width: float, span: int = 1, vmerge: str | None = None, size: float = title,
                  line: float = title_line, rotated: bool = False) -> str:
             content = oxml.paragraph(text, size, line, bold=True, align="center")
-            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=oxml.HEADER_FILL, rotated=rotated)
+            return oxml.cell(width, content, span=span, vmerge=vmerge, fill=HEADER_FILL, rotated=rotated)
 
         first = [head("No", col["no"].width, vmerge="restart"), head("Kegiatan", col["kegiatan"].width, vmerge="restart"),
                  head("Pelaksana", sum(c.width for c in lanes), span=len(lanes)),
                  head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
                  head("Keterangan", col["keterangan"].width, vmerge="restart")]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
-        actor_line = table.line_height(style.actor_size)
+        actor_line = line_height(style.actor_size)
         # Each actor name breaks where the layout measured it would: its header's size depends on that.
         second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
                    for c, lines in zip(lanes, style.actor_lines)]
@@ -199,7 +175,7 @@ class _FlowchartWriter:
         h1, h2 = style.heights
         return [oxml.row(first, h1, header=True), oxml.row(second, h2, header=True)]
 
-    def _body_row(self, box, picture: bytes) -> str:
+    def _body_row(self, page: Page, box: RowBox, picture: RowPicture) -> str:
         row = self.sop.kegiatan[box.index]
         size, line = self.size, self.line
         texts = table.cell_texts(row)
@@ -209,12 +185,36 @@ class _FlowchartWriter:
             return oxml.cell(column.width, oxml.paragraph(table.cell_text(texts[key], column, size), size, line,
                                                           align=align))
 
-        rel_id, _ = self.doc.part.get_or_add_image(io.BytesIO(picture))
+        rel_id, _ = self.doc.part.get_or_add_image(io.BytesIO(picture.png))
         self.shape_id += 1
         lanes_width = self.layout.lanes_width
-        drawing = oxml.anchored_picture(rel_id, lanes_width, box.height, self.shape_id, f"baris-{row.nomor}")
+        drawing = oxml.anchored_picture(rel_id, lanes_width, box.height, self.shape_id, f"baris-{row.nomor}",
+                                        picture_description(self.sop, page, row), self._add_svg(picture.svg))
         lane = oxml.cell(lanes_width, oxml.paragraph(size=1, line=1, extra=drawing), span=len(self.layout.lanes),
                          valign="top", margins=(0, 0))
         cells = [text_cell("no", "center"), text_cell("kegiatan"), lane, text_cell("kelengkapan"),
                  text_cell("waktu", "center"), text_cell("output"), text_cell("keterangan")]
         return oxml.row(cells, box.height)
+
+    def _add_svg(self, svg: bytes) -> str:
+        """Add *svg* to the package as a picture part; return its relationship's id."""
+        package = self.doc.part.package
+        part = ImagePart(package.next_partname("/word/media/bagan%d.svg"), "image/svg+xml", svg)
+        return self.doc.part.relate_to(part, RT.IMAGE)
+
+
+_SYMBOLS = {KAPSUL: "kapsul", BELAH_KETUPAT: "belah ketupat keputusan"}
+
+
+def picture_description(sop: Sop, page: Page, row: Kegiatan) -> str:
+    """Return the alternative text of *row*'s picture: its number, its symbol, whose lane, where it leads."""
+    actors = dict(sop.pelaksana)
+    symbol = _SYMBOLS.get(row.simbol, "kotak kegiatan")
+    words = next((s.text for s in page.symbols if s.no == row.nomor and s.kind != CONNECTOR and s.text), "")
+    if words:
+        symbol += f" {words}"
+    text = f"Bagan alir kegiatan {row.nomor}: {symbol} di lajur {', '.join(actors[a] for a in row.pelaksana)}"
+    exits = [f"{e.label} ke kegiatan {e.target + 1}" if e.label else f"lanjut ke kegiatan {e.target + 1}"
+             for e in row.exits]
+    connectors = [s.text for s in page.symbols if s.no == row.nomor and s.kind == CONNECTOR]
+    return "; ".join([text, *exits] + [f"penghubung antarhalaman {letter}" for letter in connectors])

@@ -1,28 +1,39 @@
 """The geometry export (`sopdoc-geometry/1`): every flowchart page's drawing, where the PDF draws it.
 
 The layout's coordinates are moved onto the paper by where the PDF actually
-placed each page's row pictures (read from the PDF's content stream), so the
+drew each page's row pictures (read from the PDF's content stream), so the
 export holds for whatever LibreOffice did; without a PDF, the frame is predicted
 from the page setup.
+
+Each row picture is vector: LibreOffice draws it inside a clip rectangle the
+size of the row's lane area, which it snaps to a 0.1 pt grid. The clip gives
+the frame to 0.1 pt; the symbols' outlines, drawn where the layout put them,
+then give it exactly.
 """
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import statistics
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
 
 from sopdoc.definition.model import Sop
+from sopdoc.document.oxml import BORDER_WIDTH
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart.plan import MM, Layout, Page
 from sopdoc.flowchart.table import BREAK_PARAGRAPH, HEADING_LINE
 
 FORMAT = "sopdoc-geometry/1"
 SUFFIX = ".geometri.json"
-BORDER_HALF = 0.25              # a table border is 0.5 pt wide; cells start past its middle
-_MATCH = 0.6                    # points: a picture is a row slice when its width is the lane area's
+BORDER_HALF = BORDER_WIDTH / 2  # cells start past the middle of the table's borders
+_MATCH = 0.6                    # points: a clip rectangle is a row's when its width is the lane area's
+_SNAP = 0.3                     # points: how far an outline may lie from where the clip rectangle puts it
+_SIZE = 0.05                    # points: an outline is a symbol's when its size is the symbol's to this
+_PATH = {b"m", b"l", b"c", b"v", b"y"}   # path ops whose operands are x y pairs
+_PAINT = {b"S", b"s", b"f", b"F", b"f*", b"B", b"B*", b"b", b"b*"}
 
 
 @dataclass(frozen=True)
@@ -35,23 +46,60 @@ class Frame:
 
 
 def measured_frames(pdf: Path, plan: Layout) -> list[Frame]:
-    """Return each flowchart page's frame, read from the pictures the PDF placed."""
-    reader = PdfReader(pdf)
-    slices = []
-    for number, page in enumerate(reader.pages, start=1):
-        height = float(page.mediabox.height)
-        found = []
-
-        def visit(op, args, cm, tm, found=found, height=height):
-            if op == b"Do" and abs(cm[0] - plan.lanes_width) < _MATCH and cm[1] == 0 and cm[2] == 0:
-                found.append((cm[4], height - cm[5] - cm[3]))
-
-        page.extract_text(visitor_operand_before=visit)
-        if found:
-            slices.append((number, found))
-    if [len(f) for _, f in slices] != [len(p.rows) for p in plan.pages]:
+    """Return each flowchart page's frame, read from how the PDF drew its row pictures."""
+    drawn = []
+    for number, page in enumerate(PdfReader(pdf).pages, start=1):
+        seen = _Drawn(float(page.mediabox.height), plan.lanes_width)
+        page.extract_text(visitor_operand_before=seen.visit)
+        if seen.clips:
+            drawn.append((number, seen))
+    if [len(seen.clips) for _, seen in drawn] != [len(p.rows) for p in plan.pages]:
         raise SopdocError(f"{pdf.name}: gambar bagan alir di PDF tidak sesuai tata letaknya; buat ulang PDF-nya")
-    return [Frame(number, min(x for x, _ in found), min(y for _, y in found)) for number, found in slices]
+    return [seen.frame(number, page) for (number, seen), page in zip(drawn, plan.pages)]
+
+
+@dataclass
+class _Drawn:
+    """The row clips and the outlines of painted paths on one PDF page, in points from its top-left corner."""
+
+    height: float
+    lanes_width: float
+    clips: list[tuple[float, float]] = field(default_factory=list)      # top-left corners
+    boxes: list[tuple[float, float, float, float]] = field(default_factory=list)
+    path: list[tuple[float, float]] = field(default_factory=list)
+    clipping: bool = False
+
+    def visit(self, op: bytes, args: list, cm: list, tm: list) -> None:
+        if op in _PATH:
+            self.path += [self._point(cm, float(args[i]), float(args[i + 1])) for i in range(0, len(args) - 1, 2)]
+        elif op == b"re":
+            x, y, w, h = map(float, args)
+            self.path += [self._point(cm, x, y), self._point(cm, x + w, y + h)]
+        elif op in (b"W", b"W*"):
+            self.clipping = True
+        elif op in _PAINT or op == b"n":
+            if self.path:
+                xs, ys = [p[0] for p in self.path], [p[1] for p in self.path]
+                box = (min(xs), min(ys), max(xs), max(ys))
+                if self.clipping and abs(box[2] - box[0] - self.lanes_width) < _MATCH:
+                    self.clips.append(box[:2])
+                if op in _PAINT:
+                    self.boxes.append(box)
+            self.path, self.clipping = [], False
+
+    def _point(self, m: list, x: float, y: float) -> tuple[float, float]:
+        return m[0] * x + m[2] * y + m[4], self.height - (m[1] * x + m[3] * y + m[5])
+
+    def frame(self, number: int, page: Page) -> Frame:
+        """Return the page's frame: the first row's clip corner, made exact by the symbols' outlines."""
+        x, y = min(c[0] for c in self.clips), min(c[1] for c in self.clips)
+        shifts = [(box[0] - s.rect.x0 - x, box[1] - s.rect.y0 - y) for s in page.symbols for box in self.boxes
+                  if abs(box[2] - box[0] - s.w) < _SIZE and abs(box[3] - box[1] - s.h) < _SIZE
+                  and abs(box[0] - x - s.rect.x0) < _SNAP and abs(box[1] - y - s.rect.y0) < _SNAP]
+        if shifts:
+            x += statistics.median(dx for dx, _ in shifts)
+            y += statistics.median(dy for _, dy in shifts)
+        return Frame(number, x, y)
 
 
 def predicted_frames(plan: Layout, identity_pages: int = 1) -> list[Frame]:

@@ -21,6 +21,16 @@ def sop_file(out: Path, sop: Sop, suffix: str) -> Path:
     return unit_folder(out, sop.unit) / f"{sop.slug}{suffix}"
 
 
+def beside(document: Path, suffix: str) -> Path:
+    """Return the file made from *document* that sits beside it: NAME.docx -> NAME.pdf, NAME.geometri.json."""
+    return document.with_name(document.stem + suffix)
+
+
+def pdf_of(docx: Path) -> Path:
+    """Return where LibreOffice's PDF of *docx* goes: beside it, NAME.pdf."""
+    return beside(docx, ".pdf")
+
+
 def book_file(out: Path, unit: Unit, suffix: str) -> Path:
     """Return the DOCX or PDF (by *suffix*) of a unit's SOP book."""
     return unit_folder(out, unit) / f"buku-sop-{unit.folder.name}{suffix}"

@@ -8,11 +8,14 @@ from __future__ import annotations
 import re
 from xml.sax.saxutils import escape
 
+from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
+from lxml import etree
 
-FONT = "Arial"          # LibreOffice maps it to Liberation Sans, its metric twin
-BORDER = '<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
-HEADER_FILL = "E7E6E6"
+from sopdoc.office.style import FONT
+
+BORDER_WIDTH = 0.5      # points: every border of the flowchart table
+BORDER = f'<w:{{side}} w:val="single" w:sz="{round(BORDER_WIDTH * 8)}" w:space="0" w:color="000000"/>'
 SHY = "\u00ad"
 NS = (
     'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
@@ -71,10 +74,18 @@ def cell(width: float, content: str, span: int = 1, vmerge: str | None = None, v
 
 
 def row(cells: list[str], height: float, header: bool = False) -> str:
-    """Return a row of exact *height* that never splits across pages."""
+    """Return a row *height* tall that never splits across pages.
+
+    The height is a minimum, so text a user adds in Word makes the row grow
+    instead of being cut off. Word and LibreOffice 25 add the row's border to a
+    minimum height (measured: a minimum of the height less the border prints
+    exactly like that exact height), so the border is taken off here;
+    LibreOffice 7.4 does not add it, and converts a copy with exact heights
+    (:func:`for_libreoffice`).
+    """
     head = "<w:tblHeader/>" if header else ""
-    return (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{twips(height)}" w:hRule="exact"/>{head}</w:trPr>'
-            f'{"".join(cells)}</w:tr>')
+    return (f'<w:tr><w:trPr><w:cantSplit/><w:trHeight w:val="{twips(height - BORDER_WIDTH)}" w:hRule="atLeast"/>'
+            f'{head}</w:trPr>{"".join(cells)}</w:tr>')
 
 
 def table(widths: list[float], rows: list[str], pad_x: float):
@@ -94,33 +105,69 @@ def element(xml: str):
     return parse_xml(xml.replace("<w:p>", f"<w:p {NS}>", 1) if xml.startswith("<w:p>") else xml)
 
 
-def anchored_picture(rel_id: str, width: float, height: float, shape_id: int, name: str,
-                     x: float = 0.0, y: float = 0.0) -> str:
+def anchored_picture(rel_id: str, width: float, height: float, shape_id: int, name: str, description: str = "",
+                     svg_rel_id: str | None = None) -> str:
     """Return a run holding a picture that floats behind the text of its table cell.
 
     Anchored (not inline) so that LibreOffice neither clips it to the cell nor
-    pads it; positioned relative to the cell's column and paragraph.
+    pads it; positioned relative to the cell's column and paragraph, at its top
+    left corner. *description* is its alternative text. With *svg_rel_id* the
+    picture is vector (Word 2019 and later); *rel_id* is then the PNG that
+    older programs show instead.
     """
     cx, cy = emu(width), emu(height)
+    names = f'id="{shape_id}" name="{escape(name)}" descr="{escape(description, _QUOTE)}"'
+    vector = (f'<a:extLst><a:ext uri="{SVG_BLIP_EXT}"><asvg:svgBlip xmlns:asvg="{SVG_NS}" r:embed="{svg_rel_id}"/>'
+              f'</a:ext></a:extLst>' if svg_rel_id else "")
     return (
         f'<w:r><w:drawing><wp:anchor distT="0" distB="0" distL="0" distR="0" simplePos="0" '
         f'relativeHeight="{shape_id}" behindDoc="1" locked="1" layoutInCell="1" allowOverlap="1">'
         f'<wp:simplePos x="0" y="0"/>'
-        f'<wp:positionH relativeFrom="column"><wp:posOffset>{emu(x)}</wp:posOffset></wp:positionH>'
-        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>{emu(y)}</wp:posOffset></wp:positionV>'
+        f'<wp:positionH relativeFrom="column"><wp:posOffset>0</wp:posOffset></wp:positionH>'
+        f'<wp:positionV relativeFrom="paragraph"><wp:posOffset>0</wp:posOffset></wp:positionV>'
         f'<wp:extent cx="{cx}" cy="{cy}"/><wp:effectExtent l="0" t="0" r="0" b="0"/><wp:wrapNone/>'
-        f'<wp:docPr id="{shape_id}" name="{escape(name)}"/><wp:cNvGraphicFramePr/>'
+        f'<wp:docPr {names}/><wp:cNvGraphicFramePr/>'
         f'<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
-        f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{shape_id}" name="{escape(name)}"/><pic:cNvPicPr/></pic:nvPicPr>'
-        f'<pic:blipFill><a:blip r:embed="{rel_id}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
+        f'<pic:pic><pic:nvPicPr><pic:cNvPr {names}/><pic:cNvPicPr/></pic:nvPicPr>'
+        f'<pic:blipFill><a:blip r:embed="{rel_id}">{vector}</a:blip><a:stretch><a:fillRect/></a:stretch></pic:blipFill>'
         f'<pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
         f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic>'
         f'</wp:anchor></w:drawing></w:r>'
     )
 
 
+# Office 2016's extension that gives a picture an SVG beside its PNG (a:blip's extLst).
+SVG_BLIP_EXT = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
+SVG_NS = "http://schemas.microsoft.com/office/drawing/2016/SVG/main"
+_QUOTE = {'"': "&quot;", "\n": "&#10;"}
+_A = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+_R_EMBED = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}embed"
+
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _W = f"{{{W_NS}}}"
+
+
+def for_libreoffice(document_xml: bytes) -> bytes | None:
+    """Return *document_xml* as LibreOffice should print its flowchart; None if it has none.
+
+    Each picture that has an SVG shows that SVG alone (LibreOffice 7.4 shows the
+    PNG of a picture that carries both, and draws an SVG given as the picture
+    itself as vector), and the rows of the tables holding such pictures get
+    their exact heights (see :func:`row`). Word would not show such a picture,
+    so only a temporary copy is made this way.
+    """
+    root = parse_xml(document_xml)
+    tables = set()
+    for svg in list(root.iter(f"{{{SVG_NS}}}svgBlip")):
+        blip = next(svg.iterancestors(f"{_A}blip"))
+        blip.set(_R_EMBED, svg.get(_R_EMBED))
+        blip.remove(next(svg.iterancestors(f"{_A}extLst")))
+        tables.add(next(blip.iterancestors(f"{_W}tbl")))
+    for height in (h for tbl in tables for h in tbl.iter(f"{_W}trHeight") if h.get(f"{_W}hRule") == "atLeast"):
+        height.set(f"{_W}val", str(int(height.get(f"{_W}val")) + twips(BORDER_WIDTH)))
+        height.set(f"{_W}hRule", "exact")
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True) if tables else None
 
 
 def fit_table_width(tbl, width: float) -> None:
@@ -139,8 +186,11 @@ def fit_table_width(tbl, width: float) -> None:
     props = tbl.find(f"{_W}tblPr")
     for old in props.findall(f"{_W}tblW") + props.findall(f"{_W}tblLayout"):
         props.remove(old)
-    _insert_ordered(props, parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'), _TBLPR_ORDER)
-    _insert_ordered(props, parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'), _TBLPR_ORDER)
+    props.append(parse_xml(f'<w:tblW {NS} w:w="{twips(width)}" w:type="dxa"/>'))
+    props.append(parse_xml(f'<w:tblLayout {NS} w:type="fixed"/>'))
+    # In the schema's order, also what the template had out of it (buku.docx's decree tables did).
+    for child in sorted(props, key=lambda c: _TBLPR_ORDER.index(_local(c)) if _local(c) in _TBLPR_ORDER else 99):
+        props.append(child)
 
 
 # The schema's order of tblPr children; Word rejects a file whose children are out of order.
@@ -149,14 +199,22 @@ _TBLPR_ORDER = ("tblStyle", "tblpPr", "tblOverlap", "bidiVisual", "tblStyleRowBa
                 "tblCaption", "tblDescription")
 
 
-def _insert_ordered(parent, child, order: tuple[str, ...]) -> None:
-    """Insert *child* before the first sibling that the schema puts after it."""
-    later = order[order.index(child.tag.split("}")[1]) + 1:]
-    for sibling in parent:
-        if sibling.tag.split("}")[1] in later:
-            sibling.addprevious(child)
-            return
-    parent.append(child)
+def _local(element) -> str:
+    return element.tag.split("}")[1]
+
+
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def drop_styles_with_effects(document) -> None:
+    """Drop Word 2010's second copy of the styles (python-docx's template carries one).
+
+    Word reads styles.xml; when the copy disagrees with it (styles added since,
+    other document defaults) Word reports the file as needing repair.
+    """
+    part = document.part
+    for rel_id in [r for r, rel in part.rels.items() if rel.reltype == STYLES_WITH_EFFECTS]:
+        part.drop_rel(rel_id)
 
 
 def _field(name: str, props: str = "") -> str:
@@ -170,9 +228,10 @@ def _field(name: str, props: str = "") -> str:
 
 def page_number_footer(footer) -> None:
     """Fill *footer* with a centred 'Halaman <PAGE>' field."""
-    p = footer.paragraphs[0]._p
+    paragraph = footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER     # in the paragraph's own properties: one pPr only
+    p = paragraph._p
     field = f'<w:r {NS}><w:t xml:space="preserve">Halaman </w:t></w:r>' + _field("PAGE")
-    p.append(parse_xml(f'<w:pPr {NS}><w:jc w:val="center"/></w:pPr>'))
     for run_xml in re.findall(r"<w:r .*?</w:r>", field):
         p.append(parse_xml(run_xml))
 

@@ -5,6 +5,12 @@ the output's file system); a finished PDF then replaces the old one by rename,
 and the staging folder goes whatever happens. Each soffice runs with a profile
 of its own in a process group of its own, which is killed when sopdoc stops,
 on Ctrl-C, SIGTERM or an error, and by a watchdog when sopdoc is killed.
+
+A DOCX whose pictures carry an SVG beside their PNG (the flowchart's rows) is
+converted from a copy in the staging folder whose pictures are the SVGs alone
+and whose flowchart rows have exact heights: LibreOffice 7.4 would otherwise
+print the PNGs (a raster with no text in it), and rows whose height is a minimum
+print taller in LibreOffice 25 than in 7.4.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import shutil
 import signal
 import subprocess
 import threading
+import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,6 +28,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from sopdoc import fsutil, workers
+from sopdoc.document import outputs, oxml
 from sopdoc.errors import ToolMissing
 
 SECONDS_PER_FILE = 20
@@ -146,9 +154,18 @@ def _unique_stems(files: list[Path]) -> list[list[Path]]:
 def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool, running: _Running) -> None:
     near = Path(os.path.commonpath([f.parent for f in files]))
     with fsutil.temp_folder("lo") as profile, fsutil.staging_folder(near) as staging:
+        sources = []
+        for docx in files:
+            try:
+                sources.append(_vector_source(docx, staging / "masukan"))
+            except OSError as exc:
+                done.failed[docx] = fsutil.write_error(exc, staging).message
+        files = [f for f in files if f not in done.failed]
+        if not files:
+            return
         command = [soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
                    "--nolockcheck", "--convert-to", PDFA_FILTER if pdfa else "pdf", "--outdir", str(staging),
-                   *map(str, files)]
+                   *map(str, sources)]
         timeout = timeout_for(files)
         outcome = _run(command, timeout, running)
         if running.stopped:
@@ -162,7 +179,7 @@ def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool
             elif not _whole(made):
                 done.failed[docx] = f"PDF dari LibreOffice terpotong atau rusak: {_cause(*outcome, staging)}"
             else:
-                final = docx.with_suffix(".pdf")
+                final = outputs.pdf_of(docx)
                 try:
                     os.chmod(made, 0o666 & ~fsutil.UMASK)
                     os.replace(made, final)
@@ -170,6 +187,23 @@ def _convert_batch(soffice: str, files: list[Path], done: Conversion, pdfa: bool
                     done.failed[docx] = fsutil.write_error(exc, final).message
                     continue
                 done.written.append(final)
+
+
+def _vector_source(docx: Path, folder: Path) -> Path:
+    """Return the file LibreOffice converts for *docx*: a copy in *folder* showing its SVGs, or *docx* itself."""
+    try:
+        with zipfile.ZipFile(docx) as package:
+            shown = oxml.for_libreoffice(package.read("word/document.xml"))
+            if shown is None:
+                return docx
+            folder.mkdir(exist_ok=True)
+            copy = folder / docx.name
+            with zipfile.ZipFile(copy, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as out:
+                for info in package.infolist():
+                    out.writestr(info, shown if info.filename == "word/document.xml" else package.read(info))
+    except (zipfile.BadZipFile, KeyError, ValueError, SyntaxError):
+        return docx     # not a package sopdoc wrote: LibreOffice says what is wrong with it
+    return copy
 
 
 def _whole(pdf: Path) -> bool:

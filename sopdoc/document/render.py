@@ -1,4 +1,9 @@
-"""Render SOPs: layout, drawing and DOCX for each (several processes), then PDFs in batches."""
+"""Render SOPs: layout, drawing and DOCX for each (several processes), then PDFs in batches.
+
+:func:`run` is the one render: ``sopdoc render`` and the studio's DOCX and PDF
+buttons call it. :func:`documents`, the part of it that writes and converts,
+is what the export calls for the SOPs whose sources changed.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +11,31 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc import report, workers
+from sopdoc import fsutil, report, workers
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
-from sopdoc.document import docx_writer, geometry, outputs, pdf
+from sopdoc.document import docx_writer, geometry, identity, outputs, pdf
 from sopdoc.errors import SopdocError, ToolMissing
 from sopdoc.flowchart import drawing, layout
 from sopdoc.flowchart.plan import Layout
 from sopdoc.fsutil import write_atomic
 from sopdoc.office import textfit
 
+FORMATS = ("docx", "pdf", "json")
 # Below this many SOPs, starting worker processes costs more than it saves.
 POOL_FROM = 4
 
 
 @dataclass
 class Rendered:
+    """One SOP's documents: its DOCX and layout (a worker sends them back; a layout pickles to a few KB),
+    and its PDF once converted."""
+
     sop: Sop
     docx: Path
     layout: Layout
-    pdf: Path | None = None
     problems: list[str] = field(default_factory=list)
-
-
-@dataclass
-class Made:
-    """What a worker sends back for one SOP whose DOCX it wrote (its layout pickles to a few KB)."""
-
-    sop: Sop
-    docx: Path
-    layout: Layout
-    problems: list[str]
+    pdf: Path | None = None
 
     @property
     def flow_pages(self) -> int:
@@ -47,6 +46,15 @@ class Made:
 class Failed:
     sop: Sop
     message: str
+    fault: str | None = None    # a fault of sopdoc's own (its exception's class and text), not of the SOP
+
+
+@dataclass
+class Batch:
+    """The SOPs a render made, and those it could not (each reported as it failed)."""
+
+    made: list[Rendered] = field(default_factory=list)
+    failed: list[Failed] = field(default_factory=list)
 
 
 def check_tools(formats: tuple[str, ...]) -> None:
@@ -62,74 +70,98 @@ def check_tools(formats: tuple[str, ...]) -> None:
         raise ToolMissing("\n".join(missing))
 
 
-def output_path(sop: Sop, out: Path, suffix: str) -> Path:
-    return outputs.sop_file(out, sop, suffix)
+def run(result: reader.Result, out: Path, formats: tuple[str, ...], reporter: report.Reporter, jobs: int) -> Batch:
+    """Write every SOP of *result* into *out* in *formats* (of FORMATS), holding *out* while writing.
 
-
-def sop_names(sops: list[Sop], siblings: dict[Path, dict[str, Path]] | None = None) -> dict[Path, dict[str, str]]:
-    """Return, per unit folder, the names of the SOPs that *sops* link to by slug (keterkaitan).
-
-    SOPs already read are used as they are. A linked SOP that was not among
-    them (rendering one file of a unit) is read only when its slug is the name
-    of an SOP file listed in the unit's folder (*siblings*, from the reader):
-    a keterkaitan text never becomes a path.
+    A DOCX made only for its PDF or geometry is removed afterwards, unless it
+    was there before (an export's); the geometry export is measured from the
+    PDF, so json makes the PDF too.
     """
-    names: dict[Path, dict[str, str]] = {s.unit.folder: {} for s in sops}
-    for sop in sops:
-        names[sop.unit.folder][sop.slug] = sop.nama
-    for sop in sops:
-        known = names[sop.unit.folder]
-        listed = (siblings or {}).get(sop.unit.folder, {})
-        for slug in sop.keterkaitan:
-            if slug not in known and slug in listed:
-                known.update({s.slug: s.nama for s in reader.read([listed[slug]]).sops
-                              if s.unit.folder == sop.unit.folder})
-    return names
+    check_tools(formats)
+    sops = result.sops
+    with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in sops]):
+        kept = {d for d in (outputs.sop_file(out, sop, ".docx") for sop in sops) if d.exists()}
+        batch = documents(sops, out, identity.sop_names(sops, result.siblings), reporter, jobs,
+                          convert=bool({"pdf", "json"} & set(formats)))
+        if "json" in formats:
+            for item in batch.made:
+                write_geometry(item)
+        if "pdf" not in formats:
+            for item in batch.made:
+                outputs.pdf_of(item.docx).unlink(missing_ok=True)
+        if "docx" not in formats:
+            for docx in {outputs.sop_file(out, sop, ".docx") for sop in sops} - kept:
+                docx.unlink(missing_ok=True)
+    return batch
+
+
+def documents(sops: list[Sop], out: Path, names: dict[Path, dict[str, str]], reporter: report.Reporter, jobs: int,
+              convert: bool = True, pdfa: bool = False) -> Batch:
+    """Write the DOCX of each SOP under *out* and, with *convert*, its PDF; report each failure and go on."""
+    batch = Batch()
+    progress = reporter.progress("SOP", len(sops))
+    try:
+        for item in _render_all(sops, out, names, jobs):
+            progress.step(f"{item.sop.unit.key}/{item.sop.slug}")
+            if isinstance(item, Failed):
+                reporter.failure(item.sop.source, item.message)
+                batch.failed.append(item)
+            else:
+                reporter.layout(item.sop.source, item.problems)
+                batch.made.append(item)
+    finally:
+        progress.close()
+    if convert and batch.made:
+        reporter.note(f"Membuat PDF dari {len(batch.made)} DOCX dengan LibreOffice...")
+        _convert(batch, reporter, jobs, pdfa)
+    return batch
+
+
+def _convert(batch: Batch, reporter: report.Reporter, jobs: int, pdfa: bool) -> None:
+    """Convert every DOCX of *batch* to PDF in batches; a DOCX that failed moves to the failed."""
+    conversion = pdf.convert([item.docx for item in batch.made], jobs=jobs, pdfa=pdfa)
+    for item in list(batch.made):
+        if item.docx in conversion.failed:
+            reporter.failure(item.sop.source, conversion.failed[item.docx])
+            batch.made.remove(item)
+            batch.failed.append(Failed(item.sop, conversion.failed[item.docx]))
+        else:
+            item.pdf = outputs.pdf_of(item.docx)
 
 
 def render_docx(sop: Sop, out: Path, names: dict[str, str]) -> Rendered:
     """Lay out, draw and write *sop* as DOCX under *out*."""
     plan = layout.layout(sop)
-    target = output_path(sop, out, ".docx")
+    target = outputs.sop_file(out, sop, ".docx")
     write_atomic(target, docx_writer.write(sop, plan, drawing.draw(plan), names))
     return Rendered(sop, target, plan, problems=plan.warnings)
 
 
-def render_one(job: tuple[Sop, Path, dict[str, str]]) -> Made | Failed:
+def _render_one(job: tuple[Sop, Path, dict[str, str]]) -> Rendered | Failed:
     """Write one SOP's DOCX; return why it failed instead of raising, so a batch goes on."""
     sop, out, names = job
     try:
-        item = render_docx(sop, out, names)
+        return render_docx(sop, out, names)
     except SopdocError as exc:
         return Failed(sop, exc.message)
     except Exception as exc:  # a bug must not stop the other SOPs; it is reported with its file
-        return Failed(sop, report.unexpected(exc))
-    return Made(sop, item.docx, item.layout, item.problems)
+        return Failed(sop, report.unexpected(exc), report.exception_text(exc))
 
 
-def render_all(sops: list[Sop], out: Path, names: dict[Path, dict[str, str]], jobs: int) -> Iterator[Made | Failed]:
+def _render_all(sops: list[Sop], out: Path, names: dict[Path, dict[str, str]], jobs: int) -> Iterator[Rendered | Failed]:
     """Yield the DOCX of each SOP, in order, made by *jobs* processes when there are several SOPs."""
     work = [(sop, out, names[sop.unit.folder]) for sop in sops]
     if len(work) < POOL_FROM or jobs < 2:
-        yield from map(render_one, work)
+        yield from map(_render_one, work)
         return
     with workers.pool(min(jobs, len(work))) as pool:
-        yield from pool.map(render_one, work, chunksize=4)
+        yield from pool.map(_render_one, work, chunksize=4)
 
 
-def render_pdfs(rendered: list[Rendered], jobs: int | None = None) -> dict[Path, str]:
-    """Convert every rendered DOCX to PDF in batches; return a message per DOCX that failed."""
-    result = pdf.convert([r.docx for r in rendered], jobs=jobs)
-    for item in rendered:
-        if item.docx not in result.failed:
-            item.pdf = item.docx.with_suffix(".pdf")
-    return result.failed
-
-
-def write_geometry(item: Rendered | Made) -> Path:
+def write_geometry(item: Rendered) -> Path:
     """Write the geometry export of a rendered SOP beside its DOCX, measured from its PDF."""
-    target = item.docx.with_name(item.docx.stem + geometry.SUFFIX)
+    target = outputs.beside(item.docx, geometry.SUFFIX)
     plan = item.layout
     write_atomic(target, geometry.dumps(geometry.document(item.sop, plan, geometry.measured_frames(
-        item.docx.with_suffix(".pdf"), plan))))
+        outputs.pdf_of(item.docx), plan))))
     return target

@@ -22,12 +22,11 @@ from sopdoc.authoring.yamlwrite import tanggal_value
 from sopdoc.definition import names
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit
 from sopdoc.excel import guide, labels
-from sopdoc.office import textfit, xlsx
+from sopdoc.office import paper, textfit, xlsx
+from sopdoc.office.style import FONT
 
-FONT, FONT_SIZE = "Arial", 10
+FONT_SIZE = 10
 LINE_PT = 12.8            # one line of 10 pt Arial in a LibreOffice or Excel row
-# Excel has no F4 paper code; Folio (8.5 x 13 in, 216 x 330 mm) is F4 within a millimetre.
-PAPER_CODES = {"F4": 14, "A4": 9}
 DATE_FORMAT = "[$-421]d mmmm yyyy"   # 421 = Indonesian: "22 Desember 2023", as the document prints it
 TEXT_FORMAT = "@"
 SPARE_ROWS = 30           # rows below the grid that keep its dropdowns, for rows people add
@@ -38,7 +37,7 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
-_READ_ONLY_FILL = PatternFill("solid", fgColor="E7E6E6")
+_READ_ONLY_FILL = xlsx.HEADER_FILL      # grey as the document's header cells: not for typing in
 _BODY = Font(name=FONT, size=FONT_SIZE)
 _BOLD = Font(name=FONT, size=FONT_SIZE, bold=True)
 _QUIET = Font(name=FONT, size=8, italic=True, color="808080")
@@ -131,8 +130,8 @@ def _unit_sheet(sheet: Worksheet, unit: Unit) -> None:
             sheet.cell(row=row, column=column).border = _BOX
     for column, width in zip("ABC", (26, 60, 50)):
         sheet.column_dimensions[column].width = width
-    _choices(sheet, "A4,F4", f"B{_unit_row('Kertas')}")
-    _choices(sheet, "lanskap,potret", f"B{_unit_row('Orientasi')}")
+    _choices(sheet, ",".join(sorted(paper.PAPER)), f"B{_unit_row('Kertas')}")
+    _choices(sheet, f"{paper.LANSKAP},{paper.POTRET}", f"B{_unit_row('Orientasi')}")
 
 
 def _unit_row(label: str) -> int:
@@ -319,7 +318,7 @@ def _fit_page(sheet: Worksheet, kertas: str, orientation: str) -> None:
     """Print *sheet* on the unit's paper, every column on the page (as many pages down as needed)."""
     setup = sheet.page_setup
     setup.orientation = orientation
-    setup.paperSize = PAPER_CODES.get(kertas, PAPER_CODES["F4"])
+    setup.paperSize = paper.EXCEL_CODES.get(kertas, paper.EXCEL_CODES["F4"])
     setup.fitToWidth, setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     for side, inches in (("left", 0.4), ("right", 0.4), ("top", 0.5), ("bottom", 0.6)):

@@ -12,11 +12,13 @@ from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.shared import Mm, Pt
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 
 from sopdoc.definition.model import Sop, Unit
+from sopdoc.document import oxml
 from sopdoc.office import xlsx
-from sopdoc.office.paper import LANSKAP, page_size
+from sopdoc.office.paper import LANSKAP, MARGIN, page_size
+from sopdoc.office.style import FONT
 
 TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
 HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilaian",
@@ -36,15 +38,16 @@ def _heading_lines(unit: Unit) -> list[str]:
 def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:
     """Return the monitoring form as DOCX: landscape, with blank assessment columns."""
     doc = Document()
+    oxml.drop_styles_with_effects(doc)
     normal = doc.styles["Normal"]
-    normal.font.name, normal.font.size = "Arial", Pt(10)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), "Arial")
+    normal.font.name, normal.font.size = FONT, Pt(10)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
     section = doc.sections[0]
     width, height = page_size(unit.kertas, LANSKAP)
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Pt(width), Pt(height)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
-        setattr(section, side, Mm(15))
+        setattr(section, side, Pt(MARGIN))
     for n, line in enumerate(_heading_lines(unit)):
         p = doc.add_paragraph()
         p.alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -113,7 +116,7 @@ def monitoring_xlsx(unit: Unit, sops: list[Sop]) -> bytes:
             cell.alignment = Alignment(vertical="center", wrap_text=True,
                                        horizontal="center" if cell.row <= sub or cell.column == 1 else "left")
             if cell.row <= sub:
-                cell.font, cell.fill = Font(bold=True), PatternFill("solid", fgColor="E7E6E6")
+                cell.font, cell.fill = Font(bold=True), xlsx.HEADER_FILL
     for col, width in zip("ABCDEFG", (5, 50, 14, 14, 30, 30, 14)):
         sheet.column_dimensions[col].width = width
     sheet.print_title_rows = f"{top}:{sub}"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from sopdoc.definition import fields, names
@@ -19,7 +19,6 @@ COLUMNS = (("No", 5), ("Unit", 32), ("Nomor SOP", 24), ("Nama SOP", 44), ("Tangg
            ("Berkas PDF", 44))
 _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
-_HEAD_FILL = PatternFill("solid", fgColor="E7E6E6")
 
 
 
@@ -44,7 +43,7 @@ def _table(sheet, header: list[str], rows: list[list], widths: list[int]) -> Non
             cell.border = _BOX
             cell.alignment = Alignment(vertical="top", wrap_text=True)
     for cell in sheet[1]:
-        cell.font, cell.fill = Font(bold=True), _HEAD_FILL
+        cell.font, cell.fill = Font(bold=True), xlsx.HEADER_FILL
     sheet.freeze_panes = "A2"
 
 

@@ -12,22 +12,23 @@ failure of one SOP, book or file is reported and counted; the run goes on.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pypdf import PdfReader
 
-from sopdoc import __version__
+from sopdoc import __version__, fsutil
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop, Unit
-from sopdoc.document import book, docx_writer, outputs, pdf, render
+from sopdoc.document import book, docx_writer, identity, outputs, render
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import forms, index
 from sopdoc.export.manifest import INDEX_KEY, ZIP_KEY, Manifest, book_key, form_key, signed_key, sop_key
+from sopdoc.export.signature import Signature
 from sopdoc.fsutil import staged, write_atomic
 from sopdoc.report import Reporter
 
@@ -39,19 +40,13 @@ class Summary:
     pages: int = 0
     made: int = 0
     failures: list[str] = field(default_factory=list)
+    books: dict[Path, Path] = field(default_factory=dict)     # unit folder -> its book's PDF
+    zip: Path | None = None
 
-
-@dataclass(frozen=True)
-class Signature:
-    """How an export signs its PDFs, given by the caller so that this stage does not depend on signing.
-
-    *sign* takes PDFs and returns, for each in order, (signed copy, None) or
-    (None, why it was not signed); *identity* names the certificate (and
-    timestamp server), so that a different signer signs everything again.
-    """
-
-    sign: Callable[[list[Path]], list[tuple[Path | None, str | None]]]
-    identity: str
+    def failed_message(self) -> str:
+        """Return the message that ends a run with failures: how many, and which."""
+        return (f"{len(self.failures)} definisi atau dokumen gagal (sebabnya di atas): "
+                + ", ".join(self.failures))
 
 
 @dataclass
@@ -69,8 +64,12 @@ class _Run:
         self.summary.failures.append(display_path(source) if isinstance(source, Path) else source)
 
 
-def _code_hash() -> str:
-    """Return a hash of sopdoc's own code and templates, so that any change of them remakes the outputs."""
+@functools.cache
+def code_hash() -> str:
+    """Return a hash of sopdoc's own code and templates, so that any change of them remakes the outputs.
+
+    Computed on the first export of a run, not when the module is imported (sign and the studio import it).
+    """
     package = Path(__file__).resolve().parents[1]
     files = sorted(package.rglob("*.py")) + sorted(docx_writer.DEFAULT_TEMPLATE.parent.glob("*.docx"))
     return _hash(__version__, *(f.read_bytes() for f in files))
@@ -85,9 +84,6 @@ def _hash(*parts: bytes | str) -> str:
     return digest.hexdigest()
 
 
-CODE = _code_hash()
-
-
 def _read(path: Path | None) -> bytes:
     return path.read_bytes() if path and path.is_file() else b""
 
@@ -95,12 +91,26 @@ def _read(path: Path | None) -> bytes:
 def sop_digest(sop: Sop, names: dict[str, str], pdfa: bool) -> str:
     """Return the hash of everything a SOP's documents are made from."""
     linked = json.dumps({slug: names.get(slug) for slug in sop.keterkaitan}, sort_keys=True)
-    return _hash(CODE, "pdfa" if pdfa else "pdf", _read(sop.source), linked,
+    return _hash(code_hash(), "pdfa" if pdfa else "pdf", _read(sop.source), linked,
                  *(_read(f) for f in sop.unit.files), _read(docx_writer.template_for(sop)), _read(sop.unit.logo))
 
 
-def run(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: bool = False,
-        books_only: bool = False, pdfa: bool = False, signature: Signature | None = None) -> Summary:
+def export(paths: list[Path], out: Path, reporter: Reporter, jobs: int, force: bool = False,
+           books_only: bool = False, pdfa: bool = False, signature: Signature | None = None) -> Summary:
+    """Read the definitions under *paths* and export them into *out*, holding it while writing.
+
+    The one export: ``sopdoc export``, ``sopdoc book`` and the studio's book and
+    export buttons call it. Nothing is written when a program is missing.
+    """
+    render.check_tools(("docx", "pdf"))
+    result = reader.read(paths)
+    reporter.problems(result.problems)
+    with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
+        return _export(result, out, reporter, jobs, force=force, books_only=books_only, pdfa=pdfa, signature=signature)
+
+
+def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: bool = False,
+            books_only: bool = False, pdfa: bool = False, signature: Signature | None = None) -> Summary:
     """Export the SOPs of *result* into *out* (which the caller holds); return what was done and what failed."""
     summary = Summary(failures=[display_path(p) for p in result.failed])
     manifest = Manifest(out, reporter.warning)
@@ -114,6 +124,7 @@ def run(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: 
     summary.units = len(units)
     entries = _documents(state, result, pdfa)
     books = _books(state, units, entries)
+    summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)], signature)
     if not books_only:
         _index_and_forms(state, units, entries, books, result.failed)
@@ -125,7 +136,7 @@ def run(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: 
 def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book.Entry]:
     """Make the DOCX and PDF of every SOP whose sources changed; return an entry per SOP."""
     sops, out, manifest = result.sops, state.out, state.manifest
-    names = render.sop_names(sops, result.siblings)
+    names = identity.sop_names(sops, result.siblings)
     digests = {sop: sop_digest(sop, names[sop.unit.folder], pdfa) for sop in sops}
     entries: dict[str, book.Entry] = {}
     stale = []
@@ -137,40 +148,17 @@ def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book
         else:
             stale.append(sop)
     state.summary.sops = len(sops)
-    made = _docx_all(state, stale, names)
-    if made:
-        state.reporter.note(f"Membuat PDF dari {len(made)} DOCX dengan LibreOffice...")
-    conversion = pdf.convert([r.docx for r in made], jobs=state.jobs, pdfa=pdfa)
-    for item in made:
-        if item.docx in conversion.failed:
-            state.fail(item.sop.source, conversion.failed[item.docx])
-            continue
-        pdf_path = item.docx.with_suffix(".pdf")
-        pages = len(PdfReader(pdf_path).pages)
-        entries[sop_key(item.sop)] = book.Entry(item.sop, item.docx, pdf_path, item.flow_pages, pages)
-        manifest.record(sop_key(item.sop), digests[item.sop], [item.docx, pdf_path], flow_pages=item.flow_pages,
+    batch = render.documents(stale, out, names, state.reporter, state.jobs, pdfa=pdfa)
+    state.summary.failures += [display_path(failed.sop.source) for failed in batch.failed]
+    for item in batch.made:
+        pages = len(PdfReader(item.pdf).pages)
+        entries[sop_key(item.sop)] = book.Entry(item.sop, item.docx, item.pdf, item.flow_pages, pages)
+        manifest.record(sop_key(item.sop), digests[item.sop], [item.docx, item.pdf], flow_pages=item.flow_pages,
                         pages=pages, source=str(item.sop.source.resolve()))
         manifest.forget(signed_key(sop_key(item.sop)))     # it signs a PDF that is no more
         state.summary.made += 2
     manifest.save()
     return entries
-
-
-def _docx_all(state: _Run, sops: list[Sop], names: dict[Path, dict[str, str]]) -> list[render.Made]:
-    """Write the DOCX of each SOP in *sops*, showing progress; report each one that failed."""
-    progress = state.reporter.progress("SOP", len(sops))
-    made = []
-    try:
-        for item in render.render_all(sops, state.out, names, state.jobs):
-            progress.step(f"{item.sop.unit.key}/{item.sop.slug}")
-            if isinstance(item, render.Failed):
-                state.fail(item.sop.source, item.message)
-            else:
-                state.reporter.layout(item.sop.source, item.problems)
-                made.append(item)
-    finally:
-        progress.close()
-    return made
 
 
 def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
@@ -183,7 +171,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
         if not chosen:
             continue
         parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"]) for e in chosen]
-        digests[folder] = _hash(CODE, json.dumps(parts), *(_read(f) for f in unit.files),
+        digests[folder] = _hash(code_hash(), json.dumps(parts), *(_read(f) for f in unit.files),
                                 _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(book_key(unit), digests[folder])
         if known:
@@ -247,7 +235,7 @@ def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> 
     """Write the index workbook, and each unit's monitoring form, when what they list changed."""
     out, manifest = state.out, state.manifest
     listed = sorted([k for k in entries] + [book_key(u) for u, _ in units.values() if u.folder in books])
-    digest = _hash(CODE, json.dumps([(k, manifest.entries[k]["hash"]) for k in listed]
+    digest = _hash(code_hash(), json.dumps([(k, manifest.entries[k]["hash"]) for k in listed]
                                     + [str(p) for p in failed] + sorted(u.key for u, _ in units.values())))
     if not manifest.fresh(INDEX_KEY, digest):
         target = outputs.index_file(out)
@@ -260,7 +248,7 @@ def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> 
             state.summary.made += 1
     for unit, sops in units.values():
         listed_sops = book.ordered(unit, sops)
-        digest = _hash(CODE, *(_read(f) for f in unit.files),
+        digest = _hash(code_hash(), *(_read(f) for f in unit.files),
                        json.dumps([(s.slug, s.nomor, s.nama) for s in listed_sops]))
         if manifest.fresh(form_key(unit), digest):
             continue
@@ -288,6 +276,7 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
                    json.dumps([(member, _stamp(out / member)) for member in members]))
     target = outputs.zip_file(out)
     if manifest.fresh(ZIP_KEY, digest):
+        state.summary.zip = target
         return
     try:
         with staged(target) as handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
@@ -298,3 +287,4 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
         state.fail(target, exc.message)
         return
     manifest.record(ZIP_KEY, digest, [target])
+    state.summary.zip = target

@@ -12,6 +12,7 @@ from sopdoc.definition.model import BELAH_KETUPAT, Sop
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart.plan import MM, Column, HeaderStyle, RowBox
 from sopdoc.office import textfit
+from sopdoc.office.textfit import CELL_PAD_X, CELL_PAD_Y, line_height
 
 BODY_SIZE, BODY_LINE = 9.0, 11.0
 SMALL_SIZE, SMALL_LINE = 8.0, 9.5
@@ -20,8 +21,6 @@ ACTOR_SIZES = (8.0, 7.5, 7.0, 6.5, 6.0, 5.5)
 UPRIGHT_MAX = 32 * MM           # an upright actor header taller than this is turned instead
 UPRIGHT_SLACK = 2.0             # LibreOffice sets bold header lines a hair taller than 1.2 x their size
 ROTATED_MIN, ROTATED_MAX = 18 * MM, 45 * MM
-CELL_PAD_X = 1.4 * MM           # left and right cell margins
-CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cell text
 # Turned text: LibreOffice keeps the cell's left and right margins at the two ends of each line
 # (measured: a line set to the cell's height minus 2 x 4 pt touched the border); 5 pt more shows a margin.
 ROTATED_PAD = CELL_PAD_X + 5.0
@@ -122,11 +121,6 @@ def header_style(columns: list[Column], title_size: float) -> HeaderStyle:
         return HeaderStyle(size, False, title_size, (_twips(first), _twips(max(height, titles))), lines)
     size, lines, height = _rotated(lanes)
     return HeaderStyle(size, True, title_size, (_twips(first), _twips(max(height, titles))), lines)
-
-
-def line_height(size: float) -> float:
-    """Return the line height LibreOffice gives *size*-point Liberation Sans (single spacing)."""
-    return round(size * 1.2, 1)
 
 
 def _upright(lanes: list[Column]) -> tuple[float, tuple[tuple[str, ...], ...]] | None:

@@ -1,10 +1,13 @@
-"""Paper sizes, orientation and margins: one owner for every writer (flowchart, DOCX, book, forms)."""
+"""Paper sizes, orientation and margins: one owner for every writer (flowchart, DOCX, book, forms, workbooks)."""
 
 from __future__ import annotations
 
 MM = 72 / 25.4                  # points per millimetre; every length here is in points
 
 PAPER = {"F4": (215 * MM, 330 * MM), "A4": (210 * MM, 297 * MM)}
+# A spreadsheet's paper by Excel's code. Excel has no F4; Folio (8.5 x 13 in, 216 x 330 mm) is F4
+# within a millimetre.
+EXCEL_CODES = {"F4": 14, "A4": 9}
 LANSKAP, POTRET = "lanskap", "potret"
 MARGIN = 15 * MM
 

@@ -19,12 +19,16 @@ import pyphen
 from PIL import ImageFont
 
 from sopdoc.errors import ToolMissing
+from sopdoc.office.paper import MM
 
 _FONT_DIRS = (Path("/usr/share/fonts/truetype/liberation"), Path("/usr/share/fonts/truetype/liberation2"))
 _FILES = {False: "LiberationSans-Regular.ttf", True: "LiberationSans-Bold.ttf"}
 _MEASURE_SIZE = 100
 # Measured text can be a hair narrower than LibreOffice's; wrapping earlier is safe.
 WIDTH_SAFETY = 0.99
+ASCENT, DESCENT = 0.905, 0.212  # above and below the baseline, as a fraction of the font size
+CELL_PAD_X = 1.4 * MM           # left and right cell margins of every DOCX table
+CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cell text
 
 SOFT_HYPHEN = "\u00ad"      # LibreOffice breaks here, printing a hyphen
 BREAK = "\u200b"            # LibreOffice may break here, printing nothing
@@ -50,6 +54,11 @@ def font_path(bold: bool = False) -> Path:
     if found.endswith(_FILES[bold]):
         return Path(found)
     raise ToolMissing("Font Liberation Sans tidak ditemukan. Pasang dengan: sudo apt-get install fonts-liberation")
+
+
+def line_height(size: float) -> float:
+    """Return the line height LibreOffice gives *size*-point Liberation Sans (single spacing)."""
+    return round(size * 1.2, 1)
 
 
 @functools.cache

@@ -14,9 +14,13 @@ import re
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import PatternFill
+
+from sopdoc.office import style
 
 # What makes Excel read typed text as a formula.
 FORMULA_STARTS = ("=", "+", "-", "@")
+HEADER_FILL = PatternFill("solid", fgColor=style.HEADER_FILL)
 
 
 MAX_TITLE = 31      # characters in a sheet's title

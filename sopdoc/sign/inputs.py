@@ -36,8 +36,11 @@ def first_line(exc: Exception) -> str:
 
 
 def read_pdf(path: Path) -> bytes:
-    """Return the bytes of the PDF at *path*, or raise :class:`SopdocError` naming it."""
-    return read(path, PDF_LIMIT, PDF_HINT)
+    """Return the bytes of the PDF at *path*, or raise :class:`SopdocError` saying why not (the caller names it)."""
+    try:
+        return read_regular(path, PDF_LIMIT, PDF_HINT)
+    except ReadRefused as exc:
+        raise SopdocError(exc.message) from None
 
 
 def read(path: Path, limit: int, hint: str) -> bytes:

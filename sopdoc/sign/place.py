@@ -23,10 +23,10 @@ from pypdf import PageObject, PdfReader
 
 from sopdoc.errors import SopdocError
 from sopdoc.office import textfit
+from sopdoc.office.textfit import ASCENT, DESCENT
 
 LABEL = "disahkan oleh"
 DECREE_ANCHOR = "ditetapkan di"
-ASCENT, DESCENT = 0.905, 0.212      # Liberation Sans, as a fraction of the font size
 PAD = 3.0                           # points between the stamp and the box's rules or text
 MIN_HEIGHT = 24.0                   # the stamp's four lines of small print need this much
 MAX_HEIGHT = 60.0

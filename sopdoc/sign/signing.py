@@ -24,8 +24,9 @@ from pyhanko.sign.timestamps import HTTPTimeStamper, TimeStamper, TimestampReque
 from pypdf import PdfReader
 
 from sopdoc.document import metadata
-from sopdoc.errors import SopdocError, display_path
+from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
+from sopdoc.report import failure_line
 from sopdoc.sign import appearance, inputs, place
 from sopdoc.sign.certificate import check_signer
 
@@ -39,7 +40,7 @@ ENCRYPTED = "PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi 
 
 @dataclass(frozen=True)
 class Signed:
-    """The outcome for one PDF: the signed file, or why there is none."""
+    """The outcome for one PDF: the signed file, or why there is none (without the PDF's name)."""
 
     source: Path
     target: Path | None = None
@@ -85,7 +86,7 @@ def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper |
     results = []
     for path in paths:
         try:
-            results.append(Signed(path, sign_file(path, signer, stamper)))
+            results.append(Signed(path, _sign(path, signer, stamper)))
         except SopdocError as exc:
             results.append(Signed(path, error=exc.message))
     return results
@@ -93,11 +94,15 @@ def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper |
 
 def sign_file(path: Path, signer: signers.Signer, stamper: TimeStamper | None = None) -> Path:
     """Sign the sopdoc PDF at *path* into NAME.ttd.pdf and return that path, or raise SopdocError naming the file."""
-    data = inputs.read_pdf(path)
     try:
-        signed = _signed(data, signer, stamper)
+        return _sign(path, signer, stamper)
     except SopdocError as exc:
-        raise SopdocError(f"{display_path(path)}: {exc.message}") from None
+        raise SopdocError(failure_line(path, exc.message)) from None
+
+
+def _sign(path: Path, signer: signers.Signer, stamper: TimeStamper | None) -> Path:
+    """Sign *path* into NAME.ttd.pdf, or raise SopdocError saying why not (the caller names the PDF)."""
+    signed = _signed(inputs.read_pdf(path), signer, stamper)
     target = signed_path(path)
     write_atomic(target, signed)        # a WriteError names the target and says what to do
     return target
@@ -129,9 +134,19 @@ def _signed(data: bytes, signer: signers.Signer, stamper: TimeStamper | None) ->
 
 
 def _open(data: bytes) -> tuple[IncrementalPdfFileWriter, place.Place]:
-    """Return a writer appending to *data* and the signature's place, refusing an encrypted, signed or foreign PDF."""
-    spot = _inspect(data)
-    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    """Return a writer appending to *data* and the signature's place, refusing an encrypted, signed or foreign PDF.
+
+    pyHanko parses the PDF once, for the checks and the writer appending to it;
+    pypdf once, for the mark and the page's text and rules.
+    """
+    pdf = PdfFileReader(io.BytesIO(data), strict=False)
+    if pdf.encrypted:
+        raise SopdocError(ENCRYPTED)
+    if pdf.embedded_signatures:
+        raise SopdocError("PDF ini sudah ditandatangani; tanda tangani PDF aslinya (tanpa .ttd), "
+                          "atau buat ulang PDF-nya lebih dulu")
+    spot = _place(PdfReader(io.BytesIO(data)))
+    writer = IncrementalPdfFileWriter.from_reader(pdf)
     _match_producers(writer)
     return writer, spot
 
@@ -150,18 +165,10 @@ def _match_producers(writer: IncrementalPdfFileWriter) -> None:
     writer.set_info(info)
 
 
-def _inspect(data: bytes) -> place.Place:
-    """Return the signature's place in *data*, refusing an encrypted, signed or foreign PDF."""
-    pdf = PdfFileReader(io.BytesIO(data), strict=False)
-    if pdf.encrypted:
-        raise SopdocError(ENCRYPTED)
-    if pdf.embedded_signatures:
-        raise SopdocError("PDF ini sudah ditandatangani; tanda tangani PDF aslinya (tanpa .ttd), "
-                          "atau buat ulang PDF-nya lebih dulu")
-    reader = PdfReader(io.BytesIO(data))
+def _place(reader: PdfReader) -> place.Place:
+    """Return the signature's place in the PDF *reader* reads, refusing a PDF that is not sopdoc's."""
     mark = metadata.pdf_mark(reader)
     if mark is None:
         raise SopdocError("bukan PDF buatan sopdoc (metadatanya tidak memuat tanda sopdoc); yang dapat "
                           "ditandatangani hanya PDF SOP dan buku SOP dari sopdoc render, book atau export")
     return place.book_place(reader) if mark.is_book else place.sop_place(reader)
-

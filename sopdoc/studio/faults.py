@@ -11,14 +11,16 @@ import sys
 from starlette.responses import JSONResponse
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from sopdoc.report import exception_text
+
 MESSAGE = ("Terjadi galat di dalam sopdoc sendiri, bukan di SOP Anda; rinciannya tercatat di terminal tempat "
            "studio dijalankan. Laporkan kepada pengelola sopdoc.")
 
 
-def log(where: str, exc: BaseException) -> None:
-    """Write one line about *exc*, raised during *where*, to the terminal the studio runs in."""
-    print(f"sopdoc studio: galat internal saat {where}: {type(exc).__name__}: {exc}"[:2000], file=sys.stderr,
-          flush=True)
+def log(where: str, exc: BaseException | str) -> None:
+    """Write one line about *exc* (or its text, from a worker), raised during *where*, to the studio's terminal."""
+    text = exc if isinstance(exc, str) else exception_text(exc)
+    print(f"sopdoc studio: galat internal saat {where}: {text}"[:2000], file=sys.stderr, flush=True)
 
 
 class Faults:

@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc import fsutil, report, workers
+from sopdoc import report, workers
 from sopdoc.definition import reader
-from sopdoc.document import outputs, render
+from sopdoc.document import render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
 from sopdoc.studio import faults
@@ -157,61 +157,46 @@ class _JobProgress(report.Progress):
 # --- the work of each kind of job ------------------------------------------------------------
 
 def document(path: Path, kind: str, out: Path) -> Callable[[Job], Path]:
-    """Return the work that writes the DOCX (and with *kind* 'pdf' the PDF) of the SOP file *path*."""
+    """Return the work that writes the DOCX (and with *kind* 'pdf' the PDF) of the SOP file *path*, as ``sopdoc render`` does."""
     def work(job: Job) -> Path:
         result = reader.read([path])
         if result.errors or not result.sops:
             raise SopdocError("SOP ini masih memuat galat; perbaiki dulu yang ditandai merah:\n"
                               + "\n".join(p.message for p in result.errors))
-        sop = result.sops[0]
-        job.total = 2 if kind == "pdf" else 1
-        with fsutil.output_folder(out, job.say, [outputs.unit_folder(out, sop.unit)]):
-            job.say("Menata letak dan menulis DOCX...")
-            item = render.render_docx(sop, out, render.sop_names([sop], result.siblings)[sop.unit.folder])
-            job.done = 1
-            if kind == "docx":
-                return item.docx
-            job.say("Membuat PDF dengan LibreOffice...")
-            failed = render.render_pdfs([item])
-        if failed:
-            raise SopdocError(failed[item.docx])
-        job.done = 2
-        return item.pdf
+        formats = ("docx", "pdf") if kind == "pdf" else ("docx",)
+        batch = render.run(result, out, formats, _JobReporter(job), workers.default_jobs())
+        for failed in batch.failed:
+            if failed.fault:
+                faults.log(f"tugas '{job.title}'", failed.fault)
+            raise SopdocError(faults.MESSAGE if failed.fault else failed.message)
+        made = batch.made[0]
+        return made.pdf if kind == "pdf" else made.docx
     return work
 
 
 def unit_book(folder: Path, out: Path) -> Callable[[Job], Path]:
     """Return the work that builds the book of the unit in *folder*, as ``sopdoc book`` does."""
     def work(job: Job) -> Path:
-        units = {sop.unit.folder: sop.unit for sop in reader.read([folder]).sops}
-        if folder not in units:
-            raise SopdocError("unit ini belum punya SOP yang sah untuk dibukukan")
-        _run_pipeline(job, [folder], out, books_only=True)
-        target = outputs.book_file(out, units[folder], ".pdf")
-        if not target.is_file():
-            raise SopdocError(job.message or "buku SOP tidak dibuat (tidak ada SOP berstatus berlaku?)")
-        return target
+        summary = _export(job, [folder], out, books_only=True)
+        if folder not in summary.books:
+            raise SopdocError(job.message or "unit ini belum punya SOP sah berstatus berlaku untuk dibukukan")
+        return summary.books[folder]
     return work
 
 
 def export_all(root: Path, out: Path) -> Callable[[Job], Path]:
     """Return the work that exports every SOP under *root*, as ``sopdoc export`` does."""
     def work(job: Job) -> Path:
-        _run_pipeline(job, [root], out, books_only=False)
-        target = outputs.zip_file(out)
-        if not target.is_file():
+        summary = _export(job, [root], out, books_only=False)
+        if summary.zip is None:
             raise SopdocError(job.message or "ekspor tidak menghasilkan berkas ZIP")
-        return target
+        return summary.zip
     return work
 
 
-def _run_pipeline(job: Job, paths: list[Path], out: Path, books_only: bool) -> None:
-    """Run the export stage as ``sopdoc export`` (or ``book``) does; a failed SOP is kept in the job's message."""
-    reporter = _JobReporter(job)
-    render.check_tools(("docx", "pdf"))
-    result = reader.read(paths)
-    reporter.problems(result.problems)
-    with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
-        summary = pipeline.run(result, out, reporter, workers.default_jobs(), books_only=books_only)
+def _export(job: Job, paths: list[Path], out: Path, books_only: bool) -> pipeline.Summary:
+    """Run the one export, as ``sopdoc export`` (or ``book``) does; a failed SOP is kept in the job's message."""
+    summary = pipeline.export(paths, out, _JobReporter(job), workers.default_jobs(), books_only=books_only)
     if summary.failures:
-        job.message = f"{len(summary.failures)} definisi atau dokumen gagal: " + ", ".join(summary.failures)
+        job.message = summary.failed_message()
+    return summary

@@ -13,19 +13,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import segno
-
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
-from sopdoc.definition.version import version_code
-from sopdoc.document import render
+from sopdoc.document import identity as identity_sheet
 from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
-from sopdoc.document.oxml import HEADER_FILL
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
 from sopdoc.flowchart.plan import Layout, Page
-from sopdoc.flowchart.table import CELL_PAD_X, TOTAL_LINE, heading_height
+from sopdoc.flowchart.table import TOTAL_LINE, heading_height
 from sopdoc.office import paper
+from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.textfit import CELL_PAD_X
 from sopdoc.studio import faults
 
 LOGO_LIMIT = 2 * 1024 * 1024
@@ -69,7 +67,7 @@ def build(path: Path, data: dict) -> Preview:
     if not result.sops:
         return preview
     preview.sop = sop = result.sops[0]
-    preview.linked = render.sop_names([sop])[sop.unit.folder]
+    preview.linked = identity_sheet.sop_names([sop], result.siblings)[sop.unit.folder]
     try:
         preview.plan = layout.layout(sop)
         preview.pictures = [_picture(preview.plan, page) for page in preview.plan.pages]
@@ -130,30 +128,15 @@ def row_cells(plan: Layout, sop: Sop, index: int) -> dict[str, str]:
 
 
 def identity(sop: Sop, linked: dict[str, str]) -> dict:
-    """Return what the identity sheet prints, as the template has it."""
-    signer = sop.penandatangan
+    """Return the identity sheet as the page template places it: the DOCX's content on the unit's paper."""
     width, height = paper.page_size(sop.unit.kertas, sop.unit.orientasi)
+    sheet = identity_sheet.build(sop, linked)
     return {
-        "page_width": width, "page_height": height, "margin": paper.MARGIN, "unit": sop.unit,
-        "logo": _logo(sop.unit.logo),
-        "nomor": sop.nomor or "-", "nama": sop.nama,
-        "tanggal_pembuatan": str(sop.tanggal_pembuatan or "-"), "tanggal_revisi": str(sop.tanggal_revisi or "-"),
-        "tanggal_efektif": str(sop.tanggal_efektif or "-"),
-        "signer": signer,
-        "lists": [("Dasar Hukum", sop.dasar_hukum, "Kualifikasi Pelaksana", sop.kualifikasi_pelaksana),
-                  ("Keterkaitan", tuple(linked.get(k, k) for k in sop.keterkaitan),
-                   "Peralatan/Perlengkapan", sop.peralatan_perlengkapan),
-                  ("Peringatan", sop.peringatan, "Pencatatan dan Pendataan", sop.pencatatan_pendataan)],
-        "riwayat": sop.revisi if len(sop.revisi) > 1 else (),
-        "verifikasi": _verification(sop) if sop.unit.verifikasi else None,
+        "page_width": width, "page_height": height, "margin": paper.MARGIN, "fill": HEADER_FILL,
+        "sheet": sheet, "logo": _logo(sheet.logo),
+        "qr": sheet.verifikasi.svg_uri() if sheet.verifikasi else None,
         "own_template": sop.unit.template is not None,
     }
-
-
-def _verification(sop: Sop) -> dict:
-    kode = version_code(sop)
-    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
-    return {"kode": kode, "qr": qr.svg_data_uri(border=2)}
 
 
 def _logo(path: Path | None) -> str | None:

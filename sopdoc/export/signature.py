@@ -1,0 +1,18 @@
+"""How an export signs its PDFs: given by the caller, so that the export stage does not depend on signing."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Signature:
+    """*sign* takes PDFs and returns, for each in order, (signed copy, None) or (None, why it was not signed,
+    without the PDF's name); *identity* names the certificate (and timestamp server), so that a different
+    signer signs everything again.
+    """
+
+    sign: Callable[[list[Path]], list[tuple[Path | None, str | None]]]
+    identity: str

@@ -1,0 +1,9 @@
+"""How every document sopdoc writes looks: one typeface by name, one grey for header cells."""
+
+from __future__ import annotations
+
+# The typeface every DOCX and XLSX names. LibreOffice sets it in Liberation Sans, its metric
+# twin, which textfit measures; Word and Excel set it in Arial itself, at the same widths.
+FONT = "Arial"
+# The grey of every table header (the identity sheet's lists, the flowchart, the index, the forms).
+HEADER_FILL = "E7E6E6"
