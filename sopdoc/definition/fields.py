@@ -149,3 +149,4 @@ def key_named(name: str, keys: tuple[Key, ...]) -> Key:
 # What a missing top-level key of an SOP or a unit file means.
 DEFAULTS = {key.name: key.default for key in (*SOP_KEYS, *UNIT_KEYS) if key.default is not None}
 STATUS = key_named("status", SOP_KEYS).choices
+IN_FORCE = DEFAULTS["status"]      # an SOP in force: what a file that names no status is; only these go into a book
