@@ -21,10 +21,12 @@ from openxml_audit import FileFormat, OpenXmlValidator
 from pdfcheck import fonts, images, joined_words, outline_boxes, pdf_text
 from PIL import Image, ImageChops, ImageFilter
 
+from sopdoc import workers
 from sopdoc.definition import reader
-from sopdoc.document import docx_writer, geometry, pdf, render
+from sopdoc.document import docx_writer, geometry, identity, pdf, render
 from sopdoc.flowchart import drawing, layout
 from sopdoc.flowchart.plan import Junction
+from sopdoc.report import Reporter
 
 SOURCES = [ROOT / "definitions", ROOT / "tests" / "fixtures" / "render" / "kasus-f4"]
 SOPS = {f"{sop.unit.key}/{sop.slug}": sop for sop in reader.read(SOURCES).sops}
@@ -37,9 +39,10 @@ SVG_BLIP = "{96DAC541-7B7A-43D3-8B79-37D633B846F1}"
 def made(tmp_path_factory):
     """Render the five examples and the kasus-f4 fixtures: DOCX, PDF (one batch) and geometry export."""
     out = tmp_path_factory.mktemp("vektor")
-    names = render.sop_names(list(SOPS.values()))
-    items = {case: render.render_docx(sop, out, names[sop.unit.folder]) for case, sop in SOPS.items()}
-    assert render.render_pdfs(list(items.values())) == {}
+    sops = list(SOPS.values())
+    batch = render.documents(sops, out, identity.sop_names(sops), Reporter(), workers.default_jobs())
+    assert batch.failed == []
+    items = dict(zip(SOPS, batch.made, strict=True))
     for item in items.values():
         render.write_geometry(item)
     return items
