@@ -5,6 +5,7 @@ file beside the target (so on the same file system), which replaces the
 target by rename and is removed on any error. Staging files end in
 STAGING_SUFFIX, so that those of a killed run are recognised and removed by
 the next run into the same output folder, which holds a lock while it writes.
+Several files that belong together are written all or none (:func:`write_all`).
 """
 
 from __future__ import annotations
@@ -12,12 +13,15 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import json
 import os
 import re
+import secrets
 import shutil
 import stat
 import tempfile
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopdoc import workers
@@ -26,6 +30,8 @@ from sopdoc.errors import SopdocError, display_path
 STAGING_SUFFIX = ".sopdoc-tmp"
 STAGING_FOLDER = ".sopdoc-staging-"
 LOCK_NAME = ".sopdoc.lock"
+JOURNAL = ".sopdoc-menulis-"     # + the writing process's id + .json: the files a write_all is changing
+_JOURNAL_LIMIT = 4 * 1024 * 1024
 
 
 def _umask() -> int:
@@ -127,22 +133,33 @@ def staged(path: Path, mode: int | None = None) -> Iterator:
     """
     make_folder(path.parent)
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=STAGING_SUFFIX)
+        fd, tmp = _staging_file(path)
     except OSError as exc:
         raise write_error(exc, path) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             yield handle
-            handle.flush()
-            os.fchmod(handle.fileno(), _mode_for(path) if mode is None else mode)
-            os.fsync(handle.fileno())
+            _seal(handle, _mode_for(path) if mode is None else mode)
         os.replace(tmp, path)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise write_error(exc, path) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
+
+
+def _staging_file(path: Path) -> tuple[int, Path]:
+    """Return an open descriptor and the name of a new staging file beside *path*."""
+    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=STAGING_SUFFIX)
+    return fd, Path(name)
+
+
+def _seal(handle, mode: int) -> None:
+    """Give the staging file *handle* its mode and put its bytes on the disk, before it replaces anything."""
+    handle.flush()
+    os.fchmod(handle.fileno(), mode)
+    os.fsync(handle.fileno())
 
 
 def _mode_for(path: Path) -> int:
@@ -157,6 +174,234 @@ def write_atomic(path: Path, data: bytes | str, mode: int | None = None) -> None
     payload = data.encode("utf-8") if isinstance(data, str) else data
     with staged(path, mode) as handle:
         handle.write(payload)
+
+
+@dataclass(frozen=True)
+class Change:
+    """One file of an all-or-nothing write: the name shown, the file written (a link's target), its bytes and mode."""
+
+    path: Path
+    target: Path
+    data: bytes
+    mode: int
+
+
+@dataclass
+class _Before:
+    """What a target was before a write_all, to put it back if the write fails.
+
+    A file (or link) there is kept under a second name beside it, a hard link,
+    so that nothing is read from it, not even where a link leads; where the disk
+    refuses a hard link, a link's text or a file's bytes are kept instead.
+    """
+
+    target: Path
+    aside: Path | None = None
+    link: str | None = None
+    data: bytes | None = None
+    mode: int = 0
+
+    @property
+    def existed(self) -> bool:
+        return self.aside is not None or self.link is not None or self.data is not None
+
+
+@dataclass
+class _Write:
+    """The state of one write_all: what was made, staged, kept and renamed so far."""
+
+    made: list[Path] = field(default_factory=list)
+    staged: list[tuple[Path, Change]] = field(default_factory=list)
+    before: list[_Before] = field(default_factory=list)
+    done: int = 0
+    journal: Path | None = None
+
+
+def write_all(changes: list[Change], journal_folder: Path, label: str) -> None:
+    """Write every change or none: stage each beside its target, then rename them all into place.
+
+    Missing folders are made first. On any failure every target is put back as it
+    was and the folders made are removed; an OSError becomes a :class:`WriteError`
+    naming the file. While the files change, a journal in *journal_folder* names
+    them and the write (*label*), so that the next run learns what a killed run
+    left half done (:func:`interrupted`).
+    """
+    if not changes:
+        return
+    state = _Write()
+    where = changes[0].path
+    try:
+        for change in changes:
+            where = change.path
+            state.made += _make_folders(change.target.parent)
+        where = journal_folder
+        state.journal = _write_journal(journal_folder, label, changes)
+        for change in changes:
+            where = change.path
+            fd, tmp = _staging_file(change.target)
+            state.staged.append((tmp, change))
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(change.data)
+                _seal(handle, change.mode)
+            state.before.append(_keep(change.target))
+        for tmp, change in state.staged:
+            where = change.path
+            os.replace(tmp, change.target)
+            state.done += 1
+    except OSError as exc:
+        _undo(state)
+        raise write_error(exc, where) from None
+    except BaseException:
+        _undo(state)
+        raise
+    for before in state.before:
+        if before.aside is not None:
+            with contextlib.suppress(OSError):
+                before.aside.unlink()
+    state.journal.unlink(missing_ok=True)
+
+
+def _make_folders(folder: Path) -> list[Path]:
+    """Create *folder* and the folders above it that are missing; return those created, top first."""
+    missing = []
+    while not os.path.lexists(folder):
+        missing.append(folder)
+        folder = folder.parent
+    if not folder.is_dir():
+        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
+    made = []
+    for path in reversed(missing):
+        path.mkdir()
+        made.append(path)
+    return made
+
+
+def _keep(target: Path) -> _Before:
+    """Return what is at *target* now, kept so that it can be put back; a folder there is refused."""
+    try:
+        mode = os.lstat(target).st_mode
+    except FileNotFoundError:
+        return _Before(target)
+    if stat.S_ISDIR(mode):
+        raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(target))
+    aside = target.with_name(f".{target.name}.{secrets.token_hex(4)}{STAGING_SUFFIX}")
+    try:
+        os.link(target, aside, follow_symlinks=False)
+        return _Before(target, aside=aside)
+    except OSError:
+        if stat.S_ISLNK(mode):
+            return _Before(target, link=os.readlink(target))
+    fd = os.open(target, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(errno.EPERM, os.strerror(errno.EPERM), str(target))
+        return _Before(target, data=handle.read(), mode=stat.S_IMODE(mode))
+
+
+def _undo(state: _Write) -> None:
+    """Put back what a failed write_all changed: the old targets, no staging files, no new folders, no journal."""
+    for tmp, _ in state.staged[state.done:]:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+    for before in reversed(state.before[:state.done]):
+        with contextlib.suppress(OSError):
+            _put_back(before)
+    for before in state.before[state.done:]:
+        if before.aside is not None:
+            with contextlib.suppress(OSError):
+                before.aside.unlink()
+    if state.journal is not None:
+        state.journal.unlink(missing_ok=True)
+    for folder in reversed(state.made):
+        with contextlib.suppress(OSError):
+            folder.rmdir()
+
+
+def _put_back(before: _Before) -> None:
+    target = before.target
+    if before.aside is not None:
+        os.replace(before.aside, target)
+    elif before.link is not None:
+        tmp = target.with_name(f".{target.name}.{secrets.token_hex(4)}{STAGING_SUFFIX}")
+        os.symlink(before.link, tmp)
+        os.replace(tmp, target)
+    elif before.data is not None:
+        write_atomic(target, before.data, before.mode)
+    else:
+        target.unlink()
+
+
+def _identity(path: Path) -> list[int] | None:
+    """Return what tells the file at *path* (not where a link leads) from any file put there later, or None."""
+    try:
+        found = os.lstat(path)
+    except OSError:
+        return None
+    return [found.st_dev, found.st_ino, found.st_mtime_ns, found.st_size]
+
+
+def _write_journal(folder: Path, label: str, changes: list[Change]) -> Path:
+    journal = folder / f"{JOURNAL}{os.getpid()}.json"
+    entries = [{"berkas": str(change.path.absolute()), "tujuan": str(change.target.absolute()),
+                "sebelum": _identity(change.target)} for change in changes]
+    write_atomic(journal, json.dumps({"label": label, "berkas": entries}, ensure_ascii=False))
+    return journal
+
+
+@dataclass(frozen=True)
+class Interrupted:
+    """A write_all that a killed run left unfinished: its label, its files, and those it had already written."""
+
+    label: str
+    files: tuple[Path, ...]
+    written: tuple[Path, ...]
+
+
+def interrupted(folder: Path) -> list[Interrupted]:
+    """Return the writes into *folder* that killed runs left unfinished, after removing their staging files.
+
+    Only the journals of processes no longer running are read, and only their
+    targets inside *folder* are looked at.
+    """
+    try:
+        entries = sorted(os.scandir(folder), key=lambda entry: entry.name)
+    except OSError:
+        return []
+    found = []
+    for entry in entries:
+        match = re.match(rf"\.?{re.escape(JOURNAL)}(\d+)\.json", entry.name)
+        if not match or workers.alive(int(match.group(1))):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.name.endswith(".json") and entry.is_file(follow_symlinks=False):
+                found += _recovered(Path(entry.path), folder)
+            os.unlink(entry.path)
+    return found
+
+
+def _recovered(journal: Path, folder: Path) -> list[Interrupted]:
+    """Return what the journal of a killed write says it changed, removing the staging files it left."""
+    try:
+        noted = json.loads(read_regular(journal, _JOURNAL_LIMIT, ""))
+        entries = [(Path(e["berkas"]), Path(e["tujuan"]), e["sebelum"]) for e in noted["berkas"]]
+        label = str(noted["label"])
+    except (ReadRefused, ValueError, KeyError, TypeError):
+        return []
+    inside = Path(os.path.realpath(folder))
+    entries = [e for e in entries if Path(os.path.realpath(e[1].parent)).is_relative_to(inside)]
+    for _, target, _ in entries:
+        _sweep_named(target)
+    written = tuple(path for path, target, before in entries if _identity(target) != before)
+    return [Interrupted(label, tuple(path for path, _, _ in entries), written)]
+
+
+def _sweep_named(target: Path) -> None:
+    """Remove the staging files beside *target* that were made for it."""
+    with contextlib.suppress(OSError):
+        for entry in os.scandir(target.parent):
+            if entry.name.startswith(f".{target.name}.") and entry.name.endswith(STAGING_SUFFIX):
+                with contextlib.suppress(OSError):
+                    os.unlink(entry.path)
 
 
 @contextlib.contextmanager

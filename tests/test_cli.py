@@ -145,7 +145,7 @@ def test_new_with_a_very_long_name_is_refused_and_writes_nothing(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = run("new", name)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)   # a message, not a traceback
-    assert "terlalu panjang" in result.output and "paling banyak 100 karakter" in result.output
+    assert "terlalu panjang (paling banyak 225 huruf" in result.output
     assert not (tmp_path / "definitions").exists()
 
 

@@ -375,6 +375,19 @@ def test_a_blank_workbook_holds_one_example_that_imports(tmp_path):
     assert sop.unit.unit == "Dinas Kesehatan" and sop.slug == "contoh-sop"
 
 
+def test_a_blank_workbook_and_its_import_are_checked_in_memory_without_scratch_files(tmp_path, monkeypatch):
+    """Both used to write YAML into a scratch folder only to read it back."""
+    def no_scratch(*args, **kwargs):
+        raise AssertionError("a scratch folder was made")
+
+    monkeypatch.setattr(tempfile, "mkdtemp", no_scratch)
+    book = tmp_path / "kosong.xlsx"
+    assert run("excel", "--kosong", "Dinas Kesehatan", "--out", book).exit_code == 0
+    back = run("import", book, "--to", tmp_path / "defs")
+    assert back.exit_code == 0, back.output
+    assert sorted(p.name for p in (tmp_path / "defs").rglob("*")) == ["contoh-sop.yaml", "dinas-kesehatan", "unit.yaml"]
+
+
 def test_the_exported_workbook_prints_on_f4_landscape_without_cut_columns(exported, tmp_path):
     book = tmp_path / "sop.xlsx"
     shutil.copy(exported / "sop-kab-balangan-diskominfo.xlsx", book)

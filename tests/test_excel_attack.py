@@ -283,6 +283,119 @@ def test_1_27_a_failed_import_into_a_new_folder_leaves_no_folder_behind(w, tmp_p
     assert not Path("defs").exists()
 
 
+def test_e14_a_failed_import_reads_nothing_a_backup_links_to_and_leaves_the_tree_exactly_as_it_was(tmp_path,
+                                                                                                     monkeypatch):
+    """Attack review 3, E14: the rollback read M.yaml.bak's outside target and wrote it into the tree as 0644."""
+    monkeypatch.chdir(tmp_path)
+    unit = Path("tree", "kab-way-kanan", "diskominfo")
+    shutil.copytree(DEFINITIONS / "kab-way-kanan", unit.parent)
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("SECRET-KEY-123\n", encoding="utf-8")
+    secret.chmod(0o600)
+    (unit / "monitoring-evaluasi-kinerja.yaml.bak").symlink_to(secret)
+    (unit / "pengumpulan-data-kinerja.yaml.bak").mkdir()        # its backup cannot be written: the import fails
+    assert run("excel", unit, "--out", "w.xlsx").exit_code == 0
+    book = load_workbook("w.xlsx")
+    for sheet in book.worksheets[2:]:                            # both SOPs change, so both get a backup
+        sheet["B3"] = f"{sheet['B3'].value} (diubah)"
+    book.save("w.xlsx")
+    before = _tree(Path("tree"))
+    opened = []
+    real_open = os.open
+
+    def watched(path, *args, **kwargs):
+        opened.append(os.path.realpath(path))
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(os, "open", watched)
+    result = run("import", "w.xlsx", "--to", "tree", "--timpa")
+    assert result.exit_code == 1
+    assert (f"{unit / 'pengumpulan-data-kinerja.yaml.bak'} adalah folder, padahal sopdoc perlu menulis berkas di "
+            "situ; pindahkan folder itu; tidak ada berkas dari w.xlsx yang ditulis.") in result.output
+    assert _tree(Path("tree")) == before
+    assert str(secret) not in opened and "SECRET" not in result.output
+    assert secret.read_bytes() == b"SECRET-KEY-123\n" and stat.S_IMODE(secret.stat().st_mode) == 0o600
+
+
+def test_e14_a_rollback_after_renames_on_a_disk_without_hard_links_still_reads_nothing_outside(tmp_path,
+                                                                                                monkeypatch):
+    """As E14, but the import fails at its last rename, after both backups and the first SOP are in place, on a
+    disk that refuses hard links (the rollback's way to keep what it replaces without reading it)."""
+    monkeypatch.chdir(tmp_path)
+    unit = Path("tree", "kab-way-kanan", "diskominfo")
+    shutil.copytree(DEFINITIONS / "kab-way-kanan", unit.parent)
+    secret = tmp_path / "rahasia.txt"
+    secret.write_text("SECRET-KEY-123\n", encoding="utf-8")
+    (unit / "monitoring-evaluasi-kinerja.yaml.bak").symlink_to(secret)
+    assert run("excel", unit, "--out", "w.xlsx").exit_code == 0
+    book = load_workbook("w.xlsx")
+    for sheet in book.worksheets[2:]:
+        sheet["B3"] = f"{sheet['B3'].value} (diubah)"
+    book.save("w.xlsx")
+    before = _tree(Path("tree"))
+    opened, real_open, replace = [], os.open, os.replace
+
+    def watched(path, *args, **kwargs):
+        opened.append(os.path.realpath(path))
+        return real_open(path, *args, **kwargs)
+
+    def refuse_the_last(source, target):
+        if Path(target).name == "pengumpulan-data-kinerja.yaml":
+            raise OSError(28, "No space left on device", str(target))
+        replace(source, target)
+
+    def no_hard_links(*args, **kwargs):
+        raise PermissionError(1, "Operation not permitted")
+
+    monkeypatch.setattr(os, "open", watched)
+    monkeypatch.setattr(os, "replace", refuse_the_last)
+    monkeypatch.setattr(os, "link", no_hard_links)
+    result = run("import", "w.xlsx", "--to", "tree", "--timpa")
+    assert result.exit_code == 1
+    assert f"disk penuh saat menulis {unit / 'pengumpulan-data-kinerja.yaml'}" in result.output
+    assert _tree(Path("tree")) == before
+    assert str(secret) not in opened
+
+
+def test_e17_a_killed_import_is_reported_and_its_staging_files_swept_by_the_next(tmp_path, monkeypatch):
+    """Attack review 3, E17: SIGKILL during the renames left the workbook half applied, silently, and staging
+    files that no later import removed. The import of kab-way-kanan/diskominfo into a new tree writes four
+    files (kab-way-kanan/unit.yaml, the unit's unit.yaml, two SOPs); it is killed after the second rename."""
+    monkeypatch.chdir(tmp_path)
+    assert run("excel", DEFINITIONS / "kab-way-kanan" / "diskominfo", "--out", "w.xlsx").exit_code == 0
+    killed_after_two = (
+        "import os, signal, sys\n"
+        "from sopdoc.cli import main\n"
+        "real, renamed = os.replace, []\n"
+        "def replace(source, target):\n"
+        "    real(source, target)\n"
+        "    if str(target).endswith('.yaml'):\n"
+        "        renamed.append(target)\n"
+        "        if len(renamed) == 2:\n"
+        "            os.kill(os.getpid(), signal.SIGKILL)\n"
+        "os.replace = replace\n"
+        "sys.argv = ['sopdoc', 'import', 'w.xlsx', '--to', 'defs']\n"
+        "main()\n")
+    killed = subprocess.run([sys.executable, "-c", killed_after_two], capture_output=True, text=True)
+    assert killed.returncode == -9, killed.stderr
+    unit = Path("defs", "kab-way-kanan", "diskominfo")
+    assert sorted(p.name for p in unit.iterdir() if not p.name.endswith(".sopdoc-tmp")) == ["unit.yaml"]
+    assert len([p for p in unit.iterdir() if p.name.endswith(".sopdoc-tmp")]) == 2     # the two SOPs, staged
+
+    again = run("import", "w.xlsx", "--to", "defs")
+    assert again.exit_code == 0, again.output
+    assert again.output.splitlines()[:6] == [
+        "Impor w.xlsx sebelumnya terhenti di tengah penulisan: 2 dari 4 berkasnya sudah ditulis, sisanya belum "
+        "(berkas sementaranya sudah dihapus):",
+        "  - defs/kab-way-kanan/unit.yaml: sudah",
+        "  - defs/kab-way-kanan/diskominfo/unit.yaml: sudah",
+        "  - defs/kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja.yaml: belum",
+        "  - defs/kab-way-kanan/diskominfo/pengumpulan-data-kinerja.yaml: belum",
+        "Impor lagi w.xlsx agar semua berkasnya tertulis."]
+    assert [p for p in Path("defs").rglob(".*") if p.is_file()] == []
+    assert len(reader.read([Path("defs")]).sops) == 2
+
+
 def test_two_workbooks_never_write_one_file_in_one_run(w, original):
     shutil.copy(original, "W2.xlsx")
     _edit_cells(Path("W2.xlsx"), {"B3": "Nama lain, berkas yang sama"})
@@ -410,6 +523,18 @@ def test_1_35_an_absolute_folder_is_named_by_its_cell(w):
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
     assert _lines(result)[0].startswith("W.xlsx [Unit]!B12 folder: '/abs/path' bukan nama folder yang sah")
+
+
+def test_an_id_berikutnya_is_one_problem_at_its_own_cell(w):
+    """Row 10's Id (Q33, 'perbaikan', which row 11's Jika Tidak reaches) typed as the word for "the next row"."""
+    _edit_cells(w, {"Q33": "berikutnya"})
+    result = run("import", w, "--to", "defs")
+    assert result.exit_code == 1
+    assert _lines(result) == [
+        f"W.xlsx [{SHEET}]!Q33 kegiatan[10].id: id 'berikutnya' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan "
+        "'berikutnya')",
+        "W.xlsx: 1 galat; tidak ada berkas yang ditulis."]
+    assert not Path("defs").exists()
 
 
 def test_1_20_a_sheet_name_excel_forbids_is_named(w):

@@ -1,13 +1,15 @@
 """sopdoc revise keeps every other byte of the file, and refuses a bad revision."""
 
 import datetime
+import re
 import stat
 import zipfile
 
 import pytest
+import yaml
 from click.testing import CliRunner
 
-from sopdoc.authoring import revise
+from sopdoc.authoring import revise, scaffold, yamlwrite
 from sopdoc.cli import main
 
 HEAD = """# Komentar di awal berkas tetap ada.
@@ -221,6 +223,34 @@ def test_difficult_catatan_round_trips_exactly(unit_dir, catatan):
     path = _write(unit_dir, HEAD + TAIL)
     sop = revise.revise(path, datetime.date(2024, 6, 10), catatan)
     assert sop.revisi[-1].catatan == catatan
+
+
+_VALUE = re.compile(r'^\s*-?\s*(?:nama|catatan): ("(?:[^"\\]|\\.)*"|.*?)(?:\s+#.*)?$')
+
+
+def _spelled(text: str, key: str) -> str:
+    """Return how the last line of *text* with *key* spells its value (its comment left off)."""
+    line = [line for line in text.splitlines() if line.strip().lstrip("- ").startswith(f"{key}:")][-1]
+    return _VALUE.match(line).group(1)
+
+
+@pytest.mark.parametrize("text, spelled", [
+    ("Surat Masuk", "Surat Masuk"),
+    ("Surat#1 masuk", "Surat#1 masuk"),        # '#' starts a comment only after a space
+    ("Surat #1 masuk", '"Surat #1 masuk"'),
+    ("Catatan: titik dua", '"Catatan: titik dua"'),
+    ("yes", '"yes"'),
+    ("2024-01-01", '"2024-01-01"'),
+    ("NEL\x85di tengah", '"NEL\\Ndi tengah"'),
+])
+def test_the_scaffold_revise_and_yamlwrite_quote_a_text_alike(unit_dir, text, spelled):
+    """One quoting rule: revise used to quote any text holding '#', the others only what would read back wrong."""
+    path = _write(unit_dir, HEAD + TAIL)
+    revise.revise(path, datetime.date(2024, 6, 10), text)
+    assert _spelled(path.read_text(encoding="utf-8"), "catatan") == spelled
+    assert _spelled(scaffold.sop_text(text, "x.yaml", datetime.date(2024, 1, 2)), "nama") == spelled
+    assert _spelled(yamlwrite.new_text({"nama": text}), "nama") == spelled
+    assert yaml.safe_load(f"x: {spelled}") == {"x": text}
 
 
 def test_revise_on_a_read_only_folder_gives_a_message(unit_dir, monkeypatch):

@@ -8,6 +8,7 @@ import dataclasses
 import datetime
 import os
 import random
+import shutil
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,17 @@ def test_unchanged_unit_gives_back_identical_text():
         sop = _read_one(next(p for p in path.parent.glob("*.yaml") if p.name != "unit.yaml"))
         text = path.read_text(encoding="utf-8")
         assert yamlwrite.updated_text(text, yamlwrite.unit_data(sop.unit)) == text
+
+
+@pytest.mark.parametrize("verifikasi", ["verifikasi: true\n", "verifikasi:\n  url: https://sop.contoh.go.id/cek/{kode}\n"])
+def test_a_unit_written_back_keeps_its_verification(unit_dir, verifikasi):
+    """unit_data named its keys by hand and left verifikasi out, so writing a unit back removed it."""
+    path = unit_dir / "unit.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + verifikasi, encoding="utf-8")
+    shutil.copy(DEFINITIONS / "kab-way-kanan" / "diskominfo" / "monitoring-evaluasi-kinerja.yaml", unit_dir)
+    sop = _read_one(unit_dir / "monitoring-evaluasi-kinerja.yaml")
+    text = path.read_text(encoding="utf-8")
+    assert yamlwrite.updated_text(text, yamlwrite.unit_data(sop.unit)) == text
 
 
 @pytest.mark.parametrize("folder", sorted({p.parent for p in EXAMPLE_FILES}), ids=lambda p: p.name)

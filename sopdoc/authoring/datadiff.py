@@ -13,15 +13,12 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from sopdoc.definition.model import Tanggal, default_symbol
+from sopdoc.definition import fields
+from sopdoc.definition.model import Tanggal
+from sopdoc.definition.names import DEFAULT_LABELS, NEXT, default_symbol
 
-NEXT = "berikutnya"
-DEFAULT_LABELS = ["Ya", "Tidak"]
-# Top-level defaults: a key holding its default means the same as a missing key.
-DEFAULTS = {"status": "berlaku", "kertas": "F4", "orientasi": "lanskap"}
-DATE_KEYS = {"tanggal_pembuatan", "tanggal_efektif", "tanggal"}
-_LIST_KEYS = {"dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
-              "pencatatan_pendataan", "urutan", "penjelasan", "menimbang", "mengingat"}
+_DATE_KEYS = fields.of_kind(fields.TANGGAL)
+_LIST_KEYS = fields.of_kind(fields.DAFTAR_TEKS)
 
 
 def without_indexes(path: tuple) -> tuple:
@@ -121,7 +118,7 @@ def _moved(pairs: dict[int, int]) -> set[int]:
 
 def norm(value: Any, key: str = "") -> Any:
     """Return *value* as the reader understands it: empty is None, numbers are text, dates are words."""
-    if key in DATE_KEYS and isinstance(value, datetime.date):
+    if key in _DATE_KEYS and isinstance(value, datetime.date):
         return str(Tanggal(value.year, value.month, value.day))
     if isinstance(value, bool):
         return value
@@ -143,8 +140,9 @@ def _meaning(path: tuple, value: Any, rows: RowMatch | None) -> Any:
     names = without_indexes(path)
     key = names[-1] if names else ""
     value = norm(value, key)
-    if len(names) == 1 and value is None and key in DEFAULTS:
-        return DEFAULTS[key]
+    # A top-level key holding its default means the same as a missing key.
+    if len(names) == 1 and value is None and key in fields.DEFAULTS:
+        return fields.DEFAULTS[key]
     if names[:1] == ("kegiatan",) and len(path) >= 2 and rows is not None:
         return _row_meaning(path, names, value, rows)
     if key in _LIST_KEYS and isinstance(value, str):
@@ -159,7 +157,7 @@ def _row_meaning(path: tuple, names: tuple, value: Any, rows: RowMatch) -> Any:
     if key == "pelaksana" and isinstance(value, str):
         return [value]
     if key == "label" and value is None:
-        return DEFAULT_LABELS
+        return list(DEFAULT_LABELS)
     if names in (("kegiatan", "lanjut"), ("kegiatan", "keputusan", "ya"), ("kegiatan", "keputusan", "tidak")):
         return _target(value, index, rows.new_ids)
     if names == ("kegiatan", "simbol") and value is None:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import json
 import re
 import stat
 from pathlib import Path
 
-from yaml.nodes import MappingNode, ScalarNode, SequenceNode
+from yaml.nodes import ScalarNode, SequenceNode
 
+from sopdoc.authoring import quoting
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Tanggal
 from sopdoc.definition.tree import UNIT_FILE
@@ -24,8 +24,6 @@ from sopdoc.fsutil import WriteError, write_atomic
 
 BOM = "\ufeff"
 _AFTER = ("tanggal_efektif", "tanggal_pembuatan", "nomor", "nama")
-# Characters YAML reads as line breaks (or drops) inside a quoted scalar, so they are written as escapes.
-_ESCAPED = ("\x85", "\u2028", "\u2029", "\ufeff")
 
 
 def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
@@ -102,7 +100,7 @@ def with_revision(text: str, tanggal: datetime.date, catatan: str) -> str:
     newline = "\r\n" if "\r\n" in text else "\n"
     root = yamlsafe.compose(text)
     pairs = {key.value: (key, value) for key, value in root.value}
-    entry = [f"- tanggal: {tanggal.isoformat()}", f"  catatan: {_scalar(catatan)}"]
+    entry = [f"- tanggal: {tanggal.isoformat()}", f"  catatan: {quoting.scalar(catatan)}"]
     if "revisi" not in pairs:
         anchor = next(pairs[k][1] for k in _AFTER if k in pairs)
         at = _line_end(text, _content_end(text, anchor))
@@ -110,7 +108,7 @@ def with_revision(text: str, tanggal: datetime.date, catatan: str) -> str:
         return text[:at] + newline + block + text[at:]
     key, value = pairs["revisi"]
     if isinstance(value, SequenceNode) and value.value and value.flow_style:
-        return _append_to_flow(text, value, f"{{tanggal: {tanggal.isoformat()}, catatan: {_quoted(catatan)}}}",
+        return _append_to_flow(text, value, f"{{tanggal: {tanggal.isoformat()}, catatan: {quoting.quoted(catatan)}}}",
                                newline)
     if isinstance(value, SequenceNode) and value.value:
         at = _line_end(text, _content_end(text, value.value[-1]))
@@ -136,33 +134,6 @@ def _append_to_flow(text: str, node: SequenceNode, entry: str, newline: str) -> 
     line_end = _line_end(text, after)
     pad = " " * last.start_mark.column
     return text[:end] + ("" if comma else ",") + text[end:line_end] + newline + pad + entry + text[line_end:]
-
-
-def _entry_lines(node: MappingNode) -> list[str]:
-    values = {k.value: v.value for k, v in node.value}
-    lines = [f"- tanggal: {values.get('tanggal', '')}"]
-    if values.get("catatan"):
-        lines.append(f"  catatan: {_scalar(values['catatan'])}")
-    return lines
-
-
-def _scalar(text: str) -> str:
-    """Return *text* as a YAML scalar: plain where that reads back the same, else double-quoted."""
-    plain = text.strip()
-    try:
-        if plain == text and "#" not in plain and yamlsafe.parse(f"x: {plain}", Path()).data == {"x": plain}:
-            return plain
-    except yamlsafe.YamlLoadError:
-        pass
-    return _quoted(text)
-
-
-def _quoted(text: str) -> str:
-    """Return *text* as a double-quoted YAML scalar, which reads back exactly."""
-    quoted = json.dumps(text, ensure_ascii=False)
-    for char in _ESCAPED:
-        quoted = quoted.replace(char, f"\\u{ord(char):04x}")
-    return quoted
 
 
 def _indent(text: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-import yaml
+from sopdoc.authoring import quoting
 
 UNIT = """\
 # Data bersama semua SOP di folder ini (satu folder = satu unit = satu buku SOP).
@@ -113,14 +113,14 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
 
 def unit_text(unit: str) -> str:
     """Return the text of a new unit.yaml for *unit*."""
-    return _fill(UNIT, unit=scalar(unit), jabatan=scalar(f"Kepala {unit}"))
+    return _fill(UNIT, unit=quoting.scalar(unit), jabatan=quoting.scalar(f"Kepala {unit}"))
 
 
 def sop_text(nama: str, path: str, today: datetime.date) -> str:
     """Return the text of a new SOP file called *nama*."""
     # The path goes into a comment: a line break or control character in it would end the comment.
     shown = "".join(ch if ch.isprintable() else "?" for ch in path)
-    return _fill(SOP, nama=scalar(nama), path=shown, today=today.isoformat(), year=today.year)
+    return _fill(SOP, nama=quoting.scalar(nama), path=shown, today=today.isoformat(), year=today.year)
 
 
 _COMMENT = "  # "
@@ -160,14 +160,3 @@ def _fill(template: str, **values: object) -> str:
 
 def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" #"))
-
-
-def scalar(text: str) -> str:
-    """Return *text* as a YAML value on one line: as is when it reads back as itself, else double-quoted."""
-    try:
-        plain = "\n" not in text and text == text.strip() and yaml.safe_load(f"x: {text}") == {"x": text}
-    except yaml.YAMLError:
-        plain = False
-    if plain:
-        return text
-    return yaml.safe_dump(text, default_style='"', allow_unicode=True, width=2**31).rstrip("\n")

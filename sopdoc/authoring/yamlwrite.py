@@ -42,11 +42,11 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
-from sopdoc.authoring import scaffold
-from sopdoc.authoring.datadiff import DEFAULT_LABELS, NEXT, RowMatch, changes, match_rows, same, without_indexes
+from sopdoc.authoring import quoting, scaffold
+from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, without_indexes
 from sopdoc.authoring.revise import backup_path
-from sopdoc.definition import fields, yamlsafe
-from sopdoc.definition.model import BULAN, Keputusan, Penandatangan, Sop, Tanggal, Unit, default_symbol
+from sopdoc.definition import fields, names, yamlsafe
+from sopdoc.definition.model import BULAN, Kegiatan, Penandatangan, Sop, Tanggal, Unit, Verifikasi
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
@@ -55,12 +55,11 @@ __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", 
 
 SOP, UNIT = "sop", "unit"
 BOM = "\ufeff"
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _QUOTED_KEYS = {"nomor", "nip"}
+_SOP_LISTS = fields.of_kind(fields.DAFTAR_TEKS, fields.SOP_KEYS)
 # A blank line goes before the first key present of each group, as in the scaffold.
 _GROUPS = {
-    SOP: (("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
-           "pencatatan_pendataan"), ("pelaksana",), ("kegiatan",)),
+    SOP: (_SOP_LISTS, ("pelaksana",), ("kegiatan",)),
     UNIT: (("tahun", "urutan", "penjelasan", "keputusan"),),
 }
 # The scaffold's comment on `tidak` names its example row; it would mislead elsewhere.
@@ -75,39 +74,13 @@ class UnreadableText(ValueError):
 # --- model -> plain data ------------------------------------------------------------
 
 def sop_data(sop: Sop) -> dict:
-    """Return the plain definition data of *sop*, keys in the scaffold's order."""
-    data: dict[str, Any] = {}
-    _put(data, "nomor", sop.nomor)
-    data["nama"] = sop.nama
-    data["status"] = sop.status
-    _put(data, "diganti_oleh", sop.diganti_oleh)
-    _put(data, "tanggal_pembuatan", tanggal_value(sop.tanggal_pembuatan))
-    _put(data, "tanggal_efektif", tanggal_value(sop.tanggal_efektif))
-    data["revisi"] = [_revision(r.tanggal, r.catatan) for r in sop.revisi]
-    _put(data, "disahkan_oleh", signer_data(sop.disahkan_oleh))
-    for key in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
-                "pencatatan_pendataan"):
-        _put(data, key, list(getattr(sop, key)))
-    data["pelaksana"] = dict(sop.pelaksana)
-    data["kegiatan"] = _rows(sop)
-    return data
+    """Return the plain definition data of *sop*, keys in the table's (and the scaffold's) order."""
+    return _data(sop, fields.SOP_KEYS, sop.unit.folder)
 
 
 def unit_data(unit: Unit) -> dict:
     """Return the plain data of *unit* (nested unit files merged), paths relative to its folder."""
-    data: dict[str, Any] = {"pemerintah": unit.pemerintah, "unit": unit.unit}
-    _put(data, "sub_unit", unit.sub_unit)
-    _put(data, "logo", _relative(unit.logo, unit.folder))
-    _put(data, "alamat", unit.alamat)
-    data["kertas"] = unit.kertas
-    data["orientasi"] = unit.orientasi
-    _put(data, "disahkan_oleh", signer_data(unit.disahkan_oleh))
-    _put(data, "template", _relative(unit.template, unit.folder))
-    _put(data, "tahun", unit.tahun)
-    _put(data, "urutan", list(unit.urutan))
-    _put(data, "penjelasan", list(unit.penjelasan))
-    _put(data, "keputusan", _decree(unit.keputusan))
-    return data
+    return _data(unit, fields.UNIT_KEYS, unit.folder)
 
 
 def tanggal_value(tanggal: Tanggal | None) -> datetime.date | str | None:
@@ -120,11 +93,23 @@ def tanggal_value(tanggal: Tanggal | None) -> datetime.date | str | None:
 
 
 def signer_data(signer: Penandatangan | None) -> dict | None:
-    if signer is None:
-        return None
-    data = {"jabatan": signer.jabatan}
-    for key in ("nama", "pangkat", "nip"):
-        _put(data, key, getattr(signer, key))
+    return None if signer is None else _data(signer, fields.SIGNER_KEYS)
+
+
+def _data(model: Any, keys: tuple[fields.Key, ...], folder: Path | None = None) -> dict:
+    """Return the keys *keys* of *model* as plain data, each by its kind; an empty value is left out.
+
+    A key the format requires, one with a default, and an SOP's revision list (which
+    the scaffold writes empty, for `sopdoc revise` to fill) are always written.
+    """
+    data: dict[str, Any] = {}
+    for key in keys:
+        value = getattr(model, key.name)
+        value = _PLAIN[key.kind](value, folder) if key.kind in _PLAIN else value
+        if key.required or key.default is not None or key.kind == fields.REVISI:
+            data[key.name] = value
+        else:
+            _put(data, key.name, value)
     return data
 
 
@@ -137,39 +122,34 @@ def _relative(path: Path | None, folder: Path) -> str | None:
     return None if path is None else Path(os.path.relpath(path, folder)).as_posix()
 
 
-def _revision(tanggal: Tanggal, catatan: str | None) -> dict:
-    data = {"tanggal": tanggal_value(tanggal)}
-    _put(data, "catatan", catatan)
-    return data
-
-
-def _decree(decree: Keputusan | None) -> dict | None:
-    if decree is None:
+def _verification(verifikasi: Verifikasi | None) -> bool | dict | None:
+    if verifikasi is None:
         return None
-    data = {"nomor": decree.nomor, "tanggal": tanggal_value(decree.tanggal)}
-    _put(data, "tentang", decree.tentang)
-    _put(data, "menimbang", list(decree.menimbang))
-    _put(data, "mengingat", list(decree.mengingat))
-    _put(data, "ditetapkan_di", decree.ditetapkan_di)
-    _put(data, "disahkan_oleh", signer_data(decree.disahkan_oleh))
-    return data
+    return {"url": verifikasi.url} if verifikasi.url else True
 
 
-def _rows(sop: Sop) -> list[dict]:
+# How each kind of value is written, where the model holds it otherwise (text, choices, ids and years as they are).
+_PLAIN = {
+    fields.TANGGAL: lambda value, _: tanggal_value(value),
+    fields.DAFTAR_TEKS: lambda value, _: list(value),
+    fields.BERKAS: _relative,
+    fields.PENANDATANGAN: lambda value, _: signer_data(value),
+    fields.REVISI: lambda value, _: [_data(revision, fields.REVISION_KEYS) for revision in value],
+    fields.DEKRET: lambda value, _: None if value is None else _data(value, fields.DECREE_KEYS),
+    fields.VERIFIKASI: lambda value, _: _verification(value),
+    fields.PELAKSANA: lambda value, _: dict(value),
+    fields.KEGIATAN: lambda value, _: _rows(value),
+}
+
+
+def _rows(rows: tuple[Kegiatan, ...]) -> list[dict]:
     """Return the rows; a row something jumps to gets an id when it has none."""
-    ids = [row.id for row in sop.kegiatan]
-    targets = {exit.target for row in sop.kegiatan for exit in row.exits if exit.target != row.index + 1}
+    ids = [row.id for row in rows]
+    targets = {exit.target for row in rows for exit in row.exits if exit.target != row.index + 1}
     for index in sorted(targets):
         if ids[index] is None:
-            ids[index] = _free_id(f"baris-{index + 1}", ids)
-    return [_row(row, ids, len(sop.kegiatan)) for row in sop.kegiatan]
-
-
-def _free_id(wanted: str, taken: list) -> str:
-    candidate, n = wanted, 2
-    while candidate in taken:
-        candidate, n = f"{wanted}-{n}", n + 1
-    return candidate
+            ids[index] = names.row_id(index, ids)
+    return [_row(row, ids, len(rows)) for row in rows]
 
 
 def _row(row, ids: list[str | None], count: int) -> dict:
@@ -184,19 +164,19 @@ def _row(row, ids: list[str | None], count: int) -> dict:
     refer = functools.partial(_reference, ids=ids, index=row.index)
     if len(row.exits) == 2:
         decision = {"ya": refer(row.exits[0].target), "tidak": refer(row.exits[1].target)}
-        labels = [row.exits[0].label or DEFAULT_LABELS[0], row.exits[1].label or DEFAULT_LABELS[1]]
-        if labels != DEFAULT_LABELS:
+        labels = [exit.label or default for exit, default in zip(row.exits, names.DEFAULT_LABELS)]
+        if tuple(labels) != names.DEFAULT_LABELS:
             decision["label"] = labels
         data["keputusan"] = decision
     elif row.exits and row.exits[0].target != row.index + 1:
         data["lanjut"] = refer(row.exits[0].target)
-    if row.simbol != default_symbol(row.index, count, len(row.exits) == 2):
+    if row.simbol != names.default_symbol(row.index, count, len(row.exits) == 2):
         data["simbol"] = row.simbol
     return data
 
 
 def _reference(target: int, ids: list[str | None], index: int) -> str:
-    return NEXT if target == index + 1 else ids[target]
+    return names.NEXT if target == index + 1 else ids[target]
 
 
 # --- plain data -> new text ---------------------------------------------------------
@@ -211,6 +191,15 @@ def new_text(data: dict, kind: str = SOP) -> str:
         if first is not None and first != next(iter(document)):
             document.yaml_set_comment_before_after_key(first, before="\n")
     return f"# {_scaffold_header(kind)}\n\n" + _dump(_yaml(), document)
+
+
+def new_unit_text(title: str, nested: bool) -> str:
+    """Return the unit.yaml of a new unit called *title*: the scaffold, or only its name when *nested*.
+
+    A nested unit (the folder above holds a unit file, so the chain gives it the
+    rest: pemerintah, signer) writes only what is its own.
+    """
+    return new_text({"unit": title}, UNIT) if nested else scaffold.unit_text(title)
 
 
 def _commented(value: Any, path: tuple, comments: dict, seen: set, kind: str) -> Any:
@@ -239,23 +228,12 @@ def _is_short_list(path: tuple, value: list) -> bool:
 
 
 def _scalar(key: str, value: Any) -> Any:
-    """Return *value* quoted where the reader (YAML 1.1) would otherwise misread it."""
+    """Return *value* quoted where the reader would otherwise misread it (nomor and NIP always, as the scaffold)."""
     if not isinstance(value, str):
         return value
-    if key in _QUOTED_KEYS or not _reads_back(value):
+    if key in _QUOTED_KEYS or not quoting.reads_plain(value):
         return DoubleQuotedScalarString(value)
     return value
-
-
-@functools.lru_cache(maxsize=65536)
-def _reads_back(text: str) -> bool:
-    """Say whether *text* written plain reads back as the same text in the reader's YAML."""
-    if "\n" in text or text != text.strip():
-        return False
-    try:
-        return yaml.load(f"x: {text}", Loader=_LOADER) == {"x": text}
-    except (yaml.YAMLError, ValueError):
-        return False
 
 
 def _ordered(value: dict, path: tuple, kind: str) -> list:
@@ -526,12 +504,13 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     return lines
 
 
-def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP,
-           rows: dict[int, int] | None = None) -> tuple[bytes | None, list[str]]:
+def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP, rows: dict[int, int] | None = None,
+           old: yamlsafe.Document | None = None) -> tuple[bytes | None, list[str]]:
     """Return what the file *path*, now holding *raw* (None: no file yet), should hold to say *data*, and the changes.
 
     The bytes are None when the file already says *data* word for word: there is
-    nothing to write. Nothing is read or written here.
+    nothing to write. Nothing is read or written here. *old* is *raw* already
+    read as YAML, when the caller has it.
     """
     if raw is None:
         return new_text(data, kind).encode("utf-8"), []
@@ -539,7 +518,7 @@ def edited(path: Path, raw: bytes | None, data: dict, kind: str = SOP,
     old_text = raw.decode("utf-8-sig")
     try:
         text = updated_text(old_text, data, rows)
-        old_data = yamlsafe.parse(old_text, path).data
+        old_data = (old or yamlsafe.parse(old_text, path)).data
     except (UnreadableText, yamlsafe.YamlLoadError):
         text, old_data = new_text(data, kind), {}
     if text == old_text:

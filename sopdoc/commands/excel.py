@@ -9,11 +9,11 @@ import click
 
 from sopdoc.authoring import scaffold
 from sopdoc.commands.terminal import Terminal
-from sopdoc.definition import reader
+from sopdoc.definition import names, reader
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.excel import parse, writer
-from sopdoc.fsutil import temp_folder, write_atomic
+from sopdoc.excel import writer
+from sopdoc.fsutil import write_atomic
 
 SUFFIX = ".xlsx"
 
@@ -74,16 +74,13 @@ def _write(path: Path, unit: Unit, sops: list[Sop]) -> None:
 
 def _example(name: str) -> tuple[Unit, list[Sop]]:
     """Return a unit called *name* and the scaffold's example SOP, read as any definition is."""
-    folder_name = parse.slugify(name) or "unit"
+    folder_name = names.slugify(name) or "unit"
     title = name if name != folder_name else name.replace("-", " ").title()
-    with temp_folder("kosong") as scratch:          # named so that a killed run's is swept
-        folder = scratch / folder_name
-        folder.mkdir()
-        (folder / reader.UNIT_FILE).write_text(scaffold.unit_text(title), encoding="utf-8")
-        (folder / "contoh-sop.yaml").write_text(
-            scaffold.sop_text("Contoh SOP (salin lembar ini)", "contoh-sop.yaml", datetime.date.today()), encoding="utf-8")
-        result = reader.read([folder])
+    result = reader.read_given(Path(folder_name), {
+        reader.UNIT_FILE: scaffold.unit_text(title),
+        "contoh-sop.yaml": scaffold.sop_text("Contoh SOP (salin lembar ini)", "contoh-sop.yaml", datetime.date.today()),
+    })
     if not result.sops:
-        # The files lie in a scratch folder the user never sees: name the key, not the file.
+        # The files were never written: name the key, not the file.
         raise SopdocError("Contoh SOP bawaan tidak terbaca: " + "; ".join(f"{p.key}: {p.message}" for p in result.errors))
     return result.sops[0].unit, result.sops

@@ -2,19 +2,16 @@
 
 Each workbook is read and checked whole before anything is written. A workbook
 with errors, or one that would overwrite an existing SOP without ``--timpa``,
-writes nothing; so does one whose files cannot all be written: every file is
-staged beside its target first, then all are renamed into place, and on any
-failure the tree is left as it was. The next workbook is still imported, and
-a count ends the run.
+writes nothing; so does one whose files cannot all be written (fsutil.write_all
+puts the tree back as it was). The next workbook is still imported, and a count
+ends the run. A workbook whose writing a kill cut short is reported, and its
+staging files removed, by the next import into the same folder.
 """
 
 from __future__ import annotations
 
-import contextlib
-import errno
 import os
 import stat
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -25,25 +22,30 @@ from sopdoc.authoring import yamlwrite
 from sopdoc.authoring.datadiff import same
 from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition.units import chain
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.excel import importer
+from sopdoc.excel import importer, labels
 
-_UNIT_KEYS = ("pemerintah", "unit", "sub_unit", "alamat", "kertas", "orientasi", "disahkan_oleh", "tahun")
-_BACKUP_LIMIT = yamlsafe.MAX_BYTES
+# The unit's keys a workbook holds (its Unit sheet); the others in unit.yaml are left as they are.
+_UNIT_KEYS = tuple(dict.fromkeys(path[0] for _, path in labels.UNIT_LABELS if path[0] != "folder"))
 
 
 @dataclass
-class _File:
-    """One file an import writes: the path shown, the file written (a link's target), its bytes and mode.
+class _Existing:
+    """A definition file as the import found it, read once: the file written (a link's target), bytes, mode, data.
 
-    *old* is what the file held before (None: it is new), kept to undo a failed import.
+    *raw* is None when there is no file yet; *document* is None when the file cannot be read as YAML.
     """
 
-    path: Path
     target: Path
-    data: bytes
-    mode: int
-    old: bytes | None = None
+    raw: bytes | None = None
+    mode: int = 0o666 & ~fsutil.UMASK
+    document: yamlsafe.Document | None = None
+
+    @property
+    def data(self) -> dict:
+        data = self.document.data if self.document else None
+        return data if isinstance(data, dict) else {}
 
 
 @dataclass
@@ -65,10 +67,12 @@ class _Plan:
     entries: list[_Entry] = field(default_factory=list)
     changed: dict[Path, list[str]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
+    read: dict[Path, _Existing | None] = field(default_factory=dict)
 
 
 def run(files: list[Path], root: Path, overwrite: bool) -> None:
     """Import every workbook in *files* into the definitions folder *root*."""
+    _report_interrupted(root)
     done, failed = 0, 0
     written: dict[Path, Path] = {}      # file written in this run -> the workbook it came from
     for path in files:
@@ -81,6 +85,21 @@ def run(files: list[Path], root: Path, overwrite: bool) -> None:
     click.echo(f"{done} buku kerja diimpor, {failed} gagal.")
     if failed:
         raise SopdocError(f"{failed} buku kerja tidak diimpor karena masalah di atas; tidak ada berkasnya yang ditulis.")
+
+
+def _report_interrupted(root: Path) -> None:
+    """Tell what an import into *root* that was killed while it wrote had written (its staging files are gone)."""
+    for found in fsutil.interrupted(root):
+        if not found.written:
+            click.echo(f"Impor {found.label} sebelumnya terhenti sebelum berkasnya ditulis; tidak ada yang berubah, "
+                       "dan berkas sementaranya sudah dihapus.", err=True)
+        elif len(found.written) < len(found.files):
+            click.echo(f"Impor {found.label} sebelumnya terhenti di tengah penulisan: {len(found.written)} dari "
+                       f"{len(found.files)} berkasnya sudah ditulis, sisanya belum (berkas sementaranya sudah "
+                       "dihapus):", err=True)
+            for path in found.files:
+                click.echo(f"  - {display_path(path)}: {'sudah' if path in found.written else 'belum'}", err=True)
+            click.echo(f"Impor lagi {found.label} agar semua berkasnya tertulis.", err=True)
 
 
 def _import_one(path: Path, root: Path, overwrite: bool, written: dict[Path, Path]) -> bool:
@@ -104,7 +123,7 @@ def _import_one(path: Path, root: Path, overwrite: bool, written: dict[Path, Pat
         click.echo(f"{display_path(path)}: SOP yang sudah ada akan berubah; tidak ada berkas yang ditulis. "
                    "Jalankan lagi dengan --timpa untuk menimpanya (versi lama disimpan sebagai .bak).", err=True)
         return False
-    _commit(_to_write(plan))
+    fsutil.write_all(_to_write(plan), root, display_path(path))
     written.update((e.target, path) for e in plan.entries if e.new is not None)
     _show_written(plan)
     return True
@@ -124,81 +143,94 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
     for path, data in planned.items():
         _add(plan, root, path, data, yamlwrite.UNIT)
     unit_file = folder / reader.UNIT_FILE
-    unit_data = _unit_file_data(unit_file, root, imported.unit, planned, plan)
-    if _add(plan, root, unit_file, unit_data, yamlwrite.UNIT):
-        plan.changed[unit_file] = yamlwrite.changes(_own_data(unit_file, root, plan), unit_data)
-    for slug, data in imported.sops.items():
-        target = folder / f"{slug}.yaml"
-        if _add(plan, root, target, data, yamlwrite.SOP):
-            plan.changed[target] = _sop_changes(target, data, plan)
+    own = _existing(plan, root, unit_file)
+    if own is not None:
+        unit_data = _unit_file_data(own.data, _inherited(plan, root, folder, planned), imported.unit)
+        _add(plan, root, unit_file, unit_data, yamlwrite.UNIT)
+    sops = {folder / f"{slug}.yaml": data for slug, data in imported.sops.items()}
+    olds = _old_sops(plan, root, sops)
+    for path, data in sops.items():
+        if _add(plan, root, path, data, yamlwrite.SOP, keep_changes=False):
+            plan.changed[path] = _sop_changes(path, data, olds, plan)
     return plan
 
 
-def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str) -> bool:
-    """Plan *path* to say *data*; return whether it exists already and is planned. A refusal is noted in the plan."""
+def _existing(plan: _Plan, root: Path, path: Path) -> _Existing | None:
+    """Return the file at *path* as it is, read once; None (the refusal noted in the plan) when it cannot be used.
+
+    A link that leads outside *root* is refused, not read.
+    """
+    if path in plan.read:
+        return plan.read[path]
+    plan.read[path] = None
     try:
         target = fsutil.write_target(path, root)
     except SopdocError as exc:
         plan.refused.append(exc.message)
-        return False
+        return None
     if not os.path.lexists(target):
-        plan.entries.append(_Entry(path, target, yamlwrite.edited(target, None, data, kind)[0], None,
-                                   0o666 & ~fsutil.UMASK))
-        return False
+        plan.read[path] = _Existing(target)
+        return plan.read[path]
     try:
         raw = yamlsafe.read_bytes(target)
     except yamlsafe.YamlLoadError as exc:
         plan.refused.append(f"{display_path(path)}: {exc.message}; berkas itu tidak ditimpa.")
-        return False
+        return None
     except OSError as exc:      # a folder where the file should be
         plan.refused.append(fsutil.write_error(exc, path).message)
+        return None
+    try:
+        document = yamlsafe.decode(raw, path)
+    except yamlsafe.YamlLoadError:
+        document = None         # written anew; an SOP is refused when the reader sees its error
+    plan.read[path] = _Existing(target, raw, stat.S_IMODE(target.stat().st_mode), document)
+    return plan.read[path]
+
+
+def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str, keep_changes: bool = True) -> bool:
+    """Plan *path* to say *data*; return whether it exists already and is planned. A refusal is noted in the plan.
+
+    The changes to a file that exists are kept in the plan unless the caller judges them itself.
+    """
+    existing = _existing(plan, root, path)
+    if existing is None:
         return False
-    new, _ = yamlwrite.edited(target, raw, data, kind)
-    mode = stat.S_IMODE(target.stat().st_mode)
-    if new is not None and not mode & stat.S_IWUSR:
-        plan.refused.append(f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak ditimpa; bila memang akan "
-                            f"diganti, buka izinnya dulu: chmod u+w {display_path(target)}")
+    new, changes = yamlwrite.edited(existing.target, existing.raw, data, kind, old=existing.document)
+    if existing.raw is None:
+        plan.entries.append(_Entry(path, existing.target, new, None, existing.mode))
         return False
-    plan.entries.append(_Entry(path, target, new, raw, mode))
+    if new is not None and not existing.mode & stat.S_IWUSR:
+        plan.refused.append(f"{display_path(path)} hanya-baca (izin {existing.mode:o}), jadi tidak ditimpa; bila "
+                            f"memang akan diganti, buka izinnya dulu: chmod u+w {display_path(existing.target)}")
+        return False
+    plan.entries.append(_Entry(path, existing.target, new, existing.raw, existing.mode))
+    if keep_changes:
+        plan.changed[path] = changes
     return True
 
 
-def _to_write(plan: _Plan) -> list[_File]:
+def _to_write(plan: _Plan) -> list[fsutil.Change]:
     """Return the files to write, backups first: a definition is never replaced before its old text is kept."""
     changed = [entry for entry in plan.entries if entry.new is not None]
-    backups = [_File(backup_path(e.path), backup_path(e.target), e.old, e.mode, _previous(backup_path(e.target)))
+    backups = [fsutil.Change(backup_path(e.path), backup_path(e.target), e.old, e.mode)
                for e in changed if e.old is not None]
-    return backups + [_File(e.path, e.target, e.new, e.mode, e.old) for e in changed]
+    return backups + [fsutil.Change(e.path, e.target, e.new, e.mode) for e in changed]
 
 
-def _previous(path: Path) -> bytes | None:
-    """Return what a backup about to be replaced holds, to put it back if the import fails."""
-    try:
-        return fsutil.read_regular(path, _BACKUP_LIMIT, "")
-    except (fsutil.ReadRefused, OSError):   # not a regular file (a folder, say): its rename fails, nothing to keep
-        return None
+def _old_sops(plan: _Plan, root: Path, sops: dict[Path, dict]) -> reader.Result:
+    """Return the SOPs of *sops* that exist, read once with the unit files the plan has read (none read again)."""
+    existing = [path for path in sops if (found := _existing(plan, root, path)) is not None and found.raw is not None]
+    texts = {path: found.document for path, found in plan.read.items() if found is not None and found.document}
+    return reader.read(existing, texts) if existing else reader.Result()
 
 
-def _sop_changes(path: Path, data: dict, plan: _Plan) -> list[str]:
-    old = reader.read([path])
-    if old.errors or not old.sops:
+def _sop_changes(path: Path, data: dict, olds: reader.Result, plan: _Plan) -> list[str]:
+    old = next((sop for sop in olds.sops if sop.source == path), None)
+    if old is None:
         plan.refused.append(f"{display_path(path)} sudah ada tetapi memuat galat; perbaiki atau pindahkan berkas "
                             "itu dulu, lalu impor lagi.")
         return []
-    return yamlwrite.changes(yamlwrite.sop_data(old.sops[0]), data)
-
-
-def _own_data(path: Path, root: Path, plan: _Plan) -> dict:
-    """Return the data of the unit file *path*; one linked from outside *root* is refused, not read."""
-    try:
-        data = yamlsafe.load(fsutil.write_target(path, root)).data
-    except SopdocError as exc:
-        if exc.message not in plan.refused:
-            plan.refused.append(exc.message)
-        return {}
-    except (yamlsafe.YamlLoadError, OSError):     # unreadable: planning the file itself says why
-        return {}
-    return data if isinstance(data, dict) else {}
+    return yamlwrite.changes(yamlwrite.sop_data(old), data)
 
 
 def _government_files(folder: Path, root: Path, wanted: dict) -> dict[Path, dict]:
@@ -218,21 +250,39 @@ def _government_files(folder: Path, root: Path, wanted: dict) -> dict[Path, dict
     return files
 
 
-def _unit_file_data(unit_file: Path, root: Path, wanted: dict, planned: dict[Path, dict], plan: _Plan) -> dict:
-    """Return what this folder's unit.yaml must say so that, merged with those above, the unit is *wanted*.
+def _inherited(plan: _Plan, root: Path, folder: Path, planned: dict[Path, dict]) -> dict:
+    """Return what the unit files above *folder* will give its unit, merged as the reader merges them.
+
+    The chain is the reader's (units.chain), with the unit files this import creates.
+    """
+    merged: dict = {}
+    for above in reversed(chain(folder, planned)[1:]):
+        unit_file = above / reader.UNIT_FILE
+        if unit_file in planned:
+            merged.update(planned[unit_file])
+        elif above.resolve().is_relative_to(root.resolve()):
+            found = _existing(plan, root, unit_file)
+            merged.update(found.data if found else {})
+        else:
+            merged.update(_outside_data(unit_file))
+    return merged
+
+
+def _outside_data(unit_file: Path) -> dict:
+    """Return the data of a unit file above the folder imported into (the reader merges it too); {} if unreadable."""
+    try:
+        data = yamlsafe.load(unit_file).data
+    except yamlsafe.YamlLoadError:
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _unit_file_data(own: dict, inherited: dict, wanted: dict) -> dict:
+    """Return what a unit.yaml now saying *own* must say so that, merged with *inherited*, the unit is *wanted*.
 
     Nested unit files merge top-down, the deeper one winning (DEFINITION-FORMAT):
     only values that differ from what the folders above already give are written here.
     """
-    inherited: dict = {}
-    for above in reversed(unit_file.parent.parents):
-        if not above.resolve().is_relative_to(root.resolve()):
-            continue
-        if (above / reader.UNIT_FILE) in planned:
-            inherited.update(planned[above / reader.UNIT_FILE])
-        elif (above / reader.UNIT_FILE).is_file():
-            inherited.update(_own_data(above / reader.UNIT_FILE, root, plan))
-    own = _own_data(unit_file, root, plan) if unit_file.exists() else {}
     merged = {**inherited, **own}
     data = dict(own)
     for key in _UNIT_KEYS:
@@ -244,73 +294,6 @@ def _unit_file_data(unit_file: Path, root: Path, wanted: dict, planned: dict[Pat
         else:
             data[key] = value
     return data
-
-
-# --- writing all or nothing ----------------------------------------------------------------
-
-def _commit(files: list[_File]) -> None:
-    """Write every file or none: stage each beside its target, then rename all; on failure undo what was done."""
-    made: list[Path] = []
-    staged: list[tuple[Path, _File]] = []
-    done: list[_File] = []
-    current = None
-    try:
-        for current in files:
-            made += _make_folders(current.target.parent)
-            staged.append((_stage(current), current))
-        for tmp, current in staged:
-            os.replace(tmp, current.target)
-            done.append(current)
-    except OSError as exc:
-        _undo(done, [tmp for tmp, file in staged if file not in done], made)
-        raise fsutil.write_error(exc, current.path) from None
-
-
-def _make_folders(folder: Path) -> list[Path]:
-    """Create *folder* and the folders above it that are missing; return those created, top first."""
-    missing = []
-    while not os.path.lexists(folder):
-        missing.append(folder)
-        folder = folder.parent
-    if not folder.is_dir():
-        raise OSError(errno.ENOTDIR, os.strerror(errno.ENOTDIR), str(folder))
-    made = []
-    for path in reversed(missing):
-        path.mkdir()
-        made.append(path)
-    return made
-
-
-def _stage(file: _File) -> Path:
-    """Write *file*'s bytes and mode to a new staging file beside its target; return the staging file."""
-    fd, name = tempfile.mkstemp(dir=file.target.parent, prefix=f".{file.target.name}.", suffix=fsutil.STAGING_SUFFIX)
-    tmp = Path(name)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(file.data)
-            handle.flush()
-            os.fchmod(handle.fileno(), file.mode)
-            os.fsync(handle.fileno())
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-    return tmp
-
-
-def _undo(done: list[_File], staged: list[Path], made: list[Path]) -> None:
-    """Put back what a failed import changed: old contents, no staging files, no new folders."""
-    for tmp in staged:
-        with contextlib.suppress(OSError):
-            tmp.unlink()
-    for file in reversed(done):
-        with contextlib.suppress(OSError):
-            if file.old is None:
-                file.target.unlink()
-            else:
-                fsutil.write_atomic(file.target, file.old, file.mode)
-    for folder in reversed(made):
-        with contextlib.suppress(OSError):
-            folder.rmdir()
 
 
 # --- telling what happened ------------------------------------------------------------------

@@ -3,33 +3,30 @@
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 
 import click
 
-from sopdoc.authoring import scaffold
+from sopdoc.authoring import scaffold, yamlwrite
+from sopdoc.definition import names
 from sopdoc.definition.tree import UNIT_FILE
+from sopdoc.definition.units import chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
-
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-# File systems allow 255 bytes a name, and the staging file adds to it; a file name is not a title.
-MAX_NAME = 100
 
 
 def run(root: Path, name: str) -> None:
     """Create ROOT/UNIT/SLUG.yaml from the scaffold."""
     parts = name.strip("/").split("/")
-    if len(parts) < 2 or not all(_SLUG.match(p) for p in parts):
+    if len(parts) < 2 or not all(names.SLUG.match(p) for p in parts):
         raise SopdocError(
             f"'{name}' tidak sah: tulis UNIT/NAMA-SOP dengan huruf kecil, angka dan tanda '-', "
             "misalnya  sopdoc new diskominfo/surat-masuk"
         )
-    if any(len(p) > MAX_NAME for p in parts):
-        raise SopdocError(f"'{name[:60]}...' terlalu panjang: nama unit dan nama SOP masing-masing paling banyak "
-                          f"{MAX_NAME} karakter; pakai nama berkas yang pendek (judul lengkapnya ditulis di kunci "
-                          "nama)")
+    for part, what in zip(parts, ["folder"] * (len(parts) - 1) + ["berkas"]):
+        if problem := names.name_problem(part, what):
+            shown = name if len(name) <= 60 else name[:60] + "..."
+            raise SopdocError(f"'{shown}' tidak sah: {problem} (judul lengkap SOP ditulis di kunci nama)")
     if root.exists() and not root.is_dir():
         raise SopdocError(f"--root {display_path(root)} adalah berkas, bukan folder definisi; tulis jalur ke folder "
                           "definisi SOP (bawaan: definitions)")
@@ -38,9 +35,9 @@ def run(root: Path, name: str) -> None:
     if sop_file.exists():
         raise SopdocError(f"{sop_file} sudah ada; pilih nama lain atau sunting berkas itu.")
     unit_file = unit_dir / UNIT_FILE
-    if not unit_file.exists() and not any((p / UNIT_FILE).exists() for p in unit_dir.parents):
+    if not unit_file.exists():
         title = parts[-2].replace("-", " ").title()
-        write_atomic(unit_file, scaffold.unit_text(title))
+        write_atomic(unit_file, yamlwrite.new_unit_text(title, nested=len(chain(unit_dir)) > 1))
         click.echo(f"Dibuat: {unit_file} (isi data unit Anda)")
     title = parts[-1].replace("-", " ").capitalize()
     write_atomic(sop_file, scaffold.sop_text(title, str(sop_file), datetime.date.today()))

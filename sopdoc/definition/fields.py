@@ -1,12 +1,16 @@
-"""Every key of the definition format, with its type and its meaning in Indonesian.
+"""Every key of the definition format, with its kind, its default and its meaning in Indonesian.
 
-This table is the single source for the reader's unknown-key check, the JSON
-Schema (`sopdoc schema`) and the reference page's key list (tested to agree).
+This table is the single source for the reader (which key is read how), the JSON
+Schema (`sopdoc schema`), the reference page's key list (tested to agree), and
+every set of keys another stage needs: the list keys, the date keys, the defaults.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
+
+from sopdoc.definition.names import BELAH_KETUPAT, DEFAULT_LABELS, KAPSUL, KOTAK
 
 # Kinds of value. Each maps to a JSON Schema fragment in schema.py.
 TEKS = "teks"
@@ -34,9 +38,10 @@ class Key:
     doc: str
     required: bool = False
     choices: tuple[str, ...] = ()
+    default: Any = None         # what a missing key means
 
 
-SIMBOL = ("kapsul", "kotak", "belah_ketupat")
+SIMBOL = (KAPSUL, KOTAK, BELAH_KETUPAT)
 # The other two official symbols are drawn by sopdoc itself, never given to a row.
 SIMBOL_OTOMATIS = ("anak_panah", "segi_lima")
 
@@ -53,8 +58,9 @@ UNIT_KEYS = (
     Key("sub_unit", TEKS, "Baris ketiga kop (opsional), misalnya Sub Bagian Perencanaan dan Keuangan."),
     Key("logo", BERKAS, "Berkas logo (PNG/JPG), relatif terhadap unit.yaml dan di dalam folder definitions."),
     Key("alamat", TEKS, "Alamat kantor, untuk sampul buku SOP."),
-    Key("kertas", PILIHAN, "Ukuran kertas: F4 (215 x 330 mm, bawaan) atau A4.", choices=("F4", "A4")),
-    Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.", choices=("lanskap", "potret")),
+    Key("kertas", PILIHAN, "Ukuran kertas: F4 (215 x 330 mm, bawaan) atau A4.", choices=("F4", "A4"), default="F4"),
+    Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.",
+        choices=("lanskap", "potret"), default="lanskap"),
     Key("disahkan_oleh", PENANDATANGAN, "Penandatangan bawaan untuk semua SOP unit ini."),
     Key("template", BERKAS, "Template DOCX lembar identitas milik unit (opsional), relatif terhadap unit.yaml."),
     Key("tahun", TAHUN, "Tahun pada sampul buku SOP; bawaan: tahun tanggal efektif terbaru."),
@@ -90,7 +96,7 @@ REVISION_KEYS = (
 DECISION_KEYS = (
     Key("ya", ID, "Ke mana alur pergi bila jawabannya ya: id sebuah baris, atau 'berikutnya'.", required=True),
     Key("tidak", ID, "Ke mana alur pergi bila jawabannya tidak: id sebuah baris, atau 'berikutnya'.", required=True),
-    Key("label", LABEL, "Dua label cabang, untuk ya lalu tidak; bawaan [Ya, Tidak]."),
+    Key("label", LABEL, "Dua label cabang, untuk ya lalu tidak; bawaan [Ya, Tidak].", default=DEFAULT_LABELS),
 )
 
 ROW_KEYS = (
@@ -110,7 +116,7 @@ SOP_KEYS = (
     Key("nomor", TEKS, "Nomor SOP, ditulis persis seperti tata naskah unit (spasi kosong tetap)."),
     Key("nama", TEKS, "Nama / Judul SOP.", required=True),
     Key("status", PILIHAN, "berlaku (bawaan), diganti, atau dicabut; SOP yang diganti atau dicabut tidak "
-                           "masuk buku.", choices=("berlaku", "diganti", "dicabut")),
+                           "masuk buku.", choices=("berlaku", "diganti", "dicabut"), default="berlaku"),
     Key("diganti_oleh", ID, "Bila status diganti: nama berkas (slug) SOP penggantinya di unit yang sama."),
     Key("tanggal_pembuatan", TANGGAL, "Tanggal SOP selesai dibuat: 2023-12-22, atau bulan dan tahun: Maret 2021."),
     Key("tanggal_efektif", TANGGAL, "Tanggal SOP mulai berlaku, biasanya tanggal pengesahan."),
@@ -125,3 +131,22 @@ SOP_KEYS = (
     Key("pelaksana", PELAKSANA, "Kolom pelaksana dari kiri ke kanan: kunci pendek: nama jabatan.", required=True),
     Key("kegiatan", KEGIATAN, "Baris-baris kegiatan dari atas ke bawah; nomor diberikan otomatis.", required=True),
 )
+
+ALL_KEYS = (*SOP_KEYS, *UNIT_KEYS, *SIGNER_KEYS, *DECREE_KEYS, *VERIFICATION_KEYS, *REVISION_KEYS, *ROW_KEYS,
+            *DECISION_KEYS)
+
+
+def of_kind(kind: str, keys: tuple[Key, ...] = ALL_KEYS) -> tuple[str, ...]:
+    """Return the names of the keys of *kind* among *keys*, each once, in the table's order."""
+    return tuple(dict.fromkeys(key.name for key in keys if key.kind == kind))
+
+
+def key_named(name: str, keys: tuple[Key, ...]) -> Key:
+    """Return the key called *name* among *keys*."""
+    return next(key for key in keys if key.name == name)
+
+
+# What a missing top-level key of an SOP or a unit file means.
+DEFAULTS = {key.name: key.default for key in (*SOP_KEYS, *UNIT_KEYS) if key.default is not None}
+STATUS = key_named("status", SOP_KEYS).choices
+IN_FORCE = DEFAULTS["status"]      # an SOP in force: what a file that names no status is; only these go into a book

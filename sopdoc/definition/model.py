@@ -6,6 +6,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from sopdoc.definition.fields import DEFAULTS
+from sopdoc.definition.names import BELAH_KETUPAT as BELAH_KETUPAT  # the symbols, for the stages that draw them
+from sopdoc.definition.names import KAPSUL as KAPSUL
+from sopdoc.definition.names import KOTAK as KOTAK
+
 BULAN = (
     "Januari", "Februari", "Maret", "April", "Mei", "Juni",
     "Juli", "Agustus", "September", "Oktober", "November", "Desember",
@@ -15,15 +20,6 @@ BULAN = (
 # one. Days, weeks and months are summed apart: a working day is not 24 hours.
 SATUAN_WAKTU = ("detik", "menit", "jam", "hari", "minggu", "bulan")
 _SECONDS = {"detik": 1, "menit": 60, "jam": 3600}
-
-KAPSUL, KOTAK, BELAH_KETUPAT = "kapsul", "kotak", "belah_ketupat"
-
-
-def default_symbol(index: int, count: int, is_decision: bool) -> str:
-    """Return the symbol a row gets when it names none (DEFINITION-FORMAT's rule)."""
-    if index in (0, count - 1):
-        return KAPSUL
-    return BELAH_KETUPAT if is_decision else KOTAK
 
 
 @dataclass(frozen=True)
@@ -126,8 +122,8 @@ class Unit:
     sub_unit: str | None = None
     logo: Path | None = None
     alamat: str | None = None
-    kertas: str = "F4"
-    orientasi: str = "lanskap"
+    kertas: str = DEFAULTS["kertas"]
+    orientasi: str = DEFAULTS["orientasi"]
     disahkan_oleh: Penandatangan | None = None
     template: Path | None = None
     tahun: int | None = None
@@ -182,7 +178,7 @@ class Sop:
     pelaksana: tuple[tuple[str, str], ...]
     kegiatan: tuple[Kegiatan, ...]
     nomor: str | None = None
-    status: str = "berlaku"
+    status: str = DEFAULTS["status"]
     diganti_oleh: str | None = None
     tanggal_pembuatan: Tanggal | None = None
     tanggal_efektif: Tanggal | None = None

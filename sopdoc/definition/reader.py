@@ -7,47 +7,28 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 from __future__ import annotations
 
 import contextlib
-import datetime
-import difflib
 import gc
 import re
-from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import attachments, fields, tree, yamlsafe
-from sopdoc.definition.fields import Key
+from sopdoc.definition import fields, names, tree, yamlsafe
 from sopdoc.definition.model import (
     BELAH_KETUPAT,
-    BULAN,
     KAPSUL,
-    KOTAK,
-    SATUAN_WAKTU,
     Exit,
     Kegiatan,
-    Keputusan,
-    Penandatangan,
     Revisi,
     Sop,
     Tanggal,
     Unit,
-    Verifikasi,
     Waktu,
 )
-from sopdoc.errors import ERROR, WARNING, Problem, display_path, format_key_path
+from sopdoc.definition.units import Units
+from sopdoc.definition.values import FileReader, Result, suggest, type_name
+from sopdoc.errors import ERROR, Problem
 
 UNIT_FILE = tree.UNIT_FILE
-NEXT = "berikutnya"
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
-_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
-_WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
-_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-# Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
-# line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 MAX_ACTORS = 8
 # Roughly what the pelaksana header holds: 301 characters of ordinary words fit
 # under eight pelaksana on A4 landscape, the tightest page (measured with the layout).
@@ -57,8 +38,6 @@ MAX_ACTOR_NAME = 300
 # plus a margin. Longer text never fits; shorter text may still not fit, which
 # the layout reports when rendering.
 _CELL_LIMITS = {"uraian": 8000, "kelengkapan": 4500, "output": 4500, "keterangan": 3000, "waktu": 2500}
-_BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
-_URL = re.compile(r"^https?://\S+$")
 # A decision and a terminator are drawn as one symbol, so they belong to one pelaksana.
 _SINGLE_OWNER = {
     BELAH_KETUPAT: "baris keputusan digambar sebagai satu belah ketupat dengan dua cabang, jadi hanya satu "
@@ -69,24 +48,6 @@ _SINGLE_OWNER = {
 }
 
 
-@dataclass
-class Result:
-    """Every SOP that was read without error, and every problem found."""
-
-    sops: list[Sop] = field(default_factory=list)
-    problems: list[Problem] = field(default_factory=list)
-    failed: list[Path] = field(default_factory=list)
-    siblings: dict[Path, dict[str, Path]] = field(default_factory=dict)  # unit folder -> its SOP files by slug
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == ERROR]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == WARNING]
-
-
 def read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document] | None = None) -> Result:
     """Read every definition under *paths* into a :class:`Result`.
 
@@ -95,7 +56,22 @@ def read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document] | None = 
     studio checks unsaved edits).
     """
     with _collector_paused():
-        return _read(paths, texts or {})
+        return _read_found(tree.find(paths), texts or {})
+
+
+def read_given(folder: Path, files: dict[str, str | Any]) -> Result:
+    """Read the unit file and SOP files given in memory as if they were *folder*'s (which need not exist).
+
+    *files* maps each file's name to its text or to its data already read. Nothing
+    is read from disk: no unit file above *folder*, no sibling but those given.
+    """
+    given = {folder / name: content if isinstance(content, str) else yamlsafe.Document(folder / name, content, {})
+             for name, content in files.items()}
+    sops = {path: folder for path in given if path.name != UNIT_FILE}
+    found = tree.Tree(sops=sops, units={path: folder for path in given if path.name == UNIT_FILE},
+                      listings={folder: {path.stem: path for path in sops}})
+    with _collector_paused():
+        return _read_found(found, given, given_only=True)
 
 
 def check_data(file: Path, data: Any) -> Result:
@@ -123,12 +99,11 @@ def _collector_paused():
             gc.enable()
 
 
-def _read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document]) -> Result:
+def _read_found(found: tree.Tree, texts: dict[Path, str | yamlsafe.Document], given_only: bool = False) -> Result:
     result = Result()
-    found = tree.find(paths)
     result.problems += found.problems
     result.failed += found.refused
-    units = _UnitCache(result, texts)
+    units = Units(result, texts, given_only)
     for unit_file, root in found.units.items():
         units.check(unit_file, root)
     seen: dict[tuple[Path, str], Path] = {}
@@ -151,344 +126,12 @@ def _read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document]) -> Resu
     return result
 
 
-def _type_name(value: Any) -> str:
-    if value is None:
-        return "kosong"
-    if isinstance(value, bool):
-        return "ya/tidak (true/false)"
-    if isinstance(value, (int, float)):
-        return "angka"
-    if isinstance(value, datetime.date):
-        return "tanggal"
-    return {str: "teks", list: "daftar", dict: "pemetaan (kunci: nilai)"}.get(type(value), type(value).__name__)
+
+# The keys of an SOP read apart from the others: they depend on each other.
+_READ_APART = (fields.REVISI, fields.PELAKSANA, fields.KEGIATAN)
 
 
-def _suggest(word: str, choices) -> str:
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
-    return f"; mungkin maksud Anda '{close[0]}'?" if close else ""
-
-
-class _FileReader:
-    """Typed access to one YAML document, recording a problem for each bad value."""
-
-    def __init__(self, file: Path, result: Result, text: str | yamlsafe.Document | None = None):
-        self.file = file
-        self.result = result
-        self.text_given = text
-        self.doc: yamlsafe.Document | None = None
-        self.ok = True
-
-    def load(self) -> Any:
-        try:
-            if self.text_given is None:
-                self.doc = yamlsafe.load(self.file)
-            elif isinstance(self.text_given, yamlsafe.Document):
-                self.doc = self.text_given
-            else:
-                self.doc = yamlsafe.parse(self.text_given, self.file)
-        except yamlsafe.YamlLoadError as exc:
-            self.result.problems.append(Problem(self.file, exc.line, "", exc.message))
-            self.ok = False
-            return None
-        return self.doc.data
-
-    def error(self, path: tuple, message: str) -> None:
-        self.ok = False
-        self._add(path, message, ERROR)
-
-    def warn(self, path: tuple, message: str) -> None:
-        self._add(path, message, WARNING)
-
-    def _add(self, path: tuple, message: str, severity: str) -> None:
-        line = self.doc.line(path) if self.doc else None
-        self.result.problems.append(Problem(self.file, line, format_key_path(path), message, severity))
-
-    def mapping(self, path: tuple, value: Any, keys: tuple[Key, ...]) -> dict | None:
-        """Return *value* if it is a mapping of known keys; report unknown and missing keys."""
-        if not isinstance(value, dict):
-            self.error(path, f"harus berupa pemetaan (kunci: nilai), bukan {_type_name(value)}")
-            return None
-        known = [k.name for k in keys]
-        for name in value:
-            if name not in known:
-                hint = _suggest(str(name), known) or f"; kunci yang dikenal: {', '.join(known)}"
-                self.error(path + (name,), f"kunci '{name}' tidak dikenal{hint}")
-        for key in keys:
-            if key.required and value.get(key.name) in (None, "", [], {}):
-                self.error(path + (key.name,), f"wajib diisi: {key.doc}")
-        return value
-
-    def text(self, path: tuple, value: Any) -> str | None:
-        if value is None:
-            return None
-        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
-            return str(value)
-        if not isinstance(value, str):
-            self.error(path, f"harus berupa teks, bukan {_type_name(value)}")
-            return None
-        if bad := _UNPRINTABLE.search(value):
-            self.error(path, f"memuat karakter kendali U+{ord(bad.group()):04X} yang tidak dapat dicetak di dokumen; "
-                             "hapus karakter itu (biasanya terbawa saat menyalin dari aplikasi lain)")
-            return None
-        return value.strip() or None
-
-    def text_list(self, path: tuple, value: Any) -> tuple[str, ...]:
-        """Return a list of texts; a single text counts as a list of one."""
-        if value is None:
-            return ()
-        if isinstance(value, dict):
-            self.error(path, "harus berupa daftar (setiap butir diawali '- '), bukan pemetaan (kunci: nilai)")
-            return ()
-        if not isinstance(value, list):
-            single = self.text(path, value)
-            return (single,) if single else ()
-        items = (self.text(path + (i,), item) for i, item in enumerate(value))
-        return tuple(item for item in items if item)
-
-    def choice(self, path: tuple, value: Any, choices: tuple[str, ...]) -> str | None:
-        text = self.text(path, value)
-        if text is None:
-            return None
-        for choice in choices:
-            if text.lower() == choice.lower():
-                return choice
-        self.error(path, f"'{text}' bukan pilihan yang sah (pilihan: {', '.join(choices)}){_suggest(text, choices)}")
-        return None
-
-    def date(self, path: tuple, value: Any) -> Tanggal | None:
-        if value is None:
-            return None
-        if isinstance(value, datetime.datetime):
-            self.error(path, "tulis tanggalnya saja, tanpa jam: 2023-12-22")
-            return None
-        if isinstance(value, datetime.date):
-            return Tanggal(value.year, value.month, value.day)
-        text = self.text(path, value)
-        if text is None or text == "-":
-            return None
-        if match := _ISO.match(text):
-            return self._iso_date(path, text, *match.groups())
-        if match := _MONTH_YEAR.match(text):
-            day, month_name, year = match.groups()
-            month = _BULAN_INDEX.get(month_name.lower())
-            if month is not None:
-                return self._iso_date(path, text, year, str(month), day)
-        self.error(path, f"'{text}' bukan tanggal; tulis 2023-12-22, atau bulan dan tahun seperti Maret 2021")
-        return None
-
-    def _iso_date(self, path: tuple, text: str, year: str, month: str, day: str | None) -> Tanggal | None:
-        try:
-            datetime.date(int(year), int(month), int(day or 1))
-        except ValueError:
-            self.error(path, f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya")
-            return None
-        return Tanggal(int(year), int(month), int(day) if day else None)
-
-    def year(self, path: tuple, value: Any) -> int | None:
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not 1945 <= value <= 2100:
-            self.error(path, f"'{value}' bukan tahun; tulis empat angka, misalnya 2024")
-            return None
-        return value
-
-    def decree(self, path: tuple, value: Any) -> Keputusan | None:
-        if value is None or self.mapping(path, value, fields.DECREE_KEYS) is None:
-            return None
-        nomor = self.text(path + ("nomor",), value.get("nomor"))
-        tanggal = self.date(path + ("tanggal",), value.get("tanggal"))
-        if nomor is None or tanggal is None:
-            return None
-        return Keputusan(
-            nomor=nomor, tanggal=tanggal,
-            tentang=self.text(path + ("tentang",), value.get("tentang")),
-            menimbang=self.text_list(path + ("menimbang",), value.get("menimbang")),
-            mengingat=self.text_list(path + ("mengingat",), value.get("mengingat")),
-            ditetapkan_di=self.text(path + ("ditetapkan_di",), value.get("ditetapkan_di")),
-            disahkan_oleh=self.signer(path + ("disahkan_oleh",), value.get("disahkan_oleh")),
-        )
-
-    def signer(self, path: tuple, value: Any) -> Penandatangan | None:
-        if value is None or self.mapping(path, value, fields.SIGNER_KEYS) is None:
-            return None
-        jabatan = self.text(path + ("jabatan",), value.get("jabatan"))
-        if jabatan is None:
-            return None
-        parts = {k: self.text(path + (k,), value.get(k)) for k in ("nama", "pangkat", "nip")}
-        return Penandatangan(jabatan, **parts)
-
-    def verification(self, path: tuple, value: Any) -> Verifikasi | None:
-        """Return how the identity sheet shows its verification code: true, or a mapping with url."""
-        if value is None or value is False:
-            return None
-        if value is True:
-            return Verifikasi()
-        if not isinstance(value, dict):
-            self.error(path, f"tulis true, atau url: https://.../{{kode}} di bawahnya; bukan {_type_name(value)}")
-            return None
-        if self.mapping(path, value, fields.VERIFICATION_KEYS) is None:
-            return None
-        url = self.text(path + ("url",), value.get("url"))
-        if url is not None and not (_URL.match(url) and "{kode}" in url):
-            self.error(path + ("url",), f"'{url}' bukan alamat yang sah: tulis alamat lengkap yang memuat {{kode}}, "
-                                        "misalnya https://sop.contoh.go.id/cek/{kode}")
-            return None
-        return Verifikasi(url)
-
-
-class _UnitCache:
-    """Read each ``unit.yaml`` once and merge the chain above each unit folder."""
-
-    def __init__(self, result: Result, texts: dict[Path, str | yamlsafe.Document]):
-        self.result = result
-        self.texts = texts
-        self.files: dict[tuple[Path, Path], tuple[dict, bool]] = {}
-        self.units: dict[Path, Unit | None] = {}
-        self.keys: dict[str, Path] = {}
-        self.opened: dict[Path, str | None] = {}
-
-    def for_sop(self, sop_file: Path, root: Path) -> Unit | None:
-        folder = sop_file.parent
-        if not (folder / UNIT_FILE).is_file():
-            self.result.problems.append(Problem(
-                sop_file, None, "",
-                f"tidak ada {UNIT_FILE} di folder {folder}; setiap folder unit memerlukan {UNIT_FILE} "
-                "(buat dengan: sopdoc new NAMA-UNIT/NAMA-SOP)",
-            ))
-            return None
-        return self.chain(folder, root)
-
-    def check(self, unit_file: Path, root: Path) -> None:
-        """Read *unit_file* (and those above it) for problems, whether or not SOPs follow."""
-        chain = _unit_chain(unit_file.parent)
-        for unit_folder in chain:
-            self._read(unit_folder / UNIT_FILE, _containment(chain, root))
-
-    def chain(self, folder: Path, root: Path) -> Unit | None:
-        """Return the merged unit of *folder*, or None when a unit file has errors."""
-        if folder in self.units:
-            return self.units[folder]
-        chain = _unit_chain(folder)
-        merged: dict[str, Any] = {}
-        ok = True
-        for unit_folder in reversed(chain):
-            values, file_ok = self._read(unit_folder / UNIT_FILE, _containment(chain, root))
-            merged.update(values)
-            ok = ok and file_ok
-        merged["files"] = tuple(f / UNIT_FILE for f in reversed(chain))
-        key = folder.relative_to(chain[-1].parent).as_posix()
-        unit = self._build(folder, key, merged) if ok and self._own_key(folder, key) else None
-        self.units[folder] = unit
-        return unit
-
-    def _own_key(self, folder: Path, key: str) -> bool:
-        """Refuse a second unit folder whose outputs would go where another's go (two trees, one unit path)."""
-        first = self.keys.setdefault(key, folder)
-        if first.resolve() == folder.resolve():
-            return True
-        self.result.problems.append(Problem(
-            folder / UNIT_FILE, None, "",
-            f"unit ini dan {display_path(first)} sama-sama bernama '{key}', sehingga dokumennya akan saling menimpa "
-            "di folder hasil; ekspor kedua folder itu ke --out yang berbeda, atau ganti nama salah satu folder"))
-        return False
-
-    def _read(self, file: Path, root: Path) -> tuple[dict, bool]:
-        if (file, root) in self.files:
-            return self.files[(file, root)]
-        reader = _FileReader(file, self.result, self.texts.get(file))
-        data = reader.load()
-        values: dict[str, Any] = {}
-        if reader.ok and data is not None and reader.mapping((), data, fields.UNIT_KEYS) is not None:
-            for key in ("pemerintah", "unit", "sub_unit", "alamat"):
-                if key in data:
-                    values[key] = reader.text((key,), data[key])
-            for key in ("kertas", "orientasi"):
-                if key in data:
-                    spec = next(k for k in fields.UNIT_KEYS if k.name == key)
-                    values[key] = reader.choice((key,), data[key], spec.choices)
-            if "disahkan_oleh" in data:
-                values["disahkan_oleh"] = reader.signer(("disahkan_oleh",), data["disahkan_oleh"])
-            for key, must_exist in (("logo", False), ("template", True)):
-                if key in data:
-                    values[key] = self._attachment(reader, key, data[key], file.parent, root, must_exist)
-            for key in ("urutan", "penjelasan"):
-                if key in data:
-                    values[key] = reader.text_list((key,), data[key])
-            if "tahun" in data:
-                values["tahun"] = reader.year(("tahun",), data["tahun"])
-            if "keputusan" in data:
-                values["keputusan"] = reader.decree(("keputusan",), data["keputusan"])
-            if "verifikasi" in data:
-                values["verifikasi"] = reader.verification(("verifikasi",), data["verifikasi"])
-        self.files[(file, root)] = (values, reader.ok)
-        return self.files[(file, root)]
-
-    def _attachment(self, reader: _FileReader, key: str, value: Any, base: Path, root: Path,
-                    must_exist: bool) -> Path | None:
-        """Return the logo or template file *value* names, opened once to see that it can be used."""
-        target = _contained_path(reader, (key,), value, base, root, must_exist)
-        if target is None:
-            return None
-        if target not in self.opened:
-            check = attachments.logo_problem if key == "logo" else attachments.template_problem
-            self.opened[target] = check(target)
-        if self.opened[target]:
-            reader.error((key,), f"berkas '{reader.text((key,), value)}': {self.opened[target]}")
-            return None
-        return target
-
-    def _build(self, folder: Path, key: str, merged: dict) -> Unit | None:
-        missing = [k for k in ("pemerintah", "unit") if not merged.get(k)]
-        for name in missing:
-            self.result.problems.append(Problem(
-                folder / UNIT_FILE, None, name,
-                f"wajib diisi di {UNIT_FILE} ini atau di {UNIT_FILE} folder di atasnya",
-            ))
-        if missing:
-            return None
-        values = {k: v for k, v in merged.items() if v is not None}
-        return Unit(folder=folder, key=key, **values)
-
-
-def _unit_chain(folder: Path) -> list[Path]:
-    """Return *folder* and the folders above it that hold a unit file, nearest first."""
-    chain = [folder]
-    while (chain[-1].parent / UNIT_FILE).is_file() and chain[-1].parent != chain[-1]:
-        chain.append(chain[-1].parent)
-    return chain
-
-
-def _containment(chain: list[Path], named: Path) -> Path:
-    """Return the folder a unit's logo and template must lie in.
-
-    That is the folder the user named, or the topmost folder with a unit file
-    when the user named a folder below it; never a folder above both.
-    """
-    top = chain[-1]
-    return named if top.resolve().is_relative_to(named.resolve()) else top
-
-
-def _contained_path(reader: _FileReader, path: tuple, value: Any, base: Path, root: Path, must_exist: bool) -> Path | None:
-    """Return the file *value* names relative to *base*, refusing one outside *root*."""
-    text = reader.text(path, value)
-    if text is None:
-        return None
-    target = (base / text).resolve()
-    if not target.is_relative_to(root.resolve()):
-        reader.error(path, f"berkas '{text}' berada di luar folder definisi {root}; "
-                           "salin berkasnya ke dalam folder itu dan tulis jalurnya relatif terhadap unit.yaml")
-        return None
-    if not target.is_file():
-        message = f"berkas '{text}' tidak ditemukan (dicari di {target})"
-        if must_exist:
-            reader.error(path, message)
-            return None
-        reader.warn(path, message + "; dokumen dibuat tanpa berkas ini")
-        return None
-    return target
-
-
-class _SopReader(_FileReader):
+class _SopReader(FileReader):
     """Read one SOP file against its unit."""
 
     def __init__(self, file: Path, unit: Unit, result: Result, siblings: dict[str, Path],
@@ -507,19 +150,12 @@ class _SopReader(_FileReader):
         revisi = self._revisions(data.get("revisi"))
         actors = self._actors(data.get("pelaksana"))
         rows = self._rows(data.get("kegiatan"), actors)
-        status = self.choice(("status",), data.get("status"), ("berlaku", "diganti", "dicabut")) or "berlaku"
-        values = {
-            "nama": self.text(("nama",), data.get("nama")),
-            "nomor": self.text(("nomor",), data.get("nomor")),
-            "status": status,
-            "diganti_oleh": self._replacement(status, data.get("diganti_oleh")),
-            "tanggal_pembuatan": self.date(("tanggal_pembuatan",), data.get("tanggal_pembuatan")),
-            "tanggal_efektif": self.date(("tanggal_efektif",), data.get("tanggal_efektif")),
-            "disahkan_oleh": self.signer(("disahkan_oleh",), data.get("disahkan_oleh")),
-        }
-        for key in ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan",
-                    "peralatan_perlengkapan", "peringatan", "pencatatan_pendataan"):
-            values[key] = self.text_list((key,), data.get(key))
+        values: dict[str, Any] = {}
+        for key in fields.SOP_KEYS:
+            if key.name == "diganti_oleh":
+                values[key.name] = self._replacement(values["status"], data.get(key.name))
+            elif key.kind not in _READ_APART:
+                values[key.name] = self.value(key, data.get(key.name), ())
         self._check_revision_dates(values["tanggal_pembuatan"], revisi)
         self._check_links(values["keterkaitan"])
         if not self.ok or rows is None or not values["nama"]:
@@ -537,14 +173,14 @@ class _SopReader(_FileReader):
         if status != "diganti":
             self.error(path, "'diganti_oleh' hanya dipakai bersama 'status: diganti'")
         elif slug not in self.siblings:
-            self.warn(path, f"tidak ada SOP '{slug}' di unit ini{_suggest(slug, self.siblings)}")
+            self.warn(path, f"tidak ada SOP '{slug}' di unit ini{suggest(slug, self.siblings)}")
         return slug
 
     def _revisions(self, value: Any) -> tuple[Revisi, ...]:
         if value is None:
             return ()
         if not isinstance(value, list):
-            self.error(("revisi",), f"harus berupa daftar, bukan {_type_name(value)}")
+            self.error(("revisi",), f"harus berupa daftar, bukan {type_name(value)}")
             return ()
         revisions = []
         for i, item in enumerate(value):
@@ -567,10 +203,10 @@ class _SopReader(_FileReader):
 
     def _check_links(self, links: tuple[str, ...]) -> None:
         for i, link in enumerate(links):
-            if _SLUG.match(link) and link not in self.siblings:
+            if names.SLUG.match(link) and link not in self.siblings:
                 self.warn(("keterkaitan", i),
                           f"'{link}' tampak seperti nama berkas SOP, tetapi tidak ada SOP '{link}' di unit ini"
-                          f"{_suggest(link, self.siblings)}")
+                          f"{suggest(link, self.siblings)}")
 
     def _actors(self, value: Any) -> dict[str, str]:
         if value is None:
@@ -582,7 +218,7 @@ class _SopReader(_FileReader):
         actors = {}
         for key, name in value.items():
             path = ("pelaksana", key)
-            if not _ID.match(str(key)):
+            if not names.ID.match(str(key)):
                 self.error(path, f"kunci pelaksana '{key}' hanya boleh memuat huruf, angka, '-' dan '_'")
             text = self.text(path, name)
             if text is None:
@@ -607,7 +243,7 @@ class _SopReader(_FileReader):
         if value is None:
             return None
         if not isinstance(value, list):
-            self.error(path, f"harus berupa daftar kegiatan (setiap butir diawali '- '), bukan {_type_name(value)}")
+            self.error(path, f"harus berupa daftar kegiatan (setiap butir diawali '- '), bukan {type_name(value)}")
             return None
         if len(value) < 2:
             self.error(path, "paling sedikit dua kegiatan: yang pertama (Mulai) dan yang terakhir (Selesai)")
@@ -631,8 +267,8 @@ class _SopReader(_FileReader):
                 continue
             path = ("kegiatan", i, "id")
             row_id = str(row["id"])
-            if not _ID.match(row_id) or row_id == NEXT:
-                self.error(path, f"id '{row_id}' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan '{NEXT}')")
+            if problem := names.id_problem(row_id):
+                self.error(path, problem)
             elif row_id in ids:
                 self.error(path, f"id '{row_id}' sudah dipakai oleh kegiatan nomor {ids[row_id] + 1}; setiap id harus unik")
             else:
@@ -647,7 +283,7 @@ class _SopReader(_FileReader):
         pelaksana = self._row_actors(path + ("pelaksana",), row.get("pelaksana"), actors)
         last = i == count - 1
         exits = self._exits(i, row, last, ids)
-        simbol = self._symbol(i, row, last)
+        simbol = self._symbol(i, row, count)
         if uraian:
             self._check_subject(path + ("uraian",), uraian)
         if len(pelaksana) > 1 and simbol in _SINGLE_OWNER:
@@ -685,7 +321,7 @@ class _SopReader(_FileReader):
                 continue
             if key not in actors:
                 choices = ", ".join(actors) or "belum ada: isi dulu daftar pelaksana"
-                self.error(key_path, f"'{key}' bukan pelaksana yang dikenal (pilihan: {choices}){_suggest(key, actors)}")
+                self.error(key_path, f"'{key}' bukan pelaksana yang dikenal (pilihan: {choices}){suggest(key, actors)}")
             elif key in result:
                 self.error(key_path, f"pelaksana '{key}' ditulis dua kali di baris ini")
             else:
@@ -719,7 +355,7 @@ class _SopReader(_FileReader):
             return None
         yes = self._target(path + ("ya",), value.get("ya"), i, ids)
         no = self._target(path + ("tidak",), value.get("tidak"), i, ids)
-        labels = value.get("label", ["Ya", "Tidak"])
+        labels = value.get("label", list(names.DEFAULT_LABELS))
         if not isinstance(labels, list) or len(labels) != 2 or not all(self.text(path, x) for x in labels):
             self.error(path + ("label",), "harus berupa daftar dua teks, untuk ya lalu tidak: [Lengkap, Tidak lengkap]")
             return None
@@ -734,22 +370,23 @@ class _SopReader(_FileReader):
     def _target(self, path: tuple, value: Any, i: int, ids: dict[str, int]) -> int | None:
         text = self.text(path, value)
         if text is None:
-            self.error(path, f"tujuan wajib diisi: id sebuah kegiatan, atau '{NEXT}'")
+            self.error(path, f"tujuan wajib diisi: id sebuah kegiatan, atau '{names.NEXT}'")
             return None
-        if text == NEXT:
+        if text == names.NEXT:
             return i + 1
         if text not in ids:
             known = ", ".join(ids) if ids else "belum ada; beri 'id:' pada kegiatan tujuan"
-            self.error(path, f"tidak ada kegiatan dengan id '{text}' (id yang ada: {known}){_suggest(text, ids)}")
+            self.error(path, f"tidak ada kegiatan dengan id '{text}' (id yang ada: {known}){suggest(text, ids)}")
             return None
         if ids[text] == i:
             self.error(path, f"kegiatan ini menuju dirinya sendiri ('{text}'); arahkan ke kegiatan lain")
             return None
         return ids[text]
 
-    def _symbol(self, i: int, row: dict, last: bool) -> str | None:
+    def _symbol(self, i: int, row: dict, count: int) -> str | None:
         path = ("kegiatan", i, "simbol")
-        default = KAPSUL if i == 0 or last else (BELAH_KETUPAT if row.get("keputusan") is not None else KOTAK)
+        is_decision = row.get("keputusan") is not None
+        default = names.default_symbol(i, count, is_decision)
         value = row.get("simbol")
         if value is None:
             return default
@@ -763,9 +400,8 @@ class _SopReader(_FileReader):
             return None
         if name not in fields.SIMBOL:
             self.error(path, f"'{text}' bukan salah satu dari lima simbol resmi Permenpan RB 35/2012 "
-                             f"(untuk kegiatan: {', '.join(fields.SIMBOL)}){_suggest(name, fields.SIMBOL)}")
+                             f"(untuk kegiatan: {', '.join(fields.SIMBOL)}){suggest(name, fields.SIMBOL)}")
             return None
-        is_decision = row.get("keputusan") is not None
         if (name == BELAH_KETUPAT) != is_decision:
             self.error(path, "belah_ketupat dipakai tepat untuk baris yang memiliki 'keputusan'")
             return None
@@ -781,17 +417,7 @@ class _SopReader(_FileReader):
 
     def _waktu(self, path: tuple, value: Any) -> Waktu | None:
         text = self._cell(path, value)
-        if text is None:
-            return None
-        if match := _WAKTU.match(text):
-            unit = match.group(2).lower()
-            if unit in SATUAN_WAKTU:
-                return Waktu(text, Decimal(match.group(1).replace(",", ".")), unit)
-            self.warn(path, f"satuan '{match.group(2)}' tidak dikenal (pilihan: {', '.join(SATUAN_WAKTU)}); "
-                            "waktu ini dicetak apa adanya dan tidak ikut dijumlahkan")
-        elif _NUMBER.match(text):
-            self.warn(path, f"waktu '{text}' tanpa satuan; tambahkan satuannya, misalnya '{text} menit'")
-        return Waktu(text)
+        return None if text is None else self.waktu(path, text)
 
     def _check_flow(self, rows: list[Kegiatan]) -> None:
         """Report rows never reached from the first, and rows that never reach the last."""
@@ -810,6 +436,7 @@ class _SopReader(_FileReader):
             elif row.index not in finishing:
                 self.error(path, f"dari kegiatan nomor {row.nomor} alur tidak pernah sampai ke kegiatan terakhir "
                                  "(berputar terus); beri jalan keluar dengan 'lanjut' atau cabang keputusan")
+
 
 
 class _Subject:

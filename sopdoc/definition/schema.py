@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sopdoc.definition import fields
+from sopdoc.definition import fields, names
 from sopdoc.definition.fields import Key
 from sopdoc.definition.model import BULAN
 
@@ -11,7 +11,7 @@ _DATE_PATTERN = (
 )
 _TEXT = {"type": ["string", "number"]}
 _TEXT_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "items": _TEXT}]}
-_ID = {"type": "string", "pattern": r"^[A-Za-z0-9][A-Za-z0-9_-]*$"}
+_ID = {"type": "string", "pattern": names.ID.pattern}
 
 
 def _object(keys: tuple[Key, ...]) -> dict:

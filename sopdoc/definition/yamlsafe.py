@@ -78,7 +78,11 @@ class Document:
 
 def load(path: Path) -> Document:
     """Return the :class:`Document` of *path*, or raise :class:`YamlLoadError`."""
-    raw = read_bytes(path)
+    return decode(read_bytes(path), path)
+
+
+def decode(raw: bytes, path: Path) -> Document:
+    """Return the :class:`Document` of the bytes *raw* read from *path*, or raise :class:`YamlLoadError`."""
     if b"\x00" in raw:
         raise YamlLoadError("berkas ini bukan teks (berisi data biner); simpan definisi sebagai teks YAML")
     try:

@@ -33,6 +33,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from sopdoc import fsutil, report, templating, workers
+from sopdoc.definition.fields import IN_FORCE
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import identity, metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
@@ -42,7 +43,6 @@ from sopdoc.office import textfit
 from sopdoc.office.paper import POTRET, page_size
 
 FRONT_TEMPLATE = TEMPLATES / "buku.docx"
-IN_BOOK = "berlaku"
 FOOTER_SIZE = 9
 _PLACEHOLDER = "000"
 MARGIN_FRONT = 25 * 72 / 25.4
@@ -70,7 +70,7 @@ class Book:
 def ordered(unit: Unit, sops: list[Sop]) -> list[Sop]:
     """Return the SOPs of the book in order: the unit's `urutan`, then by nomor, then by name."""
     listed = {slug: i for i, slug in enumerate(unit.urutan)}
-    return sorted((s for s in sops if s.status == IN_BOOK),
+    return sorted((s for s in sops if s.status == IN_FORCE),
                   key=lambda s: (listed.get(s.slug, len(listed)), _natural(s.nomor), s.nama.lower()))
 
 

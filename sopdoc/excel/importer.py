@@ -1,8 +1,8 @@
 """Read a workbook and check it the way a definition is checked, every problem named by its cell.
 
-The workbook's data is written as definition files into a scratch folder and read
-back with the definition reader, so a workbook obeys exactly the rules a YAML file
-does; each of the reader's findings is mapped back to the cell it came from.
+The workbook's data is given to the definition reader as the unit's files, so a
+workbook obeys exactly the rules a YAML file does; each of the reader's findings
+is mapped back to the cell it came from.
 """
 
 from __future__ import annotations
@@ -13,9 +13,8 @@ from pathlib import Path
 
 from openpyxl.utils import column_index_from_string
 
-from sopdoc import fsutil
 from sopdoc.authoring import yamlwrite
-from sopdoc.definition import reader
+from sopdoc.definition import names, reader
 from sopdoc.errors import Problem
 from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed
@@ -102,8 +101,8 @@ def _folder(parsed: Parsed, imported: Imported) -> str | None:
     """Return the unit's folder: typed, else made from the unit's name or the workbook's; report an unusable one."""
     if parsed.folder:
         return parsed.folder
-    folder = parse.slugify(parsed.unit.data.get("unit") or "") or parse.slugify(imported.path.stem)
-    problem = parse.name_problem(folder, parse.NAME_MAX, "folder") if folder else "tidak ada huruf atau angka"
+    folder = names.slugify(parsed.unit.data.get("unit") or "") or names.slugify(imported.path.stem)
+    problem = names.name_problem(folder, "folder") if folder else "tidak ada huruf atau angka"
     if problem:
         imported.problems.append(CellProblem(imported.path, parsed.unit.sheet, parsed.unit.cell_of("unit"), "unit",
                                              f"folder unit yang dibuat dari nama unit tidak dapat dipakai: {problem}; "
@@ -114,16 +113,10 @@ def _folder(parsed: Parsed, imported: Imported) -> str | None:
 
 def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:
     """Check the drafts with the definition reader; keep the models of the SOPs that pass."""
-    with fsutil.temp_folder("impor") as scratch:    # named so that a killed run's is swept
-        folder = scratch / "unit"
-        folder.mkdir()
-        files = {folder / reader.UNIT_FILE: unit}
-        (folder / reader.UNIT_FILE).write_text(yamlwrite.new_text(unit.data, yamlwrite.UNIT), encoding="utf-8")
-        for draft in drafts:
-            file = folder / f"{draft.slug}.yaml"
-            file.write_text(yamlwrite.new_text(draft.data), encoding="utf-8")
-            files[file] = draft
-        result = reader.read([folder])
+    drafts_by_name = {reader.UNIT_FILE: unit, **{f"{draft.slug}.yaml": draft for draft in drafts}}
+    folder = Path(imported.folder or "unit")
+    result = reader.read_given(folder, {name: draft.data for name, draft in drafts_by_name.items()})
+    files = {folder / name: draft for name, draft in drafts_by_name.items()}
     for problem in result.problems:
         draft = files.get(problem.file, unit)
         if not _derived(problem, draft, imported.problems):

@@ -7,7 +7,8 @@ freely"); they carry what a round trip needs and may be left empty by hand.
 
 from __future__ import annotations
 
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, KOTAK
+from sopdoc.definition import fields
+from sopdoc.definition.names import BELAH_KETUPAT, KAPSUL, KOTAK, NEXT
 
 UNIT_SHEET = "Unit"
 GUIDE_SHEET = "Petunjuk"
@@ -53,9 +54,8 @@ SOP_LABELS = (
     ("Pencatatan dan Pendataan", ("pencatatan_pendataan",)),
     (RIWAYAT, ("revisi",)),
 )
-LIST_KEYS = ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
-             "pencatatan_pendataan")
-DATE_KEYS = ("tanggal_pembuatan", "tanggal_efektif")
+LIST_KEYS = fields.of_kind(fields.DAFTAR_TEKS, fields.SOP_KEYS)
+DATE_KEYS = fields.of_kind(fields.TANGGAL, fields.SOP_KEYS)
 
 # The flowchart grid. Its header row is the first whose A is No and B is Kegiatan;
 # the pelaksana columns lie between Kegiatan and the first of the columns after them.
@@ -81,4 +81,4 @@ GROUP_PELAKSANA, GROUP_MUTU_BAKU, GROUP_ALUR = "Pelaksana", "Mutu Baku", "Alur (
 CHECK_MARKS = ("✓", "✔", "v", "V", "x", "X", "1")
 CHECK = "✓"
 SYMBOL_WORDS = {"Mulai": KAPSUL, "Selesai": KAPSUL, "Proses": KOTAK, "Keputusan": BELAH_KETUPAT}
-NEXT_ROW = "berikutnya"
+NEXT_ROW = NEXT                    # a jump to the row below, as a definition writes it

@@ -18,8 +18,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sopdoc import fsutil
-from sopdoc.definition.model import default_symbol
+from sopdoc.definition import names
 from sopdoc.errors import format_key_path
 from sopdoc.excel import guide, labels
 from sopdoc.excel.opening import Opened, SheetScan
@@ -27,13 +26,6 @@ from sopdoc.excel.problems import CellProblem, warning
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
-_SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
-_KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-# Windows (where many users work) cannot hold a file or folder with these names, whatever follows a dot.
-_DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
-NAME_MAX = 255      # bytes in one file name (Linux, macOS and Windows file systems alike)
-# The longest name import writes for a SOP is its backup's staging file: .SLUG.yaml.bak.XXXXXXXX.sopdoc-tmp
-MAX_SLUG = NAME_MAX - len(f"..yaml.bak.{'x' * 8}{fsutil.STAGING_SUFFIX}")
 MAX_FOLDER_DEPTH = 8
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 _ALIASES = {"judul sop": labels.NAMA, "tanggal pengesahan": "Tanggal Efektif", "uraian kegiatan": labels.KEGIATAN,
@@ -252,14 +244,14 @@ class _Reader:
     def _check_folder(self, folder: str, cell: str) -> str | None:
         """Return the folder path typed in *cell*, or None after reporting what is wrong with it."""
         parts = folder.rstrip("/").split("/")
-        if folder.startswith("/") or not all(_SLUG.match(part) for part in parts):
+        if folder.startswith("/") or not all(names.SLUG.match(part) for part in parts):
             problem = (f"'{folder}' bukan nama folder yang sah: pakai huruf kecil, angka dan '-', dipisah '/' "
                        "(misalnya kab-contoh/diskominfo), atau kosongkan")
         elif len(parts) > MAX_FOLDER_DEPTH:
             problem = (f"folder terlalu dalam ({len(parts)} tingkat; paling banyak {MAX_FOLDER_DEPTH}); tulis jalur "
                        "yang lebih pendek, misalnya kab-contoh/diskominfo")
         else:
-            problem = next(filter(None, (name_problem(part, NAME_MAX, "folder") for part in parts)), None)
+            problem = next(filter(None, (names.name_problem(part, "folder") for part in parts)), None)
         if problem:
             self.error(cell, ("folder",), problem)
             return None
@@ -303,17 +295,17 @@ class _Reader:
     def _slug(self, draft: Draft, rows: dict[str, int]) -> str | None:
         slug = draft.data.pop("berkas", None)
         if slug is None:
-            made = slugify(draft.data.get("nama") or "")
-            problem = made and name_problem(made, MAX_SLUG)
+            made = names.slugify(draft.data.get("nama") or "")
+            problem = made and names.name_problem(made)
             if problem:
                 self.error(draft.cells.get("nama"), ("nama",), f"nama berkas yang dibuat dari Nama SOP tidak dapat "
                                                               f"dipakai: {problem}; isi kolom {labels.BERKAS}")
                 return None
             return made
-        problem = None if _SLUG.match(slug) else (
+        problem = None if names.SLUG.match(slug) else (
             f"'{slug}' bukan nama berkas yang sah: pakai huruf kecil, angka dan '-' (misalnya "
-            f"{slugify(slug) or 'surat-masuk'}), atau kosongkan agar dibuat dari Nama SOP")
-        problem = problem or name_problem(slug, MAX_SLUG)
+            f"{names.slugify(slug) or 'surat-masuk'}), atau kosongkan agar dibuat dari Nama SOP")
+        problem = problem or names.name_problem(slug)
         if problem:
             self.error(f"B{rows[labels.BERKAS]}", ("berkas",), problem)
             return None
@@ -370,8 +362,8 @@ class _Grid:
                                  "kolom pelaksana ini berisi tanda tetapi tidak punya nama jabatan di judulnya")
                 continue
             key = self.r.text(keys_row, column, (), fill_merged=False) if keys_row else None
-            if key is None or not _KEY.match(key) or key in taken:
-                key = _free_key(slugify(name) or f"pelaksana-{len(taken) + 1}", taken)
+            if key is None or not names.ID.match(key) or key in taken:
+                key = names.actor_key(name, taken)
             taken.add(key)
             pelaksana[key] = name
             self.actors.append((column, key, name))
@@ -450,7 +442,7 @@ class _Grid:
     def _flow(self, rows: list[int], built: list[tuple[dict, dict]], numbers: dict[int, list[int]]) -> None:
         """Turn the flow columns (row numbers) into ids and decisions; give ids to rows jumped to."""
         count = len(rows)
-        ids = _ids(built)
+        ids = self._ids(built)
         targets: dict[int, dict[str, int]] = {}
         for i, (_data, flow) in enumerate(built):
             targets[i] = {name: target for name in labels.JUMP_COLUMNS
@@ -458,9 +450,21 @@ class _Grid:
         for i, found in targets.items():
             for target in found.values():
                 if target != i + 1 and ids[target] is None:
-                    ids[target] = _free_key(f"baris-{target + 1}", set(filter(None, ids)))
+                    ids[target] = names.row_id(target, ids)
         for i, (data, flow) in enumerate(built):
             self._decide(i, data, flow, targets[i], ids, count)
+
+    def _ids(self, built: list[tuple[dict, dict]]) -> list[str | None]:
+        """Return each row's id from the Id column: the first of copies only; one no definition allows is refused."""
+        ids: list[str | None] = []
+        for i, (data, _) in enumerate(built):
+            value = data.pop("id", None)
+            problem = value and names.id_problem(value)
+            if problem:
+                key = ("kegiatan", i, "id")
+                self.r.error(self.draft.cells[format_key_path(key)], key, problem)
+            ids.append(value if value and not problem and value not in ids else None)
+        return ids
 
     def _target(self, i: int, name: str, flow: dict, numbers: dict[int, list[int]]) -> int | None:
         value, cell = flow.get(name, (None, None))
@@ -495,21 +499,13 @@ class _Grid:
             decision = {"ya": reference(targets.get("ya", i + 1)), "tidak": reference(targets.get("tidak", i + 1))}
             label_yes, label_no = flow.get("label_ya", (None,))[0], flow.get("label_tidak", (None,))[0]
             if label_yes or label_no:
-                decision["label"] = [label_yes or "Ya", label_no or "Tidak"]
+                decision["label"] = [label or default for label, default in zip((label_yes, label_no),
+                                                                                 names.DEFAULT_LABELS)]
             data["keputusan"] = decision
         if "lanjut" in targets and targets["lanjut"] != i + 1:
             data["lanjut"] = reference(targets["lanjut"])
-        if word and labels.SYMBOL_WORDS[word] != default_symbol(i, count, is_decision):
+        if word and labels.SYMBOL_WORDS[word] != names.default_symbol(i, count, is_decision):
             data["simbol"] = labels.SYMBOL_WORDS[word]
-
-
-def _ids(built: list[tuple[dict, dict]]) -> list[str | None]:
-    """Return each row's id from the Id column: kept where valid, the first of copies only."""
-    ids: list[str | None] = []
-    for data, _ in built:
-        value = data.pop("id", None)
-        ids.append(value if value and _KEY.match(value) and value not in ids else None)
-    return ids
 
 
 def _put(data: dict, path: tuple, value: Any) -> None:
@@ -539,33 +535,10 @@ def _revisions(text: str | None) -> list[dict]:
     return revisions
 
 
-def name_problem(name: str, longest: int, what: str = "berkas") -> str | None:
-    """Return what makes *name* unfit as the name of a file or folder (*what*) on a user's disk, or None."""
-    if name.partition(".")[0].lower() in _DEVICE_NAMES:
-        return (f"'{name}' adalah nama perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan tidak dapat "
-                f"menjadi nama {what}; pakai nama lain")
-    size = len(name.encode("utf-8"))
-    if size > longest:
-        return f"nama {what} terlalu panjang (paling banyak {longest} huruf; ini {size})"
-    return None
-
-
 def _not_a_date(number: str | None) -> str:
     shown = number if number is not None else "jam saja"
     return (f"bukan tanggal (nilai sel: {shown}); tulis tanggalnya, misalnya 22 Desember 2023 atau 2023-12-22, atau "
             "format sel sebagai Tanggal")
-
-
-def slugify(text: str) -> str:
-    """Return a file or key name made from *text*: lower case, letters and digits joined by '-'."""
-    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60].strip("-")
-
-
-def _free_key(wanted: str, taken: set) -> str:
-    candidate, n = wanted, 2
-    while candidate in taken:
-        candidate, n = f"{wanted}-{n}", n + 1
-    return candidate
 
 
 def _ref(row: int, column: int) -> str:

@@ -19,7 +19,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sopdoc.authoring.yamlwrite import tanggal_value
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit, default_symbol
+from sopdoc.definition import names
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit
 from sopdoc.excel import guide, labels
 from sopdoc.office import paper, textfit, xlsx
 from sopdoc.office.style import FONT
@@ -52,9 +53,11 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     _fit_page(book.active, unit.kertas, "landscape")
     guide.write(book.create_sheet(labels.GUIDE_SHEET), _BODY, _BOLD, _height)
     _fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
-    taken = {labels.UNIT_SHEET.lower(), labels.GUIDE_SHEET.lower()}
+    taken = xlsx.SheetTitles(labels.UNIT_SHEET, labels.GUIDE_SHEET)
     for sop in sops:
-        _sop_sheet(book.create_sheet(xlsx.sheet_title(sop.nama, taken, "SOP")), sop)
+        title = names.free_name(xlsx.sheet_title(sop.nama, "SOP"), taken, xlsx.numbered_title)
+        taken.add(title)
+        _sop_sheet(book.create_sheet(title), sop)
     return xlsx.to_bytes(book)
 
 
@@ -262,7 +265,7 @@ def _kegiatan(sheet: Worksheet, sop: Sop, grid: _Grid, r: int, row: Kegiatan, wi
 def _mark(row: Kegiatan, count: int) -> str:
     """Return the mark that gives *row* its symbol: a symbol word where it says more than ✓."""
     is_decision = len(row.exits) == 2
-    if row.simbol != default_symbol(row.index, count, is_decision):
+    if row.simbol != names.default_symbol(row.index, count, is_decision):
         return {KAPSUL: "Mulai" if row.index < count / 2 else "Selesai", BELAH_KETUPAT: "Keputusan"}.get(
             row.simbol, "Proses")
     if row.index == 0:
@@ -280,7 +283,7 @@ def _flow_cells(sop: Sop, grid: _Grid, row: Kegiatan) -> dict[int, object]:
     if len(row.exits) == 2:
         yes, no = row.exits
         cells = {grid.column["ya"]: number(yes.target), grid.column["tidak"]: number(no.target)}
-        if (yes.label, no.label) != ("Ya", "Tidak"):
+        if (yes.label, no.label) != names.DEFAULT_LABELS:
             cells[grid.column["label_ya"]], cells[grid.column["label_tidak"]] = yes.label, no.label
         return cells
     if row.exits and row.exits[0].target != row.index + 1:

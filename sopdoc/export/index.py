@@ -8,11 +8,11 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from sopdoc.definition import fields, names
 from sopdoc.errors import display_path
 from sopdoc.export.manifest import sop_key
 from sopdoc.office import xlsx
 
-STATUSES = ("berlaku", "diganti", "dicabut")
 COLUMNS = (("No", 5), ("Unit", 32), ("Nomor SOP", 24), ("Nama SOP", 44), ("Tanggal Pembuatan", 18),
            ("Tanggal Revisi", 18), ("Tanggal Efektif", 18), ("Status", 10), ("Diganti oleh", 22),
            ("Jumlah Kegiatan", 10), ("Jumlah Pelaksana", 10), ("Total Waktu", 26), ("Berkas DOCX", 44),
@@ -52,18 +52,20 @@ def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: P
     wb = Workbook()
     summary = wb.active
     summary.title = "Ringkasan"
-    taken = {"ringkasan"}
+    taken = xlsx.SheetTitles(summary.title)
     counts = []
     for folder, (unit, sops) in sorted(units.items(), key=lambda item: item[1][0].key):
-        sheet = wb.create_sheet(xlsx.sheet_title(unit.unit, taken, "Unit"))
+        title = names.free_name(xlsx.sheet_title(unit.unit, "Unit"), taken, xlsx.numbered_title)
+        taken.add(title)
+        sheet = wb.create_sheet(title)
         rows = [_row(n, sop, entries.get(sop_key(sop)), out)
                 for n, sop in enumerate(sorted(sops, key=lambda s: (s.nomor or "", s.nama)), start=1)]
         _table(sheet, [c for c, _ in COLUMNS], rows, [w for _, w in COLUMNS])
-        by_status = [sum(1 for s in sops if s.status == status) for status in STATUSES]
+        by_status = [sum(1 for s in sops if s.status == status) for status in fields.STATUS]
         book_file = books[folder].pdf.relative_to(out).as_posix() if folder in books else "-"
         counts.append([len(counts) + 1, unit.unit, unit.pemerintah, *by_status, len(sops), book_file])
-    header = ["No", "Unit", "Pemerintah", *(s.capitalize() for s in STATUSES), "Jumlah SOP", "Buku SOP"]
-    total = ["", "Jumlah", "", *(sum(row[3 + i] for row in counts) for i in range(len(STATUSES))),
+    header = ["No", "Unit", "Pemerintah", *(s.capitalize() for s in fields.STATUS), "Jumlah SOP", "Buku SOP"]
+    total = ["", "Jumlah", "", *(sum(row[3 + i] for row in counts) for i in range(len(fields.STATUS))),
              sum(row[6] for row in counts), ""]
     _table(summary, header, counts + [total], [5, 40, 36, 10, 10, 10, 12, 48])
     summary.cell(row=len(counts) + 2, column=2).font = Font(bold=True)

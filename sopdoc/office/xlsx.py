@@ -23,15 +23,31 @@ FORMULA_STARTS = ("=", "+", "-", "@")
 HEADER_FILL = PatternFill("solid", fgColor=style.HEADER_FILL)
 
 
-def sheet_title(text: str, taken: set[str], fallback: str) -> str:
-    """Return a sheet name Excel accepts (31 characters, none of []:*?/\\), unique in the workbook."""
-    base = re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_CHARACTERS_RE.sub("", text)).strip("' ")[:31] or fallback
-    title, n = base, 2
-    while title.lower() in taken:
-        suffix = f" ({n})"
-        title, n = base[:31 - len(suffix)] + suffix, n + 1
-    taken.add(title.lower())
-    return title
+MAX_TITLE = 31      # characters in a sheet's title
+
+
+def sheet_title(text: str, fallback: str) -> str:
+    """Return *text* as a sheet title Excel accepts: 31 characters, none of []:*?/\\ (*fallback* if none is left)."""
+    return re.sub(r"[\[\]:*?/\\]", "-", ILLEGAL_CHARACTERS_RE.sub("", text)).strip("' ")[:MAX_TITLE] or fallback
+
+
+def numbered_title(title: str, n: int) -> str:
+    """Return *title* numbered " (n)", cut to stay within Excel's 31 characters: a second sheet of one name."""
+    suffix = f" ({n})"
+    return title[:MAX_TITLE - len(suffix)] + suffix
+
+
+class SheetTitles:
+    """The titles a workbook's sheets have, compared as Excel compares them: without case."""
+
+    def __init__(self, *titles: str):
+        self._folded = {title.lower() for title in titles}
+
+    def __contains__(self, title: object) -> bool:
+        return isinstance(title, str) and title.lower() in self._folded
+
+    def add(self, title: str) -> None:
+        self._folded.add(title.lower())
 
 
 def to_bytes(workbook: Workbook) -> bytes:

@@ -24,6 +24,7 @@ from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
 from sopdoc.definition import reader
+from sopdoc.definition.fields import IN_FORCE
 from sopdoc.definition.model import BULAN, Sop
 from sopdoc.definition.version import version_code
 from sopdoc.document import metadata
@@ -245,7 +246,7 @@ def _sop_check(key: str | None, kode: str | None, revisi: tuple | None, sop: Sop
     if sop is None:
         return Check(False, f"SOP {key} tidak ada di definisi yang sah (dihapus, dipindah, atau berisi galat: "
                             "periksa dengan sopdoc validate)")
-    if sop.status != "berlaku":
+    if sop.status != IN_FORCE:
         successor = f", diganti oleh {sop.diganti_oleh}" if sop.diganti_oleh else ""
         return Check(False, f"SOP {key} berstatus {sop.status}{successor}: tidak berlaku lagi")
     current = version_code(sop)
@@ -264,7 +265,7 @@ def _book_checks(mark: metadata.Mark, sops: dict[str, Sop]) -> list[Check]:
     checks = [c for slug, kode in mark.isi.items()
               if not (c := _sop_check(f"{mark.buku}/{slug}", kode, None, sops.get(f"{mark.buku}/{slug}"))).ok]
     missing = [sop.slug for key, sop in sops.items()
-               if sop.unit.key == mark.buku and sop.status == "berlaku" and sop.slug not in mark.isi]
+               if sop.unit.key == mark.buku and sop.status == IN_FORCE and sop.slug not in mark.isi]
     if missing:
         checks.append(Check(False, f"SOP berlaku yang belum ada di buku ini: {', '.join(sorted(missing))}"))
     if not checks:

@@ -20,9 +20,10 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.authoring.datadiff import NEXT
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
+from sopdoc.definition.names import NEXT
+from sopdoc.definition.units import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
@@ -283,7 +284,7 @@ class Studio:
                          versi=files.version(path), catatan=notes, **self._unit_context(path, held))
 
     def _unit_context(self, path: Path, held: dict) -> dict:
-        above = _inherited(self.root, path.parent)
+        above = _inherited(path.parent)
         return {"d": held, "keys": {k.name: k for k in UNIT_KEYS}, "above": above,
                 "has_sops": any(p.name != reader.UNIT_FILE for p in path.parent.glob("*.yaml")),
                 "parents": [files.key_of(self.root, p) for p in _parent_units(self.root, path.parent)]}
@@ -391,13 +392,14 @@ def _notes(notes: list[preview.Note]) -> list[dict]:
 
 
 def _parent_units(root: Path, folder: Path) -> list[Path]:
-    return [p for p in folder.parents if p.is_relative_to(root) and p != root and (p / reader.UNIT_FILE).is_file()]
+    """Return the unit folders above *folder* whose settings its unit takes, those the studio can open."""
+    return [p for p in unit_chain(folder)[1:] if p.is_relative_to(root) and p != root]
 
 
-def _inherited(root: Path, folder: Path) -> dict[str, Any]:
-    """Return the values the unit files above *folder* give it (the nearer one winning)."""
+def _inherited(folder: Path) -> dict[str, Any]:
+    """Return the values the unit files above *folder* give it (the nearer one winning), as the reader merges them."""
     merged: dict[str, Any] = {}
-    for parent in reversed(_parent_units(root, folder)):
+    for parent in reversed(unit_chain(folder)[1:]):
         try:
             data = yamlsafe.load(parent / reader.UNIT_FILE).data
         except yamlsafe.YamlLoadError:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopdoc.definition import reader, tree, yamlsafe
+from sopdoc.definition.fields import IN_FORCE
 from sopdoc.definition.model import Sop
 from sopdoc.errors import ERROR
 from sopdoc.studio import files
@@ -61,7 +62,7 @@ def units(root: Path, search: str = "") -> list[UnitEntry]:
             unit.entries.append(entry)
     listed = [u for u in found.values() if u.entries or not words]
     for unit in listed:
-        unit.entries.sort(key=lambda e: (e.status != "berlaku", e.nomor, e.nama.lower()))
+        unit.entries.sort(key=lambda e: (e.status != IN_FORCE, e.nomor, e.nama.lower()))
     return sorted(listed, key=lambda u: u.key)
 
 

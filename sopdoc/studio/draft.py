@@ -17,8 +17,7 @@ from typing import Any
 
 import yaml
 
-from sopdoc.authoring.datadiff import DEFAULT_LABELS, NEXT
-from sopdoc.definition import fields, yamlsafe
+from sopdoc.definition import fields, names, yamlsafe
 from sopdoc.definition.fields import Key
 from sopdoc.errors import format_key_path
 from sopdoc.studio.names import SWITCH, BadForm
@@ -34,7 +33,6 @@ _GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECRE
 # The row keys an input holds as text (jumps are selects, handled apart).
 _ROW_TEXT = tuple(k for k in fields.ROW_KEYS if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut"))
 _ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 class NotEditable(ValueError):
@@ -144,7 +142,7 @@ def _row(row: dict, index: int, numbers: dict[str, int]) -> dict:
     actors = row.get("pelaksana")
     draft["pelaksana"] = _texts(actors, path + ("pelaksana",))
     draft["lanjut"] = _target(row.get("lanjut"), numbers, path + ("lanjut",))
-    if draft["lanjut"] == NEXT:
+    if draft["lanjut"] == names.NEXT:
         draft["lanjut"] = ""      # the select's first choice, "baris berikutnya", is the same
     draft["keputusan"] = _decision(row.get("keputusan"), numbers, path + ("keputusan",))
     draft[OTHER] = _other(row, fields.ROW_KEYS)
@@ -157,7 +155,7 @@ def _decision(value: Any, numbers: dict[str, int], path: tuple) -> dict | None:
         return None
     if not isinstance(value, dict) or any(k not in ("ya", "tidak", "label") for k in value):
         raise NotEditable(f"{_where(path)} harus memuat ya, tidak dan (boleh) label saja")
-    labels = value.get("label", DEFAULT_LABELS)
+    labels = value.get("label", list(names.DEFAULT_LABELS))
     if not isinstance(labels, list) or len(labels) != 2:
         raise NotEditable(f"{_where(path + ('label',))} harus berupa daftar dua teks")
     decision = {k: _target(value.get(k), numbers, path + (k,)) for k in TARGET_KEYS}
@@ -168,7 +166,7 @@ def _decision(value: Any, numbers: dict[str, int], path: tuple) -> dict | None:
 def _target(value: Any, numbers: dict[str, int], path: tuple) -> str:
     """Return a jump as the selects show it: a row number, 'berikutnya', '' or an unknown id kept as written."""
     text = _text(value, path).strip()
-    if text in ("", NEXT):
+    if text in ("", names.NEXT):
         return text
     return str(numbers[text]) if text in numbers else ID_PREFIX + text
 
@@ -294,10 +292,10 @@ def _posted_decision(value: Any, index: int) -> dict | None:
         return None
     value = value if isinstance(value, dict) else {}
     # A row just made a decision: yes goes on, no goes back to the row before (a rework loop).
-    decision = {"ya": _posted_text(value, "ya", path) if "ya" in value else NEXT,
+    decision = {"ya": _posted_text(value, "ya", path) if "ya" in value else names.NEXT,
                 "tidak": _posted_text(value, "tidak", path) if "tidak" in value else (str(index) if index else "")}
     labels = [_scalar(label, path + ("label", i)) for i, label in enumerate(_posted_list(value, "label", path))]
-    decision["label"] = ((labels or list(DEFAULT_LABELS)) + ["", ""])[:2]
+    decision["label"] = ((labels or list(names.DEFAULT_LABELS)) + ["", ""])[:2]
     return decision
 
 
@@ -365,9 +363,9 @@ def _rows_data(rows: list[dict]) -> list[dict]:
         if decision is not None:
             item["keputusan"] = {k: v for k in TARGET_KEYS if (v := _reference(decision[k], index, ids)) is not None}
             labels = [label.strip() for label in decision["label"]]
-            if labels != DEFAULT_LABELS:
+            if tuple(labels) != names.DEFAULT_LABELS:
                 item["keputusan"]["label"] = labels
-        elif (jump := _reference(row["lanjut"], index, ids)) not in (None, NEXT):
+        elif (jump := _reference(row["lanjut"], index, ids)) not in (None, names.NEXT):
             item["lanjut"] = jump
         data.append(_with_other(_ordered(item), row[OTHER], fields.ROW_KEYS))
     return data
@@ -389,14 +387,14 @@ def _reference(target: str, index: int, ids: list[str | None]) -> str | None:
     target = target.strip()
     if not target:
         return None
-    if target == NEXT:
-        return NEXT
+    if target == names.NEXT:
+        return names.NEXT
     if target.startswith(ID_PREFIX):
         return target[len(ID_PREFIX):]
     number = _row_number(target, len(ids))
     if number is None:
         return target
-    return NEXT if number == index + 2 else ids[number - 1]
+    return names.NEXT if number == index + 2 else ids[number - 1]
 
 
 def _row_number(target: str, count: int) -> int | None:
@@ -418,12 +416,7 @@ def _jump_ids(rows: list[dict]) -> list[str | None]:
 
 def _new_id(uraian: str, taken: list[str | None]) -> str:
     """Return an unused id made of the uraian's first word (the verb), as the scaffold's `susun`."""
-    words = _WORD.findall(uraian.lower())
-    wanted = words[0] if words else "baris"
-    candidate, n = wanted, 2
-    while candidate in taken or candidate == NEXT:
-        candidate, n = f"{wanted}-{n}", n + 1
-    return candidate
+    return names.free_id(names.slugify(uraian, 1) or "baris", taken)
 
 
 def _with_other(data: dict, text: str, keys: tuple[Key, ...]) -> dict:

@@ -8,14 +8,12 @@ reached, and a jump to a deleted row is left for the person to choose again.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 
+from sopdoc.definition import names
 from sopdoc.definition.reader import MAX_ACTORS
 from sopdoc.studio.draft import ORIGIN, OTHER, TARGET_KEYS
 from sopdoc.studio.names import BadForm, parse_name
-
-_WORD = re.compile(r"[a-z0-9]+")
 
 
 def apply(draft: dict, action: str, new_actor: str = "") -> str | None:
@@ -112,17 +110,8 @@ def _add_actor(draft: dict, _: str, name: str) -> str | None:
         return "tulis dulu nama jabatan pelaksana yang ditambahkan"
     if len(draft["pelaksana"]) >= MAX_ACTORS:
         return f"paling banyak {MAX_ACTORS} pelaksana muat di satu halaman"
-    draft["pelaksana"][_actor_key(name, draft["pelaksana"])] = name
+    draft["pelaksana"][names.actor_key(name, draft["pelaksana"])] = name
     return None
-
-
-def _actor_key(name: str, taken: dict) -> str:
-    words = _WORD.findall(name.lower())[:3] or ["pelaksana"]
-    wanted = "-".join(words)[:30].strip("-")
-    key, n = wanted, 2
-    while key in taken:
-        key, n = f"{wanted}-{n}", n + 1
-    return key
 
 
 def _actor(draft: dict, key: str) -> str:

@@ -11,18 +11,15 @@ import contextlib
 import datetime
 import hashlib
 import os
-import re
 from pathlib import Path
 
 from sopdoc.authoring import scaffold, yamlwrite
-from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition import names, reader, yamlsafe
+from sopdoc.definition.units import chain
 from sopdoc.errors import display_path
 from sopdoc.fsutil import write_atomic
 
 SUFFIX = ".yaml"
-_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-_WORD = re.compile(r"[a-z0-9]+")
-MAX_SLUG = 60
 
 
 class Refused(ValueError):
@@ -81,11 +78,6 @@ def read_text(path: Path) -> str:
     return path.read_bytes().decode("utf-8-sig")
 
 
-def slugify(text: str) -> str:
-    """Return a file or folder name made of *text*'s words: 'Surat Masuk' -> 'surat-masuk'."""
-    return "-".join(_WORD.findall(text.lower()))[:MAX_SLUG].strip("-")
-
-
 def new_sop(root: Path, unit: str, nama: str, slug: str, today: datetime.date) -> Path:
     """Create an SOP named *nama* from the scaffold in unit folder *unit* (made, with a unit file, if new).
 
@@ -107,9 +99,11 @@ def _new_path(root: Path, unit: str, nama: str, slug: str) -> Path:
     """Return the file a new SOP gets, or raise :class:`Invalid` naming the field that cannot be used."""
     if not nama:
         raise Invalid("nama: tulis nama SOP")
-    slug = slug.strip() or slugify(nama)
-    if not _SLUG.match(slug) or len(slug) > MAX_SLUG:
+    slug = slug.strip() or names.slugify(nama)
+    if not names.SLUG.match(slug):
         raise Invalid(f"berkas: nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    if problem := names.name_problem(slug):
+        raise Invalid(f"berkas: {problem}")
     try:
         folder = _inside(root, unit.strip("/"))
     except Refused as exc:
@@ -118,8 +112,11 @@ def _new_path(root: Path, unit: str, nama: str, slug: str) -> Path:
     if os.path.lexists(path):
         raise Invalid(f"berkas: {display_path(path)} sudah ada; pilih nama berkas lain")
     new_unit = not (folder / reader.UNIT_FILE).is_file()
-    if new_unit and not all(_SLUG.match(part) for part in unit.strip("/").split("/")):
+    parts = unit.strip("/").split("/")
+    if new_unit and not all(names.SLUG.match(part) for part in parts):
         raise Invalid(f"unit: nama folder unit '{unit[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    if new_unit and (problem := next(filter(None, (names.name_problem(part, "folder") for part in parts)), None)):
+        raise Invalid(f"unit: {problem}")
     return path
 
 
@@ -128,7 +125,7 @@ def _create(root: Path, path: Path, nama: str, today: datetime.date) -> list[Pat
     folder = path.parent
     made = [p for p in (folder, *folder.parents) if p.is_relative_to(root) and not p.exists()]
     if not (folder / reader.UNIT_FILE).is_file():
-        _new_unit(root, folder)
+        _new_unit(folder)
         made.insert(0, folder / reader.UNIT_FILE)
     text = scaffold.sop_text("Contoh", display_path(path), today)
     write_atomic(path, yamlwrite.updated_text(text, {**yamlsafe.parse(text, path).data, "nama": nama}))
@@ -144,9 +141,7 @@ def _remove(made: list[Path]) -> None:
                 item.unlink()
 
 
-def _new_unit(root: Path, folder: Path) -> None:
-    """Write the unit file of a new unit folder: the scaffold, or only its name below a unit that has the rest."""
+def _new_unit(folder: Path) -> None:
+    """Write the unit file of a new unit folder (yamlwrite.new_unit_text)."""
     title = folder.name.replace("-", " ").title()
-    above = any((p / reader.UNIT_FILE).is_file() for p in folder.parents if p.is_relative_to(root))
-    text = yamlwrite.new_text({"unit": title}, yamlwrite.UNIT) if above else scaffold.unit_text(title)
-    write_atomic(folder / reader.UNIT_FILE, text)
+    write_atomic(folder / reader.UNIT_FILE, yamlwrite.new_unit_text(title, nested=len(chain(folder)) > 1))

@@ -1,0 +1,257 @@
+"""Typed values of one definition file: texts, lists, choices, dates, years, signers, waktu.
+
+Each value is checked as it is read; a bad value records a problem with its file,
+line and key path, and the file reads on so that every problem is found at once.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from sopdoc.definition import fields, yamlsafe
+from sopdoc.definition.fields import Key
+from sopdoc.definition.model import (
+    BULAN,
+    SATUAN_WAKTU,
+    Keputusan,
+    Penandatangan,
+    Sop,
+    Tanggal,
+    Verifikasi,
+    Waktu,
+)
+from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
+
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
+_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
+_WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
+_NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
+# Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
+# line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
+_URL = re.compile(r"^https?://\S+$")
+
+
+@dataclass
+class Result:
+    """Every SOP that was read without error, and every problem found."""
+
+    sops: list[Sop] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    failed: list[Path] = field(default_factory=list)
+    siblings: dict[Path, dict[str, Path]] = field(default_factory=dict)  # unit folder -> its SOP files by slug
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == ERROR]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == WARNING]
+
+
+
+def type_name(value: Any) -> str:
+    if value is None:
+        return "kosong"
+    if isinstance(value, bool):
+        return "ya/tidak (true/false)"
+    if isinstance(value, (int, float)):
+        return "angka"
+    if isinstance(value, datetime.date):
+        return "tanggal"
+    return {str: "teks", list: "daftar", dict: "pemetaan (kunci: nilai)"}.get(type(value), type(value).__name__)
+
+
+def suggest(word: str, choices) -> str:
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"; mungkin maksud Anda '{close[0]}'?" if close else ""
+
+
+
+class FileReader:
+    """Typed access to one YAML document, recording a problem for each bad value."""
+
+    def __init__(self, file: Path, result: Result, text: str | yamlsafe.Document | None = None):
+        self.file = file
+        self.result = result
+        self.text_given = text
+        self.doc: yamlsafe.Document | None = None
+        self.ok = True
+
+    def load(self) -> Any:
+        try:
+            if self.text_given is None:
+                self.doc = yamlsafe.load(self.file)
+            elif isinstance(self.text_given, yamlsafe.Document):
+                self.doc = self.text_given
+            else:
+                self.doc = yamlsafe.parse(self.text_given, self.file)
+        except yamlsafe.YamlLoadError as exc:
+            self.result.problems.append(Problem(self.file, exc.line, "", exc.message))
+            self.ok = False
+            return None
+        return self.doc.data
+
+    def error(self, path: tuple, message: str) -> None:
+        self.ok = False
+        self._add(path, message, ERROR)
+
+    def warn(self, path: tuple, message: str) -> None:
+        self._add(path, message, WARNING)
+
+    def _add(self, path: tuple, message: str, severity: str) -> None:
+        line = self.doc.line(path) if self.doc else None
+        self.result.problems.append(Problem(self.file, line, format_key_path(path), message, severity))
+
+    def mapping(self, path: tuple, value: Any, keys: tuple[Key, ...]) -> dict | None:
+        """Return *value* if it is a mapping of known keys; report unknown and missing keys."""
+        if not isinstance(value, dict):
+            self.error(path, f"harus berupa pemetaan (kunci: nilai), bukan {type_name(value)}")
+            return None
+        known = [k.name for k in keys]
+        for name in value:
+            if name not in known:
+                hint = suggest(str(name), known) or f"; kunci yang dikenal: {', '.join(known)}"
+                self.error(path + (name,), f"kunci '{name}' tidak dikenal{hint}")
+        for key in keys:
+            if key.required and value.get(key.name) in (None, "", [], {}):
+                self.error(path + (key.name,), f"wajib diisi: {key.doc}")
+        return value
+
+    def value(self, key: Key, value: Any, path: tuple) -> Any:
+        """Return *value* of the key *key* (at *path* + its name) read by its kind; a choice left out is its default."""
+        where = path + (key.name,)
+        if key.kind == fields.PILIHAN:
+            return self.choice(where, value, key.choices) or key.default
+        return getattr(self, _READERS[key.kind])(where, value)
+
+    def text(self, path: tuple, value: Any) -> str | None:
+        if value is None:
+            return None
+        if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool):
+            return str(value)
+        if not isinstance(value, str):
+            self.error(path, f"harus berupa teks, bukan {type_name(value)}")
+            return None
+        if bad := _UNPRINTABLE.search(value):
+            self.error(path, f"memuat karakter kendali U+{ord(bad.group()):04X} yang tidak dapat dicetak di dokumen; "
+                             "hapus karakter itu (biasanya terbawa saat menyalin dari aplikasi lain)")
+            return None
+        return value.strip() or None
+
+    def text_list(self, path: tuple, value: Any) -> tuple[str, ...]:
+        """Return a list of texts; a single text counts as a list of one."""
+        if value is None:
+            return ()
+        if isinstance(value, dict):
+            self.error(path, "harus berupa daftar (setiap butir diawali '- '), bukan pemetaan (kunci: nilai)")
+            return ()
+        if not isinstance(value, list):
+            single = self.text(path, value)
+            return (single,) if single else ()
+        items = (self.text(path + (i,), item) for i, item in enumerate(value))
+        return tuple(item for item in items if item)
+
+    def choice(self, path: tuple, value: Any, choices: tuple[str, ...]) -> str | None:
+        text = self.text(path, value)
+        if text is None:
+            return None
+        for choice in choices:
+            if text.lower() == choice.lower():
+                return choice
+        self.error(path, f"'{text}' bukan pilihan yang sah (pilihan: {', '.join(choices)}){suggest(text, choices)}")
+        return None
+
+    def date(self, path: tuple, value: Any) -> Tanggal | None:
+        if value is None:
+            return None
+        if isinstance(value, datetime.datetime):
+            self.error(path, "tulis tanggalnya saja, tanpa jam: 2023-12-22")
+            return None
+        if isinstance(value, datetime.date):
+            return Tanggal(value.year, value.month, value.day)
+        text = self.text(path, value)
+        if text is None or text == "-":
+            return None
+        if match := _ISO.match(text):
+            return self._iso_date(path, text, *match.groups())
+        if match := _MONTH_YEAR.match(text):
+            day, month_name, year = match.groups()
+            month = _BULAN_INDEX.get(month_name.lower())
+            if month is not None:
+                return self._iso_date(path, text, year, str(month), day)
+        self.error(path, f"'{text}' bukan tanggal; tulis 2023-12-22, atau bulan dan tahun seperti Maret 2021")
+        return None
+
+    def _iso_date(self, path: tuple, text: str, year: str, month: str, day: str | None) -> Tanggal | None:
+        try:
+            datetime.date(int(year), int(month), int(day or 1))
+        except ValueError:
+            self.error(path, f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya")
+            return None
+        return Tanggal(int(year), int(month), int(day) if day else None)
+
+    def year(self, path: tuple, value: Any) -> int | None:
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or not 1945 <= value <= 2100:
+            self.error(path, f"'{value}' bukan tahun; tulis empat angka, misalnya 2024")
+            return None
+        return value
+
+    def decree(self, path: tuple, value: Any) -> Keputusan | None:
+        if value is None or self.mapping(path, value, fields.DECREE_KEYS) is None:
+            return None
+        parts = {key.name: self.value(key, value.get(key.name), path) for key in fields.DECREE_KEYS}
+        if parts["nomor"] is None or parts["tanggal"] is None:
+            return None
+        return Keputusan(**parts)
+
+    def signer(self, path: tuple, value: Any) -> Penandatangan | None:
+        if value is None or self.mapping(path, value, fields.SIGNER_KEYS) is None:
+            return None
+        parts = {key.name: self.value(key, value.get(key.name), path) for key in fields.SIGNER_KEYS}
+        return None if parts["jabatan"] is None else Penandatangan(**parts)
+
+    def verification(self, path: tuple, value: Any) -> Verifikasi | None:
+        """Return how the identity sheet shows its verification code: true, or a mapping with url."""
+        if value is None or value is False:
+            return None
+        if value is True:
+            return Verifikasi()
+        if not isinstance(value, dict):
+            self.error(path, f"tulis true, atau url: https://.../{{kode}} di bawahnya; bukan {type_name(value)}")
+            return None
+        if self.mapping(path, value, fields.VERIFICATION_KEYS) is None:
+            return None
+        url = self.text(path + ("url",), value.get("url"))
+        if url is not None and not (_URL.match(url) and "{kode}" in url):
+            self.error(path + ("url",), f"'{url}' bukan alamat yang sah: tulis alamat lengkap yang memuat {{kode}}, "
+                                        "misalnya https://sop.contoh.go.id/cek/{kode}")
+            return None
+        return Verifikasi(url)
+
+    def waktu(self, path: tuple, text: str) -> Waktu:
+        """Return the waktu *text* says: a number and a unit to add up, or free text printed as it is."""
+        if match := _WAKTU.match(text):
+            unit = match.group(2).lower()
+            if unit in SATUAN_WAKTU:
+                return Waktu(text, Decimal(match.group(1).replace(",", ".")), unit)
+            self.warn(path, f"satuan '{match.group(2)}' tidak dikenal (pilihan: {', '.join(SATUAN_WAKTU)}); "
+                            "waktu ini dicetak apa adanya dan tidak ikut dijumlahkan")
+        elif _NUMBER.match(text):
+            self.warn(path, f"waktu '{text}' tanpa satuan; tambahkan satuannya, misalnya '{text} menit'")
+        return Waktu(text)
+
+
+# The reader of each kind of value that reads alone (the others depend on their file).
+_READERS = {fields.TEKS: "text", fields.DAFTAR_TEKS: "text_list", fields.TANGGAL: "date", fields.TAHUN: "year",
+            fields.PENANDATANGAN: "signer", fields.DEKRET: "decree", fields.VERIFIKASI: "verification"}
