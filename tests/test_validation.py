@@ -64,8 +64,8 @@ EXPECTED = {
         "(nomor 3); satu cabang harus ke tempat lain, atau jadikan baris ini kotak biasa",
     ],
     "alur-berputar": [
-        f"alur-berputar.yaml:{line} kegiatan[{n}]: dari kegiatan nomor {n} alur tidak pernah sampai ke kegiatan "
-        "terakhir (berputar terus); beri jalan keluar dengan 'lanjut' atau cabang keputusan"
+        f"alur-berputar.yaml:{line} kegiatan[{n}]: dari kegiatan nomor {n} alur tidak pernah sampai ke akhir "
+        "(berputar terus); beri jalan keluar dengan 'lanjut' (boleh 'selesai') atau cabang keputusan"
         for line, n in ((6, 1), (8, 2), (11, 3))
     ] + [
         "alur-berputar.yaml:14 kegiatan[4]: kegiatan nomor 4 tidak pernah dicapai dari kegiatan pertama; "
@@ -83,9 +83,11 @@ EXPECTED = {
         "keputusan-di-baris-pertama.yaml:8 kegiatan[1].keputusan: kegiatan pertama adalah Mulai dan tidak boleh "
         "berupa keputusan; tambahkan satu kegiatan sebelumnya",
     ],
-    "keputusan-di-baris-terakhir": [
-        "keputusan-di-baris-terakhir.yaml:11 kegiatan[2].keputusan: kegiatan terakhir adalah Selesai dan tidak "
-        "boleh berupa keputusan; tambahkan satu kegiatan penutup sesudahnya",
+    # A decision may stand in the last row (one branch may end the flow with 'selesai'), but no flow goes on
+    # past the last row.
+    "berikutnya-dari-baris-terakhir": [
+        "berikutnya-dari-baris-terakhir.yaml:13 kegiatan[2].keputusan.tidak: tidak ada kegiatan sesudah kegiatan "
+        "terakhir; tulis id tujuannya, atau 'selesai'",
     ],
     "kegiatan-bukan-daftar": [
         "kegiatan-bukan-daftar.yaml:5 kegiatan: harus berupa daftar kegiatan (setiap butir diawali '- '), "
@@ -120,7 +122,7 @@ WARNINGS = {
         "waktu-tanpa-satuan.yaml:8 kegiatan[1].waktu: waktu '15' tanpa satuan; tambahkan satuannya, "
         "misalnya '15 menit' (peringatan)",
         "waktu-tanpa-satuan.yaml:11 kegiatan[2].waktu: satuan 'hr' tidak dikenal (pilihan: detik, menit, jam, "
-        "hari, minggu, bulan); waktu ini dicetak apa adanya dan tidak ikut dijumlahkan (peringatan)",
+        "hari, hari kerja, hari kalender, minggu, bulan); waktu ini dicetak apa adanya dan tidak ikut dijumlahkan (peringatan)",
     ],
 }
 

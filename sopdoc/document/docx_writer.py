@@ -17,7 +17,7 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Exit, Kegiatan, Sop
 from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import table
 from sopdoc.flowchart.drawing import RowPicture
@@ -207,14 +207,21 @@ _SYMBOLS = {KAPSUL: "kapsul", BELAH_KETUPAT: "belah ketupat keputusan"}
 
 
 def picture_description(sop: Sop, page: Page, row: Kegiatan) -> str:
-    """Return the alternative text of *row*'s picture: its number, its symbol, whose lane, where it leads."""
+    """Return the alternative text of *row*'s picture: its number, each symbol, whose lane, where it leads."""
     actors = dict(sop.pelaksana)
-    symbol = _SYMBOLS.get(row.simbol, "kotak kegiatan")
-    words = next((s.text for s in page.symbols if s.no == row.nomor and s.kind != CONNECTOR and s.text), "")
-    if words:
-        symbol += f" {words}"
-    text = f"Bagan alir kegiatan {row.nomor}: {symbol} di lajur {', '.join(actors[a] for a in row.pelaksana)}"
-    exits = [f"{e.label} ke kegiatan {e.target + 1}" if e.label else f"lanjut ke kegiatan {e.target + 1}"
-             for e in row.exits]
+    parts = []
+    for langkah in row.langkah:
+        symbol = _SYMBOLS.get(langkah.simbol, "kotak kegiatan")
+        if langkah.simbol == KAPSUL and (langkah.mulai or langkah.is_end):
+            symbol += " Mulai" if langkah.mulai else " Selesai"
+        parts.append(f"{symbol} di lajur {', '.join(actors[a] for a in langkah.pelaksana)}")
+        parts += [_exit_description(sop, exit_) for exit_ in langkah.exits]
     connectors = [s.text for s in page.symbols if s.no == row.nomor and s.kind == CONNECTOR]
-    return "; ".join([text, *exits] + [f"penghubung antarhalaman {letter}" for letter in connectors])
+    number = row.nomor_cetak or str(row.nomor)
+    return "; ".join([f"Bagan alir kegiatan {number}: {parts[0]}", *parts[1:]]
+                     + [f"penghubung antarhalaman {letter}" for letter in connectors])
+
+
+def _exit_description(sop: Sop, exit_: Exit) -> str:
+    where = " dan ".join(f"kegiatan {sop.kegiatan[t.row].nomor_cetak or t.row + 1}" for t in exit_.targets) or "selesai"
+    return f"{exit_.label} ke {where}" if exit_.label else f"lanjut ke {where}"

@@ -49,33 +49,34 @@ def links(sop: Sop, pages: list[Page], plans: dict[tuple[int, int], ExitPlan], l
         labels[page.number].append(plan.label(page.symbol(symbol_name(index + 1))).rect)
     names = letters()
     for row in sop.kegiatan:
-        order = sorted(range(len(row.exits)), key=lambda n: row.exits[n].target != row.index + 1)
+        exits = row.langkah[0].exits
+        order = sorted(range(len(exits)), key=lambda n: exits[n].targets[0].row != row.index + 1)
         for n in order:
-            exit_ = row.exits[n]
-            source, target = page_of[row.index], page_of[exit_.target]
+            to = exits[n].targets[0].row
+            source, target = page_of[row.index], page_of[to]
             members = tuple(symbol_name(row.nomor, m) for m in range(len(row.pelaksana)))
-            goal = tuple(symbol_name(exit_.target + 1, m) for m in range(len(sop.kegiatan[exit_.target].pelaksana)))
+            goal = tuple(symbol_name(to + 1, m) for m in range(len(sop.kegiatan[to].pelaksana)))
             plan = plans.get((row.index, n))
             first = source.symbol(members[0])
             pinned = dict(port=plan.port, label=plan.label(first), run=plan.run) if plan else {}
-            span = abs(exit_.target - row.index)
-            rows = (row.nomor, exit_.target + 1)
+            span = abs(to - row.index)
+            rows = (row.nomor, to + 1)
             if source is target:
                 rank = (0 if span == 1 else 2, span, row.index)
                 flows.links[source.number].append(Link(members, goal, rows, rank, **pinned))
                 continue
             letter = next(names)
-            adjacent = exit_.target == row.index + 1
+            adjacent = to == row.index + 1
             side = plan.port.side if plan else "B"
             out = _place(source, box_of[row.index], first, letter, side, adjacent, lane_width, lanes,
                          labels[source.number], below=True, run=plan.reach if plan else 0.0)
-            into = _place(target, box_of[exit_.target], target.symbol(goal[0]), letter, "T", adjacent, lane_width,
+            into = _place(target, box_of[to], target.symbol(goal[0]), letter, "T", adjacent, lane_width,
                           lanes, labels[target.number], below=False)
-            for placed, index in ((out, row.index), (into, exit_.target)):
+            for placed, index in ((out, row.index), (into, to)):
                 if placed is None:
                     flows.crowded.add(index)
             out = out or _squeeze(source, box_of[row.index], first, letter)
-            into = into or _squeeze(target, box_of[exit_.target], target.symbol(goal[0]), letter)
+            into = into or _squeeze(target, box_of[to], target.symbol(goal[0]), letter)
             flows.links[source.number].append(Link(members, (out.name,), rows, (1, span, row.index),
                                                     dst_sides="TLR", **pinned))
             flows.links[target.number].append(Link((into.name,), goal, rows, (1, span, row.index), src_sides="BLR"))

@@ -80,7 +80,7 @@ def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize, turns:
     plans: dict[tuple[int, int], ExitPlan] = {}
     extra: dict[int, float] = {}
     for row in sop.kegiatan:
-        if row.simbol != BELAH_KETUPAT:
+        if row.langkah[0].simbol != BELAH_KETUPAT:
             continue
         lane = lanes.index(row.pelaksana[0])
         ranked = _ranked(sop, row, lane, lanes, lane_width, size)
@@ -103,13 +103,15 @@ def _ranked(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size:
     """Return the ways to give the decision's exits their vertices and labels, the best first."""
     diamond = Symbol("d", DECISION, row.nomor, None, (lane + 0.5) * lane_width, 0.0, size.w, size.diamond_h)
     options = []
-    for ports in permutations(("B", "R", "L"), len(row.exits)):
+    exits = row.langkah[0].exits
+    for ports in permutations(("B", "R", "L"), len(exits)):
         cost, chosen = 0.0, []
-        for exit_, side in zip(row.exits, ports):
-            target_lanes = [lanes.index(a) for a in sop.kegiatan[exit_.target].pelaksana]
-            cost += _port_cost(side, row.index, exit_.target, lane, target_lanes, len(lanes))
+        for exit_, side in zip(exits, ports):
+            to = exit_.targets[0].row
+            target_lanes = [lanes.index(a) for a in sop.kegiatan[to].pelaksana]
+            cost += _port_cost(side, row.index, to, lane, target_lanes, len(lanes))
             spot_cost, exit_plan = _label_spot(exit_.label or "", side, diamond, ports, lane, lanes, lane_width,
-                                               exit_.target < row.index)
+                                               to < row.index)
             cost += spot_cost
             chosen.append(exit_plan)
         options.append((cost, ports, tuple(chosen)))

@@ -32,7 +32,8 @@ CROWDED = table.CONNECTOR + 6 * MM   # extra room under the symbol of a row with
 
 def layout(sop: Sop) -> Layout:
     """Return the complete layout of the flowchart part of *sop*."""
-    paper, orientation = sop.unit.kertas, sop.unit.orientasi
+    _check_drawable(sop)
+    paper, orientation = sop.paper
     width, height = page_size(paper, orientation)
     columns, lane, title_size = table.columns_for(sop, width - 2 * MARGIN)
     header = table.header_style(columns, title_size)
@@ -91,3 +92,11 @@ def _draw_plainly(page: Page, link: route.Link) -> None:
     page.arrows.append(Arrow(src.name, dst.name, points, link.label))
     page.warnings.append(f"panah kegiatan {link.rows[0]} ke {link.rows[1]} tidak dapat digambar menurut aturan; "
                          "periksa gambarnya (kurangi lompatan yang melintasi baris ini atau pakai kertas lebih lebar)")
+
+
+def _check_drawable(sop: Sop) -> None:
+    """Refuse what this layout cannot draw yet: rows of several symbols, forks and ends a decision branch makes."""
+    for row in sop.kegiatan:
+        if len(row.langkah) > 1 or any(len(e.targets) != 1 for symbol in row.langkah for e in symbol.exits):
+            raise table.LayoutError(f"kegiatan {row.nomor} memakai bentuk yang belum dapat digambar (beberapa simbol "
+                                    "dalam satu baris, percabangan, atau cabang keputusan ke 'selesai')")

@@ -25,18 +25,19 @@ def symbol_name(nomor: int, member: int = 0) -> str:
 
 
 def terminator_text(sop: Sop, index: int) -> str:
-    if sop.kegiatan[index].simbol != KAPSUL:
+    symbol = sop.kegiatan[index].langkah[0]
+    if symbol.simbol != KAPSUL:
         return ""
-    if index == 0:
+    if symbol.mulai:
         return "Mulai"
-    return "Selesai" if index == len(sop.kegiatan) - 1 else ""
+    return "Selesai" if symbol.is_end else ""
 
 
 def place(sop: Sop, page: Page, lanes: list[str], lane_width: float, size: SymbolSize) -> None:
     """Add every symbol of *page*'s rows, and the joins of rows done together."""
     for box in page.rows:
         row = sop.kegiatan[box.index]
-        kind = KINDS.get(row.simbol, PROCESS)
+        kind = KINDS.get(row.langkah[0].simbol, PROCESS)
         text = terminator_text(sop, box.index)
         height = size.diamond_h if kind == DECISION else size.h
         width, font = _width(kind, text, size.w, lane_width)

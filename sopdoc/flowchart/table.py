@@ -174,13 +174,13 @@ def body_size(columns: list[Column]) -> tuple[float, float]:
 
 def cell_texts(row) -> dict[str, str | None]:
     """Return the text of each text cell of a kegiatan row, by column key."""
-    return {"no": str(row.nomor), "kegiatan": row.uraian, "kelengkapan": row.kelengkapan,
+    return {"no": row.nomor_cetak, "kegiatan": row.uraian, "kelengkapan": row.kelengkapan,
             "waktu": row.waktu.teks if row.waktu else None, "output": row.output, "keterangan": row.keterangan}
 
 
 def cell_text(text: str | None, column: Column, size: float) -> str:
     """Return what a text cell holds: its text with break points in words wider than the column."""
-    return textfit.breakable(text or "-", column.width - 2 * CELL_PAD_X, size)
+    return textfit.breakable("-" if text is None else text, column.width - 2 * CELL_PAD_X, size)
 
 
 def text_height(text: str, column: Column, size: float, line: float) -> float:
@@ -192,7 +192,7 @@ def row_height(row, columns: list[Column], size: float, line: float, symbols: Sy
     by_key = {c.key: c for c in columns}
     text = max(text_height(cell_text(value, by_key[key], size), by_key[key], size, line)
                for key, value in cell_texts(row).items())
-    symbol = (symbols.diamond_h if row.simbol == BELAH_KETUPAT else symbols.h) + 2 * SYMBOL_GAP + extra
+    symbol = (symbols.diamond_h if row.langkah[0].simbol == BELAH_KETUPAT else symbols.h) + 2 * SYMBOL_GAP + extra
     return _twips(max(text, symbol))
 
 
@@ -207,7 +207,7 @@ def connector_room() -> float:
 
 def flows_down(sop: Sop, index: int) -> bool:
     """Return whether row *index* has an exit to the row right below it."""
-    return any(e.target == index + 1 for e in sop.kegiatan[index].exits)
+    return any(e.targets[0].row == index + 1 for e in sop.kegiatan[index].langkah[0].exits)
 
 
 def heading(sop: Sop, width: float) -> tuple[str, ...]:
