@@ -61,7 +61,7 @@ from sopdoc.definition.model import (
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
-__all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
+__all__ = ["sop_data", "unit_data", "symbol_ids", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
            "edited", "UnreadableText"]
 
 SOP, UNIT = "sop", "unit"
@@ -154,14 +154,21 @@ _PLAIN = {
 }
 
 
-def _rows(rows: tuple[Kegiatan, ...]) -> list[dict]:
-    """Return the rows; a symbol something jumps to by name gets an id when it has none."""
+def symbol_ids(rows: tuple[Kegiatan, ...]) -> dict[Target, str | None]:
+    """Return the id of every symbol as a definition writes it: its own, or ``baris-N`` for one that something
+    jumps to by name (every target but the next row's first symbol reached alone), None for the others."""
     ids = {Target(row.index, n): langkah.id for row in rows for n, langkah in enumerate(row.langkah)}
     for source, langkah in ((Target(row.index, n), langkah) for row in rows for n, langkah in enumerate(row.langkah)):
         for exit in langkah.exits:
             for target in exit.targets:
                 if ids[target] is None and _named(source, exit, target):
                     ids[target] = names.row_id(target.row, ids.values(), target.item)
+    return ids
+
+
+def _rows(rows: tuple[Kegiatan, ...]) -> list[dict]:
+    """Return the rows; a symbol something jumps to by name gets an id when it has none."""
+    ids = symbol_ids(rows)
     printed: list[str] = []
     data = []
     for row in rows:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from sopdoc.definition.names import BELAH_KETUPAT, DEFAULT_LABELS, END, KAPSUL, KOTAK, NEXT
+from sopdoc.office import paper
 
 # Kinds of value. Each maps to a JSON Schema fragment in schema.py.
 TEKS = "teks"
@@ -46,8 +47,8 @@ class Key:
 
 
 SIMBOL = (KAPSUL, KOTAK, BELAH_KETUPAT)
-PAPERS = ("F4", "A4", "Letter", "Legal")
-ORIENTATIONS = ("lanskap", "potret")
+PAPERS = tuple(paper.PAPER)
+ORIENTATIONS = (paper.LANSKAP, paper.POTRET)
 # The other two official symbols are drawn by sopdoc itself, never given to a row.
 SIMBOL_OTOMATIS = ("anak_panah", "segi_lima")
 
