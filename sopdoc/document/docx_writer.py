@@ -34,6 +34,9 @@ DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
 HEADER_SIZE = 7.5
 PAGE_NUMBER_ROOM = "   Halaman 888 dari 888"   # what the running head keeps free for the page number
 QR_SIZE = Mm(16)
+# The size of the identity sheet's lists (templates/identitas.docx), and the smaller ones that keep a long
+# sheet on its page.
+IDENTITY_SIZES = (10.0, 9.0, 8.0)
 
 
 def template_for(sop: Sop) -> Path:
@@ -45,16 +48,19 @@ def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
     """Return the values the identity-sheet template prints, by the names templates/identitas.docx uses."""
     return {
         "logo": InlineImage(tpl, str(sheet.logo), height=Mm(22)) if sheet.logo else "",
+        "kop": list(sheet.kop),
+        "kop_given": sheet.kop_given,
+        "judul": dict(sheet.judul),
         "pemerintah": sheet.pemerintah,
         "unit": sheet.unit,
         "sub_unit": sheet.sub_unit,
-        "nomor": sheet.nomor,
-        "nama": sheet.nama,
+        "nomor": textfit.unbroken(sheet.nomor),
+        "nama": textfit.unbroken(sheet.nama),
         "tanggal_pembuatan": sheet.tanggal_pembuatan,
         "tanggal_revisi": sheet.tanggal_revisi,
         "tanggal_efektif": sheet.tanggal_efektif,
         "ttd": dataclasses.asdict(sheet.ttd),
-        **{key: list(items) for key, items in sheet.lists.items()},
+        **{key: [textfit.unbroken(item) for item in items] for key, items in sheet.lists.items()},
         "riwayat": [{"tanggal": r.tanggal, "catatan": r.catatan} for r in sheet.riwayat],
         "verifikasi": {"qr": InlineImage(tpl, io.BytesIO(sheet.verifikasi.png()), width=QR_SIZE, height=QR_SIZE),
                        "kode": sheet.verifikasi.kode} if sheet.verifikasi else None,
@@ -77,6 +83,8 @@ def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[
     body = doc.element.body
     for tbl in body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
         oxml.fit_table_width(tbl, layout.page_width - 2 * layout.margin)
+    if template_for(sop) == DEFAULT_TEMPLATE:
+        _fit_identity(body, layout.page_width - 2 * layout.margin, layout.page_height - 2 * layout.margin)
     anchor = body.sectPr
     writer = _FlowchartWriter(doc, sop, layout)
     for element in writer.elements(slices):
@@ -84,6 +92,26 @@ def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _fit_identity(body, width: float, height: float) -> None:
+    """Keep the identity sheet on one page when smaller lists let it: never a few lines spilt onto a page alone.
+
+    The lower tables' text shrinks step by step (IDENTITY_SIZES) until the sheet's
+    estimated height fits; a sheet too long even at the smallest keeps its size
+    (it runs on over pages, as a long sheet must).
+    """
+    content = [child for child in body if child.tag != f"{{{oxml.W_NS}}}sectPr"]
+    if oxml.estimated_height(content, width) <= height:
+        return
+    lists = list(body.iterchildren(f"{{{oxml.W_NS}}}tbl"))[1:]
+    for size in IDENTITY_SIZES[1:]:
+        for box in lists:
+            oxml.set_font_size(box, size)
+        if oxml.estimated_height(content, width) <= height:
+            return
+    for box in lists:
+        oxml.set_font_size(box, IDENTITY_SIZES[0])
 
 
 def page_title(sop: Sop, width: float) -> str:
