@@ -93,6 +93,57 @@ EXPECTED = {
         "kegiatan-bukan-daftar.yaml:5 kegiatan: harus berupa daftar kegiatan (setiap butir diawali '- '), "
         "bukan pemetaan (kunci: nilai)",
     ],
+    # The constructs of real, signed SOPs, each refused where it is written wrongly.
+    "simbol-langkah-tidak-tercapai": [
+        "simbol-langkah-tidak-tercapai.yaml:11 kegiatan[2].langkah[2]: simbol 'periksa' (langkah ke-2 kegiatan nomor "
+        "2) tidak pernah dicapai dari kegiatan pertama; arahkan 'lanjut' atau cabang keputusan ke id-nya, atau hapus "
+        "butir ini",
+    ],
+    "dua-simbol-satu-lajur": [
+        "dua-simbol-satu-lajur.yaml:13 kegiatan[2].langkah[2].pelaksana[2]: lajur 'staf' sudah memuat simbol (langkah "
+        "ke-1 kegiatan nomor 2); satu lajur memuat satu simbol per baris (pindahkan salah satunya ke baris lain)",
+    ],
+    "lompat-ke-baris-langkah-tanpa-id": [
+        "lompat-ke-baris-langkah-tanpa-id.yaml:8 kegiatan[1].lanjut: kegiatan nomor 2 memuat beberapa simbol; arahkan "
+        "ke id salah satu butir langkahnya (id yang ada: cek-staf, cek-kasubag)",
+        "lompat-ke-baris-langkah-tanpa-id.yaml:9 kegiatan[2].id: baris dengan 'langkah' menulis 'id' di butir "
+        "langkahnya, bukan di barisnya",
+    ],
+    "percabangan-satu-tujuan": [
+        "percabangan-satu-tujuan.yaml:8 kegiatan[1].lanjut: percabangan perlu paling sedikit dua tujuan; tulis satu "
+        "tujuan tanpa [ ], atau tambahkan tujuan lain",
+    ],
+    "percabangan-tujuan-ganda": [
+        "percabangan-tujuan-ganda.yaml:11 kegiatan[2].keputusan.ya[2]: tujuan 'arsip' ditulis dua kali dalam "
+        "percabangan ini",
+    ],
+    "selesai-dalam-percabangan": [
+        "selesai-dalam-percabangan.yaml:10 kegiatan[2].lanjut[2]: 'selesai' tidak dapat menjadi salah satu tujuan "
+        "percabangan; akhiri alur di simbol tujuannya",
+    ],
+    "id-ganda-di-langkah": [
+        "id-ganda-di-langkah.yaml:14 kegiatan[2].langkah[2].id: id 'periksa' sudah dipakai oleh kegiatan nomor 1; "
+        "setiap id harus unik",
+    ],
+    "label-keputusan-separuh": [
+        "label-keputusan-separuh.yaml:14 kegiatan[2].keputusan.label: tulis kedua label, atau kosongkan keduanya "
+        "([\"\", \"\"]) untuk keputusan yang dicetak tanpa label",
+    ],
+    "kunci-simbol-di-baris-langkah": [
+        "kunci-simbol-di-baris-langkah.yaml:9 kegiatan[2].pelaksana: baris dengan 'langkah' menulis 'pelaksana' di "
+        "butir langkahnya, bukan di barisnya",
+        "kunci-simbol-di-baris-langkah.yaml:10 kegiatan[2].lanjut: baris dengan 'langkah' menulis 'lanjut' di butir "
+        "langkahnya, bukan di barisnya",
+    ],
+    "baris-pertama-tanpa-mulai": [
+        "baris-pertama-tanpa-mulai.yaml:6 kegiatan[1]: kegiatan pertama tidak punya simbol Mulai: setiap simbolnya "
+        "dituju simbol lain di baris yang sama",
+    ],
+    "keputusan-mulai-di-langkah": [
+        "keputusan-mulai-di-langkah.yaml:10 kegiatan[1].langkah[2].keputusan: simbol (langkah ke-2 kegiatan nomor 1) "
+        "adalah simbol Mulai (tidak ada simbol lain di baris pertama yang menuju ke sana) dan tidak boleh berupa "
+        "keputusan; tambahkan simbol Mulai yang menuju keputusan ini",
+    ],
     "lompat-ke-diri-sendiri": [
         "lompat-ke-diri-sendiri.yaml:11 kegiatan[2].lanjut: kegiatan ini menuju dirinya sendiri ('susun'); "
         "arahkan ke kegiatan lain",
@@ -117,6 +168,19 @@ WARNINGS = {
     "keterkaitan-slug-tidak-ada": [
         "keterkaitan-slug-tidak-ada.yaml:3 keterkaitan[2]: 'surat-keluar' tampak seperti nama berkas SOP, "
         "tetapi tidak ada SOP 'surat-keluar' di unit ini (peringatan)",
+    ],
+    "keputusan-tanpa-label": [
+        "keputusan-tanpa-label.yaml:14 kegiatan[2].keputusan.label: keputusan ini dicetak tanpa label cabang; pembaca "
+        "tidak dapat melihat cabang mana 'ya' dan mana 'tidak' (peringatan)",
+    ],
+    # Rates and ranges are named; hari kerja and hari kalender add up; a free text without a number is meant.
+    "waktu-yang-tidak-dijumlahkan": [
+        "waktu-yang-tidak-dijumlahkan.yaml:8 kegiatan[1].waktu: waktu '2 menit/berkas' dihitung per berkas, jadi tidak "
+        "ikut dijumlahkan; total waktu menyebutnya terpisah (peringatan)",
+        "waktu-yang-tidak-dijumlahkan.yaml:11 kegiatan[2].waktu: waktu '5 menit per dokumen' dihitung per dokumen, "
+        "jadi tidak ikut dijumlahkan; total waktu menyebutnya terpisah (peringatan)",
+        "waktu-yang-tidak-dijumlahkan.yaml:14 kegiatan[3].waktu: waktu '1 - 5 hari kerja' tidak dapat dijumlahkan "
+        "(tulis satu angka dan satuannya, misalnya '2 hari kerja'); total waktu menyebutnya terpisah (peringatan)",
     ],
     "waktu-tanpa-satuan": [
         "waktu-tanpa-satuan.yaml:8 kegiatan[1].waktu: waktu '15' tanpa satuan; tambahkan satuannya, "

@@ -130,7 +130,7 @@ pelaksana:                               # kolom pelaksana dari kiri ke kanan ->
 kegiatan:                                # baris dari atas ke bawah; nomor diberikan otomatis
   - uraian: Menerima surat                       {c}# kata kerja, tanpa subjek
     pelaksana: staf                              {c}# salah satu kunci di 'pelaksana'
-    waktu: 15 menit                              {c}# detik, menit, jam, hari, minggu, bulan
+    waktu: 15 menit                              {c}# detik, menit, jam, hari, hari kerja, minggu, bulan
   - id: periksa                                  {c}# id hanya perlu bila ada lompatan ke sini
     uraian: Memeriksa surat
     pelaksana: [kepala, staf]

@@ -309,8 +309,8 @@ def _one_row_changes(i: int, j: int, rows: RowMatch) -> list[str]:
         lines.append(f"kegiatan {j + 1} simbol: {_shown(old_symbols)} menjadi {_shown(new_symbols)}")
     # A row that simply goes on to the next one is no news when rows around it change.
     if _explicit_flow(old) or _explicit_flow(new):
-        old_flow = _flow(old, i, rows.old_ids, rows.old_to_new)
-        new_flow = _flow(new, j, rows.new_ids, None)
+        old_flow = _flow(old, i, len(rows.old), rows.old_ids, rows.old_to_new)
+        new_flow = _flow(new, j, len(rows.new), rows.new_ids, None)
         if old_flow != new_flow:
             lines.append(f"kegiatan {j + 1} alur: {_shown_flow(old_flow)} menjadi {_shown_flow(new_flow)}")
     return lines
@@ -332,10 +332,13 @@ def _explicit_flow(row: dict) -> bool:
     return any(symbol.get("lanjut") is not None or symbol.get("keputusan") is not None for symbol in _symbols(row))
 
 
-def _flow(row: dict, index: int, ids: dict[str, tuple[int, int]], to_new: dict[int, int] | None) -> tuple:
+def _flow(row: dict, index: int, count: int, ids: dict[str, tuple[int, int]], to_new: dict[int, int] | None) -> tuple:
     """Return where a row's symbols lead, in new row indexes: per symbol ("lanjut", to) or ("keputusan", yes, no,
-    labels), a target being (row, symbol), the end, or a fork's tuple of targets."""
+    labels), a target being (row, symbol), the end, or a fork's tuple of targets. A symbol of the last row that names
+    no way on ends the flow."""
     def reach(value: Any) -> Any:
+        if value is None and index == count - 1:
+            return END
         return _renumbered(_target(norm(value), index, ids), to_new)
 
     flows = []

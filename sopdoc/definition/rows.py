@@ -230,8 +230,10 @@ class RowsReader:
         ends = not is_decision and (names.END == jump or jump is None and last)
         simbol = self._symbol(item, names.default_symbol(is_decision, is_start, ends))
         if is_start and is_decision:
-            self.file.error(item.path + ("keputusan",), "kegiatan pertama adalah Mulai dan tidak boleh berupa "
-                                                        "keputusan; tambahkan satu kegiatan sebelumnya")
+            self.file.error(item.path + ("keputusan",), (
+                f"{item.named()} adalah simbol Mulai (tidak ada simbol lain di baris pertama yang menuju ke sana) dan "
+                "tidak boleh berupa keputusan; tambahkan simbol Mulai yang menuju keputusan ini" if item.several else
+                "kegiatan pertama adalah Mulai dan tidak boleh berupa keputusan; tambahkan satu kegiatan sebelumnya"))
             return None
         exits = self._exits(item, count)
         if simbol is None or exits is None:
