@@ -24,7 +24,8 @@ sys.path.insert(0, str(ROOT / "tests"))
 from generate import sop_text  # noqa: E402
 
 from sopdoc.definition import reader  # noqa: E402
-from sopdoc.flowchart import layout, textfit  # noqa: E402
+from sopdoc.flowchart import layout  # noqa: E402
+from sopdoc.office import textfit  # noqa: E402
 
 COUNT, ROWS, ACTORS, DECISIONS, SAMPLE = 200, 32, 7, 6, 20
 PAPERS = [("F4", "lanskap"), ("F4", "potret"), ("A4", "lanskap"), ("A4", "potret")]
