@@ -110,6 +110,8 @@ def _page(plan: Layout, page: Page, frame: Frame) -> dict:
                     if a.label else None,
                     "points": [[x(px), y(py)] for px, py in a.points]} for a in page.arrows],
         "joins": [{"from": j.a, "to": j.b, "points": [[x(px), y(py)] for px, py in j.points]} for j in page.joins],
+        "junctions": [{"x": x(j.x), "y": y(j.y), **({"to": j.to} if j.to is not None else {"from": j.src})}
+                      for j in page.junctions],
     }
 
 

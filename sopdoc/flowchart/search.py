@@ -1,10 +1,17 @@
 """Best-first search for one route on the channel graph.
 
 States are (grid node, direction of travel); a step goes straight on or turns a
-quarter, paying the track's cost per length, BEND for a turn and CROSS for
-crossing a committed line. The search is A* with the Manhattan distance to the
-nearest target port as its estimate: routes are produced lazily, cheapest
-first, and the first one that reaches a target is the answer.
+quarter, paying the track's length, BEND for a turn and CROSS for crossing a
+committed line. The search is A* with the Manhattan distance to the nearest
+target (plus a bend where one is still needed) as its estimate. Along the way it
+keeps the readability rules a grid cannot hold by itself: a route to a later row
+never goes up (rule 14), turns at most *bends* times (rule 15), never turns back
+through a short leg (rule 12), crosses nothing near its own start (rule 10), and
+never turns where another line runs on along the same track (rule 8).
+
+A *soft* search (negotiated routing) may also use what other routes occupy, at a
+price that grows with how often that place was fought over; the caller rips up
+the routes it ran into and routes them again.
 """
 
 from __future__ import annotations
@@ -12,17 +19,21 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
+from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, SEVERAL, Grid
 from sopdoc.flowchart.plan import MM, Rect
 
-BEND = 4.0 * MM
-CROSS = 6.0 * MM
-NEAR_COST = 1.5             # extra share of length on an edge that would read as part of another line
+BEND = 5.0 * MM
+CROSS = 8.0 * MM
+HAIRPIN = 3.3 * MM          # the shortest leg between two runs in opposite directions (rule 12 asks 3.0 mm)
+LABEL_COST = 3.0 * MM       # a step into the room kept for another exit's label
+OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
+HISTORY = 6.0 * MM          # and more for each time that place was fought over
+UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
-_TURNS = {RIGHT: (DOWN, UP), LEFT: (DOWN, UP), DOWN: (RIGHT, LEFT), UP: (RIGHT, LEFT)}
-_PASS = {RIGHT: PASS_H, LEFT: PASS_H, DOWN: PASS_V, UP: PASS_V}
-_ACROSS = {PASS_H: PASS_V, PASS_V: PASS_H}
+OPPOSITE = (LEFT, RIGHT, UP, DOWN)
+TURNS = ((DOWN, UP), (DOWN, UP), (RIGHT, LEFT), (RIGHT, LEFT))
+HORIZONTAL = (True, True, False, False)
 
 
 @dataclass(frozen=True)
@@ -32,22 +43,32 @@ class Start:
     node: int
     direction: int
     cost: float
-    key: object                 # what the caller needs back: the symbol and port
+    arc: float                  # the length of line from the port to the node
+    key: object                 # what the caller needs back
+    bends: int = 0              # bends the line already has (a branch of a fork: its trunk's, and its own turn)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A grid node from which a route may run straight into a target port.
-
-    A *merge* entry lies on the last run of an arrow already entering that port:
-    the route may turn onto it there, and the two share their arrowhead.
-    """
+    """A grid node from which a route may run straight into a target (a port, or a line it merges into)."""
 
     node: int
     direction: int              # the direction of that last run
-    cost: float                 # the last run's length and the port's own cost
+    cost: float
     key: object
-    merge: bool = False
+    merge: bool = False         # the route turns onto another's line here: a junction
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What one route may do."""
+
+    route: int
+    own: frozenset[int]         # the symbols (indices in the grid) whose halos it may enter: its two ends
+    forward: bool               # to a later row: it never goes up
+    bends: int = 4
+    soft: bool = False
+    label: int = FREE           # the label zone that is its own exit's
 
 
 @dataclass
@@ -58,25 +79,25 @@ class Found:
     cost: float
 
 
-def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect],
+def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect], ask: Ask,
            window: tuple[int, int, int, int] | None = None) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
-    *targets* are the boxes of the target symbols, for the estimate: the
-    Manhattan distance to the nearest, plus a bend when a node lines up with it
-    neither across nor along (every route's last run ends on a box's side).
-    *window* bounds the search to tracks i0..i1 and j0..j1.
+    *targets* are the boxes the route ends at, for the estimate; *window* bounds
+    the search to tracks i0..i1 and j0..j1.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
     steps = (1, -1, nx, -nx)
-    h_edge, v_edge, blocked, node_state = grid.h_edge, grid.v_edge, grid.blocked, grid.node
-    h_near, v_near = grid.h_near, grid.v_near
-    x_cost, y_cost = grid.x_cost, grid.y_cost
+    h_edge, v_edge, h_halo, v_halo = grid.h, grid.v, grid.h_halo, grid.v_halo
+    h_zone, v_zone = grid.h_zone, grid.v_zone
+    blocked, halo, label_zone, label_keep, history = grid.blocked, grid.halo, grid.label_zone, grid.label_keep, \
+        grid.history
+    pass_h, pass_v, stop, end_zone = grid.pass_h, grid.pass_v, grid.stop, grid.end_zone
+    me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
-
     boxes = [(r.x0, r.y0, r.x1, r.y1) for r in targets]
     known: dict[int, float] = {}
 
@@ -87,7 +108,60 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             value = known[node] = min(_box_estimate(x, y, box) for box in boxes)
         return value
 
+    def through(node: int, horizontal: bool, arc: float) -> float | None:
+        """Return the price of passing *node* straight on, or None when that is not allowed."""
+        mine, theirs = (pass_h, pass_v) if horizontal else (pass_v, pass_h)
+        price = 0.0
+        if stop[node] != FREE or mine[node] != FREE:
+            if not soft:
+                return None
+            price += OVERLAP
+        if theirs[node] != FREE:
+            price += CROSS
+            if arc < END_ZONE or end_zone[node] != FREE:
+                if not soft:
+                    return None
+                price += OVERLAP
+        return price
+
+    def ahead(node: int, direction: int) -> bool:
+        """Return whether another route holds an edge on the track past *node* within COLLINEAR."""
+        horizontal = HORIZONTAL[direction]
+        coords, edges = (xs, h_edge) if horizontal else (ys, v_edge)
+        k = node % nx if horizontal else node // nx
+        count = nx if horizontal else grid.ny
+        step, sign = steps[direction], (1 if direction in (RIGHT, DOWN) else -1)
+        here = coords[k]
+        while 0 <= k + sign < count and abs(coords[k] - here) < COLLINEAR:
+            edge = node if sign > 0 else node + step
+            occupant = edges[edge]
+            if occupant == BLOCKED:
+                return False
+            if occupant != FREE and occupant != me:
+                return True
+            node += step
+            k += sign
+        return False
+
+    def turn(node: int, direction: int) -> float | None:
+        """Return the price of turning at *node* after running in *direction*, or None when that is not allowed.
+
+        Nothing else may use the node, and no other line may run on along the same track within
+        COLLINEAR of it: the two would read as one line (rule 8).
+        """
+        price = 0.0
+        if stop[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
+            if not soft:
+                return None
+            price += OVERLAP
+        if ahead(node, direction):
+            if not soft:
+                return None
+            price += OVERLAP
+        return price
+
     best: dict[int, float] = {}
+    info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
     parent: dict[int, int] = {}
     heap: list = []
     counter = 0
@@ -96,6 +170,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if start.cost < best.get(state, float("inf")):
             best[state] = start.cost
             parent[state] = -1 - n
+            info[state] = (start.bends, start.arc, start.node, -1)
             heapq.heappush(heap, (start.cost + estimate(start.node), counter, start.cost, state, None))
             counter += 1
     while heap:
@@ -105,51 +180,97 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if cost > best.get(state, float("inf")):
             continue
         node, direction = divmod(state, 4)
-        here = node_state[node]
-        straight_ok = not here & TURN and not here & _PASS[direction]
-        cross = CROSS if here & _ACROSS[_PASS[direction]] else 0.0
+        bends, arc, leg_start, before = info[state]
+        horizontal = HORIZONTAL[direction]
+        straight = through(node, horizontal, arc)
+        can_turn = bends < max_bends
+        turning = turn(node, direction) if can_turn else None
+        if can_turn and before >= 0:
+            lx, ly = xs[leg_start % nx], ys[leg_start // nx]
+            short = abs(xs[node % nx] - lx) + abs(ys[node // nx] - ly) < HAIRPIN
+        else:
+            short = False
         for entry in by_node.get(node, ()):
-            if entry.direction == direction and straight_ok:
-                total = cost + cross + entry.cost
-            elif entry.direction in _TURNS[direction] and (not here or entry.merge):
-                total = cost + BEND + entry.cost
+            if entry.direction == direction:
+                if entry.merge or straight is None:
+                    continue
+                total = cost + straight + entry.cost
+            elif entry.direction in TURNS[direction]:
+                if not can_turn or (short and entry.direction == OPPOSITE[before]) or (forward and entry.direction == UP):
+                    continue
+                if entry.merge:
+                    # Onto the line of another arrow into the same target: its line passes here, and only it.
+                    if stop[node] != FREE or (pass_h if horizontal else pass_v)[node] != FREE or ahead(node, direction):
+                        continue
+                    total = cost + BEND + entry.cost
+                elif turning is None:
+                    continue
+                else:
+                    total = cost + BEND + entry.cost + turning
             else:
                 continue
             heapq.heappush(heap, (total, counter, total, state, entry))
             counter += 1
         i, j = node % nx, node // nx
-        for new in (direction, *_TURNS[direction]):
-            turn = new != direction
-            if turn and here:
-                continue
-            if not turn and not straight_ok:
-                continue
+        for new in (direction, *TURNS[direction]):
+            if new == direction:
+                if straight is None:
+                    continue
+                price = straight
+            else:
+                if turning is None or (forward and new == UP) or (short and new == OPPOSITE[before]):
+                    continue
+                price = BEND + turning
             nxt = node + steps[new]
             if new == RIGHT:
-                if i >= i1 or h_edge[node] != FREE:
+                if i >= i1:
                     continue
-                length = (xs[i + 1] - xs[i]) * y_cost[j]
+                edge, edges, halos, zones = node, h_edge, h_halo, h_zone
+                length = xs[i + 1] - xs[i]
             elif new == LEFT:
-                if i <= i0 or h_edge[node - 1] != FREE:
+                if i <= i0:
                     continue
-                length = (xs[i] - xs[i - 1]) * y_cost[j]
+                edge, edges, halos, zones = nxt, h_edge, h_halo, h_zone
+                length = xs[i] - xs[i - 1]
             elif new == DOWN:
-                if j >= j1 or v_edge[node] != FREE:
+                if j >= j1:
                     continue
-                length = (ys[j + 1] - ys[j]) * x_cost[i]
+                edge, edges, halos, zones = node, v_edge, v_halo, v_zone
+                length = ys[j + 1] - ys[j]
             else:
-                if j <= j0 or v_edge[node - nx] != FREE:
+                if j <= j0:
                     continue
-                length = (ys[j] - ys[j - 1]) * x_cost[i]
+                edge, edges, halos, zones = nxt, v_edge, v_halo, v_zone
+                length = (ys[j] - ys[j - 1]) * (1 + UP_COST)
             if blocked[nxt]:
                 continue
-            if (h_near if new <= LEFT else v_near)[node if new in (RIGHT, DOWN) else nxt]:
-                length *= 1 + NEAR_COST
-            g = cost + length + (BEND if turn else cross)
+            occupant, hal, near = edges[edge], halos[edge], halo[nxt]
+            if occupant == BLOCKED:
+                continue
+            if hal != FREE and hal not in own and (hal != SEVERAL or not grid.open_to(1 if new <= LEFT else 2, edge, own)):
+                continue
+            if near != FREE and near not in own and (near != SEVERAL or not grid.open_to(0, nxt, own)):
+                continue
+            if occupant != FREE or zones[edge] not in (FREE, me):
+                if not soft:
+                    continue
+                price += OVERLAP + HISTORY * history[nxt]
+            elif soft and history[nxt]:
+                price += HISTORY * history[nxt] * 0.2
+            if label_zone[nxt] != FREE and label_zone[nxt] != my_label:
+                if label_keep[nxt]:
+                    continue
+                price += LABEL_COST
+            g = cost + length + price
             key = nxt * 4 + new
             if g < best.get(key, float("inf")):
                 best[key] = g
                 parent[key] = state
+                real = abs(xs[nxt % nx] - xs[i]) + abs(ys[nxt // nx] - ys[j])
+                if new == direction:
+                    info[key] = (bends, arc + real, leg_start, before)
+                else:
+                    info[key] = (bends + 1, arc + real, node, direction)
                 heapq.heappush(heap, (g + estimate(nxt), counter, g, key, None))
                 counter += 1
     return None
