@@ -102,10 +102,15 @@ def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan
     flows = Flows({page.number: [] for page in pages})
     names = letters()
     nodes = chart.nodes
+    numbered = []
     count: dict[str, int] = {}
     for flow in chart.flows:
-        n = count.get(flow.source, 0)
-        count[flow.source] = n + 1
+        numbered.append((count.get(flow.source, 0), flow))
+        count[flow.source] = numbered[-1][0] + 1
+    # The flows from the last row of a page to the first of the next take the places straight below and above
+    # their symbols first; the others' connectors stand beside them.
+    numbered.sort(key=lambda item: not any(nodes[t].row == nodes[item[1].source].row + 1 for t in item[1].targets))
+    for n, flow in numbered:
         source = nodes[flow.source]
         plan = plans.get((flow.source, n))
         kept = _keep(where, plan, flow, n)
@@ -152,7 +157,7 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
     run = plan.run if plan else 0.0
     out = _place(where, page, where.box_of[source.row], src, letter, side, run)
     into = _place(where, goal, where.box_of[target.row], goal.symbol(target.name), letter,
-                  "T" if adjacent else _free_side(where, target), 0.0)
+                  "T" if adjacent else _free_side(where, target), 0.0, beside=not adjacent)
     for placed, index, room in ((out, source.row, "below"), (into, target.row, "above")):
         if placed is None:
             flows.crowded.setdefault(index, room)
@@ -211,9 +216,13 @@ def _free_side(where: _Pages, node: Node) -> str:
     return sides[0] if sides else "T"
 
 
-def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, run: float
-           ) -> Symbol | None:
-    """Place a connector for a flow leaving or reaching *symbol*, in line with its *side*; None if no room."""
+def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, run: float,
+           beside: bool = False) -> Symbol | None:
+    """Place a connector for a flow leaving or reaching *symbol*, in line with its *side*; None if no room.
+
+    Above a symbol, a connector stands straight over it unless *beside* (the top is the way in of the
+    flow from the row before: this one's line joins that line).
+    """
     px, py = symbol.port_point(Port(side))
     half = CONNECTOR_SIZE / 2
     candidates = []
@@ -225,7 +234,8 @@ def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, 
     elif side == "T":
         # Straight above, in the room kept over the symbol; or beside that, its line joining the one there.
         y = box.top + PAD_EDGE + half
-        candidates.append(((px, y), ((px, y + half), (px, py))))
+        if not beside:
+            candidates.append(((px, y), ((px, y + half), (px, py))))
         for k in range(3, 12):
             for x in (px + k * STEP, px - k * STEP):
                 candidates.append(((x, y), ((x, y), (x, y))))

@@ -42,6 +42,7 @@ PLACEMENTS = 6                  # rounds of pagination for connectors' room
 ATTEMPTS = 4                    # rounds of routing, rows growing where it failed
 GROW = 3.0 * MM                 # more height for a row where a route or a label found no way, per round
 CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row too crowded for its connectors
+ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
 
 
 @dataclass
@@ -110,7 +111,7 @@ def _rows(state: State) -> None:
     for n, row in enumerate(chart.rows):
         lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
         room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
-        room += _label_room(state, row) + state.grown.get(n, 0.0)
+        room = min(room + _label_room(state, row) + state.grown.get(n, 0.0), state.capacity * ROOM_SHARE)
         state.needs.append(RowNeed(lines, room, line, any(node.name in downs for node in row.nodes)))
 
 
@@ -146,7 +147,7 @@ def _connectors(state: State) -> str | None:
     if state.flows.crowded and _again(state, "connectors", PLACEMENTS):
         for index, where in state.flows.crowded.items():
             room = state.above if where == "above" else state.below
-            room[index] = room.get(index, 0.0) + CROWDED
+            room[index] = min(room.get(index, 0.0) + CROWDED, state.capacity * ROOM_SHARE / 2)
         return "pages"
     return None
 

@@ -286,25 +286,36 @@ class Router:
                 for node, distance in self._walk(symbol, port, n, soft, ENTRY_REACH) if distance >= ARROW_ROOM]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
-        """Return entries onto the last run of an arrow already entering *symbol*: a merge, with a junction."""
+        """Return entries onto the line of an arrow already entering *symbol*: a merge, marked by a junction.
+
+        The junction is where that line runs straight, far enough from the symbol; from there on the
+        two arrows share the line and its head.
+        """
         found = []
+        grid = self.grid
         for m, route in self.routes.items():
-            if route.link.dst != symbol.name or route.host is not None or len(route.nodes) < 2:
+            if route.link.dst != symbol.name or route.host is not None or route.trunk is not None:
                 continue
-            inward = _DIRECTION[(-route.end_port.outward[0], -route.end_port.outward[1])]
-            px, py = route.end
             path = route.nodes
+            px, py = route.end
+            bends = 0
+            reach = 0.0
+            after = route.end
             for k in range(len(path) - 1, 0, -1):
-                if _step(self.grid, path[k - 1], path[k]) != inward:
-                    break
-                node = path[k - 1] if k > 1 and _step(self.grid, path[k - 2], path[k - 1]) == inward else None
-                if node is None:
+                node = path[k]
+                here = grid.point(node)
+                reach += abs(after[0] - here[0]) + abs(after[1] - here[1])
+                after = here
+                goes = _step(grid, node, path[k + 1]) if k + 1 < len(path) else \
+                    _DIRECTION[(-route.end_port.outward[0], -route.end_port.outward[1])]
+                came = _step(grid, path[k - 1], node)
+                if came != goes:
+                    bends += 1
                     continue
-                x, y = self.grid.point(node)
-                if _distance_to_rect((x, y), symbol.rect) >= JUNCTION_REACH:
-                    reach = abs(x - px) + abs(y - py)
-                    found.append(Entry(node, inward, reach + IN_COST[route.end_port.side] + MERGE_COST,
-                                       (symbol, route.end_port, m), merge=True))
+                if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE:
+                    continue
+                found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
+                                   (symbol, route.end_port, m), merge=True, bends=bends))
         return found
 
     def _branches(self, n: int) -> list[Start]:
@@ -367,17 +378,26 @@ class Router:
                 inside = dst.rect.grow(OWN_CLEAR)
                 walk = [(node, d) for node, d in walk if not inside.contains(*self.grid.point(node))]
                 expected = self._track_nodes(a, b, src, dst)
-                if not walk or [node for node, _ in walk] != expected:
+                if [node for node, _ in walk] != expected or (not walk and not self._clear(a, b, src, dst)):
                     continue
                 if any(ahead - d < END_ZONE and self._crossed(node, out.horizontal) for node, d in walk):
                     continue
                 cost = ahead + OUT_COST[out.side] + IN_COST[into.side]
                 if best is None or cost < best.cost:
+                    # With no track between them (a connector right beside its symbol) the line holds no node:
+                    # no other line can come between the two symbols either.
                     direction = _DIRECTION[out.outward]
                     nodes = [node for node, _ in walk]
-                    best = Found(nodes, Start(nodes[0], direction, 0.0, walk[0][1], (src, out)),
-                                 Entry(nodes[-1], direction, 0.0, (dst, into)), cost)
+                    first, last = (nodes[0], nodes[-1]) if nodes else (-1, -1)
+                    best = Found(nodes, Start(first, direction, 0.0, walk[0][1] if walk else ahead, (src, out)),
+                                 Entry(last, direction, 0.0, (dst, into)), cost)
         return best
+
+    def _clear(self, a: Point, b: Point, src: Symbol, dst: Symbol) -> bool:
+        """Return whether the straight line *a*-*b* keeps clear of every symbol but its two ends."""
+        line = Rect(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+        return not any(s.name not in (src.name, dst.name) and line.overlaps(s.rect.grow(grids.CLEAR))
+                       for s in self.page.symbols)
 
     def _track_nodes(self, a: Point, b: Point, src: Symbol, dst: Symbol) -> list[int]:
         """Return the grid nodes strictly between port points *a* and *b* on their track, outside both symbols."""
@@ -417,7 +437,7 @@ class Router:
         else:
             symbol, start_port = start_key
             start_point = symbol.port_point(start_port)
-            walk = [node for node, _ in self._walk(symbol, start_port, n, True)]
+            walk = [node for node, _ in self._walk(symbol, start_port, n, True)] if found.nodes else []
             nodes = (walk[:walk.index(found.start.node)] if found.start.node in walk else []) + list(found.nodes)
             own = [start_point]
         if found.entry.merge:
@@ -426,7 +446,7 @@ class Router:
         else:
             symbol, end_port = entry_key
             end_point = symbol.port_point(end_port)
-            back = [node for node, _ in self._walk(symbol, end_port, n, True, ENTRY_REACH)]
+            back = [node for node, _ in self._walk(symbol, end_port, n, True, ENTRY_REACH)] if found.nodes else []
             if found.entry.node in back:
                 nodes += back[:back.index(found.entry.node)][::-1]
         own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]

@@ -57,6 +57,7 @@ class Entry:
     cost: float
     key: object
     merge: bool = False         # the route turns onto another's line here: a junction
+    bends: int = 0              # bends the line has past this node (a merge: its host's, to the target)
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 total = cost + straight + entry.cost
             elif entry.direction in TURNS[direction]:
-                if not can_turn or (short and entry.direction == OPPOSITE[before]) or (forward and entry.direction == UP):
+                if not can_turn or bends + 1 + entry.bends > max_bends or (short and entry.direction == OPPOSITE[before]) \
+                        or (forward and entry.direction == UP):
                     continue
                 if entry.merge:
                     # Onto the line of another arrow into the same target: its line passes here, and only it.
