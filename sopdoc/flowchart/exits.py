@@ -53,15 +53,17 @@ class ExitPlan:
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         return (Rect(x0, y - LABEL_GAP - h, x0 + w, y - LABEL_GAP), Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h))
 
-    def keep(self, symbol: Symbol, up: bool, right: bool) -> Rect | None:
+    def keep(self, symbol: Symbol, up: bool, right: bool, area: float) -> Rect | None:
         """Return the room the label keeps when others must stay clear of it: on the side its exit does not
-        turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right)."""
+        turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right), unless that
+        side is outside the lane area (*area* wide)."""
         if not self.forms:
             return None
         x, y = symbol.port_point(self.port)
         if self.port.side == "B":
             _, w, h = min(self.forms, key=lambda f: f[2])
-            x0 = x - LABEL_GAP - w if right else x + LABEL_GAP
+            left = x - LABEL_GAP - w
+            x0 = left if (right and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
             return Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h)
         _, w, h = min(self.forms, key=lambda f: f[1])
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w

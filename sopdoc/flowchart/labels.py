@@ -82,21 +82,20 @@ def _forms(label: str) -> list[tuple[str, float, float]]:
 
 
 def _spots(vx: float, vy: float, after, turn, w: float, h: float):
-    """Yield (label box, whether it stands on the side the line turns to) beside the first run."""
+    """Yield (label box, whether the line turns towards it within its length) beside the first run."""
+    run = abs(after[0] - vx) + abs(after[1] - vy)
     if abs(after[0] - vx) < 1e-6:          # the exit leaves downwards (or upwards)
         down = after[1] > vy
         y0 = vy + LABEL_GAP if down else vy - LABEL_GAP - h
-        turns_right = turn is not None and turn[0] > after[0]
-        turns_left = turn is not None and turn[0] < after[0]
-        yield Rect(vx + LABEL_GAP, y0, vx + LABEL_GAP + w, y0 + h), turns_right
-        yield Rect(vx - LABEL_GAP - w, y0, vx - LABEL_GAP, y0 + h), turns_left
+        near = turn is not None and run < LABEL_GAP + h + CLEAR
+        yield Rect(vx + LABEL_GAP, y0, vx + LABEL_GAP + w, y0 + h), near and turn[0] > after[0]
+        yield Rect(vx - LABEL_GAP - w, y0, vx - LABEL_GAP, y0 + h), near and turn[0] < after[0]
         return
     right = after[0] > vx
     x0 = vx + LABEL_GAP if right else vx - LABEL_GAP - w
-    turns_down = turn is not None and turn[1] > after[1]
-    turns_up = turn is not None and turn[1] < after[1]
-    yield Rect(x0, vy - LABEL_GAP - h, x0 + w, vy - LABEL_GAP), turns_up
-    yield Rect(x0, vy + LABEL_GAP, x0 + w, vy + LABEL_GAP + h), turns_down
+    near = turn is not None and run < LABEL_GAP + w + CLEAR
+    yield Rect(x0, vy - LABEL_GAP - h, x0 + w, vy - LABEL_GAP), near and turn[1] < after[1]
+    yield Rect(x0, vy + LABEL_GAP, x0 + w, vy + LABEL_GAP + h), near and turn[1] > after[1]
 
 
 def _fits(rect: Rect, vertex, area: Rect, page: Page, placed: list[Rect], others, own) -> bool:
