@@ -88,7 +88,8 @@ class _Pages:
                 return False
             if other.name != owner and path.overlaps(other.rect.grow(CLEAR)):
                 return False
-        return not any(grown.overlaps(room) or path.overlaps(room) for room in self.taken[page.number])
+        joins = [Rect(j.points[0][0], j.points[0][1] - 0.01, j.points[1][0], j.points[1][1] + 0.01) for j in page.joins]
+        return not any(grown.overlaps(room) or path.overlaps(room) for room in self.taken[page.number] + joins)
 
 
 def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan], lanes: list[str],
@@ -153,11 +154,12 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
         return
     letter = next(names)
     adjacent = target.row == source.row + 1
-    side = plan.port.side if plan else ("B" if adjacent else _free_side(where, source))
+    sides = [plan.port.side] if plan else (["B"] if adjacent else _free_sides(where, source) + ["B"])
     run = plan.run if plan else 0.0
-    out = _place(where, page, where.box_of[source.row], src, letter, side, run)
-    into = _place(where, goal, where.box_of[target.row], goal.symbol(target.name), letter,
-                  "T" if adjacent else _free_side(where, target), 0.0, beside=not adjacent)
+    out = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
+    sides = ["T"] if adjacent else _free_sides(where, target) + ["T"]
+    into = _place_first(where, goal, where.box_of[target.row], goal.symbol(target.name), letter, sides, 0.0,
+                        beside=not adjacent)
     for placed, index, room in ((out, source.row, "below"), (into, target.row, "above")):
         if placed is None:
             flows.crowded.setdefault(index, room)
@@ -205,15 +207,24 @@ def _end(where: _Pages, flows: Flows, source: Node, plan: ExitPlan | None, exit_
                                          **_pinned(plan, src, kept, exit_)))
 
 
-def _free_side(where: _Pages, node: Node) -> str:
-    """Return the side of a symbol no exit of it was given with more free lanes beside it in its row."""
+def _free_sides(where: _Pages, node: Node) -> list[str]:
+    """Return the sides of a symbol no exit of it was given, the one with more free lanes beside it first."""
     lane = where.lanes.index(node.lanes[0])
     row = [where.lanes.index(a) for other in where.chart.rows[node.row].nodes for a in other.lanes]
     right = min([k for k in row if k > lane], default=len(where.lanes)) - lane
     left = lane - max([k for k in row if k < lane], default=-1)
     taken = {plan.port.side for (name, _), plan in where.plans.items() if name == node.name}
-    sides = [side for side in sorted("LR", key=lambda s: -(right if s == "R" else left)) if side not in taken]
-    return sides[0] if sides else "T"
+    return [side for side in sorted("LR", key=lambda s: -(right if s == "R" else left)) if side not in taken]
+
+
+def _place_first(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, sides: list[str], run: float,
+                 beside: bool = False) -> Symbol | None:
+    """Place a connector in line with the first of *sides* that has room for it."""
+    for side in sides:
+        placed = _place(where, page, box, symbol, letter, side, run, beside)
+        if placed is not None:
+            return placed
+    return None
 
 
 def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, run: float,
