@@ -96,8 +96,13 @@ def forms(text: str | None, lane_width: float) -> tuple[tuple[str, float, float]
     return tuple(("\n".join(lines), *box_size(lines)) for lines in found)
 
 
-def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize) -> dict[tuple[str, int], ExitPlan]:
-    """Return each decision exit's plan, by (node name, number of the exit among the node's flows)."""
+def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, turns: dict[str, int] | None = None
+         ) -> dict[tuple[str, int], ExitPlan]:
+    """Return each decision exit's plan, by (node name, number of the exit among the node's flows).
+
+    A decision's ways to give its exits their vertices are ranked; *turns* says, per decision, how
+    many of the best to pass over (after the layout found no way to draw them).
+    """
     plans: dict[tuple[str, int], ExitPlan] = {}
     nodes = chart.nodes
     by_source: dict[str, list[Flow]] = {}
@@ -108,12 +113,11 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize) ->
         if node.kind != DECISION:
             continue
         lane = lanes.index(node.lanes[0])
-        best = None
-        for ports in permutations(("B", "R", "L"), len(flows)):
-            cost = sum(_port_cost(side, node, flow, nodes, lanes, lane) for side, flow in zip(ports, flows))
-            if best is None or cost < best[0]:
-                best = (cost, ports)
-        for n, (side, flow) in enumerate(zip(best[1], flows)):
+        ranked = sorted(permutations(("B", "R", "L"), len(flows)),
+                        key=lambda ports: sum(_port_cost(side, node, flow, nodes, lanes, lane)
+                                              for side, flow in zip(ports, flows)))
+        chosen = ranked[(turns or {}).get(name, 0) % len(ranked)]
+        for n, (side, flow) in enumerate(zip(chosen, flows)):
             plans[(name, n)] = ExitPlan(Port(side), forms(flow.label, lane_width))
     return plans
 

@@ -73,6 +73,7 @@ class State:
     unlabelled: list[tuple[Page, route.Link]] = field(default_factory=list)
     problems: list[tuple[Page, check.Problem]] = field(default_factory=list)
     keep: set[tuple[str, int]] = field(default_factory=set)   # exits whose label's room others keep clear of
+    turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
 
 
@@ -98,7 +99,7 @@ def _header(state: State) -> None:
 
 
 def _exits(state: State) -> None:
-    state.plans = exits.plan(state.chart, state.lanes, state.lane, state.symbol_size)
+    state.plans = exits.plan(state.chart, state.lanes, state.lane, state.symbol_size, state.turns)
 
 
 def _rows(state: State) -> None:
@@ -174,13 +175,15 @@ def _check(state: State) -> str | None:
         rows |= set(range(min(link.rows), max(link.rows) + 1))
     for _, link in state.unlabelled:
         state.keep.add(link.exit)
+    for name in {link.exit[0] for _, link in state.failed if link.exit is not None}:
+        state.turns[name] = state.turns.get(name, 0) + 1
     for _, problem in state.problems:
         rows |= problem.rows
     if rows and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
-        return "rows"
+        return "exits"
     return None
 
 
