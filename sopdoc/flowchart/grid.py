@@ -37,6 +37,7 @@ SPACING = 2.0 * MM          # between the tracks of one channel
 SEPARATION = 1.4 * MM       # between any two parallel tracks (rule 4 asks 1.2 mm)
 END_ZONE = 3.3 * MM         # nothing crosses a route this near its ends (rule 10 asks 3.0 mm)
 COLLINEAR = 5.3 * MM        # a route on one track keeps this far from another's end on it (rule 8 asks 5.0 mm)
+TRACKS = 5                  # tracks in one channel at most
 
 FREE, SEVERAL, BLOCKED = -1, -2, -3
 TRACK_MATCH = 1e-3          # a port lies on a track when this close (tracks are rounded to 1e-4)
@@ -70,6 +71,10 @@ class Grid:
         self.label_zone = [FREE] * size         # a decision exit whose label may stand around the node
         self.label_keep = bytearray(size)       # and must: no other line passes
         self.history = [0.0] * size             # how often a node was fought over (negotiated routing)
+        # How many edges of committed routes lie on a node's horizontal (vertical) track within COLLINEAR of it:
+        # a route may not turn there after running along that track (rule 8).
+        self.near_h = [0] * size
+        self.near_v = [0] * size
         self.several: dict[tuple[int, int], set[int]] = {}   # (0 node, 1 h edge, 2 v edge; index) -> its halos
         for n, symbol in enumerate(symbols):
             self._mark(symbol.rect.grow(CLEAR), n, halo=True)
@@ -89,6 +94,16 @@ class Grid:
     def track_y(self, y: float) -> int | None:
         j = bisect_left(self.ys, y - TRACK_MATCH)
         return j if j < self.ny and abs(self.ys[j] - y) < TRACK_MATCH else None
+
+    def near_edges(self, edge: int, horizontal: bool) -> list[int]:
+        """Return the nodes on the track of *edge* within COLLINEAR of it (its own two ends included)."""
+        coords, count = (self.xs, self.nx) if horizontal else (self.ys, self.ny)
+        stride = 1 if horizontal else self.nx
+        k = edge % self.nx if horizontal else edge // self.nx
+        lo, hi = coords[k] - COLLINEAR, coords[k + 1] + COLLINEAR
+        first = bisect_right(coords, lo)
+        last = bisect_left(coords, hi)
+        return [edge + (m - k) * stride for m in range(first, min(last, count))]
 
     def open_to(self, kind: int, index: int, own) -> bool:
         """Return whether a node (kind 0) or edge (1 across, 2 down) in several symbols' halos is open to *own*."""
@@ -126,17 +141,18 @@ class Grid:
         self.several[(kind, index)].add(owner)
 
 
-def spread(lo: float, hi: float, anchor: float | None = None) -> list[float]:
-    """Return the tracks of a channel [lo, hi]: its middle (or *anchor*), then every SPACING either way."""
+def spread(lo: float, hi: float, anchor: float | None = None, most: int = TRACKS) -> list[float]:
+    """Return the tracks of a channel [lo, hi]: its middle (or *anchor*), then every SPACING either way,
+    *most* of them at most (a wide channel needs no more: its tracks would only slow the search)."""
     if hi < lo - 1e-9:
         return []
     middle = (lo + hi) / 2 if anchor is None else anchor
     found = [middle]
     step = SPACING
-    while middle - step >= lo - 1e-9 or middle + step <= hi + 1e-9:
+    while (middle - step >= lo - 1e-9 or middle + step <= hi + 1e-9) and len(found) < most:
         found += [p for p in (middle - step, middle + step) if lo - 1e-9 <= p <= hi + 1e-9]
         step += SPACING
-    return found
+    return found[:most]
 
 
 def merge(ports: list[float], lattice: list[float]) -> list[float]:

@@ -473,7 +473,12 @@ class Router:
             else:
                 self._own(grid.pass_h if arrives_h else grid.pass_v, node, n, route)
         for a, b in zip(nodes, nodes[1:]):
-            self._own(grid.h if abs(a - b) == 1 else grid.v, min(a, b), n, route)
+            horizontal = abs(a - b) == 1
+            self._own(grid.h if horizontal else grid.v, min(a, b), n, route)
+            near = grid.near_h if horizontal else grid.near_v
+            for node in grid.near_edges(min(a, b), horizontal):
+                near[node] += 1
+                route.held.append((near, node, -1))
         self._hold_zones(n, route)
         self._hold_end_zones(n, route)
 
@@ -517,9 +522,23 @@ class Router:
                 self._own(zones, base + k * stride, n, route)
 
     def _hold_end_zones(self, n: int, route: Route) -> None:
+        """Mark the nodes of route *n* near either end of its whole line: nothing crosses there (rule 10)."""
         grid = self.grid
         points = self._points(n)
         total = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:]))
+        if total >= 2 * END_ZONE + 1e-6 and route.trunk is None and route.host is None:
+            # Only the ends matter: walk in from each end of the route's own nodes.
+            nodes = route.nodes
+            for ends, port in ((nodes, route.start), (nodes[::-1], route.end)):
+                arc, last = 0.0, port
+                for node in ends:
+                    here = grid.point(node)
+                    arc += abs(here[0] - last[0]) + abs(here[1] - last[1])
+                    if arc >= END_ZONE:
+                        break
+                    self._own(grid.end_zone, node, n, route)
+                    last = here
+            return
         for node in route.nodes:
             arc = _arc_to(points, grid.point(node))
             if arc < END_ZONE or total - arc < END_ZONE:
@@ -535,6 +554,9 @@ class Router:
         if route is None:
             return ripped
         for array, index, owner in reversed(route.held):
+            if owner == -1:
+                array[index] -= 1       # a count, not an owner
+                continue
             key = (id(array), index)
             others = self.more.get(key)
             if array[index] == owner:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, SEVERAL, Grid
+from sopdoc.flowchart.grid import BLOCKED, END_ZONE, FREE, SEVERAL, Grid
 from sopdoc.flowchart.plan import MM, Rect
 
 BEND = 5.0 * MM
@@ -95,6 +95,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     blocked, halo, label_zone, label_keep, history = grid.blocked, grid.halo, grid.label_zone, grid.label_keep, \
         grid.history
     pass_h, pass_v, stop, end_zone = grid.pass_h, grid.pass_v, grid.stop, grid.end_zone
+    near_h, near_v = grid.near_h, grid.near_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
@@ -125,25 +126,6 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 price += OVERLAP
         return price
 
-    def ahead(node: int, direction: int) -> bool:
-        """Return whether another route holds an edge on the track past *node* within COLLINEAR."""
-        horizontal = HORIZONTAL[direction]
-        coords, edges = (xs, h_edge) if horizontal else (ys, v_edge)
-        k = node % nx if horizontal else node // nx
-        count = nx if horizontal else grid.ny
-        step, sign = steps[direction], (1 if direction in (RIGHT, DOWN) else -1)
-        here = coords[k]
-        while 0 <= k + sign < count and abs(coords[k] - here) < COLLINEAR:
-            edge = node if sign > 0 else node + step
-            occupant = edges[edge]
-            if occupant == BLOCKED:
-                return False
-            if occupant != FREE and occupant != me:
-                return True
-            node += step
-            k += sign
-        return False
-
     def turn(node: int, direction: int) -> float | None:
         """Return the price of turning at *node* after running in *direction*, or None when that is not allowed.
 
@@ -155,7 +137,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             if not soft:
                 return None
             price += OVERLAP
-        if ahead(node, direction):
+        if (near_h if HORIZONTAL[direction] else near_v)[node]:
             if not soft:
                 return None
             price += OVERLAP
@@ -172,10 +154,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             best[state] = start.cost
             parent[state] = -1 - n
             info[state] = (start.bends, start.arc, start.node, -1)
-            heapq.heappush(heap, (start.cost + estimate(start.node), counter, start.cost, state, None))
+            heapq.heappush(heap, (start.cost + estimate(start.node), -start.cost, counter, start.cost, state, None))
             counter += 1
     while heap:
-        _, _, cost, state, finish = heapq.heappop(heap)
+        _, _, _, cost, state, finish = heapq.heappop(heap)
         if finish is not None:
             return Found(_nodes(parent, state), starts[-1 - _origin(parent, state)], finish, cost)
         if cost > best.get(state, float("inf")):
@@ -202,7 +184,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 if entry.merge:
                     # Onto the line of another arrow into the same target: its line passes here, and only it.
-                    if stop[node] != FREE or (pass_h if horizontal else pass_v)[node] != FREE or ahead(node, direction):
+                    if stop[node] != FREE or (pass_h if horizontal else pass_v)[node] != FREE or \
+                            (near_h if horizontal else near_v)[node]:
                         continue
                     total = cost + BEND + entry.cost
                 elif turning is None:
@@ -211,7 +194,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     total = cost + BEND + entry.cost + turning
             else:
                 continue
-            heapq.heappush(heap, (total, counter, total, state, entry))
+            heapq.heappush(heap, (total, -total, counter, total, state, entry))
             counter += 1
         i, j = node % nx, node // nx
         for new in (direction, *TURNS[direction]):
@@ -273,7 +256,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     info[key] = (bends, arc + real, leg_start, before)
                 else:
                     info[key] = (bends + 1, arc + real, node, direction)
-                heapq.heappush(heap, (g + estimate(nxt), counter, g, key, None))
+                heapq.heappush(heap, (g + estimate(nxt), -g, counter, g, key, None))
                 counter += 1
     return None
 
