@@ -27,6 +27,7 @@ from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction
 from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, Ask, Entry, Found, Start, search
 
 ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
+ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
 ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port
 WINDOW = 16 * MM                # a first search looks this far beyond the link's ends
@@ -282,8 +283,8 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
-        return [Entry(node, inward, distance + cost, (symbol, port))
-                for node, distance in self._walk(symbol, port, n, soft, ENTRY_REACH) if distance >= ARROW_ROOM]
+        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < ARROW_ROOM)
+                for node, distance in self._walk(symbol, port, n, soft, ENTRY_REACH) if distance >= ENTRY_MIN]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
         """Return entries onto the line of an arrow already entering *symbol*: a merge, marked by a junction.

@@ -25,7 +25,7 @@ from sopdoc.flowchart.plan import MM, Rect
 BEND = 5.0 * MM
 CROSS = 8.0 * MM
 HAIRPIN = 3.3 * MM          # the shortest leg between two runs in opposite directions (rule 12 asks 3.0 mm)
-LABEL_COST = 3.0 * MM       # a step into the room kept for another exit's label
+LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
 OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
 HISTORY = 6.0 * MM          # and more for each time that place was fought over
 UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
@@ -58,6 +58,7 @@ class Entry:
     key: object
     merge: bool = False         # the route turns onto another's line here: a junction
     bends: int = 0              # bends the line has past this node (a merge: its host's, to the target)
+    close: bool = False         # nearer its target than END_ZONE: the route may not cross a line here
 
 
 @dataclass(frozen=True)
@@ -175,7 +176,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             short = False
         for entry in by_node.get(node, ()):
             if entry.direction == direction:
-                if entry.merge or straight is None:
+                if entry.merge or straight is None or (entry.close and (pass_v if horizontal else pass_h)[node] != FREE):
                     continue
                 total = cost + straight + entry.cost
             elif entry.direction in TURNS[direction]:

@@ -33,7 +33,7 @@ HEADING_LINE = 14.0             # its exact line height
 HEADING_SLACK = 8.0             # room kept under it
 TOTAL_LINE = 11.0
 
-SYMBOL_GAP = 4.4 * MM           # free space above and below a symbol inside its row: a line passes at 2.2 mm
+SYMBOL_GAP = 5.0 * MM           # free space above and below a symbol inside its row: a line passes 2.2 mm from both
 CONNECTOR = 5.5 * MM            # off-page connector width and height
 CONNECTOR_GAP = 4.5 * MM        # room for the arrow between a symbol and its connector
 
