@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections import deque
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sopdoc.flowchart import grid as grids
 from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, OWN_CLEAR, SEVERAL, Grid
@@ -30,7 +30,7 @@ ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, n
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
 ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port
-WINDOW = 16 * MM                # a first search looks this far beyond the link's ends
+TIGHT, WINDOW = 3 * MM, 16 * MM  # the first searches look this far beyond the link's ends
 SEARCHES = 4                    # soft searches per link, at most, before its rows get more room
 # What leaving or entering by a side costs (lower reads more naturally).
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
@@ -149,14 +149,20 @@ class Router:
         entries += self._merges(n, dst)
         if not starts or not entries:
             return None
-        found = search(self.grid, starts, entries, [dst.rect], ask, self._window(src, dst))
-        return found or search(self.grid, starts, entries, [dst.rect], ask)
+        # The search looks near the link first (most links run straight, or turn once or twice between
+        # their symbols), then wider, then over the whole page.
+        simple = replace(ask, bends=min(ask.bends, 2))
+        for margin, bounded in ((TIGHT, simple), (WINDOW, ask)):
+            found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin))
+            if found is not None:
+                return found
+        return search(self.grid, starts, entries, [dst.rect], ask)
 
-    def _window(self, src: Symbol, dst: Symbol) -> tuple[int, int, int, int]:
+    def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
         grid = self.grid
-        reach = WINDOW + max(src.w, dst.w)
+        reach = margin + max(src.w, dst.w) / 2
         x0, x1 = min(src.x, dst.x) - reach, max(src.x, dst.x) + reach
-        y0, y1 = min(src.y, dst.y) - WINDOW, max(src.y, dst.y) + WINDOW
+        y0, y1 = min(src.y, dst.y) - margin - max(src.h, dst.h), max(src.y, dst.y) + margin + max(src.h, dst.h)
         return (max(bisect_left(grid.xs, x0), 0), min(bisect_right(grid.xs, x1), grid.nx) - 1,
                 max(bisect_left(grid.ys, y0), 0), min(bisect_right(grid.ys, y1), grid.ny) - 1)
 
