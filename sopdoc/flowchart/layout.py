@@ -43,6 +43,7 @@ ATTEMPTS = 4                    # rounds of routing, rows growing where it faile
 GROW = 3.0 * MM                 # more height for a row where a route or a label found no way, per round
 CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row too crowded for its connectors
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
+MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
 
 
 @dataclass
@@ -177,6 +178,11 @@ def _check(state: State) -> str | None:
         state.keep.add(link.exit)
     for name in {link.exit[0] for _, link in state.failed if link.exit is not None}:
         state.turns[name] = state.turns.get(name, 0) + 1
+    for _, link in state.failed:
+        # Its target may have no side left: room over it lets the line that comes in at its top run
+        # long enough for this one to join it.
+        target = link.rows[1]
+        state.above[target] = min(state.above.get(target, 0.0) + MERGE_ROOM, state.capacity * ROOM_SHARE / 2)
     for _, problem in state.problems:
         rows |= problem.rows
     if rows and _again(state, "check", ATTEMPTS - 1):
