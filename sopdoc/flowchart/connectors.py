@@ -156,21 +156,23 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
     adjacent = target.row == source.row + 1
     sides = [plan.port.side] if plan else (["B"] if adjacent else _free_sides(where, source) + ["B"])
     run = plan.run if plan else 0.0
-    out = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
+    out, out_side = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
     sides = ["T"] if adjacent else _free_sides(where, target) + ["T"]
-    into = _place_first(where, goal, where.box_of[target.row], goal.symbol(target.name), letter, sides, 0.0,
-                        beside=not adjacent)
+    into, into_side = _place_first(where, goal, where.box_of[target.row], goal.symbol(target.name), letter, sides,
+                                   0.0, beside=not adjacent)
     for placed, index, room in ((out, source.row, "below"), (into, target.row, "above")):
         if placed is None:
             flows.crowded.setdefault(index, room)
     out = out or _squeeze(page, where.box_of[source.row], src, letter)
     into = into or _squeeze(goal, where.box_of[target.row], goal.symbol(target.name), letter)
     rank = (0, 1, source.row) if adjacent else (1, span, source.row)
+    # The line runs straight on from the side the connector stands in line with: that side is its own.
+    pinned = _pinned(plan, src, kept, exit_) or ({"port": out_side} if out_side and out_side.side in "LR" else {})
     flows.links[page.number].append(Link(src.name, out.name, (source.row, source.row), rank, False,
-                                         dst_sides="TLR", bends=CONNECTOR_BENDS, fork=fork,
-                                         **_pinned(plan, src, kept, exit_)))
+                                         dst_sides="TLR", bends=CONNECTOR_BENDS, fork=fork, **pinned))
+    entry = into_side if into_side and into_side.side in "LR" else None
     flows.links[goal.number].append(Link(into.name, target.name, (target.row, target.row), rank, False,
-                                         src_sides="BLR", bends=CONNECTOR_BENDS))
+                                         src_sides="BLR", bends=CONNECTOR_BENDS, dst_port=entry))
 
 
 def _end(where: _Pages, flows: Flows, source: Node, plan: ExitPlan | None, exit_: tuple[str, int],
@@ -218,13 +220,13 @@ def _free_sides(where: _Pages, node: Node) -> list[str]:
 
 
 def _place_first(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, sides: list[str], run: float,
-                 beside: bool = False) -> Symbol | None:
-    """Place a connector in line with the first of *sides* that has room for it."""
+                 beside: bool = False) -> tuple[Symbol | None, Port | None]:
+    """Place a connector in line with the first of *sides* that has room for it; return it and that side."""
     for side in sides:
         placed = _place(where, page, box, symbol, letter, side, run, beside)
         if placed is not None:
-            return placed
-    return None
+            return placed, Port(side)
+    return None, None
 
 
 def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, run: float,

@@ -54,7 +54,8 @@ class Link:
     rows: tuple[int, int]       # the source's and the target's row index, for messages and for growing rows
     rank: tuple                 # routing order
     forward: bool = False       # to a later row: never up (rule 14)
-    port: Port | None = None    # the vertex a decision exit was given
+    port: Port | None = None    # the side it leaves by, when given (a decision exit's vertex; a line into a connector)
+    dst_port: Port | None = None  # the side it enters by, when given (a line out of a connector beside its target)
     label: str | None = None    # a decision exit's label (placed after routing)
     run: float = 0.0            # how far the first segment runs before turning
     src_sides: str = "TBLR"
@@ -196,8 +197,10 @@ class Router:
     def _reserved(self, name: str, but: int) -> set[str]:
         """Return the sides of symbol *name* given to its decision exits (but link *but*'s, or its fork's)."""
         mine = self.links[but]
-        return {link.port.side for m, link in enumerate(self.links)
-                if m != but and link.src == name and link.port is not None and (mine.fork is None or link.fork != mine.fork)}
+        sides = {link.port.side for m, link in enumerate(self.links)
+                 if m != but and link.src == name and link.port is not None and (mine.fork is None or link.fork != mine.fork)}
+        return sides | {link.dst_port.side for m, link in enumerate(self.links)
+                        if m != but and link.dst == name and link.dst_port is not None}
 
     def _out_ports(self, n: int, symbol: Symbol) -> list[Port]:
         link = self.links[n]
@@ -211,7 +214,8 @@ class Router:
         link = self.links[n]
         used = self._sides_in_use(symbol.name, n)
         reserved = self._reserved(symbol.name, n)
-        sides = [s for s in link.dst_sides if s not in used and s not in reserved]
+        sides = [link.dst_port.side] if link.dst_port is not None else link.dst_sides
+        sides = [s for s in sides if s not in used and s not in reserved]
         if symbol.kind == DECISION or link.forward:
             sides = [s for s in sides if s != "B"]   # a diamond's bottom vertex is an exit's (rule 14)
         return [Port(side) for side in sides]
