@@ -132,8 +132,9 @@ def _pinned(plan: ExitPlan | None, symbol: Symbol, keep: Rect | None, exit_: tup
 
 
 def _keep(where: _Pages, plan: ExitPlan | None, flow: Flow, n: int) -> Rect | None:
-    """Return the room an exit's label keeps clear of other lines, when it found no place in a round before."""
-    if plan is None or (flow.source, n) not in where.keep:
+    """Return the room an exit's label keeps clear of other lines: beside its vertex, on the side away from
+    where its target lies."""
+    if plan is None:
         return None
     source = where.chart.nodes[flow.source]
     target = where.chart.nodes[flow.targets[0]] if flow.targets else source

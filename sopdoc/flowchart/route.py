@@ -312,18 +312,19 @@ class Router:
             bends = 0
             reach = 0.0
             after = route.end
-            for k in range(len(path) - 1, 0, -1):
+            for k in range(len(path) - 1, -1, -1):
                 node = path[k]
                 here = grid.point(node)
                 reach += abs(after[0] - here[0]) + abs(after[1] - here[1])
                 after = here
                 goes = _step(grid, node, path[k + 1]) if k + 1 < len(path) else \
                     _DIRECTION[(-route.end_port.outward[0], -route.end_port.outward[1])]
-                came = _step(grid, path[k - 1], node)
+                came = _step(grid, path[k - 1], node) if k else _DIRECTION[route.start_port.outward]
                 if came != goes:
                     bends += 1
                     continue
-                if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE:
+                if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE or \
+                        grid.label_zone[node] not in (FREE, n):
                     continue
                 found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
                                    (symbol, route.end_port, m), merge=True, bends=bends))
