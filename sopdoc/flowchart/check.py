@@ -8,6 +8,7 @@ plan's coordinates only, not the router's grid.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Page, Point, Rect
@@ -73,6 +74,7 @@ class _Checker:
         self.lines = [_Line(n, a.src, a.dst, a.points, True) for n, a in enumerate(page.arrows)]
         self.lines += [_Line(len(page.arrows) + n, j.a, j.b, j.points, False) for n, j in enumerate(page.joins)]
         self.found: list[Problem] = []
+        self.tops = [box.top for box in page.rows]
         self.shared = self._shared()
 
     def run(self) -> list[Problem]:
@@ -88,9 +90,9 @@ class _Checker:
     # Helpers -----------------------------------------------------------------------------
 
     def _row_at(self, y: float) -> int | None:
-        for box in self.page.rows:
-            if box.top - EPS <= y <= box.bottom + EPS:
-                return box.index
+        at = bisect_right(self.tops, y + EPS) - 1
+        if at >= 0 and y <= self.page.rows[at].bottom + EPS:
+            return self.page.rows[at].index
         return None
 
     def _rows_of(self, line: _Line) -> set[int]:
@@ -203,8 +205,14 @@ class _Checker:
         return _clip(line.points, low, high)
 
     def _pairs(self) -> None:
+        # Lines farther apart than the widest reach of a rule between two lines (rule 8's gap) cannot break one.
+        reach = CONTINUATION + EPS
+        boxes = [_bounds(line.points, reach) for line in self.lines]
         for k, one in enumerate(self.lines):
-            for other in self.lines[k + 1:]:
+            for m in range(k + 1, len(self.lines)):
+                other = self.lines[m]
+                if not boxes[k].overlaps(boxes[m]):
+                    continue
                 relation = self.shared.get((one.n, other.n))
                 marked = relation is not None and relation[3]
                 first = self._own_part(one, relation) if marked else one.segments
@@ -292,6 +300,11 @@ class _Checker:
 
 
 # Geometry -------------------------------------------------------------------------------------
+
+def _bounds(points, grow: float) -> Rect:
+    return Rect(min(p[0] for p in points) - grow, min(p[1] for p in points) - grow,
+                max(p[0] for p in points) + grow, max(p[1] for p in points) + grow)
+
 
 def _length(a: Point, b: Point) -> float:
     return ((b[0] - a[0]) ** 2 + (b[1] - a[1]) ** 2) ** 0.5

@@ -30,6 +30,7 @@ ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, n
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
 ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port
+START_REACH = 12 * MM           # and a start this far past the run an exit must make
 TIGHT, WINDOW = 3 * MM, 16 * MM  # the first searches look this far beyond the link's ends
 SEARCHES = 4                    # soft searches per link, at most, before its rows get more room
 # What leaving or entering by a side costs (lower reads more naturally).
@@ -282,7 +283,7 @@ class Router:
         link = self.links[n]
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
-        for node, distance in self._walk(symbol, port, n, soft):
+        for node, distance in self._walk(symbol, port, n, soft, link.run + START_REACH):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost, distance, (symbol, port))]
         return []
@@ -449,7 +450,9 @@ class Router:
         else:
             symbol, start_port = start_key
             start_point = symbol.port_point(start_port)
-            walk = [node for node, _ in self._walk(symbol, start_port, n, True)] if found.nodes else []
+            reach = abs(grid.point(found.start.node)[0] - start_point[0]) + \
+                abs(grid.point(found.start.node)[1] - start_point[1]) if found.nodes else 0.0
+            walk = [node for node, _ in self._walk(symbol, start_port, n, True, reach + 1e-6)] if found.nodes else []
             nodes = (walk[:walk.index(found.start.node)] if found.start.node in walk else []) + list(found.nodes)
             own = [start_point]
         if found.entry.merge:

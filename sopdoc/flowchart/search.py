@@ -85,7 +85,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
            window: tuple[int, int, int, int] | None = None) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
-    *targets* are the boxes the route ends at, for the estimate; *window* bounds
+    *targets* holds the box the route ends at, for the estimate; *window* bounds
     the search to tracks i0..i1 and j0..j1.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
@@ -101,15 +101,15 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
-    boxes = [(r.x0, r.y0, r.x1, r.y1) for r in targets]
-    known: dict[int, float] = {}
+    # The estimate: the distance to the target's box along each axis (one target: the link's), and a bend
+    # where the node lines up with the box neither way.
+    box = targets[0]
+    ex = [box.x0 - x if x < box.x0 else x - box.x1 if x > box.x1 else 0.0 for x in xs]
+    ey = [box.y0 - y if y < box.y0 else y - box.y1 if y > box.y1 else 0.0 for y in ys]
 
     def estimate(node: int) -> float:
-        value = known.get(node)
-        if value is None:
-            x, y = xs[node % nx], ys[node // nx]
-            value = known[node] = min(_box_estimate(x, y, box) for box in boxes)
-        return value
+        a, b = ex[node % nx], ey[node // nx]
+        return a + b + BEND if a and b else a + b
 
     def through(node: int, horizontal: bool, arc: float) -> float | None:
         """Return the price of passing *node* straight on, or None when that is not allowed."""
@@ -260,13 +260,6 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 heapq.heappush(heap, (g + estimate(nxt), -g, counter, g, key, None))
                 counter += 1
     return None
-
-
-def _box_estimate(x: float, y: float, box: tuple[float, float, float, float]) -> float:
-    x0, y0, x1, y1 = box
-    dx = x0 - x if x < x0 else x - x1 if x > x1 else 0.0
-    dy = y0 - y if y < y0 else y - y1 if y > y1 else 0.0
-    return dx + dy + (BEND if dx and dy else 0.0)
 
 
 def _nodes(parent: dict[int, int], state: int) -> list[int]:
