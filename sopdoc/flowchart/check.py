@@ -264,7 +264,7 @@ class _Checker:
     def _labels(self) -> None:
         placed = []
         for n, arrow in enumerate(self.page.arrows):
-            if arrow.label is None:
+            if arrow.label is None or not arrow.label.text:
                 continue
             line = self.lines[n]
             rows = self._rows_of(line)

@@ -30,14 +30,19 @@ def place(page: Page, links: list[Link], lane_width: float, lanes: int) -> list[
     failed = []
     placed: list[Rect] = []
     for arrow, link in zip(page.arrows, links):
-        if not link.label or arrow.label is not None:
+        if link.exit is None or arrow.label is not None:
             continue
         siblings = [n for n, a in enumerate(page.arrows) if a.src == arrow.src and a.points[0] == arrow.points[0]]
-        label = _best(page, arrow, link, siblings, placed, lane_width, lanes)
+        if not link.label:
+            # A decision printed without labels: its exits carry an empty one (drawn as nothing).
+            label = Label("", arrow.points[0][0], arrow.points[0][1], 0.0, 0.0)
+        else:
+            label = _best(page, arrow, link, siblings, placed, lane_width, lanes)
         if label is None:
             failed.append(link)
             continue
-        placed.append(label.rect)
+        if label.text:
+            placed.append(label.rect)
         for n in siblings:
             page.arrows[n] = replace(page.arrows[n], label=label)
     return failed

@@ -141,12 +141,14 @@ class Router:
         src, dst = self.symbols[link.src], self.symbols[link.dst]
         ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
                   n if link.label_room or link.label_keep else FREE)
-        if not soft:
+        if not soft and not self._has_trunk(n):
             direct = self._direct(n, src, dst)
             if direct is not None:
                 return direct
-        starts = [s for port in self._out_ports(n, src) for s in self._starts(src, port, n, soft)]
-        starts += self._branches(n)
+        # One line leaves a symbol for the targets of a fork: the first routed is its trunk, the others branch off it.
+        starts = self._branches(n)
+        if not self._has_trunk(n):
+            starts = [s for port in self._out_ports(n, src) for s in self._starts(src, port, n, soft)]
         entries = [e for port in self._in_ports(n, dst) for e in self._entries(dst, port, n, soft)]
         entries += self._merges(n, dst)
         if not starts or not entries:
@@ -367,6 +369,10 @@ class Router:
             if came != goes:
                 bends += 1
         return found
+
+    def _has_trunk(self, n: int) -> bool:
+        fork = self.links[n].fork
+        return fork is not None and any(r.link.fork == fork and r.trunk is None for m, r in self.routes.items() if m != n)
 
     def _direct(self, n: int, src: Symbol, dst: Symbol) -> Found | None:
         """Return a straight line from a free port of *src* to a port of *dst* facing it, when nothing is in its way.
@@ -666,16 +672,14 @@ class Router:
             route = self.routes.get(n)
             if route is None:
                 continue
+            marks = []
             if route.trunk is not None:
                 x, y = route.own_points[0]
-                junction = Junction(x, y, src=route.link.src)
-            elif route.host is not None:
+                marks.append(Junction(x, y, src=route.link.src))
+            if route.host is not None:
                 x, y = route.own_points[-1]
-                junction = Junction(x, y, to=route.link.dst)
-            else:
-                continue
-            if junction not in found:
-                found.append(junction)
+                marks.append(Junction(x, y, to=route.link.dst))
+            found += [junction for junction in marks if junction not in found]
         return found
 
     def _mark_label_room(self, rect: Rect, n: int, hard: bool = False) -> None:
