@@ -44,6 +44,7 @@ GROW = 3.0 * MM                 # more height for a row where a route or a label
 CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row too crowded for its connectors
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
 MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
+FORK_ROOM = 8 * MM              # more height for a row with a fork
 
 
 @dataclass
@@ -109,10 +110,13 @@ def _rows(state: State) -> None:
     nodes = chart.nodes
     downs = {flow.source for flow in chart.flows
              if any(nodes[t].row == nodes[flow.source].row + 1 for t in flow.targets)}
+    forks = {flow.source for flow in chart.flows if len(flow.targets) > 1}
     state.needs = []
     for n, row in enumerate(chart.rows):
         lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
         room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
+        # A fork splits where its line has run clear of its symbol: room for that below the symbol.
+        room += FORK_ROOM if any(node.name in forks for node in row.nodes) else 0.0
         room = min(room + _label_room(state, row) + state.grown.get(n, 0.0), state.capacity * ROOM_SHARE)
         state.needs.append(RowNeed(lines, room, line, any(node.name in downs for node in row.nodes)))
 

@@ -146,10 +146,10 @@ class Router:
             if direct is not None:
                 return direct
         # One line leaves a symbol for the targets of a fork: the first routed is its trunk, the others branch off it.
-        starts = self._branches(n)
+        starts = self._branches(n, soft)
         if not self._has_trunk(n):
-            starts = [s for port in self._out_ports(n, src) for s in self._starts(src, port, n, soft)]
-        entries = [e for port in self._in_ports(n, dst) for e in self._entries(dst, port, n, soft)]
+            starts = [s for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft)]
+        entries = [e for port in self._in_ports(n, dst, soft) for e in self._entries(dst, port, n, soft)]
         entries += self._merges(n, dst)
         if not starts or not entries:
             return None
@@ -185,9 +185,14 @@ class Router:
             if x0 < grid.xs[i] < x1:
                 grid.pass_h[j * grid.nx + i] = JOIN
 
-    def _sides_in_use(self, name: str, but: int) -> dict[str, list[int]]:
-        """Return, per side of symbol *name*, the routes that leave or enter there (but route *but*)."""
+    def _sides_in_use(self, name: str, but: int, soft: bool = False) -> dict[str, list[int]]:
+        """Return, per side of symbol *name*, the routes that leave or enter there (but route *but*).
+
+        Softly, only the sides joins hold: a route on another side may be ripped up.
+        """
         used: dict[str, list[int]] = {side: [JOIN] for side in self.joined.get(name, ())}
+        if soft:
+            return used
         for m, route in self.routes.items():
             if m == but:
                 continue
@@ -205,17 +210,18 @@ class Router:
         return sides | {link.dst_port.side for m, link in enumerate(self.links)
                         if m != but and link.dst == name and link.dst_port is not None}
 
-    def _out_ports(self, n: int, symbol: Symbol) -> list[Port]:
+    def _out_ports(self, n: int, symbol: Symbol, soft: bool = False) -> list[Port]:
+        """Return the sides link *n* may leave *symbol* by: its own, or the free ones (softly: taken ones too)."""
         link = self.links[n]
         sides = [link.port.side] if link.port is not None else \
             [s for s in link.src_sides if not (link.forward and s == "T") and s not in self._reserved(symbol.name, n)]
-        used = self._sides_in_use(symbol.name, n)
+        used = self._sides_in_use(symbol.name, n, soft)
         # A side carries one arrow; a fork's branches leave off their trunk, not from a port of their own.
         return [Port(side) for side in sides if side not in used]
 
-    def _in_ports(self, n: int, symbol: Symbol) -> list[Port]:
+    def _in_ports(self, n: int, symbol: Symbol, soft: bool = False) -> list[Port]:
         link = self.links[n]
-        used = self._sides_in_use(symbol.name, n)
+        used = self._sides_in_use(symbol.name, n, soft)
         reserved = self._reserved(symbol.name, n)
         sides = [link.dst_port.side] if link.dst_port is not None else link.dst_sides
         sides = [s for s in sides if s not in used and s not in reserved]
@@ -333,7 +339,7 @@ class Router:
                                    (symbol, route.end_port, m), merge=True, bends=bends))
         return found
 
-    def _branches(self, n: int) -> list[Start]:
+    def _branches(self, n: int, soft: bool = False) -> list[Start]:
         """Return starts off the trunk of this link's fork: a branch splits off where the trunk runs straight,
         turning away, or where the trunk turns, running on straight."""
         link = self.links[n]
@@ -353,14 +359,14 @@ class Router:
             arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
             came, goes = _step(grid, path[k - 1], path[k]), _step(grid, path[k], path[k + 1])
             if _distance_to_rect(b, src.rect) < JUNCTION_REACH or arc < link.run + 1 * MM or \
-                    grid.stop[path[k]] not in (FREE, trunk):
+                    (grid.stop[path[k]] not in (FREE, trunk) and not soft):
                 if came != goes:
                     bends += 1
                 continue
             ways = TURNS[came] if came == goes else (came,)
             for direction in ways:
                 nxt = _neighbour(grid, path[k], direction)
-                if nxt is None or not self._edge_open(path[k], nxt, n, False) or grid.blocked[nxt] or \
+                if nxt is None or not self._edge_open(path[k], nxt, n, soft) or grid.blocked[nxt] or \
                         not self._open(0, nxt, grid.halo, n):
                     continue
                 length = abs(grid.point(nxt)[0] - b[0]) + abs(grid.point(nxt)[1] - b[1])
@@ -631,6 +637,11 @@ class Router:
             if here:
                 grid.history[b] += 1
                 hit |= here
+        start, entry = found.start.key, found.entry.key
+        if start[0] != "branch":
+            hit |= set(self._sides_in_use(start[0].name, n).get(start[1].side, [])) - friends - {JOIN}
+        if not found.entry.merge:
+            hit |= set(self._sides_in_use(entry[0].name, n).get(entry[1].side, [])) - friends - {JOIN}
         hit.discard(n)
         return hit
 
