@@ -40,6 +40,7 @@ LOOP_TOP = 4 * MM               # a loop enters its target's top dearer than its
 CONNECTOR_SIDE = 10 * MM        # a connector entered or left by a wall rather than its top or point
 MERGE_COST = 8 * MM             # joining another arrow's line rather than a port of one's own
 FORK_COST = 2 * MM
+OWN_LINE = 40 * MM              # a fork's target reached by a line of its own rather than a branch
 LABEL_ZONE = 1.7 * MM           # around a decision label's room, other lines pay to pass (rule 16 asks 1.5 mm)
 
 _DIRECTION = {(1, 0): RIGHT, (-1, 0): LEFT, (0, 1): DOWN, (0, -1): UP}
@@ -146,9 +147,12 @@ class Router:
             if direct is not None:
                 return direct
         # One line leaves a symbol for the targets of a fork: the first routed is its trunk, the others branch off it.
+        # A fork's targets share one line: a branch splits off its trunk. A line of its own, from another side,
+        # is dear: only where the trunk leaves no way.
         starts = self._branches(n, soft)
-        if not self._has_trunk(n):
-            starts = [s for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft)]
+        extra = OWN_LINE if self._has_trunk(n) else 0.0
+        starts += [replace(s, cost=s.cost + extra)
+                   for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft)]
         entries = [e for port in self._in_ports(n, dst, soft) for e in self._entries(dst, port, n, soft)]
         entries += self._merges(n, dst)
         if not starts or not entries:
@@ -625,7 +629,8 @@ class Router:
                 same, across = (grid.pass_h, grid.pass_v) if HORIZONTAL[came] else (grid.pass_v, grid.pass_h)
                 here |= self._owners(same, node)
                 crossing = self._owners(across, node)
-                if crossing and (arc < END_ZONE or self._owners(grid.end_zone, node)):
+                near_tip = k == len(nodes) - 1 and found.entry.close
+                if crossing and (arc < END_ZONE or near_tip or self._owners(grid.end_zone, node)):
                     here |= crossing | self._owners(grid.end_zone, node)
             here -= friends
             if here:

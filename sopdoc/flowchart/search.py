@@ -176,9 +176,13 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             short = False
         for entry in by_node.get(node, ()):
             if entry.direction == direction:
-                if entry.merge or straight is None or (entry.close and (pass_v if horizontal else pass_h)[node] != FREE):
+                if entry.merge or straight is None:
                     continue
                 total = cost + straight + entry.cost
+                if entry.close and (pass_v if horizontal else pass_h)[node] != FREE:
+                    if not soft:
+                        continue
+                    total += OVERLAP        # a crossing this near the tip: the crossing line must move
             elif entry.direction in TURNS[direction]:
                 if not can_turn or bends + 1 + entry.bends > max_bends or (short and entry.direction == OPPOSITE[before]) \
                         or (forward and entry.direction == UP):
