@@ -6,7 +6,9 @@ router of BASELINE (the commit before the readability rules, run from that commi
 in a separate process, judged by this tree's oracle), how many SOPs break a drawing rule
 and how often each of rules 1-16 is broken (tests/oracle, written from GEOMETRY-FORMAT.md
 alone), how many carry a layout warning, the crossings, bends and total length of all
-arrows, and the layout time.
+arrows, and the layout time. Then the same for COUNT / 4 generated flow graphs with the
+constructs of real SOPs the definitions cannot say yet (several symbols in a row, forks,
+ends anywhere, unlabelled decisions: tests/flowgraphs.py), for this tree's router only.
 """
 
 from __future__ import annotations
@@ -26,11 +28,16 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 from cases import PAPERS  # noqa: E402
+from flowgraphs import chart, stub  # noqa: E402
 from generate import sop_data  # noqa: E402
 from oracle.drawcheck import check  # noqa: E402
 
+from sopdoc.document import geometry  # noqa: E402
+from sopdoc.flowchart import layout  # noqa: E402
+
 BASELINE = "263341a"            # the router before the readability rules (issue 18)
 BASELINE_TIMEOUT = 1800
+GRAPHS = {"several": 0.15, "forks": 0.05, "ends": 0.05, "joint": 0.05}   # how often each construct shows
 
 # Lays out every SOP named on stdin and prints its geometry export and layout time, one JSON line each.
 _RUNNER = """
@@ -123,6 +130,18 @@ def main(seed: int, count: int) -> None:
             print(f"sebelum ({BASELINE}): commit itu tidak ada di riwayat repositori ini")
             return
         summary(f"sebelum ({BASELINE})", run(units, tree))
+    graphs = []
+    rng = random.Random(seed)
+    for n in range(max(count // 4, 1)):
+        rows, actors = rng.randint(8, 40), rng.randint(2, 8)
+        drawn = chart(random.Random(rng.random()), rows, actors, PAPERS[n % len(PAPERS)], **GRAPHS)
+        started = time.perf_counter()
+        plan = layout.finish(layout.run(drawn))
+        took = time.perf_counter() - started
+        graphs.append({"geometry": geometry.document(stub(), plan, geometry.predicted_frames(plan)), "seconds": took,
+                       "warnings": len(plan.warnings)})
+    summary(f"graf alir bangkitan ({len(graphs)}: baris berisi beberapa simbol, percabangan, akhir di mana saja)",
+            graphs)
 
 
 if __name__ == "__main__":
