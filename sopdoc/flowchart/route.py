@@ -35,7 +35,7 @@ TIGHT, WINDOW = 3 * MM, 16 * MM  # the first searches look this far beyond the l
 SEARCHES = 4                    # soft searches per link, at most, before its rows get more room
 # What leaving or entering by a side costs (lower reads more naturally).
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
-IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 30 * MM}   # a loop enters its target by the side or top
+IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 60 * MM}   # a loop enters its target by the side or top
 LOOP_TOP = 4 * MM               # a loop enters its target's top dearer than its side: the top is the flow's way in
 CONNECTOR_SIDE = 10 * MM        # a connector entered or left by a wall rather than its top or point
 MERGE_COST = 8 * MM             # joining another arrow's line rather than a port of one's own
