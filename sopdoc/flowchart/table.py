@@ -47,7 +47,7 @@ KEGIATAN_MIN = 26 * MM          # the titles shrink before Kegiatan gets narrowe
 KEGIATAN_TIGHT, WAKTU_TIGHT = 22 * MM, 11 * MM   # on paper too narrow for the lanes otherwise
 WAKTU_MIN = 14 * MM
 NO_MIN = 8 * MM
-WORD_CAP = 22 * MM              # a column need not be wider than its longest word beyond this
+WORD_CAPS = (22 * MM, 17 * MM, 13 * MM)   # a column keeps room for its longest word up to this, when it can
 SHARED = ("kegiatan", "kelengkapan", "output", "keterangan")   # the columns that share the width by content
 INK_FLOOR = 8 * MM              # every shared column weighs at least this much ink per row
 
@@ -95,7 +95,7 @@ def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float
     """Return the table's columns fitted to *usable* width, the lane width, and the titles' size.
 
     Room before routes: the lanes get LANE_GOOD when the text columns can give it (down to their
-    minimum: the widest word of their title, of their text up to WORD_CAP), and more while the
+    minimum: the widest word of their title, of their text up to WORD_CAPS), and more while the
     table grows little; the text columns share the rest by how much text each holds, so a column
     of "-" gives its room away and a long Keterangan gets the room it needs.
     """
@@ -105,9 +105,10 @@ def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float
     ink = _ink(chart)
     words = {key: _longest_word(chart, key) for key in titles}
     lane_min = LANE_MIN if usable / n >= 28 * MM else LANE_MIN_TIGHT
-    # The titles shrink first; then the text columns keep only their titles' room (their long words break).
-    for size, cap, kegiatan in [(size, WORD_CAP, KEGIATAN_MIN) for size in TITLE_SIZES] + \
-            [(TITLE_SIZES[-1], 0.0, KEGIATAN_TIGHT)]:
+    # The titles shrink first; then the text columns keep less of their longest word (longer words break
+    # with a hyphen), then only their titles' room.
+    tries = [(size, cap, KEGIATAN_MIN) for cap in WORD_CAPS for size in TITLE_SIZES]
+    for size, cap, kegiatan in tries + [(TITLE_SIZES[-1], 0.0, KEGIATAN_TIGHT)]:
         need = {key: max(_title_width(title, size), min(words[key], cap) + 2 * CELL_PAD_X + 1)
                 for key, title in titles.items()}
         need["no"] = max(need["no"], NO_MIN)
