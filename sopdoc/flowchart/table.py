@@ -37,7 +37,7 @@ SYMBOL_GAP = 5.0 * MM           # free space above and below a symbol inside its
 CONNECTOR = 5.5 * MM            # off-page connector width and height
 CONNECTOR_GAP = 4.5 * MM        # room for the arrow between a symbol and its connector
 
-LANE_MIN, LANE_MIN_TIGHT, LANE_MAX = 13 * MM, 11 * MM, 30 * MM
+LANE_MIN, LANE_MIN_TIGHT, LANE_MAX = 13 * MM, 11 * MM, 24 * MM
 # Lanes this wide leave a routing track beside each symbol (a visual review found no defect on pages with
 # lanes of 18 mm or more); the text columns give way to them, and lanes widen past it while the table grows
 # no taller than HEIGHT_SLACK times.
