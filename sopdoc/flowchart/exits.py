@@ -25,6 +25,7 @@ LABEL_GAP = 0.6 * MM            # between a label and the line it names
 BOTTOM_RUN = 1.2 * MM           # a bottom exit runs this far past its label before turning
 SIDE_RUN = 2.6 * MM             # a side exit runs at least this far before turning
 EDGE = 10.0                     # an exit towards the outer border of the lane area
+NO_ROOM = 40.0                  # a side exit whose label has no room before that border
 
 
 @dataclass(frozen=True)
@@ -113,13 +114,24 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         if node.kind != DECISION:
             continue
         lane = lanes.index(node.lanes[0])
+        shapes = [forms(flow.label, lane_width) for flow in flows]
         ranked = sorted(permutations(("B", "R", "L"), len(flows)),
                         key=lambda ports: sum(_port_cost(side, node, flow, nodes, lanes, lane)
-                                              for side, flow in zip(ports, flows)))
+                                              + _no_room(side, shape, lane, len(lanes), lane_width, size)
+                                              for side, flow, shape in zip(ports, flows, shapes)))
         chosen = ranked[(turns or {}).get(name, 0) % len(ranked)]
-        for n, (side, flow) in enumerate(zip(chosen, flows)):
-            plans[(name, n)] = ExitPlan(Port(side), forms(flow.label, lane_width))
+        for n, (side, shape) in enumerate(zip(chosen, shapes)):
+            plans[(name, n)] = ExitPlan(Port(side), shape)
     return plans
+
+
+def _no_room(side: str, shape, lane: int, count: int, lane_width: float, size: SymbolSize) -> float:
+    """Return NO_ROOM when a side exit's label cannot stand between its vertex and the edge of the lane area."""
+    if side == "B" or not shape:
+        return 0.0
+    vertex = (lane + 0.5) * lane_width + (size.w / 2 if side == "R" else -size.w / 2)
+    room = count * lane_width - vertex if side == "R" else vertex
+    return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 0.5 * MM else 0.0
 
 
 def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:
