@@ -140,7 +140,7 @@ def _keep(where: _Pages, plan: ExitPlan | None, flow: Flow, n: int) -> Rect | No
     target = where.chart.nodes[flow.targets[0]] if flow.targets else source
     symbol = where.page_of[source.row].symbol(source.name)
     right = where.lanes.index(target.lanes[0]) > where.lanes.index(source.lanes[0])
-    return plan.keep(symbol, target.row < source.row, right, where.area)
+    return plan.keep(symbol, target.row < source.row, right, where.area, where.lane_width)
 
 
 def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPlan | None, fork, names,

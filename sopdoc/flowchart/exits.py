@@ -54,17 +54,19 @@ class ExitPlan:
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         return (Rect(x0, y - LABEL_GAP - h, x0 + w, y - LABEL_GAP), Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h))
 
-    def keep(self, symbol: Symbol, up: bool, right: bool, area: float) -> Rect | None:
+    def keep(self, symbol: Symbol, up: bool, right: bool, area: float, lane_width: float) -> Rect | None:
         """Return the room the label keeps when others must stay clear of it: on the side its exit does not
-        turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right), unless that
-        side is outside the lane area (*area* wide)."""
+        turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right); but a bottom
+        exit's label in the first or last lane stands on the inner side, leaving the outer gutter (the only
+        way past that lane's symbols) to other lines; and never outside the lane area (*area* wide)."""
         if not self.forms:
             return None
         x, y = symbol.port_point(self.port)
         if self.port.side == "B":
             _, w, h = min(self.forms, key=lambda f: f[2])
-            left = x - LABEL_GAP - w
-            x0 = left if (right and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
+            left, inner_left = x - LABEL_GAP - w, x > area - lane_width
+            on_left = inner_left if (x < lane_width) != (x > area - lane_width) else right
+            x0 = left if (on_left and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
             return Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h)
         _, w, h = min(self.forms, key=lambda f: f[1])
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
