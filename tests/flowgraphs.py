@@ -18,12 +18,14 @@ VERBS = ["Menyusun", "Memeriksa", "Mengirim", "Menerima", "Mengolah", "Menandata
 
 
 def chart(rng: random.Random, rows: int, actors: int, paper: tuple[str, str] = ("F4", "lanskap"),
-          several: float = 0.3, forks: float = 0.15, ends: float = 0.1, joint: float = 0.1) -> Chart:
+          several: float = 0.3, forks: float = 0.15, ends: float = 0.1, joint: float = 0.1, decisions: float = 0.25
+          ) -> Chart:
     """Return a flow graph of *rows* rows over *actors* lanes.
 
     A row holds several symbols with chance *several*; a flow forks with chance *forks*; a row's
     symbol ends the flow (or a decision exit does) with chance *ends*; a symbol is joint with
-    chance *joint*. Every flow goes to a later row, but decisions may loop back one to four rows.
+    chance *joint*; a row is a decision with chance *decisions*. Every flow goes to a later row, but decisions may
+    loop back one to four rows.
     """
     lanes = [f"p{i}" for i in range(actors)]
     built: list[list[Node]] = []
@@ -41,7 +43,7 @@ def chart(rng: random.Random, rows: int, actors: int, paper: tuple[str, str] = (
                 kind, text = TERMINATOR, "Mulai"
             elif n == rows - 1:
                 kind, text = TERMINATOR, "Selesai"
-            elif 1 < n < rows - 2 and rng.random() < 0.25 and len(members) == 1:
+            elif 1 < n < rows - 2 and rng.random() < decisions and len(members) == 1:
                 kind, text = DECISION, ""
             else:
                 kind, text = PROCESS, ""

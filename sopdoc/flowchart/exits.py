@@ -117,23 +117,30 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
             continue
         lane = lanes.index(node.lanes[0])
         shapes = [forms(flow.label, lane_width) for flow in flows]
-        ranked = sorted(permutations(("B", "R", "L"), len(flows)),
-                        key=lambda ports: sum(_port_cost(side, node, flow, nodes, lanes, lane)
-                                              + _no_room(side, shape, lane, len(lanes), lane_width, size)
-                                              for side, flow, shape in zip(ports, flows, shapes)))
-        chosen = ranked[(turns or {}).get(name, 0) % len(ranked)]
+        # Where the lane area ends, or another symbol of the row stands, on each side.
+        others = [lanes.index(a) for other in chart.rows[node.row].nodes if other is not node for a in other.lanes]
+        ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
+                "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
+        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane)
+                            + _no_room(side, shape, lane, ends, lane_width, size)
+                            for side, flow, shape in zip(ports, flows, shapes))
+                 for ports in permutations(("B", "R", "L"), len(flows))}
+        ranked = sorted(costs, key=costs.get)
+        # The next-best ways are tried in turn, among those that leave every label room, when any does.
+        viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
+        chosen = viable[(turns or {}).get(name, 0) % len(viable)]
         for n, (side, shape) in enumerate(zip(chosen, shapes)):
             plans[(name, n)] = ExitPlan(Port(side), shape)
     return plans
 
 
-def _no_room(side: str, shape, lane: int, count: int, lane_width: float, size: SymbolSize) -> float:
-    """Return NO_ROOM when a side exit's label cannot stand between its vertex and the edge of the lane area."""
+def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
+    """Return NO_ROOM when a side exit's label cannot stand between its vertex and what ends its row that way."""
     if side == "B" or not shape:
         return 0.0
     vertex = (lane + 0.5) * lane_width + (size.w / 2 if side == "R" else -size.w / 2)
-    room = count * lane_width - vertex if side == "R" else vertex
-    return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 0.5 * MM else 0.0
+    room = ends["R"] - vertex if side == "R" else vertex - ends["L"]
+    return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 1.0 * MM else 0.0
 
 
 def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:

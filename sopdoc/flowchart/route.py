@@ -356,7 +356,8 @@ class Router:
         src = self.symbols[link.src]
         path = route.nodes
         arc = abs(grid.point(path[0])[0] - route.start[0]) + abs(grid.point(path[0])[1] - route.start[1])
-        bends = 0
+        # The trunk's bends before its second node: it may turn at its first.
+        bends = int(len(path) > 1 and _step(grid, path[0], path[1]) != _DIRECTION[route.start_port.outward])
         found = []
         for k in range(1, len(path) - 1):
             a, b = grid.point(path[k - 1]), grid.point(path[k])
