@@ -36,10 +36,15 @@ class ExitPlan:
     forms: tuple[tuple[str, float, float], ...]   # (lines joined by newlines, width, height), the preferred first
 
     @property
+    def narrow(self) -> tuple[str, float, float]:
+        """Return the label's narrowest form: the one its room is kept for."""
+        return min(self.forms, key=lambda f: f[1])
+
+    @property
     def run(self) -> float:
         """Return how far the exit runs straight from its vertex before it may turn."""
         if self.forms and self.port.side == "B":
-            return LABEL_GAP + min(h for _, _, h in self.forms) + BOTTOM_RUN
+            return LABEL_GAP + self.narrow[2] + BOTTOM_RUN
         return SIDE_RUN
 
     def rooms(self, symbol: Symbol) -> tuple[Rect, ...]:
@@ -62,13 +67,12 @@ class ExitPlan:
         if not self.forms:
             return None
         x, y = symbol.port_point(self.port)
+        _, w, h = self.narrow
         if self.port.side == "B":
-            _, w, h = min(self.forms, key=lambda f: f[2])
             left, inner_left = x - LABEL_GAP - w, x > area - lane_width
             on_left = inner_left if (x < lane_width) != (x > area - lane_width) else right
             x0 = left if (on_left and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
             return Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h)
-        _, w, h = min(self.forms, key=lambda f: f[1])
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         y0 = y + LABEL_GAP if up else y - LABEL_GAP - h
         return Rect(x0, y0, x0 + w, y0 + h)

@@ -129,7 +129,7 @@ def _label_room(state: State, row: graph.Row) -> float:
         for (name, _), plan in state.plans.items():
             if name != node.name or not plan.forms:
                 continue
-            h = min(form[2] for form in plan.forms)
+            h = plan.narrow[2] if plan.port.side == "B" else min(form[2] for form in plan.forms)
             if plan.port.side == "B":
                 need = max(need, 2 * (exits.LABEL_GAP + h + exits.BOTTOM_RUN + route.ARROW_ROOM - table.SYMBOL_GAP))
             else:
