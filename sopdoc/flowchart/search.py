@@ -90,7 +90,6 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
-    steps = (1, -1, nx, -nx)
     h_edge, v_edge, h_halo, v_halo = grid.h, grid.v, grid.h_halo, grid.v_halo
     h_zone, v_zone = grid.h_zone, grid.v_zone
     blocked, halo, label_zone, label_keep, history = grid.blocked, grid.halo, grid.label_zone, grid.label_keep, \
@@ -111,96 +110,81 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         a, b = ex[node % nx], ey[node // nx]
         return a + b + BEND if a and b else a + b
 
-    def through(node: int, horizontal: bool, arc: float) -> float | None:
-        """Return the price of passing *node* straight on, or None when that is not allowed."""
-        mine, theirs = (pass_h, pass_v) if horizontal else (pass_v, pass_h)
-        price = 0.0
-        if stop[node] != FREE or mine[node] != FREE:
-            if not soft:
-                return None
-            price += OVERLAP
-        if theirs[node] != FREE:
-            price += CROSS
-            if arc < END_ZONE or end_zone[node] != FREE:
-                if not soft:
-                    return None
-                price += OVERLAP
-        return price
-
-    def turn(node: int, direction: int) -> float | None:
-        """Return the price of turning at *node* after running in *direction*, or None when that is not allowed.
-
-        Nothing else may use the node, and no other line may run on along the same track within
-        COLLINEAR of it: the two would read as one line (rule 8).
-        """
-        price = 0.0
-        if stop[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
-            if not soft:
-                return None
-            price += OVERLAP
-        if (near_h if HORIZONTAL[direction] else near_v)[node]:
-            if not soft:
-                return None
-            price += OVERLAP
-        return price
-
+    inf = float("inf")
     best: dict[int, float] = {}
     info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
     parent: dict[int, int] = {}
     heap: list = []
+    push, pop = heapq.heappush, heapq.heappop
     counter = 0
     for n, start in enumerate(starts):
         state = start.node * 4 + start.direction
-        if start.cost < best.get(state, float("inf")):
+        if start.cost < best.get(state, inf):
             best[state] = start.cost
             parent[state] = -1 - n
             info[state] = (start.bends, start.arc, start.node, -1)
-            heapq.heappush(heap, (start.cost + estimate(start.node), -start.cost, counter, start.cost, state, None))
+            push(heap, (start.cost + estimate(start.node), -start.cost, counter, start.cost, state, None))
             counter += 1
     while heap:
-        _, _, _, cost, state, finish = heapq.heappop(heap)
+        _, _, _, cost, state, finish = pop(heap)
         if finish is not None:
             return Found(_nodes(parent, state), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, float("inf")):
+        if cost > best.get(state, inf):
             continue
         node, direction = divmod(state, 4)
         bends, arc, leg_start, before = info[state]
-        horizontal = HORIZONTAL[direction]
-        straight = through(node, horizontal, arc)
+        horizontal = direction < 2
+        # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
+        # forbidden near this route's start or another's end (rule 10).
+        mine, theirs = (pass_h, pass_v) if horizontal else (pass_v, pass_h)
+        straight = 0.0
+        if stop[node] != FREE or mine[node] != FREE:
+            straight = OVERLAP if soft else None
+        if straight is not None and theirs[node] != FREE:
+            straight += CROSS
+            if arc < END_ZONE or end_zone[node] != FREE:
+                straight = straight + OVERLAP if soft else None
+        # Turning at the node: nothing else may use it, and no other line may run on along the same track
+        # within COLLINEAR of it: the two would read as one line (rule 8).
         can_turn = bends < max_bends
-        turning = turn(node, direction) if can_turn else None
+        turning = None
+        if can_turn:
+            turning = 0.0
+            if stop[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
+                turning = OVERLAP if soft else None
+            if turning is not None and (near_h if horizontal else near_v)[node]:
+                turning = turning + OVERLAP if soft else None
+        short = False
         if can_turn and before >= 0:
-            lx, ly = xs[leg_start % nx], ys[leg_start // nx]
-            short = abs(xs[node % nx] - lx) + abs(ys[node // nx] - ly) < HAIRPIN
-        else:
-            short = False
-        for entry in by_node.get(node, ()):
-            if entry.direction == direction:
-                if entry.merge or straight is None:
-                    continue
-                total = cost + straight + entry.cost
-                if entry.close and (pass_v if horizontal else pass_h)[node] != FREE:
-                    if not soft:
+            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < HAIRPIN
+        entered = by_node.get(node)
+        if entered:
+            for entry in entered:
+                if entry.direction == direction:
+                    if entry.merge or straight is None:
                         continue
-                    total += OVERLAP        # a crossing this near the tip: the crossing line must move
-            elif entry.direction in TURNS[direction]:
-                if not can_turn or bends + 1 + entry.bends > max_bends or (short and entry.direction == OPPOSITE[before]) \
-                        or (forward and entry.direction == UP):
-                    continue
-                if entry.merge:
-                    # Onto the line of another arrow into the same target: its line passes here, and only it.
-                    if stop[node] != FREE or (pass_h if horizontal else pass_v)[node] != FREE or \
-                            (near_h if horizontal else near_v)[node]:
+                    total = cost + straight + entry.cost
+                    if entry.close and theirs[node] != FREE:
+                        if not soft:
+                            continue
+                        total += OVERLAP        # a crossing this near the tip: the crossing line must move
+                elif entry.direction in TURNS[direction]:
+                    if not can_turn or bends + 1 + entry.bends > max_bends or \
+                            (short and entry.direction == OPPOSITE[before]) or (forward and entry.direction == UP):
                         continue
-                    total = cost + BEND + entry.cost
-                elif turning is None:
-                    continue
+                    if entry.merge:
+                        # Onto the line of another arrow into the same target: its line passes here, and only it.
+                        if stop[node] != FREE or mine[node] != FREE or (near_h if horizontal else near_v)[node]:
+                            continue
+                        total = cost + BEND + entry.cost
+                    elif turning is None:
+                        continue
+                    else:
+                        total = cost + BEND + entry.cost + turning
                 else:
-                    total = cost + BEND + entry.cost + turning
-            else:
-                continue
-            heapq.heappush(heap, (total, -total, counter, total, state, entry))
-            counter += 1
+                    continue
+                push(heap, (total, -total, counter, total, state, entry))
+                counter += 1
         i, j = node % nx, node // nx
         for new in (direction, *TURNS[direction]):
             if new == direction:
@@ -211,27 +195,31 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if turning is None or (forward and new == UP) or (short and new == OPPOSITE[before]):
                     continue
                 price = BEND + turning
-            nxt = node + steps[new]
             if new == RIGHT:
                 if i >= i1:
                     continue
+                nxt = node + 1
                 edge, edges, halos, zones = node, h_edge, h_halo, h_zone
-                length = xs[i + 1] - xs[i]
+                length = real = xs[i + 1] - xs[i]
             elif new == LEFT:
                 if i <= i0:
                     continue
+                nxt = node - 1
                 edge, edges, halos, zones = nxt, h_edge, h_halo, h_zone
-                length = xs[i] - xs[i - 1]
+                length = real = xs[i] - xs[i - 1]
             elif new == DOWN:
                 if j >= j1:
                     continue
+                nxt = node + nx
                 edge, edges, halos, zones = node, v_edge, v_halo, v_zone
-                length = ys[j + 1] - ys[j]
+                length = real = ys[j + 1] - ys[j]
             else:
                 if j <= j0:
                     continue
+                nxt = node - nx
                 edge, edges, halos, zones = nxt, v_edge, v_halo, v_zone
-                length = (ys[j] - ys[j - 1]) * (1 + UP_COST)
+                real = ys[j] - ys[j - 1]
+                length = real * (1 + UP_COST)
             if blocked[nxt]:
                 continue
             occupant, hal, near = edges[edge], halos[edge], halo[nxt]
@@ -247,21 +235,22 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 price += OVERLAP + HISTORY * history[nxt]
             elif soft and history[nxt]:
                 price += HISTORY * history[nxt] * 0.2
-            if label_zone[nxt] != FREE and label_zone[nxt] != my_label:
+            zone = label_zone[nxt]
+            if zone != FREE and zone != my_label:
                 if label_keep[nxt]:
                     continue
                 price += LABEL_COST
             g = cost + length + price
             key = nxt * 4 + new
-            if g < best.get(key, float("inf")):
+            if g < best.get(key, inf):
                 best[key] = g
                 parent[key] = state
-                real = abs(xs[nxt % nx] - xs[i]) + abs(ys[nxt // nx] - ys[j])
                 if new == direction:
                     info[key] = (bends, arc + real, leg_start, before)
                 else:
                     info[key] = (bends + 1, arc + real, node, direction)
-                heapq.heappush(heap, (g + estimate(nxt), -g, counter, g, key, None))
+                a, b = ex[nxt % nx], ey[nxt // nx]
+                push(heap, (g + (a + b + BEND if a and b else a + b), -g, counter, g, key, None))
                 counter += 1
     return None
 
