@@ -105,10 +105,14 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     box = targets[0]
     ex = [box.x0 - x if x < box.x0 else x - box.x1 if x > box.x1 else 0.0 for x in xs]
     ey = [box.y0 - y if y < box.y0 else y - box.y1 if y > box.y1 else 0.0 for y in ys]
+    # Which way the box lies along each axis (+1, -1, or 0 within its extent), for the bends still needed:
+    # a route running away from the box must turn twice, one running beside it once.
+    sx = [1 if x < box.x0 else -1 if x > box.x1 else 0 for x in xs]
+    sy = [1 if y < box.y0 else -1 if y > box.y1 else 0 for y in ys]
 
-    def estimate(node: int) -> float:
-        a, b = ex[node % nx], ey[node // nx]
-        return a + b + BEND if a and b else a + b
+    def estimate(node: int, direction: int) -> float:
+        i, j = node % nx, node // nx
+        return ex[i] + ey[j] + BEND * _bends_needed(direction, sx[i], sy[j])
 
     inf = float("inf")
     best: dict[int, float] = {}
@@ -123,7 +127,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             best[state] = start.cost
             parent[state] = -1 - n
             info[state] = (start.bends, start.arc, start.node, -1)
-            push(heap, (start.cost + estimate(start.node), -start.cost, counter, start.cost, state, None))
+            push(heap, (start.cost + estimate(start.node, start.direction), -start.cost, counter, start.cost, state,
+                        None))
             counter += 1
     while heap:
         _, _, _, cost, state, finish = pop(heap)
@@ -249,10 +254,18 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     info[key] = (bends, arc + real, leg_start, before)
                 else:
                     info[key] = (bends + 1, arc + real, node, direction)
-                a, b = ex[nxt % nx], ey[nxt // nx]
-                push(heap, (g + (a + b + BEND if a and b else a + b), -g, counter, g, key, None))
+                push(heap, (g + estimate(nxt, new), -g, counter, g, key, None))
                 counter += 1
     return None
+
+
+def _bends_needed(direction: int, sx: int, sy: int) -> int:
+    """Return how many turns a route running in *direction* needs at least to reach a box lying (sx, sy) of it."""
+    if direction < 2:       # along x
+        toward = sx == 0 or sx == (1 if direction == RIGHT else -1)
+        return (0 if sy == 0 else 1) if toward else 2
+    toward = sy == 0 or sy == (1 if direction == DOWN else -1)
+    return (0 if sx == 0 else 1) if toward else 2
 
 
 def _nodes(parent: dict[int, int], state: int) -> list[int]:
