@@ -84,8 +84,9 @@ def _old_router(files: list[Path], papers: list[tuple[str, str]], tmp: Path) -> 
     for path, paper in zip(files, papers):
         line = json.dumps([str(path), *paper]) + "\n"
         try:
+            # Run in the old code's folder: a script given with -c imports from the working folder first.
             done = subprocess.run([sys.executable, "-c", _OLD_RUNNER], input=line, capture_output=True, text=True,
-                                  timeout=OLD_TIMEOUT, env={"PYTHONPATH": str(old), "PATH": "/usr/bin:/bin"})
+                                  timeout=OLD_TIMEOUT, cwd=old, env={"PYTHONPATH": str(old), "PATH": "/usr/bin:/bin"})
             times.append(json.loads(done.stdout) if done.returncode == 0 else None)
         except subprocess.TimeoutExpired:
             times.append(None)

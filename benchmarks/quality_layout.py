@@ -76,8 +76,9 @@ def write_sops(folder: Path, seed: int, count: int) -> list[Path]:
 
 def run(units: list[Path], code: Path) -> list[dict]:
     """Lay out every unit's SOP with the sopdoc package under *code*, in a separate process."""
+    # Run in *code*'s folder: a script given with -c imports from the working folder first.
     done = subprocess.run([sys.executable, "-c", _RUNNER], input="".join(f"{u}\n" for u in units),
-                          capture_output=True, text=True, timeout=BASELINE_TIMEOUT,
+                          capture_output=True, text=True, timeout=BASELINE_TIMEOUT, cwd=code,
                           env={"PYTHONPATH": str(code), "PATH": "/usr/bin:/bin"}, check=True)
     return [json.loads(line) for line in done.stdout.splitlines()]
 
