@@ -77,6 +77,7 @@ class State:
     keep: set[tuple[str, int]] = field(default_factory=set)   # exits whose label's room others keep clear of
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
+    routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,14 @@ def _connectors(state: State) -> str | None:
 def _route(state: State) -> None:
     state.failed, state.routed = [], {}
     for page in state.pages:
-        failed, routed = route.route_page(page, state.flows.links[page.number], len(state.lanes), state.lane)
+        links = state.flows.links[page.number]
+        # A page a round left as it was (rows, symbols, links) keeps the routes it had.
+        key = repr((page.rows, page.symbols, page.joins, links))
+        if key not in state.routes:
+            failed, routed = route.route_page(page, links, len(state.lanes), state.lane)
+            state.routes[key] = (list(page.arrows), list(page.junctions), failed, routed)   # before labels
+        arrows, junctions, failed, routed = state.routes[key]
+        page.arrows, page.junctions = list(arrows), list(junctions)
         state.failed += [(page, link) for link in failed]
         state.routed[page.number] = routed
 
