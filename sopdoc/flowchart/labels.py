@@ -12,6 +12,7 @@ its vertex (rule 6) is taken, in its own lane when it fits there.
 from __future__ import annotations
 
 from dataclasses import replace
+from itertools import product
 
 from sopdoc.flowchart.exits import LABEL_GAP, box_size
 from sopdoc.flowchart.plan import MM, Arrow, Label, Page, Rect
@@ -26,30 +27,63 @@ SHORT_RUN = 1.0                 # the cost of a label longer than the run it sta
 
 
 def place(page: Page, links: list[Link], lane_width: float, lanes: int) -> list[Link]:
-    """Give every labelled exit arrow on *page* its label; return the links whose label found no place."""
+    """Give every labelled exit arrow on *page* its label; return the links whose label found no place.
+
+    The labels of one decision are placed together: the pair of places that keeps them apart and costs
+    least (the best place of one may be the only place of the other).
+    """
     failed = []
     placed: list[Rect] = []
-    for arrow, link in zip(page.arrows, links):
+    groups: dict[str, list[tuple[int, Link]]] = {}
+    for n, (arrow, link) in enumerate(zip(page.arrows, links)):
         if link.exit is None or arrow.label is not None:
             continue
-        siblings = [n for n, a in enumerate(page.arrows) if a.src == arrow.src and a.points[0] == arrow.points[0]]
-        if not link.label:
-            # A decision printed without labels: its exits carry an empty one (drawn as nothing).
-            label = Label("", arrow.points[0][0], arrow.points[0][1], 0.0, 0.0)
-        else:
-            label = _best(page, arrow, link, siblings, placed, lane_width, lanes)
-        if label is None:
-            failed.append(link)
-            continue
-        if label.text:
-            placed.append(label.rect)
-        for n in siblings:
-            page.arrows[n] = replace(page.arrows[n], label=label)
+        group = groups.setdefault(arrow.src, [])
+        if all(page.arrows[m].points[0] != arrow.points[0] for m, _ in group):
+            group.append((n, link))      # one per exit: the branches of a fork share their first arrow's
+    for group in groups.values():
+        options = []
+        for n, link in group:
+            arrow = page.arrows[n]
+            if not link.label:
+                # A decision printed without labels: its exits carry an empty one (drawn as nothing).
+                options.append([(0.0, Label("", arrow.points[0][0], arrow.points[0][1], 0.0, 0.0))])
+            else:
+                options.append(_options(page, arrow, link, _siblings(page, arrow), placed, lane_width, lanes))
+        chosen = _together(options)
+        for (n, link), label in zip(group, chosen):
+            if label is None:
+                failed.append(link)
+                continue
+            if label.text:
+                placed.append(label.rect)
+            for m in _siblings(page, page.arrows[n]):
+                page.arrows[m] = replace(page.arrows[m], label=label)
     return failed
 
 
-def _best(page: Page, arrow: Arrow, link: Link, siblings: list[int], placed: list[Rect], lane_width: float,
-          lanes: int) -> Label | None:
+def _siblings(page: Page, arrow: Arrow) -> list[int]:
+    """Return the arrows of *arrow*'s exit: those that leave its symbol where it does (a fork's branches)."""
+    return [n for n, a in enumerate(page.arrows) if a.src == arrow.src and a.points[0] == arrow.points[0]]
+
+
+def _together(options: list[list[tuple[float, Label]]]) -> list[Label | None]:
+    """Return one label per exit, the cheapest choice whose labels keep apart; None where an exit has none."""
+    best, best_cost = [None] * len(options), None
+    for choice in product(*[[*opts, None] for opts in options]):
+        labels = [c[1] if c else None for c in choice]
+        rects = [label.rect for label in labels if label is not None and label.text]
+        if any(a.grow(SYMBOL_GAP).overlaps(b) for k, a in enumerate(rects) for b in rects[k + 1:]):
+            continue
+        cost = sum(c[0] for c in choice if c) + sum(100.0 for c in choice if c is None)
+        if best_cost is None or cost < best_cost:
+            best, best_cost = labels, cost
+    return best
+
+
+def _options(page: Page, arrow: Arrow, link: Link, siblings: list[int], placed: list[Rect], lane_width: float,
+             lanes: int) -> list[tuple[float, Label]]:
+    """Return every place beside its own exit where *arrow*'s label fits, with its cost, the cheapest first."""
     (vx, vy), after = arrow.points[0], arrow.points[1]
     turn = arrow.points[2] if len(arrow.points) > 2 else None
     run = abs(after[0] - vx) + abs(after[1] - vy)
@@ -57,7 +91,7 @@ def _best(page: Page, arrow: Arrow, link: Link, siblings: list[int], placed: lis
     others += [j.points for j in page.joins]
     own = [seg for n in siblings for seg in zip(page.arrows[n].points, page.arrows[n].points[1:])]
     area = Rect(0.0, 0.0, lanes * lane_width, page.height)
-    best = None
+    found = []
     for rank, (text, w, h) in enumerate(_forms(link.label)):
         for rect, turning in _spots(vx, vy, after, turn, w, h):
             cost = rank * 0.5 + (TURNING_SIDE if turning else 0.0)
@@ -67,11 +101,9 @@ def _best(page: Page, arrow: Arrow, link: Link, siblings: list[int], placed: lis
             along = rect.x1 - rect.x0 if after[1] == vy else rect.y1 - rect.y0
             if along > run:
                 cost += SHORT_RUN
-            if best is not None and cost >= best[0]:
-                continue
             if _fits(rect, (vx, vy), area, page, placed, others, own):
-                best = (cost, Label(text, rect.x0, rect.y0, w, h))
-    return best[1] if best else None
+                found.append((cost, Label(text, rect.x0, rect.y0, w, h)))
+    return sorted(found, key=lambda c: c[0])
 
 
 def _forms(label: str) -> list[tuple[str, float, float]]:
