@@ -19,10 +19,10 @@ from docxtpl import DocxTemplate, InlineImage
 from sopdoc import templating
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Exit, Kegiatan, Sop
 from sopdoc.document import identity, metadata, oxml
-from sopdoc.flowchart import table
+from sopdoc.flowchart import graph, table
 from sopdoc.flowchart.drawing import RowPicture
 from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, RowBox
-from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, MUTU_BAKU, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
 from sopdoc.office.style import HEADER_FILL
@@ -189,24 +189,27 @@ class _FlowchartWriter:
             content = oxml.paragraph(text, size, line, bold=True, align="center")
             return oxml.cell(width, content, span=span, vmerge=vmerge, fill=HEADER_FILL, rotated=rotated)
 
-        first = [head("No", col["no"].width, vmerge="restart"), head("Kegiatan", col["kegiatan"].width, vmerge="restart"),
-                 head("Pelaksana", sum(c.width for c in lanes), span=len(lanes)),
-                 head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
-                 head("Keterangan", col["keterangan"].width, vmerge="restart")]
+        titles = self.sop.headings
+        spanning = [k for k in ("keterangan",) if k in col]
+        first = [head(col["no"].title, col["no"].width, vmerge="restart"),
+                 head(col["kegiatan"].title, col["kegiatan"].width, vmerge="restart"),
+                 head(titles["pelaksana"], sum(c.width for c in lanes), span=len(lanes)),
+                 head(titles["mutu_baku"], sum(col[k].width for k in MUTU_BAKU), span=3)]
+        first += [head(col[k].title, col[k].width, vmerge="restart") for k in spanning]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
         actor_line = line_height(style.actor_size)
         # Each actor name breaks where the layout measured it would: its header's size depends on that.
         second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
                    for c, lines in zip(lanes, style.actor_lines)]
-        second += [head(col[k].title, col[k].width) for k in ("kelengkapan", "waktu", "output")]
-        second.append(head("", col["keterangan"].width, vmerge="continue"))
+        second += [head(col[k].title, col[k].width) for k in MUTU_BAKU]
+        second += [head("", col[k].width, vmerge="continue") for k in spanning]
         h1, h2 = style.heights
         return [oxml.row(first, h1, header=True), oxml.row(second, h2, header=True)]
 
     def _body_row(self, page: Page, box: RowBox, picture: RowPicture) -> str:
         row = self.sop.kegiatan[box.index]
         size, line = self.size, self.line
-        texts = table.cell_texts(row)
+        texts = box.texts or graph.row_cells(self.sop, row)     # a row continued from a page before prints the rest
 
         def text_cell(key: str, align: str = "left") -> str:
             column = self.columns[key]
@@ -221,7 +224,8 @@ class _FlowchartWriter:
         lane = oxml.cell(lanes_width, oxml.paragraph(size=1, line=1, extra=drawing), span=len(self.layout.lanes),
                          valign="top", margins=(0, 0))
         cells = [text_cell("no", "center"), text_cell("kegiatan"), lane, text_cell("kelengkapan"),
-                 text_cell("waktu", "center"), text_cell("output"), text_cell("keterangan")]
+                 text_cell("waktu", "center"), text_cell("output")]
+        cells += [text_cell("keterangan")] if "keterangan" in self.columns else []
         return oxml.row(cells, box.height)
 
     def _add_svg(self, svg: bytes) -> str:
