@@ -9,17 +9,21 @@ import dataclasses
 import datetime
 import re
 from pathlib import Path
+from unittest.mock import ANY
 
 import pytest
 from click.testing import CliRunner
 from conftest import FIXTURES
 from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
+from oracle import drawcheck
 
 from sopdoc.authoring import yamlwrite
 from sopdoc.cli import main
 from sopdoc.definition import reader
 from sopdoc.definition.model import Exit, Target
+from sopdoc.document import geometry
+from sopdoc.flowchart import layout
 from sopdoc.office import textfit
 
 REAL = FIXTURES / "real" / "bps-bengkulu"
@@ -394,3 +398,63 @@ def test_dates_in_the_fixture_headers_print_as_dates():
     (sop,) = [s for s in reader.read([REAL]).sops if s.slug == "revisi-anggaran"]
     assert sop.tanggal_efektif is not None and str(sop.tanggal_efektif) == "2 Juni 2025"
     assert datetime.date(2025, 6, 2) == yamlwrite.tanggal_value(sop.tanggal_efektif)
+
+
+# --- drawing ------------------------------------------------------------------------------
+
+EVERY_CONSTRUCT = """nama: Semua Bentuk
+kolom_keterangan: false
+judul: {kelengkapan: Persyaratan/Perlengkapan, waktu: Lama}
+pelaksana: {loket: Petugas Loket, web: Admin Web, kasi: Kepala Seksi, kabid: Kepala Bidang}
+kegiatan:
+  - uraian: Menerima permohonan di loket atau lewat web
+    langkah:
+      - {pelaksana: loket}
+      - {pelaksana: web}
+  - uraian: Memeriksa permohonan bersama
+    waktu: 1 hari kerja
+    langkah:
+      - {id: cek-kasi, pelaksana: kasi, keputusan: {ya: cek-kabid, tidak: selesai, label: ["", ""]}}
+      - {id: cek-kabid, pelaksana: kabid, keputusan: {ya: [arsip, kabar], tidak: cek-kasi, label: ["", ""]}}
+  - id: arsip
+    nomor: "2a"
+    uraian: Mengarsipkan permohonan
+    pelaksana: loket
+    lanjut: selesai
+  - nomor: ""
+    uraian: Mengabarkan hasil
+    langkah:
+      - {id: kabar, pelaksana: web, lanjut: tutup}
+      - {id: tutup, pelaksana: kasi}
+"""
+
+
+@pytest.mark.parametrize("kertas", ["F4", "A4", "Letter", "Legal"])
+def test_every_construct_is_laid_out_within_the_drawing_rules_on_each_paper(kertas):
+    sop = _read(EVERY_CONSTRUCT.replace("nama: Semua Bentuk\n", f"nama: Semua Bentuk\nkertas: {kertas}\n"))
+    plan = layout.layout(sop)
+    assert plan.warnings == []
+    doc = geometry.document(sop, plan, geometry.predicted_frames(plan))
+    report = drawcheck.check(doc)
+    assert report.ok, [str(d) for d in report.defects]
+    assert doc["paper"]["name"] == kertas
+    # No Keterangan column; the renamed headings head their columns.
+    titles = {c.key: c.title for c in plan.columns}
+    assert "keterangan" not in titles and titles["kelengkapan"] == "Persyaratan/Perlengkapan" and titles["waktu"] == "Lama"
+    (page,) = doc["pages"]
+    symbols = {s["id"]: s for s in page["symbols"] if s["kind"] != "connector"}
+    # Two start capsules in row 1, two diamonds in row 2, each in its own lane; a capsule ends rows 3 and 4.
+    # Two start capsules in row 1, two diamonds in row 2, each in its own lane; a capsule ends row 3 (lanjut:
+    # selesai) and row 4 (the last row's symbol that flows nowhere); the first diamond's exit to 'selesai' ends at
+    # a small capsule the layout draws in row 2.
+    assert sorted((s["no"], s["actor"], s["kind"], s["text"]) for s in symbols.values()) == [
+        (1, "loket", "terminator", "Mulai"), (1, "web", "terminator", "Mulai"),
+        (2, "kabid", "decision", ""), (2, "kasi", "decision", ""), (2, ANY, "terminator", "Selesai"),
+        (3, "loket", "terminator", "Selesai"), (4, "kasi", "terminator", "Selesai"), (4, "web", "process", "")]
+    arrows = [(a["from"], a["to"], a["label"]) for a in page["arrows"]]
+    # The fork: one line leaves row 2's second diamond and splits at a junction dot into rows 3 and 4.
+    assert {("r2-2", "r3", ""), ("r2-2", "r4", "")} <= set(arrows)
+    assert [j for j in page["junctions"] if j.get("from") == "r2-2"]
+    # Unlabelled exits print no label; the exit to 'selesai' ends at a capsule the layout draws.
+    assert all(label in ("", None) for _, _, label in arrows)
+    assert [r.get("nomor") for r in page["rows"]] == [None, None, "2a", ""]
