@@ -116,7 +116,7 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
     """Decide every file to write and its bytes, refusing any path outside *root* and any read-only file."""
     folder = root / imported.folder
     plan = _Plan(folder)
-    if not folder.resolve().is_relative_to(root.resolve()):
+    if not fsutil.inside(folder, root):    # a link out of the tree, or a link loop
         plan.refused.append(f"{display_path(imported.path)}: folder unit '{imported.folder}' berada di luar "
                             f"{display_path(root)}.")
         return plan
@@ -226,7 +226,7 @@ def _unit_file_data(unit_file: Path, root: Path, wanted: dict, planned: dict[Pat
     """
     inherited: dict = {}
     for above in reversed(unit_file.parent.parents):
-        if not above.resolve().is_relative_to(root.resolve()):
+        if not fsutil.inside(above, root):
             continue
         if (above / reader.UNIT_FILE) in planned:
             inherited.update(planned[above / reader.UNIT_FILE])

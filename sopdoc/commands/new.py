@@ -11,7 +11,7 @@ import click
 from sopdoc.authoring import scaffold
 from sopdoc.definition.tree import UNIT_FILE
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import write_atomic
+from sopdoc.fsutil import device_name_problem, write_atomic
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # File systems allow 255 bytes a name, and the staging file adds to it; a file name is not a title.
@@ -26,6 +26,9 @@ def run(root: Path, name: str) -> None:
             f"'{name}' tidak sah: tulis UNIT/NAMA-SOP dengan huruf kecil, angka dan tanda '-', "
             "misalnya  sopdoc new diskominfo/surat-masuk"
         )
+    for part, what in zip(parts, ["folder"] * (len(parts) - 1) + ["berkas"]):
+        if device := device_name_problem(part, what):
+            raise SopdocError(f"'{name}' tidak sah: {device}")
     if any(len(p) > MAX_NAME for p in parts):
         raise SopdocError(f"'{name[:60]}...' terlalu panjang: nama unit dan nama SOP masing-masing paling banyak "
                           f"{MAX_NAME} karakter; pakai nama berkas yang pendek (judul lengkapnya ditulis di kunci "

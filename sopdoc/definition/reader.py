@@ -35,7 +35,10 @@ from sopdoc.definition.model import (
     Verifikasi,
     Waktu,
 )
+from sopdoc.definition.version import fits_qr
 from sopdoc.errors import ERROR, WARNING, Problem, display_path, format_key_path
+from sopdoc.fsutil import LOOP, inside, resolved
+from sopdoc.office.textfit import one_newline
 
 UNIT_FILE = tree.UNIT_FILE
 NEXT = "berikutnya"
@@ -48,6 +51,8 @@ _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 # Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
 # line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
 _UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_CASE_ONLY = ("Windows dan macOS menganggap keduanya nama yang sama, sehingga dokumennya saling menimpa di folder "
+              "hasil dan di ZIP")
 MAX_ACTORS = 8
 # Roughly what the pelaksana header holds: 301 characters of ordinary words fit
 # under eight pelaksana on A4 landscape, the tightest page (measured with the layout).
@@ -133,10 +138,12 @@ def _read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document]) -> Resu
         units.check(unit_file, root)
     seen: dict[tuple[Path, str], Path] = {}
     for file, root in found.sops.items():
-        first = seen.setdefault((file.parent, file.stem), file)
+        # Windows and macOS see Surat.yaml and surat.yaml as one file: their documents would overwrite each other.
+        first = seen.setdefault((file.parent, file.stem.casefold()), file)
         if first != file:
+            same = "" if first.stem == file.stem else f" (hanya berbeda huruf besar/kecil, {_CASE_ONLY})"
             result.problems.append(Problem(file, None, "", f"nama SOP '{file.stem}' sudah dipakai oleh {first.name} "
-                                                           "di folder yang sama; ganti nama salah satu berkas"))
+                                                           f"di folder yang sama{same}; ganti nama salah satu berkas"))
             result.failed.append(file)
             continue
         problems_before = len(result.problems)
@@ -230,7 +237,7 @@ class _FileReader:
             self.error(path, f"memuat karakter kendali U+{ord(bad.group()):04X} yang tidak dapat dicetak di dokumen; "
                              "hapus karakter itu (biasanya terbawa saat menyalin dari aplikasi lain)")
             return None
-        return value.strip() or None
+        return one_newline(value).strip() or None
 
     def text_list(self, path: tuple, value: Any) -> tuple[str, ...]:
         """Return a list of texts; a single text counts as a list of one."""
@@ -333,6 +340,10 @@ class _FileReader:
             self.error(path + ("url",), f"'{url}' bukan alamat yang sah: tulis alamat lengkap yang memuat {{kode}}, "
                                         "misalnya https://sop.contoh.go.id/cek/{kode}")
             return None
+        if not fits_qr(Verifikasi(url)):
+            self.error(path + ("url",), f"alamat ini terlalu panjang untuk kode QR ({len(url)} karakter); pakai "
+                                        "alamat yang jauh lebih pendek, misalnya https://sop.contoh.go.id/cek/{kode}")
+            return None
         return Verifikasi(url)
 
 
@@ -344,7 +355,7 @@ class _UnitCache:
         self.texts = texts
         self.files: dict[tuple[Path, Path], tuple[dict, bool]] = {}
         self.units: dict[Path, Unit | None] = {}
-        self.keys: dict[str, Path] = {}
+        self.keys: dict[str, tuple[str, Path]] = {}    # unit key, case folded -> (key, folder)
         self.opened: dict[Path, str | None] = {}
 
     def for_sop(self, sop_file: Path, root: Path) -> Unit | None:
@@ -383,9 +394,15 @@ class _UnitCache:
 
     def _own_key(self, folder: Path, key: str) -> bool:
         """Refuse a second unit folder whose outputs would go where another's go (two trees, one unit path)."""
-        first = self.keys.setdefault(key, folder)
+        first_key, first = self.keys.setdefault(key.casefold(), (key, folder))
         if first.resolve() == folder.resolve():
             return True
+        if first_key != key:
+            self.result.problems.append(Problem(
+                folder / UNIT_FILE, None, "",
+                f"unit '{key}' dan unit '{first_key}' ({display_path(first)}) hanya berbeda huruf besar/kecil; "
+                f"{_CASE_ONLY}: ganti nama salah satu folder"))
+            return False
         self.result.problems.append(Problem(
             folder / UNIT_FILE, None, "",
             f"unit ini dan {display_path(first)} sama-sama bernama '{key}', sehingga dokumennya akan saling menimpa "
@@ -473,8 +490,12 @@ def _contained_path(reader: _FileReader, path: tuple, value: Any, base: Path, ro
     text = reader.text(path, value)
     if text is None:
         return None
-    target = (base / text).resolve()
-    if not target.is_relative_to(root.resolve()):
+    target = resolved(base / text)
+    if target is None:
+        reader.error(path, f"berkas '{text}' adalah {LOOP}, jadi tidak dapat dibaca; tulis jalur berkas yang "
+                           "sebenarnya")
+        return None
+    if not inside(target, root):
         reader.error(path, f"berkas '{text}' berada di luar folder definisi {root}; "
                            "salin berkasnya ke dalam folder itu dan tulis jalurnya relatif terhadap unit.yaml")
         return None

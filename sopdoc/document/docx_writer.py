@@ -8,7 +8,6 @@ from __future__ import annotations
 import io
 from pathlib import Path
 
-import segno
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.shared import Mm, Pt
@@ -16,7 +15,7 @@ from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
 from sopdoc.definition.model import Sop
-from sopdoc.definition.version import version_code
+from sopdoc.definition.version import qr_code, version_code
 from sopdoc.document import metadata, oxml
 from sopdoc.flowchart import table
 from sopdoc.flowchart.plan import Layout, Page
@@ -80,8 +79,7 @@ def identity_context(sop: Sop, tpl: DocxTemplate, names: dict[str, str]) -> dict
 def _verification(sop: Sop, tpl: DocxTemplate) -> dict:
     """Return the QR code picture and the printed code of *sop*'s version."""
     kode = version_code(sop)
-    # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
-    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
+    qr = qr_code(sop.unit.verifikasi, kode)
     picture = io.BytesIO()
     qr.save(picture, kind="png", scale=10, border=2)
     return {"qr": InlineImage(tpl, picture, width=QR_SIZE, height=QR_SIZE), "kode": kode}

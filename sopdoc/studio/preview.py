@@ -13,11 +13,9 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import segno
-
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
-from sopdoc.definition.version import version_code
+from sopdoc.definition.version import qr_code, version_code
 from sopdoc.document import render
 from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
 from sopdoc.document.oxml import HEADER_FILL
@@ -152,7 +150,7 @@ def identity(sop: Sop, linked: dict[str, str]) -> dict:
 
 def _verification(sop: Sop) -> dict:
     kode = version_code(sop)
-    qr = segno.make(sop.unit.verifikasi.qr_text(kode), error="m", boost_error=False)
+    qr = qr_code(sop.unit.verifikasi, kode)
     return {"kode": kode, "qr": qr.svg_data_uri(border=2)}
 
 
