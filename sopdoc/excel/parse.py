@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sopdoc import fsutil
@@ -24,17 +25,21 @@ from sopdoc.errors import format_key_path
 from sopdoc.excel import guide, labels
 from sopdoc.excel.opening import Opened, SheetScan
 from sopdoc.excel.problems import CellProblem, warning
+from sopdoc.office.textfit import one_newline
 
 _DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
 _SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 _KEY = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
-# Windows (where many users work) cannot hold a file or folder with these names, whatever follows a dot.
-_DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
 NAME_MAX = 255      # bytes in one file name (Linux, macOS and Windows file systems alike)
 # The longest name import writes for a SOP is its backup's staging file: .SLUG.yaml.bak.XXXXXXXX.sopdoc-tmp
 MAX_SLUG = NAME_MAX - len(f"..yaml.bak.{'x' * 8}{fsutil.STAGING_SUFFIX}")
 MAX_FOLDER_DEPTH = 8
+# Excel writes a control character in a cell as _xHHHH_ (a CR pasted from Windows as _x000D_); openpyxl
+# leaves it as it is. Read back, a CR becomes a line break and any other control character is refused by cell.
+_EXCEL_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
+# Excel's date 60 is 29 February 1900, a day Lotus 1-2-3 invented and Excel kept; openpyxl reads it as the 28th.
+_LEAP_BUG = 60
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 _ALIASES = {"judul sop": labels.NAMA, "tanggal pengesahan": "Tanggal Efektif", "uraian kegiatan": labels.KEGIATAN,
             "persyaratan/kelengkapan": "Kelengkapan", "kelengkapan/persyaratan": "Kelengkapan", "ket.": "Keterangan"}
@@ -149,7 +154,7 @@ class _Reader:
             return None
         value = cell.value
         if isinstance(value, str):
-            value = value.replace("\r\n", "\n").strip()
+            value = one_newline(_EXCEL_CONTROL.sub(lambda m: chr(int(m.group(1), 16)), value)).strip()
             return value or None
         return value
 
@@ -169,6 +174,11 @@ class _Reader:
         # Excel counts days from 1900-01-01 = 1: below 1 is a time of day (or nothing), not a date.
         if isinstance(value, datetime.time) or (isinstance(value, datetime.datetime) and float(number or 1) < 1):
             self.error(_ref(row, column), key, _not_a_date(number))
+            return None
+        if isinstance(value, datetime.datetime) and number is not None and int(float(number)) == _LEAP_BUG \
+                and self.opened.workbook.epoch == CALENDAR_WINDOWS_1900:
+            self.error(_ref(row, column), key, "29 Februari 1900 tidak ada di kalender (Excel menganggap 1900 tahun "
+                                               f"kabisat; nilai sel: {number}); tulis tanggal yang benar")
             return None
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -276,6 +286,13 @@ class _Reader:
             if self.label(1, 1) != normal_label(guide.TITLE):
                 self.warn(None, (), "lembar ini dilewati: tidak ada 'Nama SOP' dan tabel 'No | Kegiatan'")
             return None
+        if sheet.sheet_state != "visible":
+            # Nobody who filled in or checked the workbook saw this SOP: it must not slip into the definitions.
+            how = ("klik kanan tab lembar > Tampilkan (Unhide)" if sheet.sheet_state == "hidden" else
+                   "lembar ini 'sangat tersembunyi' dan tidak dapat ditampilkan dari menu Excel: salin isinya ke "
+                   "lembar baru")
+            self.error(None, (), f"SOP di lembar tersembunyi tidak diimpor: tampilkan lembarnya lebih dulu ({how}) "
+                                 "dan periksa isinya, atau hapus lembar itu")
         draft = Draft(sheet.title)
         self.block(rows, labels.SOP_LABELS, draft)
         draft.slug = self._slug(draft, rows)
@@ -541,9 +558,8 @@ def _revisions(text: str | None) -> list[dict]:
 
 def name_problem(name: str, longest: int, what: str = "berkas") -> str | None:
     """Return what makes *name* unfit as the name of a file or folder (*what*) on a user's disk, or None."""
-    if name.partition(".")[0].lower() in _DEVICE_NAMES:
-        return (f"'{name}' adalah nama perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan tidak dapat "
-                f"menjadi nama {what}; pakai nama lain")
+    if device := fsutil.device_name_problem(name, what):
+        return device
     size = len(name.encode("utf-8"))
     if size > longest:
         return f"nama {what} terlalu panjang (paling banyak {longest} huruf; ini {size})"
