@@ -329,6 +329,39 @@ def test_g11_an_endless_reply_from_a_timestamp_server_is_read_only_up_to_a_small
     assert _Endless.sent < 16 * 1024 * 1024, _Endless.sent
 
 
+def test_g11_a_timestamp_server_s_normal_reply_still_timestamps_the_signature(unit_a, pki, tmp_path):
+    import asyncio
+
+    from asn1crypto import tsp
+
+    stamper = test_sign._test_tsa(pki)
+
+    class Answering(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):  # noqa: N802 - http.server's name
+            request = tsp.TimeStampReq.load(self.rfile.read(int(self.headers["Content-Length"])))
+            reply = asyncio.run(stamper.async_request_tsa_response(request)).dump()
+            self.send_response(200)
+            self.send_header("Content-Type", "application/timestamp-reply")
+            self.send_header("Content-Length", str(len(reply)))
+            self.end_headers()
+            self.wfile.write(reply)
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Answering)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    pdf = _copy(unit_a["out"] / "keputusan-kembali.pdf", tmp_path / "cap.pdf")
+    try:
+        result = _sign(pki, pdf, extra=["--tsa", f"http://127.0.0.1:{server.server_address[1]}/tsa"])
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert result.exit_code == 0, result.output
+    verified = _verify(pki, signing.signed_path(pdf))
+    assert "(cap waktu tepercaya)" in verified.output and verified.exit_code == 0, verified.output
+
+
 # --- P11: the stamp's font of a killed sign ---------------------------------------------------------------
 
 def test_p11_the_font_folder_of_a_killed_sign_is_swept_by_the_next_run(unit_a, pki, tmp_path):

@@ -142,6 +142,25 @@ def test_d7_export_of_globbed_files_packs_nothing_from_outside(tmp_path):
         assert not any(b"RAHASIA" in archive.read(n) for n in archive.namelist() if n.endswith(".docx"))
 
 
+@pytest.mark.parametrize("named", ["folder", "berkas"])
+def test_d7_a_unit_file_linked_outside_the_tree_is_not_read_for_its_sops(tmp_path, named):
+    defs = tmp_path / "defs"
+    folder = defs / "u"
+    folder.mkdir(parents=True)
+    secret = tmp_path / "secret"
+    secret.mkdir()
+    (secret / "unit.yaml").write_text("pemerintah: Pemerintah X\nunit: RAHASIA-UNIT\n", encoding="utf-8")
+    (folder / "unit.yaml").symlink_to("../../secret/unit.yaml")
+    shutil.copy(GOOD, folder)
+    result = invoke("render", defs if named == "folder" else folder / GOOD.name, "--format", "docx",
+                    "--out", tmp_path / "o")
+    assert result.exit_code == 1
+    assert (f"{folder}/unit.yaml tautan (symlink) ke berkas di luar folder definisi ({(secret / 'unit.yaml').resolve()}), "
+            "jadi tidak dibaca; salin berkasnya ke dalam folder itu") in result.output
+    assert not (tmp_path / "o").exists() or not any("RAHASIA" in document_text(p) for p in (tmp_path / "o").rglob("*.docx"))
+    assert "0 SOP dibuat, 1 gagal." in result.output
+
+
 def test_d8_revise_of_a_link_outside_the_tree_writes_nothing_outside(tmp_path):
     defs, secret, link = _outside_link(tmp_path)
     before = secret.read_bytes()

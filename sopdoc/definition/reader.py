@@ -412,6 +412,13 @@ class _UnitCache:
     def _read(self, file: Path, root: Path) -> tuple[dict, bool]:
         if (file, root) in self.files:
             return self.files[(file, root)]
+        # A unit file linked outside the tree is refused by the walk; it must not be read on an SOP's behalf either.
+        if file not in self.texts and (why := tree.outside(file, root)):
+            refused = Problem(file, None, "", why)
+            if refused not in self.result.problems:
+                self.result.problems.append(refused)
+            self.files[(file, root)] = ({}, False)
+            return self.files[(file, root)]
         reader = _FileReader(file, self.result, self.texts.get(file))
         data = reader.load()
         values: dict[str, Any] = {}

@@ -55,13 +55,13 @@ class Tree:
         try:
             regular = stat.S_ISREG(path.stat().st_mode)
         except OSError as exc:
-            self._refuse(path, _outside(path, path.parent) or f"berkas tidak dapat dibaca: {exc.strerror}")
+            self._refuse(path, outside(path, path.parent) or f"berkas tidak dapat dibaca: {exc.strerror}")
             return
         if not regular:
             self._refuse(path, _NOT_REGULAR)
             return
         # A file named on its own may be a link, or lie below a linked folder: it must still lead into its tree.
-        why = _outside(path, tree_root(path.parent))
+        why = outside(path, tree_root(path.parent))
         if why:
             self._refuse(path, why)
             return
@@ -111,7 +111,7 @@ def _readable(entry: os.DirEntry, root: Path) -> str | None:
     """Return why the file *entry* found under *root* is not read, or None."""
     path = Path(entry.path)
     if entry.is_symlink():
-        why = _outside(path, root)
+        why = outside(path, root)
         if why:
             return why
     try:
@@ -121,7 +121,7 @@ def _readable(entry: os.DirEntry, root: Path) -> str | None:
     return None if stat.S_ISREG(mode) else _NOT_REGULAR
 
 
-def _outside(path: Path, root: Path) -> str | None:
+def outside(path: Path, root: Path) -> str | None:
     """Return why *path*, whose links lead elsewhere, is not read as part of the tree *root*, or None."""
     target = resolved(path)
     if target is None:

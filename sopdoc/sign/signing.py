@@ -70,7 +70,8 @@ class _BoundedTimeStamper(HTTPTimeStamper):
 
     async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
         try:
-            async with aiohttp.ClientSession() as session, session.post(
+            # Not decompressed: a small compressed reply must not unfold into gigabytes before it is counted.
+            async with aiohttp.ClientSession(auto_decompress=False) as session, session.post(
                     url=self.url, headers=await self.async_request_headers(), data=req.dump(),
                     raise_for_status=True, timeout=aiohttp.ClientTimeout(total=self.timeout)) as response:
                 reply = await _limited(response)
