@@ -166,8 +166,8 @@ def test_g3_validation_data_and_a_timestamp_added_to_a_signed_pdfa_keep_it_valid
                                                            context, output=stamped)
     archived = tmp_path / "arsip.ttd.pdf"
     archived.write_bytes(stamped.getvalue())
-    assert PdfReader(archived).xmp_metadata.xmp_modify_date != PdfReader(data and io.BytesIO(data)).xmp_metadata \
-        .xmp_modify_date or PdfReader(archived).metadata["/ModDate"] != PdfReader(io.BytesIO(data)).metadata["/ModDate"]
+    # pyHanko wrote the XMP packet again in its updates (a PDF/A's metadata stream is not compressed).
+    assert archived.read_bytes().count(b"<x:xmpmeta") > data.count(b"<x:xmpmeta")
     result = _verify(pki, archived, definitions=unit_a["definitions"])
     assert result.exit_code == 0, result.output
     assert "metadata PDF" not in result.output
