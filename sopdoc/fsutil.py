@@ -142,6 +142,19 @@ def write_target(path: Path, root: Path) -> Path:
     return target
 
 
+def read_only(path: Path, mode: int, refused: str, wanted: str, target: Path | None = None) -> str | None:
+    """Return why the definition *path* (permissions *mode*) is left as it is, or None when its owner may write it.
+
+    A read-only file says its owner wants it kept: revise, import and the studio
+    refuse it alike. *refused* and *wanted* are the verb for what was not done and
+    what the user meant ("direvisi"); *target* is the file to unlock when *path* is a link.
+    """
+    if mode & stat.S_IWUSR:
+        return None
+    return (f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak {refused}; bila memang akan {wanted}, "
+            f"buka izinnya dulu: chmod u+w {display_path(target or path)}")
+
+
 def make_folder(path: Path) -> None:
     """Create *path* and its parents, or raise :class:`WriteError`."""
     try:

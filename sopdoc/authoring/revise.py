@@ -20,7 +20,7 @@ from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Tanggal
 from sopdoc.definition.tree import UNIT_FILE, tree_root
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import WriteError, write_atomic, write_target
+from sopdoc.fsutil import WriteError, read_only, write_atomic, write_target
 
 BOM = "\ufeff"
 _AFTER = ("tanggal_efektif", "tanggal_pembuatan", "nomor", "nama")
@@ -52,9 +52,8 @@ def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
                           "revisi ditulis berurutan, yang terbaru paling bawah. Berkas tidak diubah.")
     target = write_target(path, tree_root(path.parent))
     mode = stat.S_IMODE(target.stat().st_mode)
-    if not mode & stat.S_IWUSR:
-        raise SopdocError(f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak direvisi; bila memang akan "
-                          f"direvisi, buka izinnya dulu: chmod u+w {display_path(target)}")
+    if refused := read_only(path, mode, "direvisi", "direvisi", target):
+        raise SopdocError(refused)
     try:
         raw = yamlsafe.read_bytes(target)
         text = raw.decode("utf-8-sig")

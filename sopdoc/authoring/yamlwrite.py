@@ -49,7 +49,7 @@ from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import fields, names, yamlsafe
 from sopdoc.definition.model import BULAN, Kegiatan, Penandatangan, Sop, Tanggal, Unit, Verifikasi
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import write_atomic
+from sopdoc.fsutil import read_only, write_atomic
 
 __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
            "edited", "UnreadableText"]
@@ -541,10 +541,8 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     new, lines = edited(path, raw, data, kind, rows)
     if new is None:
         return []
-    mode = stat.S_IMODE(path.stat().st_mode) if raw is not None else None
-    if mode is not None and not mode & stat.S_IWUSR:
-        raise SopdocError(f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak disimpan; bila memang akan "
-                          f"diubah, buka izinnya dulu: chmod u+w {display_path(path)}")
+    if raw is not None and (refused := read_only(path, stat.S_IMODE(path.stat().st_mode), "disimpan", "diubah")):
+        raise SopdocError(refused)
     if backup and raw is not None:
         write_atomic(backup_path(path), raw)
     write_atomic(path, new)

@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from sopdoc.authoring import scaffold
+from sopdoc.authoring.revise import backup_path
 from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import names, reader
 from sopdoc.definition.model import Sop, Unit
@@ -89,10 +90,6 @@ def _write(path: Path, unit: Unit, sops: list[Sop], replace: bool) -> bool:
     write_atomic(path, writer.unit_workbook(unit, sops))   # its WriteError says what went wrong, in Indonesian
     click.echo(f"{display_path(path)}: {len(sops)} SOP, unit {unit.unit}")
     return True
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
 
 
 def _keep(path: Path) -> None:

@@ -199,9 +199,9 @@ def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str, keep_change
     if existing.raw is None:
         plan.entries.append(_Entry(path, existing.target, new, None, existing.mode))
         return False
-    if new is not None and not existing.mode & stat.S_IWUSR:
-        plan.refused.append(f"{display_path(path)} hanya-baca (izin {existing.mode:o}), jadi tidak ditimpa; bila "
-                            f"memang akan diganti, buka izinnya dulu: chmod u+w {display_path(existing.target)}")
+    refused = new is not None and fsutil.read_only(path, existing.mode, "ditimpa", "diganti", existing.target)
+    if refused:
+        plan.refused.append(refused)
         return False
     plan.entries.append(_Entry(path, existing.target, new, existing.raw, existing.mode))
     if keep_changes:
