@@ -127,7 +127,7 @@ class _SopReader(FileReader):
             return None
         revisi = self._revisions(data.get("revisi"))
         actors = self._actors(data.get("pelaksana"))
-        rows = RowsReader(self, actors).read(data.get("kegiatan"))
+        rows = RowsReader(self, actors, len(actors) <= MAX_ACTORS).read(data.get("kegiatan"))
         values: dict[str, Any] = {}
         for key in fields.SOP_KEYS:
             if key.name == "diganti_oleh":

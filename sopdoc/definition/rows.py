@@ -58,10 +58,11 @@ class _Item:
 class RowsReader:
     """Read the ``kegiatan`` of one SOP file, reporting through its :class:`FileReader`."""
 
-    def __init__(self, file: FileReader, actors: dict[str, str]):
+    def __init__(self, file: FileReader, actors: dict[str, str], check_subjects: bool = True):
         self.file = file
         self.actors = actors
-        self.subjects = _subject_patterns(actors)
+        # An SOP already refused for its pelaksana is not checked row by row for uraian that name them.
+        self.subjects = _subject_patterns(actors) if check_subjects else []
         self.ids: dict[str, Target] = {}
         self.several_rows: dict[str, int] = {}    # an id written on a row of several symbols: its row
 
