@@ -240,15 +240,23 @@ def main():
     head = top.cell(0, 0).merge(top.cell(5, 0))
     head.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
     para(head, "{{ logo }}", align=WD_ALIGN_PARAGRAPH.CENTER, first=True)
+    # A kop given whole (an agency without a "Pemerintah ..." line) prints its lines as written.
+    para(head, "{%p if kop_given %}")
+    para(head, "{%p for line in kop %}")
+    para(head, "{{ line }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(head, "{%p endfor %}")
+    para(head, "{%p else %}")
     for var in ("pemerintah", "unit"):
         para(head, "{{ " + var + " }}", bold=True, size=12, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(head, "{%p if sub_unit %}")
     para(head, "{{ sub_unit }}", bold=True, size=11, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(head, "{%p endif %}")
-    labels = ("Nomor SOP", "Tanggal Pembuatan", "Tanggal Revisi", "Tanggal Efektif", "Disahkan oleh", "Nama SOP")
+    para(head, "{%p endif %}")
+    # Headings by their keys (judul in unit.yaml or the SOP renames them).
     values = ("nomor", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", None, "nama")
-    for i, (label, var) in enumerate(zip(labels, values)):
-        para(top.cell(i, 1), label, bold=True, first=True)
+    headings = ("nomor", "tanggal_pembuatan", "tanggal_revisi", "tanggal_efektif", "disahkan_oleh", "nama")
+    for i, (heading, var) in enumerate(zip(headings, values)):
+        para(top.cell(i, 1), "{{ judul." + heading + " }}", bold=True, first=True)
         value = top.cell(i, 2)
         if var:
             para(value, "{{ " + var + " }}", bold=var == "nama", first=True)
@@ -269,13 +277,12 @@ def main():
     boxes = doc.add_table(rows=6, cols=2)
     boxes.style = "Table Grid"
     boxes.alignment = WD_TABLE_ALIGNMENT.CENTER
-    pairs = (("Dasar Hukum", "dasar_hukum", "Kualifikasi Pelaksana", "kualifikasi_pelaksana"),
-             ("Keterkaitan", "keterkaitan", "Peralatan/Perlengkapan", "peralatan_perlengkapan"),
-             ("Peringatan", "peringatan", "Pencatatan dan Pendataan", "pencatatan_pendataan"))
-    for n, (left, lvar, right, rvar) in enumerate(pairs):
-        for col, (title, var) in enumerate(((left, lvar), (right, rvar))):
+    pairs = (("dasar_hukum", "kualifikasi_pelaksana"), ("keterkaitan", "peralatan_perlengkapan"),
+             ("peringatan", "pencatatan_pendataan"))
+    for n, pair in enumerate(pairs):
+        for col, var in enumerate(pair):
             title_cell = boxes.cell(2 * n, col)
-            para(title_cell, title, bold=True, first=True)
+            para(title_cell, "{{ judul." + var + " }}", bold=True, first=True)
             shade(title_cell)
             list_cell(boxes.cell(2 * n + 1, col), var)
     set_widths(boxes, (135, 135))

@@ -82,6 +82,14 @@ def chart(rng: random.Random, rows: int, actors: int, paper: tuple[str, str] = (
                  rows_built, tuple(flows))
 
 
+class _NumberedRows:
+    """The rows of a flow graph's SOP as the geometry export reads them: each printed with its position."""
+
+    def __getitem__(self, index: int) -> SimpleNamespace:
+        return SimpleNamespace(nomor=index + 1, nomor_cetak=str(index + 1))
+
+
 def stub(name: str = "graf"):
-    """Return what the geometry export reads of an SOP (its unit's key and its slug), for a flow graph."""
-    return SimpleNamespace(unit=SimpleNamespace(key="uji"), slug=name)
+    """Return what the geometry export reads of an SOP (its unit's key, its slug, its rows' printed numbers), for a
+    flow graph."""
+    return SimpleNamespace(unit=SimpleNamespace(key="uji"), slug=name, kegiatan=_NumberedRows())

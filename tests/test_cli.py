@@ -116,7 +116,8 @@ def test_scaffold_comments_stay_in_one_column_whatever_the_name(nama):
 def test_reference_page_documents_every_key():
     page = (ROOT / "docs" / "definisi.md").read_text(encoding="utf-8")
     for key in (*fields.SOP_KEYS, *fields.ROW_KEYS, *fields.DECISION_KEYS, *fields.SIGNER_KEYS,
-                *fields.UNIT_KEYS, *fields.REVISION_KEYS, *fields.DECREE_KEYS):
+                *fields.UNIT_KEYS, *fields.REVISION_KEYS, *fields.DECREE_KEYS, *fields.LANGKAH_KEYS,
+                *fields.JUDUL_KEYS):
         assert f"`{key.name}`" in page, key.name
 
 
@@ -130,7 +131,7 @@ def test_schema_accepts_seeds_and_valid_fixtures_and_rejects_bad_keys(tmp_path):
     assert result.exit_code == 0, result.output
     sop_schema = json.loads((tmp_path / "schema" / "sop.schema.json").read_text(encoding="utf-8"))
     unit_schema = json.loads((tmp_path / "schema" / "unit.schema.json").read_text(encoding="utf-8"))
-    files = [*DEFINITIONS.rglob("*.yaml"), *(FIXTURES / "warnings").glob("*.yaml")]
+    files = [*DEFINITIONS.rglob("*.yaml"), *(FIXTURES / "warnings").glob("*.yaml"), *(FIXTURES / "real").rglob("*.yaml")]
     assert len(files) > 10
     for path in files:
         data = _as_json(yaml.safe_load(path.read_text(encoding="utf-8")))

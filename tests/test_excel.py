@@ -24,7 +24,7 @@ from PIL import Image
 
 from sopdoc.cli import main
 from sopdoc.definition import reader
-from sopdoc.definition.model import Exit, Tanggal
+from sopdoc.definition.model import Exit, Tanggal, Target
 from sopdoc.document import pdf
 from sopdoc.excel import importer, labels, parse
 from sopdoc.flowchart.layout import layout
@@ -176,9 +176,9 @@ def test_a_hand_made_workbook_imports_validates_strictly_and_renders(tmp_path):
     assert [r.pelaksana for r in rows] == [("staf-pelaksana",), ("staf-pelaksana",), ("sekretaris",),
                                            ("kepala-dinas", "sekretaris"), ("kepala-dinas", "staf-pelaksana"),
                                            ("kepala-dinas",), ("staf-pelaksana",)]
-    assert rows[5].simbol == "belah_ketupat"
-    assert rows[5].exits == (Exit(6, "Setuju"), Exit(2, "Perbaiki"))
-    assert rows[2].id == "baris-3"
+    assert rows[5].langkah[0].simbol == "belah_ketupat"
+    assert rows[5].langkah[0].exits == (Exit((Target(6),), "Setuju"), Exit((Target(2),), "Perbaiki"))
+    assert rows[2].langkah[0].id == "baris-3"
     assert (rows[1].kelengkapan, rows[2].kelengkapan) == ("Surat masuk", "Surat masuk")
     strict = run("validate", folder, "--strict")
     assert strict.exit_code == 0, strict.output
@@ -352,7 +352,7 @@ def test_the_grid_is_made_for_people(exported):
     marks = next(f for ref, f in lists.items() if ref.startswith("C"))
     assert marks == '"✓,x,Mulai,Selesai,Proses,Keputusan"'
     jumps = next(f for ref, f in lists.items() if ref.startswith("L"))
-    assert jumps.startswith('"berikutnya,1,2,3,')
+    assert jumps.startswith('"berikutnya,selesai,1,2,3,')
     dates = {sheet.cell(row=r, column=1).value: sheet.cell(row=r, column=2) for r in range(1, header)}
     assert dates["Tanggal Pembuatan"].value == datetime.datetime(2023, 1, 1)
     assert dates["Tanggal Pembuatan"].number_format == "[$-421]d mmmm yyyy"
@@ -360,8 +360,10 @@ def test_the_grid_is_made_for_people(exported):
     nip = next(unit.cell(row=r, column=2) for r in range(1, 20) if unit.cell(row=r, column=1).value == "Disahkan oleh - NIP")
     assert nip.value == "19710823 199303 1 005" and nip.data_type == "s" and nip.number_format == "@"
     decision = next(r for r in range(header, sheet.max_row + 1) if sheet.cell(row=r, column=7).value == "Keputusan")
+    # A jump refers to its target's row: the formula Excel moves when rows are inserted, showing the row's No.
+    tenth = next(r for r in range(header, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == 10)
     assert [sheet.cell(row=decision, column=c).value for c in (1, 13, 14, 15, 16)] == [
-        11, "berikutnya", 10, "Sesuai", "Tidak sesuai"]
+        11, "berikutnya", f"=A{tenth}", "Sesuai", "Tidak sesuai"]
 
 
 def test_a_blank_workbook_holds_one_example_that_imports(tmp_path):

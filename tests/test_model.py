@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from sopdoc.definition import reader
-from sopdoc.definition.model import Tanggal, Waktu, total_waktu
+from sopdoc.definition.model import Exit, Tanggal, Target, Waktu, total_waktu
 
 
 def test_total_carries_seconds_minutes_hours_but_keeps_days_apart():
@@ -51,7 +51,7 @@ kegiatan:
     rows = sop.kegiatan
     assert rows[0].waktu.satuan == "menit" and rows[0].waktu.jumlah == 15
     assert rows[1].waktu.jumlah == Decimal("1.5")
-    assert [(e.target, e.label) for e in rows[2].exits] == [(3, "Lengkap"), (1, "Tidak lengkap")]
-    assert [r.simbol for r in rows] == ["kapsul", "kotak", "belah_ketupat", "kotak", "kapsul"]
-    assert rows[3].pelaksana == ("b", "a")
+    assert rows[2].langkah[0].exits == (Exit((Target(3),), "Lengkap"), Exit((Target(1),), "Tidak lengkap"))
+    assert [r.langkah[0].simbol for r in rows] == ["kapsul", "kotak", "belah_ketupat", "kotak", "kapsul"]
+    assert rows[3].langkah[0].pelaksana == ("b", "a")
     assert sop.total_waktu() == ("1 jam 45 menit", ("Sesuai jadwal",))

@@ -13,7 +13,7 @@ ORDER = ["errors", "workers", "fsutil", "report", "templating", "version", "offi
 # Inside a stage with several layers, the order of its modules: each imports only those before it.
 LAYERS = {
     "definition": ["names", "fields", "model", "yamlsafe", "tree", "attachments", "version", "schema", "values",
-                   "units", "reader"],
+                   "units", "rows", "reader"],
     "authoring": ["quoting", "scaffold", "revise", "datadiff", "yamlwrite"],
 }
 # The CLI imports each command when it runs (as mkdocs does), so that `sopdoc --help` loads none of them.

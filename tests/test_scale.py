@@ -9,6 +9,7 @@ from conftest import problem_lines
 from hostile import GOOD, unit
 
 from sopdoc.definition import reader, tree
+from sopdoc.definition import rows as row_reader
 
 
 def _count_listings(monkeypatch) -> list:
@@ -58,13 +59,13 @@ def _sop_with(rows: int, actors: int) -> str:
 
 def _count_subjects(monkeypatch) -> list:
     made = []
-    real = reader._Subject.__init__
+    real = row_reader._Subject.__init__
 
     def init(self, text):
         made.append(text)
         real(self, text)
 
-    monkeypatch.setattr(reader._Subject, "__init__", init)
+    monkeypatch.setattr(row_reader._Subject, "__init__", init)
     return made
 
 

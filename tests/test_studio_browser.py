@@ -126,7 +126,7 @@ def test_a_person_edits_an_sop_saves_it_and_downloads_the_pdf(page, studio, tmp_
                                                    "Memberikan arahan tertulis kepada tim monitoring",
                                                    before.kegiatan[2].uraian, before.kegiatan[4].uraian,
                                                    before.kegiatan[3].uraian, *[r.uraian for r in before.kegiatan[5:]]]
-    assert [(e.target + 1, e.label) for e in saved.kegiatan[5].exits] == [(7, "Ya"), (3, "Tidak")]
+    assert [(e.targets[0].row + 1, e.label) for e in saved.kegiatan[5].langkah[0].exits] == [(7, "Ya"), (3, "Tidak")]
     text = path.read_text(encoding="utf-8")
     comments = [line for line in original.splitlines() if line.lstrip().startswith("#")]
     assert [line for line in text.splitlines() if line.lstrip().startswith("#")] == comments

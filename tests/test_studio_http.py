@@ -349,8 +349,8 @@ def test_a_row_made_a_decision_goes_on_or_back(client, root):
     fields = replaced(form_pairs(reply["editor"]), "kegiatan[5].keputusan.label[2]", "Perlu perbaikan")
     assert save(client, MONEV, fields, version).status_code == 200
     row = reader.read([path]).sops[0].kegiatan[4]
-    assert row.simbol == "belah_ketupat"
-    assert [(e.target + 1, e.label) for e in row.exits] == [(6, "Ya"), (4, "Perlu perbaikan")]
+    assert row.langkah[0].simbol == "belah_ketupat"
+    assert [(e.targets[0].row + 1, e.label) for e in row.langkah[0].exits] == [(6, "Ya"), (4, "Perlu perbaikan")]
 
 
 def test_a_jump_chosen_by_row_number_names_that_row(client, root):
@@ -359,7 +359,7 @@ def test_a_jump_chosen_by_row_number_names_that_row(client, root):
     fields = form_pairs(_edit(client, fields + [["kegiatan[6].keputusan", "ya"]], "segarkan")["editor"])
     assert save(client, MONEV, replaced(fields, "kegiatan[6].keputusan.tidak", "2"), version).status_code == 200
     sop = reader.read([path]).sops[0]
-    assert [e.target + 1 for e in sop.kegiatan[5].exits] == [7, 2]
+    assert [e.targets[0].row + 1 for e in sop.kegiatan[5].langkah[0].exits] == [7, 2]
     text = path.read_text(encoding="utf-8")
     assert "    keputusan:\n      ya: berikutnya\n      tidak: memberikan\n" in text
     assert "  - id: memberikan\n    uraian: Memberikan arahan" in text
@@ -430,7 +430,7 @@ def test_rows_are_inserted_deleted_and_jumps_follow(client, root):
     assert len(sop.kegiatan) == 7
     assert sop.kegiatan[1].uraian == "Menyiapkan bahan rapat"
     assert sop.kegiatan[1].pelaksana == ("kadis",)          # the row above's pelaksana
-    assert [e.target + 1 for e in sop.kegiatan[5].exits] == [7, 3]
+    assert [e.targets[0].row + 1 for e in sop.kegiatan[5].langkah[0].exits] == [7, 3]
 
 
 def test_a_deleted_jump_target_is_left_to_choose_again(client):
@@ -612,7 +612,7 @@ def test_unit_settings_are_saved_changing_only_what_changed(client, root):
     fields = form_pairs(page.text)
     version = page.text.split('data-versi="')[1].split('"')[0]
     checked = post(client, "/unit/kab-way-kanan/diskominfo/periksa", {"isian": replaced(fields, "kertas", "B5")})
-    assert {"kunci": "kertas", "jenis": "galat", "pesan": "'B5' bukan pilihan yang sah (pilihan: F4, A4)"} in \
+    assert {"kunci": "kertas", "jenis": "galat", "pesan": "'B5' bukan pilihan yang sah (pilihan: F4, A4, Letter, Legal)"} in \
         checked.json()["catatan"]
     reply = post(client, "/unit/kab-way-kanan/diskominfo/ubah", {"isian": fields + [["keputusan", "ya"]],
                                                                   "aksi": "segarkan"})

@@ -64,8 +64,8 @@ EXPECTED = {
         "(nomor 3); satu cabang harus ke tempat lain, atau jadikan baris ini kotak biasa",
     ],
     "alur-berputar": [
-        f"alur-berputar.yaml:{line} kegiatan[{n}]: dari kegiatan nomor {n} alur tidak pernah sampai ke kegiatan "
-        "terakhir (berputar terus); beri jalan keluar dengan 'lanjut' atau cabang keputusan"
+        f"alur-berputar.yaml:{line} kegiatan[{n}]: dari kegiatan nomor {n} alur tidak pernah sampai ke akhir "
+        "(berputar terus); beri jalan keluar dengan 'lanjut' (boleh 'selesai') atau cabang keputusan"
         for line, n in ((6, 1), (8, 2), (11, 3))
     ] + [
         "alur-berputar.yaml:14 kegiatan[4]: kegiatan nomor 4 tidak pernah dicapai dari kegiatan pertama; "
@@ -83,13 +83,66 @@ EXPECTED = {
         "keputusan-di-baris-pertama.yaml:8 kegiatan[1].keputusan: kegiatan pertama adalah Mulai dan tidak boleh "
         "berupa keputusan; tambahkan satu kegiatan sebelumnya",
     ],
-    "keputusan-di-baris-terakhir": [
-        "keputusan-di-baris-terakhir.yaml:11 kegiatan[2].keputusan: kegiatan terakhir adalah Selesai dan tidak "
-        "boleh berupa keputusan; tambahkan satu kegiatan penutup sesudahnya",
+    # A decision may stand in the last row (one branch may end the flow with 'selesai'), but no flow goes on
+    # past the last row.
+    "berikutnya-dari-baris-terakhir": [
+        "berikutnya-dari-baris-terakhir.yaml:13 kegiatan[2].keputusan.tidak: tidak ada kegiatan sesudah kegiatan "
+        "terakhir; tulis id tujuannya, atau 'selesai'",
     ],
     "kegiatan-bukan-daftar": [
         "kegiatan-bukan-daftar.yaml:5 kegiatan: harus berupa daftar kegiatan (setiap butir diawali '- '), "
         "bukan pemetaan (kunci: nilai)",
+    ],
+    # The constructs of real, signed SOPs, each refused where it is written wrongly.
+    "simbol-langkah-tidak-tercapai": [
+        "simbol-langkah-tidak-tercapai.yaml:11 kegiatan[2].langkah[2]: simbol 'periksa' (langkah ke-2 kegiatan nomor "
+        "2) tidak pernah dicapai dari kegiatan pertama; arahkan 'lanjut' atau cabang keputusan ke id-nya, atau hapus "
+        "butir ini",
+    ],
+    "dua-simbol-satu-lajur": [
+        "dua-simbol-satu-lajur.yaml:13 kegiatan[2].langkah[2].pelaksana[2]: lajur 'staf' sudah memuat simbol (langkah "
+        "ke-1 kegiatan nomor 2); satu lajur memuat satu simbol per baris (pindahkan salah satunya ke baris lain)",
+    ],
+    "lompat-ke-baris-langkah-tanpa-id": [
+        "lompat-ke-baris-langkah-tanpa-id.yaml:8 kegiatan[1].lanjut: kegiatan nomor 2 memuat beberapa simbol; arahkan "
+        "ke id salah satu butir langkahnya (id yang ada: cek-staf, cek-kasubag)",
+        "lompat-ke-baris-langkah-tanpa-id.yaml:9 kegiatan[2].id: baris dengan 'langkah' menulis 'id' di butir "
+        "langkahnya, bukan di barisnya",
+    ],
+    "percabangan-satu-tujuan": [
+        "percabangan-satu-tujuan.yaml:8 kegiatan[1].lanjut: percabangan perlu paling sedikit dua tujuan; tulis satu "
+        "tujuan tanpa [ ], atau tambahkan tujuan lain",
+    ],
+    "percabangan-tujuan-ganda": [
+        "percabangan-tujuan-ganda.yaml:11 kegiatan[2].keputusan.ya[2]: tujuan 'arsip' ditulis dua kali dalam "
+        "percabangan ini",
+    ],
+    "selesai-dalam-percabangan": [
+        "selesai-dalam-percabangan.yaml:10 kegiatan[2].lanjut[2]: 'selesai' tidak dapat menjadi salah satu tujuan "
+        "percabangan; akhiri alur di simbol tujuannya",
+    ],
+    "id-ganda-di-langkah": [
+        "id-ganda-di-langkah.yaml:14 kegiatan[2].langkah[2].id: id 'periksa' sudah dipakai oleh kegiatan nomor 1; "
+        "setiap id harus unik",
+    ],
+    "label-keputusan-separuh": [
+        "label-keputusan-separuh.yaml:14 kegiatan[2].keputusan.label: tulis kedua label, atau kosongkan keduanya "
+        "([\"\", \"\"]) untuk keputusan yang dicetak tanpa label",
+    ],
+    "kunci-simbol-di-baris-langkah": [
+        "kunci-simbol-di-baris-langkah.yaml:9 kegiatan[2].pelaksana: baris dengan 'langkah' menulis 'pelaksana' di "
+        "butir langkahnya, bukan di barisnya",
+        "kunci-simbol-di-baris-langkah.yaml:10 kegiatan[2].lanjut: baris dengan 'langkah' menulis 'lanjut' di butir "
+        "langkahnya, bukan di barisnya",
+    ],
+    "baris-pertama-tanpa-mulai": [
+        "baris-pertama-tanpa-mulai.yaml:6 kegiatan[1]: kegiatan pertama tidak punya simbol Mulai: setiap simbolnya "
+        "dituju simbol lain di baris yang sama",
+    ],
+    "keputusan-mulai-di-langkah": [
+        "keputusan-mulai-di-langkah.yaml:10 kegiatan[1].langkah[2].keputusan: simbol (langkah ke-2 kegiatan nomor 1) "
+        "adalah simbol Mulai (tidak ada simbol lain di baris pertama yang menuju ke sana) dan tidak boleh berupa "
+        "keputusan; tambahkan simbol Mulai yang menuju keputusan ini",
     ],
     "lompat-ke-diri-sendiri": [
         "lompat-ke-diri-sendiri.yaml:11 kegiatan[2].lanjut: kegiatan ini menuju dirinya sendiri ('susun'); "
@@ -116,11 +169,24 @@ WARNINGS = {
         "keterkaitan-slug-tidak-ada.yaml:3 keterkaitan[2]: 'surat-keluar' tampak seperti nama berkas SOP, "
         "tetapi tidak ada SOP 'surat-keluar' di unit ini (peringatan)",
     ],
+    "keputusan-tanpa-label": [
+        "keputusan-tanpa-label.yaml:14 kegiatan[2].keputusan.label: keputusan ini dicetak tanpa label cabang; pembaca "
+        "tidak dapat melihat cabang mana 'ya' dan mana 'tidak' (peringatan)",
+    ],
+    # Rates and ranges are named; hari kerja and hari kalender add up; a free text without a number is meant.
+    "waktu-yang-tidak-dijumlahkan": [
+        "waktu-yang-tidak-dijumlahkan.yaml:8 kegiatan[1].waktu: waktu '2 menit/berkas' dihitung per berkas, jadi tidak "
+        "ikut dijumlahkan; total waktu menyebutnya terpisah (peringatan)",
+        "waktu-yang-tidak-dijumlahkan.yaml:11 kegiatan[2].waktu: waktu '5 menit per dokumen' dihitung per dokumen, "
+        "jadi tidak ikut dijumlahkan; total waktu menyebutnya terpisah (peringatan)",
+        "waktu-yang-tidak-dijumlahkan.yaml:14 kegiatan[3].waktu: waktu '1 - 5 hari kerja' tidak dapat dijumlahkan "
+        "(tulis satu angka dan satuannya, misalnya '2 hari kerja'); total waktu menyebutnya terpisah (peringatan)",
+    ],
     "waktu-tanpa-satuan": [
         "waktu-tanpa-satuan.yaml:8 kegiatan[1].waktu: waktu '15' tanpa satuan; tambahkan satuannya, "
         "misalnya '15 menit' (peringatan)",
         "waktu-tanpa-satuan.yaml:11 kegiatan[2].waktu: satuan 'hr' tidak dikenal (pilihan: detik, menit, jam, "
-        "hari, minggu, bulan); waktu ini dicetak apa adanya dan tidak ikut dijumlahkan (peringatan)",
+        "hari, hari kerja, hari kalender, minggu, bulan); waktu ini dicetak apa adanya dan tidak ikut dijumlahkan (peringatan)",
     ],
 }
 

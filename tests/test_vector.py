@@ -75,7 +75,7 @@ def test_every_word_of_the_drawing_is_searchable_text(made, case):
                 assert set(arrow["label"].split()) <= words, (page["page"], arrow["label"])
     text = pdf_text(item.pdf, pages[0]["page"], raw=True)
     assert "Mulai" in text.split() and "Selesai" in text.split()
-    labels = {e.label for row in sop.kegiatan for e in row.exits if e.label}
+    labels = {e.label for row in sop.kegiatan for s in row.langkah for e in s.exits if e.label}
     assert all(joined_words(label) <= joined_words(text) for label in labels)
 
 

@@ -130,7 +130,7 @@ pelaksana:                               # kolom pelaksana dari kiri ke kanan ->
 kegiatan:                                # baris dari atas ke bawah; nomor diberikan otomatis
   - uraian: Menerima surat                       {c}# kata kerja, tanpa subjek
     pelaksana: staf                              {c}# salah satu kunci di 'pelaksana'
-    waktu: 15 menit                              {c}# detik, menit, jam, hari, minggu, bulan
+    waktu: 15 menit                              {c}# detik, menit, jam, hari, hari kerja, minggu, bulan
   - id: periksa                                  {c}# id hanya perlu bila ada lompatan ke sini
     uraian: Memeriksa surat
     pelaksana: [kepala, staf]
@@ -258,7 +258,8 @@ def test_changes_in_words():
 def test_sop_data_names_jump_targets_and_nothing_else(unit_dir):
     sop = _read_one(_write(unit_dir, "sop.yaml", OLD))
     # A model made elsewhere (the studio) may jump to a row that has no id yet.
-    rows = [dataclasses.replace(row, id=None) for row in sop.kegiatan]
+    rows = [dataclasses.replace(row, langkah=tuple(dataclasses.replace(symbol, id=None) for symbol in row.langkah))
+            for row in sop.kegiatan]
     data = yamlwrite.sop_data(dataclasses.replace(sop, kegiatan=tuple(rows)))
     assert [row.get("id") for row in data["kegiatan"]] == [None, None, None, "baris-4", "baris-5"]
     assert data["kegiatan"][1]["keputusan"] == {"ya": "berikutnya", "tidak": "baris-4"}

@@ -15,10 +15,12 @@ from typing import Any
 
 from sopdoc.definition import fields
 from sopdoc.definition.model import Tanggal
-from sopdoc.definition.names import DEFAULT_LABELS, NEXT, default_symbol
+from sopdoc.definition.names import DEFAULT_LABELS, END, NEXT, automatic_number, default_symbol
 
 _DATE_KEYS = fields.of_kind(fields.TANGGAL)
 _LIST_KEYS = fields.of_kind(fields.DAFTAR_TEKS)
+_TARGET_PATHS = {(*row, *flow) for row in (("kegiatan",), ("kegiatan", "langkah"))
+                 for flow in (("lanjut",), ("keputusan", "ya"), ("keputusan", "tidak"))}
 
 
 def without_indexes(path: tuple) -> tuple:
@@ -36,11 +38,11 @@ class RowMatch:
     moved: set[int]
 
     @functools.cached_property
-    def new_ids(self) -> dict[str, int]:
+    def new_ids(self) -> dict[str, tuple[int, int]]:
         return _ids(self.new)
 
     @functools.cached_property
-    def old_ids(self) -> dict[str, int]:
+    def old_ids(self) -> dict[str, tuple[int, int]]:
         return _ids(self.old)
 
     @functools.cached_property
@@ -48,8 +50,20 @@ class RowMatch:
         return {old: new for new, old in self.pairs.items()}
 
 
-def _ids(rows: list[dict]) -> dict[str, int]:
-    return {str(row["id"]): i for i, row in enumerate(rows) if isinstance(row, dict) and row.get("id") is not None}
+def _ids(rows: list[dict]) -> dict[str, tuple[int, int]]:
+    """Return where each id is: its row and its place among the row's symbols."""
+    return {str(symbol["id"]): (i, n) for i, row in enumerate(rows) for n, symbol in enumerate(_symbols(row))
+            if symbol.get("id") is not None}
+
+
+def _symbols(row: Any) -> list[dict]:
+    """Return the symbols a row's data holds: its langkah, or the row itself."""
+    if not isinstance(row, dict):
+        return []
+    steps = row.get("langkah")
+    if isinstance(steps, list):
+        return [step if isinstance(step, dict) else {} for step in steps]
+    return [row]
 
 
 def match_rows(old: list, new: list, known: dict[int, int] | None = None) -> RowMatch:
@@ -139,6 +153,15 @@ def _meaning(path: tuple, value: Any, rows: RowMatch | None) -> Any:
     """Return what *value* at *path* means, so that two spellings of one meaning compare equal."""
     names = without_indexes(path)
     key = names[-1] if names else ""
+    if names[:1] == ("kegiatan",) and key == "label" and isinstance(value, list):
+        return _labels(value)       # "" is a label left out on purpose, not an empty value
+    if names == ("kegiatan", "nomor") and rows is not None:
+        return _printed(value, path[1], rows.new)
+    if key == "keputusan" and names[:1] == ("kegiatan",) and isinstance(value, dict) and rows is not None:
+        return {part: _meaning(path + (part,), value.get(part), rows) for part in ("ya", "tidak", "label")}
+    if names == ("kegiatan", "langkah") and isinstance(value, list) and rows is not None:
+        return [{part: _meaning(path + (n, part), item.get(part), rows) for part in fields.SYMBOL_KEY_NAMES}
+                if isinstance(item, dict) else item for n, item in enumerate(value)]
     value = norm(value, key)
     # A top-level key holding its default means the same as a missing key.
     if len(names) == 1 and value is None and key in fields.DEFAULTS:
@@ -151,24 +174,58 @@ def _meaning(path: tuple, value: Any, rows: RowMatch | None) -> Any:
 
 
 def _row_meaning(path: tuple, names: tuple, value: Any, rows: RowMatch) -> Any:
-    """Return a row field's meaning in the new rows: jumps as the index of the row they reach."""
+    """Return a row field's meaning in the new rows: jumps as the place of the symbol they reach."""
     index = path[1]
     key = names[-1]
     if key == "pelaksana" and isinstance(value, str):
         return [value]
     if key == "label" and value is None:
         return list(DEFAULT_LABELS)
-    if names in (("kegiatan", "lanjut"), ("kegiatan", "keputusan", "ya"), ("kegiatan", "keputusan", "tidak")):
+    if names in _TARGET_PATHS:
         return _target(value, index, rows.new_ids)
-    if names == ("kegiatan", "simbol") and value is None:
-        row = rows.new[index] if index < len(rows.new) else {}
-        return default_symbol(index, len(rows.new), row.get("keputusan") is not None)
+    if names in (("kegiatan", "simbol"), ("kegiatan", "langkah", "simbol")) and value is None:
+        return _default_symbol(rows.new, index, path[3] if len(path) > 4 else 0)
     return value
 
 
-def _target(value: Any, index: int, ids: dict[str, int]) -> int | str | None:
+def _printed(value: Any, index: int, rows: list[dict]) -> str:
+    """Return what the No cell of row *index* prints: its nomor as written ("" too), else the automatic number."""
+    if value is not None:
+        return str(value).strip()
+    printed: list[str] = []
+    for row in rows[:index]:
+        written = row.get("nomor") if isinstance(row, dict) else None
+        printed.append(automatic_number(printed) if written is None else str(written).strip())
+    return automatic_number(printed)
+
+
+def _default_symbol(rows: list[dict], index: int, n: int) -> str:
+    """Return the symbol the reader gives symbol *n* of row *index* when it names none."""
+    symbols = _symbols(rows[index]) if index < len(rows) else []
+    symbol = symbols[n] if n < len(symbols) else {}
+    jump = norm(symbol.get("lanjut"))
+    is_decision = symbol.get("keputusan") is not None
+    reached_beside = index == 0 and symbol.get("id") is not None and any(
+        str(symbol["id"]) in map(str, _flow_values(other)) for m, other in enumerate(symbols) if m != n)
+    is_end = not is_decision and (jump == END or jump is None and index == len(rows) - 1)
+    return default_symbol(is_decision, index == 0 and not reached_beside, is_end)
+
+
+def _flow_values(symbol: dict) -> list:
+    """Return every target a symbol's data names (lanjut, ya, tidak; the items of a fork)."""
+    decision = symbol.get("keputusan") if isinstance(symbol.get("keputusan"), dict) else {}
+    values = [symbol.get("lanjut"), decision.get("ya"), decision.get("tidak")]
+    return [v for value in values for v in (value if isinstance(value, list) else [value]) if v is not None]
+
+
+def _target(value: Any, index: int, ids: dict[str, tuple[int, int]]) -> Any:
+    """Return where a flow value leads: (row, symbol), the end, or a fork's targets; an unknown id as itself."""
+    if isinstance(value, list):
+        return tuple(_target(item, index, ids) for item in value)
     if value is None or value == NEXT:
-        return index + 1
+        return (index + 1, 0)
+    if value == END:
+        return END
     return ids.get(str(value), str(value))
 
 
@@ -244,47 +301,92 @@ def _one_row_changes(i: int, j: int, rows: RowMatch) -> list[str]:
     old, new = rows.old[i], rows.new[j]
     lines = []
     for key in dict.fromkeys([*old, *new]):
-        if key in ("lanjut", "keputusan"):
+        if key in ("lanjut", "keputusan", "langkah"):
             continue
         lines += _field_changes(("kegiatan", j, key), old.get(key), new.get(key), rows)
+    old_symbols, new_symbols = _shapes(old, j, rows), _shapes(new, j, rows)
+    if old_symbols != new_symbols:
+        lines.append(f"kegiatan {j + 1} simbol: {_shown(old_symbols)} menjadi {_shown(new_symbols)}")
     # A row that simply goes on to the next one is no news when rows around it change.
     if _explicit_flow(old) or _explicit_flow(new):
-        old_flow = _flow(old, i, rows.old_ids, rows.old_to_new)
-        new_flow = _flow(new, j, rows.new_ids, None)
+        old_flow = _flow(old, i, len(rows.old), rows.old_ids, rows.old_to_new)
+        new_flow = _flow(new, j, len(rows.new), rows.new_ids, None)
         if old_flow != new_flow:
             lines.append(f"kegiatan {j + 1} alur: {_shown_flow(old_flow)} menjadi {_shown_flow(new_flow)}")
     return lines
 
 
+def _shapes(row: dict, index: int, rows: RowMatch) -> list[str] | None:
+    """Return the symbols of a row written with langkah, as "pelaksana (simbol)"; None for a row of one symbol."""
+    if "langkah" not in row:
+        return None
+    found = []
+    for n, symbol in enumerate(_symbols(row)):
+        actors = _meaning(("kegiatan", index, "langkah", n, "pelaksana"), symbol.get("pelaksana"), rows) or []
+        shape = norm(symbol.get("simbol")) or _default_symbol(rows.new, index, n)
+        found.append(f"{'+'.join(map(str, actors))} ({shape})")
+    return found
+
+
 def _explicit_flow(row: dict) -> bool:
-    return row.get("lanjut") is not None or row.get("keputusan") is not None
+    return any(symbol.get("lanjut") is not None or symbol.get("keputusan") is not None for symbol in _symbols(row))
 
 
-def _flow(row: dict, index: int, ids: dict[str, int], to_new: dict[int, int] | None) -> tuple:
-    """Return where a row leads, in new row indexes: ("lanjut", n) or ("keputusan", yes, no, labels)."""
+def _flow(row: dict, index: int, count: int, ids: dict[str, tuple[int, int]], to_new: dict[int, int] | None) -> tuple:
+    """Return where a row's symbols lead, in new row indexes: per symbol ("lanjut", to) or ("keputusan", yes, no,
+    labels), a target being (row, symbol), the end, or a fork's tuple of targets. A symbol of the last row that names
+    no way on ends the flow."""
     def reach(value: Any) -> Any:
-        target = _target(norm(value), index, ids)
-        if to_new is None or not isinstance(target, int):
-            return target
-        return to_new.get(target)
+        if value is None and index == count - 1:
+            return END
+        return _renumbered(_target(norm(value), index, ids), to_new)
 
-    decision = row.get("keputusan")
-    if isinstance(decision, dict):
-        labels = norm(decision.get("label")) or DEFAULT_LABELS
-        return ("keputusan", reach(decision.get("ya")), reach(decision.get("tidak")), tuple(labels))
-    return ("lanjut", reach(row.get("lanjut")))
+    flows = []
+    for symbol in _symbols(row):
+        decision = symbol.get("keputusan")
+        if isinstance(decision, dict):
+            labels = _labels(decision.get("label"))
+            flows.append(("keputusan", reach(decision.get("ya")), reach(decision.get("tidak")), tuple(labels)))
+        else:
+            flows.append(("lanjut", reach(symbol.get("lanjut"))))
+    return tuple(flows)
+
+
+def _renumbered(target: Any, to_new: dict[int, int] | None) -> Any:
+    if isinstance(target, tuple) and target and isinstance(target[0], tuple):
+        return tuple(_renumbered(t, to_new) for t in target)
+    if to_new is None or not isinstance(target, tuple):
+        return target
+    row = to_new.get(target[0])
+    return None if row is None else (row, target[1])
+
+
+def _labels(value: Any) -> list[str]:
+    """Return a decision's labels as the reader takes them: ["", ""] prints none; missing means Ya / Tidak."""
+    if isinstance(value, list):
+        return [str(item).strip() for item in value]
+    return list(DEFAULT_LABELS)
 
 
 def _shown_flow(flow: tuple) -> str:
     def number(target: Any) -> str:
         if target is None:
             return "kegiatan yang dihapus"
-        return f"kegiatan {target + 1}" if isinstance(target, int) else f"'{target}'"
+        if target == END:
+            return f"'{END}'"
+        if isinstance(target, tuple) and target and isinstance(target[0], tuple):
+            return "[" + ", ".join(number(t) for t in target) + "]"
+        if isinstance(target, tuple):
+            return f"kegiatan {target[0] + 1}" + (f" simbol ke-{target[1] + 1}" if target[1] else "")
+        return f"'{target}'"
 
-    if flow[0] == "lanjut":
-        return f"lanjut ke {number(flow[1])}"
-    labels = flow[3]
-    return f"{labels[0]} ke {number(flow[1])}, {labels[1]} ke {number(flow[2])}"
+    def one(symbol: tuple) -> str:
+        if symbol[0] == "lanjut":
+            return f"lanjut ke {number(symbol[1])}"
+        labels = symbol[3]
+        return f"{labels[0] or 'cabang 1'} ke {number(symbol[1])}, {labels[1] or 'cabang 2'} ke {number(symbol[2])}"
+
+    return "; ".join(one(symbol) for symbol in flow)
 
 
 def _label(path: tuple) -> str:

@@ -15,8 +15,14 @@ unit: {unit}                                    # nama unit (dinas, badan, bagia
 # sub_unit: Sub Bagian Umum dan Kepegawaian     # baris ketiga kop (boleh dihapus)
 # logo: logo.png                                # berkas logo, relatif terhadap berkas ini
 # alamat: Jl. Contoh No. 1                      # untuk sampul buku SOP
-kertas: F4                                      # F4 atau A4
+kertas: F4                                      # F4, A4, Letter atau Legal
 orientasi: lanskap                              # lanskap atau potret
+# kop:                                          # kop ditulis utuh, bila tanpa baris 'Pemerintah ...'
+#   - BADAN PUSAT STATISTIK
+#   - PROVINSI CONTOH
+# judul:                                        # judul tercetak yang diganti (bawaan: Kelengkapan, ...)
+#   kelengkapan: Persyaratan/Perlengkapan
+# kolom_keterangan: false                       # tabel bagan alir tanpa kolom Keterangan
 disahkan_oleh:                                  # penandatangan bawaan semua SOP unit ini
   jabatan: {jabatan}
   nama: Nama Lengkap, S.Sos., M.M.
@@ -60,6 +66,11 @@ revisi: []                               # riwayat revisi; isi lewat: sopdoc rev
 #   nama: Nama Lengkap
 #   pangkat: Pembina, IV/a
 #   nip: "19700101 199001 1 001"
+# kertas: A4                             # hanya bila berbeda dari unit.yaml: F4, A4, Letter, Legal
+# orientasi: potret                      # hanya bila berbeda dari unit.yaml
+# kop: [BADAN CONTOH, PROVINSI CONTOH]   # kop ditulis utuh (bawaan: dari unit.yaml)
+# judul: {{kelengkapan: Persyaratan}}      # judul tercetak yang diganti (bawaan: dari unit.yaml)
+# kolom_keterangan: false                # tabel bagan alir tanpa kolom Keterangan
 
 dasar_hukum:                             # satu peraturan per butir
   - Peraturan Menteri PAN RB Nomor 35 Tahun 2012 tentang Pedoman Penyusunan SOP Administrasi Pemerintahan
@@ -83,7 +94,7 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
   - uraian: Memberikan disposisi untuk memulai kegiatan    # kata kerja, tanpa subjek
     pelaksana: kepala                                      # salah satu kunci di 'pelaksana'
     kelengkapan: Surat masuk                               # mutu baku: kelengkapan
-    waktu: 15 menit                                        # detik, menit, jam, hari, minggu, bulan
+    waktu: 15 menit                                        # detik, menit, jam, hari, hari kerja, minggu, bulan
     output: Disposisi                                      # mutu baku: output
   - id: susun                                              # id hanya perlu bila ada lompatan ke sini
     uraian: Menyusun konsep dokumen
@@ -106,8 +117,16 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
     waktu: 30 menit
     output: Dokumen final
     # keterangan: ...                                      # kolom keterangan (boleh dihapus)
-    # lanjut: susun                                        # bila alur tidak ke baris berikutnya: id tujuan
+    # lanjut: susun                                        # bila alur tidak ke baris berikutnya: id tujuan, selesai
     # simbol: kotak                                        # mengganti simbol bawaan: kapsul, kotak, belah_ketupat
+    # nomor: "4a"                                          # nomor tercetak bila bukan nomor urut ("" = tanpa)
+# Beberapa simbol dalam satu baris (satu per lajur): 'langkah' menggantikan pelaksana,
+# simbol, keputusan, lanjut dan id baris itu, misalnya:
+#  - uraian: Mengarsipkan dokumen
+#    langkah:
+#      - pelaksana: staf
+#        lanjut: selesai
+#      - pelaksana: kasubag
 """
 
 

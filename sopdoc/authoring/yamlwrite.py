@@ -47,20 +47,31 @@ from sopdoc.authoring import quoting, scaffold
 from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, without_indexes
 from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import fields, names, yamlsafe
-from sopdoc.definition.model import BULAN, Kegiatan, Penandatangan, Sop, Tanggal, Unit, Verifikasi
+from sopdoc.definition.model import (
+    BULAN,
+    Exit,
+    Kegiatan,
+    Langkah,
+    Penandatangan,
+    Sop,
+    Tanggal,
+    Target,
+    Unit,
+    Verifikasi,
+)
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import read_only, write_atomic
 
-__all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
+__all__ = ["sop_data", "unit_data", "symbol_ids", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
            "edited", "UnreadableText"]
 
 SOP, UNIT = "sop", "unit"
 BOM = "\ufeff"
 _QUOTED_KEYS = {"nomor", "nip"}
-_SOP_LISTS = fields.of_kind(fields.DAFTAR_TEKS, fields.SOP_KEYS)
+_SOP_LISTS = fields.of_kind(fields.DAFTAR_TEKS, tuple(k for k in fields.SOP_KEYS if k not in fields.SOP_PRINT_KEYS))
 # A blank line goes before the first key present of each group, as in the scaffold.
 _GROUPS = {
-    SOP: (_SOP_LISTS, ("pelaksana",), ("kegiatan",)),
+    SOP: (("nomor", "nama"), _SOP_LISTS, ("pelaksana",), ("kegiatan",)),
     UNIT: (("tahun", "urutan", "penjelasan", "keputusan"),),
 }
 # The scaffold's comment on `tidak` names its example row; it would mislead elsewhere.
@@ -140,44 +151,84 @@ _PLAIN = {
     fields.VERIFIKASI: lambda value, _: _verification(value),
     fields.PELAKSANA: lambda value, _: dict(value),
     fields.KEGIATAN: lambda value, _: _rows(value),
+    fields.JUDUL: lambda value, _: dict(value),
 }
 
 
+def symbol_ids(rows: tuple[Kegiatan, ...]) -> dict[Target, str | None]:
+    """Return the id of every symbol as a definition writes it: its own, or ``baris-N`` for one that something
+    jumps to by name (every target but the next row's first symbol reached alone), None for the others."""
+    ids = {Target(row.index, n): langkah.id for row in rows for n, langkah in enumerate(row.langkah)}
+    for source, langkah in ((Target(row.index, n), langkah) for row in rows for n, langkah in enumerate(row.langkah)):
+        for exit in langkah.exits:
+            for target in exit.targets:
+                if ids[target] is None and _named(source, exit, target):
+                    ids[target] = names.row_id(target.row, ids.values(), target.item)
+    return ids
+
+
 def _rows(rows: tuple[Kegiatan, ...]) -> list[dict]:
-    """Return the rows; a row something jumps to gets an id when it has none."""
-    ids = [row.id for row in rows]
-    targets = {exit.target for row in rows for exit in row.exits if exit.target != row.index + 1}
-    for index in sorted(targets):
-        if ids[index] is None:
-            ids[index] = names.row_id(index, ids)
-    return [_row(row, ids, len(rows)) for row in rows]
+    """Return the rows; a symbol something jumps to by name gets an id when it has none."""
+    ids = symbol_ids(rows)
+    printed: list[str] = []
+    data = []
+    for row in rows:
+        data.append(_row(row, ids, len(rows), names.automatic_number(printed)))
+        printed.append(row.nomor_cetak)
+    return data
 
 
-def _row(row, ids: list[str | None], count: int) -> dict:
+def _named(source: Target, exit: Exit, target: Target) -> bool:
+    """Say whether the file names *target* by its id: not when it is the next row's first symbol, reached alone."""
+    next_row = target == Target(source.row + 1)
+    return not next_row or len(exit.targets) > 1
+
+
+def _row(row: Kegiatan, ids: dict[Target, str | None], count: int, automatic: str) -> dict:
     data: dict[str, Any] = {}
-    _put(data, "id", ids[row.index])
+    several = len(row.langkah) > 1
+    if not several:
+        data.update(_symbol(row.langkah[0], Target(row.index), ids, count))
+    if row.nomor_cetak != automatic:
+        data["nomor"] = row.nomor_cetak
     data["uraian"] = row.uraian
-    data["pelaksana"] = row.pelaksana[0] if len(row.pelaksana) == 1 else list(row.pelaksana)
     _put(data, "kelengkapan", row.kelengkapan)
     _put(data, "waktu", row.waktu.teks if row.waktu else None)
     _put(data, "output", row.output)
     _put(data, "keterangan", row.keterangan)
-    refer = functools.partial(_reference, ids=ids, index=row.index)
-    if len(row.exits) == 2:
-        decision = {"ya": refer(row.exits[0].target), "tidak": refer(row.exits[1].target)}
-        labels = [exit.label or default for exit, default in zip(row.exits, names.DEFAULT_LABELS)]
-        if tuple(labels) != names.DEFAULT_LABELS:
-            decision["label"] = labels
-        data["keputusan"] = decision
-    elif row.exits and row.exits[0].target != row.index + 1:
-        data["lanjut"] = refer(row.exits[0].target)
-    if row.simbol != names.default_symbol(row.index, count, len(row.exits) == 2):
-        data["simbol"] = row.simbol
+    if several:
+        data["langkah"] = [_symbol(langkah, Target(row.index, n), ids, count) for n, langkah in enumerate(row.langkah)]
     return data
 
 
-def _reference(target: int, ids: list[str | None], index: int) -> str:
-    return names.NEXT if target == index + 1 else ids[target]
+def _symbol(langkah: Langkah, place: Target, ids: dict[Target, str | None], count: int) -> dict:
+    """Return the keys of one symbol: its id, pelaksana, flow and symbol when not the default."""
+    data: dict[str, Any] = {}
+    _put(data, "id", ids[place])
+    data["pelaksana"] = langkah.pelaksana[0] if len(langkah.pelaksana) == 1 else list(langkah.pelaksana)
+
+    def refer(exit: Exit) -> str | list[str]:
+        if not exit.targets:
+            return names.END
+        if len(exit.targets) > 1:
+            return [ids[target] for target in exit.targets]
+        return names.NEXT if exit.targets[0] == Target(place.row + 1) else ids[exit.targets[0]]
+
+    last = place.row == count - 1
+    ends = not langkah.exits or langkah.exits == (Exit(()),)
+    if langkah.is_decision:
+        yes, no = langkah.exits
+        decision = {"ya": refer(yes), "tidak": refer(no)}
+        if (yes.label, no.label) != names.DEFAULT_LABELS:
+            decision["label"] = [yes.label, no.label]
+        data["keputusan"] = decision
+    elif langkah.exits == () and not last or langkah.exits == (Exit(()),):
+        data["lanjut"] = names.END
+    elif langkah.exits and langkah.exits != (Exit((Target(place.row + 1),)),):
+        data["lanjut"] = refer(langkah.exits[0])
+    if langkah.simbol != names.default_symbol(langkah.is_decision, langkah.mulai, ends and not langkah.is_decision):
+        data["simbol"] = langkah.simbol
+    return data
 
 
 # --- plain data -> new text ---------------------------------------------------------
@@ -225,7 +276,8 @@ def _commented(value: Any, path: tuple, comments: dict, seen: set, kind: str) ->
 
 def _is_short_list(path: tuple, value: list) -> bool:
     """Say whether *value* reads best inline, as the examples write a row's pelaksana and labels."""
-    return not value or (len(path) >= 2 and path[-1] in ("pelaksana", "label") and path[0] == "kegiatan")
+    return not value or (len(path) >= 2 and path[-1] in ("pelaksana", "label", "lanjut", "ya", "tidak")
+                         and path[0] == "kegiatan")
 
 
 def _scalar(key: str, value: Any) -> Any:
@@ -250,6 +302,9 @@ def _keys_at(path: tuple, kind: str) -> tuple[fields.Key, ...]:
     tables = {
         ("kegiatan",): fields.ROW_KEYS,
         ("kegiatan", "keputusan"): fields.DECISION_KEYS,
+        ("kegiatan", "langkah"): fields.LANGKAH_KEYS,
+        ("kegiatan", "langkah", "keputusan"): fields.DECISION_KEYS,
+        ("judul",): fields.JUDUL_KEYS,
         ("revisi",): fields.REVISION_KEYS,
         ("keputusan",): fields.DECREE_KEYS,
     }

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sopdoc.definition.names import BELAH_KETUPAT, DEFAULT_LABELS, KAPSUL, KOTAK
+from sopdoc.definition.names import BELAH_KETUPAT, DEFAULT_LABELS, END, KAPSUL, KOTAK, NEXT
+from sopdoc.office import paper
 
 # Kinds of value. Each maps to a JSON Schema fragment in schema.py.
 TEKS = "teks"
@@ -29,6 +30,10 @@ PELAKSANA_BARIS = "pelaksana_baris"
 LABEL = "label"
 ID = "id"
 VERIFIKASI = "verifikasi"
+TUJUAN = "tujuan"               # where a flow goes: an id, berikutnya, selesai, or a list of ids (a fork)
+LANGKAH = "langkah"             # the symbols of a row that holds several
+JUDUL = "judul"                 # printed headings renamed
+YA_TIDAK = "ya_tidak"           # true or false
 
 
 @dataclass(frozen=True)
@@ -42,6 +47,8 @@ class Key:
 
 
 SIMBOL = (KAPSUL, KOTAK, BELAH_KETUPAT)
+PAPERS = tuple(paper.PAPER)
+ORIENTATIONS = (paper.LANSKAP, paper.POTRET)
 # The other two official symbols are drawn by sopdoc itself, never given to a row.
 SIMBOL_OTOMATIS = ("anak_panah", "segi_lima")
 
@@ -52,15 +59,60 @@ SIGNER_KEYS = (
     Key("nip", TEKS, 'NIP; tulis dalam tanda kutip agar spasinya tetap: "19660921 198603 1 004".'),
 )
 
+# What the unit sets for its SOPs' printing and an SOP may set for itself (the SOP's value wins).
+KOP = Key("kop", DAFTAR_TEKS, "Baris-baris kop lembar identitas, ditulis utuh (menggantikan pemerintah, unit dan "
+                              "sub_unit di kop), untuk instansi tanpa baris 'Pemerintah ...'.")
+PRINT_KEYS = (
+    KOP,
+    Key("judul", JUDUL, "Judul yang dicetak, diganti: kunci lembar identitas atau kolom tabel bagan alir dan teks "
+                        "penggantinya, misalnya kelengkapan: Persyaratan/Perlengkapan."),
+    Key("kolom_keterangan", YA_TIDAK, "false: tabel bagan alir dicetak tanpa kolom Keterangan (bawaan: true)."),
+)
+SOP_PRINT_KEYS = (
+    Key("kertas", PILIHAN, "Ukuran kertas SOP ini bila berbeda dari unitnya: F4, A4, Letter atau Legal.",
+        choices=PAPERS),
+    Key("orientasi", PILIHAN, "Orientasi bagan alir SOP ini bila berbeda dari unitnya: lanskap atau potret.",
+        choices=ORIENTATIONS),
+    *PRINT_KEYS,
+)
+
+# The headings `judul` may rename, with what is printed when it does not: the identity sheet's, then the
+# flowchart table's columns.
+JUDUL_KEYS = (
+    Key("nomor", TEKS, "Nomor SOP", default="Nomor SOP"),
+    Key("tanggal_pembuatan", TEKS, "Tanggal Pembuatan", default="Tanggal Pembuatan"),
+    Key("tanggal_revisi", TEKS, "Tanggal Revisi", default="Tanggal Revisi"),
+    Key("tanggal_efektif", TEKS, "Tanggal Efektif", default="Tanggal Efektif"),
+    Key("disahkan_oleh", TEKS, "Disahkan oleh", default="Disahkan oleh"),
+    Key("nama", TEKS, "Nama SOP", default="Nama SOP"),
+    Key("dasar_hukum", TEKS, "Dasar Hukum", default="Dasar Hukum"),
+    Key("kualifikasi_pelaksana", TEKS, "Kualifikasi Pelaksana", default="Kualifikasi Pelaksana"),
+    Key("keterkaitan", TEKS, "Keterkaitan", default="Keterkaitan"),
+    Key("peralatan_perlengkapan", TEKS, "Peralatan/Perlengkapan", default="Peralatan/Perlengkapan"),
+    Key("peringatan", TEKS, "Peringatan", default="Peringatan"),
+    Key("pencatatan_pendataan", TEKS, "Pencatatan dan Pendataan", default="Pencatatan dan Pendataan"),
+    Key("no", TEKS, "No", default="No"),
+    Key("kegiatan", TEKS, "Kegiatan", default="Kegiatan"),
+    Key("pelaksana", TEKS, "Pelaksana", default="Pelaksana"),
+    Key("mutu_baku", TEKS, "Mutu Baku", default="Mutu Baku"),
+    Key("kelengkapan", TEKS, "Kelengkapan", default="Kelengkapan"),
+    Key("waktu", TEKS, "Waktu", default="Waktu"),
+    Key("output", TEKS, "Output", default="Output"),
+    Key("keterangan", TEKS, "Keterangan", default="Keterangan"),
+)
+HEADINGS = {key.name: key.default for key in JUDUL_KEYS}
+
 UNIT_KEYS = (
-    Key("pemerintah", TEKS, "Nama pemerintah daerah, misalnya Pemerintah Kabupaten Way Kanan."),
+    Key("pemerintah", TEKS, "Nama pemerintah daerah, misalnya Pemerintah Kabupaten Way Kanan; tidak perlu bila kop "
+                            "ditulis utuh dengan 'kop'."),
     Key("unit", TEKS, "Nama unit (dinas, badan, bagian) pemilik buku SOP."),
     Key("sub_unit", TEKS, "Baris ketiga kop (opsional), misalnya Sub Bagian Perencanaan dan Keuangan."),
     Key("logo", BERKAS, "Berkas logo (PNG/JPG), relatif terhadap unit.yaml dan di dalam folder definitions."),
     Key("alamat", TEKS, "Alamat kantor, untuk sampul buku SOP."),
-    Key("kertas", PILIHAN, "Ukuran kertas: F4 (215 x 330 mm, bawaan) atau A4.", choices=("F4", "A4"), default="F4"),
-    Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.",
-        choices=("lanskap", "potret"), default="lanskap"),
+    Key("kertas", PILIHAN, "Ukuran kertas: F4 (215 x 330 mm, bawaan), A4, Letter atau Legal.", choices=PAPERS,
+        default="F4"),
+    Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.", choices=ORIENTATIONS,
+        default="lanskap"),
     Key("disahkan_oleh", PENANDATANGAN, "Penandatangan bawaan untuk semua SOP unit ini."),
     Key("template", BERKAS, "Template DOCX lembar identitas milik unit (opsional), relatif terhadap unit.yaml."),
     Key("tahun", TAHUN, "Tahun pada sampul buku SOP; bawaan: tahun tanggal efektif terbaru."),
@@ -70,6 +122,7 @@ UNIT_KEYS = (
     Key("keputusan", DEKRET, "Keputusan pimpinan yang mengesahkan SOP unit ini (untuk buku SOP)."),
     Key("verifikasi", VERIFIKASI, "Cetak kode QR verifikasi di lembar identitas: true, atau dengan url: "
                                   "https://.../{kode} bila unit menerbitkan SOP-nya di web."),
+    *PRINT_KEYS,
 )
 
 VERIFICATION_KEYS = (
@@ -94,25 +147,50 @@ REVISION_KEYS = (
 )
 
 DECISION_KEYS = (
-    Key("ya", ID, "Ke mana alur pergi bila jawabannya ya: id sebuah baris, atau 'berikutnya'.", required=True),
-    Key("tidak", ID, "Ke mana alur pergi bila jawabannya tidak: id sebuah baris, atau 'berikutnya'.", required=True),
-    Key("label", LABEL, "Dua label cabang, untuk ya lalu tidak; bawaan [Ya, Tidak].", default=DEFAULT_LABELS),
+    Key("ya", TUJUAN, f"Ke mana alur pergi bila jawabannya ya: id sebuah baris, '{NEXT}', '{END}' (alur berakhir), "
+                      "atau daftar beberapa id (percabangan).", required=True),
+    Key("tidak", TUJUAN, f"Ke mana alur pergi bila jawabannya tidak: id sebuah baris, '{NEXT}', '{END}', atau "
+                         "daftar beberapa id.", required=True),
+    Key("label", LABEL, "Dua label cabang, untuk ya lalu tidak; bawaan [Ya, Tidak]; [\"\", \"\"] mencetak keputusan "
+                        "tanpa label.", default=DEFAULT_LABELS),
+)
+
+# The keys of one symbol: of a row that holds one, or of an item of `langkah`.
+_SYMBOL_ID = Key("id", ID, "Nama pendek simbol ini; hanya perlu bila ada lompatan ke sini.")
+_SYMBOL_KEYS = (
+    Key("keputusan", KEPUTUSAN, "Menjadikan simbol ini belah ketupat (keputusan) dengan dua cabang."),
+    Key("lanjut", TUJUAN, f"Ke mana alur pergi sesudahnya bila bukan ke baris berikutnya: id sebuah baris, '{END}' "
+                          "(alur berakhir di sini), atau daftar beberapa id (percabangan)."),
+    Key("simbol", PILIHAN, "Mengganti simbol bawaan, hanya dengan simbol resmi.", choices=SIMBOL),
+)
+LANGKAH_KEYS = (
+    _SYMBOL_ID,
+    Key("pelaksana", PELAKSANA_BARIS, "Kunci pelaksana simbol ini; boleh daftar bila dua pelaksana sekaligus.",
+        required=True),
+    *_SYMBOL_KEYS,
 )
 
 ROW_KEYS = (
     Key("id", ID, "Nama pendek baris ini; hanya perlu bila ada lompatan ke baris ini."),
+    Key("nomor", TEKS, "Nomor yang dicetak di kolom No bila bukan nomor urut: teks seperti \"2a\", atau \"\" untuk "
+                       "baris tanpa nomor; baris sesudahnya melanjutkan dari angka bulat terakhir yang tercetak."),
     Key("uraian", TEKS, "Uraian kegiatan: kalimat yang diawali kata kerja, tanpa subjek.", required=True),
-    Key("pelaksana", PELAKSANA_BARIS, "Kunci pelaksana (dari daftar pelaksana); boleh daftar bila dua pelaksana sekaligus.", required=True),
+    # Required unless the row holds `langkah` (the reader checks it).
+    Key("pelaksana", PELAKSANA_BARIS, "Kunci pelaksana (dari daftar pelaksana); boleh daftar bila dua pelaksana sekaligus."),
     Key("kelengkapan", TEKS, "Mutu baku: persyaratan/kelengkapan."),
-    Key("waktu", TEKS, "Mutu baku: waktu, misalnya 15 menit, 2 jam, 1 hari; atau teks bebas (Sesuai jadwal)."),
+    Key("waktu", TEKS, "Mutu baku: waktu, misalnya 15 menit, 2 jam, 1 hari, 3 hari kerja, 2 menit/berkas; atau teks "
+                       "bebas (Sesuai jadwal)."),
     Key("output", TEKS, "Mutu baku: keluaran kegiatan."),
     Key("keterangan", TEKS, "Kolom keterangan."),
-    Key("keputusan", KEPUTUSAN, "Menjadikan baris ini belah ketupat (keputusan) dengan dua cabang."),
-    Key("lanjut", ID, "Ke mana alur pergi sesudah baris ini bila bukan ke baris berikutnya: id sebuah baris."),
-    Key("simbol", PILIHAN, "Mengganti simbol bawaan baris ini, hanya dengan simbol resmi.", choices=SIMBOL),
+    *_SYMBOL_KEYS,
+    Key("langkah", LANGKAH, "Beberapa simbol dalam satu baris, paling banyak satu per lajur; setiap butir memuat id, "
+                            "pelaksana, simbol, keputusan, lanjut (menggantikan kunci-kunci itu di baris ini)."),
 )
+# The keys a row with `langkah` leaves to its items.
+SYMBOL_KEY_NAMES = tuple(key.name for key in LANGKAH_KEYS)
 
 SOP_KEYS = (
+    *SOP_PRINT_KEYS,
     Key("nomor", TEKS, "Nomor SOP, ditulis persis seperti tata naskah unit (spasi kosong tetap)."),
     Key("nama", TEKS, "Nama / Judul SOP.", required=True),
     Key("status", PILIHAN, "berlaku (bawaan), diganti, atau dicabut; SOP yang diganti atau dicabut tidak "
@@ -133,7 +211,7 @@ SOP_KEYS = (
 )
 
 ALL_KEYS = (*SOP_KEYS, *UNIT_KEYS, *SIGNER_KEYS, *DECREE_KEYS, *VERIFICATION_KEYS, *REVISION_KEYS, *ROW_KEYS,
-            *DECISION_KEYS)
+            *LANGKAH_KEYS, *DECISION_KEYS)
 
 
 def of_kind(kind: str, keys: tuple[Key, ...] = ALL_KEYS) -> tuple[str, ...]:

@@ -4,9 +4,10 @@
   lower-case letters and digits, words joined by ``-`` or ``_``, at most
   :data:`MAX_SLUG` bytes, never a name Windows keeps for a device. The reader, the
   Excel import, the studio and ``sopdoc new`` accept the same slugs.
-- An **id** names a row (``id:``, the target of ``lanjut`` and of a decision's
-  branches) or a pelaksana (its key): a letter or digit, then letters, digits, ``-``
-  and ``_``. A row's id is never :data:`NEXT`, which means "the next row".
+- An **id** names a row or one symbol of a row (``id:``, the target of ``lanjut``
+  and of a decision's branches) or a pelaksana (its key): a letter or digit, then
+  letters, digits, ``-`` and ``_``. A row's id is never :data:`NEXT`, which means
+  "the next row" (its first symbol), nor :data:`END`, which means "the flow ends".
 - Names sopdoc makes itself (a file name from a title, a key from a jabatan, an id
   for a row something jumps to) are made here, and made free by :func:`free_name`.
 """
@@ -19,6 +20,7 @@ from collections.abc import Callable, Container, Iterable
 from sopdoc.fsutil import STAGING_SUFFIX
 
 NEXT = "berikutnya"
+END = "selesai"
 DEFAULT_LABELS = ("Ya", "Tidak")     # a decision's branch labels, for ya then tidak, when it names none
 KAPSUL, KOTAK, BELAH_KETUPAT = "kapsul", "kotak", "belah_ketupat"
 
@@ -36,6 +38,7 @@ _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)),
 CASE_ONLY = ("Windows dan macOS menganggap keduanya nama yang sama, sehingga dokumennya saling menimpa di folder "
              "hasil dan di ZIP")
 _WORD = re.compile(r"[a-z0-9]+")
+_LEADING_NUMBER = re.compile(r"^\s*(\d+)")
 ACTOR_WORDS = 3     # a pelaksana key made from a jabatan takes its first words: a key is a short handle
 
 
@@ -57,8 +60,8 @@ def name_problem(name: str, what: str = "berkas") -> str | None:
 
 def id_problem(row_id: str) -> str | None:
     """Return why *row_id* cannot be a row's id, or None."""
-    if not ID.match(row_id) or row_id == NEXT:
-        return f"id '{row_id}' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan '{NEXT}')"
+    if not ID.match(row_id) or row_id in (NEXT, END):
+        return f"id '{row_id}' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan '{NEXT}' atau '{END}')"
     return None
 
 
@@ -80,13 +83,24 @@ def free_name(wanted: str, taken: Container[str], numbered: Callable[[str, int],
 
 
 def free_id(wanted: str, taken: Iterable[str | None]) -> str:
-    """Return a row id like *wanted* that no row in *taken* has; never NEXT."""
-    return free_name(wanted, {NEXT, *taken})
+    """Return a row id like *wanted* that no row in *taken* has; never NEXT or END."""
+    return free_name(wanted, {NEXT, END, *taken})
 
 
-def row_id(index: int, taken: Iterable[str | None]) -> str:
-    """Return the id a row at *index* gets when something jumps to it and it has none: 'baris-N'."""
-    return free_id(f"baris-{index + 1}", taken)
+def row_id(index: int, taken: Iterable[str | None], item: int = 0) -> str:
+    """Return the id a row at *index* (its symbol *item*) gets when something jumps to it and it has none:
+    'baris-N', and 'baris-N-2' for the second symbol of a row that holds several."""
+    return free_id(f"baris-{index + 1}" + (f"-{item + 1}" if item else ""), taken)
+
+
+def automatic_number(printed: Iterable[str]) -> str:
+    """Return the No a row prints when it names none: one more than the last whole number *printed* above it
+    (the leading number of a text like "2a" or "1." counts; an unnumbered row's "" does not)."""
+    last = 0
+    for text in printed:
+        if match := _LEADING_NUMBER.match(text):
+            last = int(match.group(1))
+    return str(last + 1)
 
 
 def actor_key(jabatan: str, taken: Container[str]) -> str:
@@ -94,8 +108,10 @@ def actor_key(jabatan: str, taken: Container[str]) -> str:
     return free_name(slugify(jabatan, ACTOR_WORDS) or "pelaksana", taken)
 
 
-def default_symbol(index: int, count: int, is_decision: bool) -> str:
-    """Return the symbol a row gets when it names none: a capsule first and last, a diamond for a decision."""
-    if index in (0, count - 1):
-        return KAPSUL
-    return BELAH_KETUPAT if is_decision else KOTAK
+def default_symbol(is_decision: bool, is_start: bool, is_end: bool) -> str:
+    """Return the symbol a row's symbol gets when it names none: a diamond for a decision, a capsule for a start
+    (in the first row, reached from no symbol of that row) and for an end (in the last row flowing nowhere, or
+    anywhere with ``lanjut: selesai``), a box for the rest."""
+    if is_decision:
+        return BELAH_KETUPAT
+    return KAPSUL if is_start or is_end else KOTAK

@@ -12,6 +12,8 @@ _DATE_PATTERN = (
 _TEXT = {"type": ["string", "number"]}
 _TEXT_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "items": _TEXT}]}
 _ID = {"type": "string", "pattern": names.ID.pattern}
+# A flow's target: an id (berikutnya and selesai match its pattern too), or several ids (a fork).
+_TARGETS = {"oneOf": [_ID, {"type": "array", "items": _ID, "minItems": 2, "uniqueItems": True}]}
 
 
 def _object(keys: tuple[Key, ...]) -> dict:
@@ -33,6 +35,16 @@ def _fragment(key: Key) -> dict:
         return {"type": ["string", "number", "null"]}
     if kind == fields.ID:
         return _ID
+    if kind == fields.TUJUAN:
+        return _TARGETS
+    if kind == fields.LANGKAH:
+        return {"type": "array", "minItems": 1, "items": _object(fields.LANGKAH_KEYS)}
+    if kind == fields.JUDUL:
+        return {"type": "object", "additionalProperties": False,
+                "properties": {k.name: {"description": f"Bawaan: {k.default}", "type": ["string", "number"]}
+                               for k in fields.JUDUL_KEYS}}
+    if kind == fields.YA_TIDAK:
+        return {"type": ["boolean", "null"]}
     if kind == fields.DAFTAR_TEKS:
         return {"oneOf": [*_TEXT_LIST["oneOf"], {"type": "null"}]}
     if kind == fields.PENANDATANGAN:
@@ -54,7 +66,9 @@ def _fragment(key: Key) -> dict:
     if kind == fields.VERIFIKASI:
         return {"oneOf": [{"type": ["boolean", "null"]}, _object(fields.VERIFICATION_KEYS)]}
     if kind == fields.KEGIATAN:
-        return {"type": "array", "minItems": 2, "items": _object(fields.ROW_KEYS)}
+        # A row names its pelaksana, or holds several symbols (langkah) that name theirs.
+        row = {**_object(fields.ROW_KEYS), "oneOf": [{"required": ["pelaksana"]}, {"required": ["langkah"]}]}
+        return {"type": "array", "minItems": 2, "items": row}
     raise ValueError(f"unknown kind {kind}")
 
 

@@ -127,16 +127,18 @@ class Units:
         return target
 
     def _build(self, folder: Path, key: str, merged: dict) -> Unit | None:
-        missing = [k for k in ("pemerintah", "unit") if not merged.get(k)]
+        # A unit that gives its kop whole (an agency without a "Pemerintah ..." line) needs no pemerintah.
+        missing = [k for k in ("pemerintah", "unit") if not merged.get(k) and not (k == "pemerintah" and merged.get("kop"))]
         for name in missing:
             self.result.problems.append(Problem(
                 folder / UNIT_FILE, None, name,
-                f"wajib diisi di {UNIT_FILE} ini atau di {UNIT_FILE} folder di atasnya",
+                f"wajib diisi di {UNIT_FILE} ini atau di {UNIT_FILE} folder di atasnya"
+                + (" (atau tulis kop utuh dengan 'kop')" if name == "pemerintah" else ""),
             ))
         if missing:
             return None
         values = {k: v for k, v in merged.items() if v is not None}
-        return Unit(folder=folder, key=key, **values)
+        return Unit(folder=folder, key=key, **{"pemerintah": None, **values})
 
 def _containment(chain: list[Path], named: Path) -> Path:
     """Return the folder a unit's logo and template must lie in.

@@ -32,7 +32,8 @@ from sopdoc.office.textfit import one_newline
 
 _ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
 _MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
-_WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
+# A number, a unit of one or two words ("hari kerja"), and for a rate "/" or "per" and what it is per.
+_WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\.?(?:\s*(?:/|\bper\b)\s*(\S.*))?$", re.I)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 # Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
 # line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
@@ -246,18 +247,52 @@ class FileReader:
         return Verifikasi(url)
 
     def waktu(self, path: tuple, text: str) -> Waktu:
-        """Return the waktu *text* says: a number and a unit to add up, or free text printed as it is."""
+        """Return the waktu *text* says: a number and a unit to add up (or a rate), or free text printed as it is.
+
+        A time that starts with a number but cannot be added is named in a warning;
+        a free text without one ("Sesuai jadwal") is the writer's choice, which the
+        total names as left out.
+        """
         if match := _WAKTU.match(text):
-            unit = match.group(2).lower()
-            if unit in SATUAN_WAKTU:
-                return Waktu(text, Decimal(match.group(1).replace(",", ".")), unit)
-            self.warn(path, f"satuan '{match.group(2)}' tidak dikenal (pilihan: {', '.join(SATUAN_WAKTU)}); "
-                            "waktu ini dicetak apa adanya dan tidak ikut dijumlahkan")
-        elif _NUMBER.match(text):
+            number, written, per = match.groups()
+            unit = " ".join(written.lower().split())
+            if unit not in SATUAN_WAKTU:
+                self.warn(path, f"satuan '{written}' tidak dikenal (pilihan: {', '.join(SATUAN_WAKTU)}); "
+                                "waktu ini dicetak apa adanya dan tidak ikut dijumlahkan")
+                return Waktu(text)
+            if per:
+                self.warn(path, f"waktu '{text}' dihitung per {per.strip()}, jadi tidak ikut dijumlahkan; total waktu "
+                                "menyebutnya terpisah")
+            return Waktu(text, Decimal(number.replace(",", ".")), unit, per.strip() if per else None)
+        if _NUMBER.match(text):
             self.warn(path, f"waktu '{text}' tanpa satuan; tambahkan satuannya, misalnya '{text} menit'")
+        elif text[:1].isdigit():
+            self.warn(path, f"waktu '{text}' tidak dapat dijumlahkan (tulis satu angka dan satuannya, misalnya "
+                            "'2 hari kerja'); total waktu menyebutnya terpisah")
         return Waktu(text)
+
+    def yes_no(self, path: tuple, value: Any) -> bool | None:
+        if value is None or isinstance(value, bool):
+            return value
+        self.error(path, f"tulis true atau false, bukan {type_name(value)}")
+        return None
+
+    def headings(self, path: tuple, value: Any) -> tuple[tuple[str, str], ...]:
+        """Return the headings *value* renames, as (key, text); a bare ``no:`` that YAML read as false is ``no``."""
+        if value is None:
+            return ()
+        if not isinstance(value, dict):
+            self.error(path, f"harus berupa pemetaan judul ke teksnya (misalnya  kelengkapan: Persyaratan), bukan "
+                             f"{type_name(value)}")
+            return ()
+        renamed = {("no" if key is False else key): text for key, text in value.items()}
+        if self.mapping(path, renamed, fields.JUDUL_KEYS) is None:
+            return ()
+        found = ((str(key), self.text(path + (key,), text)) for key, text in renamed.items())
+        return tuple((key, text) for key, text in found if text is not None)
 
 
 # The reader of each kind of value that reads alone (the others depend on their file).
 _READERS = {fields.TEKS: "text", fields.DAFTAR_TEKS: "text_list", fields.TANGGAL: "date", fields.TAHUN: "year",
-            fields.PENANDATANGAN: "signer", fields.DEKRET: "decree", fields.VERIFIKASI: "verification"}
+            fields.PENANDATANGAN: "signer", fields.DEKRET: "decree", fields.VERIFIKASI: "verification",
+            fields.YA_TIDAK: "yes_no", fields.JUDUL: "headings"}

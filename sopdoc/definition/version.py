@@ -12,10 +12,11 @@ import dataclasses
 import hashlib
 import json
 import re
+from typing import Any
 
 import segno
 
-from sopdoc.definition.model import Sop, Verifikasi
+from sopdoc.definition.model import Kegiatan, Sop, Verifikasi
 
 # Crockford's base 32: no I, L, O or U, so a code read aloud or typed is not misread.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
@@ -24,14 +25,37 @@ LENGTH = 10     # 50 bits
 PRINTED = re.compile(rf"\b[{_ALPHABET}]{{{LENGTH // 2}}}-[{_ALPHABET}]{{{LENGTH - LENGTH // 2}}}\b")
 
 
+# What SOPs printed before these keys existed never set: left out of the digest when unset, so that an SOP
+# that does not use them keeps the code its signed PDF carries.
+_LATER_KEYS = ("kertas", "orientasi", "kop", "judul", "kolom_keterangan")
+
+
 def content_digest(sop: Sop) -> str:
     """Return the SHA-256 of what *sop*'s document prints, independent of file paths."""
-    fields = {f.name: getattr(sop, f.name) for f in dataclasses.fields(sop) if f.name not in ("source", "unit")}
+    fields = {f.name: getattr(sop, f.name) for f in dataclasses.fields(sop) if f.name not in ("source", "unit")
+              and not (f.name in _LATER_KEYS and getattr(sop, f.name) in (None, ()))}
+    fields["kegiatan"] = [_row(row) for row in sop.kegiatan]
     unit = sop.unit
     printed = {"pemerintah": unit.pemerintah, "unit": unit.unit, "sub_unit": unit.sub_unit,
                "penandatangan": sop.penandatangan}
+    printed.update({f"unit_{key}": getattr(unit, key) for key in ("kop", "judul", "kolom_keterangan")
+                    if getattr(unit, key) not in (None, ())})
     data = json.dumps(_plain({**fields, **printed}), sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def _row(row: Kegiatan) -> Any:
+    """Return a row as the digest reads it: a row of one symbol that the format could always say, as it always was."""
+    (symbol, *others) = row.langkah
+    simple = (not others and row.nomor_cetak == str(row.nomor) and (row.waktu is None or row.waktu.per is None)
+              and all(len(e.targets) == 1 and not e.targets[0].item for e in symbol.exits))
+    if not simple:
+        return row
+    waktu = None if row.waktu is None else {"teks": row.waktu.teks, "jumlah": row.waktu.jumlah,
+                                            "satuan": row.waktu.satuan}
+    return {"nomor": row.nomor, "uraian": row.uraian, "pelaksana": symbol.pelaksana, "simbol": symbol.simbol,
+            "exits": [{"target": e.targets[0].row, "label": e.label} for e in symbol.exits], "id": symbol.id,
+            "kelengkapan": row.kelengkapan, "waktu": waktu, "output": row.output, "keterangan": row.keterangan}
 
 
 def version_code(sop: Sop) -> str:

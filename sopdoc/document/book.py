@@ -197,7 +197,7 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
     sops = [e.sop for e in entries]
     decree = unit.keputusan
     values = {
-        "pemerintah": unit.pemerintah.upper(),
+        "pemerintah": (unit.pemerintah or "").upper(),
         "unit": unit.unit.upper(),
         "nama_unit": unit.unit,
         "tahun": book_year(unit, sops),
@@ -275,7 +275,7 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
     writer.page_mode = "/UseOutlines"
     year = book_year(unit, [e.sop for e in entries])
     writer.add_metadata({"/Title": f"Standar Operasional Prosedur {unit.unit} Tahun {year}",
-                         "/Author": unit.unit, "/Subject": unit.pemerintah, "/Creator": "sopdoc",
+                         "/Author": unit.unit, "/Subject": unit.pemerintah or unit.unit, "/Creator": "sopdoc",
                          "/Keywords": metadata.book_keywords(unit, [e.sop for e in entries])})
     buffer = io.BytesIO()
     writer.write(buffer)

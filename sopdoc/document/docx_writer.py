@@ -17,12 +17,12 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Exit, Kegiatan, Sop
 from sopdoc.document import identity, metadata, oxml
-from sopdoc.flowchart import table
+from sopdoc.flowchart import graph, table
 from sopdoc.flowchart.drawing import RowPicture
 from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, RowBox
-from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, MUTU_BAKU, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
 from sopdoc.office.style import HEADER_FILL
@@ -34,6 +34,9 @@ DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
 HEADER_SIZE = 7.5
 PAGE_NUMBER_ROOM = "   Halaman 888 dari 888"   # what the running head keeps free for the page number
 QR_SIZE = Mm(16)
+# The size of the identity sheet's lists (templates/identitas.docx), and the smaller ones that keep a long
+# sheet on its page.
+IDENTITY_SIZES = (10.0, 9.0, 8.0)
 
 
 def template_for(sop: Sop) -> Path:
@@ -45,16 +48,19 @@ def identity_context(sheet: identity.Identity, tpl: DocxTemplate) -> dict:
     """Return the values the identity-sheet template prints, by the names templates/identitas.docx uses."""
     return {
         "logo": InlineImage(tpl, str(sheet.logo), height=Mm(22)) if sheet.logo else "",
+        "kop": list(sheet.kop),
+        "kop_given": sheet.kop_given,
+        "judul": dict(sheet.judul),
         "pemerintah": sheet.pemerintah,
         "unit": sheet.unit,
         "sub_unit": sheet.sub_unit,
-        "nomor": sheet.nomor,
-        "nama": sheet.nama,
+        "nomor": textfit.unbroken(sheet.nomor),
+        "nama": textfit.unbroken(sheet.nama),
         "tanggal_pembuatan": sheet.tanggal_pembuatan,
         "tanggal_revisi": sheet.tanggal_revisi,
         "tanggal_efektif": sheet.tanggal_efektif,
         "ttd": dataclasses.asdict(sheet.ttd),
-        **{key: list(items) for key, items in sheet.lists.items()},
+        **{key: [textfit.unbroken(item) for item in items] for key, items in sheet.lists.items()},
         "riwayat": [{"tanggal": r.tanggal, "catatan": r.catatan} for r in sheet.riwayat],
         "verifikasi": {"qr": InlineImage(tpl, io.BytesIO(sheet.verifikasi.png()), width=QR_SIZE, height=QR_SIZE),
                        "kode": sheet.verifikasi.kode} if sheet.verifikasi else None,
@@ -77,6 +83,8 @@ def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[
     body = doc.element.body
     for tbl in body.iterchildren(f"{{{oxml.W_NS}}}tbl"):
         oxml.fit_table_width(tbl, layout.page_width - 2 * layout.margin)
+    if template_for(sop) == DEFAULT_TEMPLATE:
+        _fit_identity(body, layout.page_width - 2 * layout.margin, layout.page_height - 2 * layout.margin)
     anchor = body.sectPr
     writer = _FlowchartWriter(doc, sop, layout)
     for element in writer.elements(slices):
@@ -84,6 +92,26 @@ def write(sop: Sop, layout: Layout, slices: list[list[RowPicture]], names: dict[
     buffer = io.BytesIO()
     doc.save(buffer)
     return buffer.getvalue()
+
+
+def _fit_identity(body, width: float, height: float) -> None:
+    """Keep the identity sheet on one page when smaller lists let it: never a few lines spilt onto a page alone.
+
+    The lower tables' text shrinks step by step (IDENTITY_SIZES) until the sheet's
+    estimated height fits; a sheet too long even at the smallest keeps its size
+    (it runs on over pages, as a long sheet must).
+    """
+    content = [child for child in body if child.tag != f"{{{oxml.W_NS}}}sectPr"]
+    if oxml.estimated_height(content, width) <= height:
+        return
+    lists = list(body.iterchildren(f"{{{oxml.W_NS}}}tbl"))[1:]
+    for size in IDENTITY_SIZES[1:]:
+        for box in lists:
+            oxml.set_font_size(box, size)
+        if oxml.estimated_height(content, width) <= height:
+            return
+    for box in lists:
+        oxml.set_font_size(box, IDENTITY_SIZES[0])
 
 
 def page_title(sop: Sop, width: float) -> str:
@@ -161,24 +189,27 @@ class _FlowchartWriter:
             content = oxml.paragraph(text, size, line, bold=True, align="center")
             return oxml.cell(width, content, span=span, vmerge=vmerge, fill=HEADER_FILL, rotated=rotated)
 
-        first = [head("No", col["no"].width, vmerge="restart"), head("Kegiatan", col["kegiatan"].width, vmerge="restart"),
-                 head("Pelaksana", sum(c.width for c in lanes), span=len(lanes)),
-                 head("Mutu Baku", sum(col[k].width for k in ("kelengkapan", "waktu", "output")), span=3),
-                 head("Keterangan", col["keterangan"].width, vmerge="restart")]
+        titles = self.sop.headings
+        spanning = [k for k in ("keterangan",) if k in col]
+        first = [head(col["no"].title, col["no"].width, vmerge="restart"),
+                 head(col["kegiatan"].title, col["kegiatan"].width, vmerge="restart"),
+                 head(titles["pelaksana"], sum(c.width for c in lanes), span=len(lanes)),
+                 head(titles["mutu_baku"], sum(col[k].width for k in MUTU_BAKU), span=3)]
+        first += [head(col[k].title, col[k].width, vmerge="restart") for k in spanning]
         second = [head("", col["no"].width, vmerge="continue"), head("", col["kegiatan"].width, vmerge="continue")]
         actor_line = line_height(style.actor_size)
         # Each actor name breaks where the layout measured it would: its header's size depends on that.
         second += [head("\n".join(lines), c.width, size=style.actor_size, line=actor_line, rotated=style.actor_rotated)
                    for c, lines in zip(lanes, style.actor_lines)]
-        second += [head(col[k].title, col[k].width) for k in ("kelengkapan", "waktu", "output")]
-        second.append(head("", col["keterangan"].width, vmerge="continue"))
+        second += [head(col[k].title, col[k].width) for k in MUTU_BAKU]
+        second += [head("", col[k].width, vmerge="continue") for k in spanning]
         h1, h2 = style.heights
         return [oxml.row(first, h1, header=True), oxml.row(second, h2, header=True)]
 
     def _body_row(self, page: Page, box: RowBox, picture: RowPicture) -> str:
         row = self.sop.kegiatan[box.index]
         size, line = self.size, self.line
-        texts = box.texts or table.cell_texts(row)     # a row continued from a page before prints the rest
+        texts = box.texts or graph.row_cells(self.sop, row)     # a row continued from a page before prints the rest
 
         def text_cell(key: str, align: str = "left") -> str:
             column = self.columns[key]
@@ -193,7 +224,8 @@ class _FlowchartWriter:
         lane = oxml.cell(lanes_width, oxml.paragraph(size=1, line=1, extra=drawing), span=len(self.layout.lanes),
                          valign="top", margins=(0, 0))
         cells = [text_cell("no", "center"), text_cell("kegiatan"), lane, text_cell("kelengkapan"),
-                 text_cell("waktu", "center"), text_cell("output"), text_cell("keterangan")]
+                 text_cell("waktu", "center"), text_cell("output")]
+        cells += [text_cell("keterangan")] if "keterangan" in self.columns else []
         return oxml.row(cells, box.height)
 
     def _add_svg(self, svg: bytes) -> str:
@@ -207,14 +239,21 @@ _SYMBOLS = {KAPSUL: "kapsul", BELAH_KETUPAT: "belah ketupat keputusan"}
 
 
 def picture_description(sop: Sop, page: Page, row: Kegiatan) -> str:
-    """Return the alternative text of *row*'s picture: its number, its symbol, whose lane, where it leads."""
+    """Return the alternative text of *row*'s picture: its number, each symbol, whose lane, where it leads."""
     actors = dict(sop.pelaksana)
-    symbol = _SYMBOLS.get(row.simbol, "kotak kegiatan")
-    words = next((s.text for s in page.symbols if s.no == row.nomor and s.kind != CONNECTOR and s.text), "")
-    if words:
-        symbol += f" {words}"
-    text = f"Bagan alir kegiatan {row.nomor}: {symbol} di lajur {', '.join(actors[a] for a in row.pelaksana)}"
-    exits = [f"{e.label} ke kegiatan {e.target + 1}" if e.label else f"lanjut ke kegiatan {e.target + 1}"
-             for e in row.exits]
+    parts = []
+    for langkah in row.langkah:
+        symbol = _SYMBOLS.get(langkah.simbol, "kotak kegiatan")
+        if langkah.simbol == KAPSUL and (langkah.mulai or langkah.is_end):
+            symbol += " Mulai" if langkah.mulai else " Selesai"
+        parts.append(f"{symbol} di lajur {', '.join(actors[a] for a in langkah.pelaksana)}")
+        parts += [_exit_description(sop, exit_) for exit_ in langkah.exits]
     connectors = [s.text for s in page.symbols if s.no == row.nomor and s.kind == CONNECTOR]
-    return "; ".join([text, *exits] + [f"penghubung antarhalaman {letter}" for letter in connectors])
+    number = row.nomor_cetak or str(row.nomor)
+    return "; ".join([f"Bagan alir kegiatan {number}: {parts[0]}", *parts[1:]]
+                     + [f"penghubung antarhalaman {letter}" for letter in connectors])
+
+
+def _exit_description(sop: Sop, exit_: Exit) -> str:
+    where = " dan ".join(f"kegiatan {sop.kegiatan[t.row].nomor_cetak or t.row + 1}" for t in exit_.targets) or "selesai"
+    return f"{exit_.label} ke {where}" if exit_.label else f"lanjut ke {where}"

@@ -120,7 +120,7 @@ def document(sop: Sop, plan: Layout, frames: list[Frame]) -> dict:
         "units": "mm",
         "paper": {"name": plan.paper, "orientation": plan.orientation,
                   "width": _mm(plan.page_width), "height": _mm(plan.page_height)},
-        "pages": [_page(plan, page, frame) for page, frame in zip(plan.pages, frames)],
+        "pages": [_page(sop, plan, page, frame) for page, frame in zip(plan.pages, frames)],
     }
 
 
@@ -132,7 +132,7 @@ def _mm(points: float) -> float:
     return round(points / MM, 3)
 
 
-def _page(plan: Layout, page: Page, frame: Frame) -> dict:
+def _page(sop: Sop, plan: Layout, page: Page, frame: Frame) -> dict:
     def x(value: float) -> float:
         return _mm(frame.x + value)
 
@@ -145,7 +145,8 @@ def _page(plan: Layout, page: Page, frame: Frame) -> dict:
         "page": frame.page,
         "lanes": [{"actor": key, "x0": x(k * plan.lane_width), "x1": x((k + 1) * plan.lane_width)}
                   for k, key in enumerate(plan.lanes)],
-        "rows": [{"no": r.index + 1, "y0": y(r.top), "y1": y(r.bottom)} for r in page.rows],
+        "rows": [{"no": r.index + 1, "y0": y(r.top), "y1": y(r.bottom), **_nomor(sop.kegiatan[r.index])}
+                 for r in page.rows],
         "header": [{"actor": key, "text": column.title, "x0": x(k * plan.lane_width), "y0": _mm(header_top),
                     "x1": x((k + 1) * plan.lane_width), "y1": _mm(frame.y)}
                    for k, (key, column) in enumerate(zip(plan.lanes, lanes))],
@@ -161,6 +162,11 @@ def _page(plan: Layout, page: Page, frame: Frame) -> dict:
         "junctions": [{"x": x(j.x), "y": y(j.y), **({"to": j.to} if j.to is not None else {"from": j.src})}
                       for j in page.junctions],
     }
+
+
+def _nomor(row) -> dict:
+    """Return the row's printed number when it is not its position ("2a", "" for an unnumbered row)."""
+    return {} if row.nomor_cetak == str(row.nomor) else {"nomor": row.nomor_cetak}
 
 
 def _lane(plan: Layout, x: float) -> int:

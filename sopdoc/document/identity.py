@@ -17,10 +17,9 @@ from sopdoc.definition import reader
 from sopdoc.definition.model import Penandatangan, Sop
 from sopdoc.definition.version import qr_code, version_code
 
-# The lists of the sheet's lower table, in the order it prints them (two to a row): key and title.
-LISTS = (("dasar_hukum", "Dasar Hukum"), ("kualifikasi_pelaksana", "Kualifikasi Pelaksana"),
-         ("keterkaitan", "Keterkaitan"), ("peralatan_perlengkapan", "Peralatan/Perlengkapan"),
-         ("peringatan", "Peringatan"), ("pencatatan_pendataan", "Pencatatan dan Pendataan"))
+# The lists of the sheet's lower table, in the order it prints them (two to a row); their titles are headings.
+LISTS = ("dasar_hukum", "kualifikasi_pelaksana", "keterkaitan", "peralatan_perlengkapan", "peringatan",
+         "pencatatan_pendataan")
 
 
 @dataclass(frozen=True)
@@ -63,6 +62,8 @@ class Identity:
     """Everything the identity sheet prints, each text as printed."""
 
     logo: Path | None
+    kop: tuple[str, ...]                   # the kop's lines as printed: given whole, or pemerintah, unit, sub_unit
+    kop_given: bool                        # whether the SOP or its unit gave the kop whole
     pemerintah: str
     unit: str
     sub_unit: str
@@ -75,10 +76,11 @@ class Identity:
     lists: dict[str, tuple[str, ...]]      # key of LISTS -> its items, numbered when more than one; "-" when none
     riwayat: tuple[Revision, ...]          # every revision, or none when the SOP was never revised
     verifikasi: Verification | None
+    judul: dict[str, str]                  # every printed heading by its key (fields.JUDUL_KEYS)
 
     def rows(self) -> list[tuple[tuple[str, tuple[str, ...]], tuple[str, ...]]]:
         """Return the lower table's rows: two (title, items) pairs each."""
-        pairs = [(title, self.lists[key]) for key, title in LISTS]
+        pairs = [(self.judul[key], self.lists[key]) for key in LISTS]
         return list(zip(pairs[::2], pairs[1::2]))
 
 
@@ -86,10 +88,13 @@ def build(sop: Sop, names: dict[str, str]) -> Identity:
     """Return the identity sheet of *sop*; *names* gives the name of each linked SOP by slug."""
     unit = sop.unit
     linked = tuple(names.get(slug, slug) for slug in sop.keterkaitan)
-    items = {key: linked if key == "keterkaitan" else getattr(sop, key) for key, _ in LISTS}
+    items = {key: linked if key == "keterkaitan" else getattr(sop, key) for key in LISTS}
+    made = tuple(line.upper() for line in (unit.pemerintah, unit.unit, unit.sub_unit) if line)
     return Identity(
         logo=unit.logo,
-        pemerintah=unit.pemerintah.upper(),
+        kop=sop.kop_lines or made,
+        kop_given=bool(sop.kop_lines),
+        pemerintah=(unit.pemerintah or "").upper(),
         unit=unit.unit.upper(),
         sub_unit=unit.sub_unit.upper() if unit.sub_unit else "",
         nomor=sop.nomor or "-",
@@ -101,6 +106,7 @@ def build(sop: Sop, names: dict[str, str]) -> Identity:
         lists={key: _numbered(values) for key, values in items.items()},
         riwayat=tuple(Revision(str(r.tanggal), r.catatan or "-") for r in sop.revisi) if len(sop.revisi) > 1 else (),
         verifikasi=_verification(sop) if unit.verifikasi else None,
+        judul=sop.headings,
     )
 
 

@@ -12,6 +12,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import parse_xml
 from lxml import etree
 
+from sopdoc.office import textfit
 from sopdoc.office.style import FONT
 
 BORDER_WIDTH = 0.5      # points: every border of the flowchart table
@@ -252,3 +253,64 @@ def running_head(header, title: str, size: float, width: float) -> None:
     new = parse_xml(xml)
     p.addprevious(new)
     p.getparent().remove(p)
+
+
+# --- how tall a template's content is ------------------------------------------------------------------
+# LibreOffice sets single-spaced Liberation Sans (Arial's metrics) lines 1.149 times their size apart (its
+# ascent, descent and line gap; measured 11.5 pt at 10 pt on the identity sheet), and gives a table cell
+# Word's default margins of 0.08 inch left and right.
+LINE_FACTOR = 1.149
+_CELL_MARGINS = 2 * 5.4
+_ROW_BORDER = 0.75
+_WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+
+
+def estimated_height(elements, width: float) -> float:
+    """Return about how tall LibreOffice sets *elements* (body paragraphs and tables) across *width* points.
+
+    Meant to tell whether a page holds them; it errs a little on the tall side
+    (it wraps a hair earlier than LibreOffice). Rows of merged cells count only
+    their other cells.
+    """
+    total = 0.0
+    for element in elements:
+        if element.tag == f"{_W}tbl":
+            total += sum(_row_height(row) for row in element.findall(f"{_W}tr"))
+        elif element.tag == f"{_W}p":
+            total += _paragraph_height(element, width)
+    return total
+
+
+def _row_height(row) -> float:
+    tallest = 0.0
+    for cell in row.findall(f"{_W}tc"):
+        if cell.find(f"{_W}tcPr/{_W}vMerge") is not None:
+            continue
+        width = int(cell.find(f"{_W}tcPr/{_W}tcW").get(f"{_W}w")) / 20 - _CELL_MARGINS
+        tallest = max(tallest, sum(_paragraph_height(p, width) for p in cell.findall(f"{_W}p")))
+    return tallest + _ROW_BORDER
+
+
+def _paragraph_height(paragraph, width: float) -> float:
+    text = "".join(t.text or "" for t in paragraph.iter(f"{_W}t"))
+    size, bold = _run_font(paragraph)
+    indent = paragraph.find(f"{_W}pPr/{_W}ind")
+    width -= int(indent.get(f"{_W}left", 0)) / 20 if indent is not None else 0
+    picture = max((int(extent.get("cy")) / 12700 for extent in paragraph.iter(f"{_WP}extent")), default=0.0)
+    lines = len(textfit.wrap(text, width, size, bold)) if text else 1
+    return max(lines * size * LINE_FACTOR, picture)
+
+
+def _run_font(paragraph) -> tuple[float, bool]:
+    """Return the size and weight of a paragraph's first run (10 pt, the templates' Normal, when it sets none)."""
+    props = paragraph.find(f"{_W}r/{_W}rPr")
+    size = props.find(f"{_W}sz") if props is not None else None
+    return (int(size.get(f"{_W}val")) / 2 if size is not None else 10.0,
+            props is not None and props.find(f"{_W}b") is not None)
+
+
+def set_font_size(element, size: float) -> None:
+    """Give every run inside *element* the size *size* (points)."""
+    for run_props in element.iter(f"{_W}rPr"):
+        for old in run_props.findall(f"{_W}sz") + run_props.findall(f"{_W}szCs"):
+            old.set(f"{_W}val", str(round(size * 2)))

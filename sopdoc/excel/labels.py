@@ -8,7 +8,7 @@ freely"); they carry what a round trip needs and may be left empty by hand.
 from __future__ import annotations
 
 from sopdoc.definition import fields
-from sopdoc.definition.names import BELAH_KETUPAT, KAPSUL, KOTAK, NEXT
+from sopdoc.definition.names import BELAH_KETUPAT, END, KAPSUL, KOTAK, NEXT
 
 UNIT_SHEET = "Unit"
 GUIDE_SHEET = "Petunjuk"
@@ -20,6 +20,13 @@ SIGNER_LABELS = (
     ("Disahkan oleh - Pangkat", ("disahkan_oleh", "pangkat")),
     ("Disahkan oleh - NIP", ("disahkan_oleh", "nip")),
 )
+# sopdoc's additions for what a unit and an SOP may set for their printing (empty: the default, or the unit's).
+KOP, JUDUL, KOLOM_KETERANGAN = "Kop", "Judul", "Kolom Keterangan"
+PRINT_LABELS = (
+    (KOP, ("kop",)),                       # one line of the kop per line of the cell
+    (JUDUL, ("judul",)),                   # one heading per line: "Kelengkapan: Persyaratan/Perlengkapan"
+    (KOLOM_KETERANGAN, ("kolom_keterangan",)),   # ya / tidak
+)
 UNIT_LABELS = (
     ("Pemerintah", ("pemerintah",)),
     ("Unit", ("unit",)),
@@ -30,6 +37,7 @@ UNIT_LABELS = (
     *SIGNER_LABELS,
     ("Tahun", ("tahun",)),
     (FOLDER, ("folder",)),
+    *PRINT_LABELS,
 )
 
 BERKAS = "Berkas"
@@ -53,6 +61,9 @@ SOP_LABELS = (
     ("Peringatan", ("peringatan",)),
     ("Pencatatan dan Pendataan", ("pencatatan_pendataan",)),
     (RIWAYAT, ("revisi",)),
+    ("Kertas", ("kertas",)),               # sopdoc's addition: this SOP's own paper (empty: the unit's)
+    ("Orientasi", ("orientasi",)),
+    *PRINT_LABELS,
 )
 LIST_KEYS = fields.of_kind(fields.DAFTAR_TEKS, fields.SOP_KEYS)
 DATE_KEYS = fields.of_kind(fields.TANGGAL, fields.SOP_KEYS)
@@ -82,3 +93,8 @@ CHECK_MARKS = ("✓", "✔", "v", "V", "x", "X", "1")
 CHECK = "✓"
 SYMBOL_WORDS = {"Mulai": KAPSUL, "Selesai": KAPSUL, "Proses": KOTAK, "Keputusan": BELAH_KETUPAT}
 NEXT_ROW = NEXT                    # a jump to the row below, as a definition writes it
+END_FLOW = END                     # the flow ends
+# Words that say in a cell what a definition says with an empty text.
+UNNUMBERED = "tanpa nomor"         # in No: the row prints no number
+UNLABELLED = "tanpa label"         # in Label Ya and Label Tidak: the decision prints no labels
+YES_NO = {"ya": True, "tidak": False}

@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sopdoc.definition import names
+from sopdoc.definition import fields, names
 from sopdoc.errors import format_key_path
 from sopdoc.excel import guide, labels
 from sopdoc.excel.opening import Opened, SheetScan
@@ -235,7 +235,30 @@ class _Reader:
         if key == "tahun":
             value = self.text(row, 2, path)
             return int(value) if value and value.isdigit() else value
+        if key == "judul":
+            return self._headings(row, path)
+        if key == "kolom_keterangan":
+            value = self.text(row, 2, path)
+            return labels.YES_NO.get(value.strip().lower(), value) if value else None
         return self.text(row, 2, path)
+
+    def _headings(self, row: int, path: tuple) -> dict | None:
+        """Return the headings renamed in a cell, one per line: "Kelengkapan: Persyaratan/Perlengkapan"."""
+        known = {normal_label(key.default): key.name for key in fields.JUDUL_KEYS}
+        known.update({normal_label(key.name): key.name for key in fields.JUDUL_KEYS})
+        found = {}
+        for line in (self.text(row, 2, path) or "").split("\n"):
+            if not line.strip():
+                continue
+            heading, colon, text = line.partition(":")
+            key = known.get(normal_label(heading))
+            if not colon or key is None:
+                self.error(f"B{row}", path, f"baris '{line.strip()}' tidak dikenal: tulis satu judul per baris, judul "
+                                            "bawaannya, titik dua, lalu teks penggantinya (misalnya Kelengkapan: "
+                                            "Persyaratan/Perlengkapan)")
+                continue
+            found[key] = text.strip()
+        return found or None
 
     # --- the Unit sheet ---
 
@@ -331,8 +354,28 @@ class _Reader:
         return slug
 
 
+@dataclass
+class _Symbol:
+    """One symbol of the grid as read: its sheet row, its kegiatan and place there, and its cells."""
+
+    row: int                    # the sheet row
+    kegiatan: int               # the index of its kegiatan
+    n: int                      # its place among its kegiatan's symbols
+    path: tuple = ()            # its key path: the kegiatan's, or its langkah item's
+    data: dict = field(default_factory=dict)
+    word: str | None = None     # the symbol word of its mark (Mulai, Proses, Keputusan, Selesai)
+    flow: dict = field(default_factory=dict)   # column name -> (text or None, formula or None, cell)
+
+
 class _Grid:
-    """Read the kegiatan grid of one sheet below its header row."""
+    """Read the kegiatan grid of one sheet below its header row.
+
+    A row with text in Kegiatan starts a kegiatan; a row below it with marks but
+    no Kegiatan (and no No) is another symbol of that kegiatan. Jumps name their
+    target by a reference to its row (=A17, which Excel moves with the row), by
+    the number in No, by an id, or as berikutnya / selesai; several, separated by
+    commas (or joined with &), are a fork.
+    """
 
     def __init__(self, reader: _Reader, draft: Draft, header: int):
         self.r = reader
@@ -341,22 +384,23 @@ class _Grid:
         self.columns: dict[str, int] = {}
         self.end = 3                                    # the first column after the pelaksana columns
         self.actors: list[tuple[int, str, str]] = []   # (column, key, jabatan)
+        self.symbols: list[_Symbol] = []
+        self.at: dict[int, _Symbol] = {}               # sheet row -> the symbol it holds
 
     def read(self) -> None:
         self._columns()
         first = self.header + 1
         keys_row = self.r.label(first, 1) == normal_label(labels.KEYS_ROW)
         self._actors(first if keys_row else None, first + keys_row)
-        rows = [row for row in self.r.scan.rows(2) if row >= first + keys_row
-                and self.r.text(row, 2, (), fill_merged=False)]
         self.draft.cells["kegiatan"] = f"B{first + keys_row}"
-        if not rows:
+        groups = self._groups(first + keys_row)
+        if not groups:
             self.r.error(f"B{first + keys_row}", ("kegiatan",), "tabel kegiatan kosong: tulis setiap kegiatan di kolom "
                                                                 f"'{labels.KEGIATAN}', satu baris per kegiatan")
             return
-        numbers = self._numbers(rows)
-        built = [self._row(i, row) for i, row in enumerate(rows)]
-        self._flow(rows, built, numbers)
+        built = [self._kegiatan(i, rows) for i, rows in enumerate(groups)]
+        numbers = self._printed([row for row, _ in built], groups)
+        self._flow(built, numbers)
         self.draft.data["kegiatan"] = [row for row, _ in built]
 
     def _columns(self) -> None:
@@ -391,62 +435,97 @@ class _Grid:
         if pelaksana:
             self.draft.data["pelaksana"] = pelaksana
 
-    def _numbers(self, rows: list[int]) -> dict[int, list[int]]:
-        """Return the row indexes each number in column No stands for."""
-        numbers: dict[int, list[int]] = {}
-        for i, row in enumerate(rows):
-            value = self.r.raw(row, 1, ("kegiatan", i))
-            if isinstance(value, str) and value.strip().isdigit():
-                value = int(value)
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and float(value).is_integer():
-                numbers.setdefault(int(value), []).append(i)
-        return numbers
+    # --- rows ---------------------------------------------------------------------------
 
-    def _row(self, i: int, row: int) -> tuple[dict, dict]:
-        """Return a row's data (without its flow) and its raw flow cells."""
+    def _groups(self, first_row: int) -> list[list[int]]:
+        """Return the sheet rows of each kegiatan: its own row, then the rows of its other symbols."""
+        symbol_columns = [column for column, _, _ in self.actors] + [self.columns[name] for name in _SYMBOL_COLUMNS
+                                                                     if name in self.columns]
+        text_columns = [self.columns[name] for name in _TEXT_COLUMNS if name in self.columns]
+        groups: list[list[int]] = []
+        for row in sorted({row for row, _ in self.r.scan.filled if row >= first_row}):
+            if self.r.text(row, 2, (), fill_merged=False):
+                groups.append([row])
+                continue
+            filled = [column for column in symbol_columns if (row, column) in self.r.scan.filled]
+            texts = [column for column in text_columns if (row, column) in self.r.scan.filled]
+            if not filled and not texts:
+                continue        # an empty row, or one numbered ahead of its kegiatan
+            if not groups or texts or (row, 1) in self.r.scan.filled:
+                cell = _ref(row, texts[0] if texts else filled[0])
+                self.r.error(cell, ("kegiatan",), _NO_KEGIATAN)
+                continue
+            groups[-1].append(row)
+        return groups
+
+    def _kegiatan(self, i: int, rows: list[int]) -> tuple[dict, list[_Symbol]]:
+        """Return a kegiatan's data (without its flow) and its symbols."""
         key = ("kegiatan", i)
         cells = self.draft.cells
+        row = rows[0]
         cells[format_key_path(key)] = cells[format_key_path(key + ("uraian",))] = f"B{row}"
         data: dict[str, Any] = {"uraian": self.r.text(row, 2, key + ("uraian",), fill_merged=False)}
-        pelaksana, symbol = self._marks(i, row)
-        if pelaksana:
-            data["pelaksana"] = pelaksana[0] if len(pelaksana) == 1 else pelaksana
-        for name in ("kelengkapan", "waktu", "output", "keterangan", "id"):
+        for name in ("kelengkapan", "waktu", "output", "keterangan"):
             if name in self.columns:
                 cells[format_key_path(key + (name,))] = _ref(row, self.columns[name])
                 value = self.r.text(row, self.columns[name], key + (name,))
                 if value is not None:
                     data[name] = value
-        flow = {name: (self.r.text(row, self.columns[name], key), _ref(row, self.columns[name]))
-                for name in (*labels.JUMP_COLUMNS, "label_ya", "label_tidak") if name in self.columns}
-        return data, {"symbol": symbol, "row": row, **flow}
+        symbols = []
+        for n, at in enumerate(rows):
+            path = key + ("langkah", n) if len(rows) > 1 else key
+            symbol = _Symbol(at, i, n, path)
+            self._marks(symbol)
+            if "id" in self.columns:
+                cells[format_key_path(path + ("id",))] = _ref(at, self.columns["id"])
+                symbol.data["id"] = self.r.text(at, self.columns["id"], path + ("id",))
+            symbol.flow = {name: self._flow_cell(at, self.columns[name], path)
+                           for name in (*labels.JUMP_COLUMNS, "label_ya", "label_tidak") if name in self.columns}
+            if "label_ya" in symbol.flow:
+                cells[format_key_path(path + ("keputusan", "label"))] = symbol.flow["label_ya"][2]
+            symbols.append(symbol)
+            self.at[at] = symbol
+        if len(rows) > 1:
+            cells[format_key_path(key + ("langkah",))] = f"B{row}"
+        self.symbols += symbols
+        return data, symbols
 
-    def _marks(self, i: int, row: int) -> tuple[list[str], tuple[str, str] | None]:
-        """Return who does row *i* and the symbol word given (with its cell), reporting bad and missing marks."""
-        key = ("kegiatan", i, "pelaksana")
-        who, symbol, refused = [], None, False
+    def _flow_cell(self, row: int, column: int, path: tuple) -> tuple[str | None, str | None, str]:
+        """Return a flow cell's text, or its formula (read as references, never computed), and the cell."""
+        cell = _ref(row, column)
+        formula = self.r.scan.formulas.get(cell)
+        if formula is not None:
+            return None, formula, cell
+        return self.r.text(row, column, path, fill_merged=False), None, cell
+
+    def _marks(self, symbol: _Symbol) -> None:
+        """Read who does *symbol* and its symbol word, reporting bad and missing marks."""
+        key = symbol.path + ("pelaksana",)
+        who, word_at, refused = [], None, False
         for column, actor, _ in self.actors:
-            mark, cell = self.r.text(row, column, key), _ref(row, column)
+            mark, cell = self.r.text(symbol.row, column, key), _ref(symbol.row, column)
             if mark is None:
                 continue
             word = next((w for w in labels.SYMBOL_WORDS if w.lower() == mark.lower()), None)
-            problem = self._mark_problem(mark, word, symbol)
+            problem = self._mark_problem(mark, word, word_at)
             if problem:
                 self.r.error(cell, key, problem)
                 refused = True
                 continue
-            symbol = symbol or ((word, cell) if word else None)
+            word_at = word_at or ((word, cell) if word else None)
             self.draft.cells.setdefault(format_key_path(key), cell)
             self.draft.cells[format_key_path(key + (len(who),))] = cell
             who.append(actor)
-        if symbol:
-            self.draft.cells[format_key_path(("kegiatan", i, "simbol"))] = symbol[1]
+        if word_at:
+            self.draft.cells[format_key_path(symbol.path + ("simbol",))] = word_at[1]
+            symbol.word = word_at[0]
         if not who and not refused and self.actors:
-            span = f"{_ref(row, self.actors[0][0])}:{_ref(row, self.actors[-1][0])}"
+            span = f"{_ref(symbol.row, self.actors[0][0])}:{_ref(symbol.row, self.actors[-1][0])}"
             self.draft.cells[format_key_path(key)] = span
             self.r.error(span, key, "tidak ada tanda pelaksana di baris ini; beri tanda ✓ di kolom pelaksana yang "
                                     "mengerjakan kegiatan ini")
-        return who, symbol
+        if who:
+            symbol.data["pelaksana"] = who[0] if len(who) == 1 else who
 
     @staticmethod
     def _mark_problem(mark: str, word: str | None, earlier: tuple[str, str] | None) -> str | None:
@@ -458,73 +537,203 @@ class _Grid:
             return f"simbol '{word}' berbeda dengan '{earlier[0]}' di {earlier[1]}; satu kegiatan memakai satu simbol"
         return None
 
-    def _flow(self, rows: list[int], built: list[tuple[dict, dict]], numbers: dict[int, list[int]]) -> None:
-        """Turn the flow columns (row numbers) into ids and decisions; give ids to rows jumped to."""
-        count = len(rows)
-        ids = self._ids(built)
-        targets: dict[int, dict[str, int]] = {}
-        for i, (_data, flow) in enumerate(built):
-            targets[i] = {name: target for name in labels.JUMP_COLUMNS
-                          if (target := self._target(i, name, flow, numbers)) is not None}
-        for i, found in targets.items():
-            for target in found.values():
-                if target != i + 1 and ids[target] is None:
-                    ids[target] = names.row_id(target, ids)
-        for i, (data, flow) in enumerate(built):
-            self._decide(i, data, flow, targets[i], ids, count)
+    def _printed(self, rows: list[dict], groups: list[list[int]]) -> list[str]:
+        """Read the No column: the number each kegiatan prints (typed, or automatic when empty)."""
+        printed: list[str] = []
+        for i, (data, group) in enumerate(zip(rows, groups)):
+            automatic = names.automatic_number(printed)
+            key = ("kegiatan", i, "nomor")
+            self.draft.cells[format_key_path(key)] = f"A{group[0]}"
+            value = self.r.text(group[0], 1, key, fill_merged=False)
+            if value is None or value.strip() == automatic:
+                printed.append(automatic)
+                continue
+            text = "" if value.strip().lower() == labels.UNNUMBERED else value.strip()
+            if text.isdigit():
+                self.r.warn(f"A{group[0]}", key, f"nomor {text} dicetak apa adanya, padahal urutannya {automatic}; "
+                                                 f"bila Anda menyisipkan baris, nomori ulang kolom {labels.NO} (atau "
+                                                 "kosongkan agar sopdoc menomorinya)")
+            data["nomor"] = text
+            printed.append(text)
+        return printed
 
-    def _ids(self, built: list[tuple[dict, dict]]) -> list[str | None]:
-        """Return each row's id from the Id column: the first of copies only; one no definition allows is refused."""
-        ids: list[str | None] = []
-        for i, (data, _) in enumerate(built):
-            value = data.pop("id", None)
+    # --- flow ---------------------------------------------------------------------------
+
+    def _flow(self, built: list[tuple[dict, list[_Symbol]]], numbers: list[str]) -> None:
+        """Turn the flow columns into ids and decisions; give ids to the symbols jumped to by name."""
+        count = len(built)
+        for symbol in self.symbols:
+            value = symbol.data.pop("id", None)
             problem = value and names.id_problem(value)
             if problem:
-                key = ("kegiatan", i, "id")
-                self.r.error(self.draft.cells[format_key_path(key)], key, problem)
-            ids.append(value if value and not problem and value not in ids else None)
-        return ids
+                self.r.error(self.draft.cells[format_key_path(symbol.path + ("id",))], symbol.path + ("id",), problem)
+            taken = [other.data.get("id") for other in self.symbols]
+            symbol.data["id"] = value if value and not problem and value not in taken else None
+        ids = {symbol.data["id"]: symbol for symbol in self.symbols if symbol.data["id"]}
+        targets = {id(symbol): {name: found for name in labels.JUMP_COLUMNS
+                                if (found := self._targets(symbol, name, numbers, ids, built)) is not None}
+                   for symbol in self.symbols}
+        for symbol in self.symbols:
+            for found in targets[id(symbol)].values():
+                for target in found:
+                    if isinstance(target, _Symbol) and target.data["id"] is None and not _next_alone(symbol, found,
+                                                                                                      target):
+                        target.data["id"] = names.row_id(target.kegiatan, [s.data["id"] for s in self.symbols],
+                                                         target.n)
+        starts = self._starts(built, targets)
+        for data, symbols in built:
+            for symbol in symbols:
+                self._decide(symbol, targets[id(symbol)], count, symbol.kegiatan == 0 and symbol.n in starts)
+            if len(symbols) > 1:
+                data["langkah"] = [symbol.data for symbol in symbols]
+            else:
+                data.update(symbols[0].data)
 
-    def _target(self, i: int, name: str, flow: dict, numbers: dict[int, list[int]]) -> int | None:
-        value, cell = flow.get(name, (None, None))
-        key = ("kegiatan", i) + (("keputusan", name) if name in ("ya", "tidak") else ("lanjut",))
-        self.draft.cells[format_key_path(key)] = cell or self.draft.cells[format_key_path(("kegiatan", i))]
-        if value is None:
+    def _targets(self, symbol: _Symbol, name: str, numbers: list[str], ids: dict[str, _Symbol],
+                 built: list[tuple[dict, list[_Symbol]]]) -> list[_Symbol | str] | None:
+        """Return where a flow cell sends the flow: symbols, or [selesai]; None when empty or refused."""
+        text, formula, cell = symbol.flow.get(name, (None, None, None))
+        key = symbol.path + (("keputusan", name) if name in ("ya", "tidak") else ("lanjut",))
+        self.draft.cells[format_key_path(key)] = cell or self.draft.cells[format_key_path(symbol.path[:2])]
+        if formula is not None:
+            return self._referenced(formula, cell, key)
+        if text is None:
             return None
-        if value.lower() == labels.NEXT_ROW:
-            return i + 1
-        if not value.isdigit():
-            self.r.error(cell, key, f"'{value}' bukan nomor baris; tulis nomor di kolom {labels.NO} baris tujuan, atau "
-                                    f"'{labels.NEXT_ROW}'")
+        parts = [part.strip() for part in text.split(",") if part.strip()]
+        found: list[_Symbol | str] = []
+        for part in parts:
+            target = self._named(part, symbol, numbers, ids, built, cell, key)
+            if target is None:
+                return None
+            found.append(target)
+        if labels.END_FLOW in found and len(found) > 1:
+            self.r.error(cell, key, f"'{labels.END_FLOW}' tidak dapat menjadi salah satu tujuan percabangan; akhiri "
+                                    "alur di simbol tujuannya")
             return None
-        found = numbers.get(int(value), [])
-        if len(found) != 1:
-            known = ", ".join(str(n) for n in sorted(numbers)) or "belum ada: isi kolom No"
-            problem = "dipakai lebih dari satu baris" if found else "tidak ada"
-            self.r.error(cell, key, f"kegiatan bernomor {value} {problem} (nomor di kolom {labels.NO}: {known})")
-            return None
-        return found[0]
+        return found or None
 
-    def _decide(self, i: int, data: dict, flow: dict, targets: dict[str, int], ids: list, count: int) -> None:
-        def reference(target: int) -> str:
-            return labels.NEXT_ROW if target == i + 1 else ids[target]
+    def _named(self, part: str, symbol: _Symbol, numbers: list[str], ids: dict[str, _Symbol],
+               built: list[tuple[dict, list[_Symbol]]], cell: str, key: tuple) -> _Symbol | str | None:
+        """Return the symbol one word of a flow cell names: berikutnya, selesai, a No, or an id."""
+        if part.lower() == labels.NEXT_ROW:
+            if symbol.kegiatan + 1 >= len(built):
+                return labels.NEXT_ROW      # the reader says there is no row after the last
+            return built[symbol.kegiatan + 1][1][0]
+        if part.lower() == labels.END_FLOW:
+            return labels.END_FLOW
+        if part in ids:
+            return ids[part]
+        number = part[:-2] if part.endswith(".0") else part
+        found = [i for i, printed in enumerate(numbers) if printed == number]
+        if len(found) == 1:
+            symbols = built[found[0]][1]
+            if len(symbols) == 1:
+                return symbols[0]
+            self.r.error(cell, key, f"kegiatan bernomor {number} memuat {len(symbols)} simbol; rujuk baris simbol "
+                                    f"tujuannya (misalnya =A{symbols[0].row}) atau tulis id-nya dari kolom Id")
+            return None
+        if not found and not number.isdigit() and not names.ID.match(part):
+            self.r.error(cell, key, f"'{part}' bukan nomor baris; tulis nomor di kolom {labels.NO} baris tujuan, "
+                                    f"'{labels.NEXT_ROW}', atau '{labels.END_FLOW}'")
+            return None
+        known = ", ".join(n for n in numbers if n) or "belum ada: isi kolom No"
+        if found:
+            self.r.error(cell, key, f"kegiatan bernomor {number} dipakai lebih dari satu baris (nomor di kolom "
+                                    f"{labels.NO}: {known})")
+        elif number.isdigit():
+            self.r.error(cell, key, f"kegiatan bernomor {number} tidak ada (nomor di kolom {labels.NO}: {known})")
+        else:
+            self.r.error(cell, key, f"tidak ada kegiatan bernomor atau ber-id '{part}' (nomor di kolom {labels.NO}: "
+                                    f"{known})")
+        return None
 
-        if ids[i] is not None:
-            data["id"] = ids[i]
-        word = flow["symbol"][0] if flow["symbol"] else None
-        asked = any(flow.get(name, (None,))[0] is not None for name in ("ya", "tidak"))
-        is_decision = word == "Keputusan" or asked
+    def _referenced(self, formula: str, cell: str, key: tuple) -> list[_Symbol | str] | None:
+        """Return the symbols a formula refers to by their rows (=A17, =A17&", "&A19), never computing it."""
+        rows = _references(formula, self.r.sheet.title)
+        if rows is None:
+            self.r.error(cell, key, f"rumus '{formula}' tidak dibaca: tulis rujukan ke baris tujuan (misalnya =A17), "
+                                    f"nomornya, '{labels.NEXT_ROW}', atau '{labels.END_FLOW}'")
+            return None
+        found: list[_Symbol | str] = []
+        for row in rows:
+            if row not in self.at:
+                self.r.error(cell, key, f"rumus '{formula}' merujuk baris {row}, yang bukan baris kegiatan; rujuk "
+                                        "baris tujuan di tabel kegiatan")
+                return None
+            found.append(self.at[row])
+        return found
+
+    def _starts(self, built: list[tuple[dict, list[_Symbol]]], targets: dict[int, dict]) -> set[int]:
+        """Return the places of the first kegiatan's symbols that no symbol of that kegiatan flows into."""
+        first = built[0][1]
+        reached = {target.n for symbol in first for found in targets[id(symbol)].values() for target in found
+                   if isinstance(target, _Symbol) and target.kegiatan == 0 and target is not symbol}
+        return {symbol.n for symbol in first} - reached
+
+    def _decide(self, symbol: _Symbol, targets: dict[str, list], count: int, is_start: bool) -> None:
+        """Write *symbol*'s flow and symbol into its data, as a definition says them."""
+        def reference(found: list | None) -> str | list[str]:
+            if not found:
+                return labels.NEXT_ROW
+            if found == [labels.END_FLOW]:
+                return labels.END_FLOW
+            if len(found) > 1:
+                return [target.data["id"] if isinstance(target, _Symbol) else target for target in found]
+            target = found[0]
+            if not isinstance(target, _Symbol):
+                return target
+            return labels.NEXT_ROW if _next_alone(symbol, found, target) else target.data["id"]
+
+        data = symbol.data
+        if data.get("id") is None:
+            data.pop("id", None)
+        flow = symbol.flow
+        asked = any(flow.get(name, (None, None))[0:2] != (None, None) for name in ("ya", "tidak"))
+        is_decision = symbol.word == "Keputusan" or asked
         if is_decision:
-            decision = {"ya": reference(targets.get("ya", i + 1)), "tidak": reference(targets.get("tidak", i + 1))}
-            label_yes, label_no = flow.get("label_ya", (None,))[0], flow.get("label_tidak", (None,))[0]
-            if label_yes or label_no:
-                decision["label"] = [label or default for label, default in zip((label_yes, label_no),
-                                                                                 names.DEFAULT_LABELS)]
+            decision = {"ya": reference(targets.get("ya")), "tidak": reference(targets.get("tidak"))}
+            given = [flow.get(name, (None,))[0] for name in ("label_ya", "label_tidak")]
+            if any(given):
+                decision["label"] = ["" if (label or "").lower() == labels.UNLABELLED else label or default
+                                     for label, default in zip(given, names.DEFAULT_LABELS)]
             data["keputusan"] = decision
-        if "lanjut" in targets and targets["lanjut"] != i + 1:
-            data["lanjut"] = reference(targets["lanjut"])
-        if word and labels.SYMBOL_WORDS[word] != names.default_symbol(i, count, is_decision):
-            data["simbol"] = labels.SYMBOL_WORDS[word]
+        jump = targets.get("lanjut")
+        if jump and reference(jump) != labels.NEXT_ROW:
+            data["lanjut"] = reference(jump)
+        ends = not is_decision and (data.get("lanjut") == labels.END_FLOW
+                                    or "lanjut" not in data and symbol.kegiatan == count - 1)
+        if symbol.word and labels.SYMBOL_WORDS[symbol.word] != names.default_symbol(is_decision, is_start, ends):
+            data["simbol"] = labels.SYMBOL_WORDS[symbol.word]
+
+
+# The columns that hold a symbol's own cells, and those that hold its kegiatan's text.
+_SYMBOL_COLUMNS = (*labels.JUMP_COLUMNS, "label_ya", "label_tidak", "id")
+_TEXT_COLUMNS = ("kelengkapan", "waktu", "output", "keterangan")
+_NO_KEGIATAN = (f"baris ini berisi isian tetapi kolom '{labels.KEGIATAN}'-nya kosong; tulis uraian kegiatannya. Simbol "
+                "kedua sebuah kegiatan ditulis di baris tepat di bawahnya dengan kolom No, Kegiatan dan mutu baku "
+                "kosong")
+_REFERENCE = re.compile(r"^(?:(?:'((?:[^']|'')+)'|([^'!]+))!)?\$?[A-Z]{1,3}\$?(\d+)$")
+_PIECE = re.compile(r'"(?:[^"]|"")*"|[^&]+')
+
+
+def _references(formula: str, sheet: str) -> list[int] | None:
+    """Return the rows a formula of references refers to (=A17, =$A$17, =A17&", "&A19), or None for any other."""
+    rows = []
+    for piece in _PIECE.findall(formula.removeprefix("=")):
+        piece = piece.strip()
+        if piece.startswith('"') or not piece:
+            continue
+        match = _REFERENCE.match(piece)
+        named = match and (match.group(1) or match.group(2) or "").replace("''", "'")
+        if not match or named and named != sheet:
+            return None
+        rows.append(int(match.group(3)))
+    return rows or None
+
+
+def _next_alone(symbol: _Symbol, found: list, target: _Symbol) -> bool:
+    """Say whether a definition writes *target* as berikutnya: the next kegiatan's first symbol, reached alone."""
+    return len(found) == 1 and target.kegiatan == symbol.kegiatan + 1 and target.n == 0
 
 
 def _put(data: dict, path: tuple, value: Any) -> None:

@@ -12,15 +12,15 @@ from __future__ import annotations
 import datetime
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sopdoc.authoring.yamlwrite import tanggal_value
-from sopdoc.definition import names
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop, Tanggal, Unit
+from sopdoc.authoring.yamlwrite import symbol_ids, tanggal_value
+from sopdoc.definition import fields, names
+from sopdoc.definition.model import KAPSUL, Exit, Kegiatan, Langkah, Sop, Tanggal, Target, Unit
 from sopdoc.excel import guide, labels
 from sopdoc.office import paper, textfit, xlsx
 from sopdoc.office.style import FONT
@@ -54,11 +54,13 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     guide.write(book.create_sheet(labels.GUIDE_SHEET), _BODY, _BOLD, _height)
     _fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
     taken = xlsx.SheetTitles(labels.UNIT_SHEET, labels.GUIDE_SHEET)
+    formulas: list[Cell] = []
     for sop in sops:
         title = names.free_name(xlsx.sheet_title(sop.nama, "SOP"), taken, xlsx.numbered_title)
         taken.add(title)
-        _sop_sheet(book.create_sheet(title), sop)
-    return xlsx.to_bytes(book)
+        _sop_sheet(book.create_sheet(title), sop, formulas)
+    book.calculation.fullCalcOnLoad = True     # the references show their row's current No when opened
+    return xlsx.to_bytes(book, formulas)
 
 
 # --- cells -------------------------------------------------------------------------
@@ -104,7 +106,10 @@ def _height(texts: list[tuple[str, float]], bold: bool = False) -> float:
 # --- the Unit sheet ----------------------------------------------------------------
 
 _UNIT_HINTS = {
-    "Kertas": "F4 atau A4", "Orientasi": "lanskap atau potret (orientasi bagan alir)",
+    "Kertas": "F4, A4, Letter atau Legal",
+    labels.KOP: "kop lembar identitas ditulis utuh, satu baris per baris (boleh kosong)",
+    labels.JUDUL: "judul yang diganti, satu per baris: Kelengkapan: Persyaratan/Perlengkapan (boleh kosong)",
+    labels.KOLOM_KETERANGAN: "tidak: tabel bagan alir tanpa kolom Keterangan (boleh kosong)", "Orientasi": "lanskap atau potret (orientasi bagan alir)",
     "Disahkan oleh - NIP": "ketik sebagai teks, spasi boleh: 19700101 199001 1 001",
     "Tahun": "tahun pada sampul buku SOP (boleh kosong)",
     labels.FOLDER: "folder unit di definitions/ (diisi sopdoc; boleh kosong)",
@@ -116,11 +121,12 @@ def _unit_sheet(sheet: Worksheet, unit: Unit) -> None:
     values = {
         "Pemerintah": unit.pemerintah, "Unit": unit.unit, "Sub unit": unit.sub_unit, "Alamat": unit.alamat,
         "Kertas": unit.kertas, "Orientasi": unit.orientasi, "Tahun": unit.tahun, labels.FOLDER: unit.key,
+        **_print_values(unit.kop, unit.judul, unit.kolom_keterangan),
     }
     signer = unit.disahkan_oleh
     for label, path in labels.SIGNER_LABELS:
         values[label] = getattr(signer, path[-1]) if signer else None
-    for row, (label, _) in enumerate(labels.UNIT_LABELS, start=1):
+    for row, label in enumerate(_written(labels.UNIT_LABELS, values), start=1):
         put(sheet, row, 1, label, _BOLD).fill = _LABEL_FILL
         cell = put(sheet, row, 2, values.get(label))
         if label == "Disahkan oleh - NIP":
@@ -132,6 +138,21 @@ def _unit_sheet(sheet: Worksheet, unit: Unit) -> None:
         sheet.column_dimensions[column].width = width
     _choices(sheet, ",".join(sorted(paper.PAPER)), f"B{_unit_row('Kertas')}")
     _choices(sheet, f"{paper.LANSKAP},{paper.POTRET}", f"B{_unit_row('Orientasi')}")
+
+
+def _written(known: tuple, values: dict) -> list[str]:
+    """Return the labels a sheet shows: all of the contract's, and sopdoc's print settings only where set
+    (a person adds such a row by hand, with its label, where a unit or an SOP needs it)."""
+    optional = {label for label, _ in labels.PRINT_LABELS} | ({"Kertas", "Orientasi"} if known == labels.SOP_LABELS
+                                                               else set())
+    return [label for label, _ in known if label not in optional or values.get(label) not in (None, "")]
+
+
+def _print_values(kop: tuple[str, ...], judul: tuple[tuple[str, str], ...], column: bool | None) -> dict:
+    """Return the cells of what a unit or an SOP sets for its printing: the kop's lines, headings, Keterangan."""
+    defaults = {key.name: key.default for key in fields.JUDUL_KEYS}
+    return {labels.KOP: "\n".join(kop), labels.JUDUL: "\n".join(f"{defaults[key]}: {text}" for key, text in judul),
+            labels.KOLOM_KETERANGAN: {True: "ya", False: "tidak"}.get(column)}
 
 
 def _unit_row(label: str) -> int:
@@ -166,7 +187,7 @@ class _Grid:
         return [WIDTHS["label"], WIDTHS[labels.KEGIATAN]] + [WIDTHS["pelaksana"]] * len(self.actors) + after
 
 
-def _sop_sheet(sheet: Worksheet, sop: Sop) -> None:
+def _sop_sheet(sheet: Worksheet, sop: Sop, formulas: list[Cell]) -> None:
     grid = _Grid(sop)
     widths = grid.widths()
     for column, width in enumerate(widths, start=1):
@@ -175,9 +196,16 @@ def _sop_sheet(sheet: Worksheet, sop: Sop) -> None:
     header = identity_end + 3
     _header(sheet, sop, grid, header)
     first = header + 2
+    # A row of several symbols takes one sheet row per symbol: its own, then one below it for each other.
+    at, r = {}, first
     for row in sop.kegiatan:
-        _kegiatan(sheet, sop, grid, first + row.index, row, widths)
-    _validations(sheet, sop, grid, first)
+        for n in range(len(row.langkah)):
+            at[Target(row.index, n)] = r
+            r += 1
+    ids = symbol_ids(sop.kegiatan)
+    for row in sop.kegiatan:
+        _kegiatan(sheet, sop, grid, row, _Places(at, ids, grid), widths, formulas)
+    _validations(sheet, sop, grid, first, r - 1)
     _page_setup(sheet, sop, header)
     # Keep the header and the No/Kegiatan columns in view; the identity rows fold away with
     # the outline button when they take too much of the screen.
@@ -197,11 +225,14 @@ def _identity(sheet: Worksheet, sop: Sop, grid: _Grid, value_width: float) -> in
         "Disahkan oleh - NIP": signer.nip if signer else None,
     }
     for label, path in labels.SOP_LABELS:
-        if path and path[0] in labels.LIST_KEYS:
+        if path and path[0] in labels.LIST_KEYS and path[0] != "kop":
             values[label] = _lines(getattr(sop, path[0]))
+    values.update({"Kertas": sop.kertas, "Orientasi": sop.orientasi,
+                   **_print_values(sop.kop, sop.judul, sop.kolom_keterangan)})
     dates = {"Tanggal Pembuatan": sop.tanggal_pembuatan, labels.TANGGAL_REVISI: sop.tanggal_revisi,
              "Tanggal Efektif": sop.tanggal_efektif}
-    for row, (label, _) in enumerate(labels.SOP_LABELS, start=1):
+    written = _written(labels.SOP_LABELS, values)
+    for row, label in enumerate(written, start=1):
         put(sheet, row, 1, label, _BOLD).fill = _LABEL_FILL
         cell = _put_date(sheet, row, 2, dates[label]) if label in dates else put(sheet, row, 2, values.get(label))
         if label in ("Nomor SOP", "Disahkan oleh - NIP"):
@@ -213,7 +244,7 @@ def _identity(sheet: Worksheet, sop: Sop, grid: _Grid, value_width: float) -> in
             sheet.cell(row=row, column=column).border = _BOX
         sheet.row_dimensions[row].height = _height([(label, WIDTHS["label"]), (cell.value or "", value_width)])
     _choices(sheet, "berlaku,diganti,dicabut", f"B{_sop_row('Status')}")
-    return len(labels.SOP_LABELS)
+    return len(written)
 
 
 def _sop_row(label: str) -> int:
@@ -246,71 +277,118 @@ def _header(sheet: Worksheet, sop: Sop, grid: _Grid, row: int) -> None:
     sheet.row_dimensions[row + 1].height = 12
 
 
-def _kegiatan(sheet: Worksheet, sop: Sop, grid: _Grid, r: int, row: Kegiatan, widths: list[float]) -> None:
-    values = {1: row.nomor, 2: row.uraian, grid.column["kelengkapan"]: row.kelengkapan,
-              grid.column["waktu"]: row.waktu.teks if row.waktu else None, grid.column["output"]: row.output,
-              grid.column["keterangan"]: row.keterangan, grid.column["id"]: row.id}
-    values.update(_flow_cells(sop, grid, row))
-    for key in row.pelaksana:
-        values[grid.actor_column(key)] = _mark(row, len(sop.kegiatan))
-    for column in range(1, grid.last + 1):
-        centered = column == 1 or 3 <= column < grid.column["kelengkapan"] or column >= grid.column["lanjut"]
-        cell = put(sheet, r, column, values.get(column), _BODY, _CENTER if centered else _WRAP)
-        cell.border = _BOX
-        if column in (grid.column["waktu"], grid.column["id"]):
-            cell.number_format = TEXT_FORMAT
-    sheet.row_dimensions[r].height = _height([(values.get(c), widths[c - 1]) for c in values if values.get(c)])
+class _Places:
+    """Where each symbol's sheet row is, and how a flow cell refers to it."""
+
+    def __init__(self, at: dict[Target, int], ids: dict[Target, str | None], grid: _Grid):
+        self.at, self.ids, self.grid = at, ids, grid
+
+    def reference(self, target: Target) -> str:
+        """Return the formula that refers to *target*'s row: its No cell, or for a row's other symbols its Id
+        cell (Excel moves the reference when rows are inserted, and shows the current No or id)."""
+        column = "A" if target.item == 0 else get_column_letter(self.grid.column["id"])
+        return f"={column}{self.at[target]}"
+
+    def targets(self, targets: tuple[Target, ...]) -> str:
+        """Return the formula of a flow to *targets*: one reference, or a fork's joined by commas."""
+        return '&", "&'.join(self.reference(t).removeprefix("=") for t in targets).join(("=", ""))
 
 
-def _mark(row: Kegiatan, count: int) -> str:
-    """Return the mark that gives *row* its symbol: a symbol word where it says more than ✓."""
-    is_decision = len(row.exits) == 2
-    if row.simbol != names.default_symbol(row.index, count, is_decision):
-        return {KAPSUL: "Mulai" if row.index < count / 2 else "Selesai", BELAH_KETUPAT: "Keputusan"}.get(
-            row.simbol, "Proses")
-    if row.index == 0:
-        return "Mulai"
-    if row.index == count - 1:
-        return "Selesai"
-    return "Keputusan" if is_decision else labels.CHECK
+def _kegiatan(sheet: Worksheet, sop: Sop, grid: _Grid, row: Kegiatan, places: _Places, widths: list[float],
+              formulas: list[Cell]) -> None:
+    count = len(sop.kegiatan)
+    for n, langkah in enumerate(row.langkah):
+        place = Target(row.index, n)
+        values = {grid.column["id"]: places.ids[place]}
+        if n == 0:
+            values.update({1: _number(row.nomor_cetak), 2: row.uraian,
+                           grid.column["kelengkapan"]: row.kelengkapan,
+                           grid.column["waktu"]: row.waktu.teks if row.waktu else None, grid.column["output"]: row.output,
+                           grid.column["keterangan"]: row.keterangan})
+        flow = _flow_cells(grid, place, langkah, places, count)
+        values.update(flow)
+        for key in langkah.pelaksana:
+            values[grid.actor_column(key)] = _mark(langkah, row.index, count)
+        r = places.at[place]
+        for column in range(1, grid.last + 1):
+            centered = column == 1 or 3 <= column < grid.column["kelengkapan"] or column >= grid.column["lanjut"]
+            cell = put(sheet, r, column, values.get(column), _BODY, _CENTER if centered else _WRAP)
+            cell.border = _BOX
+            if column in (grid.column["waktu"], grid.column["id"]) or column == 1 and isinstance(cell.value, str):
+                cell.number_format = TEXT_FORMAT
+            if isinstance(values.get(column), str) and values[column].startswith("=") and column in flow:
+                formulas.append(cell)
+        shown = {c: v for c, v in values.items() if v and not (c in flow and str(v).startswith("="))}
+        sheet.row_dimensions[r].height = _height([(v, widths[c - 1]) for c, v in shown.items()])
 
 
-def _flow_cells(sop: Sop, grid: _Grid, row: Kegiatan) -> dict[int, object]:
-    """Return the flow columns of *row*: target row numbers, or 'berikutnya' for a decision's next row."""
-    def number(target: int):
-        return labels.NEXT_ROW if target == row.index + 1 else target + 1
+def _mark(langkah: Langkah, index: int, count: int) -> str:
+    """Return the mark that gives a symbol its shape: a symbol word where it says more than ✓."""
+    if langkah.is_decision:
+        return "Keputusan"
+    if langkah.simbol == KAPSUL:
+        if langkah.mulai or langkah.is_end:
+            return "Mulai" if langkah.mulai else "Selesai"
+        return "Mulai" if index < count / 2 else "Selesai"
+    ends = not langkah.exits or langkah.exits == (Exit(()),)
+    if names.default_symbol(False, langkah.mulai, ends) != langkah.simbol:
+        return "Proses"
+    return labels.CHECK
 
-    if len(row.exits) == 2:
-        yes, no = row.exits
-        cells = {grid.column["ya"]: number(yes.target), grid.column["tidak"]: number(no.target)}
-        if (yes.label, no.label) != names.DEFAULT_LABELS:
+
+def _number(printed: str) -> int | str:
+    """Return what the No cell holds: a whole number as a number (as people type it), other text as text."""
+    if not printed:
+        return labels.UNNUMBERED
+    return int(printed) if printed.isdigit() and printed == str(int(printed)) else printed
+
+
+def _flow_cells(grid: _Grid, place: Target, langkah: Langkah, places: _Places, count: int) -> dict[int, object]:
+    """Return the flow columns of a symbol: references to its targets' rows, 'berikutnya' for a decision's next
+    row, 'selesai' for an end."""
+    def written(exit: Exit) -> str:
+        if not exit.targets:
+            return labels.END_FLOW
+        if exit.targets == (Target(place.row + 1),):
+            return labels.NEXT_ROW
+        return places.targets(exit.targets)
+
+    if langkah.is_decision:
+        yes, no = langkah.exits
+        cells = {grid.column["ya"]: written(yes), grid.column["tidak"]: written(no)}
+        if (yes.label, no.label) == ("", ""):
+            cells[grid.column["label_ya"]] = cells[grid.column["label_tidak"]] = labels.UNLABELLED
+        elif (yes.label, no.label) != names.DEFAULT_LABELS:
             cells[grid.column["label_ya"]], cells[grid.column["label_tidak"]] = yes.label, no.label
         return cells
-    if row.exits and row.exits[0].target != row.index + 1:
-        return {grid.column["lanjut"]: row.exits[0].target + 1}
+    if langkah.exits == (Exit(()),) or not langkah.exits and place.row < count - 1:
+        return {grid.column["lanjut"]: labels.END_FLOW}
+    if langkah.exits and langkah.exits[0].targets != (Target(place.row + 1),):
+        return {grid.column["lanjut"]: written(langkah.exits[0])}
     return {}
 
 
-def _validations(sheet: Worksheet, sop: Sop, grid: _Grid, first: int) -> None:
-    last = first + len(sop.kegiatan) - 1 + SPARE_ROWS
+def _validations(sheet: Worksheet, sop: Sop, grid: _Grid, first: int, last_row: int) -> None:
+    last = last_row + SPARE_ROWS
     marks = ",".join([labels.CHECK, "x", *labels.SYMBOL_WORDS])
     actors = f"C{first}:{get_column_letter(2 + len(grid.actors))}{last}"
     _choices(sheet, marks, actors, "Beri tanda ✓ (atau v, x, 1) di kolom pelaksana yang mengerjakan kegiatan ini, "
                                    "atau tulis Mulai, Proses, Keputusan, Selesai.")
-    numbers = ",".join([labels.NEXT_ROW, *(str(n) for n in range(1, len(sop.kegiatan) + 11))])
+    numbers = ",".join([labels.NEXT_ROW, labels.END_FLOW, *(str(n) for n in range(1, len(sop.kegiatan) + 11))])
     flow = [f"{get_column_letter(grid.column[name])}{first}:{get_column_letter(grid.column[name])}{last}"
             for name in labels.JUMP_COLUMNS]
     # A list typed into the rule holds at most 255 characters; longer SOPs point at the No column.
     source = f'"{numbers}"' if len(numbers) <= 250 else f"$A${first}:$A${last}"
     validation = DataValidation(type="list", formula1=source, allow_blank=True, showErrorMessage=False, showInputMessage=True,
-                                prompt="Nomor baris tujuan (kolom No), atau 'berikutnya'. Kosong = baris berikutnya.")
+                                prompt="Baris tujuan: rujukan =A17 (tetap benar bila baris disisipkan), nomor di kolom "
+                                       "No, 'berikutnya', atau 'selesai'. Kosong = baris berikutnya.")
     sheet.add_data_validation(validation)
     for cells in flow:
         validation.add(cells)
 
 
 def _page_setup(sheet: Worksheet, sop: Sop, header: int) -> None:
-    _fit_page(sheet, sop.unit.kertas, "landscape")
+    _fit_page(sheet, sop.paper[0], "landscape")
     sheet.print_title_rows = f"{header - 1}:{header}"
 
 

@@ -32,7 +32,7 @@ def _procedure(sop: Sop) -> str:
 
 
 def _heading_lines(unit: Unit) -> list[str]:
-    return [TITLE, unit.unit.upper(), unit.pemerintah.upper()]
+    return [TITLE, unit.unit.upper(), *([unit.pemerintah.upper()] if unit.pemerintah else [])]
 
 
 def monitoring_docx(unit: Unit, sops: list[Sop]) -> bytes:

@@ -63,7 +63,7 @@ def workbook(units: dict, entries: dict, books: dict, failed: list[Path], out: P
         _table(sheet, [c for c, _ in COLUMNS], rows, [w for _, w in COLUMNS])
         by_status = [sum(1 for s in sops if s.status == status) for status in fields.STATUS]
         book_file = books[folder].pdf.relative_to(out).as_posix() if folder in books else "-"
-        counts.append([len(counts) + 1, unit.unit, unit.pemerintah, *by_status, len(sops), book_file])
+        counts.append([len(counts) + 1, unit.unit, unit.pemerintah or "", *by_status, len(sops), book_file])
     header = ["No", "Unit", "Pemerintah", *(s.capitalize() for s in fields.STATUS), "Jumlah SOP", "Buku SOP"]
     total = ["", "Jumlah", "", *(sum(row[3 + i] for row in counts) for i in range(len(fields.STATUS))),
              sum(row[6] for row in counts), ""]

@@ -1,7 +1,8 @@
 """Give each decision exit its vertex of the diamond, and measure its label.
 
 A label is read as belonging to the line it stands beside, at the vertex the
-line leaves from. So each exit gets its vertex (bottom, left or right) before
+line leaves from. So each exit gets its vertex (bottom, left or right; the top for an unlabelled exit
+back to its own row or above) before
 any line is drawn, chosen for where its target lies; the exit then runs on
 straight from its vertex far enough for its label to stand beside it. Where
 the label stands is decided after routing (labels.py), beside its own exit
@@ -26,6 +27,7 @@ BOTTOM_RUN = 1.2 * MM           # a bottom exit runs this far past its label bef
 SIDE_RUN = 2.6 * MM             # a side exit runs at least this far before turning
 EDGE = 10.0                     # an exit towards the outer border of the lane area
 NO_ROOM = 40.0                  # a side exit whose label has no room before that border
+KEPT = 6.0                      # a vertex an arrow from beside the decision, in its row, comes in by
 
 
 @dataclass(frozen=True)
@@ -125,10 +127,13 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         others = [lanes.index(a) for other in chart.rows[node.row].nodes if other is not node for a in other.lanes]
         ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
                 "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
-        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane)
+        kept = _kept_sides(chart, node, lanes, lane)
+        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane) + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
                             for side, flow, shape in zip(ports, flows, shapes))
-                 for ports in permutations(("B", "R", "L"), len(flows))}
+                 for ports in permutations(("B", "R", "L", "T"), len(flows))
+                 if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
+                        for side, flow, shape in zip(ports, flows, shapes))}
         ranked = sorted(costs, key=costs.get)
         # The next-best ways are tried in turn, among those that leave every label room, when any does.
         viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
@@ -136,6 +141,26 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         for n, (side, shape) in enumerate(zip(chosen, shapes)):
             plans[(name, n)] = ExitPlan(Port(side), shape)
     return plans
+
+
+def _kept_sides(chart: Chart, node: Node, lanes: list[str], lane: int) -> set[str]:
+    """Return the vertices an arrow from a symbol beside the decision, in its own row, comes in by: a box's
+    arrow, or a decision's that comes before it in the row (the flow's way on keeps the straight line; the way
+    back goes over the top)."""
+    kept = set()
+    nodes = chart.rows[node.row].nodes
+    for flow in chart.flows:
+        source = chart.nodes[flow.source]
+        if source is node or source.row != node.row or node.name not in flow.targets:
+            continue
+        if source.kind != DECISION or nodes.index(source) < nodes.index(node):
+            kept.add("R" if lanes.index(source.lanes[0]) > lane else "L")
+    return kept
+
+
+def _may_leave_top(node: Node, flow: Flow, shape, nodes: dict[str, Node]) -> bool:
+    """Say whether an exit may leave by the top vertex: one printed without a label, to its own row or back."""
+    return not shape and bool(flow.targets) and nodes[flow.targets[0]].row <= node.row
 
 
 def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
@@ -164,6 +189,8 @@ def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes:
         table = {"B": 0, toward: 5, "other": 7} if same else {toward: 1, "B": 2, "other": 8}
     elif target.row > node.row:
         table = {toward: 2, "B": 5, "other": 4} if same else {toward: 1, "B": 3, "other": 6}
+    elif target.row == node.row:
+        table = {toward: 0, "T": 3, "B": 12, "other": 4}
     else:
-        table = {toward: 0, "B": 12, "other": 3 if same else 4}
+        table = {toward: 0, "T": 2, "B": 12, "other": 3 if same else 4}
     return cost + table.get(side, table["other"])

@@ -1,7 +1,8 @@
 """The flow graph the layout draws: rows of symbols in lanes, and the flows between them.
 
 The layout reads this graph, never the SOP: the adapter (``chart``) is the one
-place that knows how a definition says its rows, symbols and flows. A row holds
+place that knows how a definition says its rows, symbols and flows (``langkah``, forks,
+ends, unlabelled exits, printed numbers, headings, the Keterangan column). A row holds
 one or several symbols (*nodes*), each in its own lane, a joint node spanning
 the lanes of several pelaksana (the first of them takes the arrows). A *flow*
 leaves one node for one target, or for several (a fork: one line that splits),
@@ -14,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Sop
+from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Kegiatan, Sop
 from sopdoc.flowchart.plan import DECISION, PROCESS, TERMINATOR
 
 KINDS = {KAPSUL: TERMINATOR, BELAH_KETUPAT: DECISION}
@@ -75,22 +76,36 @@ class Chart:
         return {node.name: node for row in self.rows for node in row.nodes}
 
 
-def node_name(nomor: int) -> str:
-    """Return the id of the symbol of row *nomor* (its first, when a row holds several)."""
-    return f"r{nomor}"
+def node_name(nomor: int, item: int = 0) -> str:
+    """Return the id of a row's symbol: r4 for row 4's first (or only) symbol, r4-2 for its second."""
+    return f"r{nomor}" + (f"-{item + 1}" if item else "")
+
+
+def row_cells(sop: Sop, row: Kegiatan) -> dict[str, str | None]:
+    """Return the text of each text column a row prints, by column key (None: the cell prints "-")."""
+    cells = {"no": row.nomor_cetak, "kegiatan": row.uraian, "kelengkapan": row.kelengkapan,
+             "waktu": row.waktu.teks if row.waktu else None, "output": row.output, "keterangan": row.keterangan}
+    return {key: cells[key] for key, _ in columns(sop)}
+
+
+def columns(sop: Sop) -> tuple[tuple[str, str], ...]:
+    """Return the text columns *sop* prints, with their headings, in print order."""
+    headings = sop.headings
+    return tuple((key, headings[key]) for key, _ in COLUMNS if key != "keterangan" or sop.has_keterangan)
 
 
 def chart(sop: Sop) -> Chart:
-    """Return the flow graph of *sop*: one node per row, its exits as flows."""
-    last = len(sop.kegiatan) - 1
+    """Return the flow graph of *sop*: a node per symbol of each row (langkah), its exits as flows."""
     rows, flows = [], []
     for row in sop.kegiatan:
-        kind = KINDS.get(row.simbol, PROCESS)
-        text = ("Mulai" if row.index == 0 else "Selesai" if row.index == last else "") if kind == TERMINATOR else ""
-        node = Node(node_name(row.nomor), row.index, tuple(row.pelaksana), kind, text)
-        cells = {"no": str(row.nomor), "kegiatan": row.uraian, "kelengkapan": row.kelengkapan,
-                 "waktu": row.waktu.teks if row.waktu else None, "output": row.output, "keterangan": row.keterangan}
-        rows.append(Row(str(row.nomor), cells, (node,)))
-        flows += [Flow(node.name, (node_name(exit_.target + 1),), exit_.label) for exit_ in row.exits]
-    return Chart(sop.title, sop.unit.kertas, sop.unit.orientasi, tuple(sop.pelaksana), COLUMNS, tuple(rows),
-                 tuple(flows))
+        nodes = []
+        for item, step in enumerate(row.langkah):
+            kind = KINDS.get(step.simbol, PROCESS)
+            text = ("Mulai" if step.mulai else "Selesai" if step.is_end else "") if kind == TERMINATOR else ""
+            node = Node(node_name(row.nomor, item), row.index, step.pelaksana, kind, text)
+            nodes.append(node)
+            flows += [Flow(node.name, tuple(node_name(t.row + 1, t.item) for t in exit_.targets), exit_.label)
+                      for exit_ in step.exits]
+        rows.append(Row(row.nomor_cetak, row_cells(sop, row), tuple(nodes)))
+    paper, orientation = sop.paper
+    return Chart(sop.title, paper, orientation, tuple(sop.pelaksana), columns(sop), tuple(rows), tuple(flows))

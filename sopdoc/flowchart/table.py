@@ -47,6 +47,7 @@ KEGIATAN_TIGHT, WAKTU_TIGHT = 22 * MM, 11 * MM   # on paper too narrow for the l
 WAKTU_MIN = 14 * MM
 NO_MIN = 8 * MM
 WORD_CAPS = (22 * MM, 17 * MM, 13 * MM)   # a column keeps room for its longest word up to this, when it can
+MUTU_BAKU = ("kelengkapan", "waktu", "output")    # the columns under the Mutu Baku heading
 SHARED = ("kegiatan", "kelengkapan", "output", "keterangan")   # the columns that share the width by content
 INK_FLOOR = 8 * MM              # every shared column weighs at least this much ink per row
 
@@ -81,7 +82,9 @@ def _title_width(title: str, size: float) -> float:
 
 def _ink(chart: Chart) -> dict[str, list[float]]:
     """Return, per text column, the width each row's text would take on one line at the body size."""
-    return {key: [textfit.width(row.cells.get(key) or "-", BODY_SIZE) for row in chart.rows]
+    # A text with line breaks of its own (list items) is measured line by line.
+    return {key: [sum(textfit.width(line, BODY_SIZE) for line in (row.cells.get(key) or "-").split("\n"))
+                  for row in chart.rows]
             for key, _ in chart.columns}
 
 
@@ -183,7 +186,13 @@ def header_style(columns: list[Column], title_size: float) -> HeaderStyle:
     lanes = [c for c in columns if c.key.startswith("lane:")]
     title_line = line_height(title_size)
     first = title_line + 2 * CELL_PAD_Y
-    titles = title_line + 2 * CELL_PAD_Y
+    # A heading renamed with judul may take several lines: the Mutu Baku titles in the second row, and the
+    # titles that span both rows (No, Kegiatan, Keterangan) in the two together.
+    lines = {c.key: len(textfit.wrap(c.title, c.width - 2 * CELL_PAD_X, title_size, bold=True))
+             for c in columns if not c.key.startswith("lane:")}
+    below = max((lines[k] for k in MUTU_BAKU if k in lines), default=1)
+    spanning = max((lines[k] for k in lines if k not in MUTU_BAKU), default=1)
+    titles = max(below * title_line, spanning * title_line - first) + 2 * CELL_PAD_Y
     upright = _upright(lanes)
     if upright is not None:
         size, lines = upright
@@ -242,15 +251,9 @@ def body_size(columns: list[Column]) -> tuple[float, float]:
     return (SMALL_SIZE, SMALL_LINE) if kegiatan < 55 * MM else (BODY_SIZE, BODY_LINE)
 
 
-def cell_texts(row) -> dict[str, str | None]:
-    """Return the text of each text cell of a kegiatan row, by column key."""
-    return {"no": str(row.nomor), "kegiatan": row.uraian, "kelengkapan": row.kelengkapan,
-            "waktu": row.waktu.teks if row.waktu else None, "output": row.output, "keterangan": row.keterangan}
-
-
 def cell_text(text: str | None, column: Column, size: float) -> str:
     """Return what a text cell holds: its text with break points in words wider than the column."""
-    return textfit.breakable(text or "-", column.width - 2 * CELL_PAD_X, size)
+    return textfit.breakable("-" if text is None else text, column.width - 2 * CELL_PAD_X, size)
 
 
 def cell_lines(text: str | None, column: Column, size: float) -> list[str]:

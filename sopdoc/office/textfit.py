@@ -6,6 +6,12 @@ or break points after the slashes of a path or address, and :func:`wrap` breaks
 lines the way LibreOffice does with them: greedily, at the last break point whose
 piece (plus its hyphen) still fits the line. A space before a comma or another
 closing mark becomes a no-break space, so no line starts with one.
+
+An e-mail address, a web address, a telephone number, a number or a code (any
+word with a digit) is never hyphenated: :func:`unbroken` turns its hyphens into
+no-break hyphens (LibreOffice would break after them; the PDF's text still reads
+"-"), and one wider than its column breaks only after its own / . @ marks, or
+between characters, with no hyphen added.
 """
 
 from __future__ import annotations
@@ -33,10 +39,17 @@ CELL_PAD_Y = 2.5                # LibreOffice keeps ~1.45 pt above and below cel
 SOFT_HYPHEN = "\u00ad"      # LibreOffice breaks here, printing a hyphen
 BREAK = "\u200b"            # LibreOffice may break here, printing nothing
 NO_BREAK_SPACE = "\u00a0"
+NO_BREAK_HYPHEN = "\u2011"  # a hyphen LibreOffice never breaks after
 _BREAKS = SOFT_HYPHEN + BREAK
 _SPACES = re.compile(r"[ \t]+")
 _CLOSING = re.compile(r" +([,.;:!?)\]])")
-_PATH_BREAK = re.compile(r"(?<=[/_.=&?])(?=\w)")
+_PATH_BREAK = re.compile(r"(?<=[/_.=&?@])(?=\w)")
+# Words that are never hyphenated: an address (e-mail or web), or anything holding a digit (a number, a code,
+# a date, a telephone number).
+_ADDRESS = re.compile(r"@|://|^www\.|\.(?:go\.id|ac\.id|co\.id|or\.id|id|com|org|net)\b", re.I)
+_DIGIT = re.compile(r"\d")
+# A telephone number written with spaces between its groups: (0721) 123 456, +62 812 3456 7890.
+_TELEPHONE = re.compile(r"(?:\+\d{1,3}|\(0\d{2,4}\)|\b0\d{2,4})(?:[ -]\d{2,5}){1,4}\b")
 _SHORTEST_PIECE = 2
 # Every character str.splitlines breaks at: the shaper refuses them inside a line (raqm_layout() failed), so a
 # line measured or wrapped here never holds one.
@@ -95,7 +108,7 @@ def _dictionary() -> pyphen.Pyphen:
 
 def breakable(text: str, avail: float, size: float, bold: bool = False) -> str:
     """Return *text* with break points in every word wider than *avail* points, ready for the cell."""
-    text = _CLOSING.sub(NO_BREAK_SPACE + r"\1", text)
+    text = unbroken(_CLOSING.sub(NO_BREAK_SPACE + r"\1", text))
     limit = avail * WIDTH_SAFETY
     out = []
     for part in re.split(r"([ \t\n]+)", text):
@@ -105,19 +118,34 @@ def breakable(text: str, avail: float, size: float, bold: bool = False) -> str:
     return "".join(out)
 
 
+def unbroken(text: str) -> str:
+    """Return *text* with the hyphens and spaces inside addresses, numbers, codes and telephone numbers made
+    no-break ones, so that no line ends inside them at a hyphen or between a telephone number's groups."""
+    text = _TELEPHONE.sub(lambda m: m.group().replace(" ", NO_BREAK_SPACE), text)
+    return "".join(part.replace("-", NO_BREAK_HYPHEN) if _kept_whole(part) else part
+                   for part in re.split(r"([ \t\n]+)", text))
+
+
+def _kept_whole(word: str) -> bool:
+    """Say whether *word* is never hyphenated: an address, or a word holding a digit."""
+    return bool(_ADDRESS.search(word) or _DIGIT.search(word))
+
+
 def _break_word(word: str, limit: float, size: float, bold: bool) -> str:
-    if "/" in word or "://" in word or "_" in word:
+    kept_whole = _kept_whole(word)
+    if "/" in word or "://" in word or "_" in word or kept_whole:
         pieces = _PATH_BREAK.split(word)
         marked = BREAK.join(pieces)
     else:
         marked = _syllables(word)
-    # A piece still wider than the line (a code, a long number) gets hyphens between letters.
+    # A piece still wider than the line breaks between letters: with hyphens in a word, with none in a code.
+    join = BREAK if kept_whole else SOFT_HYPHEN
     out = []
     for piece in re.split(f"([{_BREAKS}])", marked):
         if piece in _BREAKS or width(piece + "-", size, bold) <= limit:
             out.append(piece)
             continue
-        out.append(SOFT_HYPHEN.join(_letters_that_fit(piece, limit, size, bold)))
+        out.append(join.join(_letters_that_fit(piece, limit, size, bold)))
     return "".join(out)
 
 

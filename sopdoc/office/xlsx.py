@@ -1,19 +1,21 @@
 """Save workbooks with every text cell stored as text.
 
 openpyxl stores any string that starts with '=' as a live formula, so a SOP
-named '=HYPERLINK(...)' would become one in the index; sopdoc writes no
-formulas, so every string cell is marked as text when the workbook is saved,
-whenever its value was set. Such a cell also gets Excel's quote prefix (the
-leading ' a person types), so that editing it in Excel keeps it text.
+named '=HYPERLINK(...)' would become one in the index; every string cell is
+marked as text when the workbook is saved, whenever its value was set, except
+the cells its writer names as formulas (the workbook's references to rows).
+Such a cell also gets Excel's quote prefix (the leading ' a person types), so
+that editing it in Excel keeps it text.
 """
 
 from __future__ import annotations
 
 import io
 import re
+from collections.abc import Collection
 
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import PatternFill
 
 from sopdoc.office import style
@@ -50,12 +52,13 @@ class SheetTitles:
         self._folded.add(title.lower())
 
 
-def to_bytes(workbook: Workbook) -> bytes:
-    """Return the XLSX bytes of *workbook*, its strings all stored as text."""
+def to_bytes(workbook: Workbook, formulas: Collection[Cell] = ()) -> bytes:
+    """Return the XLSX bytes of *workbook*, its strings all stored as text but in the cells *formulas* names."""
+    kept = {id(cell) for cell in formulas}
     for sheet in workbook.worksheets:
         for row in sheet.iter_rows():
             for cell in row:
-                if isinstance(cell.value, str):
+                if isinstance(cell.value, str) and id(cell) not in kept:
                     cell.data_type = "s"
                     if cell.value.startswith(FORMULA_STARTS):
                         cell.quotePrefix = True

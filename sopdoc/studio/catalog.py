@@ -72,7 +72,7 @@ def _unit(root: Path, folder: Path, sops: dict[Path, Sop], counts: Counter) -> U
     errors = sum(counts[(f, ERROR)] for f in chain)
     if unit is None:
         return UnitEntry(files.key_of(root, folder), folder.name, "", errors=errors)
-    return UnitEntry(files.key_of(root, folder), unit.unit, unit.pemerintah, errors=errors)
+    return UnitEntry(files.key_of(root, folder), unit.unit, unit.pemerintah or "", errors=errors)
 
 
 def _entry(root: Path, path: Path, sop: Sop | None, counts: Counter) -> Entry:

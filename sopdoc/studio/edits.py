@@ -36,7 +36,7 @@ def _row_number(draft: dict, argument: str, extra: int = 0) -> int:
 
 
 def blank_row(actors: list[str]) -> dict:
-    return {"id": "", "uraian": "", "pelaksana": actors[:1], "kelengkapan": "", "waktu": "", "output": "",
+    return {"id": "", "nomor": "", "uraian": "", "pelaksana": actors[:1], "kelengkapan": "", "waktu": "", "output": "",
             "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, OTHER: "", ORIGIN: ""}
 
 

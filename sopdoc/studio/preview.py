@@ -18,7 +18,7 @@ from sopdoc.definition.model import Sop
 from sopdoc.document import identity as identity_sheet
 from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
-from sopdoc.flowchart import drawing, layout, table
+from sopdoc.flowchart import drawing, graph, layout, table
 from sopdoc.flowchart.plan import Layout, Page, RowBox
 from sopdoc.flowchart.table import TOTAL_LINE, heading_height
 from sopdoc.office import paper
@@ -117,19 +117,22 @@ def page_view(plan: Layout, sop: Sop) -> dict:
         "running_head": page_title(sop, plan.page_width - 2 * plan.margin), "running_size": HEADER_SIZE,
         "total_line": TOTAL_LINE,
         "total": total_line(sop),
+        # The headings the DOCX prints: the text columns' own, Pelaksana and Mutu Baku from judul.
+        "titles": {**{c.key: c.title for c in columns if not c.key.startswith("lane:")},
+                   "pelaksana": sop.headings["pelaksana"], "mutu_baku": sop.headings["mutu_baku"]},
     }
 
 
 def row_cells(plan: Layout, sop: Sop, box: RowBox) -> dict[str, str]:
     """Return the text of each text cell of a row (or of the part of a row on this page), as the DOCX has it."""
     by_key = {c.key: c for c in plan.columns}
-    texts = box.texts or table.cell_texts(sop.kegiatan[box.index])
+    texts = box.texts or graph.row_cells(sop, sop.kegiatan[box.index])
     return {key: table.cell_text(text, by_key[key], plan.body_size) for key, text in texts.items()}
 
 
 def identity(sop: Sop, linked: dict[str, str]) -> dict:
     """Return the identity sheet as the page template places it: the DOCX's content on the unit's paper."""
-    width, height = paper.page_size(sop.unit.kertas, sop.unit.orientasi)
+    width, height = paper.page_size(*sop.paper)
     sheet = identity_sheet.build(sop, linked)
     return {
         "page_width": width, "page_height": height, "margin": paper.MARGIN, "fill": HEADER_FILL,
