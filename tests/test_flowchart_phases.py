@@ -105,6 +105,17 @@ def test_eight_lanes_still_fit_a4_portrait():
     assert state.lane >= table.LANE_MIN_TIGHT - 1e-6
 
 
+def test_eight_lanes_on_a4_portrait_give_the_text_columns_what_they_cannot_use():
+    # Review D3: lanes of 12 mm (no track beside a symbol either way) while Output broke every word.
+    lanes = tuple("abcdefgh")
+    rows, flows = straight(8, lanes=lanes)
+    words = {n: {"output": "Dokumen anggaran", "kelengkapan": "Konsep nota dinas"} for n in range(8)}
+    state = layout.run(chart(rows, flows, lanes=lanes, paper=("A4", "potret"), cells=words), phases=upto("columns"))
+    assert state.lane == pytest.approx(table.LANE_MIN_TIGHT)
+    output = next(c for c in state.columns if c.key == "output")
+    assert table.cell_lines("Konsep", output, table.BODY_SIZE) == ["Konsep"]
+
+
 # Pages ------------------------------------------------------------------------------------------------
 
 def test_a_row_taller_than_a_page_continues_on_the_next():
