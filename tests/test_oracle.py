@@ -372,6 +372,11 @@ def s1_to_s4(*points):
     return add("arrows", arrow("s1", "s4", points))
 
 
+def crossing_before_a_bend(bend_y):
+    """Add s2->s5 crossing s3->s5 at (135, 90) on its way down, turning into s5 at bend_y."""
+    return add("arrows", arrow("s2", "s5", [(120, 70), (135, 70), (135, bend_y), (140, bend_y)]))
+
+
 def ya_label_beside_a_loop(x0):
     """Add the loop s4->s2 up x 96, and put the "Ya" label left of its exit, x0 - 96 mm from the loop."""
     def change(p):
@@ -417,7 +422,7 @@ READABILITY = [
     ("merge junction naming another symbol", merge_into_s5(135, junction="s4"), {8, 11},
      "junction at (135.00, 90.00) (to 's4') marks no merge or fork of arrows"),
     ("fork marked by a junction", fork_from_s5(), set(), None),
-    ("fork without a junction", fork_from_s5(junction=False), {4, 8, 11},
+    ("fork without a junction", fork_from_s5(junction=False), {4, 8, 11, 19},
      "arrow #4 s5->s7 and arrow #5 s5->s6 touch at"),
     ("junction marking nothing", lambda p: p.setdefault("junctions", []).append({"x": 30.0, "y": 30.0, "to": "s2"}),
      {11},
@@ -458,6 +463,15 @@ READABILITY = [
     ("label 1.6 mm from another line", ya_label_beside_a_loop(97.6), set(), None),
     ("label 1.4 mm from another line", ya_label_beside_a_loop(97.4), {16},
      "label 'Ya' of arrow #2 s3->s4 (box (97.40, 99.00)-(108.50, 102.00)) is 1.40 mm from arrow #5 s4->s2"),
+    # 17: no crossing next to a bend
+    ("crossing 3.1 mm before a bend", crossing_before_a_bend(93.1), set(), None),
+    ("crossing 2.9 mm before a bend", crossing_before_a_bend(92.9), {17},
+     "arrow #3 s3->s5 and arrow #5 s2->s5 cross at (135.00, 90.00), 2.90 mm from a bend of arrow #5 s2->s5"),
+    # 19: no twins
+    ("two arrows 2.6 mm apart for 20 mm", parallel_from_s1(100, y=52.6), set(), None),
+    ("two arrows 2.4 mm apart for 20 mm", parallel_from_s1(100, y=52.4), {19},
+     "arrow #0 s1->s2 and arrow #5 s1->s5 run parallel closer than 2.5 mm for 20.00 mm (x 80.00-100.00)"),
+    ("two arrows 2.4 mm apart for 4.9 mm", parallel_from_s1(84.9, y=52.4), set(), None),
 ]
 
 
@@ -516,6 +530,8 @@ def test_defect_names_the_lines_and_coordinates():
     report = check(edit(parallel_from_s1(100, y=51.1)))
     assert [str(d) for d in report.defects] == [
         "page 2: rule 4: arrow #0 s1->s2 and arrow #5 s1->s5 run parallel closer than 1.2 mm "
+        "for 20.00 mm (x 80.00-100.00)",
+        "page 2: rule 19: arrow #0 s1->s2 and arrow #5 s1->s5 run parallel closer than 2.5 mm "
         "for 20.00 mm (x 80.00-100.00)"]
 
 
@@ -534,11 +550,11 @@ def test_broken_documents_are_reported_not_raised():
     assert check({"pages": [{"symbols": [{"id": 1}], "arrows": [{"points": "x"}]}]}).rules() == {0}
 
 
-# Rule 7 scene: two horizontal arrows, two vertical arrows and a join crossing both
-# verticals; with *touching*, one more arrow ends on a horizontal line (touching is not
-# crossing: it is a rule 11 defect, lines meeting with no junction; the box it enters lies on
-# that line, a rule 9 defect).
-def crossing_page(number, touching=False):
+# Rule 7 scene: two horizontal arrows, two vertical arrows and a third horizontal line (an
+# arrow, or with *joined* a join) crossing both verticals; with *touching*, one more arrow ends
+# on a horizontal line (touching is not crossing: it is a rule 11 defect, lines meeting with no
+# junction; the box it enters lies on that line, a rule 9 defect).
+def crossing_page(number, touching=False, joined=False):
     symbols = [sym("l1", "process", "A", 1, 5, 20, 15, 30), sym("r1", "process", "A", 1, 85, 20, 95, 30),
                sym("l2", "process", "A", 1, 5, 60, 15, 70), sym("r2", "process", "A", 1, 85, 60, 95, 70),
                sym("t1", "process", "A", 1, 35, 5, 45, 15), sym("b1", "process", "A", 1, 35, 85, 45, 95),
@@ -549,8 +565,10 @@ def crossing_page(number, touching=False):
     if touching:
         symbols += [sym("t3", "process", "A", 1, 70, 5, 80, 15), sym("s", "process", "A", 1, 70, 25, 80, 35)]
         arrows += [arrow("t3", "s", [(75, 15), (75, 25)])]
-    return page(number, lanes=[("A", 0.0, 100.0)], rows=[(1, 0.0, 100.0)], symbols=symbols, arrows=arrows,
-                joins=[join("j1", "j2", [(28, 44), (72, 44)])])
+    third = [(28, 44), (72, 44)]
+    return page(number, lanes=[("A", 0.0, 100.0)], rows=[(1, 0.0, 100.0)], symbols=symbols,
+                arrows=arrows + ([] if joined else [arrow("j1", "j2", third)]),
+                joins=[join("j1", "j2", third)] if joined else [])
 
 
 def test_crossings_counted_per_page():
@@ -561,8 +579,94 @@ def test_crossings_counted_per_page():
     assert report.total_crossings == 12
 
 
+def test_an_arrow_crossing_a_join():
+    report = check(document(crossing_page(2, joined=True)))
+    assert [str(d) for d in report.defects] == [
+        "page 2: rule 18: join #0 j1->j2 and arrow #2 t1->b1 cross at (40.00, 44.00): an arrow crosses a join",
+        "page 2: rule 18: join #0 j1->j2 and arrow #3 t2->b2 cross at (60.00, 44.00): an arrow crosses a join"]
+    assert report.crossings == {2: 6}
+
+
+# Rule 17 at a junction: a (lane X) flows down into c; b (lane Y) merges into that line at (60, 35), a dot;
+# e (lane W) -> f runs across at height y, crossing a->c y - 35 mm below the dot.
+def crossing_by_a_junction(y):
+    return document(page(
+        2,
+        lanes=[("W", 0.0, 40.0), ("X", 40.0, 80.0), ("Y", 80.0, 120.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
+        symbols=[sym("a", "process", "X", 1, 55, 15, 65, 25), sym("b", "process", "Y", 1, 95, 15, 105, 25),
+                 sym("c", "process", "X", 3, 55, 55, 65, 65), sym("e", "process", "W", 2, 15, y - 3.9, 25, y + 3.9),
+                 sym("f", "process", "X", 3, 70, 55, 78, 65)],
+        arrows=[arrow("a", "c", [(60, 25), (60, 55)]), arrow("b", "c", [(100, 25), (100, 35), (60, 35), (60, 55)]),
+                arrow("e", "f", [(25, y), (75, y), (75, 55)])],
+    ))
+
+
+def test_a_crossing_next_to_a_junction():
+    clean = crossing_by_a_junction(38.1)
+    clean["pages"][0]["junctions"] = [{"x": 60.0, "y": 35.0, "to": "c"}]
+    assert check(clean).defects == []
+    broken = crossing_by_a_junction(37.9)
+    broken["pages"][0]["junctions"] = [{"x": 60.0, "y": 35.0, "to": "c"}]
+    assert [str(d) for d in check(broken).defects] == [
+        "page 2: rule 17: arrow #2 e->f and arrow #0 a->c cross at (60.00, 37.90), 2.90 mm from the junction "
+        "at (60.00, 35.00), closer than 3.0 mm",
+        "page 2: rule 17: arrow #2 e->f and arrow #1 b->c cross at (60.00, 37.90), 2.90 mm from the junction "
+        "at (60.00, 35.00), closer than 3.0 mm"]
+
+
+# Rule 20: decision d (lane X, row 2) says "Ya" down into q and "Tidak" to p beside it (lane Y): by its
+# right vertex, facing p, or by its left vertex round under itself while the right one is free.
+def exit_facing(by_right):
+    tidak = [(35, 40), (50, 40)] if by_right else [(15, 40), (8, 40), (8, 53), (45, 53), (45, 40), (50, 40)]
+    box = [36, 35.5, 42, 38.5] if by_right else [8.5, 35.5, 14, 38.5]
+    return document(page(
+        2,
+        lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
+        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
+                 sym("p", "process", "Y", 2, 50, 36, 60, 44), sym("q", "process", "X", 3, 20, 57, 30, 65)],
+        arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
+                arrow("d", "q", [(25, 48), (25, 57)], "Ya", [26.5, 48.5, 33, 50.5]),
+                arrow("d", "p", tidak, "Tidak", box)]))
+
+
+def test_a_decision_exit_leaves_by_the_vertex_facing_its_target():
+    assert check(exit_facing(by_right=True)).defects == []
+    assert [str(d) for d in check(exit_facing(by_right=False)).defects] == [
+        "page 2: rule 20: arrow #2 d->p leaves 'd' at (15.00, 40.00) away from its target while the right "
+        "vertex facing it is free"]
+
+
+# Rule 21: decision d (page 2, row 2 of 3) says "Tidak" to the next page through connector A: beside it
+# in row 2, or at the page's foot in row 3, entered from above.
+def connector_to_next_page(at_foot):
+    if at_foot:
+        connector, tidak = sym("konektor-A", "connector", "Y", 2, 57, 60, 63, 66), [(35, 40), (60, 40), (60, 60)]
+    else:
+        connector, tidak = sym("konektor-A", "connector", "Y", 2, 50, 37, 56, 43), [(35, 40), (50, 40)]
+    return document(
+        page(2, lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
+             rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
+             symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
+                      sym("q", "process", "X", 3, 20, 55, 30, 65), connector],
+             arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
+                     arrow("d", "q", [(25, 48), (25, 55)], "Ya", [26.5, 49, 32, 52]),
+                     arrow("d", "konektor-A", tidak, "Tidak", [36, 35.5, 42, 38.5])]),
+        page(3, lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)], rows=[(4, 10.0, 30.0)],
+             symbols=[sym("konektor-A", "connector", "X", 4, 22, 11, 28, 16), sym("r", "process", "X", 4, 20, 20, 30, 27)],
+             arrows=[arrow("konektor-A", "r", [(25, 16), (25, 20)])]))
+
+
+def test_an_off_page_connector_stands_at_the_pages_foot():
+    assert check(connector_to_next_page(at_foot=True)).defects == []
+    assert [str(d) for d in check(connector_to_next_page(at_foot=False)).defects] == [
+        "page 2: rule 21: off-page connector 'konektor-A' to a later page stands above the last row (its centre "
+        "y 40.00 < 50.00); is not below 'd'; is not entered from above by arrow #2 d->konektor-A"]
+
+
 def test_crossing_in_the_clean_scene():
-    report = check(edit(second_into_s5("arrow")))
+    report = check(edit(crossing_before_a_bend(93.1)))
     assert (report.defects, report.total_crossings) == ([], 1)
 
 

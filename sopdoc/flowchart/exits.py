@@ -134,7 +134,10 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
-        ranked = sorted(costs, key=costs.get)
+        # An exit never leaves away from its target while a vertex facing it stays free (rule 20).
+        ranked = [ports for ports in sorted(costs, key=costs.get)
+                  if not any(_away(side, flow, ports, node, nodes, lanes, lane) for side, flow in zip(ports, flows))] \
+            or sorted(costs, key=costs.get)
         # The next-best ways are tried in turn, among those that leave every label room, when any does.
         viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
         chosen = viable[(turns or {}).get(name, 0) % len(viable)]
@@ -163,6 +166,19 @@ def _may_leave_top(node: Node, flow: Flow, shape, nodes: dict[str, Node]) -> boo
     return not shape and bool(flow.targets) and nodes[flow.targets[0]].row <= node.row
 
 
+def _away(side: str, flow: Flow, ports: tuple[str, ...], node: Node, nodes: dict[str, Node], lanes: list[str],
+          lane: int) -> bool:
+    """Return whether an exit by *side* leaves away from its target while a vertex facing it is left free."""
+    if not flow.targets:
+        return False
+    target = nodes[flow.targets[0]]
+    where = lanes.index(target.lanes[0])
+    right, left, below = where > lane, where < lane, target.row > node.row
+    away = {"L": right, "R": left, "B": target.row < node.row, "T": below}[side]
+    facing = [vertex for vertex, toward in (("R", right), ("L", left), ("B", below)) if toward]
+    return away and any(vertex not in ports for vertex in facing)
+
+
 def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
     """Return NO_ROOM when a side exit's label cannot stand between its vertex and what ends its row that way."""
     if side == "B" or not shape:
@@ -180,8 +196,8 @@ def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes:
     if target is None:
         # An end the layout draws: beside the diamond in a free lane, or below it.
         return cost + {"B": 3, "R": 1, "L": 1.5}[side]
-    target_lanes = [lanes.index(a) for a in target.lanes]
-    nearest = min(target_lanes, key=lambda t: abs(t - lane))
+    # Arrows into a shared row go to the symbol of its first pelaksana.
+    nearest = lanes.index(target.lanes[0])
     inner = "R" if lane < (count - 1) / 2 or count == 1 else "L"
     toward = "R" if nearest > lane else "L" if nearest < lane else inner
     same = nearest == lane

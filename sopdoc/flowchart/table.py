@@ -65,6 +65,7 @@ class SymbolSize:
 
 GUTTER = 4.7 * MM               # beside a symbol: a routing track 2.2 mm from it and from the lane border
 SYMBOL_MIN, SYMBOL_MAX = 6 * MM, 15 * MM
+LANE_TRACK = SYMBOL_MIN + 2 * GUTTER   # the narrowest lane with a routing track beside its symbol
 
 
 def symbol_size(lane: float) -> SymbolSize:
@@ -123,6 +124,10 @@ def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float
             break
     else:
         raise LayoutError(f"{n} pelaksana tidak muat pada kertas ini; pakai orientasi lanskap atau kertas F4")
+    # When even that leaves the text columns narrower than their words, lanes too narrow for a track beside a
+    # symbol gain nothing from a few more millimetres: the text columns get them back, and break fewer words.
+    if not cap and widest < LANE_TRACK:
+        widest = lane_min
     lane = _lane_width(chart, ink, need, shared, usable - fixed, n, widest)
     widths = _share(usable - fixed - lane * n, shared, need, ink)
     widths.update({k: need[k] for k in titles if k not in shared})

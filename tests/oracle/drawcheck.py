@@ -1,4 +1,4 @@
-"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16.
+"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-21.
 
 This checker is an oracle for sopdoc's router: it is written from the format's reference
 (`GEOMETRY-FORMAT.md`) alone, reads only the exported JSON and uses the standard library
@@ -105,6 +105,27 @@ Rule 15: an arrow changes direction at most 4 times; at most 2 times when its `f
   `to` is a connector.
 Rule 16: a label box lies at least 1.5 mm (Euclidean) from every
   segment of every line except the arrows of its own exit.
+
+sopdoc's own rules (17-21, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
+review of pages that kept rules 1-16 and still misled:
+Rule 17: no crossing (rule 7) lies within 3.0 mm (Euclidean) of a junction point, nor within
+  3.0 mm along either crossing line of a bend of that line (a point of it, not its first or
+  last, where the direction changes).
+Rule 18: an arrow never crosses a join (a crossing counted by rule 7 between an arrow and a join).
+Rule 19: as rule 4 with 2.5 mm and 5.0 mm, for arrows only: two arrows with different `to`
+  run parallel closer than 2.5 mm for at most 5.0 mm (marked merges and forks are checked
+  without their shared stretch, as in rule 4).
+Rule 20: an exit of a decision leaves by a vertex facing its target when one is free. The
+  exit's first segment points away from its `to` symbol when it runs left (right) and the
+  target's box lies wholly right (left) of the decision's box, or runs down (up) and the
+  target lies wholly above (below) it. Facing vertices: the right (left) vertex when the
+  target lies wholly right (left), the bottom vertex when it lies wholly below (the top is
+  the way in and is not counted). A vertex is free when no arrow or join of the page starts
+  or ends within 0.3 mm of it. An exit pointing away while a facing vertex is free is a defect.
+Rule 21: an off-page connector that an arrow enters on one page and an arrow leaves on a
+  later page (the same `id`) stands at its page's foot, in line with the flow: its centre
+  is not above the top (y0) of the page's last row, its top is not above the bottom of the
+  box of the arrow's `from` symbol (TOL), and the arrow's last segment runs down.
 """
 
 from __future__ import annotations
@@ -140,6 +161,8 @@ HAIRPIN = 3.0
 BORDER_CLEAR, BORDER_CLEAR_STRETCH = 2.0, 5.0
 MAX_BENDS, CONNECTOR_BENDS = 4, 2
 LABEL_CLEAR = 1.5
+CROSSING_CLEAR = 3.0            # rule 17
+TWIN_GAP, TWIN_STRETCH = 2.5, 5.0   # rule 19
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
@@ -274,6 +297,7 @@ def check(doc: dict) -> Report:
         return report
     paper = _document_defects(doc, report.defects)
     seen: set[int] = set()
+    scenes: list[Scene] = []
     pages = doc.get("pages")
     for number, page in enumerate(pages if isinstance(pages, list) else [], start=1):
         if not isinstance(page, dict):
@@ -285,6 +309,9 @@ def check(doc: dict) -> Report:
         seen.add(scene.page)
         report.defects += [Defect(scene.page, 0, text) for text in problems]
         _check_scene(scene, report)
+        scenes.append(scene)
+    for scene, text in _rule21(scenes):
+        report.defects.append(Defect(scene.page, 21, text))
     return report
 
 
@@ -296,7 +323,9 @@ def _check_scene(scene: Scene, report: Report) -> None:
                         (4, _rule4(segments, shared)), (5, _rule5(scene)), (6, _rule6(scene, segments)),
                         (8, _rule8(scene, shared)), (9, _rule9(scene)), (10, _rule10(segments)),
                         (11, _rule11(scene, shared)), (12, _rule12(scene)), (13, _rule13(scene, segments)),
-                        (14, _rule14(scene)), (15, _rule15(scene)), (16, _rule16(scene, segments))):
+                        (14, _rule14(scene)), (15, _rule15(scene)), (16, _rule16(scene, segments)),
+                        (17, _rule17(scene, segments)), (18, _rule18(segments)),
+                        (19, _rule19(segments, shared)), (20, _rule20(scene))):
         report.defects += [Defect(scene.page, rule, text) for text in found]
     report.crossings[scene.page] = report.crossings.get(scene.page, 0) + _crossings(segments)
 
@@ -546,10 +575,11 @@ def _border_runs(scene: Scene, segments: list[Segment], gap: float, stretch: flo
 
 # Rule 4 -------------------------------------------------------------------------------
 
-def _rule4(segments: list[Segment], shared: dict) -> list[str]:
+def _rule4(segments: list[Segment], shared: dict, gap: float = PARALLEL_GAP, stretch: float = PARALLEL_STRETCH
+           ) -> list[str]:
     """No two lines parallel and close over a long stretch, unless both arrows share `to`."""
     stretches: dict[tuple[Line, Line, str], list[tuple[float, float]]] = defaultdict(list)
-    for first, second in _close_parallels(segments, PARALLEL_GAP):
+    for first, second in _close_parallels(segments, gap):
         if first.line is second.line or _same_target(first.line, second.line):
             continue
         pair = _pair(first.line, second.line)
@@ -559,15 +589,15 @@ def _rule4(segments: list[Segment], shared: dict) -> list[str]:
     for (one, other), relation in shared.items():
         if _marked(relation) and not _same_target(one, other):
             clipped = _unshared(one, relation) + _unshared(other, relation)
-            for first, second in _close_parallels(clipped, PARALLEL_GAP):
+            for first, second in _close_parallels(clipped, gap):
                 if first.line is not second.line:
                     _add_parallel(stretches, first, second)
     found = []
     for (one, other, orient), runs in stretches.items():
         low, high = _longest_run(runs)
-        if high - low > PARALLEL_STRETCH + EPS:
+        if high - low > stretch + EPS:
             axis = "x" if orient == "h" else "y"
-            found.append(f"{one} and {other} run parallel closer than {PARALLEL_GAP} mm "
+            found.append(f"{one} and {other} run parallel closer than {gap} mm "
                          f"for {high - low:.2f} mm ({axis} {low:.2f}-{high:.2f})")
     return found
 
@@ -1047,6 +1077,112 @@ def _rule16(scene: Scene, segments: list[Segment]) -> list[str]:
                 found.append(f"label {arrow.label!r} of {arrow} (box {_box_text(box)}) is {near:.2f} mm from "
                              f"{line} segment {segment}, closer than {LABEL_CLEAR} mm")
                 break
+    return found
+
+
+# Rule 17 ------------------------------------------------------------------------------
+
+def _rule17(scene: Scene, segments: list[Segment]) -> list[str]:
+    """No crossing next to a junction dot or to a bend of either line."""
+    found = []
+    for flat, upright, point in _crossing_points(segments):
+        dot = min(((_length((j.x, j.y), point), j) for j in scene.junctions if not math.isnan(j.x + j.y)),
+                  default=(math.inf, None), key=lambda item: item[0])
+        if dot[0] < CROSSING_CLEAR - EPS:
+            found.append(f"{flat.line} and {upright.line} cross at {_pt(point)}, {dot[0]:.2f} mm from the junction "
+                         f"at {_pt((dot[1].x, dot[1].y))}, closer than {CROSSING_CLEAR} mm")
+            continue
+        for segment in (flat, upright):
+            near = _nearest_bend(segment, point)
+            if near < CROSSING_CLEAR - EPS:
+                found.append(f"{flat.line} and {upright.line} cross at {_pt(point)}, {near:.2f} mm from a bend of "
+                             f"{segment.line}, closer than {CROSSING_CLEAR} mm")
+                break
+    return found
+
+
+def _nearest_bend(segment: Segment, point: Point) -> float:
+    """Return how far along its line *point* (on *segment*) lies from the nearest bend at the segment's ends."""
+    points = segment.line.points
+    near = math.inf
+    for end in (segment.a, segment.b):
+        k = next((i for i, p in enumerate(points) if _length(p, end) <= TOL), None)
+        if k is None or k == 0 or k == len(points) - 1:
+            continue
+        if _unit(points[k - 1], points[k]) != _unit(points[k], points[k + 1]):
+            near = min(near, _length(end, point))
+    return near
+
+
+# Rule 18 ------------------------------------------------------------------------------
+
+def _rule18(segments: list[Segment]) -> list[str]:
+    """No arrow crossing a join."""
+    return [f"{flat.line} and {upright.line} cross at {_pt(point)}: an arrow crosses a join"
+            for flat, upright, point in _crossing_points(segments)
+            if {flat.line.kind, upright.line.kind} == {"arrow", "join"}]
+
+
+# Rule 19 ------------------------------------------------------------------------------
+
+def _rule19(segments: list[Segment], shared: dict) -> list[str]:
+    """No two arrows to different symbols running side by side as twins."""
+    return _rule4([s for s in segments if s.line.kind == "arrow"], shared, TWIN_GAP, TWIN_STRETCH)
+
+
+# Rule 20 ------------------------------------------------------------------------------
+
+def _rule20(scene: Scene) -> list[str]:
+    """A decision exit leaves by the vertex facing its target while that vertex is free."""
+    found = []
+    ends = [p for line in scene.lines for p in (line.points[0], line.points[-1])]
+    for arrow in scene.arrows:
+        source, target = scene.by_id.get(arrow.source), scene.by_id.get(arrow.target)
+        if source is None or target is None or source.kind != "decision":
+            continue
+        x0, y0, x1, y1 = source.box
+        tx0, ty0, tx1, ty1 = target.box
+        right, left, below, above = tx0 >= x1 - TOL, tx1 <= x0 + TOL, ty0 >= y1 - TOL, ty1 <= y0 + TOL
+        direction = _unit(arrow.points[0], arrow.points[1])
+        away = {(-1, 0): right, (1, 0): left, (0, 1): above, (0, -1): below}.get(direction, False)
+        if not away:
+            continue
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        facing = [(name, vertex) for name, vertex, toward in
+                  (("right", (x1, cy), right), ("left", (x0, cy), left), ("bottom", (cx, y1), below)) if toward]
+        free = [name for name, vertex in facing if all(_length(p, vertex) > END_ON_BOX + EPS for p in ends)]
+        if free:
+            found.append(f"{arrow} leaves {source.id!r} at {_pt(arrow.points[0])} away from its target "
+                         f"while the {free[0]} vertex facing it is free")
+    return found
+
+
+# Rule 21 ------------------------------------------------------------------------------
+
+def _rule21(scenes: list[Scene]) -> list[tuple[Scene, str]]:
+    """An off-page connector to a later page stands at its page's foot, below its source, entered from above."""
+    leaves = {(scene.page, line.source) for scene in scenes for line in scene.arrows}
+    found = []
+    for scene in scenes:
+        if not scene.rows:
+            continue
+        last_top = max(y0 for _, y0, _ in scene.rows)
+        for arrow in scene.arrows:
+            connector, source = scene.by_id.get(arrow.target), scene.by_id.get(arrow.source)
+            if connector is None or source is None or connector.kind != "connector":
+                continue
+            if not any(page > scene.page and name == connector.id for page, name in leaves):
+                continue
+            x0, y0, x1, y1 = connector.box
+            problems = []
+            if (y0 + y1) / 2 < last_top - TOL:
+                problems.append(f"stands above the last row (its centre y {(y0 + y1) / 2:.2f} < {last_top:.2f})")
+            if y0 < source.box[3] - TOL:
+                problems.append(f"is not below {source.id!r}")
+            if _unit(arrow.points[-2], arrow.points[-1]) != (0, 1):
+                problems.append(f"is not entered from above by {arrow}")
+            if problems:
+                found.append((scene, f"off-page connector {connector.id!r} to a later page " + "; ".join(problems)))
     return found
 
 
