@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import urllib.parse
 from pathlib import Path
 
@@ -91,16 +90,20 @@ def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool, jobs:
     command.run(list(paths) or [DEFAULT_DEFINITIONS], chosen, out, strict, _jobs(jobs))
 
 
-def _iso_date(ctx, param, value: str):
+def _date(ctx, param, value: str):
+    """Return the date *value* writes, read as a definition's dates are (a Tanggal)."""
+    from sopdoc.definition.values import read_date
+
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' bukan tanggal; tulis TTTT-BB-HH, misalnya 2024-06-10") from None
+        return read_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("sop_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BERKAS_SOP")
-@click.option("--tanggal", required=True, callback=_iso_date, metavar="TTTT-BB-HH", help="Tanggal revisi.")
+@click.option("--tanggal", required=True, callback=_date, metavar="TANGGAL",
+              help="Tanggal revisi, misalnya 10 Juni 2024, 10/06/2024 atau 2024-06-10.")
 @click.option("--catatan", required=True, metavar="TEKS", help="Apa yang diubah pada revisi ini.")
 @click.option("--render", "render_after", is_flag=True, help="Buat ulang dokumen SOP ini sesudahnya.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,

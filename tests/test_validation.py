@@ -39,8 +39,8 @@ EXPECTED = {
     "tanggal-mustahil": [
         "tanggal-mustahil.yaml:1 tanggal_pembuatan: '2023-02-30' bukan tanggal yang ada di kalender; "
         "periksa hari dan bulannya",
-        "tanggal-mustahil.yaml:2 tanggal_efektif: 'Maretz 2023' bukan tanggal; tulis 2023-12-22, "
-        "atau bulan dan tahun seperti Maret 2021",
+        "tanggal-mustahil.yaml:2 tanggal_efektif: 'Maretz 2023' bukan tanggal; tulis misalnya 15 Januari 2024, "
+        "15/01/2024, 15-01-2024 atau 2024-01-15; bila harinya tidak ada, bulan dan tahun: Maret 2021",
     ],
     "revisi-sebelum-pembuatan": [
         "revisi-sebelum-pembuatan.yaml:3 revisi[1].tanggal: tanggal revisi 1 Mei 2023 lebih awal dari "

@@ -28,8 +28,18 @@ from sopdoc.definition.model import (
 )
 from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
-_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
+# Every way a date is written, in YAML, the studio, Excel and `revise --tanggal`: read by read_date alone.
+_DATE_FORMS = (
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$"),          # 2024-01-15, 2024-01
+    re.compile(r"^(?:(?P<day>\d{1,2})\s+)?(?P<name>[A-Za-z]+)\s+(?P<year>\d{4})$"),     # 15 Januari 2024, Maret 2021
+    re.compile(r"^(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})$"),       # 15/01/2024, 15-01-2024
+)
+DATE_HINT = ("tulis misalnya 15 Januari 2024, 15/01/2024, 15-01-2024 atau 2024-01-15; bila harinya tidak ada, "
+             "bulan dan tahun: Maret 2021")
+# The same forms for the JSON Schema (ECMAScript has no flag for case: month names as printed and in lower case).
+_MONTHS = "|".join([*BULAN, *(name.lower() for name in BULAN)])
+DATE_PATTERN = (r"^(-|\d{4}-\d{1,2}(-\d{1,2})?|(\d{1,2}\s+)?(" + _MONTHS + r")\s+\d{4}"
+                r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})$")
 _WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+)\.?$")
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
 # Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
@@ -181,23 +191,11 @@ class FileReader:
         text = self.text(path, value)
         if text is None or text == "-":
             return None
-        if match := _ISO.match(text):
-            return self._iso_date(path, text, *match.groups())
-        if match := _MONTH_YEAR.match(text):
-            day, month_name, year = match.groups()
-            month = _BULAN_INDEX.get(month_name.lower())
-            if month is not None:
-                return self._iso_date(path, text, year, str(month), day)
-        self.error(path, f"'{text}' bukan tanggal; tulis 2023-12-22, atau bulan dan tahun seperti Maret 2021")
-        return None
-
-    def _iso_date(self, path: tuple, text: str, year: str, month: str, day: str | None) -> Tanggal | None:
         try:
-            datetime.date(int(year), int(month), int(day or 1))
-        except ValueError:
-            self.error(path, f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya")
+            return read_date(text)
+        except ValueError as exc:
+            self.error(path, str(exc))
             return None
-        return Tanggal(int(year), int(month), int(day) if day else None)
 
     def year(self, path: tuple, value: Any) -> int | None:
         if value is None:
@@ -250,6 +248,29 @@ class FileReader:
         elif _NUMBER.match(text):
             self.warn(path, f"waktu '{text}' tanpa satuan; tambahkan satuannya, misalnya '{text} menit'")
         return Waktu(text)
+
+
+def read_date(text: str) -> Tanggal:
+    """Return the date *text* writes: 2024-01-15, 15 Januari 2024, 15/01/2024, 15-01-2024, or Maret 2021.
+
+    The one reading of a typed date, for YAML, the studio, Excel and ``revise --tanggal``:
+    a day comes before its month, as Indonesians write it. Raise ValueError saying
+    what is wrong, in the user's words.
+    """
+    text = text.strip()
+    for form in _DATE_FORMS:
+        if match := form.match(text):
+            parts = match.groupdict()
+            month = _BULAN_INDEX.get(parts["name"].lower()) if "name" in parts else int(parts["month"])
+            if month is None:
+                break
+            day = int(parts["day"]) if parts["day"] else None
+            try:
+                datetime.date(int(parts["year"]), month, day or 1)
+            except ValueError:
+                raise ValueError(f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya") from None
+            return Tanggal(int(parts["year"]), month, day)
+    raise ValueError(f"'{text}' bukan tanggal; {DATE_HINT}")
 
 
 # The reader of each kind of value that reads alone (the others depend on their file).

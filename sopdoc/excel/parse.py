@@ -24,7 +24,6 @@ from sopdoc.excel import guide, labels
 from sopdoc.excel.opening import Opened, SheetScan
 from sopdoc.excel.problems import CellProblem, warning
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
 MAX_FOLDER_DEPTH = 8
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
@@ -166,10 +165,7 @@ class _Reader:
             return value.date()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(int(value)) if float(value).is_integer() else str(value)
-        if isinstance(value, str) and (match := _DAY_FIRST.match(value)):
-            day, month, year = match.groups()
-            return f"{year}-{int(month):02d}-{int(day):02d}"
-        return value
+        return value        # text: the reader reads it as every typed date is read (values.read_date)
 
     def nip(self, row: int, column: int, key: tuple) -> str | None:
         value = self.raw(row, column, key)
