@@ -78,7 +78,7 @@ def _example(name: str) -> tuple[Unit, list[Sop]]:
     title = name if name != folder_name else name.replace("-", " ").title()
     result = reader.read_given(Path(folder_name), {
         reader.UNIT_FILE: scaffold.unit_text(title),
-        "contoh-sop.yaml": scaffold.sop_text("Contoh SOP (salin lembar ini)", "contoh-sop.yaml", datetime.date.today()),
+        "contoh-sop.yaml": scaffold.sop_text(scaffold.EXAMPLE_NAMA, "contoh-sop.yaml", datetime.date.today()),
     })
     if not result.sops:
         # The files were never written: name the key, not the file.

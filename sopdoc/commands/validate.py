@@ -8,7 +8,7 @@ import click
 
 from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader
-from sopdoc.errors import SopdocError, display_path
+from sopdoc.errors import SopdocError
 
 
 def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
@@ -34,10 +34,10 @@ def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
 
 
 def summary_table(result: reader.Result) -> str:
-    """Return a text table with one line per valid SOP."""
-    header = ("Unit", "SOP", "Baris", "Pelaksana", "Total waktu")
+    """Return a text table with one line per valid SOP: its unit (its folder below the definitions), status, size."""
+    header = ("Unit", "SOP", "Status", "Baris", "Pelaksana", "Total waktu")
     rows = [
-        (display_path(sop.unit.folder), sop.slug, str(len(sop.kegiatan)), str(len(sop.pelaksana)), sop.total_waktu()[0])
+        (sop.unit.key, sop.slug, sop.status, str(len(sop.kegiatan)), str(len(sop.pelaksana)), sop.total_waktu()[0])
         for sop in result.sops
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

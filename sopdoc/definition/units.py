@@ -5,11 +5,12 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import attachments, fields, yamlsafe
+from sopdoc.definition import attachments, fields, placeholders, yamlsafe
 from sopdoc.definition.model import Unit
 from sopdoc.definition.tree import UNIT_FILE
 from sopdoc.definition.values import FileReader, Result
@@ -61,7 +62,7 @@ class Units:
             merged.update(values)
             ok = ok and file_ok
         merged["files"] = tuple(f / UNIT_FILE for f in reversed(folders))
-        key = folder.relative_to(folders[-1].parent).as_posix()
+        key = key_of(folder, folders[-1])
         unit = self._build(folder, key, merged) if ok and self._own_key(folder, key) else None
         self.units[folder] = unit
         return unit
@@ -94,6 +95,9 @@ class Units:
                     values[key.name] = self._attachment(reader, key.name, data[key.name], file.parent, root)
                 else:
                     values[key.name] = reader.value(key, data[key.name], ())
+            for path, message in [*placeholders.in_unit(values.get("pemerintah")),
+                                  *placeholders.in_signer(("disahkan_oleh",), values.get("disahkan_oleh"))]:
+                reader.warn(path, message)
         self.files[(file, root)] = (values, reader.ok)
         return self.files[(file, root)]
 
@@ -134,12 +138,28 @@ def chain(folder: Path, planned: Container[Path] = ()) -> list[Path]:
     first that holds none: a unit file above such a gap is not part of the unit.
     The reader, the studio's unit page and import all take a unit's chain from
     here. *planned* names unit files about to be written, counted as there.
+
+    It climbs the folders on disk, not the words of the path: above ``.`` (a user
+    inside the unit folder typing ``sopdoc validate .``) is ``..``, not ``.`` again.
+    Each folder keeps the form of *folder* (relative stays relative).
     """
     folders = [folder]
-    while (above := folders[-1].parent) != folders[-1] and (above / UNIT_FILE in planned
-                                                            or (above / UNIT_FILE).is_file()):
+    while (above := _above(folders[-1])) is not None and (above / UNIT_FILE in planned
+                                                          or (above / UNIT_FILE).is_file()):
         folders.append(above)
     return folders
+
+
+def _above(folder: Path) -> Path | None:
+    """Return the folder that holds *folder*, written like it (``.`` -> ``..``), or None at the top of the disk."""
+    above = Path(os.path.normpath(folder / os.pardir))
+    return None if os.path.abspath(above) == os.path.abspath(folder) else above
+
+
+def key_of(folder: Path, top: Path) -> str:
+    """Return the key of the unit in *folder* whose chain ends at *top*: its path below the folder above *top*."""
+    base = Path(os.path.abspath(top)).parent
+    return Path(os.path.abspath(folder)).relative_to(base).as_posix()
 
 
 def _containment(chain: list[Path], named: Path) -> Path:

@@ -56,6 +56,7 @@ class Result:
     sops: list[Sop] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+    failed_drafts: set[Path] = field(default_factory=set)   # the failed files that say `status: draf`
     siblings: dict[Path, dict[str, Path]] = field(default_factory=dict)  # unit folder -> its SOP files by slug
 
     @property
@@ -119,7 +120,12 @@ class FileReader:
 
     def _add(self, path: tuple, message: str, severity: str) -> None:
         line = self.doc.line(path) if self.doc else None
-        self.result.problems.append(Problem(self.file, line, format_key_path(path), message, severity))
+        problem = Problem(self.file, line, format_key_path(path), message, severity)
+        # One message per mistake: an empty branch is missing (the mapping says so) and has no target (its reader).
+        if severity == ERROR and problem.key and any(p.severity == ERROR and (p.file, p.key) == (problem.file, problem.key)
+                                     for p in self.result.problems):
+            return
+        self.result.problems.append(problem)
 
     def mapping(self, path: tuple, value: Any, keys: tuple[Key, ...]) -> dict | None:
         """Return *value* if it is a mapping of known keys; report unknown and missing keys."""
