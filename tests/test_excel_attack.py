@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from test_excel import _unit_sheet, run
 
 from sopdoc.commands import import_
-from sopdoc.definition import reader
+from sopdoc.definition import reader, yamlsafe
 from sopdoc.excel import importer
 from sopdoc.export import forms, index
 
@@ -241,7 +241,7 @@ def test_1_59_a_backup_that_is_a_folder_leaves_the_tree_as_it_was_and_the_batch_
             "berkas dari W.xlsx yang ditulis.") in result.output
     after = _tree(tree)
     assert {k: v for k, v in after.items() if not k.startswith("dinas-kesehatan")} == before
-    assert (tree / "dinas-kesehatan" / "contoh-sop.yaml").is_file()
+    assert (tree / "dinas-kesehatan" / "unit.yaml").is_file()
     assert "1 buku kerja diimpor, 1 gagal." in result.output
 
 
@@ -609,9 +609,10 @@ def test_1_66_a_blank_workbook_takes_any_unit_name(tmp_path, name):
     assert "sopdoc-kosong" not in made.output
     back = run("import", tmp_path / "kosong.xlsx", "--to", tmp_path / "defs")
     assert back.exit_code == 0, back.output
-    (sop,) = reader.read([tmp_path / "defs"]).sops
-    assert sop.unit.unit == (name if name != "yes" else "Yes")
-    assert sop.unit.disahkan_oleh.jabatan == f"Kepala {sop.unit.unit}"
+    (unit_file,) = (tmp_path / "defs").rglob("unit.yaml")      # the example sheet is never imported
+    unit = yamlsafe.load(unit_file).data
+    assert unit["unit"] == (name if name != "yes" else "Yes")
+    assert unit["disahkan_oleh"]["jabatan"] == f"Kepala {unit['unit']}"
 
 
 # --- 1.6: text that looks like a formula stays text in every workbook sopdoc writes ----------------------
@@ -643,7 +644,7 @@ def test_1_6_an_imported_command_formula_stays_text_in_the_excel_index_and_monit
     assert run("excel", "defs", "--out", "keluar").exit_code == 0
     workbooks = {
         "excel": Path("keluar", "sop-kab-balangan-diskominfo.xlsx").read_bytes(),
-        "index": index.workbook({sop.unit.folder: (sop.unit, [sop])}, {}, {}, [], tmp_path / "out"),
+        "index": index.workbook({sop.unit.folder: index.Listed(sop.unit, [sop])}, {}, {}, {}, [], tmp_path / "out"),
         "monitoring": forms.monitoring_xlsx(sop.unit, [sop]),
     }
     for name, data in workbooks.items():
