@@ -205,11 +205,12 @@ def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...], definitions: Path | 
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil (satu buku kerja per unit), atau NAMA.xlsx bila hanya satu unit.")
 @click.option("--kosong", metavar="UNIT", help="Tulis buku kerja kosong untuk unit ini, dengan satu lembar contoh.")
-def excel(paths: tuple[Path, ...], out: Path, kosong: str | None) -> None:
+@click.option("--timpa", is_flag=True, help="Timpa buku kerja yang sudah ada (versi lama jadi .bak).")
+def excel(paths: tuple[Path, ...], out: Path, kosong: str | None, timpa: bool) -> None:
     """Tulis SOP setiap unit sebagai satu buku kerja Excel untuk diisi atau disunting."""
     from sopdoc.commands import excel as command
 
-    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, kosong)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, kosong, timpa)
 
 
 @main.command("import", options_metavar="[PILIHAN]")

@@ -14,6 +14,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import math
 import os
 import re
 import secrets
@@ -93,9 +94,34 @@ def read_regular(path: Path, limit: int, hint: str) -> bytes:
             raise ReadRefused(f"berkas tidak dapat dibaca: {exc.strerror}") from None
     if len(raw) > limit:
         size = max(os.path.getsize(path), len(raw))
-        raise ReadRefused(f"berkas terlalu besar ({size / 1024 / 1024:.1f} MB; batas {limit / 1024 / 1024:g} MB); "
-                          f"{hint}")
+        raise ReadRefused(f"berkas terlalu besar ({megabytes(size)}; batas {limit / 1024 / 1024:g} MB); {hint}")
     return raw
+
+
+def megabytes(size: int) -> str:
+    """Return *size* bytes in MB to one decimal, rounded up: a size over a limit never reads as the limit."""
+    return f"{math.ceil(size * 10 / 1024 / 1024) / 10:.1f} MB"
+
+
+def resolved(path: Path) -> Path | None:
+    """Return *path* with every symbolic link followed, or None when its links go round in a loop.
+
+    Python 3.11's ``Path.resolve`` raises RuntimeError on a loop (``a -> b -> a``);
+    every path a user or a definition names is resolved here, never there.
+    """
+    try:
+        return path.resolve()
+    except (RuntimeError, OSError):
+        return None
+
+
+def inside(path: Path, root: Path) -> bool:
+    """Return whether *path*, links followed, lies in *root*; a link loop lies nowhere."""
+    target, base = resolved(path), resolved(root)
+    return target is not None and base is not None and target.is_relative_to(base)
+
+
+LOOP = "tautan (symlink) yang berputar (menunjuk ke dirinya sendiri atau ke tautan yang kembali ke sini)"
 
 
 def write_target(path: Path, root: Path) -> Path:
@@ -105,12 +131,28 @@ def write_target(path: Path, root: Path) -> Path:
     every name of the file sees the change; a link that leads outside *root* is
     refused, so sopdoc never writes (or copies from) a file outside the tree.
     """
-    target = path.resolve()
-    if not target.is_relative_to(root.resolve()):
+    target = resolved(path)
+    if target is None:
+        raise SopdocError(f"{display_path(path)} adalah {LOOP}, jadi tidak ditulis; hapus tautan itu atau arahkan "
+                          "ke berkas yang sebenarnya")
+    if not inside(target, root):
         raise SopdocError(f"{display_path(path)} adalah tautan ke {display_path(target)}, di luar folder definisi "
                           f"{display_path(root)}; sopdoc tidak menulis ke sana. Salin berkasnya ke dalam folder "
                           "definisi, atau ubah di tempat aslinya.")
     return target
+
+
+def read_only(path: Path, mode: int, refused: str, wanted: str, target: Path | None = None) -> str | None:
+    """Return why the definition *path* (permissions *mode*) is left as it is, or None when its owner may write it.
+
+    A read-only file says its owner wants it kept: revise, import and the studio
+    refuse it alike. *refused* and *wanted* are the verb for what was not done and
+    what the user meant ("direvisi"); *target* is the file to unlock when *path* is a link.
+    """
+    if mode & stat.S_IWUSR:
+        return None
+    return (f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak {refused}; bila memang akan {wanted}, "
+            f"buka izinnya dulu: chmod u+w {display_path(target or path)}")
 
 
 def make_folder(path: Path) -> None:
@@ -539,10 +581,15 @@ def staging_folder(near: Path) -> Iterator[Path]:
         shutil.rmtree(path, ignore_errors=True)
 
 
+def temp_prefix(kind: str) -> str:
+    """Return how a temporary folder of this process starts, so that sweep_temp knows it once the process is gone."""
+    return f"sopdoc-{kind}-{os.getpid()}-"
+
+
 @contextlib.contextmanager
 def temp_folder(kind: str) -> Iterator[Path]:
     """Yield a new folder in the system's temporary folder, named with this process's id, removed at the end."""
-    path = Path(tempfile.mkdtemp(prefix=f"sopdoc-{kind}-{os.getpid()}-"))
+    path = Path(tempfile.mkdtemp(prefix=temp_prefix(kind)))
     try:
         yield path
     finally:

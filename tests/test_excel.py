@@ -280,7 +280,7 @@ def test_ten_kinds_of_mistakes_are_named_by_cell_and_nothing_is_written(tmp_path
         "baris per kegiatan",
         "makro.xlsm: buku kerja bermakro (.xlsm) ditolak: sopdoc hanya membaca data; simpan ulang di Excel sebagai "
         "'Buku Kerja Excel (*.xlsx)', tanpa makro",
-        "besar.xlsx [Unit]: lembar ini terlalu besar setelah dibuka (200 MB; batas 10 MB) dan tidak dibaca; hapus "
+        "besar.xlsx [Unit]: lembar ini terlalu besar setelah dibuka (200.1 MB; batas 10 MB) dan tidak dibaca; hapus "
         "baris dan kolom yang tidak dipakai, atau salin isinya ke buku kerja baru",
     ]
     assert result.output.strip().endswith("3 buku kerja tidak diimpor karena masalah di atas; tidak ada berkasnya "

@@ -45,7 +45,7 @@ def test_alias_bomb_is_refused_quickly(unit_dir):
 def test_huge_file_is_refused_without_parsing(unit_dir):
     result, _ = _read(unit_dir, "besar.yaml", "a: " + "x" * (50 * 1024 * 1024) + "\n")
     assert problem_lines(result) == [
-        "besar.yaml:None : berkas terlalu besar (50.0 MB; batas 2 MB); definisi SOP adalah berkas teks biasa, "
+        "besar.yaml:None : berkas terlalu besar (50.1 MB; batas 2 MB); definisi SOP adalah berkas teks biasa, "
         "biasanya di bawah 50 KB: periksa apakah ini berkas yang benar"
     ]
 

@@ -269,8 +269,8 @@ CASES = [
     ("out beside in: parallel 2.4 mm apart", out_of_s2_left_side(102.4), {5},
      "leaves 's2' along (100.00, 67.00)-(100.00, 55.00) only 2.40 mm beside arrow #0 s1->s2 entering it"),
     # 6: decision exits labelled, labels near and clear
-    ("decision with one exit", without("arrows", 3), {6}, "has 1 exit arrow(s), needs exactly 2"),
-    ("decision with three exits", third_exit, {6}, "has 3 exit arrow(s), needs exactly 2"),
+    ("decision with one exit", without("arrows", 3), {6}, "has 1 exit(s), needs exactly 2"),
+    ("decision with three exits", third_exit, {6}, "has 3 exit(s), needs exactly 2"),
     ("exit without label", sets(("arrows.2.label", None)), {6},
      "arrow #2 s3->s4 leaves decision 's3' without a label text (None)"),
     ("exit with a blank label", sets(("arrows.2.label", "  ")), {6}, "without a label text ('  ')"),
@@ -299,10 +299,205 @@ CASES = [
 
 @pytest.mark.parametrize("change, broken, says", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
 def test_rules_on_the_clean_scene(change, broken, says):
+    """These scenes were made for rules 0-7; what else they break is the readability rules' (scenes below)."""
+    report = check(edit(change))
+    found = "\n".join(map(str, report.defects))
+    assert report.rules() & set(range(8)) == broken, found
+    assert says is None or says in found, found
+
+
+# Readability rules 8-16 on the clean scene: each change breaks exactly the rules named, and
+# a change just past each threshold breaks none.
+
+def narrow_s5(width, across=0.0):
+    """Make s5 *width* mm wide, so that s5->s7 leaves it that far from where s3->s5 ends (y 90 + across)."""
+    def change(p):
+        symbol(p, "s5").update(x1=140.0 + width)
+        set_(p, "arrows.4.points", [[140.0 + width, 90 + across], [165, 90 + across], [165, 122]])
+    return change
+
+
+def merge_into_s5(turn_x, junction=None):
+    """Add s2->s5 joining s3->s5's line at (turn_x, 90), with a junction there if given."""
+    def change(p):
+        p["arrows"].append(arrow("s2", "s5", [(120, 70), (turn_x, 70), (turn_x, 90), (140, 90)]))
+        if junction:
+            p["junctions"] = [{"x": turn_x, "y": 90.0, "to": junction}]
+    return change
+
+
+def fork_from_s5(junction=True):
+    """Add s5->s6 sharing s5->s7's start up to (165, 102.5), marked by a junction."""
+    def change(p):
+        p["arrows"].append(arrow("s5", "s6", [(160, 90), (165, 90), (165, 102.5), (150, 102.5), (150, 105)]))
+        if junction:
+            p["junctions"] = [{"x": 165.0, "y": 102.5, "from": "s5"}]
+    return change
+
+
+def fork_exit_of_s3(junction=True, label=True):
+    """Fork s3's "Tidak" exit at (125, 90): one branch on to s5, one down to s6."""
+    def change(p):
+        tidak = p["arrows"][3]
+        p["arrows"].append(arrow("s3", "s6", [(120, 90), (125, 90), (125, 102.5), (150, 102.5), (150, 105)],
+                                 tidak["label"] if label else None, tidak["label_box"] if label else None))
+        if junction:
+            p["junctions"] = [{"x": 125.0, "y": 90.0, "from": "s3"}]
+    return change
+
+
+def crossing_at_s1_exit(x):
+    """Add u (lane A, row 1) -> s2 whose line crosses s1->s2 at (x, 50), x - 80 mm from where s1->s2 leaves."""
+    def change(p):
+        p["symbols"].append(sym("u", "process", "A", 1, x - 4.5, 41, x + 4.5, 44.5))
+        p["arrows"].append(arrow("u", "s2", [(x, 44.5), (x, 70), (100, 70)]))
+    return change
+
+
+def crossing_at_s2_top(top):
+    """Move s2 so its top is at *top*; add s1->s5 crossing s1->s2 at y 62.5, top - 62.5 mm from its tip."""
+    def change(p):
+        symbol(p, "s2").update(y0=top, y1=top + 10)
+        set_(p, "arrows.0.points", [[80, 50], [110, 50], [110, top]])
+        set_(p, "arrows.1.points", [[110, top + 10], [110, 82]])
+        p["arrows"].append(arrow("s1", "s5", [(70, 55), (70, 62.5), (150, 62.5), (150, 85)]))
+    return change
+
+
+def s1_to_s2(*points):
+    return sets(("arrows.0.points", [list(point) for point in points]))
+
+
+def s1_to_s4(*points):
+    return add("arrows", arrow("s1", "s4", points))
+
+
+def ya_label_beside_a_loop(x0):
+    """Add the loop s4->s2 up x 96, and put the "Ya" label left of its exit, x0 - 96 mm from the loop."""
+    def change(p):
+        p["arrows"].append(arrow("s4", "s2", [(100, 110), (96, 110), (96, 70), (100, 70)]))
+        set_(p, "arrows.2.label_box", [x0, 99, 108.5, 102])
+    return change
+
+
+def unlabelled(first=True, second=True):
+    def change(p):
+        for index, bare in ((2, first), (3, second)):
+            if bare:
+                set_(p, f"arrows.{index}.label", "")
+                set_(p, f"arrows.{index}.label_box", None)
+    return change
+
+
+READABILITY = [
+    # 8: no false continuation
+    ("end to end on one line 5.1 mm apart", narrow_s5(5.1), set(), None),
+    ("end to end on one line 4.9 mm apart", narrow_s5(4.9), {8},
+     "arrow #3 s3->s5 segment (120.00, 90.00)-(140.00, 90.00) and arrow #4 s5->s7 segment "
+     "(144.90, 90.00)-(165.00, 90.00) lie on one line 0.00 mm apart across and 4.90 mm apart along it"),
+    ("4.9 mm apart along, 0.4 mm across", narrow_s5(4.9, across=0.4), {8}, "0.40 mm apart across"),
+    ("4.9 mm apart along, 0.6 mm across", narrow_s5(4.9, across=0.6), set(), None),
+    # 9: clearance from other symbols
+    ("2.1 mm from another symbol", move("s6", x1=162.9), set(), None),
+    ("1.9 mm from another symbol", move("s6", x1=163.1), {9},
+     "arrow #4 s5->s7 passes 1.90 mm from symbol 's6'"),
+    # 10: no crossing at an end
+    ("crossing 3.1 mm from where an arrow leaves", crossing_at_s1_exit(83.1), set(), None),
+    ("crossing 2.9 mm from where an arrow leaves", crossing_at_s1_exit(82.9), {10},
+     "arrow #0 s1->s2 is crossed by arrow #5 u->s2 at (82.90, 50.00), 2.90 mm from its start"),
+    ("crossing 3.1 mm from a tip", crossing_at_s2_top(65.6), set(), None),
+    ("crossing 2.9 mm from a tip", crossing_at_s2_top(65.4), {10},
+     "arrow #0 s1->s2 is crossed by arrow #5 s1->s5 at (110.00, 62.50), 2.90 mm from its tip"),
+    # 11: merges and forks marked, junctions away from symbols and on a real merge
+    ("merge marked by a junction", merge_into_s5(135, junction="s5"), set(), None),
+    ("merge without a junction", merge_into_s5(135), {8, 11},
+     "arrow #3 s3->s5 and arrow #5 s2->s5 touch at (135.00, 90.00) with no junction marking it (merge into 's5')"),
+    ("merge junction 2.5 mm from its symbol", merge_into_s5(137.5, junction="s5"), {11},
+     "junction at (137.50, 90.00) is 2.50 mm from symbol 's5'"),
+    ("merge junction naming another symbol", merge_into_s5(135, junction="s4"), {8, 11},
+     "junction at (135.00, 90.00) (to 's4') marks no merge or fork of arrows"),
+    ("fork marked by a junction", fork_from_s5(), set(), None),
+    ("fork without a junction", fork_from_s5(junction=False), {4, 8, 11},
+     "arrow #4 s5->s7 and arrow #5 s5->s6 touch at"),
+    ("junction marking nothing", lambda p: p.setdefault("junctions", []).append({"x": 30.0, "y": 30.0, "to": "s2"}),
+     {11},
+     "junction at (30.00, 30.00) (to 's2') marks no merge or fork of arrows"),
+    ("junction naming both ends", lambda p: (fork_from_s5()(p), p["junctions"][0].update(to="s6")), {11},
+     "not exactly one of 'to' and 'from'"),
+    # 6 with forks and unlabelled decisions
+    ("decision exit forking, the label on both branches", fork_exit_of_s3(), set(), None),
+    ("decision exit forking, the label on one branch", fork_exit_of_s3(label=False), {6},
+     "the arrows of one exit of symbol 's3'"),
+    ("decision exit forking without a junction", fork_exit_of_s3(junction=False), {4, 8, 11}, "(fork from 's3')"),
+    ("decision printed without labels", unlabelled(), set(), None),
+    ("one exit without a label", unlabelled(second=False), {6}, "labels one exit and leaves the other without"),
+    # 12: no hairpin
+    ("turning back through 3.1 mm", s1_to_s2((80, 50), (115, 50), (115, 53.1), (110, 53.1), (110, 65)), set(), None),
+    ("turning back through 2.9 mm", s1_to_s2((80, 50), (115, 50), (115, 52.9), (110, 52.9), (110, 65)), {12},
+     "arrow #0 s1->s2 turns back on itself through a leg of 2.90 mm at (115.00, 50.00)"),
+    # 13: away from borders
+    ("2.1 mm from a row border for 15 mm", s1_to_s2((80, 50), (95, 50), (95, 57.9), (110, 57.9), (110, 65)),
+     set(), None),
+    ("1.9 mm from a row border for 4.9 mm", s1_to_s2((80, 50), (105.1, 50), (105.1, 58.1), (110, 58.1), (110, 65)),
+     set(), None),
+    ("1.9 mm from a row border for 5.1 mm", s1_to_s2((80, 50), (104.9, 50), (104.9, 58.1), (110, 58.1), (110, 65)),
+     {13}, "arrow #0 s1->s2 runs within 2.0 mm of row border y=60.00 for 5.10 mm (x 104.90-110.00)"),
+    # 14: flow reads downwards
+    ("forward arrow entering from the side", s1_to_s4((70, 55), (70, 110), (100, 110)), set(), None),
+    ("forward arrow entering from below", s1_to_s4((70, 55), (70, 117.5), (110, 117.5), (110, 115)), {14},
+     "arrow #5 s1->s4 goes to a later row (1 to 4) but goes up along (110.00, 117.50)-(110.00, 115.00)"),
+    # 15: direct lines
+    ("four bends", s1_to_s2((80, 50), (85, 50), (85, 53), (95, 53), (95, 70), (100, 70)), set(), None),
+    ("five bends", s1_to_s2((80, 50), (85, 50), (85, 53), (95, 53), (95, 56), (110, 56), (110, 65)), {15},
+     "arrow #0 s1->s2 has 5 bends, more than 4"),
+    ("two bends into a connector", sets(("arrows.4.points", [[160, 90], [167, 90], [167, 122]])), set(), None),
+    ("three bends into a connector", sets(("arrows.4.points", [[160, 90], [165, 90], [165, 103], [167, 103],
+                                                               [167, 122]])), {15},
+     "arrow #4 s5->s7 has 3 bends, more than 2"),
+    # 16: labels belong to their exit
+    ("label 1.6 mm from another line", ya_label_beside_a_loop(97.6), set(), None),
+    ("label 1.4 mm from another line", ya_label_beside_a_loop(97.4), {16},
+     "label 'Ya' of arrow #2 s3->s4 (box (97.40, 99.00)-(108.50, 102.00)) is 1.40 mm from arrow #5 s4->s2"),
+]
+
+
+@pytest.mark.parametrize("change, broken, says", [c[1:] for c in READABILITY], ids=[c[0] for c in READABILITY])
+def test_readability_rules_on_the_clean_scene(change, broken, says):
     report = check(edit(change))
     found = "\n".join(map(str, report.defects))
     assert report.rules() == broken, found
     assert says is None or says in found, found
+
+
+# A decision whose bottom vertex is free: r (row 3) loops back into it, by its bottom vertex
+# or by merging, with a junction, into the line that enters its top.
+def loop_into_decision(by_bottom):
+    loop = [(55, 55), (55, 52.5), (25, 52.5), (25, 48)] if by_bottom else \
+        [(55, 55), (55, 52.5), (45, 52.5), (45, 27.5), (25, 27.5), (25, 32)]
+    scene = page(
+        2,
+        lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
+        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
+                 sym("p", "process", "Y", 2, 50, 36, 60, 44), sym("q", "process", "X", 3, 20, 55, 30, 65),
+                 sym("r", "process", "Y", 3, 50, 55, 60, 65)],
+        arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
+                arrow("d", "p", [(35, 40), (50, 40)], "Ya", [36, 35.5, 42, 38.5]),
+                arrow("d", "q", [(15, 40), (5, 40), (5, 60), (20, 60)], "Tidak", [6.5, 41.5, 13.5, 44.5]),
+                arrow("r", "d", loop)])
+    if not by_bottom:
+        scene["junctions"] = [{"x": 25.0, "y": 27.5, "to": "d"}]
+    return document(scene)
+
+
+def test_a_loop_merging_into_a_decisions_way_in_is_clean():
+    assert check(loop_into_decision(by_bottom=False)).defects == []
+
+
+def test_a_loop_into_a_decisions_bottom_vertex():
+    report = check(loop_into_decision(by_bottom=True))
+    assert [str(d) for d in report.defects] == [
+        "page 2: rule 14: arrow #3 r->d enters decision 'd' at its bottom vertex (25.00, 48.00)"]
 
 
 def test_clean_scene_has_no_crossings():
@@ -340,28 +535,28 @@ def test_broken_documents_are_reported_not_raised():
 
 
 # Rule 7 scene: two horizontal arrows, two vertical arrows and a join crossing both
-# verticals; one more arrow ends on a horizontal line (touching is not crossing).
-def crossing_page(number):
-    return page(
-        number,
-        lanes=[("A", 0.0, 100.0)],
-        rows=[(1, 0.0, 100.0)],
-        symbols=[sym("l1", "process", "A", 1, 5, 20, 15, 30), sym("r1", "process", "A", 1, 85, 20, 95, 30),
-                 sym("l2", "process", "A", 1, 5, 60, 15, 70), sym("r2", "process", "A", 1, 85, 60, 95, 70),
-                 sym("t1", "process", "A", 1, 35, 5, 45, 15), sym("b1", "process", "A", 1, 35, 85, 45, 95),
-                 sym("t2", "process", "A", 1, 55, 5, 65, 15), sym("b2", "process", "A", 1, 55, 85, 65, 95),
-                 sym("t3", "process", "A", 1, 70, 5, 80, 15), sym("s", "process", "A", 1, 70, 25, 80, 35),
-                 sym("j1", "process", "A", 1, 20, 40, 28, 48), sym("j2", "process", "A", 1, 72, 40, 80, 48)],
-        arrows=[arrow("l1", "r1", [(15, 25), (85, 25)]), arrow("l2", "r2", [(15, 65), (85, 65)]),
-                arrow("t1", "b1", [(40, 15), (40, 85)]), arrow("t2", "b2", [(60, 15), (60, 85)]),
-                arrow("t3", "s", [(75, 15), (75, 25)])],
-        joins=[join("j1", "j2", [(28, 44), (72, 44)])],
-    )
+# verticals; with *touching*, one more arrow ends on a horizontal line (touching is not
+# crossing: it is a rule 11 defect, lines meeting with no junction; the box it enters lies on
+# that line, a rule 9 defect).
+def crossing_page(number, touching=False):
+    symbols = [sym("l1", "process", "A", 1, 5, 20, 15, 30), sym("r1", "process", "A", 1, 85, 20, 95, 30),
+               sym("l2", "process", "A", 1, 5, 60, 15, 70), sym("r2", "process", "A", 1, 85, 60, 95, 70),
+               sym("t1", "process", "A", 1, 35, 5, 45, 15), sym("b1", "process", "A", 1, 35, 85, 45, 95),
+               sym("t2", "process", "A", 1, 55, 5, 65, 15), sym("b2", "process", "A", 1, 55, 85, 65, 95),
+               sym("j1", "process", "A", 1, 20, 40, 28, 48), sym("j2", "process", "A", 1, 72, 40, 80, 48)]
+    arrows = [arrow("l1", "r1", [(15, 25), (85, 25)]), arrow("l2", "r2", [(15, 65), (85, 65)]),
+              arrow("t1", "b1", [(40, 15), (40, 85)]), arrow("t2", "b2", [(60, 15), (60, 85)])]
+    if touching:
+        symbols += [sym("t3", "process", "A", 1, 70, 5, 80, 15), sym("s", "process", "A", 1, 70, 25, 80, 35)]
+        arrows += [arrow("t3", "s", [(75, 15), (75, 25)])]
+    return page(number, lanes=[("A", 0.0, 100.0)], rows=[(1, 0.0, 100.0)], symbols=symbols, arrows=arrows,
+                joins=[join("j1", "j2", [(28, 44), (72, 44)])])
 
 
 def test_crossings_counted_per_page():
-    report = check(document(crossing_page(2), crossing_page(3)))
-    assert report.defects == []
+    report = check(document(crossing_page(2), crossing_page(3, touching=True)))
+    assert [(d.page, d.rule) for d in report.defects] == [(3, 9), (3, 11)]
+    assert "arrow #0 l1->r1 and arrow #4 t3->s touch at (75.00, 25.00)" in report.defects[1].text
     assert report.crossings == {2: 6, 3: 6}
     assert report.total_crossings == 12
 

@@ -197,8 +197,10 @@ def test_the_cases_cover_what_they_claim():
     plans = {case: layout.layout(sop) for case, sop in CASES.items()}
     forty = CASES["kasus-f4/empat-puluh-baris"]
     assert len(forty.kegiatan) == 40 and len(plans["kasus-f4/empat-puluh-baris"].pages) >= 3
-    last_rows = [forty.kegiatan[p.rows[-1].index] for p in plans["kasus-f4/empat-puluh-baris"].pages[:-1]]
-    assert any(row.simbol == "belah_ketupat" for row in last_rows), "a decision must end a page"
+    page_of = {box.index: page.number for page in plans["kasus-f4/empat-puluh-baris"].pages for box in page.rows}
+    across = [(r.nomor, e.target + 1) for r in forty.kegiatan if r.simbol == "belah_ketupat" for e in r.exits
+              if page_of[e.target] != page_of[r.index]]
+    assert across, "a decision's exit must cross a page break"
     back_across = [(r.nomor, e.target + 1) for r in forty.kegiatan for e in r.exits if e.target < r.index]
     assert back_across, "loops back"
     jump = CASES["kasus-f4/lompat-tiga-baris"].kegiatan[1]

@@ -4,6 +4,7 @@ import shutil
 
 from click.testing import CliRunner
 from conftest import FIXTURES
+from pdfcheck import page_texts
 
 from sopdoc.cli import main
 from sopdoc.flowchart import route
@@ -85,16 +86,21 @@ def test_libreoffice_timeout_is_reported(tmp_path, monkeypatch):
     assert "LibreOffice tidak selesai dalam 1 detik untuk 1 berkas" in result.output
 
 
-def test_a_row_taller_than_a_page_is_reported_not_crashed(tmp_path, unit_dir):
-    text = GOOD.read_text(encoding="utf-8").replace(
-        "uraian: Menyusun konsep jawaban surat permohonan",
-        "uraian: " + " ".join(["Menyusun konsep jawaban surat permohonan yang sangat panjang"] * 120))
+def test_a_row_taller_than_a_page_continues_on_the_next(tmp_path, unit_dir):
+    words = " ".join(f"Menyusun konsep jawaban surat permohonan bagian {n}" for n in range(120))
+    text = GOOD.read_text(encoding="utf-8").replace("uraian: Menyusun konsep jawaban surat permohonan",
+                                                   "uraian: " + words)
     (unit_dir / "panjang.yaml").write_text(text, encoding="utf-8")
-    result = CliRunner().invoke(main, ["render", str(unit_dir), "--format", "docx", "--out", str(tmp_path / "o")])
-    assert result.exit_code == 1
-    assert ("panjang.yaml: kegiatan nomor 2 terlalu panjang untuk satu halaman; pendekkan uraian atau kolom lain "
-            "di baris itu") in result.output
-    assert "Traceback" not in result.output and not list((tmp_path / "o").rglob("*.docx"))
+    result = CliRunner().invoke(main, ["render", str(unit_dir), "--format", "docx,pdf", "--out",
+                                       str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    pages = page_texts(next((tmp_path / "o").rglob("panjang.pdf")))
+    flowchart = [" ".join(text.split()) for text in pages[1:]]
+    # Row 2's text runs from one page onto the next, whole and in order.
+    first = next(n for n, text in enumerate(flowchart) if "bagian 0 " in text)
+    last = next(n for n, text in enumerate(flowchart) if "bagian 119" in text)
+    assert last > first
+    assert all(f"bagian {n} " in " ".join(flowchart) + " " for n in range(120))
 
 
 def test_quotes_and_backslashes_in_labels_and_names_render(tmp_path, unit_dir):
@@ -123,7 +129,7 @@ def test_an_arrow_no_rule_abiding_route_exists_for_is_drawn_and_named_as_a_warni
     # Stand-in for a page that truly cannot be drawn: the router finds a route for no link.
     def route_nothing(page, links, lanes, lane_width):
         page.arrows.clear()
-        return list(links)
+        return list(links), []
 
     monkeypatch.setattr(route, "route_page", route_nothing)
     result = CliRunner().invoke(main, ["render", str(GOOD), "--format", "docx", "--out", str(tmp_path)])

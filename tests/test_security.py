@@ -54,14 +54,18 @@ def test_template_cannot_reach_python_internals(tmp_path):
 
 
 def test_a_template_that_passes_validate_is_still_sandboxed_when_rendered(tmp_path, monkeypatch):
-    """1.10/1.11: the attack hides behind a value only the real SOP has, so only the render meets it."""
+    """1.10/1.11: the attack hides behind a value only one SOP has, so only the render meets it.
+
+    validate renders a unit's template with the unit's first SOP (review 3, D12): the value is the second's.
+    """
     monkeypatch.chdir(tmp_path)
-    defs = _template_unit(Path(), "{% if nama == 'Keputusan dengan perbaikan berulang' %}"
+    defs = _template_unit(Path(), "{% if nama == 'Lompatan ke depan melewati tiga baris' %}"
                                     "{{ nama.__class__.__mro__ }}{% endif %}")
+    shutil.copy(OTHER, defs / "kesbangpol")
     assert invoke("validate", defs).exit_code == 0
     rendered = invoke("render", defs, "--format", "docx", "--out", "out")
     assert rendered.exit_code == 1
-    assert ("defs/kesbangpol/keputusan-kembali.yaml: template defs/kesbangpol/t.docx: memuat perintah yang tidak "
+    assert ("defs/kesbangpol/lompat-tiga-baris.yaml: template defs/kesbangpol/t.docx: memuat perintah yang tidak "
             "diizinkan (bagian dalam Python '__class__' tidak boleh dipakai)") in rendered.output
 
 

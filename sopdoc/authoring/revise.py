@@ -20,9 +20,9 @@ from sopdoc.authoring import quoting
 from sopdoc.authoring.yamlwrite import tanggal_value
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Tanggal
-from sopdoc.definition.tree import UNIT_FILE
+from sopdoc.definition.tree import UNIT_FILE, tree_root
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import WriteError
+from sopdoc.fsutil import WriteError, read_only, write_target
 
 BOM = "\ufeff"
 _AFTER = ("tanggal_efektif", "tanggal_pembuatan", "nomor", "nama")
@@ -53,11 +53,10 @@ def revise(path: Path, tanggal: Tanggal | datetime.date, catatan: str) -> Sop:
     if previous and new.key < previous.key:
         raise SopdocError(f"{display_path(path)}: tanggal revisi {new} lebih awal dari {what} ({previous}); "
                           "revisi ditulis berurutan, yang terbaru paling bawah. Berkas tidak diubah.")
-    target = path.resolve()
+    target = write_target(path, tree_root(path.parent))
     mode = stat.S_IMODE(target.stat().st_mode)
-    if not mode & stat.S_IWUSR:
-        raise SopdocError(f"{display_path(path)} hanya-baca (izin {mode:o}), jadi tidak direvisi; bila memang akan "
-                          f"direvisi, buka izinnya dulu: chmod u+w {display_path(target)}")
+    if refused := read_only(path, mode, "direvisi", "direvisi", target):
+        raise SopdocError(refused)
     try:
         raw = yamlsafe.read_bytes(target)
         text = raw.decode("utf-8-sig")

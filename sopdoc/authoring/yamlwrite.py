@@ -49,6 +49,7 @@ from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, witho
 from sopdoc.definition import fields, names, yamlsafe
 from sopdoc.definition.model import BULAN, Kegiatan, Penandatangan, Sop, Tanggal, Unit, Verifikasi
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.fsutil import read_only
 
 __all__ = ["sop_data", "unit_data", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
            "edited", "UnreadableText"]
@@ -330,11 +331,53 @@ def updated_text(old_text: str, data: dict, rows: dict[int, int] | None = None) 
         raise UnreadableText("the file is not a mapping")
     kind = SOP if "kegiatan" in data or "kegiatan" in document else UNIT
     before = _dump(handler, document)
+    _unshare(document, data, (), _shared(document), kind)
     if not _update_map(document, data, (), None, kind, rows):
         return old_text
     after = _dump(handler, document)
     result = _keep_unchanged_lines(text, before, after)
     return result.replace("\n", "\r\n") if crlf else result
+
+
+def _shared(document: CommentedMap) -> set[int]:
+    """Return the ids of the lists and mappings the file writes once (``&dh``) and uses again (``*dh``)."""
+    seen: set[int] = set()
+    shared: set[int] = set()
+    stack: list[Any] = [document]
+    while stack:
+        node = stack.pop()
+        if not isinstance(node, (CommentedMap, CommentedSeq)):
+            continue
+        if id(node) in seen:
+            shared.add(id(node))
+            continue
+        seen.add(id(node))
+        stack.extend(node.values() if isinstance(node, CommentedMap) else node)
+    return shared
+
+
+def _unshare(node: Any, new: Any, path: tuple, shared: set[int], kind: str) -> None:
+    """Give every shared list or mapping below *node* that *new* changes a copy of its own, in place.
+
+    Edited where it stands, a list written once and used again through an alias
+    would change at every use, and the next key, unchanged, would change it back:
+    the edit would be lost without a word. The copy is written out in full; the
+    other uses keep the anchor and their old values.
+    """
+    if isinstance(node, CommentedMap) and isinstance(new, dict):
+        places = [(key, new[key]) for key in node if key in new]
+    elif isinstance(node, CommentedSeq) and isinstance(new, list):
+        places = list(enumerate(new[:len(node)]))
+    else:
+        return
+    for place, value in places:
+        child = node[place]
+        if not isinstance(child, (CommentedMap, CommentedSeq)) or same(path + (place,), child, value, None):
+            continue
+        if id(child) in shared:
+            node[place] = _commented(_plain(child), path + (place,), {}, set(), kind)
+        else:
+            _unshare(child, value, path + (place,), shared, kind)
 
 
 def _indentation(text: str) -> tuple[int, int, int]:
@@ -504,6 +547,8 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
         fsutil.write_atomic(path, new)
         return lines
     mode = stat.S_IMODE(path.stat().st_mode)
+    if refused := read_only(path, mode, "disimpan", "diubah"):
+        raise SopdocError(refused)
     kept = fsutil.backups(path, path, raw, mode) if backup else []
     fsutil.write_all([*kept, fsutil.Change(path, path, new, mode)])
     return lines

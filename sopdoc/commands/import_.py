@@ -21,7 +21,7 @@ from sopdoc import fsutil
 from sopdoc.authoring import yamlwrite
 from sopdoc.authoring.datadiff import same
 from sopdoc.definition import reader, yamlsafe
-from sopdoc.definition.units import chain
+from sopdoc.definition.tree import chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import importer, labels
 
@@ -134,7 +134,7 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
     """Decide every file to write and its bytes, refusing any path outside *root* and any read-only file."""
     folder = root / imported.folder
     plan = _Plan(folder)
-    if not folder.resolve().is_relative_to(root.resolve()):
+    if not fsutil.inside(folder, root):    # a link out of the tree, or a link loop
         plan.refused.append(f"{display_path(imported.path)}: folder unit '{imported.folder}' berada di luar "
                             f"{display_path(root)}.")
         return plan
@@ -198,9 +198,9 @@ def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str, keep_change
     if existing.raw is None:
         plan.entries.append(_Entry(path, existing.target, new, None, existing.mode))
         return False
-    if new is not None and not existing.mode & stat.S_IWUSR:
-        plan.refused.append(f"{display_path(path)} hanya-baca (izin {existing.mode:o}), jadi tidak ditimpa; bila "
-                            f"memang akan diganti, buka izinnya dulu: chmod u+w {display_path(existing.target)}")
+    refused = new is not None and fsutil.read_only(path, existing.mode, "ditimpa", "diganti", existing.target)
+    if refused:
+        plan.refused.append(refused)
         return False
     plan.entries.append(_Entry(path, existing.target, new, existing.raw, existing.mode))
     if keep_changes:
@@ -251,14 +251,14 @@ def _government_files(folder: Path, root: Path, wanted: dict) -> dict[Path, dict
 def _inherited(plan: _Plan, root: Path, folder: Path, planned: dict[Path, dict]) -> dict:
     """Return what the unit files above *folder* will give its unit, merged as the reader merges them.
 
-    The chain is the reader's (units.chain), with the unit files this import creates.
+    The chain is the reader's (tree.chain), with the unit files this import creates.
     """
     merged: dict = {}
     for above in reversed(chain(folder, planned)[1:]):
         unit_file = above / reader.UNIT_FILE
         if unit_file in planned:
             merged.update(planned[unit_file])
-        elif above.resolve().is_relative_to(root.resolve()):
+        elif fsutil.inside(above, root):
             found = _existing(plan, root, unit_file)
             merged.update(found.data if found else {})
         else:

@@ -9,8 +9,7 @@ import click
 
 from sopdoc.authoring import scaffold, yamlwrite
 from sopdoc.definition import names
-from sopdoc.definition.tree import UNIT_FILE
-from sopdoc.definition.units import chain
+from sopdoc.definition.tree import UNIT_FILE, chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
 
@@ -26,7 +25,9 @@ def run(root: Path, name: str) -> None:
     for part, what in zip(parts, ["folder"] * (len(parts) - 1) + ["berkas"]):
         if problem := names.name_problem(part, what):
             shown = name if len(name) <= 60 else name[:60] + "..."
-            raise SopdocError(f"'{shown}' tidak sah: {problem} (judul lengkap SOP ditulis di kunci nama)")
+            # A name too long is usually a title typed as a file name; a device name is not.
+            title = "" if names.device_name(part) else " (judul lengkap SOP ditulis di kunci nama)"
+            raise SopdocError(f"'{shown}' tidak sah: {problem}{title}")
     if root.exists() and not root.is_dir():
         raise SopdocError(f"--root {display_path(root)} adalah berkas, bukan folder definisi; tulis jalur ke folder "
                           "definisi SOP (bawaan: definitions)")

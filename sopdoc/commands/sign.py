@@ -12,12 +12,14 @@ from pyhanko.sign.timestamps import TimeStamper
 
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export.signature import Signature
+from sopdoc.fsutil import sweep_temp
 from sopdoc.report import failure_line
 from sopdoc.sign import certificate, inputs, quiet_libraries, signing
 
 
 def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
     """Sign every PDF of *pdfs* into NAME.ttd.pdf; report each, and fail at the end if any was not signed."""
+    sweep_temp()        # what a killed sign left (its stamp's font), as every command that writes does
     signer = load_signer(cert, password_file)
     results = signing.sign_files(pdfs, signer, _timestamper(tsa))
     for result in results:
@@ -47,8 +49,8 @@ def export_signature(cert: Path, password_file: Path | None, tsa: str | None) ->
     signer = load_signer(cert, password_file)
     stamper = _timestamper(tsa)
 
-    def sign(paths: list[Path]) -> list[tuple[Path | None, str | None]]:
-        return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper)]
+    def sign(paths: list[Path], sums: list[str | None] | None = None) -> list[tuple[Path | None, str | None]]:
+        return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper, sums)]
 
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
     return Signature(sign, f"{fingerprint} {tsa or ''}")
@@ -75,6 +77,11 @@ def _password(cert: Path, password_file: Path | None) -> bytes:
                 raise SopdocError(f"{display_path(password_file)}: bukan teks yang dapat dibaca; simpan ulang "
                                   "berkas kata sandi sebagai teks biasa (UTF-8)") from None
         lines = text.removeprefix(codecs.BOM_UTF8).splitlines()
+        if lines and b"\x00" in lines[0]:
+            # Never shown: the bytes around it are the password. UTF-16 without a byte order mark looks like this.
+            raise SopdocError(f"{display_path(password_file)}: baris pertamanya memuat karakter NUL, jadi bukan kata "
+                              "sandi berupa teks biasa (mungkin disimpan sebagai Unicode/UTF-16); simpan ulang "
+                              "berkas kata sandi sebagai teks biasa (UTF-8)")
         return lines[0] if lines else b""
     # Without a terminal, getpass cannot hide what is typed and warns in English; ask for a file instead.
     if not click.get_text_stream("stdin").isatty():

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import errno
+import logging
+import math
 import secrets
 import socket
 import threading
+import time
 import webbrowser
 from pathlib import Path
 
 import click
 import uvicorn
 from starlette.applications import Starlette
+from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from sopdoc import workers
 from sopdoc.document import render
@@ -21,6 +25,8 @@ from sopdoc.studio.app import create_app
 from sopdoc.studio.guard import prefix
 
 HOST = "127.0.0.1"
+HEAD_SECONDS = 10       # a browser sends its request at once; a slower client is dropped
+MAX_CONNECTIONS = 100   # far below the usual limit of 1,024 open files a process has
 FIRST_PORT = 8765
 PORTS_TRIED = 20
 _REASONS = {errno.EADDRINUSE: "sedang dipakai program lain",
@@ -46,10 +52,64 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     click.echo("Studio dihentikan.")
 
 
+class _Protocol(H11Protocol):
+    """uvicorn's HTTP/1.1 connection, which gives up on a client that is slow to send its request.
+
+    Anyone on this machine can connect, token or not. Without a bound, one who
+    opens a thousand connections and never finishes a request line holds them
+    for ever, and the owner's browser finds no free file descriptor. So a
+    connection must send a complete request head within HEAD_SECONDS of
+    opening (or of its last answer), and beyond MAX_CONNECTIONS the oldest
+    connection still waiting for its head is closed to make room.
+    """
+
+    def connection_made(self, transport) -> None:
+        super().connection_made(transport)
+        self.opened = self.loop.time()
+        if len(self.connections) > MAX_CONNECTIONS:
+            waiting = sorted((c for c in self.connections if c._waiting()), key=lambda c: c.opened)
+            (waiting[0] if waiting else self).transport.close()
+        self._watch()
+
+    def on_response_complete(self) -> None:
+        super().on_response_complete()
+        self.opened = self.loop.time()
+        self._watch()
+
+    def _watch(self) -> None:
+        self.loop.call_later(HEAD_SECONDS, self._late, self.opened)
+
+    def _waiting(self) -> bool:
+        """Say whether no request is being answered: the connection waits for (the rest of) a request head."""
+        return self.cycle is None or self.cycle.response_complete
+
+    def _late(self, since: float) -> None:
+        if since == self.opened and self._waiting() and not self.transport.is_closing():
+            self.transport.close()
+
+
+class _OneLine(logging.Filter):
+    """Pass what asyncio logs as one line without its traceback, and the same line at most once a minute."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: dict[str, float] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        line = record.getMessage().splitlines()[0] if record.getMessage() else ""
+        now = time.monotonic()
+        if now - self.last.get(line, -math.inf) < 60:
+            return False
+        self.last[line] = now
+        record.msg, record.args, record.exc_info, record.exc_text = f"sopdoc studio: {line}", (), None, None
+        return True
+
+
 def _serve(app: Starlette, listener: socket.socket, tasks: jobs.Jobs, browse: str | None) -> None:
     """Answer requests in a thread and run jobs in this one, until Ctrl-C or SIGTERM; open *browse* if given."""
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                           timeout_graceful_shutdown=3))
+                                           timeout_graceful_shutdown=3, http=_Protocol))
+    logging.getLogger("asyncio").addFilter(_OneLine())
     stopped = threading.Event()
     web = threading.Thread(target=_answer, args=(server, listener, stopped), name="sopdoc-studio-web")
     # The main thread runs the jobs, so that Ctrl-C and SIGTERM stop a running job as they stop the CLI.

@@ -7,8 +7,10 @@ from pathlib import Path
 import click
 
 from sopdoc.commands.terminal import Terminal
-from sopdoc.definition import reader
-from sopdoc.errors import SopdocError
+from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition.model import Sop, Unit
+from sopdoc.document import docx_writer
+from sopdoc.errors import Problem, SopdocError
 
 
 def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
@@ -17,6 +19,7 @@ def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
         if not path.exists():
             raise SopdocError(f"Folder atau berkas '{path}' tidak ada; tulis jalur ke folder definisi SOP.")
     result = reader.read(paths)
+    try_templates(result)
     Terminal().problems(result.problems)
     if table and result.sops:
         click.echo(summary_table(result))
@@ -31,6 +34,42 @@ def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
     if strict and warnings:
         raise SopdocError("Dibatalkan: ada peringatan dan --strict dipakai.")
     return result
+
+
+def try_templates(result: reader.Result) -> None:
+    """Render each unit's own template once with one of its SOPs, as a document would; refuse one that fails.
+
+    The reader tries a template without values, which finds broken tags and
+    forbidden commands; only real values show what a template does with them
+    (an unknown name, a text multiplied past the limit). The unit's SOPs then
+    count as failed, as they would when rendered.
+    """
+    first: dict[Path, Sop] = {}
+    for sop in result.sops:
+        if sop.unit.template is not None:
+            first.setdefault(sop.unit.template, sop)
+    broken: set[Path] = set()
+    for template, sop in first.items():
+        try:
+            docx_writer.identity_sheet(sop, {})
+        except SopdocError as exc:
+            result.problems.append(Problem(*_template_line(sop.unit), "template", exc.message))
+            broken.add(template)
+    failed = [sop for sop in result.sops if sop.unit.template in broken]
+    result.sops = [sop for sop in result.sops if sop not in failed]
+    result.failed += [sop.source for sop in failed]
+
+
+def _template_line(unit: Unit) -> tuple[Path, int | None]:
+    """Return the unit file, and its line, that names *unit*'s template (the nearest one wins)."""
+    for file in reversed(unit.files):
+        try:
+            document = yamlsafe.load(file)
+        except yamlsafe.YamlLoadError:
+            continue
+        if isinstance(document.data, dict) and "template" in document.data:
+            return file, document.line(("template",))
+    return unit.files[-1], None
 
 
 def summary_table(result: reader.Result) -> str:

@@ -33,13 +33,21 @@ MAX_SLUG = NAME_MAX - len(f".{backup_path(Path('.yaml'), BACKUPS - 1).name}.{'x'
 SLUG_LENGTH = 60
 # Windows (where many users work) cannot hold a file or folder with these names, whatever follows a dot.
 _DEVICE_NAMES = {"con", "prn", "aux", "nul", *(f"com{n}" for n in range(1, 10)), *(f"lpt{n}" for n in range(1, 10))}
+# Why two names that differ only in case cannot both be used (the SOP files of a folder, the unit folders).
+CASE_ONLY = ("Windows dan macOS menganggap keduanya nama yang sama, sehingga dokumennya saling menimpa di folder "
+             "hasil dan di ZIP")
 _WORD = re.compile(r"[a-z0-9]+")
 ACTOR_WORDS = 3     # a pelaksana key made from a jabatan takes its first words: a key is a short handle
 
 
+def device_name(name: str) -> bool:
+    """Say whether Windows keeps *name* for a device (CON, AUX, LPT1, ...), whatever follows a dot."""
+    return name.partition(".")[0].lower() in _DEVICE_NAMES
+
+
 def name_problem(name: str, what: str = "berkas") -> str | None:
     """Return what makes the slug *name* unfit as the name of a file or folder (*what*) on a user's disk, or None."""
-    if name.partition(".")[0].lower() in _DEVICE_NAMES:
+    if device_name(name):
         return (f"'{name}' adalah nama perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan tidak dapat "
                 f"menjadi nama {what}; pakai nama lain")
     size = len(name.encode("utf-8"))

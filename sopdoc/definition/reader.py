@@ -108,10 +108,12 @@ def _read_found(found: tree.Tree, texts: dict[Path, str | yamlsafe.Document], gi
         units.check(unit_file, root)
     seen: dict[tuple[Path, str], Path] = {}
     for file, root in found.sops.items():
-        first = seen.setdefault((file.parent, file.stem), file)
+        # Windows and macOS see Surat.yaml and surat.yaml as one file: their documents would overwrite each other.
+        first = seen.setdefault((file.parent, file.stem.casefold()), file)
         if first != file:
+            same = "" if first.stem == file.stem else f" (hanya berbeda huruf besar/kecil, {names.CASE_ONLY})"
             result.problems.append(Problem(file, None, "", f"nama SOP '{file.stem}' sudah dipakai oleh {first.name} "
-                                                           "di folder yang sama; ganti nama salah satu berkas"))
+                                                           f"di folder yang sama{same}; ganti nama salah satu berkas"))
             result.failed.append(file)
             continue
         problems_before = len(result.problems)

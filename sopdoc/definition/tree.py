@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopdoc.errors import ERROR, WARNING, Problem
+from sopdoc.fsutil import LOOP, inside, resolved
 
 UNIT_FILE = "unit.yaml"
 
@@ -54,10 +56,15 @@ class Tree:
         try:
             regular = stat.S_ISREG(path.stat().st_mode)
         except OSError as exc:
-            self._refuse(path, f"berkas tidak dapat dibaca: {exc.strerror}")
+            self._refuse(path, outside(path, path.parent) or f"berkas tidak dapat dibaca: {exc.strerror}")
             return
         if not regular:
             self._refuse(path, _NOT_REGULAR)
+            return
+        # A file named on its own may be a link, or lie below a linked folder: it must still lead into its tree.
+        why = outside(path, tree_root(path.parent))
+        if why:
+            self._refuse(path, why)
             return
         self._found(path, path.parent)
 
@@ -105,15 +112,62 @@ def _readable(entry: os.DirEntry, root: Path) -> str | None:
     """Return why the file *entry* found under *root* is not read, or None."""
     path = Path(entry.path)
     if entry.is_symlink():
-        target = path.resolve()
-        if not target.is_relative_to(root.resolve()):
-            return (f"tautan (symlink) ke berkas di luar folder definisi ({target}), jadi tidak dibaca; "
-                    "salin berkasnya ke dalam folder itu")
+        why = outside(path, root)
+        if why:
+            return why
     try:
         mode = entry.stat().st_mode
     except OSError as exc:
         return f"berkas tidak dapat dibaca: {exc.strerror}"
     return None if stat.S_ISREG(mode) else _NOT_REGULAR
+
+
+def outside(path: Path, root: Path) -> str | None:
+    """Return why *path*, whose links lead elsewhere, is not read as part of the tree *root*, or None."""
+    target = resolved(path)
+    if target is None:
+        return f"{LOOP}, jadi tidak dibaca; hapus tautan itu atau arahkan ke berkas SOP yang sebenarnya"
+    if not inside(target, root):
+        return (f"tautan (symlink) ke berkas di luar folder definisi ({target}), jadi tidak dibaca; "
+                "salin berkasnya ke dalam folder itu")
+    return None
+
+
+def chain(folder: Path, planned: Container[Path] = ()) -> list[Path]:
+    """Return *folder* and the folders above it whose unit files make its unit, nearest first.
+
+    The chain climbs while the folder above holds a unit file and stops at the
+    first that holds none: a unit file above such a gap is not part of the unit.
+    The reader, the studio's unit page, import and :func:`tree_root` all take a
+    unit's chain from here. *planned* names unit files about to be written,
+    counted as there.
+
+    It climbs the folders on disk, not the words of the path: above ``.`` (a user
+    inside the unit folder typing ``sopdoc validate .``) is ``..``, not ``.`` again.
+    Each folder keeps the form of *folder* (relative stays relative).
+    """
+    folders = [folder]
+    while (above := _above(folders[-1])) is not None and (above / UNIT_FILE in planned
+                                                          or (above / UNIT_FILE).is_file()):
+        folders.append(above)
+    return folders
+
+
+def _above(folder: Path) -> Path | None:
+    """Return the folder that holds *folder*, written like it (``.`` -> ``..``), or None at the top of the disk."""
+    above = Path(os.path.normpath(folder / os.pardir))
+    return None if os.path.abspath(above) == os.path.abspath(folder) else above
+
+
+def tree_root(folder: Path) -> Path:
+    """Return the definitions folder that *folder* (a unit folder) lies in, as its unit key counts from.
+
+    That is the folder above the top of *folder*'s unit chain: the tree a file
+    of *folder* belongs to when it is named on its own (by a shell glob, say)
+    instead of found by a folder walk.
+    """
+    top = chain(folder)[-1]
+    return _above(top) or top
 
 
 def _is_dir(path: Path) -> bool:

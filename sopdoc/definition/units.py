@@ -6,15 +6,15 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 from __future__ import annotations
 
 import os
-from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import attachments, fields, placeholders, yamlsafe
+from sopdoc.definition import attachments, fields, names, placeholders, tree, yamlsafe
 from sopdoc.definition.model import Unit
-from sopdoc.definition.tree import UNIT_FILE
+from sopdoc.definition.tree import UNIT_FILE, chain
 from sopdoc.definition.values import FileReader, Result
 from sopdoc.errors import Problem, display_path
+from sopdoc.fsutil import LOOP, inside, resolved
 
 
 class Units:
@@ -30,7 +30,7 @@ class Units:
         self.given_only = given_only
         self.files: dict[tuple[Path, Path], tuple[dict, bool]] = {}
         self.units: dict[Path, Unit | None] = {}
-        self.keys: dict[str, Path] = {}
+        self.keys: dict[str, tuple[str, Path]] = {}    # unit key, case folded -> (key, folder)
         self.opened: dict[Path, str | None] = {}
 
     def for_sop(self, sop_file: Path, root: Path) -> Unit | None:
@@ -72,9 +72,15 @@ class Units:
 
     def _own_key(self, folder: Path, key: str) -> bool:
         """Refuse a second unit folder whose outputs would go where another's go (two trees, one unit path)."""
-        first = self.keys.setdefault(key, folder)
+        first_key, first = self.keys.setdefault(key.casefold(), (key, folder))
         if first.resolve() == folder.resolve():
             return True
+        if first_key != key:
+            self.result.problems.append(Problem(
+                folder / UNIT_FILE, None, "",
+                f"unit '{key}' dan unit '{first_key}' ({display_path(first)}) hanya berbeda huruf besar/kecil; "
+                f"{names.CASE_ONLY}: ganti nama salah satu folder"))
+            return False
         self.result.problems.append(Problem(
             folder / UNIT_FILE, None, "",
             f"unit ini dan {display_path(first)} sama-sama bernama '{key}', sehingga dokumennya akan saling menimpa "
@@ -83,6 +89,13 @@ class Units:
 
     def _read(self, file: Path, root: Path) -> tuple[dict, bool]:
         if (file, root) in self.files:
+            return self.files[(file, root)]
+        # A unit file linked outside the tree is refused by the walk; it must not be read on an SOP's behalf either.
+        if file not in self.texts and (why := tree.outside(file, root)):
+            refused = Problem(file, None, "", why)
+            if refused not in self.result.problems:
+                self.result.problems.append(refused)
+            self.files[(file, root)] = ({}, False)
             return self.files[(file, root)]
         reader = FileReader(file, self.result, self.texts.get(file))
         data = reader.load()
@@ -131,31 +144,6 @@ class Units:
 
 
 
-def chain(folder: Path, planned: Container[Path] = ()) -> list[Path]:
-    """Return *folder* and the folders above it whose unit files make its unit, nearest first.
-
-    The chain climbs while the folder above holds a unit file and stops at the
-    first that holds none: a unit file above such a gap is not part of the unit.
-    The reader, the studio's unit page and import all take a unit's chain from
-    here. *planned* names unit files about to be written, counted as there.
-
-    It climbs the folders on disk, not the words of the path: above ``.`` (a user
-    inside the unit folder typing ``sopdoc validate .``) is ``..``, not ``.`` again.
-    Each folder keeps the form of *folder* (relative stays relative).
-    """
-    folders = [folder]
-    while (above := _above(folders[-1])) is not None and (above / UNIT_FILE in planned
-                                                          or (above / UNIT_FILE).is_file()):
-        folders.append(above)
-    return folders
-
-
-def _above(folder: Path) -> Path | None:
-    """Return the folder that holds *folder*, written like it (``.`` -> ``..``), or None at the top of the disk."""
-    above = Path(os.path.normpath(folder / os.pardir))
-    return None if os.path.abspath(above) == os.path.abspath(folder) else above
-
-
 def key_of(folder: Path, top: Path) -> str:
     """Return the key of the unit in *folder* whose chain ends at *top*: its path below the folder above *top*."""
     base = Path(os.path.abspath(top)).parent
@@ -177,8 +165,12 @@ def _contained_path(reader: FileReader, path: tuple, value: Any, base: Path, roo
     text = reader.text(path, value)
     if text is None:
         return None
-    target = (base / text).resolve()
-    if not target.is_relative_to(root.resolve()):
+    target = resolved(base / text)
+    if target is None:
+        reader.error(path, f"berkas '{text}' adalah {LOOP}, jadi tidak dapat dibaca; tulis jalur berkas yang "
+                           "sebenarnya")
+        return None
+    if not inside(target, root):
         reader.error(path, f"berkas '{text}' berada di luar folder definisi {root}; "
                            "salin berkasnya ke dalam folder itu dan tulis jalurnya relatif terhadap unit.yaml")
         return None

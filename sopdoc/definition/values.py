@@ -26,7 +26,9 @@ from sopdoc.definition.model import (
     Verifikasi,
     Waktu,
 )
+from sopdoc.definition.version import fits_qr
 from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
+from sopdoc.office.textfit import one_newline
 
 # Every way a date is written, in YAML, the studio, Excel and `revise --tanggal`: read by read_date alone.
 _DATE_FORMS = (
@@ -161,7 +163,7 @@ class FileReader:
             self.error(path, f"memuat karakter kendali U+{ord(bad.group()):04X} yang tidak dapat dicetak di dokumen; "
                              "hapus karakter itu (biasanya terbawa saat menyalin dari aplikasi lain)")
             return None
-        return value.strip() or None
+        return one_newline(value).strip() or None
 
     def text_list(self, path: tuple, value: Any) -> tuple[str, ...]:
         """Return a list of texts; a single text counts as a list of one."""
@@ -240,6 +242,10 @@ class FileReader:
         if url is not None and not (_URL.match(url) and "{kode}" in url):
             self.error(path + ("url",), f"'{url}' bukan alamat yang sah: tulis alamat lengkap yang memuat {{kode}}, "
                                         "misalnya https://sop.contoh.go.id/cek/{kode}")
+            return None
+        if not fits_qr(Verifikasi(url)):
+            self.error(path + ("url",), f"alamat ini terlalu panjang untuk kode QR ({len(url)} karakter); pakai "
+                                        "alamat yang jauh lebih pendek, misalnya https://sop.contoh.go.id/cek/{kode}")
             return None
         return Verifikasi(url)
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import re
 
-from sopdoc.definition.model import Sop
+import segno
+
+from sopdoc.definition.model import Sop, Verifikasi
 
 # Crockford's base 32: no I, L, O or U, so a code read aloud or typed is not misread.
 _ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 LENGTH = 10     # 50 bits
+# How a code looks where it is printed (under the QR code): two groups of five, joined by a dash.
+PRINTED = re.compile(rf"\b[{_ALPHABET}]{{{LENGTH // 2}}}-[{_ALPHABET}]{{{LENGTH - LENGTH // 2}}}\b")
 
 
 def content_digest(sop: Sop) -> str:
@@ -36,6 +41,25 @@ def version_code(sop: Sop) -> str:
     number = int.from_bytes(hashlib.sha256(identity.encode("utf-8")).digest()[:8], "big") >> (64 - 5 * LENGTH)
     chars = "".join(_ALPHABET[(number >> (5 * i)) & 31] for i in reversed(range(LENGTH)))
     return f"{chars[:5]}-{chars[5:]}"
+
+
+def qr_code(text: str) -> segno.QRCode:
+    """Return the QR code an identity sheet prints to hold *text* (its verifikasi's qr_text for a code).
+
+    A fixed error level: segno would otherwise raise it and change the symbol's
+    size between SOPs. Raises segno.DataOverflowError when the text is too long
+    for any QR code (the reader refuses such a verifikasi.url first).
+    """
+    return segno.make(text, error="m", boost_error=False)
+
+
+def fits_qr(verifikasi: Verifikasi) -> bool:
+    """Say whether the QR code of *verifikasi* can hold a verification code (every code is as long)."""
+    try:
+        qr_code(verifikasi.qr_text("0" * (LENGTH // 2) + "-" + "0" * (LENGTH - LENGTH // 2)))
+    except segno.DataOverflowError:
+        return False
+    return True
 
 
 def _plain(value):

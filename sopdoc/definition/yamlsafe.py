@@ -7,6 +7,7 @@ and alias bombs are refused instead of silently accepted.
 
 from __future__ import annotations
 
+import codecs
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -76,6 +77,9 @@ class Document:
         return self.lines.get(key_path)
 
 
+RESAVE_UTF8 = "simpan ulang dengan pengodean UTF-8 (di Notepad: Simpan Sebagai > Encoding: UTF-8)"
+
+
 def load(path: Path) -> Document:
     """Return the :class:`Document` of *path*, or raise :class:`YamlLoadError`."""
     return decode(read_bytes(path), path)
@@ -83,17 +87,24 @@ def load(path: Path) -> Document:
 
 def decode(raw: bytes, path: Path) -> Document:
     """Return the :class:`Document` of the bytes *raw* read from *path*, or raise :class:`YamlLoadError`."""
+    if _utf16(raw):
+        raise YamlLoadError(f"berkas ini disimpan sebagai teks Unicode (UTF-16), bukan UTF-8; {RESAVE_UTF8}")
     if b"\x00" in raw:
         raise YamlLoadError("berkas ini bukan teks (berisi data biner); simpan definisi sebagai teks YAML")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise YamlLoadError(
-            "berkas bukan teks UTF-8; simpan ulang dengan pengodean UTF-8 (di Notepad: Simpan Sebagai > Encoding: UTF-8)",
-            line,
-        ) from None
+        raise YamlLoadError(f"berkas bukan teks UTF-8; {RESAVE_UTF8}", line) from None
     return parse(text, path)
+
+
+def _utf16(raw: bytes) -> bool:
+    """Say whether *raw* is text saved as UTF-16 (Notepad's "Unicode"): a byte order mark, or every other byte 0."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return True
+    sample = raw[:2000]
+    return len(sample) >= 4 and any(half.count(0) >= 0.9 * len(half) for half in (sample[0::2], sample[1::2]))
 
 
 def read_bytes(path: Path) -> bytes:

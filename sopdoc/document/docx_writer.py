@@ -178,7 +178,7 @@ class _FlowchartWriter:
     def _body_row(self, page: Page, box: RowBox, picture: RowPicture) -> str:
         row = self.sop.kegiatan[box.index]
         size, line = self.size, self.line
-        texts = table.cell_texts(row)
+        texts = box.texts or table.cell_texts(row)     # a row continued from a page before prints the rest
 
         def text_cell(key: str, align: str = "left") -> str:
             column = self.columns[key]

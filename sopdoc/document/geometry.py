@@ -155,9 +155,11 @@ def _page(plan: Layout, page: Page, frame: Frame) -> dict:
                     for s in page.symbols],
         "arrows": [{"from": a.src, "to": a.dst, "label": a.label.text.replace("\n", " ") if a.label else None,
                     "label_box": [x(a.label.rect.x0), y(a.label.rect.y0), x(a.label.rect.x1), y(a.label.rect.y1)]
-                    if a.label else None,
+                    if a.label and a.label.text else None,
                     "points": [[x(px), y(py)] for px, py in a.points]} for a in page.arrows],
         "joins": [{"from": j.a, "to": j.b, "points": [[x(px), y(py)] for px, py in j.points]} for j in page.joins],
+        "junctions": [{"x": x(j.x), "y": y(j.y), **({"to": j.to} if j.to is not None else {"from": j.src})}
+                      for j in page.junctions],
     }
 
 

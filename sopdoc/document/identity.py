@@ -15,7 +15,7 @@ import segno
 
 from sopdoc.definition import reader
 from sopdoc.definition.model import Penandatangan, Sop
-from sopdoc.definition.version import version_code
+from sopdoc.definition.version import qr_code, version_code
 
 # The lists of the sheet's lower table, in the order it prints them (two to a row): key and title.
 LISTS = (("dasar_hukum", "Dasar Hukum"), ("kualifikasi_pelaksana", "Kualifikasi Pelaksana"),
@@ -47,8 +47,7 @@ class Verification:
     text: str       # what the QR code holds
 
     def qr(self) -> segno.QRCode:
-        # A fixed error level: segno would otherwise raise it and change the symbol's size between SOPs.
-        return segno.make(self.text, error="m", boost_error=False)
+        return qr_code(self.text)
 
     def png(self) -> bytes:
         picture = io.BytesIO()

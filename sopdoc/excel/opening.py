@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -111,7 +112,19 @@ def _file_problem(path: Path, message: str, sheet: str | None = None) -> CellPro
 
 
 def _unreadable(path: Path, exc: Exception) -> Refused:
-    return Refused([_file_problem(path, f"berkas tidak dapat dibaca ({type(exc).__name__}); {_SAVE_AS_XLSX}")])
+    return Refused([_file_problem(path, f"berkas tidak dapat dibaca ({_why_unreadable(exc)}); {_SAVE_AS_XLSX}")])
+
+
+def _why_unreadable(exc: Exception) -> str:
+    """Return, in words, what a parser's failure on a workbook means (its class name means nothing to a user)."""
+    name = type(exc).__name__
+    if isinstance(exc, (zipfile.BadZipFile, zlib.error, EOFError)):
+        return "arsip ZIP di dalamnya rusak"
+    if any(word in name for word in ("Entit", "DTD", "External")):
+        return "bagian XML-nya memuat deklarasi DTD atau entitas, yang tidak pernah ditulis Excel"
+    if any(word in name for word in ("XML", "Parse", "Expat")):
+        return "bagian XML di dalamnya rusak"
+    return "susunannya tidak seperti buku kerja Excel"
 
 
 def _check_name(path: Path) -> None:
@@ -145,8 +158,8 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
     total = sum(part.file_size for part in parts)
     problems = [_part_problem(path, archive, part) for part in big]
     if total > MAX_TOTAL_BYTES and not problems:
-        problems.append(_file_problem(path, f"isi buku kerja terlalu besar setelah dibuka ({total / MB:.0f} MB; batas "
-                                            f"{MAX_TOTAL_BYTES // MB} MB)"))
+        problems.append(_file_problem(path, f"isi buku kerja terlalu besar setelah dibuka ({fsutil.megabytes(total)}; "
+                                            f"batas {MAX_TOTAL_BYTES // MB} MB)"))
     if problems:
         raise Refused(problems)
 
@@ -154,7 +167,7 @@ def _check_parts(path: Path, archive: zipfile.ZipFile) -> None:
 def _part_problem(path: Path, archive: zipfile.ZipFile, part: zipfile.ZipInfo) -> CellProblem:
     sheet = _sheet_names(archive).get(part.filename)
     what = "lembar ini" if sheet else f"bagian '{part.filename}'"
-    return _file_problem(path, f"{what} terlalu besar setelah dibuka ({part.file_size / MB:.0f} MB; batas "
+    return _file_problem(path, f"{what} terlalu besar setelah dibuka ({fsutil.megabytes(part.file_size)}; batas "
                                f"{MAX_PART_BYTES // MB} MB) dan tidak dibaca; hapus baris dan kolom yang tidak "
                                "dipakai, atau salin isinya ke buku kerja baru", sheet)
 

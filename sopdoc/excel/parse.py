@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.datetime import CALENDAR_WINDOWS_1900
 from openpyxl.worksheet.worksheet import Worksheet
 
 from sopdoc.definition import names
@@ -23,9 +24,15 @@ from sopdoc.errors import format_key_path
 from sopdoc.excel import guide, labels
 from sopdoc.excel.opening import Opened, SheetScan
 from sopdoc.excel.problems import CellProblem, warning
+from sopdoc.office.textfit import one_newline
 
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
 MAX_FOLDER_DEPTH = 8
+# Excel writes a control character in a cell as _xHHHH_ (a CR pasted from Windows as _x000D_); openpyxl
+# leaves it as it is. Read back, a CR becomes a line break and any other control character is refused by cell.
+_EXCEL_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
+# Excel's date 60 is 29 February 1900, a day Lotus 1-2-3 invented and Excel kept; openpyxl reads it as the 28th.
+_LEAP_BUG = 60
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 _ALIASES = {"judul sop": labels.NAMA, "tanggal pengesahan": "Tanggal Efektif", "uraian kegiatan": labels.KEGIATAN,
             "persyaratan/kelengkapan": "Kelengkapan", "kelengkapan/persyaratan": "Kelengkapan", "ket.": "Keterangan"}
@@ -140,7 +147,7 @@ class _Reader:
             return None
         value = cell.value
         if isinstance(value, str):
-            value = value.replace("\r\n", "\n").strip()
+            value = one_newline(_EXCEL_CONTROL.sub(lambda m: chr(int(m.group(1), 16)), value)).strip()
             return value or None
         return value
 
@@ -160,6 +167,11 @@ class _Reader:
         # Excel counts days from 1900-01-01 = 1: below 1 is a time of day (or nothing), not a date.
         if isinstance(value, datetime.time) or (isinstance(value, datetime.datetime) and float(number or 1) < 1):
             self.error(_ref(row, column), key, _not_a_date(number))
+            return None
+        if isinstance(value, datetime.datetime) and number is not None and int(float(number)) == _LEAP_BUG \
+                and self.opened.workbook.epoch == CALENDAR_WINDOWS_1900:
+            self.error(_ref(row, column), key, "29 Februari 1900 tidak ada di kalender (Excel menganggap 1900 tahun "
+                                               f"kabisat; nilai sel: {number}); tulis tanggal yang benar")
             return None
         if isinstance(value, datetime.datetime):
             return value.date()
@@ -264,6 +276,13 @@ class _Reader:
             if self.label(1, 1) != normal_label(guide.TITLE):
                 self.warn(None, (), "lembar ini dilewati: tidak ada 'Nama SOP' dan tabel 'No | Kegiatan'")
             return None
+        if sheet.sheet_state != "visible":
+            # Nobody who filled in or checked the workbook saw this SOP: it must not slip into the definitions.
+            how = ("klik kanan tab lembar > Tampilkan (Unhide)" if sheet.sheet_state == "hidden" else
+                   "lembar ini 'sangat tersembunyi' dan tidak dapat ditampilkan dari menu Excel: salin isinya ke "
+                   "lembar baru")
+            self.error(None, (), f"SOP di lembar tersembunyi tidak diimpor: tampilkan lembarnya lebih dulu ({how}) "
+                                 "dan periksa isinya, atau hapus lembar itu")
         draft = Draft(sheet.title)
         self.block(rows, labels.SOP_LABELS, draft)
         draft.slug = self._slug(draft, rows)

@@ -3,19 +3,24 @@
 The manifest lives in the output folder, where anyone may edit it, so it is
 read as untrusted input: an entry of the wrong shape, or naming a file outside
 the output folder, is dropped with a warning and its outputs are made again.
-Only files inside the output folder are ever deleted through it.
+Only files inside the output folder are ever deleted through it. Each entry
+also keeps the SHA-256 of every file as sopdoc wrote it: a file changed or
+swapped since is no longer fresh and is made again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable
 from pathlib import Path, PurePosixPath
 
 from sopdoc.definition.model import Sop
 from sopdoc.document import outputs
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import write_atomic
+from sopdoc.fsutil import inside, write_atomic
 
 # What every entry holds besides "hash" and "files", by the prefix of its key.
 _FIELDS = {
@@ -44,6 +49,19 @@ def signed_key(key: str) -> str:
 
 INDEX_KEY = "indeks"
 ZIP_KEY = "zip"
+SUMS = "sha256"
+
+
+def file_sum(path: Path) -> str | None:
+    """Return the SHA-256 of the regular file *path* (not through a link), or None when there is none."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+            return None
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 class Manifest:
@@ -80,6 +98,9 @@ class Manifest:
         files = entry.get("files")
         if not isinstance(files, list) or not all(isinstance(f, str) and self.inside(f) for f in files):
             return False
+        sums = entry.get(SUMS, {})
+        if not isinstance(sums, dict) or not all(isinstance(sums.get(f, ""), str) for f in files):
+            return False
         fields = next((f for prefix, f in _FIELDS.items() if key.startswith(prefix)), {})
         return all(isinstance(entry.get(name), kind) and not isinstance(entry.get(name), bool)
                    for name, kind in fields.items())
@@ -89,14 +110,15 @@ class Manifest:
         parts = PurePosixPath(name).parts
         if not parts or PurePosixPath(name).is_absolute() or ".." in parts or "\\" in name:
             return False
-        return (self.out / name).resolve().is_relative_to(self.out.resolve())
+        return inside(self.out / name, self.out)
 
     def fresh(self, key: str, digest: str) -> dict | None:
-        """Return what was recorded for *key* if it was made from *digest* and its files still exist."""
+        """Return what was recorded for *key* if it was made from *digest* and its files still hold what was written."""
         entry = self.entries.get(key)
         if not entry or entry["hash"] != digest:
             return None
-        if not all((self.out / f).is_file() for f in entry["files"]):
+        sums = entry.get(SUMS, {})
+        if not all(sums.get(f) is not None and file_sum(self.out / f) == sums[f] for f in entry["files"]):
             return None
         return entry
 
@@ -115,7 +137,14 @@ class Manifest:
                 (self.out / name).unlink(missing_ok=True)
 
     def record(self, key: str, digest: str, files: list[Path], **info) -> None:
-        self.entries[key] = {"hash": digest, "files": [f.relative_to(self.out).as_posix() for f in files], **info}
+        """Record that *files* were made from *digest*, with the SHA-256 of each as it is now."""
+        names = [f.relative_to(self.out).as_posix() for f in files]
+        self.entries[key] = {"hash": digest, "files": names, SUMS: {n: file_sum(f) for n, f in zip(names, files)},
+                             **info}
+
+    def sum_of(self, key: str, name: str) -> str | None:
+        """Return the SHA-256 recorded for the file *name* of the entry *key*."""
+        return self.entries.get(key, {}).get(SUMS, {}).get(name)
 
     def files(self, keys: list[str]) -> list[str]:
         """Return the files recorded under *keys*, each once, in order."""

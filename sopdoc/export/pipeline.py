@@ -85,6 +85,15 @@ class _Run:
     reporter: Reporter
     summary: Summary
     jobs: int
+    signature: Signature | None = None
+    made: set[str] = field(default_factory=set)     # manifest keys whose files this run made
+
+    def unsigned(self, key: str, digest: str) -> bool:
+        """Say whether the output *key*, made from *digest*, is to be signed and has no fresh signed copy."""
+        return self.signature is not None and not self.manifest.fresh(signed_key(key), self.signed_digest(digest))
+
+    def signed_digest(self, digest: str) -> str:
+        return _hash(digest, self.signature.identity)
 
     def fail(self, source: Path | str, message: str, unit: Path | None = None) -> None:
         self.reporter.failure(source, message)
@@ -149,7 +158,7 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     if force:
         manifest.entries = {}
     manifest.forget_removed()
-    state = _Run(out, manifest, reporter, summary, jobs)
+    state = _Run(out, manifest, reporter, summary, jobs, signature)
     sops = [sop for sop in result.sops if drafts or sop.status != DRAFT]
     broken = [path for path in result.failed if drafts or path not in result.failed_drafts]
     summary.failures += [Failure(display_path(path), _read_errors(result, path), path.parent) for path in broken]
@@ -165,7 +174,7 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
                           for folder in units if any(f.unit == folder for f in summary.failures)}
     books = _books(state, units, entries, summary.incomplete)
     summary.books = {folder: made.pdf for folder, made in books.items()}
-    signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)], signature)
+    signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
     if not books_only:
         listed = _listed(result, units, failed, broken)
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
@@ -237,7 +246,8 @@ def _documents(state: _Run, sops: list[Sop], names: dict[Path, dict[str, str]],
     stale = []
     for sop in sops:
         known = manifest.fresh(sop_key(sop), digests[sop])
-        if known:
+        # Only a PDF made in this run is signed: the output folder, manifest included, is anyone's to edit.
+        if known and not state.unsigned(sop_key(sop), digests[sop]):
             entries[sop_key(sop)] = book.Entry(sop, outputs.sop_file(out, sop, ".docx"),
                                                outputs.sop_file(out, sop, ".pdf"), known["flow_pages"], known["pages"])
         else:
@@ -258,6 +268,7 @@ def _documents(state: _Run, sops: list[Sop], names: dict[Path, dict[str, str]],
         entries[sop_key(item.sop)] = book.Entry(item.sop, item.docx, item.pdf, item.flow_pages, pages)
         manifest.record(sop_key(item.sop), digests[item.sop], [item.docx, item.pdf], flow_pages=item.flow_pages,
                         pages=pages, source=str(item.sop.source.resolve()))
+        state.made.add(sop_key(item.sop))
         manifest.forget(signed_key(sop_key(item.sop)))     # it signs a PDF that is no more
         state.summary.made += 2
     manifest.save()
@@ -277,7 +288,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], entries: dict
         digests[folder] = _hash(code_hash(), json.dumps(parts), json.dumps(incomplete.get(folder, [])),
                                 *(_read(f) for f in unit.files), _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(book_key(unit), digests[folder])
-        if known:
+        if known and not state.unsigned(book_key(unit), digests[folder]):
             books[folder] = book.Book(outputs.book_file(out, unit, ".pdf"), outputs.book_file(out, unit, ".docx"),
                                       known["starts"], known["pages"])
         else:
@@ -296,6 +307,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], entries: dict
                 result = books[unit.folder] = made[unit.folder]
                 manifest.record(book_key(unit), digests[unit.folder], [result.pdf, result.docx],
                                 starts=result.starts, pages=result.pages, unit=str(unit.folder.resolve()))
+                state.made.add(book_key(unit))
                 state.summary.made += 2
             else:
                 manifest.forget(book_key(unit))       # an older book would look current
@@ -305,17 +317,26 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], entries: dict
     return books
 
 
-def _sign(state: _Run, keys: list[str], signature: Signature | None) -> list[str]:
-    """Sign the PDF of every output in *keys* whose signed copy is missing or older; return the signed keys."""
+def _sign(state: _Run, keys: list[str]) -> list[str]:
+    """Sign the PDF of every output in *keys* whose signed copy is missing or older; return the signed keys.
+
+    What is signed is the PDF this run made, byte for byte: the signer checks its
+    SHA-256 against the one recorded when it was made.
+    """
+    signature, manifest = state.signature, state.manifest
     if signature is None:
         return []
-    manifest = state.manifest
-    digests = {key: _hash(manifest.entries[key]["hash"], signature.identity) for key in keys}
+    digests = {key: state.signed_digest(manifest.entries[key]["hash"]) for key in keys}
     todo = [key for key in keys if not manifest.fresh(signed_key(key), digests[key])]
+    for key in [key for key in todo if key not in state.made]:      # made earlier, or failed to be made again
+        state.fail(state.out / _pdf_of(manifest.entries[key]), "tidak ditandatangani: PDF ini tidak dibuat pada "
+                                                               "ekspor ini; jalankan ekspor lagi")
+    todo = [key for key in todo if key in state.made]
     sources = [state.out / _pdf_of(manifest.entries[key]) for key in todo]
+    sums = [manifest.sum_of(key, _pdf_of(manifest.entries[key])) for key in todo]
     if todo:
         state.reporter.note(f"Menandatangani {len(todo)} PDF...")
-    for key, source, (target, error) in zip(todo, sources, signature.sign(sources)):
+    for key, source, (target, error) in zip(todo, sources, signature.sign(sources, sums)):
         if target is None:
             state.fail(source, error or "tidak ditandatangani")
             continue

@@ -9,10 +9,10 @@ from pathlib import Path
 
 @dataclass(frozen=True)
 class Signature:
-    """*sign* takes PDFs and returns, for each in order, (signed copy, None) or (None, why it was not signed,
-    without the PDF's name); *identity* names the certificate (and timestamp server), so that a different
-    signer signs everything again.
+    """*sign* takes PDFs and the SHA-256 each must have (what sopdoc made), and returns, for each in order,
+    (signed copy, None) or (None, why it was not signed, without the PDF's name); *identity* names the
+    certificate (and timestamp server), so that a different signer signs everything again.
     """
 
-    sign: Callable[[list[Path]], list[tuple[Path | None, str | None]]]
+    sign: Callable[[list[Path], list[str | None]], list[tuple[Path | None, str | None]]]
     identity: str

@@ -1,9 +1,15 @@
-"""Phase 3: turn every flow into links to route, with a pair of off-page connectors where it crosses pages.
+"""Turn every flow into links to route, with off-page connectors and end capsules in line with their flow.
 
-A flow from the last row of a page to the first of the next gets its connectors
-straight below and above the two symbols, in the room pagination kept there.
-Any other flow that leaves its page (a loop back, or a skip) gets its
-connectors beside its symbols, in the nearest lane that row leaves empty.
+A flow whose target is on another page gets a pair of off-page connectors with
+one letter: on its own page, one the flow runs into, straight on from where it
+leaves its symbol (straight below a symbol at the bottom of a page, in the room
+pagination kept there; level beside it for a loop or a skip); on the target's
+page, one it runs out of, straight into its target (straight above a symbol at
+the top of a page; level beside it otherwise, or above it, its line joining the
+line that comes in there). A decision exit that ends the flow runs straight
+into a small end capsule, beside or below the diamond. A row with no room for
+these asks for more: it is *crowded*, and pagination gives it room over or
+under its symbols.
 """
 
 from __future__ import annotations
@@ -12,14 +18,19 @@ import itertools
 import string
 from dataclasses import dataclass, field
 
-from sopdoc.definition.model import Sop
-from sopdoc.flowchart.channels import BORDER_GAP, CLEARANCE, SEPARATION
 from sopdoc.flowchart.exits import ExitPlan
-from sopdoc.flowchart.plan import MM, Page, Rect, RowBox, Symbol
-from sopdoc.flowchart.route import ARROW_ROOM, CONNECTOR_SIZE, Link, connector_symbol
-from sopdoc.flowchart.symbols import symbol_name
+from sopdoc.flowchart.graph import Chart, Flow, Node
+from sopdoc.flowchart.grid import BORDER, CLEAR
+from sopdoc.flowchart.plan import CONNECTOR, MM, Page, Port, Rect, RowBox, Symbol
+from sopdoc.flowchart.route import ARROW_ROOM, Link, connector_symbol
+from sopdoc.flowchart.symbols import end_capsule
+from sopdoc.flowchart.table import CONNECTOR as CONNECTOR_SIZE
 
 PAD_EDGE = 1.5 * MM             # between a connector in a row's pad and the row border
+LINE_ROOM = 1.6 * MM            # a line straight into a connector is longer than the room for its head by this
+STEP = 2.0 * MM                 # between the places tried for a level connector
+END_ROOM = 2.5 * MM             # an end capsule squeezed into a crowded row stands this far above its bottom
+CONNECTOR_BENDS = 2             # rule 15
 
 
 def letters():
@@ -31,135 +42,242 @@ def letters():
 
 @dataclass
 class Flows:
-    """The links of every page, and the rows too crowded to hold their off-page connectors."""
+    """The links of every page, and the rows too crowded to hold their connectors or end capsules."""
 
     links: dict[int, list[Link]]
-    crowded: set[int] = field(default_factory=set)
+    crowded: dict[int, str] = field(default_factory=dict)    # row index -> where it needs room: above, below
 
 
-def links(sop: Sop, pages: list[Page], plans: dict[tuple[int, int], ExitPlan], lane_width: float,
-          lanes: int) -> Flows:
-    """Return the links of every page, adding the off-page connectors they need to the pages."""
-    page_of = {row.index: page for page in pages for row in page.rows}
-    box_of = {row.index: row for page in pages for row in page.rows}
+class _Pages:
+    """Where each row's symbols are, and the room already taken on each page."""
+
+    def __init__(self, chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan], lanes: list[str],
+                 lane_width: float, keep: set[tuple[str, int]]):
+        self.chart, self.pages, self.plans, self.lanes, self.lane_width = chart, pages, plans, lanes, lane_width
+        self.keep = keep
+        self.page_of = {box.index: page for page in pages for box in page.rows if box.part == 0}
+        self.box_of = {box.index: box for page in pages for box in page.rows if box.part == 0}
+        self.taken: dict[int, list[Rect]] = {page.number: [] for page in pages}
+        for (name, _), plan in plans.items():
+            node = chart.nodes[name]
+            page = self.page_of[node.row]
+            self.taken[page.number] += plan.rooms(page.symbol(node.name))
+
+    @property
+    def area(self) -> float:
+        return len(self.lanes) * self.lane_width
+
+    def fits(self, page: Page, box: RowBox, candidate: Symbol, line: tuple[tuple[float, float], tuple[float, float]],
+             owner: str) -> bool:
+        """Return whether *candidate* may stand in *box*, reached by the straight *line* from symbol *owner*."""
+        r = candidate.rect
+        if r.y0 < box.top + PAD_EDGE - 1e-6 or r.y1 > box.bottom - PAD_EDGE + 1e-6 or r.x0 < 0.5 * MM \
+                or r.x1 > self.area - 0.5 * MM:
+            return False
+        lane = int(candidate.x // self.lane_width)
+        if candidate.kind != CONNECTOR and (r.x0 < lane * self.lane_width or r.x1 > (lane + 1) * self.lane_width):
+            return False      # an end capsule stands inside a lane (rule 1)
+        for border in (k * self.lane_width for k in range(len(self.lanes) + 1)):
+            if abs(candidate.x - border) < BORDER:
+                return False  # its line in or out runs along its middle
+        grown = r.grow(CLEAR)
+        (x0, y0), (x1, y1) = line
+        path = Rect(min(x0, x1) - 0.01, min(y0, y1) - 0.01, max(x0, x1) + 0.01, max(y0, y1) + 0.01)
+        for other in page.symbols:
+            if grown.overlaps(other.rect):
+                return False
+            if other.name != owner and path.overlaps(other.rect.grow(CLEAR)):
+                return False
+        joins = [Rect(j.points[0][0], j.points[0][1] - 0.01, j.points[1][0], j.points[1][1] + 0.01) for j in page.joins]
+        return not any(grown.overlaps(room) or path.overlaps(room) for room in self.taken[page.number] + joins)
+
+
+def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan], lanes: list[str],
+          lane_width: float, keep: set[tuple[str, int]] = frozenset()) -> Flows:
+    """Return the links of every page, adding the connectors and end capsules they need to the pages.
+
+    The exits named in *keep* have their label's room kept clear of other lines (their label found no
+    place in a round before).
+    """
+    where = _Pages(chart, pages, plans, lanes, lane_width, keep)
     flows = Flows({page.number: [] for page in pages})
-    labels: dict[int, list[Rect]] = {page.number: [] for page in pages}
-    for (index, _), plan in plans.items():
-        page = page_of[index]
-        labels[page.number].append(plan.label(page.symbol(symbol_name(index + 1))).rect)
     names = letters()
-    for row in sop.kegiatan:
-        order = sorted(range(len(row.exits)), key=lambda n: row.exits[n].target != row.index + 1)
-        for n in order:
-            exit_ = row.exits[n]
-            source, target = page_of[row.index], page_of[exit_.target]
-            members = tuple(symbol_name(row.nomor, m) for m in range(len(row.pelaksana)))
-            goal = tuple(symbol_name(exit_.target + 1, m) for m in range(len(sop.kegiatan[exit_.target].pelaksana)))
-            plan = plans.get((row.index, n))
-            first = source.symbol(members[0])
-            pinned = dict(port=plan.port, label=plan.label(first), run=plan.run) if plan else {}
-            span = abs(exit_.target - row.index)
-            rows = (row.nomor, exit_.target + 1)
-            if source is target:
-                rank = (0 if span == 1 else 2, span, row.index)
-                flows.links[source.number].append(Link(members, goal, rows, rank, **pinned))
-                continue
-            letter = next(names)
-            adjacent = exit_.target == row.index + 1
-            side = plan.port.side if plan else "B"
-            out = _place(source, box_of[row.index], first, letter, side, adjacent, lane_width, lanes,
-                         labels[source.number], below=True, run=plan.reach if plan else 0.0)
-            into = _place(target, box_of[exit_.target], target.symbol(goal[0]), letter, "T", adjacent, lane_width,
-                          lanes, labels[target.number], below=False)
-            for placed, index in ((out, row.index), (into, exit_.target)):
-                if placed is None:
-                    flows.crowded.add(index)
-            out = out or _squeeze(source, box_of[row.index], first, letter)
-            into = into or _squeeze(target, box_of[exit_.target], target.symbol(goal[0]), letter)
-            flows.links[source.number].append(Link(members, (out.name,), rows, (1, span, row.index),
-                                                    dst_sides="TLR", **pinned))
-            flows.links[target.number].append(Link((into.name,), goal, rows, (1, span, row.index), src_sides="BLR"))
+    nodes = chart.nodes
+    numbered = []
+    count: dict[str, int] = {}
+    for flow in chart.flows:
+        numbered.append((count.get(flow.source, 0), flow))
+        count[flow.source] = numbered[-1][0] + 1
+    # The flows from the last row of a page to the first of the next take the places straight below and above
+    # their symbols first; the others' connectors stand beside them.
+    numbered.sort(key=lambda item: not any(nodes[t].row == nodes[item[1].source].row + 1 for t in item[1].targets))
+    for n, flow in numbered:
+        source = nodes[flow.source]
+        plan = plans.get((flow.source, n))
+        kept = _keep(where, plan, flow, n)
+        fork = (flow.source, n) if len(flow.targets) > 1 else None
+        if not flow.targets:
+            _end(where, flows, source, plan, (flow.source, n), kept)
+            continue
+        for target_name in flow.targets:
+            _link(where, flows, source, nodes[target_name], plan, fork, names, kept, (flow.source, n))
     return flows
 
 
-def _place(page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, adjacent: bool, lane_width: float,
-           lanes: int, labels: list[Rect], below: bool, run: float = 0.0) -> Symbol | None:
-    """Place a connector for a flow leaving (*below*) or reaching *symbol*; None when the row has no room.
+def _pinned(plan: ExitPlan | None, symbol: Symbol, keep: Rect | None, exit_: tuple[str, int]) -> dict:
+    if plan is None:
+        return {}
+    return dict(port=plan.port, label=plan.forms[0][0] if plan.forms else None, run=plan.run,
+                label_room=plan.rooms(symbol), label_keep=keep, exit=exit_)
 
-    A flow from the last row of a page to the first of the next gets its
-    connector in the room pagination kept below or above the symbol; any other
-    gets it level with the symbol, in the nearest lane that row leaves empty
-    (towards the exit's side first).
+
+def _keep(where: _Pages, plan: ExitPlan | None, flow: Flow, n: int) -> Rect | None:
+    """Return the room an exit's label keeps clear of other lines: beside its vertex, on the side away from
+    where its target lies."""
+    if plan is None:
+        return None
+    source = where.chart.nodes[flow.source]
+    target = where.chart.nodes[flow.targets[0]] if flow.targets else source
+    symbol = where.page_of[source.row].symbol(source.name)
+    right = where.lanes.index(target.lanes[0]) > where.lanes.index(source.lanes[0])
+    return plan.keep(symbol, target.row < source.row, right, where.area, where.lane_width)
+
+
+def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPlan | None, fork, names,
+          kept: Rect | None, exit_: tuple[str, int]) -> None:
+    page, goal = where.page_of[source.row], where.page_of[target.row]
+    src = page.symbol(source.name)
+    span = abs(target.row - source.row)
+    if page is goal:
+        rank = (0 if span == 1 else 2, span, source.row)
+        flows.links[page.number].append(Link(src.name, target.name, (source.row, target.row), rank,
+                                             target.row > source.row, fork=fork, **_pinned(plan, src, kept, exit_)))
+        return
+    letter = next(names)
+    adjacent = target.row == source.row + 1
+    sides = [plan.port.side] if plan else (["B"] if adjacent else _free_sides(where, source) + ["B"])
+    run = plan.run if plan else 0.0
+    out, out_side = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
+    sides = ["T"] if adjacent else _free_sides(where, target) + ["T"]
+    into, into_side = _place_first(where, goal, where.box_of[target.row], goal.symbol(target.name), letter, sides,
+                                   0.0, beside=not adjacent)
+    for placed, index, room in ((out, source.row, "below"), (into, target.row, "above")):
+        if placed is None:
+            flows.crowded.setdefault(index, room)
+    out = out or _squeeze(page, where.box_of[source.row], src, letter)
+    into = into or _squeeze(goal, where.box_of[target.row], goal.symbol(target.name), letter)
+    rank = (0, 1, source.row) if adjacent else (1, span, source.row)
+    # The line runs straight on from the side the connector stands in line with: that side is its own.
+    pinned = _pinned(plan, src, kept, exit_) or ({"port": out_side} if out_side and out_side.side in "LR" else {})
+    flows.links[page.number].append(Link(src.name, out.name, (source.row, source.row), rank, False,
+                                         dst_sides="TLR", bends=CONNECTOR_BENDS, fork=fork, **pinned))
+    entry = into_side if into_side and into_side.side in "LR" else None
+    flows.links[goal.number].append(Link(into.name, target.name, (target.row, target.row), rank, False,
+                                         src_sides="BLR", bends=CONNECTOR_BENDS, dst_port=entry))
+
+
+def _end(where: _Pages, flows: Flows, source: Node, plan: ExitPlan | None, exit_: tuple[str, int],
+         kept: Rect | None) -> None:
+    """Add the end capsule of a flow that stops, in line with its exit, and the link into it."""
+    page = where.page_of[source.row]
+    box = where.box_of[source.row]
+    src = page.symbol(source.name)
+    side = plan.port.side if plan else "B"
+    name = f"{source.name}-selesai{exit_[1] + 1 if exit_[1] else ''}"
+    capsule = None
+    x, y = src.port_point(Port(side))
+    run = (plan.run if plan else 0.0) + ARROW_ROOM
+    if side == "B":
+        probe = end_capsule(name, source.row + 1, source.lanes[0], src.x, 0.0)
+        cy = y + run + probe.h / 2
+        candidate = end_capsule(name, source.row + 1, source.lanes[0], src.x, cy)
+        if where.fits(page, box, candidate, ((x, y), (x, cy - probe.h / 2)), src.name):
+            capsule = candidate
+    else:
+        sign = 1 if side == "R" else -1
+        lane = int(src.x // where.lane_width) + sign
+        if 0 <= lane < len(where.lanes):
+            cx = (lane + 0.5) * where.lane_width
+            candidate = end_capsule(name, source.row + 1, where.lanes[lane], cx, src.y)
+            if abs(cx - x) >= run + candidate.w / 2 and \
+                    where.fits(page, box, candidate, ((x, y), (cx - sign * candidate.w / 2, y)), src.name):
+                capsule = candidate
+    if capsule is None:
+        flows.crowded.setdefault(source.row, "below")
+        capsule = end_capsule(name, source.row + 1, source.lanes[0], src.x, box.bottom - PAD_EDGE - END_ROOM)
+    page.symbols.append(capsule)
+    flows.links[page.number].append(Link(src.name, capsule.name, (source.row, source.row), (1, 0, source.row), False,
+                                         **_pinned(plan, src, kept, exit_)))
+
+
+def _free_sides(where: _Pages, node: Node) -> list[str]:
+    """Return the sides of a symbol no exit of it was given, the one with more free lanes beside it first."""
+    lane = where.lanes.index(node.lanes[0])
+    row = [where.lanes.index(a) for other in where.chart.rows[node.row].nodes for a in other.lanes]
+    right = min([k for k in row if k > lane], default=len(where.lanes)) - lane
+    left = lane - max([k for k in row if k < lane], default=-1)
+    taken = {plan.port.side for (name, _), plan in where.plans.items() if name == node.name}
+    return [side for side in sorted("LR", key=lambda s: -(right if s == "R" else left)) if side not in taken]
+
+
+def _place_first(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, sides: list[str], run: float,
+                 beside: bool = False) -> tuple[Symbol | None, Port | None]:
+    """Place a connector in line with the first of *sides* that has room for it; return it and that side."""
+    for side in sides:
+        placed = _place(where, page, box, symbol, letter, side, run, beside)
+        if placed is not None:
+            return placed, Port(side)
+    return None, None
+
+
+def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, side: str, run: float,
+           beside: bool = False) -> Symbol | None:
+    """Place a connector for a flow leaving or reaching *symbol*, in line with its *side*; None if no room.
+
+    Above a symbol, a connector stands straight over it unless *beside* (the top is the way in of the
+    flow from the row before: this one's line joins that line).
     """
-    for x, y in _spots(box, symbol, side, adjacent, lane_width, lanes, below, run):
-        candidate = connector_symbol(letter, symbol.no, x, y)
-        if _fits(page, box, candidate, labels, lane_width, lanes):
+    px, py = symbol.port_point(Port(side))
+    half = CONNECTOR_SIZE / 2
+    candidates = []
+    if side == "B":
+        y = py + run + ARROW_ROOM + LINE_ROOM + half
+        if box.pad_bottom:
+            y = max(y, box.bottom - PAD_EDGE - half)
+        candidates.append(((px, y), ((px, py), (px, y - half))))
+    elif side == "T":
+        # Straight above, in the room kept over the symbol; or beside that, its line joining the one there.
+        y = box.top + PAD_EDGE + half
+        if not beside:
+            candidates.append(((px, y), ((px, y + half), (px, py))))
+        for k in range(3, 12):
+            for x in (px + k * STEP, px - k * STEP):
+                candidates.append(((x, y), ((x, y), (x, y))))
+    else:
+        sign = 1 if side == "R" else -1
+        near = px + sign * (run + ARROW_ROOM + LINE_ROOM + half)
+        far = where.area - half - 1 * MM if sign > 0 else half + 1 * MM
+        steps = int(abs(far - near) // STEP) + 1
+        # Level: the line runs straight into (or out of) the connector's wall, at the symbol's middle height.
+        for k in range(steps):
+            x = near + sign * k * STEP
+            candidates.append(((x, py + CONNECTOR_SIZE / 6), ((px, py), (x - sign * half, py))))
+        if box.pad_bottom:
+            for k in range(steps):
+                x = near + sign * k * STEP
+                candidates.append(((x, box.bottom - PAD_EDGE - half), ((px, py), (x, py))))
+    for (x, y), line in candidates:
+        candidate = connector_symbol(letter, symbol.no, x, y, CONNECTOR_SIZE)
+        if where.fits(page, box, candidate, line, symbol.name):
             page.symbols.append(candidate)
+            where.taken[page.number].append(candidate.rect)
             return candidate
     return None
 
 
-def _spots(box: RowBox, symbol: Symbol, side: str, adjacent: bool, lane_width: float, lanes: int, below: bool,
-           run: float):
-    """Yield places for a connector, the most natural first.
-
-    *run* is how far from the symbol the exit's label reaches along the exit.
-    """
-    lane = int(symbol.x // lane_width)
-    step = -1 if side == "L" else 1
-    others = sorted((k for k in range(lanes) if k != lane), key=lambda k: (abs(k - lane), (k - lane) * step < 0))
-    pad = box.pad_bottom if below else box.pad_top
-    if adjacent and pad:
-        y = box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2 if below else box.top + PAD_EDGE + CONNECTOR_SIZE / 2
-        near = [lane] if side in "BT" else [k for k in (lane + step,) if 0 <= k < lanes] + [lane]
-        for k in near + others:
-            yield (k + 0.5) * lane_width, y
-    # Level with the symbol, its walls meeting the symbol's side at the symbol's middle height.
-    level = symbol.y + CONNECTOR_SIZE / 6
-    top, bottom = box.top + PAD_EDGE + CONNECTOR_SIZE / 2, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2
-    if below and side == "B":
-        # Straight below the exit's vertex, past its label; else the row must grow (a connector elsewhere
-        # would stand in the way of the row's other exit).
-        yield symbol.x, symbol.y + symbol.h / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2
-        return
-    if below and side in "LR":
-        # On the exit's side, past its label: level, where the exit runs on straight into the connector's wall,
-        # the nearest such place first; then near the row's bottom or top, where it turns into the connector.
-        near = symbol.x + step * (symbol.w / 2 + max(run, 0.0) + ARROW_ROOM + CONNECTOR_SIZE / 2 + 2 * CLEARANCE)
-        far = lanes * lane_width - CONNECTOR_SIZE / 2 - PAD_EDGE if step > 0 else CONNECTOR_SIZE / 2 + PAD_EDGE
-        # Lane middles lie on the tracks of their own symbols, which narrow lanes leave no room beside.
-        middles = [(k + 0.5) * lane_width for k in range(lanes) if (k - lane) * step > 0]
-        xs = [near + (far - near) * k / 4 for k in range(5)] + sorted(middles, key=lambda x: abs(x - near))
-        for y in (level, bottom, top):
-            yield from ((x, y) for x in xs)
-        return
-    for k in others:
-        for shift in (0.0, -0.25, 0.25):
-            yield (k + 0.5 + shift) * lane_width, level
-    # In a row grown for want of room: in another lane, near the row's top or bottom.
-    for k in others:
-        yield (k + 0.5) * lane_width, bottom
-        yield (k + 0.5) * lane_width, top
-
-
-def _fits(page: Page, box: RowBox, candidate: Symbol, labels: list[Rect], lane_width: float, lanes: int) -> bool:
-    if candidate.rect.y0 < box.top + PAD_EDGE - 0.01 or candidate.rect.y1 > box.bottom - PAD_EDGE + 0.01 \
-            or candidate.rect.x0 < 0 or candidate.rect.x1 > lanes * lane_width:
-        return False
-    # A line into its top or out of its point runs along its middle: keep that clear of lane borders, and
-    # on another symbol's track or clear of it, as tracks are.
-    if abs(candidate.x - round(candidate.x / lane_width) * lane_width) < BORDER_GAP + SEPARATION:
-        return False
-    tracks = {round(s.port_point(p)[0], 3) for s in page.symbols for p in s.ports() if not p.horizontal}
-    if any(0.01 < abs(candidate.x - x) < SEPARATION for x in tracks):
-        return False
-    rect = candidate.rect.grow(2 * CLEARANCE)
-    joins = [Rect(j.points[0][0], j.points[0][1] - 0.01, j.points[1][0], j.points[1][1] + 0.01) for j in page.joins]
-    return not any(rect.overlaps(other) for other in [s.rect for s in page.symbols] + labels + joins)
-
-
 def _squeeze(page: Page, box: RowBox, symbol: Symbol, letter: str) -> Symbol:
-    """Place a connector where the row has no room (the layout grows the row and tries again)."""
-    candidate = connector_symbol(letter, symbol.no, symbol.x, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2)
+    """Place a connector where the row has no room (the layout gives the row room and places again)."""
+    candidate = connector_symbol(letter, symbol.no, symbol.x, box.bottom - PAD_EDGE - CONNECTOR_SIZE / 2,
+                                 CONNECTOR_SIZE)
     page.symbols.append(candidate)
     return candidate

@@ -1,12 +1,12 @@
-"""Phase 2: give each decision's two exits a vertex, and reserve room for their labels.
+"""Give each decision exit its vertex of the diamond, and measure its label.
 
 A label is read as belonging to the line it stands beside, at the vertex the
-line leaves from; searching for a spot after routing put labels rows away or
-under other lines. So, before any line is drawn, each exit gets its vertex of
-the diamond (bottom, left or right) and its label a box right beside that
-vertex, inside the lane area; rows grow where a label needs more height. The
-router then keeps every line out of those boxes, and starts each exit along
-its own label.
+line leaves from. So each exit gets its vertex (bottom, left or right) before
+any line is drawn, chosen for where its target lies; the exit then runs on
+straight from its vertex far enough for its label to stand beside it. Where
+the label stands is decided after routing (labels.py), beside its own exit
+only; the room it may take is known now, so that other lines keep clear of it
+when they can.
 """
 
 from __future__ import annotations
@@ -14,51 +14,68 @@ from __future__ import annotations
 from dataclasses import dataclass
 from itertools import permutations
 
-from sopdoc.definition.model import BELAH_KETUPAT, Sop
-from sopdoc.flowchart.channels import BORDER_GAP, LABEL_CLEARANCE
-from sopdoc.flowchart.plan import DECISION, MM, Label, Port, Symbol
-from sopdoc.flowchart.table import SYMBOL_GAP, SymbolSize
+from sopdoc.flowchart.graph import Chart, Flow, Node
+from sopdoc.flowchart.plan import DECISION, MM, Port, Rect, Symbol
+from sopdoc.flowchart.table import SymbolSize
 from sopdoc.office import textfit
 
 LABEL_SIZE = 6.0
 LABEL_LINE = LABEL_SIZE * 1.2
 LABEL_GAP = 0.6 * MM            # between a label and the line it names
-LANE_EDGE = 0.3 * MM            # between a label and a lane border
-LABEL_REACH = 7.5 * MM          # a label's box starts at most this far from its vertex (the rule says 8 mm)
-FIT, NEIGHBOUR, STRADDLE = 0.0, 0.5, 6.0   # the cost of where a label stands: in its lane, the next, across a border
+BOTTOM_RUN = 1.2 * MM           # a bottom exit runs this far past its label before turning
+SIDE_RUN = 2.6 * MM             # a side exit runs at least this far before turning
 EDGE = 10.0                     # an exit towards the outer border of the lane area
-ALONG = 0.6                     # a side exit runs at least this share of its label's length before turning
+NO_ROOM = 40.0                  # a side exit whose label has no room before that border
 
 
 @dataclass(frozen=True)
 class ExitPlan:
-    """Where one exit leaves its diamond, and its label's box relative to that vertex."""
+    """Where one exit leaves its diamond, and the forms its label may take (each its lines and box size)."""
 
     port: Port
-    text: str                   # the label's lines, joined by newlines
-    w: float
-    h: float
-    dx: float
-    dy: float
+    forms: tuple[tuple[str, float, float], ...]   # (lines joined by newlines, width, height), the preferred first
+
+    @property
+    def narrow(self) -> tuple[str, float, float]:
+        """Return the label's narrowest form: the one its room is kept for."""
+        return min(self.forms, key=lambda f: f[1])
 
     @property
     def run(self) -> float:
-        """Return how far the exit runs straight from its vertex: along its label, at least to its middle."""
-        if self.port.side == "B":
-            return self.dy + self.h + LABEL_GAP
-        near = self.dx if self.port.side == "R" else -(self.dx + self.w)
-        return near + self.w * ALONG
+        """Return how far the exit runs straight from its vertex before it may turn."""
+        if self.forms and self.port.side == "B":
+            return LABEL_GAP + self.narrow[2] + BOTTOM_RUN
+        return SIDE_RUN
 
-    @property
-    def reach(self) -> float:
-        """Return how far from its vertex, along the exit, its label ends."""
-        if self.port.side == "B":
-            return self.dy + self.h
-        return self.dx + self.w if self.port.side == "R" else -self.dx
-
-    def label(self, symbol: Symbol) -> Label:
+    def rooms(self, symbol: Symbol) -> tuple[Rect, ...]:
+        """Return where the label may stand beside its exit leaving *symbol* (both sides of the line)."""
+        if not self.forms:
+            return ()
         x, y = symbol.port_point(self.port)
-        return Label(self.text, x + self.dx, y + self.dy, self.w, self.h)
+        _, w, h = self.forms[0]
+        if self.port.side == "B":
+            return (Rect(x + LABEL_GAP, y + LABEL_GAP, x + LABEL_GAP + w, y + LABEL_GAP + h),
+                    Rect(x - LABEL_GAP - w, y + LABEL_GAP, x - LABEL_GAP, y + LABEL_GAP + h))
+        x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
+        return (Rect(x0, y - LABEL_GAP - h, x0 + w, y - LABEL_GAP), Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h))
+
+    def keep(self, symbol: Symbol, up: bool, right: bool, area: float, lane_width: float) -> Rect | None:
+        """Return the room the label keeps when others must stay clear of it: on the side its exit does not
+        turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right); but a bottom
+        exit's label in the first or last lane stands on the inner side, leaving the outer gutter (the only
+        way past that lane's symbols) to other lines; and never outside the lane area (*area* wide)."""
+        if not self.forms:
+            return None
+        x, y = symbol.port_point(self.port)
+        _, w, h = self.narrow
+        if self.port.side == "B":
+            left, inner_left = x - LABEL_GAP - w, x > area - lane_width
+            on_left = inner_left if (x < lane_width) != (x > area - lane_width) else right
+            x0 = left if (on_left and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
+            return Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h)
+        x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
+        y0 = y + LABEL_GAP if up else y - LABEL_GAP - h
+        return Rect(x0, y0, x0 + w, y0 + h)
 
 
 def label_lines(text: str, avail: float) -> list[str]:
@@ -70,143 +87,83 @@ def box_size(lines: list[str]) -> tuple[float, float]:
     return max(textfit.width(line, LABEL_SIZE) for line in lines) + 2.0, len(lines) * LABEL_LINE + 1.5
 
 
-def plan(sop: Sop, lanes: list[str], lane_width: float, size: SymbolSize, turns: dict[int, int] | None = None
-         ) -> tuple[dict, dict[int, float]]:
-    """Return each decision exit's plan by (row index, exit index), and the extra height each row needs.
+def forms(text: str | None, lane_width: float) -> tuple[tuple[str, float, float], ...]:
+    """Return the ways to set a label: on one line, then in as few lines as fit about a lane (at most three).
 
-    A decision's ways to give its exits their vertices are ranked; *turns* says,
-    per row, how many of the best to pass over (after the best could not be routed).
+    A label is never broken inside a word. An empty label (a decision printed without labels) has none.
     """
-    plans: dict[tuple[int, int], ExitPlan] = {}
-    extra: dict[int, float] = {}
-    for row in sop.kegiatan:
-        if row.simbol != BELAH_KETUPAT:
+    if not text:
+        return ()
+    found = [[text]]
+    for room in (lane_width * 0.8, lane_width * 0.55):
+        lines = label_lines(text, room)
+        whole = all(word in text.split() for line in lines for word in line.split())
+        if 1 < len(lines) <= 3 and whole and lines not in found:
+            found.append(lines)
+    return tuple(("\n".join(lines), *box_size(lines)) for lines in found)
+
+
+def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, turns: dict[str, int] | None = None
+         ) -> dict[tuple[str, int], ExitPlan]:
+    """Return each decision exit's plan, by (node name, number of the exit among the node's flows).
+
+    A decision's ways to give its exits their vertices are ranked; *turns* says, per decision, how
+    many of the best to pass over (after the layout found no way to draw them).
+    """
+    plans: dict[tuple[str, int], ExitPlan] = {}
+    nodes = chart.nodes
+    by_source: dict[str, list[Flow]] = {}
+    for flow in chart.flows:
+        by_source.setdefault(flow.source, []).append(flow)
+    for name, flows in by_source.items():
+        node = nodes[name]
+        if node.kind != DECISION:
             continue
-        lane = lanes.index(row.pelaksana[0])
-        ranked = _ranked(sop, row, lane, lanes, lane_width, size)
-        chosen = ranked[min((turns or {}).get(row.index, 0), len(ranked) - 1)]
-        for n, exit_plan in enumerate(chosen):
-            plans[(row.index, n)] = exit_plan
-        half = size.diamond_h / 2
-        # How far each label reaches above and below the diamond's middle.
-        above = max((-p.dy for p in chosen if p.port.side != "B" and p.dy < 0), default=0.0)
-        below = max([half + p.dy + p.h + BORDER_GAP for p in chosen if p.port.side == "B"]
-                    + [p.dy + p.h + LANE_EDGE for p in chosen if p.port.side != "B" and p.dy > 0], default=0.0)
-        need = max(above + LANE_EDGE, below) - (half + SYMBOL_GAP)
-        if need > 0:
-            extra[row.index] = 2 * need
-    return plans, extra
+        lane = lanes.index(node.lanes[0])
+        shapes = [forms(flow.label, lane_width) for flow in flows]
+        # Where the lane area ends, or another symbol of the row stands, on each side.
+        others = [lanes.index(a) for other in chart.rows[node.row].nodes if other is not node for a in other.lanes]
+        ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
+                "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
+        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane)
+                            + _no_room(side, shape, lane, ends, lane_width, size)
+                            for side, flow, shape in zip(ports, flows, shapes))
+                 for ports in permutations(("B", "R", "L"), len(flows))}
+        ranked = sorted(costs, key=costs.get)
+        # The next-best ways are tried in turn, among those that leave every label room, when any does.
+        viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
+        chosen = viable[(turns or {}).get(name, 0) % len(viable)]
+        for n, (side, shape) in enumerate(zip(chosen, shapes)):
+            plans[(name, n)] = ExitPlan(Port(side), shape)
+    return plans
 
 
-def _ranked(sop: Sop, row, lane: int, lanes: list[str], lane_width: float, size: SymbolSize
-            ) -> list[tuple[ExitPlan, ...]]:
-    """Return the ways to give the decision's exits their vertices and labels, the best first."""
-    diamond = Symbol("d", DECISION, row.nomor, None, (lane + 0.5) * lane_width, 0.0, size.w, size.diamond_h)
-    options = []
-    for ports in permutations(("B", "R", "L"), len(row.exits)):
-        cost, chosen = 0.0, []
-        for exit_, side in zip(row.exits, ports):
-            target_lanes = [lanes.index(a) for a in sop.kegiatan[exit_.target].pelaksana]
-            cost += _port_cost(side, row.index, exit_.target, lane, target_lanes, len(lanes))
-            spot_cost, exit_plan = _label_spot(exit_.label or "", side, diamond, ports, lane, lanes, lane_width,
-                                               exit_.target < row.index)
-            cost += spot_cost
-            chosen.append(exit_plan)
-        options.append((cost, ports, tuple(chosen)))
-    return [o[2] for o in sorted(options, key=lambda o: o[0])]
+def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
+    """Return NO_ROOM when a side exit's label cannot stand between its vertex and what ends its row that way."""
+    if side == "B" or not shape:
+        return 0.0
+    vertex = (lane + 0.5) * lane_width + (size.w / 2 if side == "R" else -size.w / 2)
+    room = ends["R"] - vertex if side == "R" else vertex - ends["L"]
+    return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 1.0 * MM else 0.0
 
 
-def _port_cost(side: str, index: int, target: int, lane: int, target_lanes: list[int], count: int) -> float:
-    """Return how well leaving by *side* suits an exit to row *target* (lower is better)."""
+def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:
+    """Return how well leaving by *side* suits an exit (lower is better)."""
+    count = len(lanes)
+    cost = EDGE if (side == "L" and lane == 0) or (side == "R" and lane == count - 1) else 0.0
+    target = nodes[flow.targets[0]] if flow.targets else None
+    if target is None:
+        # An end the layout draws: beside the diamond in a free lane, or below it.
+        return cost + {"B": 3, "R": 1, "L": 1.5}[side]
+    target_lanes = [lanes.index(a) for a in target.lanes]
     nearest = min(target_lanes, key=lambda t: abs(t - lane))
     inner = "R" if lane < (count - 1) / 2 or count == 1 else "L"
     toward = "R" if nearest > lane else "L" if nearest < lane else inner
-    cost = 0.0
-    if side in "LR" and ((side == "L" and lane == 0) or (side == "R" and lane == count - 1)):
-        cost += EDGE
     same = nearest == lane
-    if target == index + 1:
+    if target.row == node.row + 1:
         table = {"B": 0, toward: 5, "other": 7} if same else {toward: 1, "B": 2, "other": 8}
-    elif target > index:
+    elif target.row > node.row:
         table = {toward: 2, "B": 5, "other": 4} if same else {toward: 1, "B": 3, "other": 6}
     else:
         table = {toward: 0, "B": 12, "other": 3 if same else 4}
     return cost + table.get(side, table["other"])
-
-
-def _label_spot(text: str, side: str, diamond: Symbol, ports: tuple[str, ...], lane: int, lanes: list[str],
-                lane_width: float, back: bool) -> tuple[float, ExitPlan]:
-    """Return the cost and plan of the best box for *text* beside the exit leaving by *side*.
-
-    A side exit's label goes on the side of its line away from where the line turns: below
-    the line of an exit going *back* up the page, above one going down. A label on the
-    turning side would make the line run on past it and double back (a hairpin).
-    """
-    port = Port(side)
-    vx, vy = diamond.port_point(port)
-    x0, x1 = lane * lane_width, (lane + 1) * lane_width
-    area = len(lanes) * lane_width
-    candidates = []
-    if side == "B":
-        # Beside the line below the vertex, away from the other exit's side when there is one.
-        order = ("left", "right") if "R" in ports else ("right", "left")
-        for where in order:
-            room = (x1 - LANE_EDGE - vx - LABEL_GAP) if where == "right" else (vx - LABEL_GAP - x0 - LANE_EDGE)
-            for lines in _forms(text, room):
-                w, h = box_size(lines)
-                dx = LABEL_GAP if where == "right" else -LABEL_GAP - w
-                inside = x0 + LANE_EDGE <= vx + dx and vx + dx + w <= x1 - LANE_EDGE
-                within = 0 <= vx + dx and vx + dx + w <= area
-                cost = FIT if inside else STRADDLE if within else None
-                if cost is not None:
-                    candidates.append((cost + 0.2 * (len(lines) - 1), ExitPlan(port, "\n".join(lines), w, h, dx,
-                                                                                LABEL_GAP)))
-    else:
-        sign = 1 if side == "R" else -1
-        edge = x1 if side == "R" else x0
-        neighbour = lane + sign
-        turning_side = -1 if back else 1         # the sign of dy for a label in the way of the turn
-        for lines in _forms(text, 2 * lane_width):
-            w, h = box_size(lines)
-            for dy in (-LABEL_GAP - h, LABEL_GAP):
-                aside = 0.1 if (dy > 0) == (turning_side > 0) else 0.0
-                # Right at the vertex inside its own lane; else just past the lane border, in the next lane.
-                start = vx + sign * LABEL_GAP
-                own = _span(start, w, sign)
-                if x0 + LANE_EDGE <= own[0] and own[1] <= x1 - LANE_EDGE:
-                    candidates.append((FIT + 0.2 * (len(lines) - 1) + aside,
-                                       ExitPlan(port, "\n".join(lines), w, h, own[0] - vx, dy)))
-                    continue
-                if 0 <= neighbour < len(lanes):
-                    near = _span(edge + sign * (LANE_EDGE + LABEL_CLEARANCE), w, sign)
-                    far_edge = edge + sign * lane_width
-                    fits = min(edge, far_edge) + LANE_EDGE <= min(near) and max(near) <= max(edge, far_edge) - LANE_EDGE
-                    if fits and abs(near[0 if sign > 0 else 1] - vx) <= LABEL_REACH:
-                        candidates.append((NEIGHBOUR + 0.2 * (len(lines) - 1) + aside,
-                                           ExitPlan(port, "\n".join(lines), w, h, near[0] - vx, dy)))
-                        continue
-                if 0 <= own[0] and own[1] <= area:
-                    candidates.append((STRADDLE + aside, ExitPlan(port, "\n".join(lines), w, h, own[0] - vx, dy)))
-    if not candidates:
-        lines = label_lines(text, 2 * lane_width)
-        w, h = box_size(lines)
-        return 100.0, ExitPlan(port, "\n".join(lines), w, h, LABEL_GAP, LABEL_GAP)
-    return min(candidates, key=lambda c: c[0])
-
-
-def _span(start: float, w: float, sign: int) -> tuple[float, float]:
-    return (start, start + w) if sign > 0 else (start - w, start)
-
-
-def _forms(text: str, room: float) -> list[list[str]]:
-    """Return ways to set a label: one line, then as few lines as fit *room* (at most three).
-
-    A label is never broken inside a word: a word wider than *room* keeps the label on fewer lines.
-    """
-    forms = [[text]]
-    if room > 0:
-        lines = label_lines(text, room)
-        whole = all(word in text.split() for line in lines for word in line.split())
-        if 1 < len(lines) <= 3 and whole:
-            forms.append(lines)
-    return forms

@@ -1,93 +1,263 @@
-"""Lay out the flowchart of an SOP: a flat list of named phases, each in its own module.
+"""Lay out the flowchart of an SOP: a flat list of named phases over a flow graph (as dagre's runLayout).
 
-1. table: paper, columns, header and row heights from the measured text;
-2. exits: each decision exit's vertex, and room for its label beside it;
-3. pages: rows split into pages, room kept for off-page connectors;
-4. symbols: each row's symbol in its lane, joined when a row is done together;
-5. connectors: the flows of each page, with connector pairs across pages;
-6. tracks: the channels of each page and their tracks, crossed into the
-   channel graph (channels) that records what each committed route occupies;
-7. route: every arrow found by best-first search (search) on that graph,
-   each segment assigned its track, committed one by one;
-8. check: the finished page read back against the drawing rules.
+The layout's input is the flow graph (graph.py), not the SOP: ``layout(sop)``
+turns the SOP into its graph and runs the phases in order, each reading and
+writing the one ``State``:
 
-When an arrow finds no route that keeps the rules, the rows it spans grow and
-the phases from 3 on run again; what still fails is drawn plainly and named in
-a warning, never drawn wrong in silence.
+1. columns: room before routes: lanes get the width their symbols and routes
+   need, the text columns share the rest by what they hold;
+2. header: the header's lines and heights;
+3. exits: each decision exit's vertex, and its label's forms;
+4. rows: each row's height, from its text and its symbols (and room it was given);
+5. pages: rows into pages, a row taller than a page continued on the next;
+6. symbols: each node's symbols in their lanes;
+7. connectors: the links of each page, with off-page connectors and end capsules
+   in line with their flow (a row without room for them goes back to *pages*
+   with room over or under its symbols);
+8. route: every link routed, negotiating (rip-up and reroute);
+9. labels: each exit's label beside its own exit;
+10. check: the pages read back against drawing rules 1-16; the rows of a link
+    without a route, of a label without a place, or of a broken rule get more
+    room and the layout goes back to *rows* (a label without a place keeps its
+    room clear of other lines from then on); what still fails after a few rounds
+    is drawn plainly and named in a warning, never drawn wrong in silence.
+
+``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
 
 from __future__ import annotations
 
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
 from sopdoc.definition.model import Sop
-from sopdoc.flowchart import check, connectors, exits, route, symbols, table
-from sopdoc.flowchart.plan import MM, Arrow, Layout, Page
-from sopdoc.flowchart.table import BREAK_PARAGRAPH, PAGE_SLACK
+from sopdoc.flowchart import check, connectors, exits, graph, labels, route, symbols, table
+from sopdoc.flowchart.graph import Chart
+from sopdoc.flowchart.plan import MM, Arrow, Column, HeaderStyle, Layout, Page
+from sopdoc.flowchart.table import BREAK_PARAGRAPH, PAGE_SLACK, RowNeed, SymbolSize
 from sopdoc.office.paper import MARGIN, page_size
 
-ATTEMPTS = 3
-PLACEMENTS = 6
-GROW = 3.0 * MM                 # extra height for each row an unroutable arrow spans, per attempt
-CROWDED = table.CONNECTOR + 6 * MM   # extra room under the symbol of a row with no room for its connectors
+PLACEMENTS = 6                  # rounds of pagination for connectors' room
+ATTEMPTS = 4                    # rounds of routing, rows growing where it failed
+GROW = 3.0 * MM                 # more height for a row where a route or a label found no way, per round
+CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row too crowded for its connectors
+ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
+MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
+FORK_ROOM = 8 * MM              # more height for a row with a fork
 
 
-def layout(sop: Sop) -> Layout:
+@dataclass
+class State:
+    """What the phases read and write."""
+
+    chart: Chart
+    width: float = 0.0
+    height: float = 0.0
+    columns: list[Column] = field(default_factory=list)
+    lanes: list[str] = field(default_factory=list)
+    lane: float = 0.0
+    title_size: float = 0.0
+    header: HeaderStyle | None = None
+    body: tuple[float, float] = (0.0, 0.0)
+    symbol_size: SymbolSize | None = None
+    heading: tuple[str, ...] = ()
+    capacity: float = 0.0
+    plans: dict = field(default_factory=dict)
+    needs: list[RowNeed] = field(default_factory=list)
+    grown: dict[int, float] = field(default_factory=dict)     # more height per row, given after a failed round
+    below: dict[int, float] = field(default_factory=dict)     # room under a row's symbols for its connectors
+    above: dict[int, float] = field(default_factory=dict)     # and over them
+    pages: list[Page] = field(default_factory=list)
+    flows: connectors.Flows | None = None
+    routed: dict[int, list[route.Link]] = field(default_factory=dict)   # each page's link per arrow
+    failed: list[tuple[Page, route.Link]] = field(default_factory=list)
+    unlabelled: list[tuple[Page, route.Link]] = field(default_factory=list)
+    problems: list[tuple[Page, check.Problem]] = field(default_factory=list)
+    keep: set[tuple[str, int]] = field(default_factory=set)   # exits whose label's room others keep clear of
+    turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
+    rounds: dict[str, int] = field(default_factory=dict)
+    routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
+
+
+@dataclass(frozen=True)
+class Phase:
+    name: str
+    run: Callable[[State], str | None]    # returns the name of a phase to go back to, or None to go on
+
+
+def _columns(state: State) -> None:
+    chart = state.chart
+    state.width, state.height = page_size(chart.paper, chart.orientation)
+    state.lanes = [key for key, _ in chart.lanes]
+    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN)
+    state.body = table.body_size(state.columns)
+    state.symbol_size = table.symbol_size(state.lane)
+    state.heading = table.heading(chart.title, state.width - 2 * MARGIN)
+
+
+def _header(state: State) -> None:
+    state.header = table.header_style(state.columns, state.title_size)
+    state.capacity = state.height - 2 * MARGIN - sum(state.header.heights) - PAGE_SLACK - BREAK_PARAGRAPH
+
+
+def _exits(state: State) -> None:
+    state.plans = exits.plan(state.chart, state.lanes, state.lane, state.symbol_size, state.turns)
+
+
+def _rows(state: State) -> None:
+    chart, (size, line) = state.chart, state.body
+    columns = {c.key: c for c in state.columns}
+    nodes = chart.nodes
+    downs = {flow.source for flow in chart.flows
+             if any(nodes[t].row == nodes[flow.source].row + 1 for t in flow.targets)}
+    forks = {flow.source for flow in chart.flows if len(flow.targets) > 1}
+    state.needs = []
+    for n, row in enumerate(chart.rows):
+        lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
+        room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
+        # A fork splits where its line has run clear of its symbol: room for that below the symbol.
+        room += FORK_ROOM if any(node.name in forks for node in row.nodes) else 0.0
+        room = min(room + _label_room(state, row) + state.grown.get(n, 0.0), state.capacity * ROOM_SHARE)
+        state.needs.append(RowNeed(lines, room, line, any(node.name in downs for node in row.nodes)))
+
+
+def _label_room(state: State, row: graph.Row) -> float:
+    """Return the height a decision row needs beyond its symbol's for its exits' labels."""
+    size = state.symbol_size
+    need = 0.0
+    for node in row.nodes:
+        for (name, _), plan in state.plans.items():
+            if name != node.name or not plan.forms:
+                continue
+            h = plan.narrow[2] if plan.port.side == "B" else min(form[2] for form in plan.forms)
+            if plan.port.side == "B":
+                need = max(need, 2 * (exits.LABEL_GAP + h + exits.BOTTOM_RUN + route.ARROW_ROOM - table.SYMBOL_GAP))
+            else:
+                need = max(need, 2 * (exits.LABEL_GAP + h + 1.0 * MM - size.diamond_h / 2 - table.SYMBOL_GAP))
+    return max(need, 0.0)
+
+
+def _pages(state: State) -> None:
+    heading = table.heading_height(state.heading)
+    state.pages = [Page(n, rows) for n, rows in
+                   enumerate(table.paginate(state.needs, state.capacity, heading, state.below, state.above), start=1)]
+
+
+def _symbols(state: State) -> None:
+    for page in state.pages:
+        symbols.place(state.chart, page, state.lanes, state.lane, state.symbol_size)
+
+
+def _connectors(state: State) -> str | None:
+    state.flows = connectors.links(state.chart, state.pages, state.plans, state.lanes, state.lane, state.keep)
+    if state.flows.crowded and _again(state, "connectors", PLACEMENTS):
+        for index, where in state.flows.crowded.items():
+            room = state.above if where == "above" else state.below
+            room[index] = min(room.get(index, 0.0) + CROWDED, state.capacity * ROOM_SHARE / 2)
+        return "pages"
+    return None
+
+
+def _route(state: State) -> None:
+    state.failed, state.routed = [], {}
+    for page in state.pages:
+        links = state.flows.links[page.number]
+        # A page a round left as it was (rows, symbols, links) keeps the routes it had.
+        key = repr((page.rows, page.symbols, page.joins, links))
+        if key not in state.routes:
+            failed, routed = route.route_page(page, links, len(state.lanes), state.lane)
+            state.routes[key] = (list(page.arrows), list(page.junctions), failed, routed)   # before labels
+        arrows, junctions, failed, routed = state.routes[key]
+        page.arrows, page.junctions = list(arrows), list(junctions)
+        state.failed += [(page, link) for link in failed]
+        state.routed[page.number] = routed
+
+
+def _labels(state: State) -> None:
+    state.unlabelled = []
+    for page in state.pages:
+        failed = labels.place(page, state.routed[page.number], state.lane, len(state.lanes))
+        state.unlabelled += [(page, link) for link in failed]
+
+
+def _check(state: State) -> str | None:
+    state.problems = [(page, p) for page in state.pages for p in check.problems(page, state.lane, state.lanes)]
+    rows: set[int] = set()
+    for _, link in state.failed + state.unlabelled:
+        rows |= set(range(min(link.rows), max(link.rows) + 1))
+    for _, link in state.unlabelled:
+        state.keep.add(link.exit)
+    for name in {link.exit[0] for _, link in state.failed if link.exit is not None}:
+        state.turns[name] = state.turns.get(name, 0) + 1
+    for _, link in state.failed:
+        # Its target may have no side left: room over it lets the line that comes in at its top run
+        # long enough for this one to join it.
+        target = link.rows[1]
+        state.above[target] = min(state.above.get(target, 0.0) + MERGE_ROOM, state.capacity * ROOM_SHARE / 2)
+    for _, problem in state.problems:
+        rows |= problem.rows
+    if rows and _again(state, "check", ATTEMPTS - 1):
+        for index in rows:
+            state.grown[index] = state.grown.get(index, 0.0) + GROW
+        state.rounds.pop("connectors", None)
+        return "exits"
+    return None
+
+
+def _again(state: State, name: str, limit: int) -> bool:
+    """Return whether phase *name* may send the layout back once more (it has done so fewer than *limit* times)."""
+    done = state.rounds.get(name, 0)
+    state.rounds[name] = done + 1
+    return done < limit
+
+
+PHASES = (Phase("columns", _columns), Phase("header", _header), Phase("exits", _exits), Phase("rows", _rows),
+          Phase("pages", _pages), Phase("symbols", _symbols), Phase("connectors", _connectors),
+          Phase("route", _route), Phase("labels", _labels), Phase("check", _check))
+
+
+def run(chart: Chart, timings: dict[str, float] | None = None, phases: tuple[Phase, ...] = PHASES) -> State:
+    """Run *phases* over *chart*; add each phase's time (seconds, all its rounds) to *timings* when given."""
+    state = State(chart)
+    names = [p.name for p in phases]
+    at = 0
+    while at < len(phases):
+        phase = phases[at]
+        started = time.perf_counter()
+        back = phase.run(state)
+        if timings is not None:
+            timings[phase.name] = timings.get(phase.name, 0.0) + time.perf_counter() - started
+        at = names.index(back) if back else at + 1
+    return state
+
+
+def layout(sop: Sop, timings: dict[str, float] | None = None) -> Layout:
     """Return the complete layout of the flowchart part of *sop*."""
-    paper, orientation = sop.unit.kertas, sop.unit.orientasi
-    width, height = page_size(paper, orientation)
-    columns, lane, title_size = table.columns_for(sop, width - 2 * MARGIN)
-    header = table.header_style(columns, title_size)
-    size, line = table.body_size(columns)
-    symbol_size = table.symbol_size(lane)
-    lanes = [key for key, _ in sop.pelaksana]
-    capacity = height - 2 * MARGIN - sum(header.heights) - PAGE_SLACK - BREAK_PARAGRAPH
-    heading = table.heading(sop, width - 2 * MARGIN)
-    grown: dict[int, float] = {}
-    below: dict[int, float] = {}
-    turns: dict[int, int] = {}
-    for attempt in range(ATTEMPTS):
-        plans, extra = exits.plan(sop, lanes, lane, symbol_size, turns)
-        # A row too crowded for its off-page connectors grows; that can move page breaks, and so which
-        # flows leave a page: place again until every connector has its room.
-        for _ in range(PLACEMENTS):
-            heights = [table.row_height(row, columns, size, line, symbol_size,
-                                        extra.get(i, 0.0) + grown.get(i, 0.0))
-                       for i, row in enumerate(sop.kegiatan)]
-            pages = [Page(n, rows) for n, rows in enumerate(table.paginate(sop, heights, capacity,
-                                                                             table.heading_height(heading), below),
-                                                             start=1)]
-            for page in pages:
-                symbols.place(sop, page, lanes, lane, symbol_size)
-            flows = connectors.links(sop, pages, plans, lane, len(lanes))
-            if not flows.crowded:
-                break
-            for index in flows.crowded:
-                below[index] = below.get(index, 0.0) + CROWDED
-        failed = [(page, link) for page in pages
-                  for link in route.route_page(page, flows.links[page.number], len(lanes), lane)]
-        if not failed:
-            break
-        if attempt + 1 < ATTEMPTS:
-            for _, link in failed:
-                if link.port is not None:
-                    # A decision exit that found no way from its vertex: give the decision its next-best vertices.
-                    turns[link.rows[0] - 1] = turns.get(link.rows[0] - 1, 0) + 1
-                for index in range(min(link.rows) - 1, max(link.rows)):
-                    grown[index] = grown.get(index, 0.0) + GROW
-    for page, link in failed:
+    return finish(run(graph.chart(sop), timings))
+
+
+def finish(state: State) -> Layout:
+    """Return the layout the phases made, drawing plainly (and naming) what they could not route."""
+    for page, link in state.failed:
         _draw_plainly(page, link)
-    for page in pages:
-        page.warnings += check.problems(page, lane, lanes)
-    return Layout(paper, orientation, width, height, MARGIN, columns, lanes, lane, size, line, header, pages,
-                  heading)
+    for page, link in state.unlabelled:
+        page.warnings.append(f"label cabang kegiatan {link.rows[0] + 1} tidak mendapat tempat; periksa gambarnya")
+    for page in state.pages:
+        page.warnings += check.warnings([p for owner, p in state.problems if owner is page])
+    chart = state.chart
+    return Layout(chart.paper, chart.orientation, state.width, state.height, MARGIN, state.columns, state.lanes,
+                  state.lane, state.body[0], state.body[1], state.header, state.pages, state.heading)
 
 
 def _draw_plainly(page: Page, link: route.Link) -> None:
     """Draw an arrow no rule-abiding route was found for, straight to its target, and say so."""
-    src, dst = page.symbol(link.src[0]), page.symbol(link.dst[0])
+    src, dst = page.symbol(link.src), page.symbol(link.dst)
     a = (src.x, src.y + src.h / 2)
     b = (dst.x, dst.y - dst.h / 2)
     middle = (a[1] + b[1]) / 2
     points = tuple(p for n, p in enumerate((a, (a[0], middle), (b[0], middle), b)) if n in (0, 3) or a[0] != b[0])
-    page.arrows.append(Arrow(src.name, dst.name, points, link.label))
-    page.warnings.append(f"panah kegiatan {link.rows[0]} ke {link.rows[1]} tidak dapat digambar menurut aturan; "
-                         "periksa gambarnya (kurangi lompatan yang melintasi baris ini atau pakai kertas lebih lebar)")
+    page.arrows.append(Arrow(src.name, dst.name, points))
+    page.warnings.append(f"panah kegiatan {link.rows[0] + 1} ke {link.rows[1] + 1} tidak dapat digambar menurut "
+                         "aturan; periksa gambarnya (kurangi lompatan yang melintasi baris ini atau pakai kertas "
+                         "lebih lebar)")

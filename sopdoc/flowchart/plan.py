@@ -157,11 +157,15 @@ class HeaderStyle:
 
 @dataclass(frozen=True)
 class RowBox:
+    """One body row of a page, or one part of a row too tall for a page (its other parts on the next pages)."""
+
     index: int                  # row of the SOP, from 0
     top: float
     height: float
     pad_top: float = 0.0        # room above the symbol for an incoming off-page connector
     pad_bottom: float = 0.0     # room below the symbol for an outgoing off-page connector
+    texts: dict[str, str] | None = None   # what each text cell prints, when only a part of the row's text
+    part: int = 0               # 0: the row (or its first part, which holds its symbols); 1, 2...: continued
 
     @property
     def bottom(self) -> float:

@@ -1,425 +1,796 @@
-"""Route every arrow of a page on its channel graph, one at a time, and commit each once.
+"""Route every arrow of a page on its channel graph, and let routes change their minds.
 
-Order matters: the flow from each row to the next is routed first, top to
-bottom, so that the backbone of the procedure takes the plain shapes; then the
-arrows to and from off-page connectors; then the jumps (rework loops and
-skips), shortest first. Each arrow may leave any free port of its source (or
-the vertex its exit was given) and enter any free port of its target: the
-search chooses. A side carries one arrow, so an arrow in and an arrow out of
-a symbol are always on different sides. When every port of a target is taken,
-an arrow may join another arrow entering it, and share its head.
+Routing is negotiated (rip-up and reroute, as PathFinder does for circuits):
+links are routed one by one in order, the flow from each row to the next first;
+a link that finds no way that keeps the rules searches again *softly*, allowed
+onto what other routes hold at a price that grows each time a place is fought
+over; the routes it ran into are ripped up, it takes its way, and they are
+routed again. The budget is bounded; a link still without a way is returned,
+and the layout gives its rows more room.
+
+A link may leave any free port of its source (a decision exit: the vertex it was
+given) and enter any free port of its target: the search chooses. A port carries
+one arrow, but the arrows of a fork share their source's port up to where they
+split, and an arrow may join another that enters the same target, sharing its
+head from there on: both places are marked with a junction dot.
 """
 
 from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from collections import deque
+from dataclasses import dataclass, field, replace
 
-from sopdoc.flowchart import channels, table, tracks
-from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
-from sopdoc.flowchart.plan import (
-    CONNECTOR,
-    DECISION,
-    MM,
-    Arrow,
-    Join,
-    Label,
-    Page,
-    Point,
-    Port,
-    Symbol,
-)
-from sopdoc.flowchart.search import CROSS, Entry, Found, Start, search
+from sopdoc.flowchart import grid as grids
+from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, OWN_CLEAR, SEVERAL, Grid
+from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
+from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, Ask, Entry, Found, Start, search
 
-ARROW_ROOM = 3.0 * MM           # the last run of an arrow, long enough to show its head
-WINDOW_ROWS = 16 * MM           # a first search looks this far beyond the arrow's ends
-ENTRY_REACH = 25 * MM           # entry nodes are looked for this far from a target port
-CONNECTOR_SIZE = table.CONNECTOR  # the table phase keeps room for it; one owner
-
-# What leaving or entering by a port costs (lower is more natural).
+ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
+ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
+JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
+ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port
+START_REACH = 12 * MM           # and a start this far past the run an exit must make
+TIGHT, WINDOW = 3 * MM, 16 * MM  # the first searches look this far beyond the link's ends
+SEARCHES = 4                    # soft searches per link, at most, before its rows get more room
+# What leaving or entering by a side costs (lower reads more naturally).
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
-IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 14 * MM}   # a loop reads better entering a side
-# A diamond's bottom vertex reads as one of its exits: a line coming in there is read backwards,
-# so it is dearer still than joining the line that comes in at the top.
-DECISION_BOTTOM_IN = 30 * MM
-MERGE_COST = 6 * MM
-REORDERS = 3                    # times a page is routed again, the links that failed first
+IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 60 * MM}   # a loop enters its target by the side or top
+LOOP_TOP = 4 * MM               # a loop enters its target's top dearer than its side: the top is the flow's way in
+CONNECTOR_SIDE = 10 * MM        # a connector entered or left by a wall rather than its top or point
+MERGE_COST = 8 * MM             # joining another arrow's line rather than a port of one's own
+FORK_COST = 2 * MM
+OWN_LINE = 40 * MM              # a fork's target reached by a line of its own rather than a branch
+LABEL_ZONE = 1.7 * MM           # around a decision label's room, other lines pay to pass (rule 16 asks 1.5 mm)
 
-_DIRECTION = {(1, 0): 0, (-1, 0): 1, (0, 1): 2, (0, -1): 3}
-# From a step between grid nodes (its sign, and whether it moves along a row) to a direction of travel.
-_STEP_DIRECTION = {(1, True): 0, (-1, True): 1, (1, False): 2, (-1, False): 3}
+_DIRECTION = {(1, 0): RIGHT, (-1, 0): LEFT, (0, 1): DOWN, (0, -1): UP}
+JOIN = 1 << 30                  # what holds the track of a join (never ripped up)
 
 
 @dataclass
 class Link:
     """An arrow to draw on one page, before it has a route."""
 
-    src: tuple[str, ...]        # the symbols it may leave (the members of a row done together)
-    dst: tuple[str, ...]
-    rows: tuple[int, int]       # printed row numbers, for messages
+    src: str                    # the symbol it leaves
+    dst: str                    # the symbol it enters
+    rows: tuple[int, int]       # the source's and the target's row index, for messages and for growing rows
     rank: tuple                 # routing order
-    port: Port | None = None    # the vertex a decision exit was given
-    label: Label | None = None
-    run: float = 0.0            # how far the first segment must go before turning
+    forward: bool = False       # to a later row: never up (rule 14)
+    port: Port | None = None    # the side it leaves by, when given (a decision exit's vertex; a line into a connector)
+    dst_port: Port | None = None  # the side it enters by, when given (a line out of a connector beside its target)
+    label: str | None = None    # a decision exit's label (placed after routing)
+    run: float = 0.0            # how far the first segment runs before turning
     src_sides: str = "TBLR"
     dst_sides: str = "TBLR"
-
-
-@dataclass(frozen=True)
-class End:
-    """One end of a route: the symbol, its port, and the grid nodes straight out from the port."""
-
-    symbol: Symbol
-    port: Port
-    walk: tuple[int, ...]       # from the node nearest the port outward (a start's) or inward (an entry's)
-
-    @property
-    def point(self) -> Point:
-        return self.symbol.port_point(self.port)
+    bends: int = 4
+    fork: object = None         # the links of one fork share this key and their source port
+    label_room: tuple[Rect, ...] = ()   # where its label may stand: other lines keep clear when they can
+    label_keep: Rect | None = None      # where its label must stand: other lines keep clear (after a failed round)
+    exit: tuple[str, int] | None = None  # the decision exit it draws: (node, number of the exit)
 
 
 @dataclass
-class _Ports:
-    """Which ports of each symbol are taken, and which are kept for a decision's exits."""
-
-    used: dict[str, set[Port]] = field(default_factory=dict)
-    reserved: dict[str, set[Port]] = field(default_factory=dict)
-    arrivals: dict[tuple[str, Port], tuple[int, ...]] = field(default_factory=dict)   # last runs into a port
-
-    def free(self, symbol: Symbol, port: Port, pinned: bool = False) -> bool:
-        reserved = port in self.reserved.get(symbol.name, set()) and not pinned
-        return port not in self.used.get(symbol.name, set()) and not reserved
-
-    def take(self, name: str, port: Port) -> None:
-        self.used.setdefault(name, set()).add(port)
+class Route:
+    link: Link
+    nodes: list[int]            # its grid nodes from its start (a branch: from where it splits off its trunk)
+    start: Point                # its source port (a branch: its trunk's)
+    end: Point                  # its target port (a merge: its host's)
+    start_port: Port
+    end_port: Port
+    own_points: list[Point]     # its own line: from its port (or where it splits off) to its port (or junction)
+    trunk: int | None = None    # the route of its fork it branches off
+    host: int | None = None     # the route it merges into
+    held: list[tuple[list, int, int]] = field(default_factory=list)   # (array, index, route) it set
 
 
-def route_page(page: Page, links: list[Link], lanes: int, lane_width: float) -> list[Link]:
-    """Route every link of *page* into its arrows; return the links no rule-abiding route was found for.
+class Router:
+    """Routes the links of one page on its grid."""
 
-    Routes are committed one by one, so an early one can leave a later one no
-    way through; the page is then routed again with the links that failed first.
-    """
-    order = sorted(links, key=lambda lnk: lnk.rank)
-    failed: list[Link] = []
-    for _ in range(REORDERS):
-        page.arrows.clear()
-        page.crossings = 0
-        failed = _route_in_order(page, order, lanes, lane_width)
-        if not failed:
-            break
-        order = failed + [link for link in order if link not in failed]
-    return failed
+    def __init__(self, page: Page, links: list[Link], lanes: int, lane_width: float):
+        self.page, self.links = page, links
+        self.grid = grids.build(page.symbols, lanes, lane_width, [(r.top, r.bottom) for r in page.rows])
+        self.symbols = {s.name: s for s in page.symbols}
+        self.index = {s.name: n for n, s in enumerate(page.symbols)}
+        self.routes: dict[int, Route] = {}
+        self.more: dict[tuple[int, int], list[int]] = {}   # (array id, index) -> owners past the first
+        self.arrow_links: list[Link] = []
+        for n, link in enumerate(links):
+            for rect in link.label_room:
+                self._mark_label_room(rect, n)
+            if link.label_keep is not None:
+                self._mark_label_room(link.label_keep, n, hard=True)
+        self.joined: dict[str, set[str]] = {}      # the sides of a joint symbol its joins hold
+        for join in page.joins:
+            self._hold_join(join)
 
+    # Driving ---------------------------------------------------------------------------
 
-def _route_in_order(page: Page, order: list[Link], lanes: int, lane_width: float) -> list[Link]:
-    labels = [(f"{link.src[0]}:label", link.label) for link in order if link.label]
-    rows = [(r.top, r.bottom) for r in page.rows]
-    grid = tracks.build(page.symbols, labels, lanes, lane_width, rows)
-    symbols = {s.name: s for s in page.symbols}
-    ports = _Ports()
-    for link in order:
-        if link.port:
-            ports.reserved.setdefault(link.src[0], set()).add(link.port)
-    for join in page.joins:
-        _commit_join(grid, symbols[join.a], symbols[join.b], ports, join)
-    failed = []
-    for number, link in enumerate(order, start=1):
-        found = _find(grid, symbols, ports, link, narrow=True) or _find(grid, symbols, ports, link, narrow=False)
-        if found is None:
-            failed.append(link)
-            continue
-        page.crossings += _commit(grid, found, number)
-        start, entry = found.start.key, found.entry.key
-        ports.take(start.symbol.name, start.port)
-        ports.take(entry.symbol.name, entry.port)
-        nodes = _route_nodes(found)
-        ports.arrivals.setdefault((entry.symbol.name, entry.port), tuple(nodes))
-        page.arrows.append(Arrow(start.symbol.name, entry.symbol.name,
-                                 _polyline([start.point, *(grid.point(n) for n in nodes), entry.point]), link.label))
-    return failed
+    def run(self) -> list[Link]:
+        """Route every link; return those no route was found for."""
+        order = sorted(range(len(self.links)), key=lambda n: self.links[n].rank)
+        queue = deque(order)
+        soft_searches = {n: 0 for n in order}
+        while queue:
+            n = queue.popleft()
+            if n in self.routes:
+                continue
+            found = self._find(n, soft=False)
+            if found is None and soft_searches[n] < SEARCHES:
+                soft_searches[n] += 1
+                found = self._find(n, soft=True)
+            if found is None:
+                continue
+            for victim in sorted(self._conflicts(n, found)):
+                if victim in self.routes:
+                    queue.extend(self._rip(victim))
+            self._commit(n, found)
+        failed = [self.links[n] for n in order if n not in self.routes]
+        routed = [n for n in order if n in self.routes]
+        self.page.arrows = [self._arrow(n) for n in routed]
+        self.page.junctions = self._junctions(order)
+        self.arrow_links = [self.links[n] for n in routed]
+        return failed
 
+    # Finding ----------------------------------------------------------------------------
 
-def _find(grid: Grid, symbols: dict[str, Symbol], ports: _Ports, link: Link, narrow: bool) -> Found | None:
-    sources = [symbols[n] for n in link.src]
-    targets = [symbols[n] for n in link.dst]
-    ends = [(s, port) for s in sources for port in _candidates(s, link.port, link.src_sides)
-            if ports.free(s, port, pinned=link.port is not None)]
-    starts = [start for s, port in ends for start in _starts(grid, s, port, link.run)]
-    goals = [(t, port) for t in targets for port in _candidates(t, None, link.dst_sides) if ports.free(t, port)]
-    entries = [entry for t, port in goals for entry in _entries(grid, t, port)]
-    entries += [entry for t in targets for port in _candidates(t, None, link.dst_sides)
-                if (t.name, port) in ports.arrivals for entry in _merges(grid, t, port, ports.arrivals[(t.name, port)])]
-    if not ends or not entries:
-        return None
-    direct = _direct(grid, ends, goals, link.run)
-    if direct is not None and direct.cost <= _cheapest_possible(ends, goals) + 1e-6:
-        return direct   # no route, however it bends, could cost less than this straight line
-    window = _window(grid, sources + targets) if narrow else None
-    found = search(grid, starts, entries, [t.rect for t in targets], window) if starts else None
-    if direct is not None and (found is None or direct.cost <= found.cost):
-        return direct
-    return found
+    def _ends(self, n: int) -> tuple[int, int]:
+        link = self.links[n]
+        return self.index[link.src], self.index[link.dst]
 
+    def _find(self, n: int, soft: bool) -> Found | None:
+        link = self.links[n]
+        src, dst = self.symbols[link.src], self.symbols[link.dst]
+        ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
+                  n if link.label_room or link.label_keep else FREE)
+        if not soft and not self._has_trunk(n):
+            direct = self._direct(n, src, dst)
+            if direct is not None:
+                return direct
+        # One line leaves a symbol for the targets of a fork: the first routed is its trunk, the others branch off it.
+        # A fork's targets share one line: a branch splits off its trunk. A line of its own, from another side,
+        # is dear: only where the trunk leaves no way.
+        starts = self._branches(n, soft)
+        extra = OWN_LINE if self._has_trunk(n) else 0.0
+        starts += [replace(s, cost=s.cost + extra)
+                   for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft)]
+        entries = [e for port in self._in_ports(n, dst, soft) for e in self._entries(dst, port, n, soft)]
+        entries += self._merges(n, dst)
+        if not starts or not entries:
+            return None
+        # The search looks near the link first (most links run straight, or turn once or twice between
+        # their symbols), then wider, then over the whole page.
+        simple = replace(ask, bends=min(ask.bends, 2))
+        for margin, bounded in ((TIGHT, simple), (WINDOW, ask)):
+            found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin))
+            if found is not None:
+                return found
+        return search(self.grid, starts, entries, [dst.rect], ask)
 
-def _candidates(symbol: Symbol, pinned: Port | None, sides: str) -> list[Port]:
-    if pinned is not None:
-        return [pinned]
-    return [p for p in symbol.ports() if p.side in sides]
+    def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
+        grid = self.grid
+        reach = margin + max(src.w, dst.w) / 2
+        x0, x1 = min(src.x, dst.x) - reach, max(src.x, dst.x) + reach
+        y0, y1 = min(src.y, dst.y) - margin - max(src.h, dst.h), max(src.y, dst.y) + margin + max(src.h, dst.h)
+        return (max(bisect_left(grid.xs, x0), 0), min(bisect_right(grid.xs, x1), grid.nx) - 1,
+                max(bisect_left(grid.ys, y0), 0), min(bisect_right(grid.ys, y1), grid.ny) - 1)
 
-
-def _window(grid: Grid, symbols: list[Symbol]) -> tuple[int, int, int, int]:
-    reach = 1.5 * (max(s.w for s in symbols) + 6 * MM)
-    x0, x1 = min(s.x for s in symbols) - reach, max(s.x for s in symbols) + reach
-    y0, y1 = min(s.y for s in symbols) - WINDOW_ROWS, max(s.y for s in symbols) + WINDOW_ROWS
-    return (max(bisect_left(grid.xs, x0), 0), min(bisect_right(grid.xs, x1), grid.nx) - 1,
-            max(bisect_left(grid.ys, y0), 0), min(bisect_right(grid.ys, y1), grid.ny) - 1)
-
-
-def _axis(grid: Grid, symbol: Symbol, port: Port) -> tuple[list[int], int] | None:
-    """Return the grid nodes on *port*'s axis, nearest first going outward, and how a line passes them."""
-    px, py = symbol.port_point(port)
-    dx, dy = port.outward
-    if dx:
-        j = grid.track_y(py)
+    def _hold_join(self, join: Join) -> None:
+        """Record the line joining two symbols of a joint node: its track between them, and their sides."""
+        grid = self.grid
+        (x0, y), (x1, _) = join.points
+        self.joined.setdefault(join.a, set()).add("R")
+        self.joined.setdefault(join.b, set()).add("L")
+        j = grid.track_y(y)
         if j is None:
-            return None
-        order = range(bisect_right(grid.xs, px), grid.nx) if dx > 0 else range(bisect_left(grid.xs, px) - 1, -1, -1)
-        return [grid.index(i, j) for i in order], PASS_H
-    i = grid.track_x(px)
-    if i is None:
-        return None
-    order = range(bisect_right(grid.ys, py), grid.ny) if dy > 0 else range(bisect_left(grid.ys, py) - 1, -1, -1)
-    return [grid.index(i, j) for j in order], PASS_V
+            return
+        for i in range(grid.nx - 1):
+            if grid.xs[i + 1] > x0 and grid.xs[i] < x1:
+                grid.h[j * grid.nx + i] = BLOCKED
+            if x0 < grid.xs[i] < x1:
+                grid.pass_h[j * grid.nx + i] = JOIN
 
+    def _sides_in_use(self, name: str, but: int, soft: bool = False) -> dict[str, list[int]]:
+        """Return, per side of symbol *name*, the routes that leave or enter there (but route *but*).
 
-def _walk(grid: Grid, symbol: Symbol, port: Port, reach: float = float("inf")) -> list[tuple[int, float, int]]:
-    """Return (node, distance, crossings before it) straight out from *port*, while a line may go on.
+        Softly, only the sides joins hold: a route on another side may be ripped up.
+        """
+        used: dict[str, list[int]] = {side: [JOIN] for side in self.joined.get(name, ())}
+        if soft:
+            return used
+        for m, route in self.routes.items():
+            if m == but:
+                continue
+            if route.link.src == name:
+                used.setdefault(route.start_port.side, []).append(m)
+            if route.link.dst == name:
+                used.setdefault(route.end_port.side, []).append(m)
+        return used
 
-    The first stretch, inside the symbol's own clearance, is the port's stub:
-    only other obstacles can stop it. The walk stops *reach* from the port.
-    """
-    axis = _axis(grid, symbol, port)
-    if axis is None:
-        return []
-    nodes, passing = axis
-    px, py = symbol.port_point(port)
-    own = symbol.rect.grow(channels.CLEARANCE)
-    xs, ys, nx = grid.xs, grid.ys, grid.nx
-    blocked, state_of, stop = grid.blocked, grid.node, TURN | passing
-    found: list[tuple[int, float, int]] = []
-    crossings = 0
-    previous = None
-    for node in nodes:
-        x, y = xs[node % nx], ys[node // nx]
-        if own.x0 < x < own.x1 and own.y0 < y < own.y1:
-            continue
-        distance = abs(x - px) + abs(y - py)
-        if distance > reach:
-            break
-        if previous is None:
-            if _stub_blocked(grid, symbol, (px, py), (x, y)):
-                break
-        elif not grid.straight_free(previous, node, passing):
-            break
-        if blocked[node]:
-            break
-        found.append((node, distance, crossings))
-        state = state_of[node]
-        if state & stop:
-            break
-        if state:
-            crossings += 1
-        previous = node
-    return found
+    def _reserved(self, name: str, but: int) -> set[str]:
+        """Return the sides of symbol *name* given to its decision exits (but link *but*'s, or its fork's)."""
+        mine = self.links[but]
+        sides = {link.port.side for m, link in enumerate(self.links)
+                 if m != but and link.src == name and link.port is not None and (mine.fork is None or link.fork != mine.fork)}
+        return sides | {link.dst_port.side for m, link in enumerate(self.links)
+                        if m != but and link.dst == name and link.dst_port is not None}
 
+    def _out_ports(self, n: int, symbol: Symbol, soft: bool = False) -> list[Port]:
+        """Return the sides link *n* may leave *symbol* by: its own, or the free ones (softly: taken ones too)."""
+        link = self.links[n]
+        sides = [link.port.side] if link.port is not None else \
+            [s for s in link.src_sides if not (link.forward and s == "T") and s not in self._reserved(symbol.name, n)]
+        used = self._sides_in_use(symbol.name, n, soft)
+        # A side carries one arrow; a fork's branches leave off their trunk, not from a port of their own.
+        return [Port(side) for side in sides if side not in used]
 
-def _stub_blocked(grid: Grid, symbol: Symbol, a: Point, b: Point) -> bool:
-    """Return whether the stub from a port to its first grid node runs into another obstacle."""
-    x0, x1, y0, y1 = min(a[0], b[0]), max(a[0], b[0]), min(a[1], b[1]), max(a[1], b[1])
-    for obstacle in grid.obstacles:
-        if obstacle.name == symbol.name:
-            continue
-        r = obstacle.rect
-        if x0 == x1 and r.x0 < x0 < r.x1 and y0 < r.y1 and r.y0 < y1:
+    def _in_ports(self, n: int, symbol: Symbol, soft: bool = False) -> list[Port]:
+        link = self.links[n]
+        used = self._sides_in_use(symbol.name, n, soft)
+        reserved = self._reserved(symbol.name, n)
+        sides = [link.dst_port.side] if link.dst_port is not None else link.dst_sides
+        sides = [s for s in sides if s not in used and s not in reserved]
+        if symbol.kind == DECISION or link.forward:
+            sides = [s for s in sides if s != "B"]   # a diamond's bottom vertex is an exit's (rule 14)
+        return [Port(side) for side in sides]
+
+    def _open(self, kind: int, index: int, halos: list[int], n: int) -> bool:
+        """Return whether a node (kind 0) or edge (1, 2) is outside every halo but those of link *n*'s ends."""
+        halo = halos[index]
+        ends = self._ends(n)
+        if halo == FREE or halo in ends:
             return True
-        if y0 == y1 and r.y0 < y0 < r.y1 and x0 < r.x1 and r.x0 < x1:
-            return True
-    return False
+        return halo == SEVERAL and self.grid.open_to(kind, index, frozenset(ends))
 
-
-def _out_cost(port: Port) -> float:
-    return OUT_COST[port.side]
-
-
-def _in_cost(symbol: Symbol, port: Port) -> float:
-    return IN_COST[port.side] + (DECISION_BOTTOM_IN if symbol.kind == DECISION and port.side == "B" else 0.0)
-
-
-def _starts(grid: Grid, symbol: Symbol, port: Port, run: float) -> list[Start]:
-    walked = []
-    for node, distance, crossings in _walk(grid, symbol, port):
-        walked.append(node)
-        if distance >= run:
-            cost = distance + crossings * CROSS + _out_cost(port)
-            return [Start(node, _DIRECTION[port.outward], cost, End(symbol, port, tuple(walked)))]
-    return []
-
-
-def _entries(grid: Grid, symbol: Symbol, port: Port) -> list[Entry]:
-    inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
-    found, walked = [], []
-    # Entries farther than ENTRY_REACH are not needed: a straight approach from there passes these nodes.
-    for node, distance, crossings in _walk(grid, symbol, port, ENTRY_REACH):
-        walked.append(node)
-        if distance >= ARROW_ROOM:
-            cost = distance + crossings * CROSS + _in_cost(symbol, port)
-            found.append(Entry(node, inward, cost, End(symbol, port, tuple(walked[::-1]))))
-    return found
-
-
-def _merges(grid: Grid, symbol: Symbol, port: Port, path: tuple[int, ...]) -> list[Entry]:
-    """Return entries onto the path of an arrow already entering *port*, where another may join it.
-
-    A route may join where that arrow runs straight (not at its bends), far
-    enough from the port to leave room for the head they share; from there on
-    the two are one line.
-    """
-    px, py = symbol.port_point(port)
-    found = []
-    remaining = 0.0
-    for k in range(len(path) - 1, 0, -1):
-        node, after = path[k - 1], path[k]
-        ax, ay = grid.point(after)
-        bx, by = grid.point(node)
-        remaining += abs(ax - bx) + abs(ay - by)
-        before = path[k - 2] if k >= 2 else None
-        if before is None or node - before != after - node or remaining + abs(ax - px) + abs(ay - py) < ARROW_ROOM:
-            continue
-        direction = _STEP_DIRECTION[(after - node) // abs(after - node), abs(after - node) == 1]
-        cost = remaining + abs(ax - px) + abs(ay - py) + _in_cost(symbol, port) + MERGE_COST
-        found.append(Entry(node, direction, cost, End(symbol, port, path[k - 1:]), merge=True))
-    return found
-
-
-def _direct(grid: Grid, ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbol, Port]], run: float) -> Found | None:
-    """Return the best straight line from a source port to a target port facing it, if one is free.
-
-    Near a port the tracks may be too few for a start and an entry to fall on
-    separate nodes of a straight line (a short drop, or an exit whose label
-    reaches almost to its target); the straight line needs no such node.
-    """
-    best = None
-    for source, out in ends:
-        a = source.port_point(out)
-        for target, into in goals:
-            b = target.port_point(into)
-            if out.outward != (-into.outward[0], -into.outward[1]) or (a[1] != b[1] if out.horizontal else a[0] != b[0]):
-                continue
-            ahead = (b[0] - a[0]) * out.outward[0] + (b[1] - a[1]) * out.outward[1]
-            if ahead < max(run, ARROW_ROOM):
-                continue
-            nodes = _straight_nodes(grid, source, out, target, a, b)
-            if nodes is None:
-                continue
-            cost = ahead + _out_cost(out) + _in_cost(target, into)
-            if best is None or cost < best.cost:
-                best = Found(nodes, Start(nodes[0], _DIRECTION[out.outward], 0.0, End(source, out, (nodes[0],))),
-                             Entry(nodes[-1], _DIRECTION[out.outward], 0.0, End(target, into, (nodes[-1],))), cost)
-    return best
-
-
-def _cheapest_possible(ends: list[tuple[Symbol, Port]], goals: list[tuple[Symbol, Port]]) -> float:
-    """Return a lower bound of any route's cost: the shortest port-to-port distance with the ports' costs."""
-    return min(abs(a[0] - b[0]) + abs(a[1] - b[1]) + _out_cost(out) + _in_cost(t, into)
-               for s, out in ends for a in [s.port_point(out)] for t, into in goals for b in [t.port_point(into)])
-
-
-def _straight_nodes(grid: Grid, source: Symbol, out: Port, target: Symbol, a: Point, b: Point) -> list[int] | None:
-    """Return the grid nodes a straight line from port point *a* to *b* passes, or None if it may not."""
-    axis = _axis(grid, source, out)
-    if axis is None:
-        return None
-    along, passing = axis
-    ahead = abs(b[0] - a[0]) + abs(b[1] - a[1])
-    mine, theirs = channels.symbol_obstacle(source).rect, channels.symbol_obstacle(target).rect
-    nodes = []
-    for node in along:
-        x, y = grid.point(node)
-        if abs(x - a[0]) + abs(y - a[1]) >= ahead:
-            break
-        if mine.contains(x, y) or theirs.contains(x, y):
-            continue
-        if grid.blocked[node] or grid.node[node] & (TURN | passing):
-            return None
-        nodes.append(node)
-    if not nodes:
-        return None
-    if len(nodes) > 1 and not grid.straight_free(nodes[0], nodes[-1], passing):
-        return None
-    if _stub_blocked(grid, source, a, grid.point(nodes[0])) or _stub_blocked(grid, target, b, grid.point(nodes[-1])):
-        return None
-    return nodes
-
-
-def _route_nodes(found: Found) -> list[int]:
-    """Return every grid node the route passes, from its source's stub to where it enters its target's."""
-    start_walk = list(found.start.key.walk)
-    entry_walk = list(found.entry.key.walk)
-    return start_walk[:-1] + found.nodes + entry_walk[1:]
-
-
-def _commit(grid: Grid, found: Found, route: int) -> int:
-    """Record the route's edges and nodes in *grid*; return how many lines it crosses.
-
-    A route that merges into another's last run records nothing past the junction.
-    """
-    nodes = _route_nodes(found)
-    if found.entry.merge:
-        nodes = nodes[:len(nodes) - len(found.entry.key.walk) + 1]
-    nx = grid.nx
-    last = len(nodes) - 1
-    crossings = 0
-    for k, node in enumerate(nodes):
-        arrives_h = found.start.key.port.horizontal if k == 0 else nodes[k - 1] // nx == node // nx
-        leaves_h = found.entry.key.port.horizontal if k == last else nodes[k + 1] // nx == node // nx
-        if arrives_h != leaves_h:
-            grid.node[node] |= TURN
-            continue
-        passing = PASS_H if arrives_h else PASS_V
-        if grid.node[node] & (PASS_V if passing == PASS_H else PASS_H):
-            crossings += 1
-        grid.node[node] |= passing
-    for a, b in zip(nodes, nodes[1:]):
-        if a // nx == b // nx:
-            grid.h_edge[min(a, b)] = route
+    def _walk(self, symbol: Symbol, port: Port, n: int, soft: bool, reach: float = float("inf")
+              ) -> list[tuple[int, float]]:
+        """Return (node, distance) straight out from *port*, while a line may pass there."""
+        grid = self.grid
+        px, py = symbol.port_point(port)
+        dx, dy = port.outward
+        if dx:
+            j = grid.track_y(py)
+            if j is None:
+                return []
+            order = range(bisect_right(grid.xs, px), grid.nx) if dx > 0 else range(bisect_left(grid.xs, px) - 1, -1, -1)
+            nodes = [grid.index(i, j) for i in order]
         else:
-            grid.v_edge[min(a, b)] = route
-    if len(nodes) > 1:
-        grid.mark_near(nodes)
-    return crossings
+            i = grid.track_x(px)
+            if i is None:
+                return []
+            order = range(bisect_right(grid.ys, py), grid.ny) if dy > 0 else range(bisect_left(grid.ys, py) - 1, -1, -1)
+            nodes = [grid.index(i, j) for j in order]
+        own = symbol.rect.grow(OWN_CLEAR)
+        horizontal = bool(dx)
+        same, across = (grid.pass_h, grid.pass_v) if horizontal else (grid.pass_v, grid.pass_h)
+        found: list[tuple[int, float]] = []
+        previous = None
+        for node in nodes:
+            x, y = grid.point(node)
+            if own.contains(x, y):
+                continue
+            distance = abs(x - px) + abs(y - py)
+            if distance > reach or grid.blocked[node] or not self._open(0, node, grid.halo, n):
+                break
+            if previous is not None and not self._edge_open(previous, node, n, soft):
+                break
+            if grid.label_keep[node] and grid.label_zone[node] != n:
+                break
+            if not soft and (grid.stop[node] != FREE or same[node] != FREE or
+                             (across[node] != FREE and (distance < END_ZONE or grid.end_zone[node] != FREE))):
+                break
+            found.append((node, distance))
+            previous = node
+        return found
+
+    def _edge_open(self, a: int, b: int, n: int, soft: bool) -> bool:
+        grid = self.grid
+        low = min(a, b)
+        horizontal = abs(a - b) == 1
+        edges, halos, zones = (grid.h, grid.h_halo, grid.h_zone) if horizontal else (grid.v, grid.v_halo, grid.v_zone)
+        if edges[low] == BLOCKED or not self._open(1 if horizontal else 2, low, halos, n):
+            return False
+        return soft or (edges[low] == FREE and zones[low] in (FREE, n))
+
+    def _starts(self, symbol: Symbol, port: Port, n: int, soft: bool) -> list[Start]:
+        link = self.links[n]
+        direction = _DIRECTION[port.outward]
+        cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
+        for node, distance in self._walk(symbol, port, n, soft, link.run + START_REACH):
+            if distance >= link.run:
+                return [Start(node, direction, distance + cost, distance, (symbol, port))]
+        return []
+
+    def _entries(self, symbol: Symbol, port: Port, n: int, soft: bool) -> list[Entry]:
+        link = self.links[n]
+        inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
+        cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
+        if port.side == "T" and link.rows[1] < link.rows[0]:
+            cost += LOOP_TOP
+        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < ARROW_ROOM)
+                for node, distance in self._walk(symbol, port, n, soft, ENTRY_REACH) if distance >= ENTRY_MIN]
+
+    def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
+        """Return entries onto the line of an arrow already entering *symbol*: a merge, marked by a junction.
+
+        The junction is where that line runs straight, far enough from the symbol; from there on the
+        two arrows share the line and its head.
+        """
+        found = []
+        grid = self.grid
+        for m, route in self.routes.items():
+            if route.link.dst != symbol.name or route.host is not None or route.trunk is not None:
+                continue
+            path = route.nodes
+            px, py = route.end
+            bends = 0
+            reach = 0.0
+            after = route.end
+            for k in range(len(path) - 1, -1, -1):
+                node = path[k]
+                here = grid.point(node)
+                reach += abs(after[0] - here[0]) + abs(after[1] - here[1])
+                after = here
+                goes = _step(grid, node, path[k + 1]) if k + 1 < len(path) else \
+                    _DIRECTION[(-route.end_port.outward[0], -route.end_port.outward[1])]
+                came = _step(grid, path[k - 1], node) if k else _DIRECTION[route.start_port.outward]
+                if came != goes:
+                    bends += 1
+                    continue
+                if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE or \
+                        grid.label_zone[node] not in (FREE, n):
+                    continue
+                found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
+                                   (symbol, route.end_port, m), merge=True, bends=bends))
+        return found
+
+    def _branches(self, n: int, soft: bool = False) -> list[Start]:
+        """Return starts off the trunk of this link's fork: a branch splits off where the trunk runs straight,
+        turning away, or where the trunk turns, running on straight."""
+        link = self.links[n]
+        if link.fork is None:
+            return []
+        trunk = next((m for m, r in self.routes.items() if r.link.fork == link.fork and r.trunk is None), None)
+        if trunk is None:
+            return []
+        route, grid = self.routes[trunk], self.grid
+        src = self.symbols[link.src]
+        path = route.nodes
+        arc = abs(grid.point(path[0])[0] - route.start[0]) + abs(grid.point(path[0])[1] - route.start[1])
+        # The trunk's bends before its second node: it may turn at its first.
+        bends = int(len(path) > 1 and _step(grid, path[0], path[1]) != _DIRECTION[route.start_port.outward])
+        found = []
+        for k in range(1, len(path) - 1):
+            a, b = grid.point(path[k - 1]), grid.point(path[k])
+            arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
+            came, goes = _step(grid, path[k - 1], path[k]), _step(grid, path[k], path[k + 1])
+            if _distance_to_rect(b, src.rect) < JUNCTION_REACH or arc < link.run + 1 * MM or \
+                    (grid.stop[path[k]] not in (FREE, trunk) and not soft):
+                if came != goes:
+                    bends += 1
+                continue
+            ways = TURNS[came] if came == goes else (came,)
+            for direction in ways:
+                nxt = _neighbour(grid, path[k], direction)
+                if nxt is None or not self._edge_open(path[k], nxt, n, soft) or grid.blocked[nxt] or \
+                        not self._open(0, nxt, grid.halo, n):
+                    continue
+                length = abs(grid.point(nxt)[0] - b[0]) + abs(grid.point(nxt)[1] - b[1])
+                turned = bends + (1 if came == goes else 0)
+                found.append(Start(nxt, direction, FORK_COST + length, arc + length, ("branch", trunk, k), turned))
+            if came != goes:
+                bends += 1
+        return found
+
+    def _has_trunk(self, n: int) -> bool:
+        fork = self.links[n].fork
+        return fork is not None and any(r.link.fork == fork and r.trunk is None for m, r in self.routes.items() if m != n)
+
+    def _direct(self, n: int, src: Symbol, dst: Symbol) -> Found | None:
+        """Return a straight line from a free port of *src* to a port of *dst* facing it, when nothing is in its way.
+
+        Near a port the tracks may be too few for a start and an entry to fall on separate nodes
+        of a straight line (a short drop, or an exit that must run on along its label first).
+        """
+        link = self.links[n]
+        best = None
+        for out in self._out_ports(n, src):
+            a = src.port_point(out)
+            for into in self._in_ports(n, dst):
+                b = dst.port_point(into)
+                if out.outward != (-into.outward[0], -into.outward[1]):
+                    continue
+                if (abs(a[1] - b[1]) > 1e-3) if out.horizontal else (abs(a[0] - b[0]) > 1e-3):
+                    continue
+                ahead = (b[0] - a[0]) * out.outward[0] + (b[1] - a[1]) * out.outward[1]
+                if ahead < max(link.run, ARROW_ROOM):
+                    continue
+                walk = [(node, d) for node, d in self._walk(src, out, n, False, ahead) if d < ahead - 1e-6]
+                inside = dst.rect.grow(OWN_CLEAR)
+                walk = [(node, d) for node, d in walk if not inside.contains(*self.grid.point(node))]
+                expected = self._track_nodes(a, b, src, dst)
+                if [node for node, _ in walk] != expected or (not walk and not self._clear(a, b, src, dst)):
+                    continue
+                if any(ahead - d < END_ZONE and self._crossed(node, out.horizontal) for node, d in walk):
+                    continue
+                cost = ahead + OUT_COST[out.side] + IN_COST[into.side]
+                if best is None or cost < best.cost:
+                    # With no track between them (a connector right beside its symbol) the line holds no node:
+                    # no other line can come between the two symbols either.
+                    direction = _DIRECTION[out.outward]
+                    nodes = [node for node, _ in walk]
+                    first, last = (nodes[0], nodes[-1]) if nodes else (-1, -1)
+                    best = Found(nodes, Start(first, direction, 0.0, walk[0][1] if walk else ahead, (src, out)),
+                                 Entry(last, direction, 0.0, (dst, into)), cost)
+        return best
+
+    def _clear(self, a: Point, b: Point, src: Symbol, dst: Symbol) -> bool:
+        """Return whether the straight line *a*-*b* keeps clear of every symbol but its two ends."""
+        line = Rect(min(a[0], b[0]), min(a[1], b[1]), max(a[0], b[0]), max(a[1], b[1]))
+        return not any(s.name not in (src.name, dst.name) and line.overlaps(s.rect.grow(grids.CLEAR))
+                       for s in self.page.symbols)
+
+    def _track_nodes(self, a: Point, b: Point, src: Symbol, dst: Symbol) -> list[int]:
+        """Return the grid nodes strictly between port points *a* and *b* on their track, outside both symbols."""
+        grid = self.grid
+        mine, theirs = src.rect.grow(OWN_CLEAR), dst.rect.grow(OWN_CLEAR)
+        if abs(a[1] - b[1]) < 1e-3:
+            j = grid.track_y(a[1])
+            lo, hi = sorted((a[0], b[0]))
+            nodes = [grid.index(i, j) for i in range(bisect_right(grid.xs, lo), bisect_left(grid.xs, hi))]
+            if b[0] < a[0]:
+                nodes.reverse()
+        else:
+            i = grid.track_x(a[0])
+            lo, hi = sorted((a[1], b[1]))
+            nodes = [grid.index(i, j) for j in range(bisect_right(grid.ys, lo), bisect_left(grid.ys, hi))]
+            if b[1] < a[1]:
+                nodes.reverse()
+        return [node for node in nodes if not mine.contains(*grid.point(node)) and
+                not theirs.contains(*grid.point(node))]
+
+    def _crossed(self, node: int, horizontal: bool) -> bool:
+        return (self.grid.pass_v if horizontal else self.grid.pass_h)[node] != FREE
+
+    # Committing and ripping up ----------------------------------------------------------------
+
+    def _commit(self, n: int, found: Found) -> None:
+        grid = self.grid
+        link = self.links[n]
+        start_key, entry_key = found.start.key, found.entry.key
+        trunk = host = None
+        if start_key[0] == "branch":
+            _, trunk, k = start_key
+            trunk_route = self.routes[trunk]
+            start_port, start_point = trunk_route.start_port, trunk_route.start
+            nodes = [trunk_route.nodes[k], *found.nodes]
+            own = [grid.point(trunk_route.nodes[k])]
+        else:
+            symbol, start_port = start_key
+            start_point = symbol.port_point(start_port)
+            reach = abs(grid.point(found.start.node)[0] - start_point[0]) + \
+                abs(grid.point(found.start.node)[1] - start_point[1]) if found.nodes else 0.0
+            walk = [node for node, _ in self._walk(symbol, start_port, n, True, reach + 1e-6)] if found.nodes else []
+            nodes = (walk[:walk.index(found.start.node)] if found.start.node in walk else []) + list(found.nodes)
+            own = [start_point]
+        if found.entry.merge:
+            symbol, end_port, host = entry_key
+            end_point = self.routes[host].end
+        else:
+            symbol, end_port = entry_key
+            end_point = symbol.port_point(end_port)
+            back = [node for node, _ in self._walk(symbol, end_port, n, True, ENTRY_REACH)] if found.nodes else []
+            if found.entry.node in back:
+                nodes += back[:back.index(found.entry.node)][::-1]
+        own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]
+        if host is None:
+            own.append(end_point)
+        route = Route(link, nodes, start_point, end_point, start_port, end_port, own, trunk, host)
+        self.routes[n] = route
+        self._hold(n, route)
+
+    def _hold(self, n: int, route: Route) -> None:
+        """Record in the grid what route *n* occupies: edges, nodes, its zones and its end zones."""
+        grid = self.grid
+        nodes = route.nodes
+        points = [route.start, *(grid.point(v) for v in nodes), route.end]
+        last = len(nodes) - 1
+        for k, node in enumerate(nodes):
+            if (route.trunk is not None and k == 0) or (route.host is not None and k == last):
+                continue        # its trunk's or its host's node: the junction
+            before, here, after = points[k], points[k + 1], points[k + 2]
+            arrives_h = abs(before[1] - here[1]) < 1e-6
+            leaves_h = abs(after[1] - here[1]) < 1e-6
+            if arrives_h != leaves_h:
+                self._own(grid.stop, node, n, route)
+            else:
+                self._own(grid.pass_h if arrives_h else grid.pass_v, node, n, route)
+        for a, b in zip(nodes, nodes[1:]):
+            horizontal = abs(a - b) == 1
+            self._own(grid.h if horizontal else grid.v, min(a, b), n, route)
+            near = grid.near_h if horizontal else grid.near_v
+            for node in grid.near_edges(min(a, b), horizontal):
+                near[node] += 1
+                route.held.append((near, node, -1))
+        self._hold_zones(n, route)
+        self._hold_end_zones(n, route)
+
+    def _own(self, array: list, index: int, n: int, route: Route) -> None:
+        if array[index] == FREE:
+            array[index] = n
+        else:
+            self.more.setdefault((id(array), index), []).append(n)
+        route.held.append((array, index, n))
+
+    def _hold_zones(self, n: int, route: Route) -> None:
+        """Mark the edges on each straight run's track just past its ends that are not ports (rule 8)."""
+        simple = polyline(route.own_points)
+        runs = list(zip(simple, simple[1:]))
+        for k, (a, b) in enumerate(runs):
+            if k > 0 or route.trunk is not None:
+                self._zone(a, b, n, route)
+            if k < len(runs) - 1 or route.host is not None:
+                self._zone(b, a, n, route)
+
+    def _zone(self, tip: Point, other: Point, n: int, route: Route) -> None:
+        """Mark the edges on the track of run *other*-*tip* from *tip* on, up to COLLINEAR."""
+        grid = self.grid
+        if abs(tip[1] - other[1]) < 1e-6:
+            line = grid.track_y(tip[1])
+            coords, count, stride, zones, at = grid.xs, grid.nx, 1, grid.h_zone, tip[0]
+            sign = 1 if tip[0] > other[0] else -1
+            base = None if line is None else line * grid.nx
+        else:
+            line = grid.track_x(tip[0])
+            coords, count, stride, zones, at = grid.ys, grid.ny, grid.nx, grid.v_zone, tip[1]
+            sign = 1 if tip[1] > other[1] else -1
+            base = line
+        if base is None:
+            return
+        lo, hi = sorted((at, at + sign * COLLINEAR))
+        for k in range(max(bisect_right(coords, lo) - 1, 0), count - 1):
+            if coords[k] >= hi:
+                break
+            if coords[k + 1] > lo + 1e-6:
+                self._own(zones, base + k * stride, n, route)
+
+    def _hold_end_zones(self, n: int, route: Route) -> None:
+        """Mark the nodes of route *n* near either end of its whole line: nothing crosses there (rule 10)."""
+        grid = self.grid
+        points = self._points(n)
+        total = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:]))
+        if total >= 2 * END_ZONE + 1e-6 and route.trunk is None and route.host is None:
+            # Only the ends matter: walk in from each end of the route's own nodes.
+            nodes = route.nodes
+            for ends, port in ((nodes, route.start), (nodes[::-1], route.end)):
+                arc, last = 0.0, port
+                for node in ends:
+                    here = grid.point(node)
+                    arc += abs(here[0] - last[0]) + abs(here[1] - last[1])
+                    if arc >= END_ZONE:
+                        break
+                    self._own(grid.end_zone, node, n, route)
+                    last = here
+            return
+        for node in route.nodes:
+            arc = _arc_to(points, grid.point(node))
+            if arc < END_ZONE or total - arc < END_ZONE:
+                self._own(grid.end_zone, node, n, route)
+
+    def _rip(self, n: int) -> list[int]:
+        """Take route *n* (and the routes that branch off or merge into it) off the grid; return them."""
+        ripped = []
+        for m, route in list(self.routes.items()):
+            if m != n and m in self.routes and (route.trunk == n or route.host == n):
+                ripped += self._rip(m)
+        route = self.routes.pop(n, None)
+        if route is None:
+            return ripped
+        for array, index, owner in reversed(route.held):
+            if owner == -1:
+                array[index] -= 1       # a count, not an owner
+                continue
+            key = (id(array), index)
+            others = self.more.get(key)
+            if array[index] == owner:
+                array[index] = others.pop(0) if others else FREE
+            elif others and owner in others:
+                others.remove(owner)
+            if others == []:
+                del self.more[key]
+        return [n, *ripped]
+
+    def _owners(self, array: list, index: int) -> set[int]:
+        first = array[index]
+        if first < 0 or first == JOIN:
+            return set()
+        return {first, *self.more.get((id(array), index), ())}
+
+    def _conflicts(self, n: int, found: Found) -> set[int]:
+        """Return the routes a (soft) route runs into, and remember the fight in the grid's history."""
+        grid = self.grid
+        link = self.links[n]
+        friends = {m for m, r in self.routes.items() if link.fork is not None and r.link.fork == link.fork}
+        if found.entry.merge:
+            friends.add(found.entry.key[2])
+        nodes = list(found.nodes)
+        hit: set[int] = set()
+        directions = [found.start.direction] + [_step(grid, a, b) for a, b in zip(nodes, nodes[1:])] + \
+            [found.entry.direction]
+        arc = found.start.arc
+        for k, node in enumerate(nodes):
+            if k:
+                a, b = grid.point(nodes[k - 1]), grid.point(node)
+                arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
+            came, goes = directions[k], directions[k + 1]
+            here = self._owners(grid.stop, node)
+            if came != goes:
+                here |= self._owners(grid.pass_h, node) | self._owners(grid.pass_v, node)
+                here |= self._ahead(node, came)
+            else:
+                same, across = (grid.pass_h, grid.pass_v) if HORIZONTAL[came] else (grid.pass_v, grid.pass_h)
+                here |= self._owners(same, node)
+                crossing = self._owners(across, node)
+                near_tip = k == len(nodes) - 1 and found.entry.close
+                if crossing and (arc < END_ZONE or near_tip or self._owners(grid.end_zone, node)):
+                    here |= crossing | self._owners(grid.end_zone, node)
+            here -= friends
+            if here:
+                grid.history[node] += 1
+                hit |= here
+        for a, b in zip(nodes, nodes[1:]):
+            edges, zones = (grid.h, grid.h_zone) if abs(a - b) == 1 else (grid.v, grid.v_zone)
+            here = (self._owners(edges, min(a, b)) | self._owners(zones, min(a, b))) - friends
+            if here:
+                grid.history[b] += 1
+                hit |= here
+        start, entry = found.start.key, found.entry.key
+        if start[0] != "branch":
+            hit |= set(self._sides_in_use(start[0].name, n).get(start[1].side, [])) - friends - {JOIN}
+        if not found.entry.merge:
+            hit |= set(self._sides_in_use(entry[0].name, n).get(entry[1].side, [])) - friends - {JOIN}
+        hit.discard(n)
+        return hit
+
+    def _ahead(self, node: int, direction: int) -> set[int]:
+        """Return the routes holding an edge on the track past *node* (running in *direction*) within COLLINEAR."""
+        grid = self.grid
+        found: set[int] = set()
+        start = grid.point(node)
+        while True:
+            nxt = _neighbour(grid, node, direction)
+            here = grid.point(node)
+            if nxt is None or abs(here[0] - start[0]) + abs(here[1] - start[1]) >= COLLINEAR:
+                return found
+            edges = grid.h if HORIZONTAL[direction] else grid.v
+            found |= self._owners(edges, min(node, nxt))
+            node = nxt
+
+    # Results ----------------------------------------------------------------------------------
+
+    def _points(self, n: int) -> list[Point]:
+        """Return the whole line of route *n*: its trunk's before it splits off, its host's after it joins."""
+        route = self.routes[n]
+        points = list(route.own_points)
+        if route.trunk is not None:
+            head = self._points(route.trunk)
+            points = _cut_at(head, points[0]) + points[1:]
+        if route.host is not None:
+            host = self._points(route.host)
+            points = points + host[_index_after(host, points[-1]):]
+        return points
+
+    def _arrow(self, n: int) -> Arrow:
+        link = self.links[n]
+        return Arrow(link.src, link.dst, polyline(self._points(n)))
+
+    def _junctions(self, order: list[int]) -> list[Junction]:
+        found: list[Junction] = []
+        for n in order:
+            route = self.routes.get(n)
+            if route is None:
+                continue
+            marks = []
+            if route.trunk is not None:
+                x, y = route.own_points[0]
+                marks.append(Junction(x, y, src=route.link.src))
+            if route.host is not None:
+                x, y = route.own_points[-1]
+                marks.append(Junction(x, y, to=route.link.dst))
+            found += [junction for junction in marks if junction not in found]
+        return found
+
+    def _mark_label_room(self, rect: Rect, n: int, hard: bool = False) -> None:
+        grid = self.grid
+        room = rect.grow(LABEL_ZONE)
+        for j in range(bisect_right(grid.ys, room.y0) - 1, bisect_left(grid.ys, room.y1) + 1):
+            if not 0 <= j < grid.ny:
+                continue
+            for i in range(bisect_right(grid.xs, room.x0) - 1, bisect_left(grid.xs, room.x1) + 1):
+                if not 0 <= i < grid.nx:
+                    continue
+                node = j * grid.nx + i
+                x, y = grid.point(node)
+                if room.contains(x, y) or (hard and _near_rect((x, y), room)):
+                    grid.label_zone[node] = n
+                    if hard:
+                        grid.label_keep[node] = 1
 
 
-def _commit_join(grid: Grid, left: Symbol, right: Symbol, ports: _Ports, join: Join) -> None:
-    """Record the line joining two symbols of one row, and take the ports it uses."""
-    ports.take(left.name, Port("R"))
-    ports.take(right.name, Port("L"))
-    j = grid.track_y(join.points[0][1])
-    if j is None:
-        return
-    inside = [i for i, x in enumerate(grid.xs) if join.points[0][0] < x < join.points[1][0]]
-    for i in inside:
-        node = grid.index(i, j)
-        if not grid.blocked[node]:
-            grid.node[node] |= PASS_H
-    for i in range(max(min(inside, default=1) - 1, 0), min(max(inside, default=-1) + 1, grid.nx - 1)):
-        if grid.h_edge[grid.index(i, j)] == FREE:
-            grid.h_edge[grid.index(i, j)] = -2
+def route_page(page: Page, links: list[Link], lanes: int, lane_width: float) -> tuple[list[Link], list[Link]]:
+    """Route every link of *page* into its arrows; return the links no rule-abiding route was found for,
+    and the link of each of the page's arrows."""
+    router = Router(page, links, lanes, lane_width)
+    failed = router.run()
+    return failed, router.arrow_links
 
 
-def _polyline(points: list) -> tuple:
+def _step(grid: Grid, a: int, b: int) -> int:
+    if a // grid.nx == b // grid.nx:
+        return RIGHT if b > a else LEFT
+    return DOWN if b > a else UP
+
+
+def _neighbour(grid: Grid, node: int, direction: int) -> int | None:
+    i, j = node % grid.nx, node // grid.nx
+    if direction == RIGHT:
+        return node + 1 if i + 1 < grid.nx else None
+    if direction == LEFT:
+        return node - 1 if i > 0 else None
+    if direction == DOWN:
+        return node + grid.nx if j + 1 < grid.ny else None
+    return node - grid.nx if j > 0 else None
+
+
+def _near_rect(point: Point, rect: Rect) -> bool:
+    """Return whether *point* is inside *rect* or on its outline."""
+    return rect.x0 - 1e-6 <= point[0] <= rect.x1 + 1e-6 and rect.y0 - 1e-6 <= point[1] <= rect.y1 + 1e-6
+
+
+def _distance_to_rect(point: Point, rect: Rect) -> float:
+    x, y = point
+    dx = max(rect.x0 - x, 0.0, x - rect.x1)
+    dy = max(rect.y0 - y, 0.0, y - rect.y1)
+    return (dx * dx + dy * dy) ** 0.5
+
+
+def _arc_to(points: list[Point], at: Point) -> float:
+    """Return the length of the polyline *points* from its start to *at*, a point on it."""
+    arc = 0.0
+    for a, b in zip(points, points[1:]):
+        if _on_segment(at, a, b):
+            return arc + abs(at[0] - a[0]) + abs(at[1] - a[1])
+        arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
+    return arc
+
+
+def _cut_at(points: list[Point], at: Point) -> list[Point]:
+    """Return *points* up to *at*, a point on one of its segments."""
+    out = [points[0]]
+    for a, b in zip(points, points[1:]):
+        if _on_segment(at, a, b):
+            out.append(at)
+            return out
+        out.append(b)
+    return out
+
+
+def _index_after(points: list[Point], at: Point) -> int:
+    """Return the index of the first point of *points* past *at* (a point on one of its segments)."""
+    for k, (a, b) in enumerate(zip(points, points[1:])):
+        if _on_segment(at, a, b) and (abs(at[0] - b[0]) > 1e-6 or abs(at[1] - b[1]) > 1e-6):
+            return k + 1
+    return len(points) - 1
+
+
+def _on_segment(p: Point, a: Point, b: Point) -> bool:
+    return (min(a[0], b[0]) - 1e-6 <= p[0] <= max(a[0], b[0]) + 1e-6 and
+            min(a[1], b[1]) - 1e-6 <= p[1] <= max(a[1], b[1]) + 1e-6 and
+            (abs(a[0] - b[0]) < 1e-6 or abs(a[1] - b[1]) < 1e-6))
+
+
+def polyline(points: list) -> tuple:
     """Return *points* without repeats and without the middle points of straight runs."""
-    kept = []
+    kept: list[Point] = []
     for p in points:
         p = (round(p[0], 4), round(p[1], 4))
         if kept and abs(kept[-1][0] - p[0]) < 1e-6 and abs(kept[-1][1] - p[1]) < 1e-6:
@@ -435,5 +806,5 @@ def _collinear(a, b, c) -> bool:
     return (abs(a[0] - b[0]) < 1e-6 and abs(b[0] - c[0]) < 1e-6) or (abs(a[1] - b[1]) < 1e-6 and abs(b[1] - c[1]) < 1e-6)
 
 
-def connector_symbol(letter: str, no: int, x: float, y: float) -> Symbol:
-    return Symbol(f"konektor-{letter}", CONNECTOR, no, None, x, y, CONNECTOR_SIZE, CONNECTOR_SIZE, letter, 7.0)
+def connector_symbol(letter: str, no: int, x: float, y: float, size: float) -> Symbol:
+    return Symbol(f"konektor-{letter}", CONNECTOR, no, None, x, y, size, size, letter, 7.0)

@@ -1,10 +1,17 @@
 """Best-first search for one route on the channel graph.
 
 States are (grid node, direction of travel); a step goes straight on or turns a
-quarter, paying the track's cost per length, BEND for a turn and CROSS for
-crossing a committed line. The search is A* with the Manhattan distance to the
-nearest target port as its estimate: routes are produced lazily, cheapest
-first, and the first one that reaches a target is the answer.
+quarter, paying the track's length, BEND for a turn and CROSS for crossing a
+committed line. The search is A* with the Manhattan distance to the nearest
+target (plus a bend where one is still needed) as its estimate. Along the way it
+keeps the readability rules a grid cannot hold by itself: a route to a later row
+never goes up (rule 14), turns at most *bends* times (rule 15), never turns back
+through a short leg (rule 12), crosses nothing near its own start (rule 10), and
+never turns where another line runs on along the same track (rule 8).
+
+A *soft* search (negotiated routing) may also use what other routes occupy, at a
+price that grows with how often that place was fought over; the caller rips up
+the routes it ran into and routes them again.
 """
 
 from __future__ import annotations
@@ -12,17 +19,21 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from sopdoc.flowchart.channels import FREE, PASS_H, PASS_V, TURN, Grid
+from sopdoc.flowchart.grid import BLOCKED, END_ZONE, FREE, SEVERAL, Grid
 from sopdoc.flowchart.plan import MM, Rect
 
-BEND = 4.0 * MM
-CROSS = 6.0 * MM
-NEAR_COST = 1.5             # extra share of length on an edge that would read as part of another line
+BEND = 5.0 * MM
+CROSS = 8.0 * MM
+HAIRPIN = 3.3 * MM          # the shortest leg between two runs in opposite directions (rule 12 asks 3.0 mm)
+LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
+OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
+HISTORY = 6.0 * MM          # and more for each time that place was fought over
+UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
-_TURNS = {RIGHT: (DOWN, UP), LEFT: (DOWN, UP), DOWN: (RIGHT, LEFT), UP: (RIGHT, LEFT)}
-_PASS = {RIGHT: PASS_H, LEFT: PASS_H, DOWN: PASS_V, UP: PASS_V}
-_ACROSS = {PASS_H: PASS_V, PASS_V: PASS_H}
+OPPOSITE = (LEFT, RIGHT, UP, DOWN)
+TURNS = ((DOWN, UP), (DOWN, UP), (RIGHT, LEFT), (RIGHT, LEFT))
+HORIZONTAL = (True, True, False, False)
 
 
 @dataclass(frozen=True)
@@ -32,22 +43,34 @@ class Start:
     node: int
     direction: int
     cost: float
-    key: object                 # what the caller needs back: the symbol and port
+    arc: float                  # the length of line from the port to the node
+    key: object                 # what the caller needs back
+    bends: int = 0              # bends the line already has (a branch of a fork: its trunk's, and its own turn)
 
 
 @dataclass(frozen=True)
 class Entry:
-    """A grid node from which a route may run straight into a target port.
-
-    A *merge* entry lies on the last run of an arrow already entering that port:
-    the route may turn onto it there, and the two share their arrowhead.
-    """
+    """A grid node from which a route may run straight into a target (a port, or a line it merges into)."""
 
     node: int
     direction: int              # the direction of that last run
-    cost: float                 # the last run's length and the port's own cost
+    cost: float
     key: object
-    merge: bool = False
+    merge: bool = False         # the route turns onto another's line here: a junction
+    bends: int = 0              # bends the line has past this node (a merge: its host's, to the target)
+    close: bool = False         # nearer its target than END_ZONE: the route may not cross a line here
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What one route may do."""
+
+    route: int
+    own: frozenset[int]         # the symbols (indices in the grid) whose halos it may enter: its two ends
+    forward: bool               # to a later row: it never goes up
+    bends: int = 4
+    soft: bool = False
+    label: int = FREE           # the label zone that is its own exit's
 
 
 @dataclass
@@ -58,108 +81,191 @@ class Found:
     cost: float
 
 
-def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect],
+def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect], ask: Ask,
            window: tuple[int, int, int, int] | None = None) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
-    *targets* are the boxes of the target symbols, for the estimate: the
-    Manhattan distance to the nearest, plus a bend when a node lines up with it
-    neither across nor along (every route's last run ends on a box's side).
-    *window* bounds the search to tracks i0..i1 and j0..j1.
+    *targets* holds the box the route ends at, for the estimate; *window* bounds
+    the search to tracks i0..i1 and j0..j1.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
-    steps = (1, -1, nx, -nx)
-    h_edge, v_edge, blocked, node_state = grid.h_edge, grid.v_edge, grid.blocked, grid.node
-    h_near, v_near = grid.h_near, grid.v_near
-    x_cost, y_cost = grid.x_cost, grid.y_cost
+    h_edge, v_edge, h_halo, v_halo = grid.h, grid.v, grid.h_halo, grid.v_halo
+    h_zone, v_zone = grid.h_zone, grid.v_zone
+    blocked, halo, label_zone, label_keep, history = grid.blocked, grid.halo, grid.label_zone, grid.label_keep, \
+        grid.history
+    pass_h, pass_v, stop, end_zone = grid.pass_h, grid.pass_v, grid.stop, grid.end_zone
+    near_h, near_v = grid.near_h, grid.near_v
+    me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
+    # The estimate: the distance to the target's box along each axis (one target: the link's), and a bend
+    # where the node lines up with the box neither way.
+    box = targets[0]
+    ex = [box.x0 - x if x < box.x0 else x - box.x1 if x > box.x1 else 0.0 for x in xs]
+    ey = [box.y0 - y if y < box.y0 else y - box.y1 if y > box.y1 else 0.0 for y in ys]
+    # Which way the box lies along each axis (+1, -1, or 0 within its extent), for the bends still needed:
+    # a route running away from the box must turn twice, one running beside it once.
+    sx = [1 if x < box.x0 else -1 if x > box.x1 else 0 for x in xs]
+    sy = [1 if y < box.y0 else -1 if y > box.y1 else 0 for y in ys]
 
-    boxes = [(r.x0, r.y0, r.x1, r.y1) for r in targets]
-    known: dict[int, float] = {}
+    def estimate(node: int, direction: int) -> float:
+        i, j = node % nx, node // nx
+        return ex[i] + ey[j] + BEND * _bends_needed(direction, sx[i], sy[j])
 
-    def estimate(node: int) -> float:
-        value = known.get(node)
-        if value is None:
-            x, y = xs[node % nx], ys[node // nx]
-            value = known[node] = min(_box_estimate(x, y, box) for box in boxes)
-        return value
-
+    inf = float("inf")
     best: dict[int, float] = {}
+    info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
     parent: dict[int, int] = {}
     heap: list = []
+    push, pop = heapq.heappush, heapq.heappop
     counter = 0
     for n, start in enumerate(starts):
         state = start.node * 4 + start.direction
-        if start.cost < best.get(state, float("inf")):
+        if start.cost < best.get(state, inf):
             best[state] = start.cost
             parent[state] = -1 - n
-            heapq.heappush(heap, (start.cost + estimate(start.node), counter, start.cost, state, None))
+            info[state] = (start.bends, start.arc, start.node, -1)
+            push(heap, (start.cost + estimate(start.node, start.direction), -start.cost, counter, start.cost, state,
+                        None))
             counter += 1
     while heap:
-        _, _, cost, state, finish = heapq.heappop(heap)
+        _, _, _, cost, state, finish = pop(heap)
         if finish is not None:
             return Found(_nodes(parent, state), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, float("inf")):
+        if cost > best.get(state, inf):
             continue
         node, direction = divmod(state, 4)
-        here = node_state[node]
-        straight_ok = not here & TURN and not here & _PASS[direction]
-        cross = CROSS if here & _ACROSS[_PASS[direction]] else 0.0
-        for entry in by_node.get(node, ()):
-            if entry.direction == direction and straight_ok:
-                total = cost + cross + entry.cost
-            elif entry.direction in _TURNS[direction] and (not here or entry.merge):
-                total = cost + BEND + entry.cost
-            else:
-                continue
-            heapq.heappush(heap, (total, counter, total, state, entry))
-            counter += 1
+        bends, arc, leg_start, before = info[state]
+        horizontal = direction < 2
+        # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
+        # forbidden near this route's start or another's end (rule 10).
+        mine, theirs = (pass_h, pass_v) if horizontal else (pass_v, pass_h)
+        straight = 0.0
+        if stop[node] != FREE or mine[node] != FREE:
+            straight = OVERLAP if soft else None
+        if straight is not None and theirs[node] != FREE:
+            straight += CROSS
+            if arc < END_ZONE or end_zone[node] != FREE:
+                straight = straight + OVERLAP if soft else None
+        # Turning at the node: nothing else may use it, and no other line may run on along the same track
+        # within COLLINEAR of it: the two would read as one line (rule 8).
+        can_turn = bends < max_bends
+        turning = None
+        if can_turn:
+            turning = 0.0
+            if stop[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
+                turning = OVERLAP if soft else None
+            if turning is not None and (near_h if horizontal else near_v)[node]:
+                turning = turning + OVERLAP if soft else None
+        short = False
+        if can_turn and before >= 0:
+            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < HAIRPIN
+        entered = by_node.get(node)
+        if entered:
+            for entry in entered:
+                if entry.direction == direction:
+                    if entry.merge or straight is None:
+                        continue
+                    total = cost + straight + entry.cost
+                    if entry.close and theirs[node] != FREE:
+                        if not soft:
+                            continue
+                        total += OVERLAP        # a crossing this near the tip: the crossing line must move
+                elif entry.direction in TURNS[direction]:
+                    if not can_turn or bends + 1 + entry.bends > max_bends or \
+                            (short and entry.direction == OPPOSITE[before]) or (forward and entry.direction == UP):
+                        continue
+                    if entry.merge:
+                        # Onto the line of another arrow into the same target: its line passes here, and only it.
+                        if stop[node] != FREE or mine[node] != FREE or (near_h if horizontal else near_v)[node]:
+                            continue
+                        total = cost + BEND + entry.cost
+                    elif turning is None:
+                        continue
+                    else:
+                        total = cost + BEND + entry.cost + turning
+                else:
+                    continue
+                push(heap, (total, -total, counter, total, state, entry))
+                counter += 1
         i, j = node % nx, node // nx
-        for new in (direction, *_TURNS[direction]):
-            turn = new != direction
-            if turn and here:
-                continue
-            if not turn and not straight_ok:
-                continue
-            nxt = node + steps[new]
-            if new == RIGHT:
-                if i >= i1 or h_edge[node] != FREE:
+        for new in (direction, *TURNS[direction]):
+            if new == direction:
+                if straight is None:
                     continue
-                length = (xs[i + 1] - xs[i]) * y_cost[j]
-            elif new == LEFT:
-                if i <= i0 or h_edge[node - 1] != FREE:
-                    continue
-                length = (xs[i] - xs[i - 1]) * y_cost[j]
-            elif new == DOWN:
-                if j >= j1 or v_edge[node] != FREE:
-                    continue
-                length = (ys[j + 1] - ys[j]) * x_cost[i]
+                price = straight
             else:
-                if j <= j0 or v_edge[node - nx] != FREE:
+                if turning is None or (forward and new == UP) or (short and new == OPPOSITE[before]):
                     continue
-                length = (ys[j] - ys[j - 1]) * x_cost[i]
+                price = BEND + turning
+            if new == RIGHT:
+                if i >= i1:
+                    continue
+                nxt = node + 1
+                edge, edges, halos, zones = node, h_edge, h_halo, h_zone
+                length = real = xs[i + 1] - xs[i]
+            elif new == LEFT:
+                if i <= i0:
+                    continue
+                nxt = node - 1
+                edge, edges, halos, zones = nxt, h_edge, h_halo, h_zone
+                length = real = xs[i] - xs[i - 1]
+            elif new == DOWN:
+                if j >= j1:
+                    continue
+                nxt = node + nx
+                edge, edges, halos, zones = node, v_edge, v_halo, v_zone
+                length = real = ys[j + 1] - ys[j]
+            else:
+                if j <= j0:
+                    continue
+                nxt = node - nx
+                edge, edges, halos, zones = nxt, v_edge, v_halo, v_zone
+                real = ys[j] - ys[j - 1]
+                length = real * (1 + UP_COST)
             if blocked[nxt]:
                 continue
-            if (h_near if new <= LEFT else v_near)[node if new in (RIGHT, DOWN) else nxt]:
-                length *= 1 + NEAR_COST
-            g = cost + length + (BEND if turn else cross)
+            occupant, hal, near = edges[edge], halos[edge], halo[nxt]
+            if occupant == BLOCKED:
+                continue
+            if hal != FREE and hal not in own and (hal != SEVERAL or not grid.open_to(1 if new <= LEFT else 2, edge, own)):
+                continue
+            if near != FREE and near not in own and (near != SEVERAL or not grid.open_to(0, nxt, own)):
+                continue
+            if occupant != FREE or zones[edge] not in (FREE, me):
+                if not soft:
+                    continue
+                price += OVERLAP + HISTORY * history[nxt]
+            elif soft and history[nxt]:
+                price += HISTORY * history[nxt] * 0.2
+            zone = label_zone[nxt]
+            if zone != FREE and zone != my_label:
+                if label_keep[nxt]:
+                    continue
+                price += LABEL_COST
+            g = cost + length + price
             key = nxt * 4 + new
-            if g < best.get(key, float("inf")):
+            if g < best.get(key, inf):
                 best[key] = g
                 parent[key] = state
-                heapq.heappush(heap, (g + estimate(nxt), counter, g, key, None))
+                if new == direction:
+                    info[key] = (bends, arc + real, leg_start, before)
+                else:
+                    info[key] = (bends + 1, arc + real, node, direction)
+                push(heap, (g + estimate(nxt, new), -g, counter, g, key, None))
                 counter += 1
     return None
 
 
-def _box_estimate(x: float, y: float, box: tuple[float, float, float, float]) -> float:
-    x0, y0, x1, y1 = box
-    dx = x0 - x if x < x0 else x - x1 if x > x1 else 0.0
-    dy = y0 - y if y < y0 else y - y1 if y > y1 else 0.0
-    return dx + dy + (BEND if dx and dy else 0.0)
+def _bends_needed(direction: int, sx: int, sy: int) -> int:
+    """Return how many turns a route running in *direction* needs at least to reach a box lying (sx, sy) of it."""
+    if direction < 2:       # along x
+        toward = sx == 0 or sx == (1 if direction == RIGHT else -1)
+        return (0 if sy == 0 else 1) if toward else 2
+    toward = sy == 0 or sy == (1 if direction == DOWN else -1)
+    return (0 if sx == 0 else 1) if toward else 2
 
 
 def _nodes(parent: dict[int, int], state: int) -> list[int]:

@@ -1,52 +1,47 @@
-"""Phase 1: place each row's symbol in its pelaksana's lane, centred in the row.
+"""Place each row's symbols in their lanes, centred in the row.
 
-A row done by several pelaksana together gets one symbol per lane, joined by a
-line; only process rows may have several (the reader refuses the others).
+A row holds one or several nodes, each in its own lane. A joint node (a step
+done by several pelaksana together) gets one symbol per lane, joined by a line;
+the first pelaksana's symbol takes the arrows.
 """
 
 from __future__ import annotations
 
 import math
 
-from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Sop
-from sopdoc.flowchart.channels import BORDER_GAP, CLEARANCE
-from sopdoc.flowchart.plan import DECISION, MM, PROCESS, TERMINATOR, Join, Page, Symbol
+from sopdoc.flowchart.graph import Chart
+from sopdoc.flowchart.grid import BORDER, CLEAR
+from sopdoc.flowchart.plan import DECISION, MM, TERMINATOR, Join, Page, Symbol
 from sopdoc.flowchart.table import SymbolSize
 from sopdoc.office import textfit
 
-KINDS = {KAPSUL: TERMINATOR, BELAH_KETUPAT: DECISION}
 SYMBOL_FONT, SMALLEST_FONT = 7.0, 5.0
-MEMBER_SUFFIX = "bcdefgh"
+END_FONT = 6.0                  # an end capsule the layout adds for a decision exit to "selesai"
+END_H = 4.5 * MM
 
 
-def symbol_name(nomor: int, member: int = 0) -> str:
-    """Return the id of a row's symbol: r4, then r4b, r4c for the other pelaksana of row 4."""
-    return f"r{nomor}" + (MEMBER_SUFFIX[member - 1] if member else "")
-
-
-def terminator_text(sop: Sop, index: int) -> str:
-    if sop.kegiatan[index].simbol != KAPSUL:
-        return ""
-    if index == 0:
-        return "Mulai"
-    return "Selesai" if index == len(sop.kegiatan) - 1 else ""
-
-
-def place(sop: Sop, page: Page, lanes: list[str], lane_width: float, size: SymbolSize) -> None:
-    """Add every symbol of *page*'s rows, and the joins of rows done together."""
+def place(chart: Chart, page: Page, lanes: list[str], lane_width: float, size: SymbolSize) -> None:
+    """Add every symbol of *page*'s rows (their first parts), and the joins of joint symbols."""
     for box in page.rows:
-        row = sop.kegiatan[box.index]
-        kind = KINDS.get(row.simbol, PROCESS)
-        text = terminator_text(sop, box.index)
-        height = size.diamond_h if kind == DECISION else size.h
-        width, font = _width(kind, text, size.w, lane_width)
-        members = sorted(row.pelaksana, key=lanes.index)
-        placed = [Symbol(symbol_name(row.nomor, n), kind, row.nomor, actor, (lanes.index(actor) + 0.5) * lane_width,
-                         box.symbol_y, width, height, text, font)
-                  for n, actor in enumerate(members)]
-        page.symbols.extend(placed)
-        for left, right in zip(placed, placed[1:]):
-            page.joins.append(Join(left.name, right.name, ((left.x + left.w / 2, left.y), (right.x - right.w / 2, right.y))))
+        if box.part:
+            continue
+        for node in chart.rows[box.index].nodes:
+            height = size.diamond_h if node.kind == DECISION else size.h
+            width, font = _width(node.kind, node.text, size.w, lane_width)
+            placed = [Symbol(node.member(n), node.kind, box.index + 1, actor, (lanes.index(actor) + 0.5) * lane_width,
+                             box.symbol_y, width, height, node.text, font)
+                      for n, actor in enumerate(node.lanes)]
+            page.symbols.extend(placed)
+            ordered = sorted(placed, key=lambda s: s.x)
+            for left, right in zip(ordered, ordered[1:]):
+                page.joins.append(Join(left.name, right.name, ((left.x + left.w / 2, left.y),
+                                                                (right.x - right.w / 2, right.y))))
+
+
+def end_capsule(name: str, no: int, actor: str, x: float, y: float) -> Symbol:
+    """Return the small "Selesai" capsule the layout draws where a decision exit ends the flow."""
+    width = math.ceil(textfit.width("Selesai", END_FONT) + 3 * MM)
+    return Symbol(name, TERMINATOR, no, actor, x, y, width, END_H, "Selesai", END_FONT)
 
 
 def _width(kind: str, text: str, width: float, lane_width: float) -> tuple[float, float]:
@@ -54,7 +49,7 @@ def _width(kind: str, text: str, width: float, lane_width: float) -> tuple[float
     font = SYMBOL_FONT
     if kind != TERMINATOR or not text:
         return width, font
-    limit = lane_width - 2 * (BORDER_GAP + CLEARANCE) - 0.4 * MM
+    limit = lane_width - (BORDER + CLEAR) - 0.4 * MM
     width = max(width, math.floor(min(limit, textfit.width(text, font) + 3 * MM)))
     while textfit.width(text, font) + 2 * MM > width and font > SMALLEST_FONT:
         font -= 0.5

@@ -6,11 +6,12 @@ line: rows are written with exact heights and ``cantSplit``.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
-from sopdoc.definition.model import BELAH_KETUPAT, Sop
 from sopdoc.errors import SopdocError
-from sopdoc.flowchart.plan import MM, Column, HeaderStyle, RowBox
+from sopdoc.flowchart.graph import BEFORE_LANES, Chart
+from sopdoc.flowchart.plan import DECISION, MM, Column, HeaderStyle, RowBox
 from sopdoc.office import textfit
 from sopdoc.office.textfit import CELL_PAD_X, CELL_PAD_Y, line_height
 
@@ -31,13 +32,23 @@ HEADING_LINE = 14.0             # its exact line height
 HEADING_SLACK = 8.0             # room kept under it
 TOTAL_LINE = 11.0
 
-SYMBOL_GAP = 4.0 * MM           # free space above and below a symbol inside its row
+SYMBOL_GAP = 5.0 * MM           # free space above and below a symbol inside its row: a line passes 2.2 mm from both
 CONNECTOR = 5.5 * MM            # off-page connector width and height
 CONNECTOR_GAP = 4.5 * MM        # room for the arrow between a symbol and its connector
 
-LANE_MIN, LANE_MIN_TIGHT, LANE_MAX = 13 * MM, 11 * MM, 30 * MM
-TEXT_MIN = 40 * MM              # Kegiatan, Kelengkapan and Output together at least
+LANE_MIN, LANE_MIN_TIGHT, LANE_MAX = 13 * MM, 11 * MM, 24 * MM
+# Lanes this wide leave a routing track beside each symbol (a visual review found no defect on pages with
+# lanes of 18 mm or more); the text columns give way to them, and lanes widen past it while the table grows
+# no taller than HEIGHT_SLACK times.
+LANE_GOOD = 18 * MM
+HEIGHT_SLACK = 1.08
 KEGIATAN_MIN = 26 * MM          # the titles shrink before Kegiatan gets narrower than this
+KEGIATAN_TIGHT, WAKTU_TIGHT = 22 * MM, 11 * MM   # on paper too narrow for the lanes otherwise
+WAKTU_MIN = 14 * MM
+NO_MIN = 8 * MM
+WORD_CAPS = (22 * MM, 17 * MM, 13 * MM)   # a column keeps room for its longest word up to this, when it can
+SHARED = ("kegiatan", "kelengkapan", "output", "keterangan")   # the columns that share the width by content
+INK_FLOOR = 8 * MM              # every shared column weighs at least this much ink per row
 
 
 class LayoutError(SopdocError):
@@ -51,9 +62,13 @@ class SymbolSize:
     diamond_h: float
 
 
+GUTTER = 4.7 * MM               # beside a symbol: a routing track 2.2 mm from it and from the lane border
+SYMBOL_MIN, SYMBOL_MAX = 6 * MM, 15 * MM
+
+
 def symbol_size(lane: float) -> SymbolSize:
-    """Return symbol sizes for *lane*: narrow enough to leave a routing gutter on each side."""
-    w = round(min(max(lane - 6 * MM, 7 * MM), 15 * MM, max(lane * 0.5, 7 * MM)))
+    """Return symbol sizes for *lane*: narrow enough to leave a routing track beside them when it can."""
+    w = round(min(max(lane - 2 * GUTTER, SYMBOL_MIN), SYMBOL_MAX, max(lane * 0.55, SYMBOL_MIN)))
     # Whole points: graphviz draws a node's outline rounded to them.
     return SymbolSize(w=w, h=round(min(max(0.45 * w, 5.5 * MM), 7 * MM)),
                       diamond_h=round(min(max(0.68 * w, 7 * MM), 10 * MM)))
@@ -64,48 +79,103 @@ def _title_width(title: str, size: float) -> float:
     return max(textfit.width(word, size, bold=True) for word in title.split()) + 2 * CELL_PAD_X + 2
 
 
-FIXED = {"no": 8 * MM, "waktu": 14 * MM}
-_TEXT_SHARES = {"kegiatan": 0.46, "kelengkapan": 0.27, "output": 0.27}
-_TITLES = {"no": "No", "kegiatan": "Kegiatan", "kelengkapan": "Kelengkapan", "waktu": "Waktu",
-           "output": "Output", "keterangan": "Keterangan"}
+def _ink(chart: Chart) -> dict[str, list[float]]:
+    """Return, per text column, the width each row's text would take on one line at the body size."""
+    return {key: [textfit.width(row.cells.get(key) or "-", BODY_SIZE) for row in chart.rows]
+            for key, _ in chart.columns}
 
 
-def columns_for(sop: Sop, usable: float) -> tuple[list[Column], float, float]:
-    """Return the table's columns fitted to *usable* width, the lane width, and the titles' size."""
-    n = len(sop.pelaksana)
+def _longest_word(chart: Chart, key: str) -> float:
+    words = (w for row in chart.rows for w in (row.cells.get(key) or "-").split())
+    return max((textfit.width(w, BODY_SIZE) for w in words), default=0.0)
+
+
+def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float]:
+    """Return the table's columns fitted to *usable* width, the lane width, and the titles' size.
+
+    Room before routes: the lanes get LANE_GOOD when the text columns can give it (down to their
+    minimum: the widest word of their title, of their text up to WORD_CAPS), and more while the
+    table grows little; the text columns share the rest by how much text each holds, so a column
+    of "-" gives its room away and a long Keterangan gets the room it needs.
+    """
+    n = len(chart.lanes)
+    titles = dict(chart.columns)
+    shared = [k for k in SHARED if k in titles]
+    ink = _ink(chart)
+    words = {key: _longest_word(chart, key) for key in titles}
     lane_min = LANE_MIN if usable / n >= 28 * MM else LANE_MIN_TIGHT
-    for size in TITLE_SIZES:
-        need = {key: max(FIXED.get(key, 0), _title_width(title, size)) for key, title in _TITLES.items()}
-        need["kegiatan"] = max(need["kegiatan"], KEGIATAN_MIN)
-        fixed = need["no"] + need["waktu"] + need["keterangan"]
-        rest = usable - fixed
-        lane = min(max(0.42 * rest / n, lane_min), LANE_MAX)
-        text = rest - lane * n
-        widths = _share(text, {k: need[k] for k in _TEXT_SHARES})
-        if text >= TEXT_MIN and widths is not None:
+    # The titles shrink first; then the text columns keep less of their longest word (longer words break
+    # with a hyphen), then only their titles' room.
+    tries = [(size, cap, KEGIATAN_MIN) for cap in WORD_CAPS for size in TITLE_SIZES]
+    for size, cap, kegiatan in tries + [(TITLE_SIZES[-1], 0.0, KEGIATAN_TIGHT)]:
+        need = {key: max(_title_width(title, size), min(words[key], cap) + 2 * CELL_PAD_X + 1)
+                for key, title in titles.items()}
+        need["no"] = max(need["no"], NO_MIN)
+        need["kegiatan"] = max(need["kegiatan"], kegiatan)
+        if "waktu" in need:
+            need["waktu"] = max(need["waktu"], WAKTU_MIN if cap else WAKTU_TIGHT)
+        fixed = sum(need[k] for k in titles if k not in shared)
+        widest = (usable - fixed - sum(need[k] for k in shared)) / n
+        if widest >= lane_min:
             break
     else:
         raise LayoutError(f"{n} pelaksana tidak muat pada kertas ini; pakai orientasi lanskap atau kertas F4")
-    cols = [Column("no", "No", need["no"]), Column("kegiatan", "Kegiatan", widths["kegiatan"])]
-    cols += [Column(f"lane:{key}", name, lane) for key, name in sop.pelaksana]
-    cols += [Column("kelengkapan", "Kelengkapan", widths["kelengkapan"]), Column("waktu", "Waktu", need["waktu"]),
-             Column("output", "Output", widths["output"]), Column("keterangan", "Keterangan", need["keterangan"])]
+    lane = _lane_width(chart, ink, need, shared, usable - fixed, n, widest)
+    widths = _share(usable - fixed - lane * n, shared, need, ink)
+    widths.update({k: need[k] for k in titles if k not in shared})
+    cols = [Column(key, titles[key], widths[key]) for key in BEFORE_LANES]
+    cols += [Column(f"lane:{key}", name, lane) for key, name in chart.lanes]
+    cols += [Column(key, titles[key], widths[key]) for key, _ in chart.columns if key not in BEFORE_LANES]
     return cols, lane, size
 
 
-def _share(total: float, minimum: dict[str, float]) -> dict[str, float] | None:
-    """Split *total* by the text shares, giving each column at least its minimum; None if impossible."""
-    if sum(minimum.values()) > total:
-        return None
-    fixed: dict[str, float] = {}
-    while True:
-        spare = total - sum(fixed.values())
-        rest = sum(share for k, share in _TEXT_SHARES.items() if k not in fixed)
-        widths = {k: fixed.get(k, spare * share / rest if rest else 0.0) for k, share in _TEXT_SHARES.items()}
-        short = {k for k in widths if k not in fixed and widths[k] < minimum[k]}
-        if not short:
-            return widths
-        fixed.update({k: minimum[k] for k in short})
+def _lane_width(chart: Chart, ink: dict, need: dict, shared: list[str], room: float, n: int, widest: float) -> float:
+    """Return the lane width: LANE_GOOD (or the widest the text columns allow), wider while the table barely grows."""
+    lane = min(LANE_GOOD, widest)
+    floor = _height(chart, ink, _share(room - lane * n, shared, need, ink))
+    step = 1 * MM
+    while lane + step <= min(LANE_MAX, widest) + 1e-6:
+        if _height(chart, ink, _share(room - (lane + step) * n, shared, need, ink)) > floor * HEIGHT_SLACK:
+            break
+        lane += step
+    return lane
+
+
+def _share(total: float, shared: list[str], need: dict[str, float], ink: dict[str, list[float]]) -> dict[str, float]:
+    """Split *total* among the shared columns: each its minimum, the rest by the text each holds."""
+    weight = {k: sum(max(w, INK_FLOOR) for w in ink[k]) for k in shared}
+    widths = {k: need[k] for k in shared}
+    spare = total - sum(widths.values())
+    growing = set(shared)
+    # Give the spare room by weight; a column does not need more than its longest text on one line.
+    while spare > 1e-6 and growing:
+        weights = sum(weight[k] for k in growing)
+        given = 0.0
+        for k in sorted(growing):
+            cap = max(ink[k], default=0.0) + 2 * CELL_PAD_X + 2
+            add = min(spare * weight[k] / weights, max(cap - widths[k], 0.0))
+            widths[k] += add
+            given += add
+            if widths[k] >= cap - 1e-6:
+                growing.discard(k)
+        spare -= given
+        if given < 1e-6:
+            break
+    if spare > 1e-6:
+        # Every column holds its longest text on one line: Kegiatan takes what is left.
+        widths["kegiatan"] += spare
+    return widths
+
+
+def _height(chart: Chart, ink: dict[str, list[float]], widths: dict[str, float]) -> float:
+    """Return an estimate of the table's body height with *widths* (text only; symbols need about the same)."""
+    line = BODY_LINE if widths["kegiatan"] >= 55 * MM else SMALL_LINE
+    scale = 1.0 if widths["kegiatan"] >= 55 * MM else SMALL_SIZE / BODY_SIZE
+    total = 0.0
+    for n in range(len(chart.rows)):
+        lines = max(math.ceil(ink[k][n] * scale * 1.1 / max(w - 2 * CELL_PAD_X, 1.0)) for k, w in widths.items())
+        total += max(lines * line + 2 * CELL_PAD_Y, 14 * MM)
+    return total
 
 
 def header_style(columns: list[Column], title_size: float) -> HeaderStyle:
@@ -183,17 +253,25 @@ def cell_text(text: str | None, column: Column, size: float) -> str:
     return textfit.breakable(text or "-", column.width - 2 * CELL_PAD_X, size)
 
 
+def cell_lines(text: str | None, column: Column, size: float) -> list[str]:
+    """Return the lines a text cell prints."""
+    return textfit.wrap(cell_text(text, column, size), column.width - 2 * CELL_PAD_X, size)
+
+
 def text_height(text: str, column: Column, size: float, line: float) -> float:
     return len(textfit.wrap(text, column.width - 2 * CELL_PAD_X, size)) * line + 2 * CELL_PAD_Y
 
 
-def row_height(row, columns: list[Column], size: float, line: float, symbols: SymbolSize, extra: float) -> float:
-    """Return the exact height of a body row: its tallest text, or its symbol with room around it."""
-    by_key = {c.key: c for c in columns}
-    text = max(text_height(cell_text(value, by_key[key], size), by_key[key], size, line)
-               for key, value in cell_texts(row).items())
-    symbol = (symbols.diamond_h if row.simbol == BELAH_KETUPAT else symbols.h) + 2 * SYMBOL_GAP + extra
-    return _twips(max(text, symbol))
+def lines_height(count: int, line: float) -> float:
+    return count * line + 2 * CELL_PAD_Y
+
+
+def symbol_height(kinds: list[str], symbols: SymbolSize) -> float:
+    """Return the height a row needs for its symbols and the room around them."""
+    if not kinds:
+        return 0.0
+    tallest = max(symbols.diamond_h if kind == DECISION else symbols.h for kind in kinds)
+    return tallest + 2 * SYMBOL_GAP
 
 
 def _twips(value: float) -> float:
@@ -205,14 +283,9 @@ def connector_room() -> float:
     return _twips(CONNECTOR + CONNECTOR_GAP)
 
 
-def flows_down(sop: Sop, index: int) -> bool:
-    """Return whether row *index* has an exit to the row right below it."""
-    return any(e.target == index + 1 for e in sop.kegiatan[index].exits)
-
-
-def heading(sop: Sop, width: float) -> tuple[str, ...]:
+def heading(title: str, width: float) -> tuple[str, ...]:
     """Return the "SOP: NAMA" heading above the first table, in the lines it is set in across *width*."""
-    return tuple(textfit.wrap(f"SOP: {sop.title.upper()}", width, HEADING_SIZE, bold=True))
+    return tuple(textfit.wrap(f"SOP: {title.upper()}", width, HEADING_SIZE, bold=True))
 
 
 def heading_height(lines: tuple[str, ...]) -> float:
@@ -220,51 +293,145 @@ def heading_height(lines: tuple[str, ...]) -> float:
     return len(lines) * HEADING_LINE + HEADING_SLACK
 
 
-def paginate(sop: Sop, heights: list[float], capacity: float, heading: float,
-             below: dict[int, float] | None = None) -> list[list[RowBox]]:
-    """Split rows into pages: no row split, room kept for connectors and the total line.
+@dataclass(frozen=True)
+class RowNeed:
+    """What a row needs on a page: its text lines per column, and the height of its symbols and their room."""
 
-    The first page gives *heading* points to the heading above its table.
-    *below* gives rows extra room under their symbol (for off-page connectors placed there).
-    A last page that would hold one row alone takes the row before it too, when
+    lines: dict[str, list[str]]
+    symbols: float              # 0 for a row without symbols
+    line: float
+    flows_down: bool            # a flow leaves it for the row right below (its connector goes under it)
+
+    @property
+    def height(self) -> float:
+        return _twips(max(max(lines_height(len(v), self.line) for v in self.lines.values()), self.symbols))
+
+
+MIN_PART_LINES = 2              # a row is cut only where its first part keeps this many lines
+
+
+def paginate(needs: list[RowNeed], capacity: float, heading: float, below: dict[int, float] | None = None,
+             above: dict[int, float] | None = None) -> list[list[RowBox]]:
+    """Split rows into pages: room kept for connectors and the total line; a row taller than a page continues.
+
+    The first page gives *heading* points to the heading above its table; *below* and *above*
+    give rows extra room under and over their symbols (for off-page connectors placed there).
+    A row too tall for one page, or one that would leave a page holding a lone row, is cut
+    between two lines of text and continues at the top of the next page, its symbols in its
+    first part. A last page that would hold one row alone takes the row before it too, when
     the page before keeps at least two rows and nothing else moves.
     """
-    pages = _fill(sop, heights, capacity, heading, below or {}, None)
-    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) >= 3:
-        try:
-            widowless = _fill(sop, heights, capacity, heading, below or {}, pages[-2][-1].index)
-        except LayoutError:
-            return pages
+    pages = _Filler(needs, capacity, heading, below or {}, above or {}).fill(None)
+    if len(pages) > 1 and len(pages[-1]) == 1 and len(pages[-2]) >= 3 and pages[-2][-1].part == 0 \
+            and pages[-1][0].part == 0:
+        widowless = _Filler(needs, capacity, heading, below or {}, above or {}).fill(pages[-2][-1].index)
         if len(widowless) == len(pages):
             return widowless
     return pages
 
 
-def _fill(sop: Sop, heights: list[float], capacity: float, heading: float, below: dict[int, float],
-          break_before: int | None) -> list[list[RowBox]]:
-    """Fill pages row by row, starting a new page when a row does not fit or at row *break_before*."""
-    pages: list[list[RowBox]] = []
-    current: list[RowBox] = []
-    used = 0.0
-    last = len(heights) - 1
-    room = connector_room()
-    for i, h in enumerate(heights):
-        extra = below.get(i, 0.0)
-        h += extra
-        after = TOTAL_LINE * 2 if i == last else (room if flows_down(sop, i) else 0.0)
-        cap = capacity - (0.0 if pages else heading)
-        if current and (used + h + after > cap or i == break_before):
-            closing = current[-1]
-            if flows_down(sop, closing.index):
-                current[-1] = RowBox(closing.index, closing.top, closing.height + room, closing.pad_top,
-                                     closing.pad_bottom + room)
-            pages.append(current)
-            current, used, cap = [], 0.0, capacity
-        pad_top = room if not current and pages and flows_down(sop, i - 1) else 0.0
-        if used + pad_top + h + after > cap:
+class _Filler:
+    """Fills pages with rows, one row (or part of a row) at a time."""
+
+    def __init__(self, needs: list[RowNeed], capacity: float, heading: float, below: dict[int, float],
+                 above: dict[int, float]):
+        self.needs, self.capacity, self.heading, self.below, self.above = needs, capacity, heading, below, above
+        self.room = connector_room()
+        self.pages: list[list[RowBox]] = []
+        self.current: list[RowBox] = []
+        self.used = 0.0
+        self.symbols_on: dict[int, int] = {}      # row index -> the page its symbols are on
+
+    @property
+    def cap(self) -> float:
+        return self.capacity - (0.0 if self.pages else self.heading)
+
+    def fill(self, break_before: int | None) -> list[list[RowBox]]:
+        last = len(self.needs) - 1
+        for i, need in enumerate(self.needs):
+            after = TOTAL_LINE * 2 if i == last else (self.room if need.flows_down else 0.0)
+            if i == break_before and self.current:
+                self.close()
+            if self._whole(i, after):
+                continue
+            height = need.height + self.below.get(i, 0.0) + self.above.get(i, 0.0)
+            alone = len(self.current) == 1 and self.current[0].part == 0
+            if self.current and height + after + self.room <= self.capacity and not (alone and self._cuttable(i)):
+                self.close()
+                if self._whole(i, after):
+                    continue
+            if self.current and not self._cuttable(i):
+                self.close()
+            self._cut(i, after)
+        self.pages.append(self.current)
+        return self.pages
+
+    def _pad_top(self, i: int) -> float:
+        """Return the room a row keeps above its symbols for the connector of a flow from a page before."""
+        here = len(self.pages)
+        return self.room if i and self.needs[i - 1].flows_down and self.symbols_on.get(i - 1) != here else 0.0
+
+    def _whole(self, i: int, after: float) -> bool:
+        """Put row *i* whole on the current page, if it fits; return whether it did."""
+        need, extra, pad = self.needs[i], self.below.get(i, 0.0), self._pad_top(i) + self.above.get(i, 0.0)
+        height = _twips(need.height + extra + pad)
+        if self.used + height + after > self.cap + 1e-6:
+            return False
+        self.current.append(RowBox(i, self.used, height, pad, extra))
+        self.used += height
+        self.symbols_on[i] = len(self.pages)
+        return True
+
+    def _first_part_room(self, i: int) -> float:
+        need = self.needs[i]
+        return self.cap - self.used - self._pad_top(i) - (self.room if need.flows_down else 0.0)
+
+    def _cuttable(self, i: int) -> bool:
+        """Return whether row *i* can start on the current page and continue on the next."""
+        need = self.needs[i]
+        room = self._first_part_room(i)
+        extra = self.below.get(i, 0.0) + self.above.get(i, 0.0)
+        return room >= need.symbols + extra and room >= lines_height(MIN_PART_LINES, need.line)
+
+    def close(self) -> None:
+        closing = self.current[-1]
+        if closing.part == 0 and self.needs[closing.index].flows_down:
+            self.current[-1] = RowBox(closing.index, closing.top, closing.height + self.room, closing.pad_top,
+                                      closing.pad_bottom + self.room, closing.texts, closing.part)
+        self.pages.append(self.current)
+        self.current, self.used = [], 0.0
+
+    def _cut(self, i: int, after: float) -> None:
+        """Put row *i* on the current page as far as it fits, and the rest of its lines on the next pages."""
+        need, extra = self.needs[i], self.below.get(i, 0.0)
+        if not self._cuttable(i):
             raise LayoutError(f"kegiatan nomor {i + 1} terlalu panjang untuk satu halaman; pendekkan uraian "
                               "atau kolom lain di baris itu")
-        current.append(RowBox(i, used, h + pad_top, pad_top, extra))
-        used += h + pad_top
-    pages.append(current)
-    return pages
+        pad = self._pad_top(i) + self.above.get(i, 0.0)
+        fits = int((self._first_part_room(i) - 2 * CELL_PAD_Y) // need.line)
+        height = _twips(max(lines_height(fits, need.line), need.symbols + extra + pad))
+        self.current.append(RowBox(i, self.used, height, pad, extra, self._texts(need, 0, fits), 0))
+        self.used += height
+        self.symbols_on[i] = len(self.pages)
+        self.close()
+        taken, part = fits, 1
+        remaining = max(len(v) for v in need.lines.values()) - taken
+        while remaining > 0:
+            room = self.cap - self.used
+            fits = int((room - 2 * CELL_PAD_Y) // need.line)
+            if fits >= remaining and lines_height(remaining, need.line) + after <= room:
+                fits = remaining
+            elif fits >= remaining:
+                fits = remaining - 1
+            if fits < 1:
+                raise LayoutError(f"kegiatan nomor {i + 1} terlalu panjang untuk halaman ini")
+            height = _twips(lines_height(fits, need.line))
+            self.current.append(RowBox(i, self.used, height, 0.0, 0.0, self._texts(need, taken, fits), part))
+            self.used += height
+            taken, remaining, part = taken + fits, remaining - fits, part + 1
+            if remaining > 0:
+                self.close()
+
+    @staticmethod
+    def _texts(need: RowNeed, start: int, count: int) -> dict[str, str]:
+        return {key: "\n".join(lines[start:start + count]) or " " for key, lines in need.lines.items()}

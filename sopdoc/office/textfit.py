@@ -38,6 +38,9 @@ _SPACES = re.compile(r"[ \t]+")
 _CLOSING = re.compile(r" +([,.;:!?)\]])")
 _PATH_BREAK = re.compile(r"(?<=[/_.=&?])(?=\w)")
 _SHORTEST_PIECE = 2
+# Every character str.splitlines breaks at: the shaper refuses them inside a line (raqm_layout() failed), so a
+# line measured or wrapped here never holds one.
+_PARAGRAPHS = re.compile(r"\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
 
 
 @functools.cache
@@ -70,7 +73,16 @@ def _font(bold: bool) -> ImageFont.FreeTypeFont:
 def width(text: str, size: float, bold: bool = False) -> float:
     """Return the width of *text* in points at *size* points (break marks take no room)."""
     plain = text.translate(_INVISIBLE).replace(NO_BREAK_SPACE, " ")
-    return _font(bold).getlength(plain) * size / _MEASURE_SIZE
+    return max(_font(bold).getlength(line) for line in _PARAGRAPHS.split(plain)) * size / _MEASURE_SIZE
+
+
+def one_newline(text: str) -> str:
+    """Return *text* with Windows' line break (CR LF) and an old Mac's (CR) made "\\n", the only one documents use.
+
+    A CR alone is invisible in every editor and in Excel, yet ends a line in the
+    shaper and in LibreOffice: read as a line break, it is what the person saw.
+    """
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 _INVISIBLE = {ord(SOFT_HYPHEN): None, ord(BREAK): None}
@@ -139,7 +151,7 @@ def wrap(text: str, avail: float, size: float, bold: bool = False) -> list[str]:
     """
     limit = avail * WIDTH_SAFETY
     lines: list[str] = []
-    for paragraph in text.split("\n"):
+    for paragraph in _PARAGRAPHS.split(text):
         current = ""
         for word in _SPACES.split(paragraph.strip(" \t")):
             current = _place(word, current, lines, limit, size, bold)

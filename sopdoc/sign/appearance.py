@@ -15,6 +15,7 @@ from pyhanko.pdf_utils.layout import AxisAlignment, Margins, SimpleBoxLayoutRule
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.stamp import TextStampStyle
 
+from sopdoc.fsutil import temp_prefix
 from sopdoc.office import textfit
 
 FONT_SIZE = 7
@@ -51,7 +52,8 @@ def _font_file() -> str:
     as thousandths of an em: with Liberation's 2048 units every letter would be
     set twice as far apart.
     """
-    folder = tempfile.mkdtemp(prefix="sopdoc-huruf-")
+    # Named with the process id: when the process is killed before atexit runs, the next sopdoc sweeps it.
+    folder = tempfile.mkdtemp(prefix=temp_prefix("huruf"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     font = TTFont(str(textfit.font_path()))
     scale_upem(font, 1000)

@@ -31,6 +31,10 @@ def load_pkcs12(path: Path, password: bytes) -> SimpleSigner:
     """Return a signer for the key and certificate in the PKCS#12 file at *path*."""
     where = display_path(path)
     data = inputs.read(path, inputs.SMALL_LIMIT, inputs.CERT_HINT)
+    if b"\x00" in password:
+        # cryptography's Rust core panics on it, printing the password's bytes; no PKCS#12 password holds one.
+        raise SopdocError(f"{where}: kata sandi memuat karakter NUL, jadi tidak dapat dipakai; tulis kata sandi "
+                          "sebagai teks biasa")
     try:
         key, cert, chain = pkcs12.load_key_and_certificates(data, password or None)
     except (ValueError, TypeError):

@@ -10,10 +10,13 @@ atomically beside it.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import aiohttp
+from asn1crypto import tsp
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
@@ -34,7 +37,9 @@ SIGNED_SUFFIX = ".ttd.pdf"
 FIELD = "Pengesahan"
 REASON = "Pengesahan Standar Operasional Prosedur"
 TSA_SECONDS = 20
+TSA_REPLY_LIMIT = 1024 * 1024
 MD_ALGORITHM = "sha256"
+_ANY = "any"    # the SHA-256 that signs whatever the PDF holds (sopdoc sign: the person names the PDF)
 ENCRYPTED = "PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi atau buat ulang dengan sopdoc"
 
 
@@ -54,7 +59,48 @@ def signed_path(path: Path) -> Path:
 
 def timestamper(url: str | None) -> TimeStamper | None:
     """Return an RFC 3161 client for the timestamp server at *url*, or None without one."""
-    return HTTPTimeStamper(url, timeout=TSA_SECONDS) if url else None
+    return _BoundedTimeStamper(url, timeout=TSA_SECONDS) if url else None
+
+
+class _BoundedTimeStamper(HTTPTimeStamper):
+    """pyHanko's RFC 3161 client, reading at most TSA_REPLY_LIMIT bytes of the server's reply.
+
+    A timestamp reply is a few kilobytes; pyHanko reads however much comes until
+    its timeout, which a hostile server (or anyone on the path of a plain http
+    one) fills with gigabytes.
+    """
+
+    async def async_request_tsa_response(self, req: tsp.TimeStampReq) -> tsp.TimeStampResp:
+        try:
+            # Not decompressed: a small compressed reply must not unfold into gigabytes before it is counted.
+            async with aiohttp.ClientSession(auto_decompress=False) as session, session.post(
+                    url=self.url, headers=await self.async_request_headers(), data=req.dump(),
+                    raise_for_status=True, timeout=aiohttp.ClientTimeout(total=self.timeout)) as response:
+                reply = await _limited(response)
+                kind = response.headers.get("Content-Type")
+        except aiohttp.ClientResponseError as exc:
+            raise TimestampRequestError(f"server menjawab HTTP {exc.status}") from None
+        except TimeoutError:
+            raise TimestampRequestError(f"server tidak selesai menjawab dalam {self.timeout} detik") from None
+        except (aiohttp.ClientError, OSError):
+            raise TimestampRequestError("server tidak dapat dihubungi") from None
+        if reply is None:
+            raise TimestampRequestError(f"balasan server lebih dari {TSA_REPLY_LIMIT // 1024} KB, padahal cap waktu "
+                                        "hanya beberapa KB")
+        if kind != "application/timestamp-reply":
+            raise TimestampRequestError(f"balasan server bukan cap waktu (jenis isi: {kind or 'tidak disebut'})")
+        return tsp.TimeStampResp.load(reply)
+
+
+async def _limited(response: aiohttp.ClientResponse) -> bytes | None:
+    """Return the body of *response*, or None once it grows past TSA_REPLY_LIMIT bytes (the rest is not read)."""
+    chunks, size = [], 0
+    async for chunk in response.content.iter_chunked(64 * 1024):
+        size += len(chunk)
+        if size > TSA_REPLY_LIMIT:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def check_timestamper(stamper: TimeStamper, url: str) -> None:
@@ -74,19 +120,21 @@ def _tsa_unusable(url: str, exc: Exception) -> str:
             "sambungan jaringan, atau tanda tangani tanpa --tsa")
 
 
-def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper | None = None) -> list[Signed]:
+def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper | None = None,
+               sums: list[str | None] | None = None) -> list[Signed]:
     """Sign each sopdoc PDF of *paths* into NAME.ttd.pdf; return one outcome per path, in order.
 
     A certificate that cannot sign today stops everything (SopdocError); a PDF
     that cannot be read, signed or written is reported in its outcome and the
-    others go on. This is the function ``sopdoc export --sign`` calls for every
-    PDF it makes.
+    others go on. With *sums*, each PDF is signed only if its bytes have that
+    SHA-256 (what the caller made). This is the function ``sopdoc export --sign``
+    calls for every PDF it makes.
     """
     check_signer(signer)
     results = []
-    for path in paths:
+    for path, expected in zip(paths, sums if sums is not None else [_ANY] * len(paths)):
         try:
-            results.append(Signed(path, _sign(path, signer, stamper)))
+            results.append(Signed(path, _sign(path, signer, stamper, expected)))
         except SopdocError as exc:
             results.append(Signed(path, error=exc.message))
     return results
@@ -100,9 +148,16 @@ def sign_file(path: Path, signer: signers.Signer, stamper: TimeStamper | None = 
         raise SopdocError(failure_line(path, exc.message)) from None
 
 
-def _sign(path: Path, signer: signers.Signer, stamper: TimeStamper | None) -> Path:
-    """Sign *path* into NAME.ttd.pdf, or raise SopdocError saying why not (the caller names the PDF)."""
-    signed = _signed(inputs.read_pdf(path), signer, stamper)
+def _sign(path: Path, signer: signers.Signer, stamper: TimeStamper | None, expected: str | None = _ANY) -> Path:
+    """Sign *path* into NAME.ttd.pdf, or raise SopdocError saying why not (the caller names the PDF).
+
+    Unless *expected* is _ANY, the bytes read must have that SHA-256, and those very bytes are signed.
+    """
+    data = inputs.read_pdf(path)
+    if expected != _ANY and hashlib.sha256(data).hexdigest() != expected:
+        raise SopdocError("PDF ini berubah sesudah sopdoc membuatnya (isinya tidak sama lagi), jadi tidak "
+                          "ditandatangani; periksa siapa yang mengubah folder hasil, lalu jalankan ekspor lagi")
+    signed = _signed(data, signer, stamper)
     target = signed_path(path)
     write_atomic(target, signed)        # a WriteError names the target and says what to do
     return target

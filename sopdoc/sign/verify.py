@@ -26,7 +26,7 @@ from pypdf import PdfReader
 from sopdoc.definition import reader
 from sopdoc.definition.fields import IN_FORCE
 from sopdoc.definition.model import BULAN, Sop
-from sopdoc.definition.version import version_code
+from sopdoc.definition.version import PRINTED, version_code
 from sopdoc.document import metadata
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import read_regular
@@ -101,7 +101,7 @@ def verify_file(path: Path, roots: list[asn1_x509.Certificate], definitions: rea
     """Return the report on the PDF at *path*."""
     report = Report(path)
     try:
-        embedded, mark = _open(path)
+        data, embedded = _open(path)
     except SopdocError as exc:
         report.checks.append(Check(False, exc.message))
         return report
@@ -112,28 +112,110 @@ def verify_file(path: Path, roots: list[asn1_x509.Certificate], definitions: rea
         statuses.append(status)
     # The first signature adopts the document; what came before it, it covers.
     first = next((n for n, s in enumerate(report.signatures) if not s.timestamp), None)
+    signed = None
     if first is None:
         report.checks.append(Check(False, "PDF ini tidak bertanda tangan elektronik"))
     elif _sound(statuses[first]):
         report.checks.append(_changes_check(report.signatures[first], statuses[first], report.signatures[first + 1:]))
+        signed = _signed_revision(data, embedded[first], statuses[first])
+    try:
+        # The mark says which SOP and version this is: only what the signer signed may say it.
+        mark = metadata.pdf_mark(PdfReader(io.BytesIO(signed or data)))
+        if signed is not None:
+            report.checks += _signed_metadata_checks(PdfReader(io.BytesIO(signed)), PdfReader(io.BytesIO(data)), mark)
+    except Exception as exc:    # a hostile PDF breaks pypdf in ways no list covers
+        report.checks.append(Check(False, inputs.broken(exc)))
+        return report
     report.kode = mark.kode if mark else None
     if definitions is not None:
         report.checks += _version_checks(mark, definitions)
     return report
 
 
-def _open(path: Path) -> tuple[list[EmbeddedPdfSignature], metadata.Mark | None]:
-    """Return the signatures embedded in the PDF at *path*, in signing order, and sopdoc's mark on it."""
+def _open(path: Path) -> tuple[bytes, list[EmbeddedPdfSignature]]:
+    """Return the bytes of the PDF at *path* and the signatures embedded in it, in signing order."""
     data = read_regular(path, inputs.PDF_LIMIT, inputs.PDF_HINT)   # ReadRefused is a SopdocError
     try:
         pdf = PdfFileReader(io.BytesIO(data), strict=False)
         if pdf.encrypted:
             raise SopdocError(ENCRYPTED)
-        return pdf.embedded_signatures, metadata.pdf_mark(PdfReader(io.BytesIO(data)))
+        return data, pdf.embedded_signatures
     except SopdocError:
         raise
     except Exception as exc:    # a hostile PDF breaks pypdf and pyHanko in ways no list covers
         raise SopdocError(inputs.broken(exc)) from None
+
+
+def _signed_revision(data: bytes, embedded: EmbeddedPdfSignature, status: PdfSignatureStatus) -> bytes | None:
+    """Return the PDF as *embedded* signed it (its first bytes, up to the end of its byte range), or None.
+
+    pyHanko counts an update that only rewrites the document information (say
+    its Keywords) as harmless; what the signer signed is the bytes before it.
+    """
+    if status.coverage is None or status.coverage < SignatureCoverageLevel.ENTIRE_REVISION:
+        return None
+    _, _, start, length = (int(n) for n in embedded.byte_range)
+    return data[:start + length]
+
+
+def _signed_metadata_checks(signed: PdfReader, now: PdfReader, mark: metadata.Mark | None) -> list[Check]:
+    """Return what is wrong with the metadata and the printed code: changed since signing, or not what was signed."""
+    checks = []
+    changed = _metadata_changes(signed, now)
+    if changed:
+        checks.append(Check(False, f"metadata PDF ({', '.join(changed)}) diubah sesudah ditandatangani; yang dipakai "
+                                   "hanya yang ditandatangani, tetapi PDF yang diubah seperti ini tidak sah"))
+    printed = _printed_codes(signed, mark)
+    if printed is not None:
+        checks.append(printed)
+    return checks
+
+
+# pyHanko itself renews the dates and its name when it appends validation data or a document timestamp (and
+# writes the XMP packet anew): those may change, what the document says of itself may not.
+_RENEWED = {"/ModDate", "/Producer"}
+_XMP_FIELDS = ("dc_title", "dc_description", "dc_subject", "dc_creator", "pdf_keywords")
+
+
+def _metadata_changes(signed: PdfReader, now: PdfReader) -> list[str]:
+    """Return the names of the document information entries (and XMP) that differ between *signed* and *now*."""
+    before, after = _information(signed), _information(now)
+    names = sorted(key.lstrip("/") for key in set(before) | set(after)
+                   if key not in _RENEWED and before.get(key) != after.get(key))
+    if _xmp(signed) != _xmp(now):
+        names.append("XMP")
+    return names
+
+
+def _information(pdf: PdfReader) -> dict[str, str]:
+    return {str(key): str(value) for key, value in (pdf.metadata or {}).items()}
+
+
+def _xmp(pdf: PdfReader) -> tuple | None:
+    """Return what the XMP packet says of the document (title, subject, author, keywords), or None without one."""
+    xmp = pdf.xmp_metadata
+    return None if xmp is None else tuple(repr(getattr(xmp, name)) for name in _XMP_FIELDS)
+
+
+def _printed_codes(signed: PdfReader, mark: metadata.Mark | None) -> Check | None:
+    """Return whether the verification codes printed on the signed pages (under each QR) are the mark's, or None.
+
+    The mark lives in the metadata, which a page does not show: a PDF whose pages
+    print another code than its Keywords say is an old version relabelled.
+    """
+    if mark is None:
+        return None
+    expected = {code for code in (mark.isi.values() if mark.is_book else [mark.kode]) if code}
+    pages = signed.pages if mark.is_book else signed.pages[:1]
+    printed = {code for page in pages for code in PRINTED.findall(page.extract_text() or "")} if expected else set()
+    if not printed:
+        return None
+    missing = sorted(expected - printed)
+    if missing:
+        return Check(False, f"kode versi di metadata ({', '.join(missing)}) tidak tercetak di halaman yang "
+                            f"ditandatangani, yang mencetak {', '.join(sorted(printed))}: metadata PDF ini tidak sesuai "
+                            "dengan isinya")
+    return None
 
 
 def _check_signature(embedded: EmbeddedPdfSignature, roots) -> tuple[Signature, PdfSignatureStatus | None]:

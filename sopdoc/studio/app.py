@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import datetime
+import functools
 import json
+import threading
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -23,7 +25,7 @@ from sopdoc.authoring import revise, yamlwrite
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import NEXT
-from sopdoc.definition.units import chain as unit_chain
+from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import backup_path, write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
@@ -33,6 +35,9 @@ from sopdoc.studio.names import BadForm, unflatten
 
 HERE = Path(__file__).resolve().parent
 MAX_FIELDS = 40_000
+# Every row of the editor lists every row (where a decision or a jump goes), so a page grows with the square
+# of its rows: 200 rows make 3 MB, 5,000 would make 2 GB. Real SOPs have tens of rows.
+MAX_ROWS = 200
 _NO_ROUTE = {404: "alamat ini tidak ada di studio; mulai lagi dari daftar SOP",
              405: "alamat ini tidak menerima permintaan seperti itu"}
 SOP_KEYS_BY_NAME = {k.name: k for k in SOP_KEYS}
@@ -128,6 +133,7 @@ class Studio:
 
     def __init__(self, root: Path, out: Path, token: str, tasks: jobs.Jobs):
         self.root, self.out, self.token, self.jobs = root, out, token, tasks
+        self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         """Return a whole page; every page carries the token its scripts send back and its links begin with."""
@@ -141,18 +147,24 @@ class Studio:
 
     # --- the list of units and SOPs ------------------------------------------------------
 
-    async def home(self, request: Request) -> Response:
+    # Handlers that read, check or draw definitions are plain functions, or hand their work to _threaded:
+    # Starlette runs both in worker threads, so that a long SOP never keeps the studio from answering.
+
+    def home(self, request: Request) -> Response:
         search = request.query_params.get("cari", "")[:200]
         return self.html(request, "daftar.html", units=catalog.units(self.root, search), cari=search)
 
-    async def new_form(self, request: Request) -> Response:
+    def new_form(self, request: Request) -> Response:
         units = catalog.units(self.root)
         return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""))
 
     async def new_sop(self, request: Request) -> Response:
-        body = await _body(request)
-        path = files.new_sop(self.root, _text(body, "unit"), _text(body, "nama"), _text(body, "berkas"),
-                             datetime.date.today())
+        return await _threaded(self._new_sop, request, await _body(request))
+
+    def _new_sop(self, request: Request, body: dict) -> Response:
+        with self.writing:
+            path = files.new_sop(self.root, _text(body, "unit"), _text(body, "nama"), _text(body, "berkas"),
+                                 datetime.date.today())
         return JSONResponse({"alamat": f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"})
 
     async def export(self, request: Request) -> Response:
@@ -176,12 +188,17 @@ class Studio:
     def _sop(self, request: Request) -> Path:
         return files.sop_file(self.root, request.path_params["key"])
 
-    async def sop_page(self, request: Request) -> Response:
+    def sop_page(self, request: Request) -> Response:
         path = self._sop(request)
         try:
-            held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
+            held = _bounded(draft.from_data(yamlsafe.load(path).data, draft.SOP))
         except (yamlsafe.YamlLoadError, draft.NotEditable) as exc:
             return self._unreadable(request, path, exc)
+        except TooLong as exc:
+            return self.html(request, "pesan.html", judul="SOP ini terlalu panjang untuk studio",
+                             pesan=f"{display_path(path)}: {exc}", baris=None,
+                             saran="Sunting berkasnya di editor teks (misalnya Notepad), lalu periksa dengan "
+                                   "sopdoc validate; atau bagi SOP ini menjadi beberapa SOP.")
         shown = preview.build(path, draft.to_data(held, draft.SOP))
         return self.html(request, "sop.html", key=files.key_of(self.root, path), path=display_path(path),
                          versi=files.version(path), catatan=_notes(shown.notes),
@@ -191,8 +208,10 @@ class Studio:
         line = getattr(exc, "line", None)
         message = getattr(exc, "message", None) or str(exc)
         where = f"{display_path(path)}{f', baris {line}' if line else ''}"
+        shown = files.shown_lines(path, line)
+        text = {"teks": shown[1], "mulai": shown[0]} if shown else {}
         return self.html(request, "pesan.html", judul="Berkas ini belum bisa disunting di studio",
-                         pesan=f"{where}: {message}", teks=files.read_text(path), baris=line,
+                         pesan=f"{where}: {message}", baris=line, **text,
                          saran="Perbaiki bagian itu di editor teks (misalnya Notepad), simpan, lalu muat ulang "
                                "halaman ini.")
 
@@ -205,8 +224,11 @@ class Studio:
                 "cells": preview.row_cells}
 
     async def sop_preview(self, request: Request) -> Response:
+        return await _threaded(self._sop_preview, request, await _body(request))
+
+    def _sop_preview(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        held = draft.from_tree(unflatten(await _fields(request)), draft.SOP)
+        held = _bounded(draft.from_tree(unflatten(_pairs(body)), draft.SOP))
         return JSONResponse(self._preview_reply(path, held))
 
     def _preview_reply(self, path: Path, held: dict) -> dict:
@@ -216,25 +238,31 @@ class Studio:
                 "ringkasan": self.fragment("_ringkasan.html", **context)}
 
     async def sop_edit(self, request: Request) -> Response:
+        return await _threaded(self._sop_edit, request, await _body(request))
+
+    def _sop_edit(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        body = await _body(request)
-        held = draft.from_tree(unflatten(_pairs(body)), draft.SOP)
+        held = _bounded(draft.from_tree(unflatten(_pairs(body)), draft.SOP))
         message = edits.apply(held, _text(body, "aksi"), _text(body, "pelaksana_baru"))
+        _bounded(held)
         reply = self._preview_reply(path, held)
         reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))
         return JSONResponse({**reply, "pesan": message or ""})
 
     async def sop_save(self, request: Request) -> Response:
+        return await _threaded(self._sop_save, request, await _body(request))
+
+    def _sop_save(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        body = await _body(request)
-        held = draft.from_tree(unflatten(_pairs(body)), draft.SOP)
-        if conflict := _conflict(path, body):
-            return conflict
-        # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
-        known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
-        # A symbolic link to another SOP in the tree is saved at its target, and stays a link.
-        target = write_target(path, self.root)
-        changed = yamlwrite.save(target, draft.to_data(held, draft.SOP), rows=known)
+        held = _bounded(draft.from_tree(unflatten(_pairs(body)), draft.SOP))
+        with self.writing:
+            if conflict := _conflict(path, body):
+                return conflict
+            # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
+            known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
+            # A symbolic link to another SOP in the tree is saved at its target, and stays a link.
+            target = write_target(path, self.root)
+            changed = yamlwrite.save(target, draft.to_data(held, draft.SOP), rows=known)
         held = draft.from_data(yamlsafe.load(path).data, draft.SOP)
         reply = self._preview_reply(path, held)
         reply["editor"] = self.fragment("_sop_form.html", **self._sop_context(path, held, preview.Preview()))
@@ -242,10 +270,10 @@ class Studio:
                              "pesan": _saved(target, changed)})
 
     async def sop_revise(self, request: Request) -> Response:
+        return await _threaded(self._sop_revise, request, await _body(request))
+
+    def _sop_revise(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        body = await _body(request)
-        if conflict := _conflict(path, body):
-            return conflict
         try:
             tanggal = datetime.date.fromisoformat(_text(body, "tanggal"))
         except ValueError:
@@ -253,10 +281,13 @@ class Studio:
         catatan = " ".join(_text(body, "catatan").split())
         if not catatan:
             return JSONResponse({"galat": "Tulis catatan revisi: apa yang diubah."}, 400)
-        try:
-            sop = revise.revise(path, tanggal, catatan)
-        except SopdocError as exc:
-            return JSONResponse({"galat": exc.message}, 400)
+        with self.writing:
+            if conflict := _conflict(path, body):
+                return conflict
+            try:
+                sop = revise.revise(path, tanggal, catatan)
+            except SopdocError as exc:
+                return JSONResponse({"galat": exc.message}, 400)
         return JSONResponse({"pesan": f"Revisi {sop.tanggal_revisi} dicatat; versi sebelumnya disimpan sebagai "
                                       f"{backup_path(write_target(path, self.root)).name}."})
 
@@ -273,7 +304,7 @@ class Studio:
     def _unit_file(self, request: Request) -> Path:
         return files.unit_folder(self.root, request.path_params["key"]) / reader.UNIT_FILE
 
-    async def unit_page(self, request: Request) -> Response:
+    def unit_page(self, request: Request) -> Response:
         path = self._unit_file(request)
         try:
             held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
@@ -295,26 +326,34 @@ class Studio:
                                     p.severity) for p in result.problems])
 
     async def unit_check(self, request: Request) -> Response:
+        return await _threaded(self._unit_check, request, await _body(request))
+
+    def _unit_check(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        held = draft.from_tree(unflatten(await _fields(request)), draft.UNIT)
+        held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
         return JSONResponse({"catatan": self._unit_notes(path, held)})
 
     async def unit_edit(self, request: Request) -> Response:
+        return await _threaded(self._unit_edit, request, await _body(request))
+
+    def _unit_edit(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        body = await _body(request)
         held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
         message = edits.apply(held, _text(body, "aksi"))
         return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
                              "catatan": self._unit_notes(path, held), "pesan": message or ""})
 
     async def unit_save(self, request: Request) -> Response:
+        return await _threaded(self._unit_save, request, await _body(request))
+
+    def _unit_save(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        body = await _body(request)
         held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
-        if conflict := _conflict(path, body):
-            return conflict
-        target = write_target(path, self.root)
-        changed = yamlwrite.save(target, draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
+        with self.writing:
+            if conflict := _conflict(path, body):
+                return conflict
+            target = write_target(path, self.root)
+            changed = yamlwrite.save(target, draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
         held = draft.from_data(yamlsafe.load(path).data, draft.UNIT)
         return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
                              "catatan": self._unit_notes(path, held), "versi": files.version(path),
@@ -341,8 +380,21 @@ async def _body(request: Request) -> dict:
     return body
 
 
-async def _fields(request: Request) -> list[tuple[str, str]]:
-    return _pairs(await _body(request))
+async def _threaded(work: Callable[[Request, dict], Response], request: Request, body: dict) -> Response:
+    """Return what *work* answers to *request* with *body*, worked out in a worker thread."""
+    return await anyio.to_thread.run_sync(functools.partial(work, request, body))
+
+
+class TooLong(SopdocError):
+    """An SOP with more rows than the editor shows; the message says how many and what to do."""
+
+
+def _bounded(held: dict) -> dict:
+    """Return the SOP draft *held*, refusing one with more rows than the editor shows (see MAX_ROWS)."""
+    rows = len(held.get("kegiatan") or [])
+    if rows > MAX_ROWS:
+        raise TooLong(f"SOP ini memuat {rows} kegiatan; studio menyunting SOP sampai {MAX_ROWS} kegiatan")
+    return held
 
 
 def _pairs(body: dict) -> list[tuple[str, str]]:

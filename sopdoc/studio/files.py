@@ -13,13 +13,15 @@ import hashlib
 import os
 from pathlib import Path
 
+from sopdoc import fsutil
 from sopdoc.authoring import scaffold, yamlwrite
 from sopdoc.definition import names, reader, yamlsafe
-from sopdoc.definition.units import chain
+from sopdoc.definition.tree import chain
 from sopdoc.errors import display_path
-from sopdoc.fsutil import write_atomic
+from sopdoc.fsutil import LOOP, inside, resolved, write_atomic
 
 SUFFIX = ".yaml"
+SHOWN_LINES = 400       # of a file the studio cannot edit, shown around the line at fault
 
 
 class Refused(ValueError):
@@ -36,7 +38,9 @@ def _inside(root: Path, key: str) -> Path:
     if not key or len(key) > 500 or any(not p or p.startswith(".") or "\\" in p or "\x00" in p for p in parts):
         raise Refused(f"'{key[:80]}' bukan nama yang sah")
     target = root.joinpath(*parts)
-    if not target.resolve().is_relative_to(root.resolve()):
+    if resolved(target) is None:
+        raise Refused(f"'{key[:80]}' adalah {LOOP}; hapus tautan itu atau arahkan ke berkas yang sebenarnya")
+    if not inside(target, root):
         raise Refused(f"'{key[:80]}' berada di luar folder definisi")
     return target
 
@@ -55,7 +59,7 @@ def unit_folder(root: Path, key: str) -> Path:
     folder = _inside(root, key)
     if not (folder / reader.UNIT_FILE).is_file():
         raise Refused(f"unit '{key[:80]}' tidak ada (tidak ada {reader.UNIT_FILE} di sana)")
-    if not (folder / reader.UNIT_FILE).resolve().is_relative_to(root.resolve()):
+    if not inside(folder / reader.UNIT_FILE, root):
         raise Refused(f"{reader.UNIT_FILE} unit '{key[:80]}' adalah tautan ke luar folder definisi")
     return folder
 
@@ -67,15 +71,36 @@ def key_of(root: Path, path: Path) -> str:
 
 
 def version(path: Path) -> str:
-    """Return a fingerprint of *path*'s bytes, to notice a change made elsewhere."""
+    """Return a fingerprint of *path*'s bytes, to notice a change made elsewhere.
+
+    No more than a definition's size limit is read: a larger file cannot be
+    edited anyway, and its size and time then tell a change.
+    """
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()[:20]
-    except FileNotFoundError:
+        with path.open("rb") as handle:
+            head = handle.read(yamlsafe.MAX_BYTES + 1)
+            info = os.fstat(handle.fileno())
+    except OSError:
         return ""
+    tail = f"{info.st_size}:{info.st_mtime_ns}" if len(head) > yamlsafe.MAX_BYTES else ""
+    return hashlib.sha256(head + tail.encode()).hexdigest()[:20]
 
 
-def read_text(path: Path) -> str:
-    return path.read_bytes().decode("utf-8-sig")
+def shown_lines(path: Path, line: int | None) -> tuple[int, list[str]] | None:
+    """Return the first line number and the lines of *path* a page shows around *line*, or None to show none.
+
+    A file that is not a regular UTF-8 text within a definition's size limit is
+    not shown (the message says why); of a long one, SHOWN_LINES lines are shown.
+    """
+    try:
+        text = fsutil.read_regular(path, yamlsafe.MAX_BYTES, "").decode("utf-8-sig")
+    except (fsutil.ReadRefused, UnicodeDecodeError):
+        return None
+    if "\x00" in text:
+        return None
+    lines = text.splitlines()
+    first = max(0, min((line or 1) - 1 - SHOWN_LINES // 2, len(lines) - SHOWN_LINES))
+    return first + 1, lines[first:first + SHOWN_LINES]
 
 
 def new_sop(root: Path, unit: str, nama: str, slug: str, today: datetime.date) -> Path:

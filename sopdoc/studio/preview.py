@@ -19,7 +19,7 @@ from sopdoc.document import identity as identity_sheet
 from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, layout, table
-from sopdoc.flowchart.plan import Layout, Page
+from sopdoc.flowchart.plan import Layout, Page, RowBox
 from sopdoc.flowchart.table import TOTAL_LINE, heading_height
 from sopdoc.office import paper
 from sopdoc.office.style import HEADER_FILL
@@ -120,11 +120,11 @@ def page_view(plan: Layout, sop: Sop) -> dict:
     }
 
 
-def row_cells(plan: Layout, sop: Sop, index: int) -> dict[str, str]:
-    """Return the text of each text cell of row *index*, with the break points the DOCX has."""
+def row_cells(plan: Layout, sop: Sop, box: RowBox) -> dict[str, str]:
+    """Return the text of each text cell of a row (or of the part of a row on this page), as the DOCX has it."""
     by_key = {c.key: c for c in plan.columns}
-    return {key: table.cell_text(text, by_key[key], plan.body_size) for key, text in
-            table.cell_texts(sop.kegiatan[index]).items()}
+    texts = box.texts or table.cell_texts(sop.kegiatan[box.index])
+    return {key: table.cell_text(text, by_key[key], plan.body_size) for key, text in texts.items()}
 
 
 def identity(sop: Sop, linked: dict[str, str]) -> dict:

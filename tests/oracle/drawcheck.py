@@ -1,4 +1,4 @@
-"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its seven drawing rules.
+"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16.
 
 This checker is an oracle for sopdoc's router: it is written from the format's reference
 (`GEOMETRY-FORMAT.md`) alone, reads only the exported JSON and uses the standard library
@@ -54,17 +54,57 @@ Rule 5: for every symbol, every arrow leaving it (`from`, first point) and every
   two points are at least 2.5 mm apart, and if the leaving arrow's first segment and the
   entering arrow's last segment are parallel with projections that overlap or touch
   (within TOL), they are at least 2.5 mm apart. Joins are not arrows and are left out.
-Rule 6: every decision has exactly two arrows leaving it on its page. Each has a
-  `label` that is a string with non-blank text and a `label_box` [x0, y0, x1, y1] with
-  x0 < x1 and y0 < y1, within 8.0 mm of the arrow's first point (point-to-rectangle
-  distance). No segment of any arrow or join meets the label box shrunk by TOL; the box
-  overlaps (as in rule 1) no symbol box and no other label box, and lies inside the lane
+Rule 6: an exit of a decision is the arrows leaving it from one point (within TOL):
+  one arrow, or the branches of a fork. Every decision has exactly two exits on its page.
+  The arrows of one exit carry the same `label` and `label_box`. A label is a string
+  with non-blank text and a `label_box` [x0, y0, x1, y1] with x0 < x1 and y0 < y1,
+  within 8.0 mm of the exit's point (point-to-rectangle distance); or, for a decision
+  printed without labels, the empty string with a null `label_box` (both exits alike). No segment of any arrow or join meets the label box shrunk by TOL; the box
+  overlaps (as in rule 1) no symbol box and no other exit's label box, and lies inside the lane
   area: between the smallest lane x0 and the largest lane x1, between the smallest row
   y0 and the largest row y1 of the page (TOL). Every other arrow has `label` and
   `label_box` both null.
 Rule 7: a horizontal and a vertical segment of different lines (arrows or joins) that
   meet at a point more than TOL inside both segments count as one crossing. Crossings
   are counted per page and in total; they are not defects.
+
+Readability rules (8-16). Arc length means the distance along a line from its first point.
+A *merge* is two arrows with the same `to` whose lines share their last stretch (the same
+tip, and from there back the same path, longer than TOL); the point where they part is
+where they meet. A *fork* is two arrows with the same `from` sharing their first stretch
+from one start point; the point where they part is where they split. A merge or fork is
+*marked* when `junctions` holds a point within 0.05 mm of where they meet or split with
+`to` (merge) or `from` (fork) naming that symbol. Junctions are optional in the file.
+Rule 8: for two different lines, not both joins, a segment of one and a segment of the
+  other with the same orientation, whose fixed coordinates differ by at most 0.5 mm, are
+  at least 5.0 mm apart along their axis (a gap; overlapping segments are 0 apart).
+  Exempt: a marked merge (rule 8's own exception); a marked fork outside its shared
+  stretch, and the branches' segments that meet exactly where they split.
+Rule 9: no segment of a line comes closer than 2.0 mm (Euclidean distance between the
+  segment and the box) to a symbol box that is not that line's `from` or `to`.
+Rule 10: for every crossing counted by rule 7 and each arrow of the two lines, the
+  crossing's arc length from the arrow's first point and to its last point are both at
+  least 3.0 mm.
+Rule 11: two different lines (arrows or joins) touch where a segment of one meets a
+  segment of the other other than by crossing (rule 7): overlapping along one line, or
+  meeting where one of the two segments ends. A touch is allowed (a) at one point within
+  0.3 mm of the outline of a symbol that is an end of both lines, or (b) along the shared
+  stretch of a marked merge or fork, or at the point where it parts. A marked junction
+  lies at least 3.0 mm from its symbol's box. A junction that marks no merge or fork is a
+  defect, as is one without a numeric x and y, or with neither or both of `to`/`from`.
+  For a marked fork or merge, rule 4 is checked on the lines without their shared stretch.
+Rule 12: an arrow's direction changes are counted on its segments of positive length
+  (collinear segments in one direction are one segment); no two of them in opposite
+  directions are joined by one segment shorter than 3.0 mm.
+Rule 13: as rule 3 with 2.0 mm and 5.0 mm: no stretch of a line within 2.0 mm of a lane
+  or row border longer than 5.0 mm.
+Rule 14: an arrow whose `to` symbol has a larger row `no` than its `from` symbol has no
+  segment going up (y decreasing by more than TOL). No arrow ends within 0.3 mm of the
+  bottom vertex (middle of the bottom edge) of a decision.
+Rule 15: an arrow changes direction at most 4 times; at most 2 times when its `from` or
+  `to` is a connector.
+Rule 16: a label box lies at least 1.5 mm (Euclidean) from every
+  segment of every line except the arrows of its own exit.
 """
 
 from __future__ import annotations
@@ -90,6 +130,16 @@ PARALLEL_GAP = 1.2
 PARALLEL_STRETCH = 2.0
 IN_OUT_GAP = 2.5
 LABEL_REACH = 8.0
+ON_LINE = 0.5                   # rule 8: segments this near across lie on one line
+CONTINUATION_GAP = 5.0
+SYMBOL_CLEAR = 2.0
+END_CROSSING = 3.0
+JUNCTION_MATCH = 0.05
+JUNCTION_REACH = 3.0
+HAIRPIN = 3.0
+BORDER_CLEAR, BORDER_CLEAR_STRETCH = 2.0, 5.0
+MAX_BENDS, CONNECTOR_BENDS = 4, 2
+LABEL_CLEAR = 1.5
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
@@ -169,9 +219,30 @@ class Segment:
     at: float
     lo: float
     hi: float
+    start: float = 0.0          # arc length of a along the line
 
     def __str__(self) -> str:
         return f"{_pt(self.a)}-{_pt(self.b)}"
+
+
+@dataclass(frozen=True)
+class Junction:
+    """A junction dot: where arrows merge (`to`) or a fork splits (`from`)."""
+
+    x: float
+    y: float
+    to: object
+    source: object
+
+
+@dataclass(frozen=True)
+class Shared:
+    """A merge or fork of two arrows: where they part, how long they share, and whether it is marked."""
+
+    kind: str                   # "merge" or "fork"
+    at: Point
+    length: float
+    junction: Junction | None
 
 
 @dataclass
@@ -185,9 +256,14 @@ class Scene:
     symbols: list[Symbol] = field(default_factory=list)
     by_id: dict[str, Symbol] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
+    junctions: list[Junction] = field(default_factory=list)
 
     def segments(self) -> list[Segment]:
         return [s for line in self.lines for s in _segments(line)]
+
+    @property
+    def arrows(self) -> list[Line]:
+        return [line for line in self.lines if line.kind == "arrow"]
 
 
 def check(doc: dict) -> Report:
@@ -215,8 +291,12 @@ def check(doc: dict) -> Report:
 def _check_scene(scene: Scene, report: Report) -> None:
     """Add one page's rule defects and crossing count to the report."""
     segments = scene.segments()
+    shared = _shared_stretches(scene)
     for rule, found in ((1, _rule1(scene)), (2, _rule2(scene)), (3, _rule3(scene, segments)),
-                        (4, _rule4(segments)), (5, _rule5(scene)), (6, _rule6(scene, segments))):
+                        (4, _rule4(segments, shared)), (5, _rule5(scene)), (6, _rule6(scene, segments)),
+                        (8, _rule8(scene, shared)), (9, _rule9(scene)), (10, _rule10(segments)),
+                        (11, _rule11(scene, shared)), (12, _rule12(scene)), (13, _rule13(scene, segments)),
+                        (14, _rule14(scene)), (15, _rule15(scene)), (16, _rule16(scene, segments))):
         report.defects += [Defect(scene.page, rule, text) for text in found]
     report.crossings[scene.page] = report.crossings.get(scene.page, 0) + _crossings(segments)
 
@@ -260,7 +340,22 @@ def _scene(page: dict, paper: Box | None, number: int) -> tuple[Scene, list[str]
     _read_symbols(scene, page.get("symbols"), problems)
     for kind, key in (("arrow", "arrows"), ("join", "joins")):
         _read_lines(scene, kind, page.get(key), problems)
+    _read_junctions(scene, page.get("junctions"), problems)
     return scene, problems
+
+
+def _read_junctions(scene: Scene, items: object, problems: list[str]) -> None:
+    """Read the page's junctions (optional); a malformed one is a rule 11 defect, found later."""
+    if items is None:
+        return
+    if not isinstance(items, list):
+        problems.append("key 'junctions' is not a list")
+        return
+    for item in items:
+        item = item if isinstance(item, dict) else {}
+        x, y = item.get("x"), item.get("y")
+        scene.junctions.append(Junction(float(x) if _is_number(x) else math.nan,
+                                        float(y) if _is_number(y) else math.nan, item.get("to"), item.get("from")))
 
 
 def _bands(items: object, what: str, key: str, axis: str, problems: list[str]) -> list:
@@ -424,46 +519,64 @@ def _through_symbols(line: Line, symbols: list[Symbol]) -> list[str]:
 
 def _rule3(scene: Scene, segments: list[Segment]) -> list[str]:
     """No line running along a lane or row border for long."""
+    return _border_runs(scene, segments, BORDER_GAP, BORDER_STRETCH)
+
+
+def _border_runs(scene: Scene, segments: list[Segment], gap: float, stretch: float) -> list[str]:
+    """Return the lines that run closer than *gap* to a border for longer than *stretch*."""
     borders = {"v": sorted({x for _, x0, x1 in scene.lanes for x in (x0, x1)}),
                "h": sorted({y for _, y0, y1 in scene.rows for y in (y0, y1)})}
     runs: dict[tuple[Line, str, float], list[tuple[float, float]]] = defaultdict(list)
     for segment in segments:
         near = borders.get(segment.orient, [])
-        start = bisect.bisect_right(near, segment.at - BORDER_GAP + EPS)
+        start = bisect.bisect_right(near, segment.at - gap + EPS)
         for border in near[start:]:
-            if border >= segment.at + BORDER_GAP - EPS:
+            if border >= segment.at + gap - EPS:
                 break
             runs[(segment.line, segment.orient, border)].append((segment.lo, segment.hi))
     found = []
     for (line, orient, border), stretches in runs.items():
         low, high = _longest_run(stretches)
-        if high - low > BORDER_STRETCH + EPS:
+        if high - low > stretch + EPS:
             what, axis = ("lane border x", "y") if orient == "v" else ("row border y", "x")
-            found.append(f"{line} runs within {BORDER_GAP} mm of {what}={border:.2f} "
+            found.append(f"{line} runs within {gap} mm of {what}={border:.2f} "
                          f"for {high - low:.2f} mm ({axis} {low:.2f}-{high:.2f})")
     return found
 
 
 # Rule 4 -------------------------------------------------------------------------------
 
-def _rule4(segments: list[Segment]) -> list[str]:
+def _rule4(segments: list[Segment], shared: dict) -> list[str]:
     """No two lines parallel and close over a long stretch, unless both arrows share `to`."""
-    shared: dict[tuple[Line, Line, str], list[tuple[float, float]]] = defaultdict(list)
+    stretches: dict[tuple[Line, Line, str], list[tuple[float, float]]] = defaultdict(list)
     for first, second in _close_parallels(segments, PARALLEL_GAP):
         if first.line is second.line or _same_target(first.line, second.line):
             continue
-        low, high = max(first.lo, second.lo), min(first.hi, second.hi)
-        if high > low:
-            pair = sorted((first, second), key=lambda s: (s.line.kind, s.line.index))
-            shared[(pair[0].line, pair[1].line, first.orient)].append((low, high))
+        pair = _pair(first.line, second.line)
+        if _marked(shared.get(pair)):
+            continue
+        _add_parallel(stretches, first, second)
+    for (one, other), relation in shared.items():
+        if _marked(relation) and not _same_target(one, other):
+            clipped = _unshared(one, relation) + _unshared(other, relation)
+            for first, second in _close_parallels(clipped, PARALLEL_GAP):
+                if first.line is not second.line:
+                    _add_parallel(stretches, first, second)
     found = []
-    for (one, other, orient), stretches in shared.items():
-        low, high = _longest_run(stretches)
+    for (one, other, orient), runs in stretches.items():
+        low, high = _longest_run(runs)
         if high - low > PARALLEL_STRETCH + EPS:
             axis = "x" if orient == "h" else "y"
             found.append(f"{one} and {other} run parallel closer than {PARALLEL_GAP} mm "
                          f"for {high - low:.2f} mm ({axis} {low:.2f}-{high:.2f})")
     return found
+
+
+def _add_parallel(stretches: dict, first: Segment, second: Segment) -> None:
+    low, high = max(first.lo, second.lo), min(first.hi, second.hi)
+    if high > low:
+        one, other = _pair(first.line, second.line)
+        stretches[(one, other, first.orient)].append((low, high))
 
 
 def _close_parallels(segments: list[Segment], gap: float):
@@ -518,28 +631,43 @@ def _in_out_gap(out: Line, into: Line) -> list[str]:
 def _rule6(scene: Scene, segments: list[Segment]) -> list[str]:
     """Decision exits labelled close to the vertex, labels clear; other arrows unlabelled."""
     found = []
-    arrows = [line for line in scene.lines if line.kind == "arrow"]
+    arrows = scene.arrows
     decisions = {s.id: s for s in reversed(scene.symbols) if s.kind == "decision"}
-    for ident, decision in decisions.items():
-        exits = [a for a in arrows if a.source == ident]
-        if len(exits) != 2:
-            found.append(f"{decision} has {len(exits)} exit arrow(s), needs exactly 2")
-    labelled = []
+    exits: dict[str, list[list[Line]]] = {ident: [] for ident in decisions}
     for arrow in arrows:
         if arrow.source not in decisions:
             if arrow.label is not None or arrow.label_box is not None:
                 found.append(f"{arrow} is not a decision exit but has label {arrow.label!r} "
                              f"and label_box {arrow.label_box!r}, expected null for both")
             continue
-        box = _label_box(arrow.label_box)
-        if not isinstance(arrow.label, str) or not arrow.label.strip():
-            found.append(f"{arrow} leaves decision {arrow.source!r} without a label text ({arrow.label!r})")
-        if box is None:
-            found.append(f"{arrow} leaves decision {arrow.source!r} without a label_box "
-                         f"[x0, y0, x1, y1] (x0 < x1, y0 < y1): {arrow.label_box!r}")
+        group = next((g for g in exits[arrow.source] if _length(g[0].points[0], arrow.points[0]) <= TOL), None)
+        if group is None:
+            exits[arrow.source].append([arrow])
         else:
-            labelled.append((box, arrow))
-            found += _label_problems(scene, arrow, box, segments)
+            group.append(arrow)
+    labelled = []
+    for ident, groups in exits.items():
+        if len(groups) != 2:
+            found.append(f"{decisions[ident]} has {len(groups)} exit(s), needs exactly 2")
+        unlabelled = [g[0].label == "" and g[0].label_box is None for g in groups]
+        if any(unlabelled) and not all(unlabelled):
+            found.append(f"{decisions[ident]} labels one exit and leaves the other without a label")
+        for group, bare in zip(groups, unlabelled):
+            first = group[0]
+            if any((a.label, a.label_box) != (first.label, first.label_box) for a in group[1:]):
+                found.append(f"the arrows of one exit of {decisions[ident]} carry different labels: "
+                             + ", ".join(f"{a} {a.label!r} {a.label_box!r}" for a in group))
+            if bare:
+                continue
+            box = _label_box(first.label_box)
+            if not isinstance(first.label, str) or not first.label.strip():
+                found.append(f"{first} leaves decision {ident!r} without a label text ({first.label!r})")
+            if box is None:
+                found.append(f"{first} leaves decision {ident!r} without a label_box "
+                             f"[x0, y0, x1, y1] (x0 < x1, y0 < y1): {first.label_box!r}")
+            else:
+                labelled.append((box, first))
+                found += _label_problems(scene, first, box, segments)
     for first, second in _overlapping(labelled):
         found.append(f"label box of {first} ({_box_text(_label_box(first.label_box))}) overlaps "
                      f"label box of {second} ({_box_text(_label_box(second.label_box))})")
@@ -581,22 +709,363 @@ def _label_box(raw: object) -> Box | None:
 
 def _crossings(segments: list[Segment]) -> int:
     """Count horizontal-vertical meetings of different lines, interior to both segments."""
+    return sum(1 for _ in _crossing_points(segments))
+
+
+def _crossing_points(segments: list[Segment]):
+    """Yield (horizontal, vertical, point) for every crossing of different lines."""
     verticals = sorted((s for s in segments if s.orient == "v"), key=lambda s: s.at)
     positions = [s.at for s in verticals]
-    count = 0
     for flat in (s for s in segments if s.orient == "h"):
         start = bisect.bisect_right(positions, flat.lo + TOL)
         stop = bisect.bisect_left(positions, flat.hi - TOL)
         for upright in verticals[start:stop]:
             if upright.line is not flat.line and upright.lo + TOL < flat.at < upright.hi - TOL:
-                count += 1
-    return count
+                yield flat, upright, (upright.at, flat.at)
+
+# Readability rules 8-16 ---------------------------------------------------------------
+
+def _pair(one: Line, other: Line) -> tuple[Line, Line]:
+    return (one, other) if (one.kind, one.index) <= (other.kind, other.index) else (other, one)
+
+
+def _marked(relation: Shared | None) -> bool:
+    return relation is not None and relation.junction is not None
+
+
+def _shared_stretches(scene: Scene) -> dict[tuple[Line, Line], Shared]:
+    """Return every merge and fork of two arrows on the page, by pair of lines."""
+    found = {}
+    arrows = scene.arrows
+    for i, one in enumerate(arrows):
+        for other in arrows[i + 1:]:
+            for kind, same, points in (("merge", one.target == other.target, lambda line: line.points[::-1]),
+                                       ("fork", one.source == other.source, lambda line: line.points)):
+                if not same:
+                    continue
+                at, length = _common_start(points(one), points(other))
+                if length > TOL:
+                    name = one.target if kind == "merge" else one.source
+                    junction = next((j for j in scene.junctions
+                                     if (j.to if kind == "merge" else j.source) == name
+                                     and _length((j.x, j.y), at) <= JUNCTION_MATCH), None)
+                    found[_pair(one, other)] = Shared(kind, at, length, junction)
+                    break
+    return found
+
+
+def _common_start(p: tuple[Point, ...], q: tuple[Point, ...]) -> tuple[Point, float]:
+    """Return where two polylines starting at one point part, and the length they share."""
+    if _length(p[0], q[0]) > TOL:
+        return p[0], 0.0
+    here, shared = p[0], 0.0
+    i = j = 0
+    while i < len(p) - 1 and j < len(q) - 1:
+        ahead_p, ahead_q = _length(here, p[i + 1]), _length(here, q[j + 1])
+        if ahead_p <= TOL:
+            i += 1
+            continue
+        if ahead_q <= TOL:
+            j += 1
+            continue
+        dp, dq = _unit(here, p[i + 1]), _unit(here, q[j + 1])
+        if dp is None or dp != dq:
+            break
+        step = min(ahead_p, ahead_q)
+        here = (here[0] + dp[0] * step, here[1] + dp[1] * step)
+        shared += step
+    return here, shared
+
+
+def _unit(a: Point, b: Point) -> tuple[int, int] | None:
+    """Return the direction from a to b along an axis, or None for a diagonal."""
+    dx, dy = b[0] - a[0], b[1] - a[1]
+    if abs(dy) <= TOL and abs(dx) > TOL:
+        return (1 if dx > 0 else -1, 0)
+    if abs(dx) <= TOL and abs(dy) > TOL:
+        return (0, 1 if dy > 0 else -1)
+    return None
+
+
+def _unshared(line: Line, relation: Shared) -> list[Segment]:
+    """Return the segments of *line* without the stretch it shares in a merge or fork."""
+    total = sum(_length(a, b) for a, b in zip(line.points, line.points[1:]))
+    keep = (0.0, total - relation.length) if relation.kind == "merge" else (relation.length, total)
+    return [s for s in (_clip(seg, *keep) for seg in _segments(line)) if s is not None]
+
+
+def _clip(segment: Segment, low: float, high: float) -> Segment | None:
+    """Return the part of a segment between arc lengths low and high along its line, or None."""
+    length = _length(segment.a, segment.b)
+    start, stop = max(low, segment.start), min(high, segment.start + length)
+    if stop - start <= TOL or length <= TOL:
+        return None
+
+    def at(arc: float) -> Point:
+        t = (arc - segment.start) / length
+        return (segment.a[0] + t * (segment.b[0] - segment.a[0]), segment.a[1] + t * (segment.b[1] - segment.a[1]))
+
+    clipped = _segment(segment.line, at(start), at(stop))
+    return Segment(clipped.line, clipped.a, clipped.b, clipped.orient, clipped.at, clipped.lo, clipped.hi, start)
+
+
+# Rule 8 -------------------------------------------------------------------------------
+
+def _rule8(scene: Scene, shared: dict) -> list[str]:
+    """No two lines end to end on one line with a small gap (a false continuation)."""
+    found = []
+    lines = scene.lines
+    for i, one in enumerate(lines):
+        for other in lines[i + 1:]:
+            if one.kind == other.kind == "join":
+                continue
+            relation = shared.get(_pair(one, other))
+            if _marked(relation) and relation.kind == "merge":
+                continue
+            if _marked(relation):
+                first, second = _unshared(one, relation), _unshared(other, relation)
+            else:
+                first, second = _segments(one), _segments(other)
+            found += _continuations(one, other, first, second, relation.at if _marked(relation) else None)
+    return found
+
+
+def _continuations(one: Line, other: Line, first: list[Segment], second: list[Segment],
+                   parting: Point | None) -> list[str]:
+    for a in first:
+        for b in second:
+            if a.orient != b.orient or a.orient not in "hv" or abs(a.at - b.at) > ON_LINE + EPS:
+                continue
+            gap = max(a.lo, b.lo) - min(a.hi, b.hi)
+            if gap >= CONTINUATION_GAP - EPS:
+                continue
+            if parting is not None and gap <= TOL and _meet_only_at(a, b, parting):
+                continue
+            return [f"{one} segment {a} and {other} segment {b} lie on one line "
+                    f"{abs(a.at - b.at):.2f} mm apart across and {max(gap, 0.0):.2f} mm apart along it, "
+                    f"less than {CONTINUATION_GAP} mm"]
+    return []
+
+
+def _meet_only_at(a: Segment, b: Segment, point: Point) -> bool:
+    """Return whether two collinear segments touch only at *point* (an end of each)."""
+    return any(_length(end, point) <= TOL for end in (a.a, a.b)) and \
+        any(_length(end, point) <= TOL for end in (b.a, b.b)) and max(a.lo, b.lo) >= min(a.hi, b.hi) - TOL
+
+
+# Rule 9 -------------------------------------------------------------------------------
+
+def _rule9(scene: Scene) -> list[str]:
+    """No line grazing a symbol that is not one of its two ends."""
+    found = []
+    for line in scene.lines:
+        own = {line.source, line.target}
+        for symbol in scene.symbols:
+            if symbol.id in own:
+                continue
+            near = min((_segment_box_distance(a, b, symbol.box) for a, b in zip(line.points, line.points[1:])),
+                       default=math.inf)
+            if near < SYMBOL_CLEAR - EPS:
+                found.append(f"{line} passes {near:.2f} mm from {symbol}, closer than {SYMBOL_CLEAR} mm")
+    return found
+
+
+# Rule 10 ------------------------------------------------------------------------------
+
+def _rule10(segments: list[Segment]) -> list[str]:
+    """No crossing right at an arrow's tip or where it leaves its symbol."""
+    found = []
+    lengths = {}
+    for segment in segments:
+        lengths[segment.line] = max(lengths.get(segment.line, 0.0), segment.start + _length(segment.a, segment.b))
+    for flat, upright, point in _crossing_points(segments):
+        for segment in (flat, upright):
+            line = segment.line
+            if line.kind != "arrow":
+                continue
+            arc = segment.start + _length(segment.a, point)
+            near = min(arc, lengths[line] - arc)
+            if near < END_CROSSING - EPS:
+                other = upright.line if segment is flat else flat.line
+                end = "its start" if arc < lengths[line] - arc else "its tip"
+                found.append(f"{line} is crossed by {other} at {_pt(point)}, {near:.2f} mm from {end}, "
+                             f"closer than {END_CROSSING} mm")
+    return found
+
+
+# Rule 11 ------------------------------------------------------------------------------
+
+def _rule11(scene: Scene, shared: dict) -> list[str]:
+    """Lines touch only at a symbol or at a marked junction; junctions mark real merges, away from symbols."""
+    found = []
+    lines = scene.lines
+    for i, one in enumerate(lines):
+        for other in lines[i + 1:]:
+            relation = shared.get(_pair(one, other))
+            if _marked(relation):
+                first, second = _unshared(one, relation), _unshared(other, relation)
+            else:
+                first, second = _segments(one), _segments(other)
+            common = {one.source, one.target} & {other.source, other.target}
+            for where in _touches(first, second):
+                if _marked(relation) and _length(where, relation.at) <= TOL:
+                    continue
+                if any(_distance_to_boundary(where, scene.by_id[name].box) <= END_ON_BOX + EPS
+                       for name in common if name in scene.by_id):
+                    continue
+                what = (f"merge into {one.target!r}" if relation.kind == "merge" else
+                        f"fork from {one.source!r}") if relation else "touch"
+                found.append(f"{one} and {other} touch at {_pt(where)} with no junction marking it ({what})")
+                break
+    used = {id(r.junction) for r in shared.values() if r.junction is not None}
+    for junction in scene.junctions:
+        named = [v for v in (junction.to, junction.source) if v is not None]
+        if math.isnan(junction.x) or math.isnan(junction.y) or len(named) != 1:
+            found.append(f"junction {junction} has no x and y, or not exactly one of 'to' and 'from'")
+            continue
+        where = _pt((junction.x, junction.y))
+        if id(junction) not in used:
+            found.append(f"junction at {where} ({'to' if junction.to is not None else 'from'} {named[0]!r}) "
+                         f"marks no merge or fork of arrows")
+            continue
+        symbol = scene.by_id.get(str(named[0]))
+        reach = _distance_to_box((junction.x, junction.y), symbol.box) if symbol else math.inf
+        if reach < JUNCTION_REACH - EPS:
+            found.append(f"junction at {where} is {reach:.2f} mm from {symbol}, closer than {JUNCTION_REACH} mm")
+    return found
+
+
+def _touches(first: list[Segment], second: list[Segment]) -> list[Point]:
+    """Return a point of every place where a segment of one list meets one of the other without crossing."""
+    found = []
+    for a in first:
+        for b in second:
+            if a.orient not in "hv" or b.orient not in "hv":
+                continue
+            if a.orient == b.orient:
+                if abs(a.at - b.at) <= TOL and max(a.lo, b.lo) <= min(a.hi, b.hi) + TOL:
+                    mid = (max(a.lo, b.lo) + min(a.hi, b.hi)) / 2
+                    found.append((mid, a.at) if a.orient == "h" else (a.at, mid))
+                continue
+            flat, upright = (a, b) if a.orient == "h" else (b, a)
+            if flat.lo - TOL <= upright.at <= flat.hi + TOL and upright.lo - TOL <= flat.at <= upright.hi + TOL:
+                inside = flat.lo + TOL < upright.at < flat.hi - TOL and upright.lo + TOL < flat.at < upright.hi - TOL
+                if not inside:
+                    found.append((upright.at, flat.at))
+    return found
+
+
+# Rule 12 ------------------------------------------------------------------------------
+
+def _rule12(scene: Scene) -> list[str]:
+    """No arrow doubling back on itself through a short leg."""
+    found = []
+    for arrow in scene.arrows:
+        legs = _legs(arrow.points)
+        for first, middle, last in zip(legs, legs[1:], legs[2:]):
+            if first[0] == (-last[0][0], -last[0][1]) and middle[1] < HAIRPIN - EPS:
+                found.append(f"{arrow} turns back on itself through a leg of {middle[1]:.2f} mm at {_pt(middle[2])}, "
+                             f"shorter than {HAIRPIN} mm")
+    return found
+
+
+def _legs(points: tuple[Point, ...]) -> list[tuple[tuple[int, int], float, Point]]:
+    """Return the line's runs in one direction: (direction, length, start point), diagonals left out."""
+    legs: list[tuple[tuple[int, int], float, Point]] = []
+    for a, b in zip(points, points[1:]):
+        direction = _unit(a, b)
+        if direction is None:
+            continue
+        if legs and legs[-1][0] == direction:
+            legs[-1] = (direction, legs[-1][1] + _length(a, b), legs[-1][2])
+        else:
+            legs.append((direction, _length(a, b), a))
+    return legs
+
+
+# Rule 13 ------------------------------------------------------------------------------
+
+def _rule13(scene: Scene, segments: list[Segment]) -> list[str]:
+    """No line along a lane or row border within 2.0 mm for more than 5.0 mm."""
+    return _border_runs(scene, segments, BORDER_CLEAR, BORDER_CLEAR_STRETCH)
+
+
+# Rule 14 ------------------------------------------------------------------------------
+
+def _rule14(scene: Scene) -> list[str]:
+    """Flow to a later row never goes up; nothing enters a decision at its bottom vertex."""
+    found = []
+    for arrow in scene.arrows:
+        source, target = scene.by_id.get(arrow.source), scene.by_id.get(arrow.target)
+        if source is None or target is None:
+            continue
+        if _is_int(source.no) and _is_int(target.no) and target.no > source.no:
+            for a, b in zip(arrow.points, arrow.points[1:]):
+                if b[1] < a[1] - TOL:
+                    found.append(f"{arrow} goes to a later row ({source.no} to {target.no}) but goes up "
+                                 f"along {_pt(a)}-{_pt(b)}")
+                    break
+        x0, _, x1, y1 = target.box
+        if target.kind == "decision" and _length(arrow.points[-1], ((x0 + x1) / 2, y1)) <= END_ON_BOX + EPS:
+            found.append(f"{arrow} enters decision {target.id!r} at its bottom vertex {_pt(arrow.points[-1])}")
+    return found
+
+
+def _is_int(value: object) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+# Rule 15 ------------------------------------------------------------------------------
+
+def _rule15(scene: Scene) -> list[str]:
+    """At most 4 bends; at most 2 into or out of an off-page connector."""
+    found = []
+    for arrow in scene.arrows:
+        bends = len(_legs(arrow.points)) - 1
+        kinds = {getattr(scene.by_id.get(name), "kind", None) for name in (arrow.source, arrow.target)}
+        limit = CONNECTOR_BENDS if "connector" in kinds else MAX_BENDS
+        if bends > limit:
+            found.append(f"{arrow} has {bends} bends, more than {limit}")
+    return found
+
+
+# Rule 16 ------------------------------------------------------------------------------
+
+def _rule16(scene: Scene, segments: list[Segment]) -> list[str]:
+    """A label stands clear of every line but its own exit's."""
+    found = []
+    for arrow in scene.arrows:
+        box = _label_box(arrow.label_box)
+        if box is None:
+            continue
+        for segment in segments:
+            line = segment.line
+            if line.kind == "arrow" and line.source == arrow.source and _length(line.points[0], arrow.points[0]) <= TOL:
+                continue
+            near = _segment_box_distance(segment.a, segment.b, box)
+            if near < LABEL_CLEAR - EPS:
+                found.append(f"label {arrow.label!r} of {arrow} (box {_box_text(box)}) is {near:.2f} mm from "
+                             f"{line} segment {segment}, closer than {LABEL_CLEAR} mm")
+                break
+    return found
 
 
 # Geometry -----------------------------------------------------------------------------
 
 def _segments(line: Line) -> list[Segment]:
-    return [_segment(line, a, b) for a, b in zip(line.points, line.points[1:])]
+    found, arc = [], 0.0
+    for a, b in zip(line.points, line.points[1:]):
+        segment = _segment(line, a, b)
+        found.append(Segment(segment.line, a, b, segment.orient, segment.at, segment.lo, segment.hi, arc))
+        arc += _length(a, b)
+    return found
+
+
+def _segment_box_distance(a: Point, b: Point, box: Box) -> float:
+    """Return the distance between an axis-parallel segment ab and a box (0 when they meet)."""
+    x0, x1 = min(a[0], b[0]), max(a[0], b[0])
+    y0, y1 = min(a[1], b[1]), max(a[1], b[1])
+    return math.hypot(max(box[0] - x1, 0.0, x0 - box[2]), max(box[1] - y1, 0.0, y0 - box[3]))
 
 
 def _segment(line: Line, a: Point, b: Point) -> Segment:

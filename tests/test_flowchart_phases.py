@@ -1,0 +1,383 @@
+"""The layout's phases, each on its own: room before routes, pages, exits, symbols, connectors, routes, labels, check.
+
+The layout is a flat list of named phases over a flow graph (flowchart/layout.py); these tests run the
+phases up to the one they look at, on flow graphs built by hand, and check what that phase decided.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from flowgraphs import stub
+from oracle.drawcheck import check
+
+from sopdoc.document import geometry
+from sopdoc.flowchart import check as drawing_check
+from sopdoc.flowchart import graph, layout, table
+from sopdoc.flowchart.graph import COLUMNS, Chart, Flow, Node, Row
+from sopdoc.flowchart.plan import DECISION, MM, PROCESS, TERMINATOR, Arrow, Junction, Label, Page, RowBox, Symbol
+
+T, P, D = TERMINATOR, PROCESS, DECISION
+
+
+def chart(rows, flows, lanes=("a", "b", "c"), paper=("F4", "lanskap"), cells=None):
+    """Return a flow graph: *rows* as lists of (name, lanes, kind, text) nodes; *cells* per row, by column."""
+    built = []
+    for n, nodes in enumerate(rows):
+        text = {"no": str(n + 1), "kegiatan": f"Kegiatan {n + 1}", "kelengkapan": None, "waktu": "1 hari",
+                "output": None, "keterangan": None}
+        text.update((cells or {}).get(n, {}))
+        built.append(Row(str(n + 1), text, tuple(Node(name, n, tuple(ls), kind, t) for name, ls, kind, t in nodes)))
+    return Chart("Uji", paper[0], paper[1], tuple((k, f"Pelaksana {k.upper()}") for k in lanes), COLUMNS,
+                 tuple(built), tuple(flows))
+
+
+def upto(name: str) -> tuple[layout.Phase, ...]:
+    """Return the phases of the layout up to and including *name*."""
+    names = [p.name for p in layout.PHASES]
+    return layout.PHASES[:names.index(name) + 1]
+
+
+def straight(count, lanes=("a", "b", "c")):
+    """Return *count* rows, one symbol each, lane by lane, each flowing to the next."""
+    rows = [[(f"r{n + 1}", [lanes[n % len(lanes)]], T if n in (0, count - 1) else P,
+              "Mulai" if n == 0 else "Selesai" if n == count - 1 else "")] for n in range(count)]
+    flows = [Flow(f"r{n + 1}", (f"r{n + 2}",)) for n in range(count - 1)]
+    return rows, flows
+
+
+def drawn(c: Chart):
+    """Return the finished layout of *c* and the oracle's report on its geometry export."""
+    plan = layout.finish(layout.run(c))
+    return plan, check(geometry.document(stub(), plan, geometry.predicted_frames(plan)))
+
+
+# The runner ---------------------------------------------------------------------------------------
+
+def test_the_phases_run_in_order_and_each_is_timed():
+    timings: dict[str, float] = {}
+    rows, flows = straight(5)
+    layout.run(chart(rows, flows), timings)
+    assert list(timings) == [p.name for p in layout.PHASES]
+    assert all(t >= 0 for t in timings.values())
+
+
+def test_a_phase_may_send_the_layout_back_a_bounded_number_of_times():
+    seen = []
+
+    def again(state):
+        seen.append(len(seen))
+        return "columns" if layout._again(state, "again", 2) else None
+
+    phases = (layout.Phase("columns", lambda state: seen.append("columns")), layout.Phase("again", again))
+    layout.run(chart(*straight(3)), phases=phases)
+    assert seen.count("columns") == 3
+
+
+# Room before routes (columns) -----------------------------------------------------------------------
+
+def test_a_long_keterangan_gets_the_room_an_empty_column_gives_away():
+    long = "Berkas yang diterima dicatat dalam buku agenda dan diteruskan kepada pejabat yang berwenang. " * 5
+    rows, flows = straight(4)
+    state = layout.run(chart(rows, flows, cells={1: {"keterangan": long}}), phases=upto("columns"))
+    widths = {c.key: c.width for c in state.columns}
+    # Kelengkapan and Output hold "-" only: they keep the room of their titles' longest word.
+    assert widths["keterangan"] > 2 * widths["kelengkapan"]
+    assert widths["kelengkapan"] < 30 * MM and widths["output"] < 30 * MM
+    assert widths["keterangan"] > 60 * MM
+
+
+def test_lanes_get_the_room_routes_need_when_the_paper_has_it():
+    rows, flows = straight(6, lanes=("a", "b", "c", "d"))
+    state = layout.run(chart(rows, flows, lanes=("a", "b", "c", "d"), paper=("A4", "potret")),
+                       phases=upto("columns"))
+    assert state.lane >= table.LANE_GOOD - 1e-6
+    # A symbol leaves a routing track beside it: 2.2 mm from it and from the lane border.
+    assert state.lane - state.symbol_size.w >= 2 * table.GUTTER - 1e-6
+
+
+def test_eight_lanes_still_fit_a4_portrait():
+    lanes = tuple("abcdefgh")
+    rows, flows = straight(8, lanes=lanes)
+    state = layout.run(chart(rows, flows, lanes=lanes, paper=("A4", "potret")), phases=upto("columns"))
+    assert sum(c.width for c in state.columns) == pytest.approx(210 * MM - 2 * 15 * MM)
+    assert state.lane >= table.LANE_MIN_TIGHT - 1e-6
+
+
+# Pages ------------------------------------------------------------------------------------------------
+
+def test_a_row_taller_than_a_page_continues_on_the_next():
+    words = " ".join(f"kalimat {n}" for n in range(900))
+    rows, flows = straight(4)
+    state = layout.run(chart(rows, flows, cells={1: {"kegiatan": words}}), phases=upto("pages"))
+    parts = [(page.number, box) for page in state.pages for box in page.rows if box.index == 1]
+    assert len(parts) >= 2 and [box.part for _, box in parts] == list(range(len(parts)))
+    assert len({number for number, _ in parts}) == len(parts)        # one part per page
+    printed = " ".join(box.texts["kegiatan"].replace("\n", " ") for _, box in parts)
+    assert printed.split() == words.split()                          # every word once, in order
+    assert parts[0][1].texts is not None and all(box.texts for _, box in parts)
+
+
+def test_no_page_holds_a_lone_row_when_the_next_row_can_be_cut():
+    long = " ".join(f"kalimat {n}" for n in range(700))
+    rows, flows = straight(4)
+    state = layout.run(chart(rows, flows, cells={1: {"keterangan": long}}), phases=upto("pages"))
+    first = state.pages[0].rows
+    assert [box.index for box in first][:2] == [0, 1], "row 2 starts on page 1, beside row 1"
+
+
+def test_the_symbols_of_a_cut_row_stand_in_its_first_part():
+    words = " ".join(f"kalimat {n}" for n in range(900))
+    rows, flows = straight(4)
+    state = layout.run(chart(rows, flows, cells={1: {"kegiatan": words}}), phases=upto("symbols"))
+    holders = [page for page in state.pages for s in page.symbols if s.name == "r2"]
+    first = next(page for page in state.pages for box in page.rows if box.index == 1)
+    assert holders == [first]
+
+
+# Exits ------------------------------------------------------------------------------------------------
+
+def test_a_decision_loop_leaves_by_the_side_towards_its_target():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], P, "")], [("r3", ["b"], D, "")], [("r4", ["b"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",)), Flow("r3", ("r4",), "Ya"), Flow("r3", ("r2",), "Tidak")]
+    state = layout.run(chart(rows, flows), phases=upto("exits"))
+    assert state.plans[("r3", 0)].port.side == "B"       # down to the row below, in the same lane
+    assert state.plans[("r3", 1)].port.side == "L"       # back up to lane a, on its left
+
+
+def test_an_unlabelled_decision_has_no_label_forms():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], D, "")], [("r3", ["a"], T, "Selesai")], [("r4", ["b"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",), ""), Flow("r2", ("r4",), "")]
+    state = layout.run(chart(rows, flows), phases=upto("exits"))
+    assert state.plans[("r2", 0)].forms == () and state.plans[("r2", 1)].forms == ()
+
+
+# Symbols ----------------------------------------------------------------------------------------------
+
+def test_a_joint_symbol_is_drawn_in_each_lane_and_joined_the_first_lane_taking_its_name():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["c", "a"], P, "")], [("r3", ["b"], T, "Selesai")]]
+    state = layout.run(chart(rows, [Flow("r1", ("r2",)), Flow("r2", ("r3",))]), phases=upto("symbols"))
+    page = state.pages[0]
+    r2, r2b = page.symbol("r2"), page.symbol("r2b")
+    assert (r2.actor, r2b.actor) == ("c", "a")
+    assert [(j.a, j.b) for j in page.joins] == [("r2b", "r2")]      # left to right: lane a, then lane c
+
+
+def test_several_symbols_of_one_row_stand_level_in_their_lanes():
+    rows = [[("r1", ["a"], T, "Mulai"), ("r1-2", ["c"], T, "Mulai")], [("r2", ["b"], T, "Selesai")]]
+    state = layout.run(chart(rows, [Flow("r1", ("r2",)), Flow("r1-2", ("r2",))]), phases=upto("symbols"))
+    page = state.pages[0]
+    first, second = page.symbol("r1"), page.symbol("r1-2")
+    assert first.y == second.y and first.x < second.x and (first.actor, second.actor) == ("a", "c")
+
+
+# Connectors -------------------------------------------------------------------------------------------
+
+def test_a_flow_across_a_page_break_runs_straight_into_its_connectors():
+    rows, flows = straight(40)
+    state = layout.run(chart(rows, flows), phases=upto("connectors"))
+    assert len(state.pages) >= 2
+    first, second = state.pages[0], state.pages[1]
+    out = next(s for s in first.symbols if s.kind == "connector")
+    into = next(s for s in second.symbols if s.kind == "connector")
+    last = first.symbol(f"r{first.rows[-1].index + 1}")
+    nxt = second.symbol(f"r{second.rows[0].index + 1}")
+    assert out.text == into.text
+    assert (out.x, into.x) == (last.x, nxt.x)                   # straight below, straight above
+    assert out.y > last.y and into.y < nxt.y
+
+
+def test_a_decision_exit_to_an_end_gets_an_end_capsule_in_line():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], D, "")], [("r3", ["a"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",), "Ya"), Flow("r2", (), "Tidak")]
+    state = layout.run(chart(rows, flows), phases=upto("connectors"))
+    page = state.pages[0]
+    end = next(s for s in page.symbols if s.name.startswith("r2-selesai"))
+    decision = page.symbol("r2")
+    assert (end.kind, end.text) == (TERMINATOR, "Selesai")
+    assert end.y == decision.y and end.x > decision.x            # level, beside the diamond
+
+
+# Routes, junctions and labels --------------------------------------------------------------------------
+
+def test_a_fork_leaves_as_one_line_and_splits_at_a_junction():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], P, "")], [("r3", ["b"], P, "")], [("r4", ["c"], P, "")],
+            [("r5", ["a"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3", "r4")), Flow("r3", ("r5",)), Flow("r4", ("r5",))]
+    plan, report = drawn(chart(rows, flows))
+    assert report.defects == [] and plan.warnings == []
+    page = plan.pages[0]
+    out = [a for a in page.arrows if a.src == "r2"]
+    assert {a.dst for a in out} == {"r3", "r4"} and out[0].points[0] == out[1].points[0]
+    assert [(j.src, j.to) for j in page.junctions] == [("r2", None)]
+
+
+def test_a_decision_with_more_ways_in_than_free_vertices_merges_with_a_junction():
+    # r3 is entered from r2 above and by the loops from r4 and r5: a diamond takes arrows in at its top
+    # and one side only (its other vertices are its exits; its bottom vertex reads as one).
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], P, "")], [("r3", ["b"], D, "")], [("r4", ["c"], D, "")],
+            [("r5", ["a"], D, "")], [("r6", ["b"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",)), Flow("r3", ("r4",), "Ya"), Flow("r3", ("r6",), "Tidak"),
+             Flow("r4", ("r5",), "Ya"), Flow("r4", ("r3",), "Tidak"), Flow("r5", ("r6",), "Ya"),
+             Flow("r5", ("r3",), "Tidak")]
+    plan, report = drawn(chart(rows, flows))
+    assert report.defects == [] and plan.warnings == []
+    assert any(j.to == "r3" for j in plan.pages[0].junctions)
+
+
+def test_decision_exits_printed_without_labels_export_an_empty_label():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], D, "")], [("r3", ["a"], T, "Selesai")],
+            [("r4", ["b"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",), ""), Flow("r2", ("r4",), "")]
+    plan = layout.finish(layout.run(chart(rows, flows)))
+    exported = geometry.document(stub(), plan, geometry.predicted_frames(plan))
+    exits = [a for a in exported["pages"][0]["arrows"] if a["from"] == "r2"]
+    assert [(a["label"], a["label_box"]) for a in exits] == [("", None), ("", None)]
+    assert check(exported).defects == []
+
+
+def test_a_label_stands_beside_its_own_exit_right_at_its_vertex():
+    rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], P, "")], [("r3", ["b"], D, "")], [("r4", ["b"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",)), Flow("r3", ("r4",), "Lengkap"),
+             Flow("r3", ("r2",), "Tidak lengkap")]
+    plan, report = drawn(chart(rows, flows))
+    assert report.defects == []
+    for arrow in plan.pages[0].arrows:
+        if arrow.src == "r3":
+            vx, vy = arrow.points[0]
+            box = arrow.label.rect
+            reach = max(box.x0 - vx, vx - box.x1, 0.0) ** 2 + max(box.y0 - vy, vy - box.y1, 0.0) ** 2
+            assert reach ** 0.5 <= 1.0 * MM, arrow.label
+
+
+def test_several_starts_and_ends_in_one_row_and_an_end_in_the_middle():
+    rows = [[("r1", ["a"], T, "Mulai"), ("r1-2", ["c"], T, "Mulai")], [("r2", ["a"], P, ""), ("r2-2", ["b"], P, "")],
+            [("r3", ["b"], T, "Selesai")], [("r4", ["a"], P, "")],
+            [("r5", ["a"], T, "Selesai"), ("r5-2", ["b"], T, "Selesai"), ("r5-3", ["c"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r1-2", ("r2-2",)), Flow("r2", ("r2-2",)), Flow("r2", ("r4",)),
+             Flow("r2-2", ("r3",)), Flow("r4", ("r5", "r5-2", "r5-3"))]
+    plan, report = drawn(chart(rows, flows))
+    assert report.defects == [] and plan.warnings == []
+    arrows = {(a.src, a.dst) for a in plan.pages[0].arrows}
+    assert {("r2", "r2-2"), ("r4", "r5"), ("r4", "r5-2"), ("r4", "r5-3")} <= arrows
+
+
+@pytest.mark.parametrize("paper", [("F4", "lanskap"), ("F4", "potret"), ("A4", "lanskap"), ("A4", "potret")])
+def test_the_constructs_on_every_paper(paper):
+    rows = [[("r1", ["a"], T, "Mulai"), ("r1-2", ["d"], T, "Mulai")], [("r2", ["b"], D, ""), ("r2-2", ["d"], P, "")],
+            [("r3", ["a", "c"], P, "")], [("r4", ["c"], D, "")], [("r5", ["b"], P, "")],
+            [("r6", ["a"], T, "Selesai"), ("r6-2", ["d"], T, "Selesai")]]
+    flows = [Flow("r1", ("r2",)), Flow("r1-2", ("r2-2",)), Flow("r2", ("r3",), ""), Flow("r2", ("r2-2",), ""),
+             Flow("r2-2", ("r3", "r4")), Flow("r3", ("r4",)), Flow("r4", ("r5",), "Ya"), Flow("r4", (), "Tidak"),
+             Flow("r5", ("r6", "r6-2"))]
+    plan, report = drawn(chart(rows, flows, lanes=("a", "b", "c", "d"), paper=paper))
+    assert report.defects == [], "\n".join(map(str, report.defects[:5]))
+    assert plan.warnings == []
+
+
+# The router's own check, on broken pages: a check that finds nothing fails these -----------------------
+
+def _page(arrows=(), symbols=None, joins=(), junctions=()):
+    """Lanes a (0-30 mm) and b (30-60 mm), rows 1 (0-40 mm) and 2 (40-80 mm); r4 stands in lane b, row 1."""
+    rows = [RowBox(0, 0.0, 40 * MM), RowBox(1, 40 * MM, 40 * MM)]
+    page = Page(1, rows)
+    page.symbols = symbols if symbols is not None else [
+        Symbol("r1", PROCESS, 1, "a", 15 * MM, 20 * MM, 10 * MM, 6 * MM),
+        Symbol("r2", DECISION, 2, "a", 15 * MM, 60 * MM, 10 * MM, 8 * MM),
+        Symbol("r3", PROCESS, 2, "b", 45 * MM, 60 * MM, 10 * MM, 6 * MM),
+        Symbol("r4", PROCESS, 1, "b", 45 * MM, 20 * MM, 10 * MM, 6 * MM)]
+    page.arrows = list(arrows)
+    page.joins = list(joins)
+    page.junctions = list(junctions)
+    return page
+
+
+def _pts(*points_mm):
+    return tuple((x * MM, y * MM) for x, y in points_mm)
+
+
+CLEAN = [Arrow("r1", "r2", _pts((15, 23), (15, 56))),
+         Arrow("r2", "r3", _pts((20, 60), (40, 60)), Label("Ya", 21 * MM, 55 * MM, 5 * MM, 3 * MM))]
+
+BROKEN = [
+    # (rule, arrows) -- each page breaks the rule named
+    (2, [Arrow("r1", "r2", _pts((15, 23), (16, 56)))]),                                     # diagonal
+    (9, [Arrow("r1", "r3", _pts((20, 20), (38.5, 20), (38.5, 66), (45, 66), (45, 63)))]),   # 1.5 mm from r4
+    (12, [Arrow("r1", "r3", _pts((20, 20), (30, 20), (30, 22), (28, 22), (28, 50), (45, 50), (45, 57)))]),
+    (13, [Arrow("r1", "r3", _pts((20, 20), (31, 20), (31, 50), (45, 50), (45, 57)))]),      # 1 mm from x 30
+    (14, [Arrow("r1", "r3", _pts((15, 17), (15, 10), (45, 10), (45, 57)))]),                # up, to a later row
+    (15, [Arrow("r1", "r3", _pts((20, 20), (25, 20), (25, 25), (28, 25), (28, 32), (35, 32), (35, 50), (45, 50),
+                                 (45, 57)))]),
+]
+
+
+def _rules(page):
+    return {p.rule for p in drawing_check.problems(page, 30 * MM, ["a", "b"])}
+
+
+def test_the_check_passes_a_clean_page():
+    assert _rules(_page(CLEAN)) == set()
+
+
+@pytest.mark.parametrize("rule, arrows", BROKEN, ids=[f"rule {r}" for r, _ in BROKEN])
+def test_the_check_finds_each_broken_rule(rule, arrows):
+    assert rule in _rules(_page(CLEAN + arrows))
+
+
+def test_the_check_finds_a_merge_without_its_junction_and_passes_it_with_one():
+    merged = Arrow("r1", "r3", _pts((20, 20), (25, 20), (25, 50), (45, 50), (45, 57)))
+    other = Arrow("r2", "r3", _pts((15, 64), (15, 70), (30, 70), (30, 50), (45, 50), (45, 57)))
+    assert 11 in _rules(_page([merged, other]))
+    assert 11 not in _rules(_page([merged, other], junctions=[Junction(30 * MM, 50 * MM, to="r3")]))
+
+
+def test_the_check_finds_a_crossing_at_an_arrowhead():
+    down = Arrow("r1", "r3", _pts((20, 20), (45, 20), (45, 57)))
+    across = Arrow("r2", "r3", _pts((15, 64), (15, 70), (36, 70), (36, 55.5), (50, 55.5)))
+    assert 10 in _rules(_page([down, across], symbols=_page().symbols))
+
+
+def test_the_check_finds_a_label_beside_another_line():
+    crowded = CLEAN + [Arrow("r1", "r3", _pts((20, 20), (27, 20), (27, 66), (45, 66), (45, 63)))]   # 1 mm from "Ya"
+    assert 16 in _rules(_page(crowded))
+
+
+def test_the_checks_problems_name_their_rows_for_the_layout_to_grow():
+    problems = drawing_check.problems(_page(CLEAN + BROKEN[1][1]), 30 * MM, ["a", "b"])
+    assert {0, 1} <= set().union(*(p.rows for p in problems if p.rule == 9))
+
+
+# Flow graphs from the SOP's model ----------------------------------------------------------------------
+
+def test_the_adapter_turns_rows_and_exits_into_nodes_and_flows(tmp_path):
+    from sopdoc.definition import reader
+
+    unit = tmp_path / "d" / "u"
+    unit.mkdir(parents=True)
+    (unit / "unit.yaml").write_text("pemerintah: Uji\nunit: Uji\n", encoding="utf-8")
+    (unit / "s.yaml").write_text("""nama: Adaptor
+pelaksana: {a: Staf, b: Kepala}
+kegiatan:
+  - {uraian: Mulai, pelaksana: a}
+  - {id: periksa, uraian: Memeriksa, pelaksana: [b, a], keterangan: Teliti}
+  - {uraian: Menilai, pelaksana: b, keputusan: {ya: berikutnya, tidak: periksa, label: [Lengkap, Kurang]}}
+  - {uraian: Selesai, pelaksana: a}
+""", encoding="utf-8")
+    (sop,) = reader.read([unit]).sops
+    c = graph.chart(sop)
+    assert [[(n.name, n.lanes, n.kind, n.text) for n in row.nodes] for row in c.rows] == [
+        [("r1", ("a",), T, "Mulai")], [("r2", ("b", "a"), P, "")], [("r3", ("b",), D, "")],
+        [("r4", ("a",), T, "Selesai")]]
+    assert c.flows == (Flow("r1", ("r2",)), Flow("r2", ("r3",)), Flow("r3", ("r4",), "Lengkap"),
+                       Flow("r3", ("r2",), "Kurang"))
+    assert c.rows[1].cells["keterangan"] == "Teliti" and c.rows[1].nomor == "2"
+
+
+def test_generated_flow_graphs_are_valid_input():
+    from flowgraphs import chart as generated
+
+    c = generated(random.Random(3), 20, 5)
+    names = {n.name for row in c.rows for n in row.nodes}
+    assert all(f.source in names and set(f.targets) <= names for f in c.flows)
+    assert any(len(row.nodes) > 1 for row in c.rows)
