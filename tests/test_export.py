@@ -56,6 +56,7 @@ def _tree(root):
     (a / "lama.yaml").write_text(REVOKED, encoding="utf-8")
     shutil.copytree(DEFINITIONS / "kab-way-kanan" / "diskominfo", b)
     (b / "unit.yaml").write_text("unit: Dinas Komunikasi dan Informatika\n", encoding="utf-8")
+    # One mistake, one message: an empty kegiatan list is "wajib diisi" only (it once also said "paling sedikit dua").
     (b / "rusak.yaml").write_text("nama: Rusak\npelaksana: {a: A}\nkegiatan: []\n", encoding="utf-8")
     return root / "definitions"
 
@@ -198,7 +199,7 @@ def test_index_workbook_lists_every_sop_with_status_and_counts(exported):
     assert summary[3][1:9] == ["Jumlah", None, 4, 0, 0, 1, 1, 6]
     assert summary[5][0] == "Definisi yang gagal dan tidak diekspor:"
     assert summary[6][1:3] == [str(definitions / "kab-uji" / "dinas-b" / "rusak.yaml"),
-                               "definisi memuat 2 galat (jalankan sopdoc validate untuk melihatnya)"]
+                               "definisi memuat 1 galat (jalankan sopdoc validate untuk melihatnya)"]
     rows = {row[3]: row for row in ([c.value for c in r] for r in book["Dinas Uji Coba"].iter_rows(min_row=2))}
     revoked = rows["Prosedur lama yang dicabut"]
     assert revoked[2] == "800/1/LAMA/2020" and revoked[7] == "dicabut"
@@ -210,7 +211,7 @@ def test_index_workbook_lists_every_sop_with_status_and_counts(exported):
     broken = {row[3]: row for row in ([c.value for c in r] for r in book["Dinas Komunikasi dan Informatik"].iter_rows(
         min_row=2))}["rusak.yaml"]
     assert broken[7:8] + broken[12:] == ["gagal", "-", "-",
-                                         "definisi memuat 2 galat (jalankan sopdoc validate untuk melihatnya)"]
+                                         "definisi memuat 1 galat (jalankan sopdoc validate untuk melihatnya)"]
 
 
 def test_monitoring_forms_are_prefilled(exported):
@@ -236,7 +237,7 @@ def test_zip_holds_everything_by_unit_and_an_incomplete_one_says_so(exported):
         names = set(archive.namelist())
         note = archive.read("TIDAK-LENGKAP.txt").decode("utf-8")
     assert note.startswith("EKSPOR INI TIDAK LENGKAP.\r\n")
-    assert "kab-uji/dinas-b/rusak.yaml: definisi memuat 2 galat" in note
+    assert "kab-uji/dinas-b/rusak.yaml: definisi memuat 1 galat" in note
     assert "indeks-sop.xlsx" in names
     for unit in ("kab-uji/dinas-a", "kab-uji/dinas-b"):
         assert f"{unit}/buku-sop-{unit.split('/')[1]}.pdf" in names
