@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime
 import urllib.parse
 from pathlib import Path
 
@@ -91,16 +90,20 @@ def render(paths: tuple[Path, ...], formats: str, out: Path, strict: bool, jobs:
     command.run(list(paths) or [DEFAULT_DEFINITIONS], chosen, out, strict, _jobs(jobs))
 
 
-def _iso_date(ctx, param, value: str):
+def _date(ctx, param, value: str):
+    """Return the date *value* writes, read as a definition's dates are (a Tanggal)."""
+    from sopdoc.definition.values import read_date
+
     try:
-        return datetime.date.fromisoformat(value)
-    except ValueError:
-        raise click.BadParameter(f"'{value}' bukan tanggal; tulis TTTT-BB-HH, misalnya 2024-06-10") from None
+        return read_date(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc)) from None
 
 
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("sop_file", type=click.Path(exists=True, dir_okay=False, path_type=Path), metavar="BERKAS_SOP")
-@click.option("--tanggal", required=True, callback=_iso_date, metavar="TTTT-BB-HH", help="Tanggal revisi.")
+@click.option("--tanggal", required=True, callback=_date, metavar="TANGGAL",
+              help="Tanggal revisi, misalnya 10 Juni 2024, 10/06/2024 atau 2024-06-10.")
 @click.option("--catatan", required=True, metavar="TEKS", help="Apa yang diubah pada revisi ini.")
 @click.option("--render", "render_after", is_flag=True, help="Buat ulang dokumen SOP ini sesudahnya.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
@@ -117,12 +120,13 @@ def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
+@click.option("--draf", "drafts", is_flag=True, help="Sertakan juga SOP berstatus draf (bawaan: tidak).")
 @_jobs_option
-def book(paths: tuple[Path, ...], out: Path, force: bool, jobs: int | None) -> None:
-    """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP."""
+def book(paths: tuple[Path, ...], out: Path, force: bool, drafts: bool, jobs: int | None) -> None:
+    """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP yang berlaku."""
     from sopdoc.commands import book as command
 
-    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, drafts=drafts)
 
 
 def _tsa_url(ctx, param, value: str | None):
@@ -146,14 +150,15 @@ def _tsa_url(ctx, param, value: str | None):
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
 @click.option("--pdfa", is_flag=True, help="Tulis PDF setiap SOP sebagai PDF/A-2b untuk arsip.")
+@click.option("--draf", "drafts", is_flag=True, help="Sertakan juga SOP berstatus draf (bawaan: tidak).")
 @click.option("--sign", "sign_all", is_flag=True,
               help="Tandatangani juga setiap PDF SOP dan buku (NAMA.ttd.pdf); perlu --cert.")
 @click.option("--cert", type=_PDFS, help="Dengan --sign: sertifikat PKCS#12 (.p12/.pfx) berisi kunci privat.")
 @click.option("--password-file", type=_PDFS, help="Dengan --sign: berkas berisi kata sandi sertifikat (baris pertama).")
 @click.option("--tsa", metavar="URL", callback=_tsa_url, help="Dengan --sign: server cap waktu RFC 3161.")
 @_jobs_option
-def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, sign_all: bool, cert: Path | None,
-           password_file: Path | None, tsa: str | None, jobs: int | None) -> None:
+def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, drafts: bool, sign_all: bool,
+           cert: Path | None, password_file: Path | None, tsa: str | None, jobs: int | None) -> None:
     """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP."""
     from sopdoc.commands import export as command
     from sopdoc.commands import sign as signing
@@ -164,7 +169,8 @@ def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, sign_all
     if sign_all and cert is None:
         raise click.UsageError("--sign memerlukan sertifikat: tambahkan --cert BERKAS.p12")
     signature = signing.export_signature(cert, password_file, tsa) if sign_all else None
-    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, pdfa=pdfa, signature=signature)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, pdfa=pdfa, signature=signature,
+                drafts=drafts)
 
 
 @main.command(options_metavar="[PILIHAN]")

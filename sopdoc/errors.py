@@ -24,7 +24,10 @@ def format_key_path(path: tuple) -> str:
 
 
 def display_path(path: Path) -> str:
-    """Return *path* relative to the working directory when it lies below it."""
+    """Return *path* as the user named it: relative when they named it relative (``../sop/a.yaml`` stays so),
+    relative to the working directory when it lies below it, else whole."""
+    if not os.path.isabs(path):
+        return os.path.normpath(path)
     try:
         relative = os.path.relpath(path)
     except ValueError:

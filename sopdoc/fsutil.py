@@ -259,14 +259,14 @@ class _Write:
     journal: Path | None = None
 
 
-def write_all(changes: list[Change], journal_folder: Path, label: str) -> None:
+def write_all(changes: list[Change], journal_folder: Path | None = None, label: str = "") -> None:
     """Write every change or none: stage each beside its target, then rename them all into place.
 
     Missing folders are made first. On any failure every target is put back as it
     was and the folders made are removed; an OSError becomes a :class:`WriteError`
-    naming the file. While the files change, a journal in *journal_folder* names
-    them and the write (*label*), so that the next run learns what a killed run
-    left half done (:func:`interrupted`).
+    naming the file. With a *journal_folder*, while the files change a journal
+    there names them and the write (*label*), so that the next run learns what a
+    killed run left half done (:func:`interrupted`).
     """
     if not changes:
         return
@@ -276,8 +276,9 @@ def write_all(changes: list[Change], journal_folder: Path, label: str) -> None:
         for change in changes:
             where = change.path
             state.made += _make_folders(change.target.parent)
-        where = journal_folder
-        state.journal = _write_journal(journal_folder, label, changes)
+        if journal_folder is not None:
+            where = journal_folder
+            state.journal = _write_journal(journal_folder, label, changes)
         for change in changes:
             where = change.path
             fd, tmp = _staging_file(change.target)
@@ -300,7 +301,53 @@ def write_all(changes: list[Change], journal_folder: Path, label: str) -> None:
         if before.aside is not None:
             with contextlib.suppress(OSError):
                 before.aside.unlink()
-    state.journal.unlink(missing_ok=True)
+    if state.journal is not None:
+        state.journal.unlink(missing_ok=True)
+
+
+# Versions of a definition kept beside it when sopdoc changes it (revise, import, the studio's save):
+# NAME.bak is the version just replaced, NAME.bak.1 the one before, ... NAME.bak.9 the oldest.
+BACKUPS = 10
+
+
+def backup_path(path: Path, age: int = 0) -> Path:
+    """Return the backup of *path* that is *age* versions older than the newest: NAME.bak, NAME.bak.1, ..."""
+    return path.with_name(f"{path.name}.bak" + (f".{age}" if age else ""))
+
+
+def backups(path: Path, target: Path, old: bytes, mode: int) -> list[Change]:
+    """Return the changes that keep *old*, what *target* (shown as *path*) holds now, as its newest backup.
+
+    Each older backup moves one place back (NAME.bak to NAME.bak.1, ...) and the
+    oldest of BACKUPS goes, so that no change made soon after another replaces the
+    only copy of what was there. Written by :func:`write_all` with the new file,
+    all or nothing. A backup that is not a regular file (a link, a folder) is
+    neither read nor moved.
+    """
+    changes = []
+    for age in range(BACKUPS - 1, 0, -1):
+        kept = _regular_file(backup_path(target, age - 1))
+        if kept is not None:
+            changes.append(Change(backup_path(path, age), backup_path(target, age), *kept))
+    return [*changes, Change(backup_path(path), backup_path(target), old, mode)]
+
+
+def _regular_file(path: Path) -> tuple[bytes, int] | None:
+    """Return the bytes and mode of *path* when it is a regular file (never where a link leads), else None."""
+    try:
+        if not stat.S_ISREG(os.lstat(path).st_mode):     # not even opened: a link is not followed
+            return None
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        try:
+            return handle.read(), stat.S_IMODE(info.st_mode)
+        except OSError:
+            return None
 
 
 def _make_folders(folder: Path) -> list[Path]:

@@ -119,6 +119,21 @@ def test_e15_excel_kosong_does_not_overwrite_a_filled_in_workbook(tmp_path):
     assert _sop_sheet(load_workbook(target))["B3"].value != "Pelayanan Vaksinasi"
 
 
+def test_a_second_timpa_keeps_the_first_filled_in_workbook_as_an_older_numbered_backup(tmp_path):
+    """Issue 20: --timpa wrote NAME.xlsx.bak anew each time, so a second one lost the only filled-in copy."""
+    target = tmp_path / "dinkes.xlsx"
+    assert run("excel", "--kosong", "Dinas Kesehatan", "--out", target).exit_code == 0
+    versions = []
+    for name in ("Pelayanan Vaksinasi", "Pelayanan Imunisasi"):
+        book = load_workbook(target)
+        _sop_sheet(book)["B3"] = name
+        book.save(target)
+        versions.append(_hash(target))
+        assert run("excel", "--kosong", "Dinas Kesehatan", "--out", target, "--timpa").exit_code == 0
+    assert _hash(target.with_name("dinkes.xlsx.bak")) == versions[1]
+    assert _hash(target.with_name("dinkes.xlsx.bak.1")) == versions[0]
+
+
 def test_e15_excel_into_a_folder_keeps_each_existing_workbook_and_writes_the_others(tmp_path):
     out = tmp_path / "isian"
     assert run("excel", DEFINITIONS, "--out", out).exit_code == 0

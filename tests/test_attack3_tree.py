@@ -137,7 +137,9 @@ def test_d7_export_of_globbed_files_packs_nothing_from_outside(tmp_path):
     defs, secret, link = _outside_link(tmp_path)
     result = invoke("export", *sorted(link.parent.glob("*.yaml")), "--out", tmp_path / "o4")
     assert _refusal(link, secret) in result.output
-    with zipfile.ZipFile(tmp_path / "o4" / "ekspor-sop.zip") as archive:
+    # The refused link is a definition that failed: the ZIP says the export is incomplete (issue 20).
+    assert not (tmp_path / "o4" / "ekspor-sop.zip").exists()
+    with zipfile.ZipFile(tmp_path / "o4" / "ekspor-sop-TIDAK-LENGKAP.zip") as archive:
         assert not [n for n in archive.namelist() if "lx." in n]
         assert not any(b"RAHASIA" in archive.read(n) for n in archive.namelist() if n.endswith(".docx"))
 

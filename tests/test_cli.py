@@ -2,6 +2,7 @@
 
 import datetime
 import json
+from pathlib import Path
 
 import jsonschema
 import pytest
@@ -11,7 +12,7 @@ from conftest import DEFINITIONS, FIXTURES, ROOT
 
 from sopdoc.authoring import scaffold
 from sopdoc.cli import main
-from sopdoc.definition import fields
+from sopdoc.definition import fields, reader
 
 
 def run(*args):
@@ -69,17 +70,56 @@ def test_table_lists_each_valid_sop():
     lines = result.output.splitlines()
     row = next(line for line in lines if "monitoring-evaluasi-kinerja" in line).split()
     # 7 rows, 5 actors; 15 min + 2 h + 1 d + 10 d + 1 d + 1 d + 1 d.
-    assert row[-9:] == ["monitoring-evaluasi-kinerja", "7", "5", "14", "hari", "2", "jam", "15", "menit"]
+    assert row == ["kab-way-kanan/diskominfo", "monitoring-evaluasi-kinerja", "berlaku", "7", "5", "14", "hari", "2",
+                   "jam", "15", "menit"]
 
 
-def test_new_scaffold_validates_strict_and_refuses_to_overwrite(tmp_path, monkeypatch):
+def test_the_table_shows_a_draft_as_draf(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert run("new", "dinas-baru/surat-masuk").exit_code == 0
+    result = run("validate", "--tabel")
+    row = next(line for line in result.output.splitlines() if line.startswith("dinas-baru ")).split()
+    assert row[:3] == ["dinas-baru", "surat-masuk", "draf"]
+
+
+def test_validate_inside_a_nested_unit_folder_reads_the_unit_files_above(monkeypatch):
+    """`cd unit && sopdoc validate .` once stopped the unit chain at '.', whose parent is '.' again: the
+    government's name in the unit.yaml above was reported missing."""
+    monkeypatch.chdir(DEFINITIONS / "kab-way-kanan" / "diskominfo")
+    for named in (".", "../diskominfo", "monitoring-evaluasi-kinerja.yaml"):
+        result = run("validate", named, "--tabel")
+        assert result.exit_code == 0, result.output
+        assert "pemerintah" not in result.output
+        assert "kab-way-kanan/diskominfo  monitoring-evaluasi-kinerja" in result.output
+    book_input = reader.read([Path(".")]).sops[0].unit
+    assert (book_input.pemerintah, book_input.key) == ("Pemerintah Kabupaten Way Kanan", "kab-way-kanan/diskominfo")
+
+
+def test_new_scaffold_is_a_valid_draft_whose_examples_strict_refuses(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     created = run("new", "dinas-baru/surat-masuk")
     assert created.exit_code == 0, created.output
     assert (tmp_path / "definitions" / "dinas-baru" / "unit.yaml").is_file()
-    checked = run("validate", "--strict")
+    sop = reader.read([tmp_path / "definitions"]).sops[0]
+    assert sop.status == "draf"
+    checked = run("validate")
     assert checked.exit_code == 0, checked.output
-    assert "1 SOP diperiksa: 1 sah" in checked.output
+    assert "1 SOP diperiksa: 1 sah, 0 bermasalah; 0 galat, 5 peringatan." in checked.output
+    year = datetime.date.today().year
+    assert checked.stderr.splitlines() == [
+        f"definitions/dinas-baru/surat-masuk.yaml:4 nomor: nomor '000/   /{year}' masih contoh dari sopdoc; tulis "
+        "nomor SOP menurut tata naskah unit Anda (peringatan)",
+        "definitions/dinas-baru/surat-masuk.yaml:40 kegiatan: kegiatan 1, 2, 3, 4 masih contoh dari sopdoc; tulis "
+        "kegiatan SOP Anda sendiri (peringatan)",
+        "definitions/dinas-baru/unit.yaml:4 pemerintah: 'Pemerintah Kabupaten Contoh' masih contoh dari sopdoc; tulis "
+        "nama pemerintah daerah Anda, misalnya Pemerintah Kabupaten Way Kanan (peringatan)",
+        "definitions/dinas-baru/unit.yaml:19 disahkan_oleh.nama: 'Nama Lengkap, S.Sos., M.M.' masih contoh dari "
+        "sopdoc; tulis nama lengkap penandatangan dengan gelarnya (peringatan)",
+        "definitions/dinas-baru/unit.yaml:21 disahkan_oleh.nip: NIP '19700101 199001 1 001' masih contoh dari sopdoc; "
+        "tulis NIP penandatangan (peringatan)",
+    ]
+    strict = run("validate", "--strict")
+    assert strict.exit_code == 1 and "Dibatalkan: ada peringatan dan --strict dipakai." in strict.output
     again = run("new", "dinas-baru/surat-masuk")
     assert again.exit_code == 1 and "sudah ada" in again.output
     bad = run("new", "Surat Masuk")
@@ -146,7 +186,7 @@ def test_new_with_a_very_long_name_is_refused_and_writes_nothing(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     result = run("new", name)
     assert result.exit_code == 1 and isinstance(result.exception, SystemExit)   # a message, not a traceback
-    assert "terlalu panjang (paling banyak 225 huruf" in result.output
+    assert "terlalu panjang (paling banyak 223 huruf" in result.output
     assert not (tmp_path / "definitions").exists()
 
 
@@ -155,5 +195,21 @@ def test_new_in_a_root_whose_name_holds_a_line_break_still_validates(tmp_path):
     assert run("new", "dinas-baru/surat-masuk", "--root", str(root)).exit_code == 0
     text = (root / "dinas-baru" / "surat-masuk.yaml").read_text(encoding="utf-8")
     assert yaml.safe_load(text)["nomor"].startswith("000/")
-    checked = run("validate", "--strict", str(root))
+    checked = run("validate", str(root))
     assert checked.exit_code == 0, checked.output
+    assert "1 SOP diperiksa: 1 sah, 0 bermasalah; 0 galat, 5 peringatan." in checked.output
+
+
+def test_messages_name_files_as_the_user_named_them_and_actors_by_jabatan(tmp_path, monkeypatch):
+    """A folder named relative to a sibling (../defs) printed as a whole path from the disk's root."""
+    defs, work = tmp_path / "defs", tmp_path / "kerja"
+    defs.mkdir()
+    work.mkdir()
+    for name in ("unit.yaml", "pelaksana-tidak-dipakai.yaml"):
+        (defs / name).write_bytes((FIXTURES / "warnings" / name).read_bytes())
+    monkeypatch.chdir(work)
+    result = run("validate", "../defs")
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines() == [
+        "../defs/pelaksana-tidak-dipakai.yaml:5 pelaksana.arsiparis: pelaksana Arsiparis tidak pernah dipakai di "
+        "kegiatan mana pun; pakai di sebuah kegiatan, atau hapus baris ini (peringatan)"]

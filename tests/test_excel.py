@@ -116,9 +116,9 @@ def _cell_below_header(sheet, label: str, row_number: int):
 
 # --- a workbook written by hand -------------------------------------------------------
 
-def _unit_sheet(sheet, nip="19700101 199001 1 001"):
+def _unit_sheet(sheet, nip="19750315 200003 1 002"):
     sheet.title = "Unit"
-    for row in (("Pemerintah", "Pemerintah Kabupaten Contoh"), ("Unit", "Dinas Contoh"), ("Kertas", "F4"),
+    for row in (("Pemerintah", "Pemerintah Kabupaten Uji"), ("Unit", "Dinas Contoh"), ("Kertas", "F4"),
                 ("Disahkan oleh - Jabatan", "Kepala Dinas Contoh"), ("Disahkan oleh - NIP", nip)):
         sheet.append(row)
 
@@ -168,7 +168,7 @@ def test_a_hand_made_workbook_imports_validates_strictly_and_renders(tmp_path):
     assert (sop.tanggal_pembuatan, sop.tanggal_efektif) == (Tanggal(2023, 12, 20), Tanggal(2023, 12, 22))
     assert sop.dasar_hukum == ("Peraturan Menteri PAN RB Nomor 35 Tahun 2012", "Peraturan Daerah Nomor 1 Tahun 2020")
     assert sop.peralatan_perlengkapan == ("Komputer", "ATK")
-    assert sop.unit.disahkan_oleh.nip == "19700101 199001 1 001"
+    assert sop.unit.disahkan_oleh.nip == "19750315 200003 1 002"
     assert sop.pelaksana == (("kepala-dinas", "Kepala Dinas"), ("sekretaris", "Sekretaris"),
                              ("staf-pelaksana", "Staf Pelaksana"))
     rows = sop.kegiatan
@@ -345,7 +345,12 @@ def test_the_grid_is_made_for_people(exported):
         "Kepala Seksi", "Kepala Dinas", "Kelengkapan", "Waktu", "Output", "Keterangan", "Lanjut ke", "Jika Ya",
         "Jika Tidak", "Label Ya", "Label Tidak", "Id", None, None, None]
     assert sheet.cell(row=header - 1, column=3).value == "Pelaksana"
-    assert sheet.freeze_panes == f"C{header + 2}"
+    # Only the No and Kegiatan columns are frozen: at most a third of a 1366 x 768 laptop screen, and no row,
+    # since the identity rows above the grid (here 589 pt) are taller than the screen.
+    assert sheet.freeze_panes == "C1"
+    frozen_px = sum(sheet.column_dimensions[c].width * 7 + 5 for c in "AB")
+    assert frozen_px <= 1366 / 3
+    assert sheet.print_title_rows == f"${header - 1}:${header}"
     assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.paperSize == 14
     assert sheet.page_setup.fitToWidth == 1 and sheet.sheet_properties.pageSetUpPr.fitToPage
     lists = {str(v.sqref): v.formula1 for v in sheet.data_validations.dataValidation}
@@ -366,15 +371,36 @@ def test_the_grid_is_made_for_people(exported):
         11, "berikutnya", f"=A{tenth}", "Sesuai", "Tidak sesuai"]
 
 
-def test_a_blank_workbook_holds_one_example_that_imports(tmp_path):
+def _labelled(sheet, label: str):
+    """Return the value cell (column B) of the identity row labelled *label*."""
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=1).value == label)
+    return sheet.cell(row=row, column=2)
+
+
+def test_a_blank_workbook_s_example_is_never_imported_and_a_copy_of_it_is_a_draft(tmp_path):
     book = tmp_path / "kosong.xlsx"
     result = run("excel", "--kosong", "Dinas Kesehatan", "--out", book)
     assert result.exit_code == 0, result.output
-    assert load_workbook(book).sheetnames == ["Unit", "Petunjuk", "Contoh SOP (salin lembar ini)"]
+    loaded = load_workbook(book)
+    assert loaded.sheetnames == ["Unit", "Petunjuk", "Contoh SOP (salin lembar ini)"]
+    example = loaded["Contoh SOP (salin lembar ini)"]
+    assert _labelled(example, "Status").value == "draf"
     back = run("import", book, "--to", tmp_path / "defs")
     assert back.exit_code == 0, back.output
-    (sop,) = reader.read([tmp_path / "defs" / "dinas-kesehatan"]).sops
-    assert sop.unit.unit == "Dinas Kesehatan" and sop.slug == "contoh-sop"
+    assert (f"{book} [Contoh SOP (salin lembar ini)]!B3 nama: lembar contoh dari sopdoc excel --kosong tidak "
+            "diimpor; untuk SOP baru, salin lembar ini dan ganti Nama SOP serta isinya (peringatan)") in back.output
+    unit = tmp_path / "defs" / "dinas-kesehatan"
+    assert sorted(p.name for p in unit.iterdir()) == ["unit.yaml"]
+    # The copy a person makes, as the Petunjuk sheet says: a new name, Berkas left empty.
+    copy = loaded.copy_worksheet(example)
+    copy.title = "Surat Masuk"
+    _labelled(copy, "Nama SOP").value = "Penerimaan Surat Masuk"
+    _labelled(copy, "Berkas").value = None
+    loaded.save(book)
+    again = run("import", book, "--to", tmp_path / "defs", "--timpa")
+    assert again.exit_code == 0, again.output
+    (sop,) = reader.read([unit]).sops
+    assert (sop.slug, sop.status, sop.unit.unit) == ("penerimaan-surat-masuk", "draf", "Dinas Kesehatan")
 
 
 def test_a_blank_workbook_and_its_import_are_checked_in_memory_without_scratch_files(tmp_path, monkeypatch):
@@ -387,7 +413,7 @@ def test_a_blank_workbook_and_its_import_are_checked_in_memory_without_scratch_f
     assert run("excel", "--kosong", "Dinas Kesehatan", "--out", book).exit_code == 0
     back = run("import", book, "--to", tmp_path / "defs")
     assert back.exit_code == 0, back.output
-    assert sorted(p.name for p in (tmp_path / "defs").rglob("*")) == ["contoh-sop.yaml", "dinas-kesehatan", "unit.yaml"]
+    assert sorted(p.name for p in (tmp_path / "defs").rglob("*")) == ["dinas-kesehatan", "unit.yaml"]
 
 
 def test_the_exported_workbook_prints_on_f4_landscape_without_cut_columns(exported, tmp_path):

@@ -26,7 +26,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from test_excel import _unit_sheet, run
 
 from sopdoc.commands import import_
-from sopdoc.definition import reader
+from sopdoc.definition import reader, yamlsafe
 from sopdoc.excel import importer
 from sopdoc.export import forms, index
 
@@ -241,7 +241,7 @@ def test_1_59_a_backup_that_is_a_folder_leaves_the_tree_as_it_was_and_the_batch_
             "berkas dari W.xlsx yang ditulis.") in result.output
     after = _tree(tree)
     assert {k: v for k, v in after.items() if not k.startswith("dinas-kesehatan")} == before
-    assert (tree / "dinas-kesehatan" / "contoh-sop.yaml").is_file()
+    assert (tree / "dinas-kesehatan" / "unit.yaml").is_file()
     assert "1 buku kerja diimpor, 1 gagal." in result.output
 
 
@@ -465,17 +465,21 @@ def test_1_26_a_berkas_too_long_for_the_disk_is_a_cell_error(w):
     _edit_cells(w, {"B1": "a" * 300})
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"W.xlsx [{SHEET}]!B1 berkas: nama berkas terlalu panjang (paling banyak 225 huruf; ini 300)"
+    assert _lines(result)[0] == f"W.xlsx [{SHEET}]!B1 berkas: nama berkas terlalu panjang (paling banyak 223 huruf; ini 300)"
 
 
-def test_the_longest_berkas_allowed_survives_a_reimport_with_its_backup(w):
-    """225 letters: the backup's staging file (.NAME.yaml.bak.XXXXXXXX.sopdoc-tmp) is 255 bytes, the disk's limit."""
-    _edit_cells(w, {"B1": "a" * 225})
+def test_the_longest_berkas_allowed_survives_a_reimport_with_its_backups(w):
+    """223 letters: the oldest backup's staging file (.NAME.yaml.bak.9.XXXXXXXX.sopdoc-tmp) is 255 bytes, the
+    disk's limit."""
+    _edit_cells(w, {"B1": "a" * 223})
     assert run("import", w, "--to", "defs").exit_code == 0
+    sop = Path("defs", "kab-balangan", "diskominfo", "a" * 223 + ".yaml")
+    for age in range(10):                                   # ten versions kept already: each moves back one
+        sop.with_name(sop.name + (f".bak.{age}" if age else ".bak")).write_text(f"versi {age}", encoding="utf-8")
     _renamed(w)
     again = run("import", w, "--to", "defs", "--timpa")
     assert again.exit_code == 0, again.output
-    assert Path("defs", "kab-balangan", "diskominfo", "a" * 225 + ".yaml.bak").is_file()
+    assert sop.with_name(sop.name + ".bak.9").read_text(encoding="utf-8") == "versi 8"
 
 
 def test_1_36_a_folder_two_thousand_levels_deep_is_a_cell_error(w):
@@ -605,9 +609,10 @@ def test_1_66_a_blank_workbook_takes_any_unit_name(tmp_path, name):
     assert "sopdoc-kosong" not in made.output
     back = run("import", tmp_path / "kosong.xlsx", "--to", tmp_path / "defs")
     assert back.exit_code == 0, back.output
-    (sop,) = reader.read([tmp_path / "defs"]).sops
-    assert sop.unit.unit == (name if name != "yes" else "Yes")
-    assert sop.unit.disahkan_oleh.jabatan == f"Kepala {sop.unit.unit}"
+    (unit_file,) = (tmp_path / "defs").rglob("unit.yaml")      # the example sheet is never imported
+    unit = yamlsafe.load(unit_file).data
+    assert unit["unit"] == (name if name != "yes" else "Yes")
+    assert unit["disahkan_oleh"]["jabatan"] == f"Kepala {unit['unit']}"
 
 
 # --- 1.6: text that looks like a formula stays text in every workbook sopdoc writes ----------------------
@@ -645,7 +650,7 @@ def test_1_6_an_imported_command_formula_stays_text_in_the_excel_index_and_monit
     assert run("excel", "defs", "--out", "keluar").exit_code == 0
     workbooks = {
         "excel": Path("keluar", "sop-kab-balangan-diskominfo.xlsx").read_bytes(),
-        "index": index.workbook({sop.unit.folder: (sop.unit, [sop])}, {}, {}, [], tmp_path / "out"),
+        "index": index.workbook({sop.unit.folder: index.Listed(sop.unit, [sop])}, {}, {}, {}, [], tmp_path / "out"),
         "monitoring": forms.monitoring_xlsx(sop.unit, [sop]),
     }
     for name, data in workbooks.items():

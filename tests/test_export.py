@@ -15,12 +15,13 @@ from pdfcheck import fonts, images
 from pypdf import PdfReader
 
 from sopdoc.cli import main
+from sopdoc.errors import SopdocError
 
 DINAS_A = """unit: Dinas Uji Coba
 disahkan_oleh:
   jabatan: Kepala Dinas Uji Coba
   nama: Budi Santoso, S.Sos., M.Si.
-  nip: "19700101 199001 1 001"
+  nip: "19700315 199003 1 002"
 tahun: 2024
 urutan: [lompat-tiga-baris]
 penjelasan:
@@ -55,6 +56,7 @@ def _tree(root):
     (a / "lama.yaml").write_text(REVOKED, encoding="utf-8")
     shutil.copytree(DEFINITIONS / "kab-way-kanan" / "diskominfo", b)
     (b / "unit.yaml").write_text("unit: Dinas Komunikasi dan Informatika\n", encoding="utf-8")
+    # One mistake, one message: an empty kegiatan list is "wajib diisi" only (it once also said "paling sedikit dua").
     (b / "rusak.yaml").write_text("nama: Rusak\npelaksana: {a: A}\nkegiatan: []\n", encoding="utf-8")
     return root / "definitions"
 
@@ -73,12 +75,19 @@ def _text(pdf, page):
                           capture_output=True, text=True, check=True).stdout
 
 
-def test_export_goes_on_past_a_broken_sop_and_fails_at_the_end(exported):
-    _, out, result = exported
+def test_export_goes_on_past_a_broken_sop_and_says_its_result_is_incomplete(exported):
+    definitions, out, result = exported
     assert result.exit_code == 1
-    assert "rusak.yaml" in result.output
-    assert re.search(r"Selesai dalam [\d.]+ detik: 2 unit, 5 SOP, \d+ halaman buku; \d+ berkas dibuat ulang; 1 gagal\.",
-                     result.output)
+    assert re.search(r"Selesai dengan 1 galat dalam [\d.]+ detik: 2 unit, 5 SOP, \d+ halaman buku; \d+ berkas dibuat "
+                     r"ulang; 1 gagal\.", result.output)
+    book = out / "kab-uji" / "dinas-b" / "buku-sop-dinas-b.pdf"
+    assert result.stderr.splitlines()[-3:] == [
+        f"Buku {book} ditandai TIDAK LENGKAP: tanpa rusak.yaml.",
+        f"ZIP {out / 'ekspor-sop-TIDAK-LENGKAP.zip'} TIDAK LENGKAP; isinya menyebut yang gagal (TIDAK-LENGKAP.txt). "
+        "Jangan diunggah sebelum galatnya diperbaiki.",
+        "Hasil TIDAK LENGKAP: 1 definisi atau dokumen gagal (sebabnya di atas): "
+        f"{definitions / 'kab-uji' / 'dinas-b' / 'rusak.yaml'}",
+    ]
     assert (out / "kab-uji" / "dinas-b" / "pengumpulan-data-kinerja.pdf").is_file()
     assert not list(out.rglob("rusak*"))
 
@@ -125,7 +134,9 @@ def test_book_bookmarks_and_metadata(exported):
     assert [c.title for c in children] == ["Lembar Identitas", "Bagan Alir"]
     first = reader.get_destination_page_number(sop_marks[0])
     assert reader.get_destination_page_number(children[1]) == first + 1
-    assert reader.metadata.title == "Standar Operasional Prosedur Dinas Komunikasi dan Informatika Tahun 2021"
+    # dinas-b has a broken SOP: its book is made of the others, and says so (test_an_incomplete_book_...).
+    assert reader.metadata.title == ("Standar Operasional Prosedur Dinas Komunikasi dan Informatika Tahun 2021 "
+                                     "(TIDAK LENGKAP)")
     assert reader.metadata.author == "Dinas Komunikasi dan Informatika"
 
 
@@ -175,22 +186,32 @@ def test_book_pdf_embeds_every_font_and_draws_its_flowcharts_as_vectors(exported
 
 
 def test_index_workbook_lists_every_sop_with_status_and_counts(exported):
-    _, out, _ = exported
+    definitions, out, _ = exported
     book = load_workbook(out / "indeks-sop.xlsx")
     assert book.sheetnames == ["Ringkasan", "Dinas Uji Coba", "Dinas Komunikasi dan Informatik"]
     summary = [[c.value for c in row] for row in book["Ringkasan"].iter_rows()]
-    assert summary[0] == ["No", "Unit", "Pemerintah", "Berlaku", "Diganti", "Dicabut", "Jumlah SOP", "Buku SOP"]
-    assert summary[1][1:7] == ["Dinas Uji Coba", "Pemerintah Kabupaten Uji", 2, 0, 1, 3]
-    assert summary[2][1:7] == ["Dinas Komunikasi dan Informatika", "Pemerintah Kabupaten Uji", 2, 0, 0, 2]
-    assert summary[3][1:7] == ["Jumlah", None, 4, 0, 1, 5]
-    assert any("rusak.yaml" in str(v) for row in summary for v in row)
+    assert summary[0] == ["No", "Unit", "Pemerintah", "Berlaku", "Draf", "Diganti", "Dicabut", "Gagal", "Jumlah SOP",
+                          "Buku SOP"]
+    assert summary[1][1:10] == ["Dinas Uji Coba", "Pemerintah Kabupaten Uji", 2, 0, 0, 1, 0, 3,
+                                "kab-uji/dinas-a/buku-sop-dinas-a.pdf"]
+    assert summary[2][1:10] == ["Dinas Komunikasi dan Informatika", "Pemerintah Kabupaten Uji", 2, 0, 0, 0, 1, 3,
+                                "kab-uji/dinas-b/buku-sop-dinas-b.pdf (TIDAK LENGKAP)"]
+    assert summary[3][1:9] == ["Jumlah", None, 4, 0, 0, 1, 1, 6]
+    assert summary[5][0] == "Definisi yang gagal dan tidak diekspor:"
+    assert summary[6][1:3] == [str(definitions / "kab-uji" / "dinas-b" / "rusak.yaml"),
+                               "definisi memuat 1 galat (jalankan sopdoc validate untuk melihatnya)"]
     rows = {row[3]: row for row in ([c.value for c in r] for r in book["Dinas Uji Coba"].iter_rows(min_row=2))}
     revoked = rows["Prosedur lama yang dicabut"]
     assert revoked[2] == "800/1/LAMA/2020" and revoked[7] == "dicabut"
     loop = rows["Keputusan dengan perbaikan berulang"]
     assert loop[4:8] == ["15 Januari 2024", "10 Juni 2024", "1 Februari 2024", "berlaku"]
     assert loop[9:12] == [5, 3, "3 jam + Sesuai jadwal ekspedisi"]
-    assert loop[12:] == ["kab-uji/dinas-a/keputusan-kembali.docx", "kab-uji/dinas-a/keputusan-kembali.pdf"]
+    assert loop[12:] == ["kab-uji/dinas-a/keputusan-kembali.docx", "kab-uji/dinas-a/keputusan-kembali.pdf", None]
+    # The broken SOP is listed in its unit as failed, never as in force with no files.
+    broken = {row[3]: row for row in ([c.value for c in r] for r in book["Dinas Komunikasi dan Informatik"].iter_rows(
+        min_row=2))}["rusak.yaml"]
+    assert broken[7:8] + broken[12:] == ["gagal", "-", "-",
+                                         "definisi memuat 1 galat (jalankan sopdoc validate untuk melihatnya)"]
 
 
 def test_monitoring_forms_are_prefilled(exported):
@@ -209,10 +230,14 @@ def test_monitoring_forms_are_prefilled(exported):
         assert text in xml
 
 
-def test_zip_holds_everything_by_unit(exported):
+def test_zip_holds_everything_by_unit_and_an_incomplete_one_says_so(exported):
     _, out, _ = exported
-    with zipfile.ZipFile(out / "ekspor-sop.zip") as archive:
+    assert not (out / "ekspor-sop.zip").exists()
+    with zipfile.ZipFile(out / "ekspor-sop-TIDAK-LENGKAP.zip") as archive:
         names = set(archive.namelist())
+        note = archive.read("TIDAK-LENGKAP.txt").decode("utf-8")
+    assert note.startswith("EKSPOR INI TIDAK LENGKAP.\r\n")
+    assert "kab-uji/dinas-b/rusak.yaml: definisi memuat 1 galat" in note
     assert "indeks-sop.xlsx" in names
     for unit in ("kab-uji/dinas-a", "kab-uji/dinas-b"):
         assert f"{unit}/buku-sop-{unit.split('/')[1]}.pdf" in names
@@ -357,3 +382,129 @@ def test_book_docx_paginates_like_the_book_pdf(exported, tmp_path):
     assert shapes == [(p.mediabox.width > p.mediabox.height) for p in book_pdf.pages]
     assert shapes[0] is False and shapes[-1] is True  # portrait front matter, landscape SOPs
     assert "Halaman 4" in from_docx.pages[3].extract_text()
+
+
+# --- honest results: a failed SOP, drafts, progress ------------------------------------------------------
+
+def _words(pdf, page):
+    """Return the words pdftotext finds on *page* (from 1) with their boxes: (x0, y0, x1, y1, text)."""
+    xml = subprocess.run(["pdftotext", "-bbox", "-f", str(page), "-l", str(page), str(pdf), "-"],
+                         capture_output=True, text=True, check=True).stdout
+    return [(float(a), float(b), float(c), float(d), t) for a, b, c, d, t in
+            re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">(.*?)</word>', xml)]
+
+
+def _export(definitions, out, *more):
+    return CliRunner().invoke(main, ["export", str(definitions), "--out", str(out), *more])
+
+
+def test_a_broken_sop_leaves_no_older_document_and_its_book_and_zip_say_so_until_fixed(tmp_path):
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    assert _export(definitions, out).exit_code == 0
+    source = definitions / "dinas" / "lompat-tiga-baris.yaml"
+    good = source.read_text(encoding="utf-8")
+    stale = [out / "dinas" / "lompat-tiga-baris.pdf", out / "dinas" / "lompat-tiga-baris.docx"]
+    assert all(p.is_file() for p in stale) and (out / "ekspor-sop.zip").is_file()
+    source.write_text(good.replace("kegiatan:", "kegiatan_salah:", 1), encoding="utf-8")
+    broken = _export(definitions, out)
+    assert broken.exit_code == 1
+    assert not any(p.exists() for p in stale)                       # no older document looks current
+    assert not (out / "ekspor-sop.zip").exists() and (out / "ekspor-sop-TIDAK-LENGKAP.zip").is_file()
+    book = out / "dinas" / "buku-sop-dinas.pdf"
+    reader = PdfReader(book)
+    mark = "TIDAK LENGKAP: 1 SOP gagal dibuat dan tidak termuat (lompat-tiga-baris.yaml)"
+    assert reader.metadata.title.endswith("(TIDAK LENGKAP)")
+    for page in range(1, len(reader.pages) + 1):
+        words = _words(book, page)
+        top = min(w[1] for w in words)
+        marked = [w for w in words if abs(w[1] - top) < 1]            # the mark is the topmost line of every page
+        assert " ".join(w[4] for w in marked) == mark, page
+        for word in marked:                                          # and overlaps no other word
+            assert not [w for w in words if w not in marked and w[0] < word[2] and word[0] < w[2]
+                        and w[1] < word[3] and word[1] < w[3]], page
+    listing = _text(book, next(n for n in range(1, 6) if "DAFTAR ISI" in _text(book, n)))
+    assert "Keputusan dengan perbaikan berulang" in listing and "Lompatan" not in listing
+    source.write_text(good, encoding="utf-8")
+    fixed = _export(definitions, out)
+    assert fixed.exit_code == 0, fixed.output
+    assert (out / "ekspor-sop.zip").is_file() and not (out / "ekspor-sop-TIDAK-LENGKAP.zip").exists()
+    assert "TIDAK LENGKAP" not in PdfReader(book).metadata.title and "TIDAK LENGKAP" not in _text(book, 1)
+
+
+def test_an_sop_whose_document_fails_is_listed_as_failed_and_marks_its_book(tmp_path, monkeypatch):
+    from sopdoc.document import render
+
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    real = render.render_docx
+
+    def failing(sop, *args, **kwargs):
+        if sop.slug == "lompat-tiga-baris":
+            raise SopdocError("gambar bagan alir gagal dibuat (uji)")
+        return real(sop, *args, **kwargs)
+
+    monkeypatch.setattr(render, "render_docx", failing)
+    result = _export(definitions, out, "--jobs", "1")
+    assert result.exit_code == 1
+    rows = {row[3]: row for row in ([c.value for c in r] for r in load_workbook(out / "indeks-sop.xlsx")["Dinas Uji"]
+                                    .iter_rows(min_row=2))}
+    failed = rows["Lompatan ke depan melewati tiga baris"]
+    assert failed[7] == "gagal" and failed[12:] == ["-", "-", "dokumen gagal dibuat: gambar bagan alir gagal dibuat (uji)"]
+    assert rows["Keputusan dengan perbaikan berulang"][7] == "berlaku"
+    assert "TIDAK LENGKAP: 1 SOP gagal dibuat" in _text(out / "dinas" / "buku-sop-dinas.pdf", 1)
+
+
+DRAFT = REVOKED.replace("status: dicabut", "status: draf").replace("Prosedur lama yang dicabut", "Prosedur baru")
+
+
+def test_a_draft_is_left_out_of_the_book_and_export_unless_asked(tmp_path):
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    (definitions / "dinas" / "baru.yaml").write_text(DRAFT, encoding="utf-8")
+    book = out / "dinas" / "buku-sop-dinas.pdf"
+    left_out = _export(definitions, out)
+    assert left_out.exit_code == 0, left_out.output
+    assert f"1 SOP berstatus draf tidak diekspor (sertakan dengan --draf): {definitions / 'dinas' / 'baru.yaml'}" \
+        in left_out.output
+    assert not list(out.rglob("baru.*")) and "Prosedur baru" not in _text(book, 2)
+    with zipfile.ZipFile(out / "ekspor-sop.zip") as archive:
+        assert not [n for n in archive.namelist() if "baru" in n]
+    rows = {row[3]: row for row in ([c.value for c in r] for r in load_workbook(out / "indeks-sop.xlsx")["Dinas Uji"]
+                                    .iter_rows(min_row=2))}
+    assert rows["Prosedur baru"][7] == "draf" and rows["Prosedur baru"][12:14] == ["-", "-"]
+    asked = _export(definitions, out, "--draf")
+    assert asked.exit_code == 0, asked.output
+    assert (out / "dinas" / "baru.pdf").is_file()
+    assert "Prosedur baru" in re.sub(r"\s+", " ", _text(book, 2))
+    again = _export(definitions, out)                                # left out again: its documents go
+    assert again.exit_code == 0 and not list(out.rglob("baru.*"))
+    booked = CliRunner().invoke(main, ["book", str(definitions), "--out", str(tmp_path / "b"), "--draf"])
+    assert booked.exit_code == 0 and "Prosedur baru" in re.sub(r"\s+", " ", _text(tmp_path / "b" / "dinas" /
+                                                                                      "buku-sop-dinas.pdf", 2))
+
+
+def test_a_broken_draft_does_not_make_the_export_incomplete(tmp_path):
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    (definitions / "dinas" / "baru.yaml").write_text(DRAFT.replace("nama: Prosedur baru\n", ""), encoding="utf-8")
+    result = _export(definitions, out)
+    assert result.exit_code == 0, result.output
+    assert "baru.yaml:1 nama: wajib diisi" in result.output        # still reported, as validate reports it
+    assert (out / "ekspor-sop.zip").is_file()
+    asked = _export(definitions, out, "--draf")
+    assert asked.exit_code == 1 and (out / "ekspor-sop-TIDAK-LENGKAP.zip").is_file()
+
+
+def test_progress_counts_the_pdfs_libreoffice_makes(tmp_path):
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    lines = _export(definitions, out).output.splitlines()
+    steps = [line for line in lines if line.startswith("[") and "Dokumen:" in line]
+    assert [s.split("]")[0] + "]" for s in steps] == ["[1/4]", "[2/4]", "[3/4]", "[4/4]"]
+    converting = lines.index("Membuat PDF dari 2 DOCX dengan LibreOffice...")
+    assert [s.endswith(".docx") for s in steps] == [True, True, False, False]
+    assert lines.index(steps[2]) > converting                       # PDFs are counted when LibreOffice made them
+    again = _export(definitions, out, "--force").output
+    assert "[4/4] Dokumen: dinas/" in again
+    (definitions / "dinas" / "lompat-tiga-baris.yaml").write_text(
+        (definitions / "dinas" / "lompat-tiga-baris.yaml").read_text(encoding="utf-8") + "\n# diubah\n",
+        encoding="utf-8")
+    changed = _export(definitions, out).output
+    assert "1 dari 2 SOP tidak berubah sejak ekspor sebelumnya; 1 dibuat ulang." in changed
+    assert "[2/2] Dokumen: dinas/lompat-tiga-baris.pdf" in changed

@@ -12,9 +12,9 @@ ORDER = ["errors", "workers", "fsutil", "report", "templating", "version", "offi
          "__init__"]
 # Inside a stage with several layers, the order of its modules: each imports only those before it.
 LAYERS = {
-    "definition": ["names", "fields", "model", "yamlsafe", "tree", "attachments", "version", "schema", "values",
-                   "units", "rows", "reader"],
-    "authoring": ["quoting", "scaffold", "revise", "datadiff", "yamlwrite"],
+    "definition": ["names", "fields", "model", "placeholders", "yamlsafe", "tree", "attachments", "version", "values",
+                   "schema", "units", "rows", "reader"],
+    "authoring": ["quoting", "scaffold", "datadiff", "yamlwrite", "revise"],
 }
 # The CLI imports each command when it runs (as mkdocs does), so that `sopdoc --help` loads none of them.
 LAZY_IMPORTS = {"cli.py"}

@@ -123,11 +123,37 @@ def test_revision_dated_in_the_future_is_refused(unit_dir):
     assert result.exit_code == 1 and path.read_text(encoding="utf-8") == original
 
 
-def test_bad_date_is_a_usage_error(unit_dir):
+@pytest.mark.parametrize("typed", ["2024-06-10", "10 Juni 2024", "10 juni 2024", "10/06/2024", "10-06-2024",
+                                   "10/6/2024"])
+def test_every_date_form_records_the_same_revision(unit_dir, typed):
+    """The one date rule: what a definition, the studio and Excel read as 10 June 2024, revise reads so too."""
     path = _write(unit_dir, HEAD + TAIL)
-    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "10-06-2024", "--catatan", "x"])
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", typed, "--catatan", "x"])
+    assert result.exit_code == 0, result.output
+    assert "- tanggal: 2024-06-10\n" in path.read_text(encoding="utf-8")
+    assert result.output.startswith("Revisi 10 Juni 2024 ditambahkan ke ")
+
+
+def test_a_month_alone_is_recorded_as_the_definition_writes_it(unit_dir):
+    path = _write(unit_dir, HEAD + TAIL)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "Juni 2024", "--catatan", "x"])
+    assert result.exit_code == 0, result.output
+    assert "- tanggal: Juni 2024\n" in path.read_text(encoding="utf-8")
+    assert "Tanggal Revisi kini: Juni 2024;" in result.output
+
+
+@pytest.mark.parametrize(("typed", "message"), [
+    ("kemarin", "'kemarin' bukan tanggal; tulis misalnya 15 Januari 2024, 15/01/2024, 15-01-2024 atau 2024-01-15; "
+                "bila harinya tidak ada, bulan dan tahun: Maret 2021"),
+    ("31/06/2024", "'31/06/2024' bukan tanggal yang ada di kalender; periksa hari dan bulannya"),
+    ("06/31/2024", "'06/31/2024' bukan tanggal yang ada di kalender; periksa hari dan bulannya"),
+])
+def test_bad_date_is_a_usage_error(unit_dir, typed, message):
+    path = _write(unit_dir, HEAD + TAIL)
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", typed, "--catatan", "x"])
     assert result.exit_code == 2
-    assert "'10-06-2024' bukan tanggal; tulis TTTT-BB-HH, misalnya 2024-06-10" in result.output
+    assert f"Nilai tidak sah untuk '--tanggal': {message}" in " ".join(result.output.split())
+    assert path.read_text(encoding="utf-8") == HEAD + TAIL
 
 
 def test_invalid_definition_is_not_revised(unit_dir):
@@ -301,3 +327,44 @@ def test_revise_refuses_a_read_only_definition(unit_dir):
     assert "contoh.yaml hanya-baca (izin 444), jadi tidak direvisi; bila memang akan direvisi, buka izinnya dulu: " \
            "chmod u+w" in result.output
     assert path.read_text(encoding="utf-8") == original and stat.S_IMODE(path.stat().st_mode) == 0o444
+
+
+def test_a_revise_right_after_a_save_keeps_both_earlier_versions(unit_dir):
+    """Nothing lost: the save's backup moves back to .bak.1 instead of being replaced by the revise's."""
+    first = HEAD + TAIL
+    path = _write(unit_dir, first)
+    data = yamlwrite.sop_data(revise._read_valid(path))
+    data["nama"] = "Contoh revisi kedua"
+    yamlwrite.save(path, data)                                   # the studio's save
+    second = path.read_text(encoding="utf-8")
+    result = CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "x"])
+    assert result.exit_code == 0, result.output
+    assert (unit_dir / "contoh.yaml.bak").read_text(encoding="utf-8") == second
+    assert (unit_dir / "contoh.yaml.bak.1").read_text(encoding="utf-8") == first
+    assert f"(versi sebelumnya: {unit_dir / 'contoh.yaml.bak'})" in result.output
+
+
+def test_backups_stop_at_ten_versions_the_oldest_going_first(unit_dir):
+    path = _write(unit_dir, HEAD + TAIL)
+    versions = [path.read_bytes()]
+    for day in range(1, 13):
+        assert CliRunner().invoke(main, ["revise", str(path), "--tanggal", f"2024-06-{day:02d}",
+                                         "--catatan", f"revisi {day}"]).exit_code == 0
+        versions.append(path.read_bytes())
+    kept = sorted(p.name for p in unit_dir.iterdir() if ".bak" in p.name)
+    assert kept == ["contoh.yaml.bak", *(f"contoh.yaml.bak.{n}" for n in range(1, 10))]
+    # .bak is the version the last revise replaced, .bak.9 the tenth before the file as it is now.
+    for age in range(10):
+        suffix = f".bak.{age}" if age else ".bak"
+        assert (unit_dir / f"contoh.yaml{suffix}").read_bytes() == versions[-2 - age]
+
+
+def test_a_backup_that_is_a_link_is_neither_read_nor_moved_back(unit_dir, tmp_path):
+    path = _write(unit_dir, HEAD + TAIL)
+    outside = tmp_path / "rahasia.txt"
+    outside.write_text("rahasia", encoding="utf-8")
+    (unit_dir / "contoh.yaml.bak").symlink_to(outside)
+    assert CliRunner().invoke(main, ["revise", str(path), "--tanggal", "2024-06-10", "--catatan", "x"]).exit_code == 0
+    assert not (unit_dir / "contoh.yaml.bak.1").exists()
+    assert (unit_dir / "contoh.yaml.bak").read_text(encoding="utf-8") == HEAD + TAIL
+    assert outside.read_text(encoding="utf-8") == "rahasia"

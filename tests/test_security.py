@@ -224,7 +224,7 @@ def _has_formula(xlsx: bytes) -> bool:
 def test_formula_like_values_are_text_in_the_index(tmp_path):
     """3.1, 3.3 / S4: nama, nomor, unit and diganti_oleh starting with '=' became live formulas."""
     folder, sops = _formula_sops(tmp_path)
-    data = index.workbook({folder: (sops[0].unit, sops)}, {}, {}, [], tmp_path / "out")
+    data = index.workbook({folder: index.Listed(sops[0].unit, sops)}, {}, {}, {}, [], tmp_path / "out")
     assert not _has_formula(data)
     path = tmp_path / "indeks.xlsx"
     path.write_bytes(data)

@@ -17,8 +17,8 @@ EXPECTED = {
         "kunci-ganda.yaml:2 : kunci 'nama' ditulis dua kali (pertama di baris 1); hapus salah satunya",
     ],
     "kunci-tidak-dikenal": [
-        "kunci-tidak-dikenal.yaml:3 pelaksana.kasubag: pelaksana 'kasubag' tidak pernah dipakai di kegiatan "
-        "mana pun (peringatan)",
+        "kunci-tidak-dikenal.yaml:3 pelaksana.kasubag: pelaksana Kepala Sub Bagian Umum tidak pernah dipakai di "
+        "kegiatan mana pun; pakai di sebuah kegiatan, atau hapus baris ini (peringatan)",
         "kunci-tidak-dikenal.yaml:6 kegiatan[1].pelaksana: wajib diisi: Kunci pelaksana (dari daftar pelaksana); "
         "boleh daftar bila dua pelaksana sekaligus.",
         "kunci-tidak-dikenal.yaml:7 kegiatan[1].pelaksanaa: kunci 'pelaksanaa' tidak dikenal; "
@@ -39,16 +39,16 @@ EXPECTED = {
     "tanggal-mustahil": [
         "tanggal-mustahil.yaml:1 tanggal_pembuatan: '2023-02-30' bukan tanggal yang ada di kalender; "
         "periksa hari dan bulannya",
-        "tanggal-mustahil.yaml:2 tanggal_efektif: 'Maretz 2023' bukan tanggal; tulis 2023-12-22, "
-        "atau bulan dan tahun seperti Maret 2021",
+        "tanggal-mustahil.yaml:2 tanggal_efektif: 'Maretz 2023' bukan tanggal; tulis misalnya 15 Januari 2024, "
+        "15/01/2024, 15-01-2024 atau 2024-01-15; bila harinya tidak ada, bulan dan tahun: Maret 2021",
     ],
     "revisi-sebelum-pembuatan": [
         "revisi-sebelum-pembuatan.yaml:3 revisi[1].tanggal: tanggal revisi 1 Mei 2023 lebih awal dari "
         "tanggal pembuatan (1 Juni 2023); revisi ditulis berurutan, yang terbaru paling bawah",
     ],
     "pelaksana-tidak-dikenal": [
-        "pelaksana-tidak-dikenal.yaml:3 pelaksana.kasubag: pelaksana 'kasubag' tidak pernah dipakai di kegiatan "
-        "mana pun (peringatan)",
+        "pelaksana-tidak-dikenal.yaml:3 pelaksana.kasubag: pelaksana Kepala Sub Bagian Umum tidak pernah dipakai "
+        "di kegiatan mana pun; pakai di sebuah kegiatan, atau hapus baris ini (peringatan)",
         "pelaksana-tidak-dikenal.yaml:7 kegiatan[1].pelaksana: 'kasubbag' bukan pelaksana yang dikenal "
         "(pilihan: kasubag, staf); mungkin maksud Anda 'kasubag'?",
     ],
@@ -62,6 +62,11 @@ EXPECTED = {
     "keputusan-cabang-sama": [
         "keputusan-cabang-sama.yaml:10 kegiatan[2].keputusan: kedua cabang keputusan menuju kegiatan yang sama "
         "(nomor 3); satu cabang harus ke tempat lain, atau jadikan baris ini kotak biasa",
+    ],
+    # One mistake, one message: the emptied branch is missing, not also a target that is "wajib diisi".
+    "keputusan-cabang-kosong": [
+        "keputusan-cabang-kosong.yaml:12 kegiatan[2].keputusan.ya: wajib diisi: Ke mana alur pergi bila jawabannya "
+        "ya: id sebuah baris, 'berikutnya', 'selesai' (alur berakhir), atau daftar beberapa id (percabangan).",
     ],
     "alur-berputar": [
         f"alur-berputar.yaml:{line} kegiatan[{n}]: dari kegiatan nomor {n} alur tidak pernah sampai ke akhir "
@@ -152,8 +157,8 @@ EXPECTED = {
 
 WARNINGS = {
     "pelaksana-tidak-dipakai": [
-        "pelaksana-tidak-dipakai.yaml:5 pelaksana.arsiparis: pelaksana 'arsiparis' tidak pernah dipakai "
-        "di kegiatan mana pun (peringatan)",
+        "pelaksana-tidak-dipakai.yaml:5 pelaksana.arsiparis: pelaksana Arsiparis tidak pernah dipakai "
+        "di kegiatan mana pun; pakai di sebuah kegiatan, atau hapus baris ini (peringatan)",
     ],
     "satu-pelaksana": [
         "satu-pelaksana.yaml:2 pelaksana: SOP ini hanya memiliki 1 pelaksana; SOP AP disusun karena melibatkan "

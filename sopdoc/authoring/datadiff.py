@@ -400,4 +400,6 @@ def _shown(value: Any) -> str:
         return "(kosong)"
     if isinstance(value, list):
         return "[" + ", ".join(_shown(v) for v in value) + "]"
+    if isinstance(value, dict):     # a revision, say: its fields by name, never a Python dict
+        return "(" + ", ".join(f"{key} {_shown(item)}" for key, item in value.items()) + ")"
     return f'"{value}"'

@@ -15,32 +15,35 @@ from pathlib import Path
 
 from yaml.nodes import ScalarNode, SequenceNode
 
+from sopdoc import fsutil
 from sopdoc.authoring import quoting
+from sopdoc.authoring.yamlwrite import tanggal_value
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Tanggal
 from sopdoc.definition.tree import UNIT_FILE, tree_root
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import WriteError, read_only, write_atomic, write_target
+from sopdoc.fsutil import WriteError, read_only, write_target
 
 BOM = "\ufeff"
 _AFTER = ("tanggal_efektif", "tanggal_pembuatan", "nomor", "nama")
 
 
-def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
-    """Add a revision dated *tanggal* to the SOP at *path*; return the revised SOP.
+def revise(path: Path, tanggal: Tanggal | datetime.date, catatan: str) -> Sop:
+    """Add a revision dated *tanggal* (a day, or a month alone) to the SOP at *path*; return the revised SOP.
 
     A symlinked SOP is revised at its target (the link stays a link). The
     revision is checked in memory before anything is written; then the old
-    text goes to NAME.yaml.bak and the new one replaces the file, both through
-    staging files created afresh, so neither follows a link planted there.
+    text becomes the newest backup (fsutil.backups: NAME.yaml.bak, the older
+    ones moving back) and the new one replaces the file, all or nothing, through
+    staging files created afresh, so none follows a link planted there.
     """
     if path.name == UNIT_FILE:
         raise SopdocError(f"{display_path(path)} berisi data unit, bukan SOP; revise dipakai untuk berkas SOP "
                           "(misalnya  sopdoc revise definitions/unit/nama-sop.yaml ...)")
     before = _read_valid(path)
-    new = Tanggal(tanggal.year, tanggal.month, tanggal.day)
+    new = tanggal if isinstance(tanggal, Tanggal) else Tanggal(tanggal.year, tanggal.month, tanggal.day)
     today = datetime.date.today()
-    if tanggal > today:
+    if new.key > (today.year, today.month, today.day):
         # A revision is recorded once it is approved; a future date would refuse every real revision until then.
         raise SopdocError(f"{display_path(path)}: tanggal revisi {new} belum tiba (hari ini "
                           f"{Tanggal(today.year, today.month, today.day)}); catat revisi pada tanggal pengesahannya, "
@@ -57,21 +60,17 @@ def revise(path: Path, tanggal: datetime.date, catatan: str) -> Sop:
     try:
         raw = yamlsafe.read_bytes(target)
         text = raw.decode("utf-8-sig")
-        revised = with_revision(text, tanggal, catatan)
+        revised = with_revision(text, new, catatan)
     except yamlsafe.YamlLoadError as exc:
         raise SopdocError(f"{display_path(path)}: {exc.message}. Berkas tidak diubah.") from None
     sop = _checked(path, revised, catatan)
     bom = BOM if raw.startswith(BOM.encode("utf-8")) else ""
     try:
-        write_atomic(backup_path(target), raw, mode)
-        write_atomic(target, (bom + revised).encode("utf-8"))
+        fsutil.write_all([*fsutil.backups(path, target, raw, mode),
+                          fsutil.Change(path, target, (bom + revised).encode("utf-8"), mode)])
     except WriteError as exc:
         raise SopdocError(f"{exc.message}. Berkas SOP tidak diubah.") from None
     return sop
-
-
-def backup_path(path: Path) -> Path:
-    return path.with_name(path.name + ".bak")
 
 
 def _read_valid(path: Path) -> Sop:
@@ -94,12 +93,13 @@ def _checked(path: Path, revised: str, catatan: str) -> Sop:
     return dataclasses.replace(sop, source=path)
 
 
-def with_revision(text: str, tanggal: datetime.date, catatan: str) -> str:
+def with_revision(text: str, tanggal: Tanggal, catatan: str) -> str:
     """Return *text* with one more entry at the end of its `revisi` list."""
     newline = "\r\n" if "\r\n" in text else "\n"
     root = yamlsafe.compose(text)
     pairs = {key.value: (key, value) for key, value in root.value}
-    entry = [f"- tanggal: {tanggal.isoformat()}", f"  catatan: {quoting.scalar(catatan)}"]
+    written = str(tanggal_value(tanggal))     # 2024-06-10, or Maret 2024 for a month alone
+    entry = [f"- tanggal: {written}", f"  catatan: {quoting.scalar(catatan)}"]
     if "revisi" not in pairs:
         anchor = next(pairs[k][1] for k in _AFTER if k in pairs)
         at = _line_end(text, _content_end(text, anchor))
@@ -107,7 +107,7 @@ def with_revision(text: str, tanggal: datetime.date, catatan: str) -> str:
         return text[:at] + newline + block + text[at:]
     key, value = pairs["revisi"]
     if isinstance(value, SequenceNode) and value.value and value.flow_style:
-        return _append_to_flow(text, value, f"{{tanggal: {tanggal.isoformat()}, catatan: {quoting.quoted(catatan)}}}",
+        return _append_to_flow(text, value, f"{{tanggal: {written}, catatan: {quoting.quoted(catatan)}}}",
                                newline)
     if isinstance(value, SequenceNode) and value.value:
         at = _line_end(text, _content_end(text, value.value[-1]))

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 
 from sopdoc.authoring import quoting
+from sopdoc.definition import placeholders
 
 UNIT = """\
 # Data bersama semua SOP di folder ini (satu folder = satu unit = satu buku SOP).
 # Baris yang diawali '#' adalah keterangan dan tidak dibaca sopdoc.
 
-pemerintah: Pemerintah Kabupaten Contoh         # baris pertama kop
+pemerintah: {pemerintah}                        # baris pertama kop
 unit: {unit}                                    # nama unit (dinas, badan, bagian)
 # sub_unit: Sub Bagian Umum dan Kepegawaian     # baris ketiga kop (boleh dihapus)
 # logo: logo.png                                # berkas logo, relatif terhadap berkas ini
@@ -25,9 +26,9 @@ orientasi: lanskap                              # lanskap atau potret
 # kolom_keterangan: false                       # tabel bagan alir tanpa kolom Keterangan
 disahkan_oleh:                                  # penandatangan bawaan semua SOP unit ini
   jabatan: {jabatan}
-  nama: Nama Lengkap, S.Sos., M.M.
+  nama: {nama_lengkap}
   pangkat: Pembina Utama Muda, IV/c
-  nip: "19700101 199001 1 001"                  # dalam tanda kutip agar spasinya tetap
+  nip: "{nip}"                  # dalam tanda kutip agar spasinya tetap
 # verifikasi: true                              # kode QR verifikasi di lembar identitas, atau:
 # verifikasi:
 #   url: https://sop.contoh.go.id/cek/{{kode}}  # QR berisi tautan ini; {{kode}} diganti kode versi SOP
@@ -54,18 +55,18 @@ SOP = """\
 # Definisi satu SOP. Baris yang diawali '#' adalah keterangan dan tidak dibaca sopdoc.
 # Periksa dengan:  sopdoc validate {path}
 
-nomor: "000/   /{year}"                  # nomor SOP, ditulis persis (spasi kosong tetap)
+nomor: "{nomor}"                  # nomor SOP, ditulis persis (spasi kosong tetap)
 nama: {nama}                             # Nama / Judul SOP
-status: berlaku                          # berlaku, diganti, atau dicabut
+status: draf                             # draf (tidak masuk buku dan ekspor), berlaku, diganti, atau dicabut
 # diganti_oleh: nama-berkas-sop-baru     # hanya bila status: diganti
-tanggal_pembuatan: {today}               # tanggal selesai dibuat: TTTT-BB-HH, atau "Maret {year}"
+tanggal_pembuatan: {today}               # tanggal selesai dibuat; juga boleh 2 Januari {year}, 02/01/{year}, Maret {year}
 tanggal_efektif: {today}                 # tanggal mulai berlaku
 revisi: []                               # riwayat revisi; isi lewat: sopdoc revise
 # disahkan_oleh:                         # hanya bila berbeda dari penandatangan di unit.yaml
 #   jabatan: Sekretaris Dinas
-#   nama: Nama Lengkap
+#   nama: {nama_lengkap}
 #   pangkat: Pembina, IV/a
-#   nip: "19700101 199001 1 001"
+#   nip: "{nip}"
 # kertas: A4                             # hanya bila berbeda dari unit.yaml: F4, A4, Letter, Legal
 # orientasi: potret                      # hanya bila berbeda dari unit.yaml
 # kop: [BADAN CONTOH, PROVINSI CONTOH]   # kop ditulis utuh (bawaan: dari unit.yaml)
@@ -91,18 +92,18 @@ pelaksana:                               # kolom pelaksana dari kiri ke kanan ->
   staf: Staf Pelaksana
 
 kegiatan:                                # baris dari atas ke bawah; nomor diberikan otomatis
-  - uraian: Memberikan disposisi untuk memulai kegiatan    # kata kerja, tanpa subjek
+  - uraian: {uraian_1}    # kata kerja, tanpa subjek
     pelaksana: kepala                                      # salah satu kunci di 'pelaksana'
     kelengkapan: Surat masuk                               # mutu baku: kelengkapan
     waktu: 15 menit                                        # detik, menit, jam, hari, hari kerja, minggu, bulan
     output: Disposisi                                      # mutu baku: output
   - id: susun                                              # id hanya perlu bila ada lompatan ke sini
-    uraian: Menyusun konsep dokumen
+    uraian: {uraian_2}
     pelaksana: staf
     kelengkapan: Disposisi
     waktu: 1 hari
     output: Konsep dokumen
-  - uraian: Memeriksa konsep dokumen
+  - uraian: {uraian_3}
     pelaksana: kasubag
     kelengkapan: Konsep dokumen
     waktu: 1 jam
@@ -111,7 +112,7 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
       ya: berikutnya                                       # id tujuan, atau 'berikutnya'
       tidak: susun                                         # kembali ke baris 'susun' untuk diperbaiki
       label: [Sesuai, Tidak sesuai]                        # boleh dihapus: bawaannya Ya / Tidak
-  - uraian: Menandatangani dokumen
+  - uraian: {uraian_4}
     pelaksana: kepala
     kelengkapan: Konsep terperiksa
     waktu: 30 menit
@@ -130,16 +131,23 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
 """
 
 
+# The example values both files start with: the reader warns about each one left (placeholders).
+_EXAMPLES = {"pemerintah": placeholders.PEMERINTAH, "nama_lengkap": placeholders.NAMA, "nip": placeholders.NIP,
+             **{f"uraian_{n}": text for n, text in enumerate(placeholders.URAIAN, start=1)}}
+EXAMPLE_NAMA = "Contoh SOP (salin lembar ini)"     # the example sheet of `sopdoc excel --kosong`, never imported
+
+
 def unit_text(unit: str) -> str:
     """Return the text of a new unit.yaml for *unit*."""
-    return _fill(UNIT, unit=quoting.scalar(unit), jabatan=quoting.scalar(f"Kepala {unit}"))
+    return _fill(UNIT, unit=quoting.scalar(unit), jabatan=quoting.scalar(f"Kepala {unit}"), **_EXAMPLES)
 
 
 def sop_text(nama: str, path: str, today: datetime.date) -> str:
-    """Return the text of a new SOP file called *nama*."""
+    """Return the text of a new SOP file called *nama*: a draft (status draf) full of examples to replace."""
     # The path goes into a comment: a line break or control character in it would end the comment.
     shown = "".join(ch if ch.isprintable() else "?" for ch in path)
-    return _fill(SOP, nama=quoting.scalar(nama), path=shown, today=today.isoformat(), year=today.year)
+    return _fill(SOP, nama=quoting.scalar(nama), path=shown, today=today.isoformat(), year=today.year,
+                 nomor=placeholders.nomor(today.year), **_EXAMPLES)
 
 
 _COMMENT = "  # "

@@ -43,9 +43,9 @@ from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError as RuamelError
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, ScalarString
 
+from sopdoc import fsutil
 from sopdoc.authoring import quoting, scaffold
 from sopdoc.authoring.datadiff import RowMatch, changes, match_rows, same, without_indexes
-from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import fields, names, yamlsafe
 from sopdoc.definition.model import (
     BULAN,
@@ -60,7 +60,7 @@ from sopdoc.definition.model import (
     Verifikasi,
 )
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import read_only, write_atomic
+from sopdoc.fsutil import read_only
 
 __all__ = ["sop_data", "unit_data", "symbol_ids", "tanggal_value", "signer_data", "new_text", "updated_text", "changes", "save",
            "edited", "UnreadableText"]
@@ -585,9 +585,11 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
          rows: dict[int, int] | None = None) -> list[str]:
     """Write *data* to *path* (new, or changing only what changed); return the changes.
 
-    An existing file that changes is first kept as ``NAME.yaml.bak``. A file whose
-    old text cannot be edited in place is written anew (after the same backup).
-    *rows* pairs kegiatan the caller knows, as in :func:`updated_text`.
+    An existing file that changes is first kept as its newest backup
+    (``NAME.yaml.bak``, the older ones moving back: fsutil.backups), written with
+    the new file all or nothing. A file whose old text cannot be edited in place is
+    written anew (after the same backup). *rows* pairs kegiatan the caller knows,
+    as in :func:`updated_text`.
     """
     try:
         raw = yamlsafe.read_bytes(path) if path.exists() else None    # never a pipe or a device: it would hang
@@ -596,11 +598,14 @@ def save(path: Path, data: dict, kind: str = SOP, backup: bool = True,
     new, lines = edited(path, raw, data, kind, rows)
     if new is None:
         return []
-    if raw is not None and (refused := read_only(path, stat.S_IMODE(path.stat().st_mode), "disimpan", "diubah")):
+    if raw is None:
+        fsutil.write_atomic(path, new)
+        return lines
+    mode = stat.S_IMODE(path.stat().st_mode)
+    if refused := read_only(path, mode, "disimpan", "diubah"):
         raise SopdocError(refused)
-    if backup and raw is not None:
-        write_atomic(backup_path(path), raw)
-    write_atomic(path, new)
+    kept = fsutil.backups(path, path, raw, mode) if backup else []
+    fsutil.write_all([*kept, fsutil.Change(path, path, new, mode)])
     return lines
 
 

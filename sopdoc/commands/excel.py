@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 import os
+import stat
 from pathlib import Path
 
 import click
 
+from sopdoc import fsutil
 from sopdoc.authoring import scaffold
-from sopdoc.authoring.revise import backup_path
 from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import names, reader
 from sopdoc.definition.model import Sop, Unit
@@ -80,25 +81,29 @@ def _target(out: Path, unit: Unit, single: bool) -> Path:
 
 def _write(path: Path, unit: Unit, sops: list[Sop], replace: bool) -> bool:
     """Write the workbook of *unit* at *path*; return False when one is there and *replace* is not given."""
-    if os.path.lexists(path):
-        if not replace:
-            click.echo(f"{display_path(path)} sudah ada dan tidak ditimpa: mungkin sudah diisi. Impor dulu isinya "
-                       "dengan sopdoc import, pindahkan berkas itu, atau jalankan lagi dengan --timpa (buku kerja lama "
-                       f"disimpan sebagai {backup_path(path).name}).", err=True)
-            return False
-        _keep(path)
-    write_atomic(path, writer.unit_workbook(unit, sops))   # its WriteError says what went wrong, in Indonesian
+    if not os.path.lexists(path):
+        write_atomic(path, writer.unit_workbook(unit, sops))   # its WriteError says what went wrong, in Indonesian
+    elif not replace:
+        click.echo(f"{display_path(path)} sudah ada dan tidak ditimpa: mungkin sudah diisi. Impor dulu isinya "
+                   "dengan sopdoc import, pindahkan berkas itu, atau jalankan lagi dengan --timpa (buku kerja lama "
+                   f"disimpan sebagai {fsutil.backup_path(path).name}).", err=True)
+        return False
+    else:
+        old, mode = _old(path)
+        # The old workbook becomes the newest numbered backup, the older ones move back: all or nothing.
+        fsutil.write_all([*fsutil.backups(path, path, old, mode),
+                          fsutil.Change(path, path, writer.unit_workbook(unit, sops), mode)])
     click.echo(f"{display_path(path)}: {len(sops)} SOP, unit {unit.unit}")
     return True
 
 
-def _keep(path: Path) -> None:
-    """Keep the workbook at *path* as NAME.xlsx.bak before it is replaced."""
+def _old(path: Path) -> tuple[bytes, int]:
+    """Return the bytes and mode of the workbook at *path*, about to be replaced."""
     try:
         old = read_regular(path, MAX_FILE_BYTES, "pindahkan berkas itu, lalu jalankan lagi")
     except ReadRefused as exc:
         raise SopdocError(f"{display_path(path)} tidak ditimpa: {exc.message}") from None
-    write_atomic(backup_path(path), old)
+    return old, stat.S_IMODE(os.stat(path).st_mode)
 
 
 def _example(name: str) -> tuple[Unit, list[Sop]]:
@@ -107,7 +112,7 @@ def _example(name: str) -> tuple[Unit, list[Sop]]:
     title = name if name != folder_name else name.replace("-", " ").title()
     result = reader.read_given(Path(folder_name), {
         reader.UNIT_FILE: scaffold.unit_text(title),
-        "contoh-sop.yaml": scaffold.sop_text("Contoh SOP (salin lembar ini)", "contoh-sop.yaml", datetime.date.today()),
+        "contoh-sop.yaml": scaffold.sop_text(scaffold.EXAMPLE_NAMA, "contoh-sop.yaml", datetime.date.today()),
     })
     if not result.sops:
         # The files were never written: name the key, not the file.

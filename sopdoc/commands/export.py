@@ -8,20 +8,28 @@ from pathlib import Path
 import click
 
 from sopdoc.commands.terminal import Terminal
-from sopdoc.errors import SopdocError
+from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import pipeline
 from sopdoc.export.signature import Signature
 
 
 def run(paths: list[Path], out: Path, jobs: int, force: bool = False, pdfa: bool = False,
-        books_only: bool = False, signature: Signature | None = None) -> pipeline.Summary:
+        books_only: bool = False, signature: Signature | None = None, drafts: bool = False) -> pipeline.Summary:
     """Export the SOPs under *paths* into *out*; raise SopdocError at the end if anything failed."""
     started = time.perf_counter()
     summary = pipeline.export(paths, out, Terminal(), jobs, force=force, books_only=books_only, pdfa=pdfa,
-                              signature=signature)
+                              signature=signature, drafts=drafts)
     seconds = time.perf_counter() - started
-    click.echo(f"Selesai dalam {seconds:.1f} detik: {summary.units} unit, {summary.sops} SOP, {summary.pages} halaman "
-               f"buku; {summary.made} berkas dibuat ulang; {len(summary.failures)} gagal.")
-    if summary.failures:
-        raise SopdocError(summary.failed_message())
-    return summary
+    ended = "Selesai" if summary.complete else f"Selesai dengan {len(summary.failures)} galat"
+    click.echo(f"{ended} dalam {seconds:.1f} detik: {summary.units} unit, {summary.sops} SOP, {summary.pages} "
+               f"halaman buku; {summary.made} berkas dibuat ulang; {len(summary.failures)} gagal.")
+    if summary.complete:
+        return summary
+    for folder, missing in summary.incomplete.items():
+        if folder in summary.books:
+            click.echo(f"Buku {display_path(summary.books[folder])} ditandai TIDAK LENGKAP: tanpa {', '.join(missing)}.",
+                       err=True)
+    if summary.zip is not None:
+        click.echo(f"ZIP {display_path(summary.zip)} TIDAK LENGKAP; isinya menyebut yang gagal (TIDAK-LENGKAP.txt). "
+                   "Jangan diunggah sebelum galatnya diperbaiki.", err=True)
+    raise SopdocError(summary.failed_message())

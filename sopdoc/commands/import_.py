@@ -20,7 +20,6 @@ import click
 from sopdoc import fsutil
 from sopdoc.authoring import yamlwrite
 from sopdoc.authoring.datadiff import same
-from sopdoc.authoring.revise import backup_path
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.tree import chain
 from sopdoc.errors import SopdocError, display_path
@@ -212,8 +211,7 @@ def _add(plan: _Plan, root: Path, path: Path, data: dict, kind: str, keep_change
 def _to_write(plan: _Plan) -> list[fsutil.Change]:
     """Return the files to write, backups first: a definition is never replaced before its old text is kept."""
     changed = [entry for entry in plan.entries if entry.new is not None]
-    backups = [fsutil.Change(backup_path(e.path), backup_path(e.target), e.old, e.mode)
-               for e in changed if e.old is not None]
+    backups = [change for e in changed if e.old is not None for change in fsutil.backups(e.path, e.target, e.old, e.mode)]
     return backups + [fsutil.Change(e.path, e.target, e.new, e.mode) for e in changed]
 
 
@@ -313,6 +311,6 @@ def _show_written(plan: _Plan) -> None:
         elif entry.new is None:
             click.echo(f"{display_path(entry.path)}: tidak berubah")
         else:
-            click.echo(f"{display_path(entry.path)}: diubah (versi lama: {display_path(backup_path(entry.path))})")
+            click.echo(f"{display_path(entry.path)}: diubah (versi lama: {display_path(fsutil.backup_path(entry.path))})")
             for line in plan.changed.get(entry.path, []):
                 click.echo(f"  - {line}")

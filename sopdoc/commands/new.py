@@ -42,5 +42,5 @@ def run(root: Path, name: str) -> None:
         click.echo(f"Dibuat: {unit_file} (isi data unit Anda)")
     title = parts[-1].replace("-", " ").capitalize()
     write_atomic(sop_file, scaffold.sop_text(title, str(sop_file), datetime.date.today()))
-    click.echo(f"Dibuat: {sop_file}")
-    click.echo(f"Sunting berkas itu, lalu periksa dengan: sopdoc validate {sop_file}")
+    click.echo(f"Dibuat: {sop_file} (berstatus draf: tidak masuk buku dan ekspor sampai statusnya berlaku)")
+    click.echo(f"Sunting berkas itu, lalu periksa dengan: sopdoc validate --strict {sop_file}")

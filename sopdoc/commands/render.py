@@ -8,6 +8,7 @@ import click
 
 from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader
+from sopdoc.definition.fields import IN_FORCE
 from sopdoc.document import geometry, outputs, render
 from sopdoc.errors import SopdocError, display_path
 
@@ -25,7 +26,8 @@ def run(paths: list[Path], formats: tuple[str, ...], out: Path, strict: bool, jo
     batch = render.run(result, out, formats, terminal, jobs)
     for item in batch.made:
         files = [display_path(outputs.beside(item.docx, SUFFIXES[kind])) for kind in FORMATS if kind in formats]
-        click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({item.flow_pages} halaman bagan alir)")
+        status = "" if item.sop.status == IN_FORCE else f"; berstatus {item.sop.status}"
+        click.echo(f"{display_path(item.sop.source)} -> {', '.join(files)} ({item.flow_pages} halaman bagan alir{status})")
     failed = len(result.failed) + len(batch.failed)
     click.echo(f"{len(batch.made)} SOP dibuat, {failed} gagal.")
     if failed:

@@ -10,7 +10,7 @@ from sopdoc.commands.terminal import Terminal
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import docx_writer
-from sopdoc.errors import Problem, SopdocError, display_path
+from sopdoc.errors import Problem, SopdocError
 
 
 def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
@@ -73,10 +73,10 @@ def _template_line(unit: Unit) -> tuple[Path, int | None]:
 
 
 def summary_table(result: reader.Result) -> str:
-    """Return a text table with one line per valid SOP."""
-    header = ("Unit", "SOP", "Baris", "Pelaksana", "Total waktu")
+    """Return a text table with one line per valid SOP: its unit (its folder below the definitions), status, size."""
+    header = ("Unit", "SOP", "Status", "Baris", "Pelaksana", "Total waktu")
     rows = [
-        (display_path(sop.unit.folder), sop.slug, str(len(sop.kegiatan)), str(len(sop.pelaksana)), sop.total_waktu()[0])
+        (sop.unit.key, sop.slug, sop.status, str(len(sop.kegiatan)), str(len(sop.pelaksana)), sop.total_waktu()[0])
         for sop in result.sops
     ]
     widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]

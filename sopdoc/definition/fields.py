@@ -193,10 +193,12 @@ SOP_KEYS = (
     *SOP_PRINT_KEYS,
     Key("nomor", TEKS, "Nomor SOP, ditulis persis seperti tata naskah unit (spasi kosong tetap)."),
     Key("nama", TEKS, "Nama / Judul SOP.", required=True),
-    Key("status", PILIHAN, "berlaku (bawaan), diganti, atau dicabut; SOP yang diganti atau dicabut tidak "
-                           "masuk buku.", choices=("berlaku", "diganti", "dicabut"), default="berlaku"),
+    Key("status", PILIHAN, "berlaku (bawaan), draf, diganti, atau dicabut; hanya SOP yang berlaku masuk buku; "
+                           "draf (SOP baru yang belum selesai) tidak diekspor kecuali diminta dengan --draf.",
+        choices=("berlaku", "draf", "diganti", "dicabut"), default="berlaku"),
     Key("diganti_oleh", ID, "Bila status diganti: nama berkas (slug) SOP penggantinya di unit yang sama."),
-    Key("tanggal_pembuatan", TANGGAL, "Tanggal SOP selesai dibuat: 2023-12-22, atau bulan dan tahun: Maret 2021."),
+    Key("tanggal_pembuatan", TANGGAL, "Tanggal SOP selesai dibuat: 22 Desember 2023, 22/12/2023 atau 2023-12-22; "
+                                      "atau bulan dan tahun: Maret 2021."),
     Key("tanggal_efektif", TANGGAL, "Tanggal SOP mulai berlaku, biasanya tanggal pengesahan."),
     Key("revisi", REVISI, "Riwayat revisi, yang terbaru paling bawah; Tanggal Revisi = tanggal entri terakhir."),
     Key("disahkan_oleh", PENANDATANGAN, "Penandatangan SOP ini, bila berbeda dari penandatangan unit."),
@@ -228,3 +230,4 @@ def key_named(name: str, keys: tuple[Key, ...]) -> Key:
 DEFAULTS = {key.name: key.default for key in (*SOP_KEYS, *UNIT_KEYS) if key.default is not None}
 STATUS = key_named("status", SOP_KEYS).choices
 IN_FORCE = DEFAULTS["status"]      # an SOP in force: what a file that names no status is; only these go into a book
+DRAFT = "draf"      # a new SOP not yet final: left out of books and exports unless asked for

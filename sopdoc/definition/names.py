@@ -16,8 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Container, Iterable
+from pathlib import Path
 
-from sopdoc.fsutil import STAGING_SUFFIX
+from sopdoc.fsutil import BACKUPS, STAGING_SUFFIX, backup_path
 
 NEXT = "berikutnya"
 END = "selesai"
@@ -27,9 +28,9 @@ KAPSUL, KOTAK, BELAH_KETUPAT = "kapsul", "kotak", "belah_ketupat"
 SLUG = re.compile(r"^[a-z0-9]+(?:[-_][a-z0-9]+)*$")
 ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 NAME_MAX = 255      # bytes in one file name (Linux, macOS and Windows file systems alike)
-# The longest name sopdoc writes for an SOP is its backup's staging file, .SLUG.yaml.bak.XXXXXXXX.sopdoc-tmp:
-# so a slug (file or folder) is at most 225 bytes, wherever it is typed.
-MAX_SLUG = NAME_MAX - len(f"..yaml.bak.{'x' * 8}{STAGING_SUFFIX}")
+# The longest name sopdoc writes for an SOP is its oldest backup's staging file,
+# .SLUG.yaml.bak.9.XXXXXXXX.sopdoc-tmp: so a slug (file or folder) is at most 223 bytes, wherever it is typed.
+MAX_SLUG = NAME_MAX - len(f".{backup_path(Path('.yaml'), BACKUPS - 1).name}.{'x' * 8}{STAGING_SUFFIX}")
 # A name sopdoc makes from a title stops at a word within this many characters: a file name is no title.
 SLUG_LENGTH = 60
 # Windows (where many users work) cannot hold a file or folder with these names, whatever follows a dot.

@@ -11,7 +11,7 @@ import gc
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import fields, names, tree, yamlsafe
+from sopdoc.definition import fields, names, placeholders, tree, yamlsafe
 from sopdoc.definition.model import Revisi, Sop, Tanggal, Unit
 from sopdoc.definition.rows import RowsReader
 from sopdoc.definition.units import Units
@@ -96,9 +96,12 @@ def _read_found(found: tree.Tree, texts: dict[Path, str | yamlsafe.Document], gi
         problems_before = len(result.problems)
         unit = units.for_sop(file, root)
         siblings = found.siblings(file.parent, root)
-        sop = _SopReader(file, unit, result, siblings, texts.get(file)).read() if unit is not None else None
+        sop_reader = _SopReader(file, unit, result, siblings, texts.get(file)) if unit is not None else None
+        sop = sop_reader.read() if sop_reader is not None else None
         if sop is None or any(p.severity == ERROR for p in result.problems[problems_before:]):
             result.failed.append(file)
+            if sop_reader is not None and sop_reader.declared_status() == fields.DRAFT:
+                result.failed_drafts.add(file)
         else:
             result.sops.append(sop)
             result.siblings[unit.folder] = siblings
@@ -138,8 +141,17 @@ class _SopReader(FileReader):
         self._check_links(values["keterkaitan"])
         if not self.ok or rows is None or not values["nama"]:
             return None
+        for path, message in [*placeholders.in_sop(values["nomor"], rows),
+                              *placeholders.in_signer(("disahkan_oleh",), values["disahkan_oleh"])]:
+            self.warn(path, message)
         return Sop(source=self.file, unit=self.unit, pelaksana=tuple(actors.items()),
                    kegiatan=rows, revisi=revisi, **values)
+
+    def declared_status(self) -> str | None:
+        """Return the status the file writes, as written (lower case), whether or not the file is valid."""
+        data = self.doc.data if self.doc else None
+        status = data.get("status") if isinstance(data, dict) else None
+        return status.strip().lower() if isinstance(status, str) else None
 
     def _replacement(self, status: str, value: Any) -> str | None:
         path = ("diganti_oleh",)

@@ -85,7 +85,8 @@ class RowsReader:
                 if isinstance(key, str)}
         for key in self.actors:
             if key not in used:
-                self.file.warn(("pelaksana", key), f"pelaksana '{key}' tidak pernah dipakai di kegiatan mana pun")
+                self.file.warn(("pelaksana", key), f"pelaksana {self.actors[key]} tidak pernah dipakai di kegiatan "
+                                                   "mana pun; pakai di sebuah kegiatan, atau hapus baris ini")
         if not self.file.ok or None in built:
             return None
         self._check_flow(built, items)

@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from sopdoc.definition import fields, names
 from sopdoc.definition.fields import Key
-from sopdoc.definition.model import BULAN
+from sopdoc.definition.values import DATE_PATTERN
 
-_DATE_PATTERN = (
-    r"^(-|\d{4}-\d{1,2}(-\d{1,2})?|(\d{1,2} )?(" + "|".join(BULAN) + "|" + "|".join(m.lower() for m in BULAN) + r") \d{4})$"
-)
 _TEXT = {"type": ["string", "number"]}
 _TEXT_LIST = {"oneOf": [{"type": "string"}, {"type": "array", "items": _TEXT}]}
 _ID = {"type": "string", "pattern": names.ID.pattern}
@@ -30,7 +27,7 @@ def _fragment(key: Key) -> dict:
     if kind == fields.PILIHAN:
         return {"enum": list(key.choices)}
     if kind == fields.TANGGAL:
-        return {"type": ["string", "null"], "pattern": _DATE_PATTERN}
+        return {"type": ["string", "null"], "pattern": DATE_PATTERN}
     if kind in (fields.TEKS, fields.BERKAS):
         return {"type": ["string", "number", "null"]}
     if kind == fields.ID:

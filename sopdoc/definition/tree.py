@@ -141,12 +141,22 @@ def chain(folder: Path, planned: Container[Path] = ()) -> list[Path]:
     The reader, the studio's unit page, import and :func:`tree_root` all take a
     unit's chain from here. *planned* names unit files about to be written,
     counted as there.
+
+    It climbs the folders on disk, not the words of the path: above ``.`` (a user
+    inside the unit folder typing ``sopdoc validate .``) is ``..``, not ``.`` again.
+    Each folder keeps the form of *folder* (relative stays relative).
     """
     folders = [folder]
-    while (above := folders[-1].parent) != folders[-1] and (above / UNIT_FILE in planned
-                                                            or (above / UNIT_FILE).is_file()):
+    while (above := _above(folders[-1])) is not None and (above / UNIT_FILE in planned
+                                                          or (above / UNIT_FILE).is_file()):
         folders.append(above)
     return folders
+
+
+def _above(folder: Path) -> Path | None:
+    """Return the folder that holds *folder*, written like it (``.`` -> ``..``), or None at the top of the disk."""
+    above = Path(os.path.normpath(folder / os.pardir))
+    return None if os.path.abspath(above) == os.path.abspath(folder) else above
 
 
 def tree_root(folder: Path) -> Path:
@@ -156,7 +166,8 @@ def tree_root(folder: Path) -> Path:
     of *folder* belongs to when it is named on its own (by a shell glob, say)
     instead of found by a folder walk.
     """
-    return chain(folder)[-1].parent
+    top = chain(folder)[-1]
+    return _above(top) or top
 
 
 def _is_dir(path: Path) -> bool:

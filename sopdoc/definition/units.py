@@ -5,10 +5,11 @@ Nested ``unit.yaml`` files are merged top-down, the deeper one winning.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import attachments, fields, names, tree, yamlsafe
+from sopdoc.definition import attachments, fields, names, placeholders, tree, yamlsafe
 from sopdoc.definition.model import Unit
 from sopdoc.definition.tree import UNIT_FILE, chain
 from sopdoc.definition.values import FileReader, Result
@@ -61,7 +62,7 @@ class Units:
             merged.update(values)
             ok = ok and file_ok
         merged["files"] = tuple(f / UNIT_FILE for f in reversed(folders))
-        key = folder.relative_to(folders[-1].parent).as_posix()
+        key = key_of(folder, folders[-1])
         unit = self._build(folder, key, merged) if ok and self._own_key(folder, key) else None
         self.units[folder] = unit
         return unit
@@ -107,6 +108,9 @@ class Units:
                     values[key.name] = self._attachment(reader, key.name, data[key.name], file.parent, root)
                 else:
                     values[key.name] = reader.value(key, data[key.name], ())
+            for path, message in [*placeholders.in_unit(values.get("pemerintah")),
+                                  *placeholders.in_signer(("disahkan_oleh",), values.get("disahkan_oleh"))]:
+                reader.warn(path, message)
         self.files[(file, root)] = (values, reader.ok)
         return self.files[(file, root)]
 
@@ -139,6 +143,14 @@ class Units:
             return None
         values = {k: v for k, v in merged.items() if v is not None}
         return Unit(folder=folder, key=key, **{"pemerintah": None, **values})
+
+
+
+def key_of(folder: Path, top: Path) -> str:
+    """Return the key of the unit in *folder* whose chain ends at *top*: its path below the folder above *top*."""
+    base = Path(os.path.abspath(top)).parent
+    return Path(os.path.abspath(folder)).relative_to(base).as_posix()
+
 
 def _containment(chain: list[Path], named: Path) -> Path:
     """Return the folder a unit's logo and template must lie in.

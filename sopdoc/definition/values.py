@@ -30,8 +30,18 @@ from sopdoc.definition.version import fits_qr
 from sopdoc.errors import ERROR, WARNING, Problem, format_key_path
 from sopdoc.office.textfit import one_newline
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})(?:-(\d{1,2}))?$")
-_MONTH_YEAR = re.compile(r"^(?:(\d{1,2})\s+)?([A-Za-z]+)\s+(\d{4})$")
+# Every way a date is written, in YAML, the studio, Excel and `revise --tanggal`: read by read_date alone.
+_DATE_FORMS = (
+    re.compile(r"^(?P<year>\d{4})-(?P<month>\d{1,2})(?:-(?P<day>\d{1,2}))?$"),          # 2024-01-15, 2024-01
+    re.compile(r"^(?:(?P<day>\d{1,2})\s+)?(?P<name>[A-Za-z]+)\s+(?P<year>\d{4})$"),     # 15 Januari 2024, Maret 2021
+    re.compile(r"^(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})$"),       # 15/01/2024, 15-01-2024
+)
+DATE_HINT = ("tulis misalnya 15 Januari 2024, 15/01/2024, 15-01-2024 atau 2024-01-15; bila harinya tidak ada, "
+             "bulan dan tahun: Maret 2021")
+# The same forms for the JSON Schema (ECMAScript has no flag for case: month names as printed and in lower case).
+_MONTHS = "|".join([*BULAN, *(name.lower() for name in BULAN)])
+DATE_PATTERN = (r"^(-|\d{4}-\d{1,2}(-\d{1,2})?|(\d{1,2}\s+)?(" + _MONTHS + r")\s+\d{4}"
+                r"|\d{1,2}[/.-]\d{1,2}[/.-]\d{4})$")
 # A number, a unit of one or two words ("hari kerja"), and for a rate "/" or "per" and what it is per.
 _WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\.?(?:\s*(?:/|\bper\b)\s*(\S.*))?$", re.I)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
@@ -49,6 +59,7 @@ class Result:
     sops: list[Sop] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     failed: list[Path] = field(default_factory=list)
+    failed_drafts: set[Path] = field(default_factory=set)   # the failed files that say `status: draf`
     siblings: dict[Path, dict[str, Path]] = field(default_factory=dict)  # unit folder -> its SOP files by slug
 
     @property
@@ -112,7 +123,12 @@ class FileReader:
 
     def _add(self, path: tuple, message: str, severity: str) -> None:
         line = self.doc.line(path) if self.doc else None
-        self.result.problems.append(Problem(self.file, line, format_key_path(path), message, severity))
+        problem = Problem(self.file, line, format_key_path(path), message, severity)
+        # One message per mistake: an empty branch is missing (the mapping says so) and has no target (its reader).
+        if severity == ERROR and problem.key and any(p.severity == ERROR and (p.file, p.key) == (problem.file, problem.key)
+                                     for p in self.result.problems):
+            return
+        self.result.problems.append(problem)
 
     def mapping(self, path: tuple, value: Any, keys: tuple[Key, ...]) -> dict | None:
         """Return *value* if it is a mapping of known keys; report unknown and missing keys."""
@@ -184,23 +200,11 @@ class FileReader:
         text = self.text(path, value)
         if text is None or text == "-":
             return None
-        if match := _ISO.match(text):
-            return self._iso_date(path, text, *match.groups())
-        if match := _MONTH_YEAR.match(text):
-            day, month_name, year = match.groups()
-            month = _BULAN_INDEX.get(month_name.lower())
-            if month is not None:
-                return self._iso_date(path, text, year, str(month), day)
-        self.error(path, f"'{text}' bukan tanggal; tulis 2023-12-22, atau bulan dan tahun seperti Maret 2021")
-        return None
-
-    def _iso_date(self, path: tuple, text: str, year: str, month: str, day: str | None) -> Tanggal | None:
         try:
-            datetime.date(int(year), int(month), int(day or 1))
-        except ValueError:
-            self.error(path, f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya")
+            return read_date(text)
+        except ValueError as exc:
+            self.error(path, str(exc))
             return None
-        return Tanggal(int(year), int(month), int(day) if day else None)
 
     def year(self, path: tuple, value: Any) -> int | None:
         if value is None:
@@ -290,6 +294,29 @@ class FileReader:
             return ()
         found = ((str(key), self.text(path + (key,), text)) for key, text in renamed.items())
         return tuple((key, text) for key, text in found if text is not None)
+
+
+def read_date(text: str) -> Tanggal:
+    """Return the date *text* writes: 2024-01-15, 15 Januari 2024, 15/01/2024, 15-01-2024, or Maret 2021.
+
+    The one reading of a typed date, for YAML, the studio, Excel and ``revise --tanggal``:
+    a day comes before its month, as Indonesians write it. Raise ValueError saying
+    what is wrong, in the user's words.
+    """
+    text = text.strip()
+    for form in _DATE_FORMS:
+        if match := form.match(text):
+            parts = match.groupdict()
+            month = _BULAN_INDEX.get(parts["name"].lower()) if "name" in parts else int(parts["month"])
+            if month is None:
+                break
+            day = int(parts["day"]) if parts["day"] else None
+            try:
+                datetime.date(int(parts["year"]), month, day or 1)
+            except ValueError:
+                raise ValueError(f"'{text}' bukan tanggal yang ada di kalender; periksa hari dan bulannya") from None
+            return Tanggal(int(parts["year"]), month, day)
+    raise ValueError(f"'{text}' bukan tanggal; {DATE_HINT}")
 
 
 # The reader of each kind of value that reads alone (the others depend on their file).

@@ -15,6 +15,7 @@ from __future__ import annotations
 import dataclasses
 import io
 import re
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,7 +23,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.parts.image import ImagePart
-from docx.shared import Mm, Pt
+from docx.shared import Mm, Pt, RGBColor
 from docxcompose.composer import Composer
 from docxtpl import DocxTemplate, InlineImage
 from pypdf import PdfReader, PdfWriter
@@ -33,7 +34,7 @@ from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
 from sopdoc import fsutil, report, templating, workers
-from sopdoc.definition.fields import IN_FORCE
+from sopdoc.definition.fields import DRAFT, IN_FORCE
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import identity, metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import TEMPLATES
@@ -68,9 +69,13 @@ class Book:
 
 
 def ordered(unit: Unit, sops: list[Sop]) -> list[Sop]:
-    """Return the SOPs of the book in order: the unit's `urutan`, then by nomor, then by name."""
+    """Return the SOPs of the book in order: the unit's `urutan`, then by nomor, then by name.
+
+    A book holds the SOPs in force, and the drafts among *sops* (the export leaves
+    drafts out unless they are asked for).
+    """
     listed = {slug: i for i, slug in enumerate(unit.urutan)}
-    return sorted((s for s in sops if s.status == IN_FORCE),
+    return sorted((s for s in sops if s.status in (IN_FORCE, DRAFT)),
                   key=lambda s: (listed.get(s.slug, len(listed)), _natural(s.nomor), s.nama.lower()))
 
 
@@ -96,16 +101,22 @@ class _Job:
     entries: list[Entry]
     front: Path
     book: Book
+    missing: tuple[str, ...] = ()       # the unit's SOPs that failed: the book is marked TIDAK LENGKAP
     front_pages: int = 0
     starts: dict[str, int] = field(default_factory=dict)
 
 
-def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, jobs: int) -> tuple[dict[Path, Book], dict[Path, str]]:
+def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, jobs: int,
+              missing: dict[Path, list[str]] | None = None,
+              step: Callable[[str], None] = lambda what: None) -> tuple[dict[Path, Book], dict[Path, str]]:
     """Write the book of each (unit, entries) into its unit's output folder.
 
     The front matter of every book is converted together, twice: with
     placeholder page numbers to learn its length, then with the real numbers.
-    Return the books made and, per unit folder, why a book was not.
+    A unit that *missing* names SOPs of (those that failed) gets a book of the
+    others marked TIDAK LENGKAP. *step* is told of each book's front matter and
+    of each book assembled (two steps a book). Return the books made and, per
+    unit folder, why a book was not.
     """
     failed: dict[Path, str] = {}
     with fsutil.temp_folder("buku") as tmp:
@@ -115,8 +126,11 @@ def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, jobs: int) -> tu
                 failed[unit.folder] = "tidak ada SOP berstatus berlaku untuk dibukukan"
                 continue
             book = Book(outputs.book_file(out, unit, ".pdf"), outputs.book_file(out, unit, ".docx"))
-            pending.append(_Job(unit, entries, tmp / f"depan-{n}.docx", book))
+            pending.append(_Job(unit, entries, tmp / f"depan-{n}.docx", book,
+                                tuple((missing or {}).get(unit.folder, ()))))
         settled = _settle_front_matter(pending, jobs, failed)
+        for job in pending:
+            step(f"{job.unit.key}: halaman depan" + ("" if job in settled else " gagal"))
         for job in settled:
             job.book.starts = job.starts
             job.book.pages = job.front_pages + sum(e.pages for e in job.entries)
@@ -125,6 +139,9 @@ def build_all(books: list[tuple[Unit, list[Entry]]], out: Path, jobs: int) -> tu
                 outcomes = list(pool.map(_assemble, settled))
         else:
             outcomes = list(map(_assemble, settled))
+    for job in pending:
+        step(f"{job.unit.key}: buku disusun" if job in settled and not outcomes[settled.index(job)]
+             else f"{job.unit.key}: buku gagal")
     for job, message in zip(settled, outcomes):
         if message:
             failed[job.unit.folder] = message
@@ -162,7 +179,8 @@ def _settle_front_matter(jobs: list[_Job], processes: int, failed: dict[Path, st
 def _write_front(job: _Job, numbered: bool, failed: dict[Path, str]) -> bool:
     """Write *job*'s front matter DOCX; record why not and return False when it cannot be made."""
     try:
-        fsutil.write_atomic(job.front, front_matter(job.unit, job.entries, job.starts if numbered else None))
+        fsutil.write_atomic(job.front, front_matter(job.unit, job.entries, job.starts if numbered else None,
+                                                    job.missing))
     except SopdocError as exc:
         failed[job.unit.folder] = exc.message
         return False
@@ -175,7 +193,8 @@ def _write_front(job: _Job, numbered: bool, failed: dict[Path, str]) -> bool:
 def _assemble(job: _Job) -> str | None:
     """Write one book's PDF and DOCX; return why not instead of raising, so the other books are made."""
     try:
-        write_atomic(job.book.pdf, assemble_pdf(job.unit, outputs.pdf_of(job.front), job.entries, job.starts))
+        write_atomic(job.book.pdf, assemble_pdf(job.unit, outputs.pdf_of(job.front), job.entries, job.starts,
+                                                job.missing))
         write_atomic(job.book.docx, assemble_docx(job.front, job.entries))
     except SopdocError as exc:
         return exc.message
@@ -192,8 +211,17 @@ def _starts(entries: list[Entry], front_pages: int) -> dict[str, int]:
     return starts
 
 
-def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None) -> bytes:
-    """Return the DOCX of the book's front matter; *starts* None prints placeholders."""
+def incomplete_mark(missing: tuple[str, ...]) -> str:
+    """Return the mark of a book that lacks the SOPs *missing* (their files), printed on each of its pages."""
+    shown = ", ".join(missing[:3]) + (f" dan {len(missing) - 3} lainnya" if len(missing) > 3 else "")
+    return f"TIDAK LENGKAP: {len(missing)} SOP gagal dibuat dan tidak termuat ({shown})"
+
+
+def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None, missing: tuple[str, ...] = ()) -> bytes:
+    """Return the DOCX of the book's front matter; *starts* None prints placeholders.
+
+    A book that lacks the SOPs *missing* says so above its cover, in red.
+    """
     sops = [e.sop for e in entries]
     decree = unit.keputusan
     values = {
@@ -215,6 +243,10 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
 
     document = Document(io.BytesIO(templating.render(FRONT_TEMPLATE, context)))
     oxml.drop_styles_with_effects(document)
+    if missing:
+        run = document.paragraphs[0].insert_paragraph_before().add_run(
+            incomplete_mark(missing) + ". Perbaiki definisinya, lalu buat ulang buku ini.")
+        run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0, 0)
     width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -260,21 +292,26 @@ def default_explanation(unit: Unit, sops: list[Sop]) -> list[str]:
     ]
 
 
-def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str, int]) -> bytes:
-    """Return the book PDF: front matter and SOPs, numbered, bookmarked, with working keterkaitan links."""
+def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str, int],
+                 missing: tuple[str, ...] = ()) -> bytes:
+    """Return the book PDF: front matter and SOPs, numbered, bookmarked, with working keterkaitan links.
+
+    A book that lacks the SOPs *missing* carries the TIDAK LENGKAP mark at the top of every page and in its title.
+    """
     writer = PdfWriter()
     writer.append(str(front))
     front_reader = PdfReader(front)
     for entry in entries:
         writer.append(str(entry.pdf))
-    _stamp_numbers(writer)
+    _stamp_numbers(writer, incomplete_mark(missing) if missing else None)
     sections = _front_sections(front_reader)
     _bookmarks(writer, sections, entries, starts)
     _contents_links(writer, sections, len(front_reader.pages), entries, starts)
     _links(writer, entries, starts)
     writer.page_mode = "/UseOutlines"
     year = book_year(unit, [e.sop for e in entries])
-    writer.add_metadata({"/Title": f"Standar Operasional Prosedur {unit.unit} Tahun {year}",
+    writer.add_metadata({"/Title": f"Standar Operasional Prosedur {unit.unit} Tahun {year}"
+                                   + (" (TIDAK LENGKAP)" if missing else ""),
                          "/Author": unit.unit, "/Subject": unit.pemerintah or unit.unit, "/Creator": "sopdoc",
                          "/Keywords": metadata.book_keywords(unit, [e.sop for e in entries])})
     buffer = io.BytesIO()
@@ -282,10 +319,11 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
     return buffer.getvalue()
 
 
-def _stamp_numbers(writer: PdfWriter) -> None:
-    """Print 'Halaman N' at the foot of every page but the cover."""
-    if "LiberationSans" not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont("LiberationSans", str(textfit.font_path())))
+def _stamp_numbers(writer: PdfWriter, mark: str | None = None) -> None:
+    """Print 'Halaman N' at the foot of every page but the cover, and *mark* in red at the top of every page."""
+    for name, bold in (("LiberationSans", False), ("LiberationSans-Bold", True)):
+        if name not in pdfmetrics.getRegisteredFontNames():
+            pdfmetrics.registerFont(TTFont(name, str(textfit.font_path(bold))))
     buffer = io.BytesIO()
     # reportlab sets a font at the start of every page, Helvetica unless told: one that is not embedded.
     overlay = canvas.Canvas(buffer, initialFontName="LiberationSans", initialFontSize=FOOTER_SIZE)
@@ -295,10 +333,16 @@ def _stamp_numbers(writer: PdfWriter) -> None:
         if number > 1:
             overlay.setFont("LiberationSans", FOOTER_SIZE)
             overlay.drawCentredString(width / 2, 7 * 72 / 25.4, f"Halaman {number}")
+        if mark:
+            overlay.setFont("LiberationSans-Bold", FOOTER_SIZE)
+            overlay.setFillColorRGB(0.75, 0, 0)
+            overlay.drawCentredString(width / 2, height - 7 * 72 / 25.4, mark)
         overlay.showPage()
     overlay.save()
-    for page, stamp in list(zip(writer.pages, PdfReader(io.BytesIO(buffer.getvalue())).pages))[1:]:
-        page.merge_page(stamp)
+    stamps = PdfReader(io.BytesIO(buffer.getvalue())).pages
+    for number, (page, stamp) in enumerate(zip(writer.pages, stamps), start=1):
+        if number > 1 or mark:
+            page.merge_page(stamp)
 
 
 _FRONT_HEADINGS = (("LAMPIRAN KEPUTUSAN", "Lampiran Keputusan"), ("MEMUTUSKAN", "Keputusan"),

@@ -9,6 +9,8 @@ from sopdoc.definition.model import Sop, Unit
 MANIFEST = ".sopdoc-manifest.json"
 INDEX = "indeks-sop.xlsx"
 ZIP = "ekspor-sop.zip"
+INCOMPLETE_ZIP = "ekspor-sop-TIDAK-LENGKAP.zip"     # an export with failures: the name says so where it is uploaded
+INCOMPLETE_NOTE = "TIDAK-LENGKAP.txt"               # inside that ZIP: what is missing, and why
 
 
 def unit_folder(out: Path, unit: Unit) -> Path:
@@ -45,8 +47,9 @@ def index_file(out: Path) -> Path:
     return out / INDEX
 
 
-def zip_file(out: Path) -> Path:
-    return out / ZIP
+def zip_file(out: Path, complete: bool = True) -> Path:
+    """Return the export's ZIP: ekspor-sop.zip, or ekspor-sop-TIDAK-LENGKAP.zip when something failed."""
+    return out / (ZIP if complete else INCOMPLETE_ZIP)
 
 
 def manifest_file(out: Path) -> Path:

@@ -21,6 +21,7 @@ import signal
 import subprocess
 import threading
 import zipfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -60,14 +61,20 @@ class Conversion:
     failed: dict[Path, str] = field(default_factory=dict)
 
 
-def convert(files: list[Path], jobs: int | None = None, pdfa: bool = False) -> Conversion:
-    """Write FILE.pdf beside each DOCX in *files*, with up to *jobs* soffice processes at once."""
+def convert(files: list[Path], jobs: int | None = None, pdfa: bool = False,
+            finished: Callable[[Path], None] | None = None) -> Conversion:
+    """Write FILE.pdf beside each DOCX in *files*, with up to *jobs* soffice processes at once.
+
+    *finished* is told of each DOCX once LibreOffice is done with it, converted or
+    not (one thread at a time), so that progress counts the conversion.
+    """
     result = Conversion()
     if not files:
         return result
     soffice = soffice_binary()
     count = max(1, min(jobs or workers.default_jobs(), len(files)))
     running = _Running(_watchdog())
+    telling = threading.Lock()
 
     def work(share: list[Path]) -> Conversion:
         done = Conversion()
@@ -75,6 +82,10 @@ def convert(files: list[Path], jobs: int | None = None, pdfa: bool = False) -> C
             if running.stopped:
                 break
             _convert_batch(soffice, batch, done, pdfa, running)
+            if finished is not None and not running.stopped:
+                with telling:
+                    for docx in batch:
+                        finished(docx)
         return done
 
     try:

@@ -97,29 +97,46 @@ def run(result: reader.Result, out: Path, formats: tuple[str, ...], reporter: re
 
 def documents(sops: list[Sop], out: Path, names: dict[Path, dict[str, str]], reporter: report.Reporter, jobs: int,
               convert: bool = True, pdfa: bool = False) -> Batch:
-    """Write the DOCX of each SOP under *out* and, with *convert*, its PDF; report each failure and go on."""
+    """Write the DOCX of each SOP under *out* and, with *convert*, its PDF; report each failure and go on.
+
+    Progress counts every file to make, each DOCX and each PDF, so it reaches its
+    end only when LibreOffice is done. An SOP that fails leaves no document of it
+    in *out*: an older one would look current.
+    """
     batch = Batch()
-    progress = reporter.progress("SOP", len(sops))
+    progress = reporter.progress("Dokumen", len(sops) * (2 if convert else 1))
     try:
         for item in _render_all(sops, out, names, jobs):
-            progress.step(f"{item.sop.unit.key}/{item.sop.slug}")
+            progress.step(_shown(item.sop, ".docx"))
             if isinstance(item, Failed):
                 reporter.failure(item.sop.source, item.message)
                 batch.failed.append(item)
+                if convert:
+                    progress.step(f"{_shown(item.sop, '.pdf')} tidak dibuat (DOCX gagal)")
             else:
                 reporter.layout(item.sop.source, item.problems)
                 batch.made.append(item)
+        if convert and batch.made:
+            reporter.note(f"Membuat PDF dari {len(batch.made)} DOCX dengan LibreOffice...")
+            _convert(batch, reporter, jobs, pdfa, progress)
     finally:
         progress.close()
-    if convert and batch.made:
-        reporter.note(f"Membuat PDF dari {len(batch.made)} DOCX dengan LibreOffice...")
-        _convert(batch, reporter, jobs, pdfa)
+    for failed in batch.failed:
+        for suffix in (".docx", ".pdf", geometry.SUFFIX):
+            outputs.sop_file(out, failed.sop, suffix).unlink(missing_ok=True)
     return batch
 
 
-def _convert(batch: Batch, reporter: report.Reporter, jobs: int, pdfa: bool) -> None:
+def _shown(sop: Sop, suffix: str) -> str:
+    """Return an SOP's document as progress names it: its path below the output folder."""
+    return f"{sop.unit.key}/{sop.slug}{suffix}"
+
+
+def _convert(batch: Batch, reporter: report.Reporter, jobs: int, pdfa: bool, progress: report.Progress) -> None:
     """Convert every DOCX of *batch* to PDF in batches; a DOCX that failed moves to the failed."""
-    conversion = pdf.convert([item.docx for item in batch.made], jobs=jobs, pdfa=pdfa)
+    made = {item.docx: item for item in batch.made}
+    conversion = pdf.convert(list(made), jobs=jobs, pdfa=pdfa,
+                             finished=lambda docx: progress.step(_shown(made[docx].sop, ".pdf")))
     for item in list(batch.made):
         if item.docx in conversion.failed:
             reporter.failure(item.sop.source, conversion.failed[item.docx])

@@ -20,11 +20,14 @@ SECTIONS = (
     ("Menambah SOP", (
         "Salin salah satu lembar SOP (klik kanan nama lembar > Pindahkan atau Salin > Buat salinan), "
         "lalu ganti isinya. Kosongkan baris 'Berkas' agar nama berkas dibuat dari Nama SOP.",
+        "Lembar contoh buku kerja kosong tidak pernah diimpor. SOP baru berstatus 'draf': tidak masuk buku "
+        "dan ekspor sampai 'Status' diganti 'berlaku'. Contoh yang tertinggal (Pemerintah Kabupaten Contoh, "
+        "NIP contoh, nomor 000/   /tahun, kegiatan contoh) dilaporkan sebagai peringatan.",
     )),
     ("Identitas SOP (bagian atas lembar)", (
         "Label di kolom A, isi di kolom B. 'Nama SOP' wajib diisi.",
-        "Tanggal boleh berupa tanggal Excel, atau teks: 2023-12-22, 22 Desember 2023, 22/12/2023, "
-        "atau bulan dan tahun saja: Maret 2021.",
+        "Tanggal boleh berupa tanggal Excel, atau teks: 22 Desember 2023, 22/12/2023, 22-12-2023, "
+        "2023-12-22, atau bulan dan tahun saja: Maret 2021 (hari selalu sebelum bulan).",
         "'Tanggal Revisi' hanya ditampilkan (diambil dari 'Riwayat Revisi'). Riwayat ditulis satu revisi "
         "per baris: tanggal, titik dua, catatan. Contoh: 10 Juni 2024: Pelaksana langkah 4 diganti.",
         "NIP selalu diketik sebagai teks (sel berformat Teks, atau diawali tanda petik '), karena Excel "
@@ -33,8 +36,9 @@ SECTIONS = (
         "Pencatatan dan Pendataan: satu butir per baris di dalam sel (tekan Alt+Enter untuk baris baru). "
         "Nomor '1.' atau tanda '-' di awal butir boleh ditulis; sopdoc membuangnya.",
         "Kosongkan 'Disahkan oleh' bila penandatangan SOP sama dengan penandatangan di lembar Unit.",
-        "Kelompok baris identitas dapat dilipat dengan tombol '-' di kiri lembar bila tabel kegiatan "
-        "tidak terlihat di layar.",
+        "Kolom No dan Kegiatan tetap terlihat saat lembar digeser ke kanan. Kelompok baris identitas dapat "
+        "dilipat dengan tombol '-' di kiri lembar agar tabel kegiatan langsung terlihat; saat dicetak, judul "
+        "tabel kegiatan diulang di setiap halaman.",
     )),
     ("Tabel kegiatan (bagian bawah lembar)", (
         "Judul tabel adalah baris yang kolom A-nya 'No' dan kolom B-nya 'Kegiatan'. Kolom di antara "

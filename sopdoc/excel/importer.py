@@ -13,12 +13,12 @@ from pathlib import Path
 
 from openpyxl.utils import column_index_from_string
 
-from sopdoc.authoring import yamlwrite
+from sopdoc.authoring import scaffold, yamlwrite
 from sopdoc.definition import names, reader
 from sopdoc.errors import Problem
 from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed
-from sopdoc.excel.problems import CellProblem
+from sopdoc.excel.problems import CellProblem, warning
 
 _ROW_KEY = re.compile(r"^kegiatan\[\d+\]$")
 
@@ -68,6 +68,9 @@ def _named(parsed: Parsed, imported: Imported) -> list[Draft]:
     """Return the SOP drafts that have a file name of their own; report those that do not."""
     named: dict[str, Draft] = {}
     for draft in parsed.sops:
+        if draft.data.get("nama") == scaffold.EXAMPLE_NAMA:
+            imported.problems.append(warning(imported.path, draft.sheet, draft.cell_of("nama"), "nama", _EXAMPLE))
+            continue
         has_errors = any(p.is_error and p.sheet == draft.sheet for p in imported.problems)
         if not draft.slug:
             if not has_errors:
@@ -87,6 +90,10 @@ def _named(parsed: Parsed, imported: Imported) -> list[Draft]:
             continue
         named[draft.slug] = draft
     return list(named.values())
+
+
+_EXAMPLE = ("lembar contoh dari sopdoc excel --kosong tidak diimpor; untuk SOP baru, salin lembar ini dan ganti "
+            "Nama SOP serta isinya")
 
 
 def _unnamed(draft: Draft) -> str:

@@ -26,7 +26,6 @@ from sopdoc.excel.opening import Opened, SheetScan
 from sopdoc.excel.problems import CellProblem, warning
 from sopdoc.office.textfit import one_newline
 
-_DAY_FIRST = re.compile(r"^(\d{1,2})[/.-](\d{1,2})[/.-](\d{4})$")
 _ITEM_PREFIX = re.compile(r"^\s*(?:\d+[.)]|[-•*])\s+")
 MAX_FOLDER_DEPTH = 8
 # Excel writes a control character in a cell as _xHHHH_ (a CR pasted from Windows as _x000D_); openpyxl
@@ -178,10 +177,7 @@ class _Reader:
             return value.date()
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             return str(int(value)) if float(value).is_integer() else str(value)
-        if isinstance(value, str) and (match := _DAY_FIRST.match(value)):
-            day, month, year = match.groups()
-            return f"{year}-{int(month):02d}-{int(day):02d}"
-        return value
+        return value        # text: the reader reads it as every typed date is read (values.read_date)
 
     def nip(self, row: int, column: int, key: tuple) -> str | None:
         value = self.raw(row, column, key)

@@ -22,11 +22,10 @@ from sopdoc.authoring.yamlwrite import symbol_ids, tanggal_value
 from sopdoc.definition import fields, names
 from sopdoc.definition.model import KAPSUL, Exit, Kegiatan, Langkah, Sop, Tanggal, Target, Unit
 from sopdoc.excel import guide, labels
-from sopdoc.office import paper, textfit, xlsx
+from sopdoc.office import paper, xlsx
 from sopdoc.office.style import FONT
 
-FONT_SIZE = 10
-LINE_PT = 12.8            # one line of 10 pt Arial in a LibreOffice or Excel row
+FONT_SIZE = xlsx.FONT_SIZE
 DATE_FORMAT = "[$-421]d mmmm yyyy"   # 421 = Indonesian: "22 Desember 2023", as the document prints it
 TEXT_FORMAT = "@"
 SPARE_ROWS = 30           # rows below the grid that keep its dropdowns, for rows people add
@@ -38,8 +37,8 @@ _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _HEAD_FILL = PatternFill("solid", fgColor="D9E1F2")
 _LABEL_FILL = PatternFill("solid", fgColor="F2F2F2")
 _READ_ONLY_FILL = xlsx.HEADER_FILL      # grey as the document's header cells: not for typing in
-_BODY = Font(name=FONT, size=FONT_SIZE)
-_BOLD = Font(name=FONT, size=FONT_SIZE, bold=True)
+_BODY = xlsx.BODY
+_BOLD = xlsx.BOLD
 _QUIET = Font(name=FONT, size=8, italic=True, color="808080")
 _WRAP = Alignment(wrap_text=True, vertical="top")
 _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
@@ -50,9 +49,9 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     """Return the XLSX bytes of *unit*'s workbook: Unit, Petunjuk, then one sheet per SOP."""
     book = Workbook()
     _unit_sheet(book.active, unit)
-    _fit_page(book.active, unit.kertas, "landscape")
+    xlsx.fit_page(book.active, unit.kertas, "landscape")
     guide.write(book.create_sheet(labels.GUIDE_SHEET), _BODY, _BOLD, _height)
-    _fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
+    xlsx.fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
     taken = xlsx.SheetTitles(labels.UNIT_SHEET, labels.GUIDE_SHEET)
     formulas: list[Cell] = []
     for sop in sops:
@@ -91,16 +90,9 @@ def _revisions(sop: Sop) -> str:
     return "\n".join(f"{r.tanggal}: {r.catatan}" if r.catatan else str(r.tanggal) for r in sop.revisi)
 
 
-def _points(width_chars: float) -> float:
-    """Return the room for text in a column *width_chars* wide (Excel's unit: 7 px digits)."""
-    return max(width_chars * 7 - 6, 7) * 0.75
-
-
 def _height(texts: list[tuple[str, float]], bold: bool = False) -> float:
     """Return a row height that shows every (text, width) pair whole when wrapped."""
-    lines = max((textfit.line_count(str(text), _points(width), FONT_SIZE, bold) for text, width in texts if text),
-                default=1)
-    return round(lines * LINE_PT + 3, 1)
+    return xlsx.row_height(texts, FONT_SIZE, bold)
 
 
 # --- the Unit sheet ----------------------------------------------------------------
@@ -207,9 +199,10 @@ def _sop_sheet(sheet: Worksheet, sop: Sop, formulas: list[Cell]) -> None:
         _kegiatan(sheet, sop, grid, row, _Places(at, ids, grid), widths, formulas)
     _validations(sheet, sop, grid, first, r - 1)
     _page_setup(sheet, sop, header)
-    # Keep the header and the No/Kegiatan columns in view; the identity rows fold away with
-    # the outline button when they take too much of the screen.
-    sheet.freeze_panes = sheet.cell(row=first, column=3)
+    # Keep the No and Kegiatan columns in view. Rows are not frozen: the identity block above the grid is
+    # taller than a laptop's screen (589 pt for a plain SOP), so freezing down to the grid's header would
+    # leave no room to scroll; the header prints on every page instead, and the identity rows fold away.
+    sheet.freeze_panes = "C1"
     sheet.row_dimensions.group(1, identity_end, outline_level=1, hidden=False)
 
 
@@ -243,7 +236,7 @@ def _identity(sheet: Worksheet, sop: Sop, grid: _Grid, value_width: float) -> in
         for column in range(1, grid.last + 1):
             sheet.cell(row=row, column=column).border = _BOX
         sheet.row_dimensions[row].height = _height([(label, WIDTHS["label"]), (cell.value or "", value_width)])
-    _choices(sheet, "berlaku,diganti,dicabut", f"B{_sop_row('Status')}")
+    _choices(sheet, ",".join(fields.STATUS), f"B{_sop_row('Status')}")
     return len(written)
 
 
@@ -388,18 +381,4 @@ def _validations(sheet: Worksheet, sop: Sop, grid: _Grid, first: int, last_row: 
 
 
 def _page_setup(sheet: Worksheet, sop: Sop, header: int) -> None:
-    _fit_page(sheet, sop.paper[0], "landscape")
-    sheet.print_title_rows = f"{header - 1}:{header}"
-
-
-def _fit_page(sheet: Worksheet, kertas: str, orientation: str) -> None:
-    """Print *sheet* on the unit's paper, every column on the page (as many pages down as needed)."""
-    setup = sheet.page_setup
-    setup.orientation = orientation
-    setup.paperSize = paper.EXCEL_CODES.get(kertas, paper.EXCEL_CODES["F4"])
-    setup.fitToWidth, setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    for side, inches in (("left", 0.4), ("right", 0.4), ("top", 0.5), ("bottom", 0.6)):
-        setattr(sheet.page_margins, side, inches)
-    sheet.oddFooter.center.text = "&A - halaman &P dari &N"
-    sheet.oddFooter.center.size = 8
+    xlsx.fit_page(sheet, sop.paper[0], "landscape", (header - 1, header))

@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import oxml
 from sopdoc.office import xlsx
-from sopdoc.office.paper import LANSKAP, MARGIN, page_size
+from sopdoc.office.paper import LANSKAP, MARGIN, MM, page_size
 from sopdoc.office.style import FONT
 
 TITLE = "MONITORING PELAKSANAAN SOP ADMINISTRASI PEMERINTAHAN"
@@ -25,6 +25,8 @@ HEAD = ("No", "Prosedur", "Penilaian terhadap Penerapan", "Catatan Hasil Penilai
         "Tindakan yang Harus Diambil", "Paraf Penilai")
 ASSESSMENT = ("Berjalan dengan baik", "Tidak berjalan dengan baik")
 WIDTHS_MM = (10, 85, 30, 30, 55, 55, 35)
+XLSX_WIDTHS = (5, 50, 14, 14, 30, 30, 14)       # the same columns in the workbook, in Excel's characters
+WRITING_ROW = 12 * MM
 
 
 def _procedure(sop: Sop) -> str:
@@ -94,10 +96,12 @@ def monitoring_xlsx(unit: Unit, sops: list[Sop]) -> bytes:
     sheet = wb.active
     sheet.title = "Monitoring SOP"
     for n, line in enumerate(_heading_lines(unit), start=1):
-        sheet.cell(row=n, column=1, value=line).font = Font(bold=True, size=12 if n == 1 else 11)
+        size = 12 if n == 1 else 11
+        sheet.cell(row=n, column=1, value=line).font = Font(name=FONT, bold=True, size=size)
         sheet.merge_cells(start_row=n, start_column=1, end_row=n, end_column=7)
-        sheet.cell(row=n, column=1).alignment = Alignment(horizontal="center")
-    sheet.cell(row=4, column=1, value="Periode: Semester ........  Tahun ........")
+        sheet.cell(row=n, column=1).alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
+        sheet.row_dimensions[n].height = xlsx.row_height([(line, sum(XLSX_WIDTHS))], size, bold=True)
+    sheet.cell(row=4, column=1, value="Periode: Semester ........  Tahun ........").font = xlsx.BODY
     top, sub = 6, 7
     for col, text in zip((1, 2, 3, 5, 6, 7), HEAD):
         sheet.cell(row=top, column=col, value=text)
@@ -115,10 +119,14 @@ def monitoring_xlsx(unit: Unit, sops: list[Sop]) -> bytes:
             cell.border = Border(left=thin, right=thin, top=thin, bottom=thin)
             cell.alignment = Alignment(vertical="center", wrap_text=True,
                                        horizontal="center" if cell.row <= sub or cell.column == 1 else "left")
+            cell.font = xlsx.BOLD if cell.row <= sub else xlsx.BODY
             if cell.row <= sub:
-                cell.font, cell.fill = Font(bold=True), xlsx.HEADER_FILL
-    for col, width in zip("ABCDEFG", (5, 50, 14, 14, 30, 30, 14)):
+                cell.fill = xlsx.HEADER_FILL
+        # A row holds its procedure whole and leaves room to write the assessment by hand, as the DOCX's 12 mm.
+        texts = [(cell.value, width) for cell, width in zip(row, XLSX_WIDTHS)]
+        sheet.row_dimensions[row[0].row].height = max(xlsx.row_height(texts, bold=row[0].row <= sub),
+                                                      0 if row[0].row <= sub else WRITING_ROW)
+    for col, width in zip("ABCDEFG", XLSX_WIDTHS):
         sheet.column_dimensions[col].width = width
-    sheet.print_title_rows = f"{top}:{sub}"
-    sheet.page_setup.orientation = "landscape"
+    xlsx.fit_page(sheet, unit.kertas, "landscape", (top, sub))
     return xlsx.to_bytes(wb)

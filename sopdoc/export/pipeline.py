@@ -8,6 +8,14 @@ templates, logo, sopdoc version); an output whose hash is unchanged and whose
 files exist is not made again. Outputs are written atomically and the manifest
 after each stage, so an interrupted export is finished by the next run. A
 failure of one SOP, book or file is reported and counted; the run goes on.
+
+An incomplete result never passes for a complete one. An SOP that failed (its
+definition, or its documents) leaves no older document of it in the output; the
+book of its unit is made with what succeeded and marked TIDAK LENGKAP on every
+page, naming what is missing; the index lists it as "gagal"; and the ZIP is
+named ekspor-sop-TIDAK-LENGKAP.zip, holding a note of what is missing, while the
+ZIP of a complete export is removed. Drafts (status draf) are left out unless
+asked for; their definitions' errors then do not make the export incomplete.
 """
 
 from __future__ import annotations
@@ -23,6 +31,7 @@ from pypdf import PdfReader
 
 from sopdoc import __version__, fsutil
 from sopdoc.definition import reader
+from sopdoc.definition.fields import DRAFT
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import book, docx_writer, identity, outputs, render
 from sopdoc.errors import SopdocError, display_path
@@ -33,20 +42,38 @@ from sopdoc.fsutil import staged, write_atomic
 from sopdoc.report import Reporter
 
 
+@dataclass(frozen=True)
+class Failure:
+    """One thing a run could not make: what, as the user reads it (a definition, "buku UNIT"), and why."""
+
+    what: str
+    message: str
+    unit: Path | None = None        # the unit folder whose book it leaves incomplete
+
+
 @dataclass
 class Summary:
+    """What one export did: for the CLI's last lines and the studio's job panel."""
+
     units: int = 0
     sops: int = 0
     pages: int = 0
     made: int = 0
-    failures: list[str] = field(default_factory=list)
+    failures: list[Failure] = field(default_factory=list)
+    drafts: list[str] = field(default_factory=list)           # drafts left out (not asked for)
     books: dict[Path, Path] = field(default_factory=dict)     # unit folder -> its book's PDF
+    incomplete: dict[Path, list[str]] = field(default_factory=dict)   # unit folder -> what its book is missing
     zip: Path | None = None
+
+    @property
+    def complete(self) -> bool:
+        """Return whether everything asked for was made: no failure, so no book or ZIP is marked incomplete."""
+        return not self.failures
 
     def failed_message(self) -> str:
         """Return the message that ends a run with failures: how many, and which."""
-        return (f"{len(self.failures)} definisi atau dokumen gagal (sebabnya di atas): "
-                + ", ".join(self.failures))
+        return (f"Hasil TIDAK LENGKAP: {len(self.failures)} definisi atau dokumen gagal (sebabnya di atas): "
+                + ", ".join(failure.what for failure in self.failures))
 
 
 @dataclass
@@ -68,9 +95,10 @@ class _Run:
     def signed_digest(self, digest: str) -> str:
         return _hash(digest, self.signature.identity)
 
-    def fail(self, source: Path | str, message: str) -> None:
+    def fail(self, source: Path | str, message: str, unit: Path | None = None) -> None:
         self.reporter.failure(source, message)
-        self.summary.failures.append(display_path(source) if isinstance(source, Path) else source)
+        self.summary.failures.append(Failure(display_path(source) if isinstance(source, Path) else source, message,
+                                             unit))
 
 
 @functools.cache
@@ -105,47 +133,114 @@ def sop_digest(sop: Sop, names: dict[str, str], pdfa: bool) -> str:
 
 
 def export(paths: list[Path], out: Path, reporter: Reporter, jobs: int, force: bool = False,
-           books_only: bool = False, pdfa: bool = False, signature: Signature | None = None) -> Summary:
+           books_only: bool = False, pdfa: bool = False, signature: Signature | None = None,
+           drafts: bool = False) -> Summary:
     """Read the definitions under *paths* and export them into *out*, holding it while writing.
 
     The one export: ``sopdoc export``, ``sopdoc book`` and the studio's book and
-    export buttons call it. Nothing is written when a program is missing.
+    export buttons call it. Nothing is written when a program is missing. Drafts
+    are exported (and booked) only with *drafts*.
     """
     render.check_tools(("docx", "pdf"))
     result = reader.read(paths)
     reporter.problems(result.problems)
     with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
-        return _export(result, out, reporter, jobs, force=force, books_only=books_only, pdfa=pdfa, signature=signature)
+        return _export(result, out, reporter, jobs, force=force, books_only=books_only, pdfa=pdfa, signature=signature,
+                       drafts=drafts)
 
 
 def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, force: bool = False,
-            books_only: bool = False, pdfa: bool = False, signature: Signature | None = None) -> Summary:
+            books_only: bool = False, pdfa: bool = False, signature: Signature | None = None,
+            drafts: bool = False) -> Summary:
     """Export the SOPs of *result* into *out* (which the caller holds); return what was done and what failed."""
-    summary = Summary(failures=[display_path(p) for p in result.failed])
+    summary = Summary()
     manifest = Manifest(out, reporter.warning)
     if force:
         manifest.entries = {}
     manifest.forget_removed()
     state = _Run(out, manifest, reporter, summary, jobs, signature)
+    sops = [sop for sop in result.sops if drafts or sop.status != DRAFT]
+    broken = [path for path in result.failed if drafts or path not in result.failed_drafts]
+    summary.failures += [Failure(display_path(path), _read_errors(result, path), path.parent) for path in broken]
+    left_out = [sop.source for sop in result.sops if sop not in sops] + sorted(result.failed_drafts - set(broken))
+    _leave_out_drafts(state, left_out)
     units: dict[Path, tuple[Unit, list[Sop]]] = {}
-    for sop in result.sops:
+    for sop in sops:
         units.setdefault(sop.unit.folder, (sop.unit, []))[1].append(sop)
     summary.units = len(units)
-    entries = _documents(state, result, pdfa)
-    books = _books(state, units, entries)
+    entries, failed = _documents(state, sops, identity.sop_names(result.sops, result.siblings), pdfa)
+    _forget_failed(state, broken, units)
+    summary.incomplete = {folder: [Path(f.what).name for f in summary.failures if f.unit == folder]
+                          for folder in units if any(f.unit == folder for f in summary.failures)}
+    books = _books(state, units, entries, summary.incomplete)
     summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
     if not books_only:
-        _index_and_forms(state, units, entries, books, result.failed)
+        listed = _listed(result, units, failed, broken)
+        _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
         _zip(state, [*entries], units, books, signed)
     manifest.save()
     return summary
 
 
-def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book.Entry]:
-    """Make the DOCX and PDF of every SOP whose sources changed; return an entry per SOP."""
-    sops, out, manifest = result.sops, state.out, state.manifest
-    names = identity.sop_names(sops, result.siblings)
+def _read_errors(result: reader.Result, path: Path) -> str:
+    """Return why the definition *path* was not read, as the index and the ZIP's note say it."""
+    count = sum(1 for problem in result.errors if problem.file == path)
+    return f"definisi memuat {count} galat (jalankan sopdoc validate untuk melihatnya)" if count else \
+        "definisi tidak dapat dibaca (jalankan sopdoc validate untuk melihat sebabnya)"
+
+
+def _leave_out_drafts(state: _Run, left_out: list[Path]) -> None:
+    """Say which drafts are not exported, and remove what an export that included them left in the output."""
+    if not left_out:
+        return
+    state.summary.drafts = [display_path(path) for path in left_out]
+    state.reporter.note(f"{len(left_out)} SOP berstatus draf tidak diekspor (sertakan dengan --draf): "
+                        + ", ".join(state.summary.drafts))
+    _forget_sources(state.manifest, left_out)
+
+
+def _forget_sources(manifest: Manifest, sources: list[Path]) -> None:
+    """Forget, deleting their files, the outputs made from the definitions *sources* (and their signed copies)."""
+    resolved = {str(path.resolve()) for path in sources}
+    for key in [key for key, entry in manifest.entries.items() if entry.get("source") in resolved]:
+        manifest.forget(key)
+
+
+def _forget_failed(state: _Run, broken: list[Path], units: dict[Path, tuple[Unit, list[Sop]]]) -> None:
+    """Remove the outputs of definitions that failed: nothing older may look current.
+
+    That is each broken definition's documents, and the book and form of a unit
+    folder none of whose SOPs could be read (its unit.yaml is broken, say).
+    """
+    _forget_sources(state.manifest, broken)
+    gone = {str(path.parent.resolve()) for path in broken} - {str(folder.resolve()) for folder in units}
+    for key in [key for key, entry in state.manifest.entries.items() if entry.get("unit") in gone]:
+        state.manifest.forget(key)
+        state.manifest.forget(signed_key(key))
+
+
+def _listed(result: reader.Result, units: dict[Path, tuple[Unit, list[Sop]]], failed: dict[str, str],
+            broken: list[Path]) -> dict[Path, index.Listed]:
+    """Return what the index lists per unit: every SOP read (drafts left out too) and every broken definition."""
+    listed: dict[Path, index.Listed] = {folder: index.Listed(unit) for folder, (unit, _) in units.items()}
+    for sop in result.sops:
+        listed.setdefault(sop.unit.folder, index.Listed(sop.unit)).sops.append(sop)
+    for entry in listed.values():
+        entry.failed = {key: why for key, why in failed.items() if key.startswith(f"sop:{entry.unit.key}/")}
+    for path in broken:
+        if path.parent in listed:
+            listed[path.parent].broken.append((path, _read_errors(result, path)))
+    return listed
+
+
+def _documents(state: _Run, sops: list[Sop], names: dict[Path, dict[str, str]],
+               pdfa: bool) -> tuple[dict[str, book.Entry], dict[str, str]]:
+    """Make the DOCX and PDF of every SOP whose sources changed.
+
+    Return an entry per SOP made, and why each SOP that failed did (by manifest key).
+    """
+    out, manifest = state.out, state.manifest
     digests = {sop: sop_digest(sop, names[sop.unit.folder], pdfa) for sop in sops}
     entries: dict[str, book.Entry] = {}
     stale = []
@@ -158,8 +253,16 @@ def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book
         else:
             stale.append(sop)
     state.summary.sops = len(sops)
+    if entries and stale:
+        state.reporter.note(f"{len(entries)} dari {len(sops)} SOP tidak berubah sejak ekspor sebelumnya; "
+                            f"{len(stale)} dibuat ulang.")
     batch = render.documents(stale, out, names, state.reporter, state.jobs, pdfa=pdfa)
-    state.summary.failures += [display_path(failed.sop.source) for failed in batch.failed]
+    failed = {}
+    for item in batch.failed:       # render.documents reported each, and removed its documents
+        failed[sop_key(item.sop)] = item.message
+        state.summary.failures.append(Failure(display_path(item.sop.source), item.message, item.sop.unit.folder))
+        manifest.forget(sop_key(item.sop))
+        manifest.forget(signed_key(sop_key(item.sop)))
     for item in batch.made:
         pages = len(PdfReader(item.pdf).pages)
         entries[sop_key(item.sop)] = book.Entry(item.sop, item.docx, item.pdf, item.flow_pages, pages)
@@ -169,12 +272,12 @@ def _documents(state: _Run, result: reader.Result, pdfa: bool) -> dict[str, book
         manifest.forget(signed_key(sop_key(item.sop)))     # it signs a PDF that is no more
         state.summary.made += 2
     manifest.save()
-    return entries
+    return entries, failed
 
 
-def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
-           entries: dict[str, book.Entry]) -> dict[Path, book.Book]:
-    """Make the book of every unit whose SOPs or sources changed."""
+def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], entries: dict[str, book.Entry],
+           incomplete: dict[Path, list[str]]) -> dict[Path, book.Book]:
+    """Make the book of every unit whose SOPs or sources changed; mark those *incomplete* says miss an SOP."""
     out, manifest = state.out, state.manifest
     todo, books, digests = [], {}, {}
     for folder, (unit, sops) in units.items():
@@ -182,8 +285,8 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
         if not chosen:
             continue
         parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"]) for e in chosen]
-        digests[folder] = _hash(code_hash(), json.dumps(parts), *(_read(f) for f in unit.files),
-                                _read(book.FRONT_TEMPLATE), _read(unit.logo))
+        digests[folder] = _hash(code_hash(), json.dumps(parts), json.dumps(incomplete.get(folder, [])),
+                                *(_read(f) for f in unit.files), _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(book_key(unit), digests[folder])
         if known and not state.unsigned(book_key(unit), digests[folder]):
             books[folder] = book.Book(outputs.book_file(out, unit, ".pdf"), outputs.book_file(out, unit, ".docx"),
@@ -192,17 +295,23 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]],
             todo.append((unit, chosen))
     if todo:
         state.reporter.note(f"Menyusun {len(todo)} buku SOP...")
-        made, failed = book.build_all(todo, out, state.jobs)
+        progress = state.reporter.progress("Buku", 2 * len(todo))
+        try:
+            made, failed = book.build_all(todo, out, state.jobs, incomplete, progress.step)
+        finally:
+            progress.close()
         for folder, message in failed.items():
-            state.fail(f"buku {display_path(folder)}", message)
+            state.fail(f"buku {display_path(folder)}", message, folder)
         for unit, _ in todo:
             if unit.folder in made:
                 result = books[unit.folder] = made[unit.folder]
                 manifest.record(book_key(unit), digests[unit.folder], [result.pdf, result.docx],
-                                starts=result.starts, pages=result.pages)
+                                starts=result.starts, pages=result.pages, unit=str(unit.folder.resolve()))
                 state.made.add(book_key(unit))
-                manifest.forget(signed_key(book_key(unit)))
                 state.summary.made += 2
+            else:
+                manifest.forget(book_key(unit))       # an older book would look current
+            manifest.forget(signed_key(book_key(unit)))
     state.summary.pages = sum(b.pages for b in books.values())
     manifest.save()
     return books
@@ -252,16 +361,22 @@ def _stamp(path: Path) -> tuple[int, int] | None:
     return info.st_size, info.st_mtime_ns
 
 
-def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> None:
+def _index_and_forms(state: _Run, listed: dict[Path, index.Listed], units, entries, books,
+                     broken: list[tuple[Path, str]]) -> None:
     """Write the index workbook, and each unit's monitoring form, when what they list changed."""
     out, manifest = state.out, state.manifest
-    listed = sorted([k for k in entries] + [book_key(u) for u, _ in units.values() if u.folder in books])
-    digest = _hash(code_hash(), json.dumps([(k, manifest.entries[k]["hash"]) for k in listed]
-                                    + [str(p) for p in failed] + sorted(u.key for u, _ in units.values())))
+    made = sorted([k for k in entries] + [book_key(u) for u, _ in units.values() if u.folder in books])
+    unmade = sorted((str(sop.source), sop_key(sop) in entry.failed) for entry in listed.values() for sop in entry.sops
+                    if sop_key(sop) not in entries)
+    digest = _hash(code_hash(), json.dumps([(k, manifest.entries[k]["hash"]) for k in made]
+                                           + [(str(p), why) for p, why in broken] + sorted(listed_unit.unit.key
+                                           for listed_unit in listed.values())),
+                   json.dumps(unmade), json.dumps(sorted((str(f), m) for f, m in state.summary.incomplete.items())),
+                   *(_read(Path(source)) for source, _ in unmade))
     if not manifest.fresh(INDEX_KEY, digest):
         target = outputs.index_file(out)
         try:
-            write_atomic(target, index.workbook(units, entries, books, failed, out))
+            write_atomic(target, index.workbook(listed, entries, books, state.summary.incomplete, broken, out))
         except SopdocError as exc:
             state.fail(target, exc.message)
         else:
@@ -280,7 +395,7 @@ def _index_and_forms(state: _Run, units, entries, books, failed: list[Path]) -> 
         except SopdocError as exc:
             state.fail(docx_path.parent, exc.message)
             continue
-        manifest.record(form_key(unit), digest, [docx_path, xlsx_path])
+        manifest.record(form_key(unit), digest, [docx_path, xlsx_path], unit=str(unit.folder.resolve()))
         state.summary.made += 2
     manifest.save()
 
@@ -292,16 +407,20 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
             *(form_key(u) for u, _ in units.values()), *signed, INDEX_KEY]
     keys = [k for k in keys if k in manifest.entries]
     members = manifest.files(keys)
+    note = _incomplete_note(state.summary)
     # A file made again from unchanged sources (deleted, or signed again) keeps its hash but not its bytes.
     digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]),
-                   json.dumps([(member, _stamp(out / member)) for member in members]))
-    target = outputs.zip_file(out)
+                   json.dumps([(member, _stamp(out / member)) for member in members]), note)
+    target = outputs.zip_file(out, complete=not note)
     if manifest.fresh(ZIP_KEY, digest):
         state.summary.zip = target
         return
+    manifest.forget(ZIP_KEY)        # the other name's ZIP, complete or not, is no longer what this export made
     try:
         with staged(target) as handle, zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED,
                                                        compresslevel=1) as archive:
+            if note:
+                archive.writestr(outputs.INCOMPLETE_NOTE, note)
             for member in members:
                 archive.write(out / member, member)
     except SopdocError as exc:
@@ -309,3 +428,15 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
         return
     manifest.record(ZIP_KEY, digest, [target])
     state.summary.zip = target
+
+
+def _incomplete_note(summary: Summary) -> str:
+    """Return the note an incomplete export's ZIP holds: what failed and why ("" when nothing did)."""
+    if summary.complete:
+        return ""
+    lines = ["EKSPOR INI TIDAK LENGKAP.", "",
+             f"{len(summary.failures)} hal gagal dibuat dan tidak termuat di ZIP ini; buku unitnya ditandai "
+             "TIDAK LENGKAP dan indeks-sop.xlsx mencatatnya sebagai gagal:", ""]
+    lines += [f"- {failure.what}: {failure.message}" for failure in summary.failures]
+    lines += ["", "Perbaiki lalu jalankan ekspor lagi; sopdoc hanya membuat ulang yang berubah."]
+    return "\r\n".join(lines) + "\r\n"      # Notepad's line ends

@@ -27,7 +27,7 @@ from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import NEXT
 from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.fsutil import write_target
+from sopdoc.fsutil import backup_path, write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
 from sopdoc.studio.faults import Faults
 from sopdoc.studio.guard import BodyTooLarge, Guard
@@ -289,7 +289,7 @@ class Studio:
             except SopdocError as exc:
                 return JSONResponse({"galat": exc.message}, 400)
         return JSONResponse({"pesan": f"Revisi {sop.tanggal_revisi} dicatat; versi sebelumnya disimpan sebagai "
-                                      f"{revise.backup_path(write_target(path, self.root)).name}."})
+                                      f"{backup_path(write_target(path, self.root)).name}."})
 
     async def sop_document(self, request: Request) -> Response:
         path = self._sop(request)
@@ -436,7 +436,7 @@ def _saved(path: Path, changed: list[str]) -> str:
     if not changed:
         return "Tidak ada yang berubah; berkas tidak ditulis ulang."
     return (f"Tersimpan: {len(changed)} perubahan di {path.name}; versi sebelumnya disimpan sebagai "
-            f"{revise.backup_path(path).name}.")
+            f"{backup_path(path).name}.")
 
 
 def _notes(notes: list[preview.Note]) -> list[dict]:

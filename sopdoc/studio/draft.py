@@ -11,7 +11,6 @@ as YAML text (``_lainnya``), so Simpan never drops what a person wrote.
 from __future__ import annotations
 
 import datetime
-import re
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +18,7 @@ import yaml
 
 from sopdoc.definition import fields, names, yamlsafe
 from sopdoc.definition.fields import Key
+from sopdoc.definition.values import read_date
 from sopdoc.errors import format_key_path
 from sopdoc.studio.names import SWITCH, BadForm
 
@@ -32,7 +32,6 @@ _GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECRE
            fields.VERIFIKASI: fields.VERIFICATION_KEYS}
 # The row keys an input holds as text (jumps are selects, handled apart).
 _ROW_TEXT = tuple(k for k in fields.ROW_KEYS if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut"))
-_ISO_DAY = re.compile(r"^\d{4}-\d{1,2}-\d{1,2}$")
 
 
 class NotEditable(ValueError):
@@ -339,11 +338,13 @@ def _value(kind: str, text: str) -> Any:
     text = text.strip()
     if not text:
         return None
-    if kind == fields.TANGGAL and _ISO_DAY.match(text):
+    if kind == fields.TANGGAL:
+        # A day is saved as a YAML date, whichever way it was typed; anything else as typed, for the reader to judge.
         try:
-            return datetime.date.fromisoformat("-".join(part.zfill(2) for part in text.split("-")))
+            tanggal = read_date(text)
         except ValueError:
             return text
+        return datetime.date(tanggal.tahun, tanggal.bulan, tanggal.hari) if tanggal.hari else text
     if kind == fields.TAHUN and text.isdigit():
         return int(text)
     return text
