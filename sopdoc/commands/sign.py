@@ -52,8 +52,11 @@ def export_signature(cert: Path, password_file: Path | None, tsa: str | None) ->
     def sign(paths: list[Path], sums: list[str | None] | None = None) -> list[tuple[Path | None, str | None]]:
         return [(result.target, result.error) for result in signing.sign_files(paths, signer, stamper, sums)]
 
+    def holds(signed: Path, source: Path) -> bool:
+        return signing.signed_copy_of(signed, source, signer.signing_cert)
+
     fingerprint = hashlib.sha256(signer.signing_cert.dump()).hexdigest()
-    return Signature(sign, f"{fingerprint} {tsa or ''}")
+    return Signature(sign, f"{fingerprint} {tsa or ''}", holds)
 
 
 def _timestamper(tsa: str | None) -> TimeStamper | None:

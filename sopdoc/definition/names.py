@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Container, Iterable
 from pathlib import Path
 
@@ -41,6 +42,18 @@ CASE_ONLY = ("Windows dan macOS menganggap keduanya nama yang sama, sehingga dok
 _WORD = re.compile(r"[a-z0-9]+")
 _LEADING_NUMBER = re.compile(r"^\s*(\d+)")
 ACTOR_WORDS = 3     # a pelaksana key made from a jabatan takes its first words: a key is a short handle
+
+
+def same_name(name: str) -> str:
+    """Return the form in which Windows and macOS see *name*: case folded, and é typed as e + accent the same as é."""
+    return unicodedata.normalize("NFC", name).casefold()
+
+
+def how_alike(first: str, second: str) -> str:
+    """Say how two different names that are :func:`same_name` differ, in the user's words."""
+    if first.casefold() == second.casefold():
+        return "hanya berbeda huruf besar/kecil"
+    return "tampak sama tetapi hurufnya ditulis dengan kode berbeda (misalnya é sebagai e dan tanda aksen)"
 
 
 def device_name(name: str) -> bool:

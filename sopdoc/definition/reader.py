@@ -86,9 +86,9 @@ def _read_found(found: tree.Tree, texts: dict[Path, str | yamlsafe.Document], gi
     seen: dict[tuple[Path, str], Path] = {}
     for file, root in found.sops.items():
         # Windows and macOS see Surat.yaml and surat.yaml as one file: their documents would overwrite each other.
-        first = seen.setdefault((file.parent, file.stem.casefold()), file)
+        first = seen.setdefault((file.parent, names.same_name(file.stem)), file)
         if first != file:
-            same = "" if first.stem == file.stem else f" (hanya berbeda huruf besar/kecil, {names.CASE_ONLY})"
+            same = "" if first.stem == file.stem else f" ({names.how_alike(first.stem, file.stem)}, {names.CASE_ONLY})"
             result.problems.append(Problem(file, None, "", f"nama SOP '{file.stem}' sudah dipakai oleh {first.name} "
                                                            f"di folder yang sama{same}; ganti nama salah satu berkas"))
             result.failed.append(file)

@@ -72,13 +72,13 @@ class Units:
 
     def _own_key(self, folder: Path, key: str) -> bool:
         """Refuse a second unit folder whose outputs would go where another's go (two trees, one unit path)."""
-        first_key, first = self.keys.setdefault(key.casefold(), (key, folder))
+        first_key, first = self.keys.setdefault(names.same_name(key), (key, folder))
         if first.resolve() == folder.resolve():
             return True
         if first_key != key:
             self.result.problems.append(Problem(
                 folder / UNIT_FILE, None, "",
-                f"unit '{key}' dan unit '{first_key}' ({display_path(first)}) hanya berbeda huruf besar/kecil; "
+                f"unit '{key}' dan unit '{first_key}' ({display_path(first)}) {names.how_alike(first_key, key)}; "
                 f"{names.CASE_ONLY}: ganti nama salah satu folder"))
             return False
         self.result.problems.append(Problem(

@@ -33,6 +33,10 @@ MAX_FOLDER_DEPTH = 8
 _EXCEL_CONTROL = re.compile(r"_x00([01][0-9A-Fa-f])_")
 # Excel's date 60 is 29 February 1900, a day Lotus 1-2-3 invented and Excel kept; openpyxl reads it as the 28th.
 _LEAP_BUG = 60
+# A row lower than this (points) or a column narrower than this (characters) shows nothing of its cells.
+_VISIBLE_POINTS = 2
+_VISIBLE_CHARACTERS = 0.5
+_LISTED = 5             # cells named in one message
 _ERROR_VALUES = ("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA")
 _ALIASES = {"judul sop": labels.NAMA, "tanggal pengesahan": "Tanggal Efektif", "uraian kegiatan": labels.KEGIATAN,
             "persyaratan/kelengkapan": "Kelengkapan", "kelengkapan/persyaratan": "Kelengkapan", "ket.": "Keterangan"}
@@ -74,6 +78,12 @@ def normal_label(text: Any) -> str:
     text = re.sub(r"\s+", " ", text.replace("–", "-").replace("—", "-")).strip().lower()
     text = re.sub(r"\s*([-/])\s*", r"\1", text)
     return normal_label(_ALIASES[text]) if text in _ALIASES else text
+
+
+def _listed(names: list[str]) -> str:
+    """Return the first few of *names* for a message, saying how many more there are."""
+    more = f" dan {len(names) - _LISTED} lainnya" if len(names) > _LISTED else ""
+    return ", ".join(names[:_LISTED]) + more
 
 
 def parse(opened: Opened, path: Path) -> Parsed:
@@ -306,6 +316,11 @@ class _Reader:
                    "lembar baru")
             self.error(None, (), f"SOP di lembar tersembunyi tidak diimpor: tampilkan lembarnya lebih dulu ({how}) "
                                  "dan periksa isinya, atau hapus lembar itu")
+        elif not self._tabs_shown() and sheet is not self.opened.workbook.active:
+            self.error(None, (), "SOP di lembar yang tabnya tidak tampil tidak diimpor: tab lembar buku kerja ini "
+                                 "disembunyikan (File > Options > Advanced > Show sheet tabs); tampilkan tabnya, "
+                                 "periksa isi setiap lembar, lalu impor lagi")
+        self._hidden_cells()
         draft = Draft(sheet.title)
         self.block(rows, labels.SOP_LABELS, draft)
         draft.slug = self._slug(draft, rows)
@@ -316,6 +331,29 @@ class _Reader:
             return draft
         _Grid(self, draft, header).read()
         return draft
+
+    def _tabs_shown(self) -> bool:
+        views = self.opened.workbook.views
+        return not views or views[0].showSheetTabs is not False
+
+    def _hidden_cells(self) -> None:
+        """Refuse what a sheet holds in rows or columns nobody sees: hidden, collapsed, or zero high or wide."""
+        rows = {row for row, dim in self.sheet.row_dimensions.items()
+                if dim.hidden or (dim.customHeight and dim.ht is not None and dim.ht < _VISIBLE_POINTS)}
+        columns = {column for dim in self.sheet.column_dimensions.values()
+                   if dim.hidden or (dim.customWidth and dim.width is not None and dim.width < _VISIBLE_CHARACTERS)
+                   for column in range(dim.min or 0, (dim.max or 0) + 1)}
+        unseen = sorted((row, column) for row, column in self.scan.filled if row in rows or column in columns)
+        if not unseen:
+            return
+        parts = [f"{what} {_listed(found)}" for what, found in (
+            ("baris", [str(row) for row in sorted({row for row, _ in unseen if row in rows})]),
+            ("kolom", [get_column_letter(column) for column in sorted({column for _, column in unseen
+                                                                       if column in columns})])) if found]
+        self.error(_ref(*unseen[0]), (), f"{' dan '.join(parts)} tersembunyi tetapi berisi data, sehingga tidak "
+                                         "terlihat saat buku kerja diperiksa; tampilkan lebih dulu (blok baris atau "
+                                         "kolom di sekitarnya, klik kanan > Unhide, atau klik tanda + "
+                                         "pengelompokan), periksa isinya, lalu impor lagi")
 
     def _check_revision_date(self, rows: dict[str, int], draft: Draft) -> None:
         """Warn when Tanggal Revisi is typed without a history: it is shown, never read."""

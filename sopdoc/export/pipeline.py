@@ -89,8 +89,15 @@ class _Run:
     made: set[str] = field(default_factory=set)     # manifest keys whose files this run made
 
     def unsigned(self, key: str, digest: str) -> bool:
-        """Say whether the output *key*, made from *digest*, is to be signed and has no fresh signed copy."""
-        return self.signature is not None and not self.manifest.fresh(signed_key(key), self.signed_digest(digest))
+        """Say whether the output *key*, made from *digest*, is to be signed and has no signed copy to keep.
+
+        A signed copy is kept only if it is recorded as made from *digest* and is the output's PDF signed with
+        this certificate: the manifest that vouches for it lies in a folder others may write to.
+        """
+        if self.signature is None:
+            return False
+        kept, entry = self.manifest.fresh(signed_key(key), self.signed_digest(digest)), self.manifest.entries.get(key)
+        return not (kept and entry and self.signature.holds(self.out / kept["files"][0], self.out / _pdf_of(entry)))
 
     def signed_digest(self, digest: str) -> str:
         return _hash(digest, self.signature.identity)

@@ -11,8 +11,11 @@ from pathlib import Path
 class Signature:
     """*sign* takes PDFs and the SHA-256 each must have (what sopdoc made), and returns, for each in order,
     (signed copy, None) or (None, why it was not signed, without the PDF's name); *identity* names the
-    certificate (and timestamp server), so that a different signer signs everything again.
+    certificate (and timestamp server), so that a different signer signs everything again; *holds* says
+    whether a signed copy kept from an earlier run is the PDF (second path) signed by this certificate and
+    nothing else, since the output folder and its manifest are editable by others.
     """
 
     sign: Callable[[list[Path], list[str | None]], list[tuple[Path | None, str | None]]]
     identity: str
+    holds: Callable[[Path, Path], bool]

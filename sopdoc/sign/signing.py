@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
-from asn1crypto import tsp
+from asn1crypto import tsp, x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.metadata.model import VENDOR
@@ -146,6 +146,21 @@ def sign_file(path: Path, signer: signers.Signer, stamper: TimeStamper | None = 
         return _sign(path, signer, stamper)
     except SopdocError as exc:
         raise SopdocError(failure_line(path, exc.message)) from None
+
+
+def signed_copy_of(signed: Path, source: Path, cert: x509.Certificate) -> bool:
+    """Say whether *signed* is the PDF *source* with one signature by *cert* added after its last byte."""
+    try:
+        original, data = inputs.read_pdf(source), inputs.read_pdf(signed)
+    except (OSError, SopdocError):
+        return False
+    if not data.startswith(original) or len(data) == len(original):
+        return False
+    try:
+        found = PdfFileReader(io.BytesIO(data), strict=False).embedded_signatures
+        return len(found) == 1 and found[0].signer_cert.dump() == cert.dump()
+    except Exception:       # noqa: BLE001 - anything pyHanko cannot read is not a signed copy we made
+        return False
 
 
 def _sign(path: Path, signer: signers.Signer, stamper: TimeStamper | None, expected: str | None = _ANY) -> Path:
