@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime
 import functools
+import hashlib
 import json
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -65,6 +66,11 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/sop/{key:path}/simpan", studio.sop_save, methods=["POST"]),
         Route("/sop/{key:path}/revisi", studio.sop_revise, methods=["POST"]),
         Route("/sop/{key:path}/dokumen", studio.sop_document, methods=["POST"]),
+        Route("/sop/{key:path}/salin", studio.sop_copy, methods=["POST"]),
+        Route("/sop/{key:path}/ganti-nama", studio.sop_rename, methods=["POST"]),
+        Route("/sop/{key:path}/hapus", studio.sop_trash, methods=["POST"]),
+        Route("/sampah", studio.trash_page),
+        Route("/sampah/pulihkan", studio.trash_restore, methods=["POST"]),
         Route("/sop/{key:path}", studio.sop_page),
         Route("/unit/{key:path}/periksa", studio.unit_check, methods=["POST"]),
         Route("/unit/{key:path}/ubah", studio.unit_edit, methods=["POST"]),
@@ -133,13 +139,15 @@ class Studio:
 
     def __init__(self, root: Path, out: Path, token: str, tasks: jobs.Jobs):
         self.root, self.out, self.token, self.jobs = root, out, token, tasks
+        # Names the folder in what the browser keeps (unsaved edits): not secret, and not the token.
+        self.folder = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         """Return a whole page; every page carries the token its scripts send back and its links begin with."""
         text = _TEMPLATES.get_template(template).render(token=self.token, prefix=request.scope["root_path"],
                                                         root=display_path(self.root), out=display_path(self.out),
-                                                        **context)
+                                                        folder=self.folder, **context)
         return HTMLResponse(text, status)
 
     def fragment(self, template: str, **context: Any) -> str:
@@ -156,16 +164,23 @@ class Studio:
 
     def new_form(self, request: Request) -> Response:
         units = catalog.units(self.root)
-        return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""))
+        return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""),
+                         induk=files.parents(self.root))
 
     async def new_sop(self, request: Request) -> Response:
         return await _threaded(self._new_sop, request, await _body(request))
 
     def _new_sop(self, request: Request, body: dict) -> Response:
+        unit, unit_nama = _text(body, "unit"), _text(body, "unit_nama")
+        if not unit and unit_nama:      # a new unit, named as people name it; its folder is made from the name
+            unit = files.unit_key(_text(body, "induk"), unit_nama)
         with self.writing:
-            path = files.new_sop(self.root, _text(body, "unit"), _text(body, "nama"), _text(body, "berkas"),
-                                 datetime.date.today())
-        return JSONResponse({"alamat": f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"})
+            path = files.new_sop(self.root, unit, _text(body, "nama"), _text(body, "berkas"),
+                                 datetime.date.today(), unit_nama)
+        return JSONResponse({"alamat": self._address(request, path)})
+
+    def _address(self, request: Request, path: Path) -> str:
+        return f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"
 
     async def export(self, request: Request) -> Response:
         job = self.jobs.start("Ekspor semua SOP", jobs.export_all(self.root, self.out))
@@ -298,6 +313,51 @@ class Studio:
             raise BadForm("format harus docx atau pdf")
         job = self.jobs.start(f"{kind.upper()} {path.stem}", jobs.document(path, kind, self.out))
         return JSONResponse(job.view())
+
+    # --- managing SOP files ---------------------------------------------------------------------
+
+    async def sop_copy(self, request: Request) -> Response:
+        return await _threaded(self._sop_copy, request, await _body(request))
+
+    def _sop_copy(self, request: Request, body: dict) -> Response:
+        path = self._sop(request)
+        with self.writing:
+            copy = files.copy_sop(path, _text(body, "nama"), _text(body, "berkas"))
+        return JSONResponse({"alamat": self._address(request, copy),
+                             "pesan": f"Salinan dibuat: {copy.name} (tanpa riwayat revisi)."})
+
+    async def sop_rename(self, request: Request) -> Response:
+        return await _threaded(self._sop_rename, request, await _body(request))
+
+    def _sop_rename(self, request: Request, body: dict) -> Response:
+        path = self._sop(request)
+        with self.writing:
+            renamed = files.rename_sop(path, _text(body, "berkas"))
+        return JSONResponse({"alamat": self._address(request, renamed),
+                             "pesan": f"Nama berkas {path.name} diganti menjadi {renamed.name}. SOP lain atau "
+                                      "unit.yaml yang menyebut nama lama (keterkaitan, diganti_oleh, urutan) "
+                                      "ditandai di daftar SOP: ganti ke nama baru."})
+
+    async def sop_trash(self, request: Request) -> Response:
+        return await _threaded(self._sop_trash, request, await _body(request))
+
+    def _sop_trash(self, request: Request, body: dict) -> Response:
+        path = self._sop(request)
+        with self.writing:
+            files.trash_sop(self.root, path, datetime.datetime.now())
+        return JSONResponse({"pesan": f"{path.name} dipindahkan ke Sampah ({files.TRASH} di folder definisi); "
+                                      "pulihkan dari halaman Sampah bila perlu."})
+
+    def trash_page(self, request: Request) -> Response:
+        return self.html(request, "sampah.html", entries=files.trashed(self.root), folder_name=files.TRASH)
+
+    async def trash_restore(self, request: Request) -> Response:
+        return await _threaded(self._trash_restore, request, await _body(request))
+
+    def _trash_restore(self, request: Request, body: dict) -> Response:
+        with self.writing:
+            path = files.restore_sop(self.root, _text(body, "kunci"))
+        return JSONResponse({"alamat": self._address(request, path), "pesan": f"{path.name} dipulihkan."})
 
     # --- a unit's settings ----------------------------------------------------------------------
 

@@ -40,6 +40,7 @@ class Job:
     total: int = 0
     file: Path | None = None
     message: str = ""
+    failures: list[str] = field(default_factory=list)     # what a finished job could not make: it is incomplete
 
     def say(self, line: str) -> None:
         """Keep a line of output; a ``[k/n]`` in it moves the progress."""
@@ -51,7 +52,7 @@ class Job:
         """Return the job as the page polls it."""
         return {"id": self.id, "judul": self.title, "status": self.state, "selesai": self.done,
                 "jumlah": self.total, "baris": self.lines[-8:], "pesan": self.message,
-                "berkas": self.file.name if self.file else None}
+                "berkas": self.file.name if self.file else None, "galat": self.failures}
 
 
 class Jobs:
@@ -195,8 +196,18 @@ def export_all(root: Path, out: Path) -> Callable[[Job], Path]:
 
 
 def _export(job: Job, paths: list[Path], out: Path, books_only: bool) -> pipeline.Summary:
-    """Run the one export, as ``sopdoc export`` (or ``book``) does; a failed SOP is kept in the job's message."""
+    """Run the one export, as ``sopdoc export`` (or ``book``) does; what failed is kept in the job, which shows it."""
     summary = pipeline.export(paths, out, _JobReporter(job), workers.default_jobs(), books_only=books_only)
     if summary.failures:
-        job.message = summary.failed_message()
+        job.failures = [_below(failure, paths[0]) for failure in summary.failures]
+        job.message = (f"{'Buku' if books_only else 'Buku dan ZIP'} ini tidak memuat yang gagal di atas. Perbaiki "
+                       "galatnya (lihat kolom Pemeriksaan di daftar SOP), lalu jalankan lagi.")
     return summary
+
+
+def _below(what: str, folder: Path) -> str:
+    """Return a failed item as the person knows it: a file below the folder they work in, else as reported."""
+    try:
+        return Path(what).resolve().relative_to(folder.resolve()).as_posix()
+    except (OSError, ValueError):
+        return what

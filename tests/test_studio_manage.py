@@ -1,0 +1,171 @@
+"""The studio's token kept per definitions folder, and managing SOP files from the studio (issue 20)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+from conftest import DEFINITIONS
+from starlette.testclient import TestClient
+
+from sopdoc.definition import reader
+from sopdoc.studio.app import create_app
+from sopdoc.studio.guard import folder_token
+
+
+def test_the_token_of_a_folder_is_the_same_on_every_start_and_private(tmp_path):
+    state, root = tmp_path / "state", tmp_path / "definitions"
+    root.mkdir()
+    first = folder_token(root, state)
+    assert folder_token(root, state) == first
+    (kept,) = (state / "studio-token").iterdir()
+    assert kept.read_text() == first
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600
+    assert stat.S_IMODE((state / "studio-token").stat().st_mode) == 0o700
+    other = tmp_path / "lain"
+    other.mkdir()
+    assert folder_token(other, state) != first      # another folder, another token
+
+
+def test_a_token_file_others_could_read_is_not_trusted(tmp_path):
+    state, root = tmp_path / "state", tmp_path / "definitions"
+    root.mkdir()
+    first = folder_token(root, state)
+    (kept,) = (state / "studio-token").iterdir()
+    os.chmod(kept, 0o644)
+    second = folder_token(root, state)
+    assert second != first
+    assert kept.read_text() == second and stat.S_IMODE(kept.stat().st_mode) == 0o600
+
+
+def test_a_token_file_that_is_a_link_or_malformed_is_replaced(tmp_path):
+    state, root = tmp_path / "state", tmp_path / "definitions"
+    root.mkdir()
+    first = folder_token(root, state)
+    (kept,) = (state / "studio-token").iterdir()
+    planted = tmp_path / "ditanam"
+    planted.write_text("A" * 32)
+    os.chmod(planted, 0o600)
+    kept.unlink()
+    kept.symlink_to(planted)
+    assert folder_token(root, state) not in (first, "A" * 32)
+    kept.write_text("pendek")
+    assert len(folder_token(root, state)) == 32
+
+
+# --- managing SOP files over HTTP ---------------------------------------------------------------
+
+TOKEN = "uji-token-rahasia"
+MONEV = "kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"
+
+
+@pytest.fixture
+def root(tmp_path: Path) -> Path:
+    target = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, target)
+    return target
+
+
+@pytest.fixture
+def client(root: Path, tmp_path: Path) -> TestClient:
+    with TestClient(create_app(root, tmp_path / "output", TOKEN), base_url=f"http://127.0.0.1:8765/{TOKEN}") as c:
+        yield c
+
+
+def post(client: TestClient, url: str, body: dict):
+    return client.post(url, json=body, headers={"X-Sopdoc-Token": TOKEN})
+
+
+def test_a_deleted_sop_goes_to_the_trash_is_not_read_and_comes_back(client, root):
+    path = root / f"{MONEV}.yaml"
+    text = path.read_bytes()
+    reply = post(client, f"/sop/{MONEV}/hapus", {})
+    assert reply.status_code == 200
+    assert reply.json()["pesan"] == ("monitoring-evaluasi-kinerja.yaml dipindahkan ke Sampah (.sampah di folder "
+                                     "definisi); pulihkan dari halaman Sampah bila perlu.")
+    assert not path.exists()
+    (kept,) = (root / ".sampah").rglob("*.yaml")
+    assert kept.read_bytes() == text and kept.relative_to(root / ".sampah").parts[1:] == Path(f"{MONEV}.yaml").parts
+    # Not read: neither validate nor the list sees it, and the list links to the trash.
+    assert path not in {s.source for s in reader.read([root]).sops}
+    assert all(sop.source.parts[-4:] != kept.parts[-4:] for sop in reader.read([root]).sops)
+    listing = client.get("/").text
+    assert "Mekanisme Monitoring dan Evaluasi Kinerja" not in listing and f"/{TOKEN}/sampah" in listing
+    trash = client.get("/sampah").text
+    assert "Mekanisme Monitoring dan Evaluasi Kinerja" in trash and f"<code>{MONEV}.yaml</code>" in trash
+    key = kept.relative_to(root / ".sampah").with_suffix("").as_posix()
+    back = post(client, "/sampah/pulihkan", {"kunci": key})
+    assert back.json() == {"alamat": f"/{TOKEN}/sop/{MONEV}", "pesan": "monitoring-evaluasi-kinerja.yaml dipulihkan."}
+    assert path.read_bytes() == text
+    assert list((root / ".sampah").iterdir()) == []
+
+
+def test_a_restore_never_overwrites_and_never_leaves_the_trash(client, root):
+    path = root / f"{MONEV}.yaml"
+    post(client, f"/sop/{MONEV}/hapus", {})
+    (kept,) = (root / ".sampah").rglob("*.yaml")
+    key = kept.relative_to(root / ".sampah").with_suffix("").as_posix()
+    path.write_text("nama: SOP lain di tempat yang sama\n", encoding="utf-8")
+    refused = post(client, "/sampah/pulihkan", {"kunci": key})
+    assert refused.status_code == 400
+    assert refused.json()["galat"].startswith("berkas: ") and "sudah ada; ganti dulu nama berkas SOP itu" in \
+        refused.json()["galat"]
+    assert path.read_text(encoding="utf-8") == "nama: SOP lain di tempat yang sama\n" and kept.is_file()
+    for hostile in ("../../luar", f"{key.split('/')[0]}/../../{MONEV}", "20240101-000000/../x", ".sampah/x", ""):
+        assert post(client, "/sampah/pulihkan", {"kunci": hostile}).status_code == 404, hostile
+    assert post(client, "/sop/.sampah/x/hapus", {}).status_code == 404
+
+
+def test_a_copy_is_a_new_sop_without_the_original_s_revisions(client, root):
+    source = root / "kab-balangan/diskominfo/monitoring-evaluasi-internal.yaml"
+    before = reader.read([source]).sops[0]
+    reply = post(client, "/sop/kab-balangan/diskominfo/monitoring-evaluasi-internal/salin",
+                 {"nama": "Monitoring Evaluasi Eksternal", "berkas": ""})
+    assert reply.json()["alamat"] == f"/{TOKEN}/sop/kab-balangan/diskominfo/monitoring-evaluasi-eksternal"
+    copy = reader.read([root / "kab-balangan/diskominfo/monitoring-evaluasi-eksternal.yaml"])
+    assert copy.errors == []
+    sop = copy.sops[0]
+    assert sop.nama == "Monitoring Evaluasi Eksternal" and sop.revisi == ()
+    assert [r.uraian for r in sop.kegiatan] == [r.uraian for r in before.kegiatan]
+    again = post(client, "/sop/kab-balangan/diskominfo/monitoring-evaluasi-internal/salin",
+                 {"nama": "Monitoring Evaluasi Eksternal", "berkas": ""})
+    assert again.status_code == 400
+    assert again.json()["galat"].endswith("monitoring-evaluasi-eksternal.yaml sudah ada; pilih nama berkas lain")
+
+
+def test_a_renamed_sop_keeps_its_bytes_and_refuses_a_bad_or_taken_name(client, root):
+    path = root / f"{MONEV}.yaml"
+    text = path.read_bytes()
+    for bad, message in (("Monev Baru", "berkas: nama berkas 'Monev Baru' tidak sah: pakai huruf kecil, angka dan "
+                                        "tanda '-'"),
+                         ("../luar", "berkas: nama berkas '../luar' tidak sah: pakai huruf kecil, angka dan tanda '-'"),
+                         ("pengumpulan-data-kinerja", None)):
+        reply = post(client, f"/sop/{MONEV}/ganti-nama", {"berkas": bad})
+        assert reply.status_code == 400
+        if message:
+            assert reply.json()["galat"] == message
+        else:
+            assert reply.json()["galat"].endswith("pengumpulan-data-kinerja.yaml sudah ada; pilih nama berkas lain")
+    assert path.read_bytes() == text
+    reply = post(client, f"/sop/{MONEV}/ganti-nama", {"berkas": "monev-kinerja"})
+    assert reply.json()["alamat"] == f"/{TOKEN}/sop/kab-way-kanan/diskominfo/monev-kinerja"
+    assert not path.exists() and (root / "kab-way-kanan/diskominfo/monev-kinerja.yaml").read_bytes() == text
+
+
+def test_a_unit_is_made_from_its_name(client, root):
+    assert 'value="kab-way-kanan"' in client.get("/baru").text     # a government folder to put it under
+    reply = post(client, "/baru", {"unit": "", "unit_nama": "Dinas Kesehatan", "induk": "kab-way-kanan",
+                                   "nama": "Rujukan Pasien", "berkas": ""})
+    assert reply.json() == {"alamat": f"/{TOKEN}/sop/kab-way-kanan/dinas-kesehatan/rujukan-pasien"}
+    sop = reader.read([root / "kab-way-kanan/dinas-kesehatan"]).sops[0]
+    assert sop.unit.unit == "Dinas Kesehatan" and sop.unit.pemerintah == "Pemerintah Kabupaten Way Kanan"
+    for nama, message in (("  ", "unit_nama: tulis nama unit, misalnya Dinas Kesehatan"),
+                          ("***", "unit_nama: nama unit '***' tidak memuat huruf atau angka untuk nama foldernya")):
+        refused = post(client, "/baru", {"unit": "", "unit_nama": nama, "induk": "kab-way-kanan", "nama": "X",
+                                         "berkas": ""})
+        assert (refused.status_code, refused.json()) == (400, {"galat": message})
+    outside = post(client, "/baru", {"unit": "", "unit_nama": "Dinas Luar", "induk": "../..", "nama": "X", "berkas": ""})
+    assert outside.status_code == 400 and not (root.parent.parent / "dinas-luar").exists()
