@@ -12,6 +12,7 @@ from conftest import DEFINITIONS
 from starlette.testclient import TestClient
 
 from sopdoc.definition import reader
+from sopdoc.excel import importer
 from sopdoc.studio.app import create_app
 from sopdoc.studio.guard import folder_token
 
@@ -169,3 +170,20 @@ def test_a_unit_is_made_from_its_name(client, root):
         assert (refused.status_code, refused.json()) == (400, {"galat": message})
     outside = post(client, "/baru", {"unit": "", "unit_nama": "Dinas Luar", "induk": "../..", "nama": "X", "berkas": ""})
     assert outside.status_code == 400 and not (root.parent.parent / "dinas-luar").exists()
+
+
+def test_the_unit_s_workbook_downloads_as_sopdoc_excel_writes_it(client, root, tmp_path):
+    reply = client.get("/unit/kab-way-kanan/diskominfo/excel")
+    assert reply.status_code == 200
+    assert reply.headers["content-disposition"] == 'attachment; filename="sop-kab-way-kanan-diskominfo.xlsx"'
+    saved = tmp_path / "unduhan.xlsx"
+    saved.write_bytes(reply.content)
+    imported = importer.read_workbook(saved)      # the oracle: the importer reads back what the studio gave
+    assert imported.errors == [] and imported.folder == "kab-way-kanan/diskominfo"
+    assert sorted(imported.sops) == ["monitoring-evaluasi-kinerja", "pengumpulan-data-kinerja"]
+    assert imported.sops["monitoring-evaluasi-kinerja"]["nama"] == "Mekanisme Monitoring dan Evaluasi Kinerja"
+    nothing = root / "kab-way-kanan/kosong"
+    nothing.mkdir()
+    (nothing / "unit.yaml").write_text("unit: Kosong\n", encoding="utf-8")
+    empty = client.get("/unit/kab-way-kanan/kosong/excel")
+    assert empty.status_code == 400 and "belum punya SOP yang sah untuk ditulis ke Excel" in empty.text

@@ -28,6 +28,7 @@ from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import NEXT
 from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.excel import writer
 from sopdoc.fsutil import write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
 from sopdoc.studio.faults import Faults
@@ -42,6 +43,7 @@ MAX_ROWS = 200
 _NO_ROUTE = {404: "alamat ini tidak ada di studio; mulai lagi dari daftar SOP",
              405: "alamat ini tidak menerima permintaan seperti itu"}
 SOP_KEYS_BY_NAME = {k.name: k for k in SOP_KEYS}
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None) -> Starlette:
@@ -76,6 +78,7 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/unit/{key:path}/ubah", studio.unit_edit, methods=["POST"]),
         Route("/unit/{key:path}/simpan", studio.unit_save, methods=["POST"]),
         Route("/unit/{key:path}/buku", studio.unit_book, methods=["POST"]),
+        Route("/unit/{key:path}/excel", studio.unit_workbook),
         Route("/unit/{key:path}", studio.unit_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -418,6 +421,19 @@ class Studio:
         return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
                              "catatan": self._unit_notes(path, held), "versi": files.version(path),
                              "perubahan": changed, "pesan": _saved(target, changed)})
+
+    def unit_workbook(self, request: Request) -> Response:
+        """Answer the unit's workbook, written by the same writer as ``sopdoc excel`` from its saved files."""
+        folder = self._unit_file(request).parent
+        result = reader.read([folder])
+        sops = [sop for sop in result.sops if sop.unit.folder == folder]
+        if not sops:
+            return self.html(request, "pesan.html", judul="Buku kerja belum dapat dibuat", status=400,
+                             pesan=f"Unit {files.key_of(self.root, folder)} belum punya SOP yang sah untuk ditulis ke "
+                                   "Excel.", saran="Perbaiki galat yang ditandai di daftar SOP, lalu coba lagi.")
+        name = writer.workbook_name(sops[0].unit)
+        return Response(writer.unit_workbook(sops[0].unit, writer.ordered(sops)), media_type=_XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def unit_book(self, request: Request) -> Response:
         folder = self._unit_file(request).parent
