@@ -8,9 +8,12 @@ import stat
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from conftest import DEFINITIONS
+from openpyxl import load_workbook
 from starlette.testclient import TestClient
 
+from sopdoc.cli import main
 from sopdoc.definition import reader
 from sopdoc.excel import importer
 from sopdoc.studio.app import create_app
@@ -187,3 +190,57 @@ def test_the_unit_s_workbook_downloads_as_sopdoc_excel_writes_it(client, root, t
     (nothing / "unit.yaml").write_text("unit: Kosong\n", encoding="utf-8")
     empty = client.get("/unit/kab-way-kanan/kosong/excel")
     assert empty.status_code == 400 and "belum punya SOP yang sah untuk ditulis ke Excel" in empty.text
+
+
+def _upload(client: TestClient, path: Path, replace: bool = False):
+    return client.post("/impor" + ("?timpa=1" if replace else ""), content=path.read_bytes(),
+                       headers={"X-Sopdoc-Token": TOKEN, "X-Sopdoc-Berkas": path.name})
+
+
+def test_a_workbook_imported_in_the_studio_asks_before_changing_an_sop_and_keeps_a_backup(client, root, tmp_path):
+    book = tmp_path / "sop-kab-way-kanan-diskominfo.xlsx"
+    book.write_bytes(client.get("/unit/kab-way-kanan/diskominfo/excel").content)
+    workbook = load_workbook(book)
+    cells = [c for sheet in workbook for row in sheet.iter_rows() for c in row
+             if c.value == "Mekanisme Monitoring dan Evaluasi Kinerja"]
+    assert len(cells) == 1
+    cells[0].value = "Monitoring dan Evaluasi Kinerja Triwulanan"
+    workbook.save(book)
+    path = root / f"{MONEV}.yaml"
+    text = path.read_bytes()
+    asked = _upload(client, book).json()
+    assert asked["berhasil"] is False and asked["menunggu"] is True
+    assert asked["baris"][-1] == ("sop-kab-way-kanan-diskominfo.xlsx: SOP yang sudah ada akan berubah; tidak ada berkas "
+                                  "yang ditulis. Tekan Timpa untuk menimpanya (versi lama disimpan sebagai .bak).")
+    assert any("Monitoring dan Evaluasi Kinerja Triwulanan" in line for line in asked["baris"])
+    assert path.read_bytes() == text
+    done = _upload(client, book, replace=True).json()
+    assert done["berhasil"] is True
+    assert reader.read([path]).sops[0].nama == "Monitoring dan Evaluasi Kinerja Triwulanan"
+    assert (root / f"{MONEV}.yaml.bak").read_bytes() == text
+    assert not list(tmp_path.parent.glob("sopdoc-impor-*"))        # the upload is not left anywhere
+
+
+def test_a_broken_workbook_shows_the_same_errors_as_sopdoc_import(client, root, tmp_path):
+    book = tmp_path / "rusak.xlsx"
+    book.write_bytes(client.get("/unit/kab-way-kanan/diskominfo/excel").content)
+    workbook = load_workbook(book)
+    unit_sheet = workbook.worksheets[0]
+    for row in unit_sheet.iter_rows():
+        for cell in row:
+            if cell.value == "F4":
+                cell.value = "B5"
+    workbook.save(book)
+    shown = _upload(client, book).json()
+    assert shown["berhasil"] is False and shown["menunggu"] is False
+    cli = CliRunner().invoke(main, ["import", str(book), "--to", str(root)])
+    expected = [line.replace(f"{book.parent}{os.sep}", "") for line in cli.stderr.splitlines()
+                if line and "tidak diimpor" not in line]
+    assert shown["baris"] == expected and any("B5" in line for line in expected)
+    # Only a plain file name is kept for the upload, inside the studio's own temporary folder.
+    for hostile, kept in (("../../luar.xlsx", "luar.xlsx"), ("a\\b.xlsx", "b.xlsx"), ("con.txt", "buku-kerja.xlsx"),
+                          ("..xlsx", "buku-kerja.xlsx")):
+        reply = client.post("/impor", content=book.read_bytes(), headers={"X-Sopdoc-Token": TOKEN,
+                                                                         "X-Sopdoc-Berkas": hostile})
+        assert reply.json()["baris"][-1] == f"{kept}: 1 galat; tidak ada berkas yang ditulis.", hostile
+    assert not (root.parent.parent / "luar.xlsx").exists()

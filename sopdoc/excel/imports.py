@@ -81,12 +81,17 @@ class _Plan:
     read: dict[Path, _Existing | None] = field(default_factory=dict)
 
 
-def import_workbook(path: Path, root: Path, overwrite: bool, written: dict[Path, Path]) -> Outcome:
+OVERWRITE_HINT = "Jalankan lagi dengan --timpa untuk menimpanya"
+
+
+def import_workbook(path: Path, root: Path, overwrite: bool, written: dict[Path, Path],
+                    overwrite_hint: str = OVERWRITE_HINT) -> Outcome:
     """Import the workbook at *path* into the definitions folder *root*: all its files, or none.
 
     What the import has to say is kept in the outcome, in order, for the CLI to print
     and the studio to show. *written* maps each file written so far in this run to its
-    workbook; two workbooks of one run may not fill the same file.
+    workbook; two workbooks of one run may not fill the same file. *overwrite_hint*
+    tells how to overwrite, in the words of the caller's screen.
     """
     said = Outcome()
     imported = importer.read_workbook(path)
@@ -108,7 +113,7 @@ def import_workbook(path: Path, root: Path, overwrite: bool, written: dict[Path,
         _show_changes(said, plan, prefix="akan berubah")
         said.waiting = True
         said.error(f"{display_path(path)}: SOP yang sudah ada akan berubah; tidak ada berkas yang ditulis. "
-                   "Jalankan lagi dengan --timpa untuk menimpanya (versi lama disimpan sebagai .bak).")
+                   f"{overwrite_hint} (versi lama disimpan sebagai .bak).")
         return said
     fsutil.write_all(_to_write(plan), root, display_path(path))
     written.update((e.target, path) for e in plan.entries if e.new is not None)

@@ -7,7 +7,10 @@ import datetime
 import functools
 import hashlib
 import json
+import os
+import re
 import threading
+import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
@@ -22,13 +25,14 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import NEXT
 from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.excel import writer
+from sopdoc.excel import imports, writer
 from sopdoc.fsutil import write_target
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
 from sopdoc.studio.faults import Faults
@@ -61,6 +65,7 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/baru", studio.new_form, methods=["GET"]),
         Route("/baru", studio.new_sop, methods=["POST"]),
         Route("/ekspor", studio.export, methods=["POST"]),
+        Route("/impor", studio.import_workbook, methods=["POST"]),
         Route("/tugas/{job}", studio.job),
         Route("/tugas/{job}/berkas", studio.job_file),
         Route("/sop/{key:path}/pratinjau", studio.sop_preview, methods=["POST"]),
@@ -184,6 +189,22 @@ class Studio:
 
     def _address(self, request: Request, path: Path) -> str:
         return f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"
+
+    async def import_workbook(self, request: Request) -> Response:
+        """Import an uploaded workbook through the same code as ``sopdoc import`` (its body is the .xlsx, bounded by Guard)."""
+        data = await request.body()
+        name = _upload_name(urllib.parse.unquote(request.headers.get("x-sopdoc-berkas", "")))
+        overwrite = request.query_params.get("timpa") == "1"
+        return await anyio.to_thread.run_sync(self._import, data, name, overwrite)
+
+    def _import(self, data: bytes, name: str, overwrite: bool) -> Response:
+        # The upload lives in a private temporary folder outside the definitions tree, removed afterwards.
+        with fsutil.temp_folder("impor") as folder, self.writing:
+            path = folder / name
+            fsutil.write_atomic(path, data)
+            outcome = imports.import_workbook(path, self.root, overwrite, {}, "Tekan Timpa untuk menimpanya")
+        lines = [text.replace(f"{folder}{os.sep}", "") for text, _ in outcome.said]
+        return JSONResponse({"berhasil": outcome.ok, "menunggu": outcome.waiting, "baris": lines})
 
     async def export(self, request: Request) -> Response:
         job = self.jobs.start("Ekspor semua SOP", jobs.export_all(self.root, self.out))
@@ -498,6 +519,13 @@ def _encodable(value: str, name: str) -> str:
         raise BadForm(f"isian '{name[:60]}' memuat karakter yang tidak sah (U+{ord(value[exc.start]):04X}); "
                       "hapus karakter itu") from None
     return value
+
+
+def _upload_name(name: str) -> str:
+    """Return the name an uploaded workbook is imported as: its own file name when plain, else buku-kerja.xlsx."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.xlsx", name, re.IGNORECASE)
+    return name if plain else "buku-kerja.xlsx"
 
 
 def _conflict(path: Path, body: dict) -> Response | None:

@@ -197,6 +197,45 @@
     });
   }
 
+  // --- import a workbook (the same import as sopdoc import) -----------------------------------------
+  const importInput = document.querySelector("input[data-impor]");
+  if (importInput) {
+    const dialog = document.querySelector("dialog[data-impor-hasil]");
+    const lines = dialog.querySelector("[data-impor-baris]");
+    const overwrite = dialog.querySelector("[data-impor-timpa]");
+    let imported = false;
+
+    async function upload(file, replace) {
+      let response;
+      try {
+        response = await fetch(prefix + "/impor" + (replace ? "?timpa=1" : ""), {
+          method: "POST", credentials: "same-origin", body: file,
+          headers: {"X-Sopdoc-Token": token, "X-Sopdoc-Berkas": encodeURIComponent(file.name),
+                    "Content-Type": "application/octet-stream"},
+        });
+      } catch (e) { say(UNREACHABLE, "galat"); return; }
+      let data = {};
+      try { data = await response.json(); } catch (e) { data = {galat: "Jawaban studio tidak terbaca."}; }
+      if (response.status === 413) data = {galat: "Berkas terlalu besar untuk diimpor (paling besar 8 MB)."};
+      imported = data.berhasil === true;
+      lines.textContent = (data.baris || [data.galat]).join("\n") +
+        (imported ? "\n\nSelesai: SOP dari buku kerja ini sudah ditulis ke folder definisi." : "");
+      dialog.dataset.hasil = imported ? "berhasil" : "galat";
+      overwrite.hidden = !data.menunggu;
+      overwrite.onclick = () => upload(file, true);
+      if (!dialog.open) dialog.showModal();
+    }
+
+    importInput.addEventListener("change", () => {
+      if (importInput.files.length) upload(importInput.files[0], false);
+      importInput.value = "";
+    });
+    dialog.querySelector("[data-impor-tutup]").addEventListener("click", () => {
+      dialog.close();
+      if (imported) location.reload();
+    });
+  }
+
   // --- a new SOP ---------------------------------------------------------------------------
   const newForm = document.querySelector("form[data-baru]");
   if (newForm) {
