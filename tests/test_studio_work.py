@@ -156,6 +156,9 @@ def test_a_deleted_row_comes_back_with_undo(page, studio):
     assert len(uraian[2]) > 60             # a long description is named by its first 60 letters
     expect(page.locator("#pesan")).to_contain_text(f"Kegiatan 3 (\u201c{uraian[2][:60]}\u2026\u201d) dihapus.")
     expect(page.locator(".baris-kegiatan")).to_have_count(len(uraian) - 1)
+    # The message takes its own line: the preview's zoom bar stays below it, in view (the review saw it covered).
+    message, zoom = page.locator("#pesan").bounding_box(), page.locator("[data-zoom='1']").bounding_box()
+    assert message["y"] + message["height"] <= zoom["y"] and zoom["y"] + zoom["height"] <= 768
     expect(page.locator('[name="kegiatan[3].uraian"]')).to_have_value(uraian[3])
     page.get_by_role("button", name="Urungkan (Ctrl+Z)").click()
     expect(page.locator(".baris-kegiatan")).to_have_count(len(uraian))
