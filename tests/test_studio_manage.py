@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import base64
+import io
 import os
 import shutil
 import stat
+import tempfile
+import time
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 from conftest import DEFINITIONS
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from openpyxl import load_workbook
+from pyhanko.pdf_utils.reader import PdfFileReader
 from starlette.testclient import TestClient
+from test_sign import PASSWORD, SIGNER, _issue, _name, _p12, _usage
 
+from sopdoc import fsutil
 from sopdoc.cli import main
 from sopdoc.definition import reader
 from sopdoc.excel import importer
@@ -244,3 +252,39 @@ def test_a_broken_workbook_shows_the_same_errors_as_sopdoc_import(client, root, 
                                                                          "X-Sopdoc-Berkas": hostile})
         assert reply.json()["baris"][-1] == f"{kept}: 1 galat; tidak ada berkas yang ditulis.", hostile
     assert not (root.parent.parent / "luar.xlsx").exists()
+
+
+# --- signing with a certificate chosen in the page -------------------------------------------------
+
+@pytest.fixture
+def p12(tmp_path: Path) -> Path:
+    """A signing certificate, as test_sign issues it, outside the definitions folder."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _issue("CA Uji Sopdoc", ca_key, _name("CA Uji Sopdoc"), ca_key, _usage(False, cert_sign=True), ca=True)
+    path = tmp_path / "pribadi" / "baik.p12"
+    path.parent.mkdir()
+    _p12(path, key, _issue(SIGNER, key, ca.subject, ca_key, _usage()), ca)
+    return path
+
+
+def test_an_sop_s_pdf_is_signed_with_a_certificate_chosen_in_the_page(client, root, p12):
+    sent = base64.b64encode(p12.read_bytes()).decode()
+    wrong = post(client, f"/sop/{MONEV}/tandatangan", {"sertifikat": sent, "nama_sertifikat": "baik.p12",
+                                                        "sandi": "salah"})
+    assert wrong.status_code == 400
+    assert wrong.json()["galat"].startswith("baik.p12: kata sandi salah, atau berkas ini bukan sertifikat PKCS#12")
+    job = post(client, f"/sop/{MONEV}/tandatangan", {"sertifikat": sent, "nama_sertifikat": "baik.p12",
+                                                      "sandi": PASSWORD}).json()
+    deadline = time.monotonic() + 300
+    while job["status"] in ("menunggu", "berjalan") and time.monotonic() < deadline:
+        time.sleep(0.5)
+        job = client.get(f"/tugas/{job['id']}").json()
+    assert (job["status"], job["berkas"]) == ("selesai", "monitoring-evaluasi-kinerja.ttd.pdf"), job
+    signed = client.get(f"/tugas/{job['id']}/berkas").content
+    signatures = PdfFileReader(io.BytesIO(signed)).embedded_signatures      # pyHanko reads what was signed
+    assert len(signatures) == 1 and signatures[0].signer_cert.subject.native["common_name"] == SIGNER
+    # Neither the certificate nor its password is kept anywhere the studio writes.
+    assert not [p for p in root.rglob("*") if p.suffix in (".p12", ".pfx")]
+    assert all(PASSWORD.encode() not in p.read_bytes() for p in root.rglob("*") if p.is_file())
+    assert not list(Path(tempfile.gettempdir()).glob(f"{fsutil.temp_prefix('ttd')}*"))   # its copy is removed

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import functools
@@ -17,6 +18,7 @@ from typing import Any
 
 import anyio
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pyhanko.sign.signers import Signer
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -34,6 +36,7 @@ from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import imports, writer
 from sopdoc.fsutil import write_target
+from sopdoc.sign import certificate
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
 from sopdoc.studio.faults import Faults
 from sopdoc.studio.guard import BodyTooLarge, Guard
@@ -73,6 +76,8 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/sop/{key:path}/simpan", studio.sop_save, methods=["POST"]),
         Route("/sop/{key:path}/revisi", studio.sop_revise, methods=["POST"]),
         Route("/sop/{key:path}/dokumen", studio.sop_document, methods=["POST"]),
+        Route("/sop/{key:path}/tandatangan", studio.sop_sign, methods=["POST"]),
+        Route("/unit/{key:path}/tandatangan", studio.unit_sign, methods=["POST"]),
         Route("/sop/{key:path}/salin", studio.sop_copy, methods=["POST"]),
         Route("/sop/{key:path}/ganti-nama", studio.sop_rename, methods=["POST"]),
         Route("/sop/{key:path}/hapus", studio.sop_trash, methods=["POST"]),
@@ -338,6 +343,22 @@ class Studio:
         job = self.jobs.start(f"{kind.upper()} {path.stem}", jobs.document(path, kind, self.out))
         return JSONResponse(job.view())
 
+    # --- signing with a certificate chosen in the page ---------------------------------------------
+
+    async def sop_sign(self, request: Request) -> Response:
+        path = self._sop(request)
+        signer = await anyio.to_thread.run_sync(_signer, await _body(request))
+        job = self.jobs.start(f"PDF bertanda tangan {path.stem}",
+                              jobs.signed(jobs.document(path, "pdf", self.out), signer))
+        return JSONResponse(job.view())
+
+    async def unit_sign(self, request: Request) -> Response:
+        folder = self._unit_file(request).parent
+        signer = await anyio.to_thread.run_sync(_signer, await _body(request))
+        job = self.jobs.start(f"Buku SOP bertanda tangan {folder.name}",
+                              jobs.signed(jobs.unit_book(folder, self.out), signer))
+        return JSONResponse(job.view())
+
     # --- managing SOP files ---------------------------------------------------------------------
 
     async def sop_copy(self, request: Request) -> Response:
@@ -521,11 +542,33 @@ def _encodable(value: str, name: str) -> str:
     return value
 
 
-def _upload_name(name: str) -> str:
-    """Return the name an uploaded workbook is imported as: its own file name when plain, else buku-kerja.xlsx."""
+def _upload_name(name: str, suffixes: tuple[str, ...] = (".xlsx",), fallback: str = "buku-kerja.xlsx") -> str:
+    """Return the name an uploaded file is kept as: its own file name when plain and of *suffixes*, else *fallback*."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
-    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}\.xlsx", name, re.IGNORECASE)
-    return name if plain else "buku-kerja.xlsx"
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}", name) and name.lower().endswith(suffixes)
+    return name if plain else fallback
+
+
+def _signer(body: dict) -> Signer:
+    """Return the signer of the PKCS#12 certificate a page sent (base64) with its password, as ``sopdoc sign`` loads it.
+
+    The certificate is written only to a private temporary folder outside the
+    definitions tree (0600) and removed at once; the password is never written.
+    """
+    try:
+        data = base64.b64decode(_text(body, "sertifikat"), validate=True)
+    except ValueError:
+        raise BadForm("sertifikat harus berupa isi berkas .p12/.pfx (base64)") from None
+    if not data:
+        raise SopdocError("Pilih berkas sertifikat (.p12 atau .pfx) untuk menandatangani.")
+    name = _upload_name(_text(body, "nama_sertifikat"), (".p12", ".pfx"), "sertifikat.p12")
+    with fsutil.temp_folder("ttd") as folder:
+        path = folder / name
+        fsutil.write_atomic(path, data, mode=0o600)
+        try:
+            return certificate.signer_from(path, _text(body, "sandi").encode("utf-8"))
+        except SopdocError as exc:
+            raise SopdocError(exc.message.replace(f"{folder}{os.sep}", "")) from None
 
 
 def _conflict(path: Path, body: dict) -> Response | None:

@@ -15,11 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyhanko.sign.signers import Signer
+
 from sopdoc import report, workers
 from sopdoc.definition import reader
 from sopdoc.document import render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
+from sopdoc.sign import signing
 from sopdoc.studio import faults
 
 WAITING, RUNNING, DONE, FAILED = "menunggu", "berjalan", "selesai", "gagal"
@@ -32,7 +35,7 @@ class Job:
     """One action: its state, what it printed, and the file it made."""
 
     title: str
-    work: Callable[[Job], Path]
+    work: Callable[[Job], Path] | None
     id: str = field(default_factory=lambda: secrets.token_hex(8))
     state: str = WAITING
     lines: list[str] = field(default_factory=list)
@@ -117,6 +120,8 @@ def _run(job: Job) -> None:
     except Exception as exc:  # a fault of sopdoc's own: tell the page in its words, keep serving
         faults.log(f"tugas '{job.title}'", exc)
         job.message, job.state = faults.MESSAGE, FAILED
+    finally:
+        job.work = None       # a finished job keeps no signer (a private key) or anything else its work held
 
 
 class _JobReporter(report.Reporter):
@@ -211,3 +216,15 @@ def _below(what: str, folder: Path) -> str:
         return Path(what).resolve().relative_to(folder.resolve()).as_posix()
     except (OSError, ValueError):
         return what
+
+
+def signed(work: Callable[[Job], Path], signer: Signer) -> Callable[[Job], Path]:
+    """Return the work that does *work* (which makes a PDF), then signs that PDF as ``sopdoc sign`` does."""
+    def sign(job: Job) -> Path:
+        pdf = work(job)
+        if job.failures:
+            raise SopdocError(f"{pdf.name} tidak ditandatangani: hasilnya tidak lengkap ({', '.join(job.failures)}); "
+                              "perbaiki galatnya, lalu coba lagi")
+        job.say(f"Menandatangani {pdf.name}...")
+        return signing.sign_file(pdf, signer)
+    return sign

@@ -136,6 +136,29 @@
     button.addEventListener("click", () => startJob(button.dataset.tugasAlamat));
   }
 
+  // --- sign with a certificate chosen in the page (never kept: sent once, with its password) -------
+  const signDialog = document.querySelector("dialog[data-ttd]");
+  let signAddress = "";
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-ttd-alamat]");
+    if (!button) return;
+    signAddress = button.dataset.ttdAlamat;
+    signDialog.showModal();
+  });
+  signDialog.querySelector("[data-ttd-tutup]").addEventListener("click", () => signDialog.close());
+  signDialog.querySelector("form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const signForm = event.target;
+    const file = signForm.sertifikat.files[0];
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const body = {sertifikat: btoa(binary), nama_sertifikat: file.name, sandi: signForm.sandi.value};
+    signForm.reset();
+    signDialog.close();
+    startJob(signAddress, body);
+  });
+
   // --- the list: search as you type ---------------------------------------------------------
   const search = document.querySelector("form[data-cari]");
   if (search) {
