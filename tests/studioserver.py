@@ -27,12 +27,15 @@ def free_port() -> int:
 class Studio:
     """A running `sopdoc studio` process and the address it printed."""
 
-    def __init__(self, root: Path, out: Path):
-        self.port = free_port()
+    def __init__(self, root: Path, out: Path, port: int | None = None):
+        """Start the studio over *root*; its token is kept in a state folder beside *root*, not in the user's own."""
+        self.root, self.out = root, out
+        self.port = port or free_port()
         command = [sys.executable, "-m", "sopdoc", "studio", str(root), "--no-browser", "--port", str(self.port),
                    "--out", str(out)]
         self.process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                        env={**os.environ, "PYTHONUNBUFFERED": "1"})
+                                        env={**os.environ, "PYTHONUNBUFFERED": "1",
+                                             "XDG_STATE_HOME": str(root.parent / "state")})
         self.output = ""
         self.address = self._wait_for(r"http://127\.0\.0\.1:\d+/[A-Za-z0-9_-]{20,}/", 30)
         self.token = self.address.rstrip("/").rsplit("/", 1)[1]

@@ -25,9 +25,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from test_excel import _unit_sheet, run
 
-from sopdoc.commands import import_
 from sopdoc.definition import reader, yamlsafe
-from sopdoc.excel import importer
+from sopdoc.excel import importer, imports
 from sopdoc.export import forms, index
 
 SHEET = "Monitoring-Evaluasi Internal Ca"
@@ -257,7 +256,7 @@ def test_1_60_a_write_refused_midway_undoes_every_file_of_the_workbook(w, tmp_pa
             raise PermissionError(13, "Permission denied", str(target))
         replace(source, target)
 
-    monkeypatch.setattr(import_.os, "replace", refuse_the_sop)
+    monkeypatch.setattr(imports.os, "replace", refuse_the_sop)
     result = run("import", w, "--to", tree, "--timpa")
     assert result.exit_code == 1
     sop = tree / "kab-balangan" / "diskominfo" / SOP_FILE
@@ -276,7 +275,7 @@ def test_1_27_a_failed_import_into_a_new_folder_leaves_no_folder_behind(w, tmp_p
             raise OSError(28, "No space left on device", str(target))
         replace(source, target)
 
-    monkeypatch.setattr(import_.os, "replace", refuse_the_sop)
+    monkeypatch.setattr(imports.os, "replace", refuse_the_sop)
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
     assert f"disk penuh saat menulis defs/kab-balangan/diskominfo/{SOP_FILE}" in result.output

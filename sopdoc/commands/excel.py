@@ -45,18 +45,13 @@ def run(paths: list[Path], out: Path, blank: str | None, replace: bool = False) 
                           "dan setiap unit mendapat buku kerjanya sendiri.")
     targets = _targets(out, [unit for unit, _ in units.values()])
     kept = [target for (unit, sops), target in zip(units.values(), targets)
-            if not _write(target, unit, sorted(sops, key=lambda s: (s.nomor or "", s.nama)), replace)]
+            if not _write(target, unit, writer.ordered(sops), replace)]
     click.echo(f"{len(units) - len(kept)} buku kerja ditulis, {len(kept)} tidak ditimpa, {len(result.failed)} SOP "
                "gagal dibaca." if kept else f"{len(units)} buku kerja ditulis, {len(result.failed)} SOP gagal dibaca.")
     if result.failed or kept:
         reasons = [f"{len(result.failed)} SOP tidak masuk buku kerja karena galat di atas"] if result.failed else []
         reasons += [f"{len(kept)} buku kerja yang sudah ada tidak ditimpa"] if kept else []
         raise SopdocError("; ".join(reasons) + ".")
-
-
-def workbook_name(unit: Unit) -> str:
-    """Return the workbook's file name: sop-<unit folder path with dashes>.xlsx."""
-    return f"sop-{unit.key.replace('/', '-') or unit.folder.name}{SUFFIX}"
 
 
 def _targets(out: Path, units: list[Unit]) -> list[Path]:
@@ -76,7 +71,7 @@ def _targets(out: Path, units: list[Unit]) -> list[Path]:
 def _target(out: Path, unit: Unit, single: bool) -> Path:
     if out.suffix.lower() == SUFFIX and single:
         return out
-    return out / workbook_name(unit)
+    return out / writer.workbook_name(unit)
 
 
 def _write(path: Path, unit: Unit, sops: list[Sop], replace: bool) -> bool:

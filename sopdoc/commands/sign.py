@@ -14,7 +14,7 @@ from sopdoc.errors import SopdocError, display_path
 from sopdoc.export.signature import Signature
 from sopdoc.fsutil import sweep_temp
 from sopdoc.report import failure_line
-from sopdoc.sign import certificate, inputs, quiet_libraries, signing
+from sopdoc.sign import certificate, inputs, signing
 
 
 def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | None) -> None:
@@ -35,13 +35,7 @@ def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | Non
 
 def load_signer(cert: Path, password_file: Path | None) -> Signer:
     """Return the signer in the PKCS#12 file *cert*, refusing one that cannot sign today."""
-    quiet_libraries()
-    signer = certificate.load_pkcs12(cert, _password(cert, password_file))
-    try:
-        certificate.check_signer(signer)
-    except SopdocError as exc:
-        raise SopdocError(f"{display_path(cert)}: {exc.message}") from None
-    return signer
+    return certificate.signer_from(cert, _password(cert, password_file))
 
 
 def export_signature(cert: Path, password_file: Path | None, tsa: str | None) -> Signature:

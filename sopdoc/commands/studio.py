@@ -22,7 +22,7 @@ from sopdoc.document import render
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.studio import jobs
 from sopdoc.studio.app import create_app
-from sopdoc.studio.guard import prefix
+from sopdoc.studio.guard import folder_token, prefix, state_folder
 
 HOST = "127.0.0.1"
 HEAD_SECONDS = 10       # a browser sends its request at once; a slower client is dropped
@@ -42,7 +42,7 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     render.check_tools(("docx",))      # the preview lays out and draws as a DOCX does
     listener = _listen(port)
     port = listener.getsockname()[1]
-    token = secrets.token_urlsafe(24)
+    token = _token(root)
     tasks = jobs.Jobs()
     address = f"http://{HOST}:{port}{prefix(token)}/"
     click.echo(f"sopdoc studio untuk {display_path(root)} (dokumen ditulis ke {display_path(out)}).")
@@ -50,6 +50,16 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     click.echo("Tekan Ctrl-C untuk berhenti.")
     _serve(create_app(root, out, token, tasks), listener, tasks, address if open_browser else None)
     click.echo("Studio dihentikan.")
+
+
+def _token(root: Path) -> str:
+    """Return the studio's token for *root*, kept so that a tab left open is accepted again after a restart."""
+    try:
+        return folder_token(root, state_folder())
+    except SopdocError as exc:
+        click.echo(f"Token studio tidak dapat disimpan ({exc.message}); alamat studio berubah setiap kali studio "
+                   "dijalankan.", err=True)
+        return secrets.token_urlsafe(24)
 
 
 class _Protocol(H11Protocol):

@@ -45,6 +45,16 @@ _CENTER = Alignment(wrap_text=True, vertical="center", horizontal="center")
 _LEFT = Alignment(wrap_text=True, vertical="top", horizontal="left")
 
 
+def workbook_name(unit: Unit) -> str:
+    """Return a unit's workbook file name: sop-<unit folder path with dashes>.xlsx (``sopdoc excel`` and the studio)."""
+    return f"sop-{unit.key.replace('/', '-') or unit.folder.name}.xlsx"
+
+
+def ordered(sops: list[Sop]) -> list[Sop]:
+    """Return *sops* in the order their sheets follow in a unit's workbook: by number, then name."""
+    return sorted(sops, key=lambda s: (s.nomor or "", s.nama))
+
+
 def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     """Return the XLSX bytes of *unit*'s workbook: Unit, Petunjuk, then one sheet per SOP."""
     book = Workbook()

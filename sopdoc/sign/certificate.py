@@ -18,7 +18,7 @@ from pyhanko_certvalidator.errors import InvalidCertificateError
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
 from sopdoc.errors import SopdocError, display_path
-from sopdoc.sign import inputs
+from sopdoc.sign import inputs, quiet_libraries
 
 # The one key-usage policy: sign refuses what verify would reject, verify hands it to pyHanko
 # (whose default wants nonRepudiation alone). A certificate without the extension is refused.
@@ -70,6 +70,17 @@ def usage_problem(cert: asn1_x509.Certificate) -> str | None:
         usages = sorted(cert.key_usage_value.native) if cert.key_usage_value is not None else []
         return f"sertifikat {holder(cert)} tidak untuk tanda tangan (key usage: {', '.join(usages) or 'tidak ada'})"
     return None
+
+
+def signer_from(path: Path, password: bytes) -> SimpleSigner:
+    """Return the signer in the PKCS#12 file at *path*, refusing one that cannot sign today (``sopdoc sign``, the studio)."""
+    quiet_libraries()
+    signer = load_pkcs12(path, password)
+    try:
+        check_signer(signer)
+    except SopdocError as exc:
+        raise SopdocError(f"{display_path(path)}: {exc.message}") from None
+    return signer
 
 
 def check_signer(signer: Signer, now: datetime.datetime | None = None) -> None:

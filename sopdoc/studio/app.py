@@ -2,17 +2,23 @@
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import datetime
 import functools
+import hashlib
 import json
+import os
+import re
 import threading
+import urllib.parse
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
 from typing import Any
 
 import anyio
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from pyhanko.sign.signers import Signer
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -21,13 +27,16 @@ from starlette.responses import FileResponse, HTMLResponse, JSONResponse, Respon
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
+from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import NEXT
 from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
+from sopdoc.excel import imports, writer
 from sopdoc.fsutil import backup_path, write_target
+from sopdoc.sign import certificate
 from sopdoc.studio import catalog, draft, edits, files, jobs, preview
 from sopdoc.studio.faults import Faults
 from sopdoc.studio.guard import BodyTooLarge, Guard
@@ -41,6 +50,7 @@ MAX_ROWS = 200
 _NO_ROUTE = {404: "alamat ini tidak ada di studio; mulai lagi dari daftar SOP",
              405: "alamat ini tidak menerima permintaan seperti itu"}
 SOP_KEYS_BY_NAME = {k.name: k for k in SOP_KEYS}
+_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None) -> Starlette:
@@ -58,6 +68,7 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/baru", studio.new_form, methods=["GET"]),
         Route("/baru", studio.new_sop, methods=["POST"]),
         Route("/ekspor", studio.export, methods=["POST"]),
+        Route("/impor", studio.import_workbook, methods=["POST"]),
         Route("/tugas/{job}", studio.job),
         Route("/tugas/{job}/berkas", studio.job_file),
         Route("/sop/{key:path}/pratinjau", studio.sop_preview, methods=["POST"]),
@@ -65,11 +76,19 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/sop/{key:path}/simpan", studio.sop_save, methods=["POST"]),
         Route("/sop/{key:path}/revisi", studio.sop_revise, methods=["POST"]),
         Route("/sop/{key:path}/dokumen", studio.sop_document, methods=["POST"]),
+        Route("/sop/{key:path}/tandatangan", studio.sop_sign, methods=["POST"]),
+        Route("/unit/{key:path}/tandatangan", studio.unit_sign, methods=["POST"]),
+        Route("/sop/{key:path}/salin", studio.sop_copy, methods=["POST"]),
+        Route("/sop/{key:path}/ganti-nama", studio.sop_rename, methods=["POST"]),
+        Route("/sop/{key:path}/hapus", studio.sop_trash, methods=["POST"]),
+        Route("/sampah", studio.trash_page),
+        Route("/sampah/pulihkan", studio.trash_restore, methods=["POST"]),
         Route("/sop/{key:path}", studio.sop_page),
         Route("/unit/{key:path}/periksa", studio.unit_check, methods=["POST"]),
         Route("/unit/{key:path}/ubah", studio.unit_edit, methods=["POST"]),
         Route("/unit/{key:path}/simpan", studio.unit_save, methods=["POST"]),
         Route("/unit/{key:path}/buku", studio.unit_book, methods=["POST"]),
+        Route("/unit/{key:path}/excel", studio.unit_workbook),
         Route("/unit/{key:path}", studio.unit_page),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
@@ -133,13 +152,15 @@ class Studio:
 
     def __init__(self, root: Path, out: Path, token: str, tasks: jobs.Jobs):
         self.root, self.out, self.token, self.jobs = root, out, token, tasks
+        # Names the folder in what the browser keeps (unsaved edits): not secret, and not the token.
+        self.folder = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         """Return a whole page; every page carries the token its scripts send back and its links begin with."""
         text = _TEMPLATES.get_template(template).render(token=self.token, prefix=request.scope["root_path"],
                                                         root=display_path(self.root), out=display_path(self.out),
-                                                        **context)
+                                                        folder=self.folder, **context)
         return HTMLResponse(text, status)
 
     def fragment(self, template: str, **context: Any) -> str:
@@ -156,16 +177,39 @@ class Studio:
 
     def new_form(self, request: Request) -> Response:
         units = catalog.units(self.root)
-        return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""))
+        return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""),
+                         induk=files.parents(self.root))
 
     async def new_sop(self, request: Request) -> Response:
         return await _threaded(self._new_sop, request, await _body(request))
 
     def _new_sop(self, request: Request, body: dict) -> Response:
+        unit, unit_nama = _text(body, "unit"), _text(body, "unit_nama")
+        if not unit and unit_nama:      # a new unit, named as people name it; its folder is made from the name
+            unit = files.unit_key(_text(body, "induk"), unit_nama)
         with self.writing:
-            path = files.new_sop(self.root, _text(body, "unit"), _text(body, "nama"), _text(body, "berkas"),
-                                 datetime.date.today())
-        return JSONResponse({"alamat": f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"})
+            path = files.new_sop(self.root, unit, _text(body, "nama"), _text(body, "berkas"),
+                                 datetime.date.today(), unit_nama)
+        return JSONResponse({"alamat": self._address(request, path)})
+
+    def _address(self, request: Request, path: Path) -> str:
+        return f"{request.scope['root_path']}/sop/{files.key_of(self.root, path)}"
+
+    async def import_workbook(self, request: Request) -> Response:
+        """Import an uploaded workbook through the same code as ``sopdoc import`` (its body is the .xlsx, bounded by Guard)."""
+        data = await request.body()
+        name = _upload_name(urllib.parse.unquote(request.headers.get("x-sopdoc-berkas", "")))
+        overwrite = request.query_params.get("timpa") == "1"
+        return await anyio.to_thread.run_sync(self._import, data, name, overwrite)
+
+    def _import(self, data: bytes, name: str, overwrite: bool) -> Response:
+        # The upload lives in a private temporary folder outside the definitions tree, removed afterwards.
+        with fsutil.temp_folder("impor") as folder, self.writing:
+            path = folder / name
+            fsutil.write_atomic(path, data)
+            outcome = imports.import_workbook(path, self.root, overwrite, {}, "Tekan Timpa untuk menimpanya")
+        lines = [text.replace(f"{folder}{os.sep}", "") for text, _ in outcome.said]
+        return JSONResponse({"berhasil": outcome.ok, "menunggu": outcome.waiting, "baris": lines})
 
     async def export(self, request: Request) -> Response:
         job = self.jobs.start("Ekspor semua SOP", jobs.export_all(self.root, self.out))
@@ -299,6 +343,67 @@ class Studio:
         job = self.jobs.start(f"{kind.upper()} {path.stem}", jobs.document(path, kind, self.out))
         return JSONResponse(job.view())
 
+    # --- signing with a certificate chosen in the page ---------------------------------------------
+
+    async def sop_sign(self, request: Request) -> Response:
+        path = self._sop(request)
+        signer = await anyio.to_thread.run_sync(_signer, await _body(request))
+        job = self.jobs.start(f"PDF bertanda tangan {path.stem}",
+                              jobs.signed(jobs.document(path, "pdf", self.out), signer))
+        return JSONResponse(job.view())
+
+    async def unit_sign(self, request: Request) -> Response:
+        folder = self._unit_file(request).parent
+        signer = await anyio.to_thread.run_sync(_signer, await _body(request))
+        job = self.jobs.start(f"Buku SOP bertanda tangan {folder.name}",
+                              jobs.signed(jobs.unit_book(folder, self.out), signer))
+        return JSONResponse(job.view())
+
+    # --- managing SOP files ---------------------------------------------------------------------
+
+    async def sop_copy(self, request: Request) -> Response:
+        return await _threaded(self._sop_copy, request, await _body(request))
+
+    def _sop_copy(self, request: Request, body: dict) -> Response:
+        path = self._sop(request)
+        with self.writing:
+            copy = files.copy_sop(path, _text(body, "nama"), _text(body, "berkas"))
+        return JSONResponse({"alamat": self._address(request, copy),
+                             "pesan": f"Salinan dibuat: {copy.name} (tanpa riwayat revisi)."})
+
+    async def sop_rename(self, request: Request) -> Response:
+        return await _threaded(self._sop_rename, request, await _body(request))
+
+    def _sop_rename(self, request: Request, body: dict) -> Response:
+        path = self._sop(request)
+        with self.writing:
+            renamed = files.rename_sop(path, _text(body, "berkas"))
+        return JSONResponse({"alamat": self._address(request, renamed),
+                             "pesan": f"Nama berkas {path.name} diganti menjadi {renamed.name}. SOP lain atau "
+                                      "unit.yaml yang menyebut nama lama (keterkaitan, diganti_oleh, urutan) "
+                                      "ditandai di daftar SOP: ganti ke nama baru."})
+
+    async def sop_trash(self, request: Request) -> Response:
+        return await _threaded(self._sop_trash, request, await _body(request))
+
+    def _sop_trash(self, request: Request, body: dict) -> Response:
+        path = self._sop(request)
+        with self.writing:
+            files.trash_sop(self.root, path, datetime.datetime.now())
+        return JSONResponse({"pesan": f"{path.name} dipindahkan ke Sampah ({files.TRASH} di folder definisi); "
+                                      "pulihkan dari halaman Sampah bila perlu."})
+
+    def trash_page(self, request: Request) -> Response:
+        return self.html(request, "sampah.html", entries=files.trashed(self.root), folder_name=files.TRASH)
+
+    async def trash_restore(self, request: Request) -> Response:
+        return await _threaded(self._trash_restore, request, await _body(request))
+
+    def _trash_restore(self, request: Request, body: dict) -> Response:
+        with self.writing:
+            path = files.restore_sop(self.root, _text(body, "kunci"))
+        return JSONResponse({"alamat": self._address(request, path), "pesan": f"{path.name} dipulihkan."})
+
     # --- a unit's settings ----------------------------------------------------------------------
 
     def _unit_file(self, request: Request) -> Path:
@@ -358,6 +463,19 @@ class Studio:
         return JSONResponse({"editor": self.fragment("_unit_form.html", **self._unit_context(path, held)),
                              "catatan": self._unit_notes(path, held), "versi": files.version(path),
                              "perubahan": changed, "pesan": _saved(target, changed)})
+
+    def unit_workbook(self, request: Request) -> Response:
+        """Answer the unit's workbook, written by the same writer as ``sopdoc excel`` from its saved files."""
+        folder = self._unit_file(request).parent
+        result = reader.read([folder])
+        sops = [sop for sop in result.sops if sop.unit.folder == folder]
+        if not sops:
+            return self.html(request, "pesan.html", judul="Buku kerja belum dapat dibuat", status=400,
+                             pesan=f"Unit {files.key_of(self.root, folder)} belum punya SOP yang sah untuk ditulis ke "
+                                   "Excel.", saran="Perbaiki galat yang ditandai di daftar SOP, lalu coba lagi.")
+        name = writer.workbook_name(sops[0].unit)
+        return Response(writer.unit_workbook(sops[0].unit, writer.ordered(sops)), media_type=_XLSX,
+                        headers={"Content-Disposition": f'attachment; filename="{name}"'})
 
     async def unit_book(self, request: Request) -> Response:
         folder = self._unit_file(request).parent
@@ -422,6 +540,35 @@ def _encodable(value: str, name: str) -> str:
         raise BadForm(f"isian '{name[:60]}' memuat karakter yang tidak sah (U+{ord(value[exc.start]):04X}); "
                       "hapus karakter itu") from None
     return value
+
+
+def _upload_name(name: str, suffixes: tuple[str, ...] = (".xlsx",), fallback: str = "buku-kerja.xlsx") -> str:
+    """Return the name an uploaded file is kept as: its own file name when plain and of *suffixes*, else *fallback*."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    plain = re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9 ._()-]{0,120}", name) and name.lower().endswith(suffixes)
+    return name if plain else fallback
+
+
+def _signer(body: dict) -> Signer:
+    """Return the signer of the PKCS#12 certificate a page sent (base64) with its password, as ``sopdoc sign`` loads it.
+
+    The certificate is written only to a private temporary folder outside the
+    definitions tree (0600) and removed at once; the password is never written.
+    """
+    try:
+        data = base64.b64decode(_text(body, "sertifikat"), validate=True)
+    except ValueError:
+        raise BadForm("sertifikat harus berupa isi berkas .p12/.pfx (base64)") from None
+    if not data:
+        raise SopdocError("Pilih berkas sertifikat (.p12 atau .pfx) untuk menandatangani.")
+    name = _upload_name(_text(body, "nama_sertifikat"), (".p12", ".pfx"), "sertifikat.p12")
+    with fsutil.temp_folder("ttd") as folder:
+        path = folder / name
+        fsutil.write_atomic(path, data, mode=0o600)
+        try:
+            return certificate.signer_from(path, _text(body, "sandi").encode("utf-8"))
+        except SopdocError as exc:
+            raise SopdocError(exc.message.replace(f"{folder}{os.sep}", "")) from None
 
 
 def _conflict(path: Path, body: dict) -> Response | None:

@@ -6,7 +6,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc.definition import reader, tree, yamlsafe
+from sopdoc.definition import reader, tree
 from sopdoc.definition.fields import IN_FORCE
 from sopdoc.definition.model import Sop
 from sopdoc.errors import ERROR
@@ -81,16 +81,5 @@ def _entry(root: Path, path: Path, sop: Sop | None, counts: Counter) -> Entry:
     if sop is not None:
         revisi = str(sop.tanggal_revisi) if sop.tanggal_revisi else "-"
         return Entry(key, sop.slug, sop.nama, sop.nomor or "", sop.status, revisi, errors, warnings)
-    nama, nomor = _names_of_broken(path)
+    nama, nomor = files.title_of(path)
     return Entry(key, path.stem, nama or path.stem, nomor, "", "-", max(errors, 1), warnings)
-
-
-def _names_of_broken(path: Path) -> tuple[str, str]:
-    """Return the name and number a file that failed its check still shows, if it can be read at all."""
-    try:
-        data = yamlsafe.load(path).data
-    except yamlsafe.YamlLoadError:
-        return "", ""
-    if not isinstance(data, dict):
-        return "", ""
-    return tuple(str(data.get(k) or "") for k in ("nama", "nomor"))

@@ -8,14 +8,17 @@ Every name is checked part by part and again after symbolic links are resolved.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime
 import hashlib
 import os
+import re
 from pathlib import Path
 
 from sopdoc import fsutil
 from sopdoc.authoring import scaffold, yamlwrite
-from sopdoc.definition import names, reader, yamlsafe
+from sopdoc.definition import names, reader, tree, yamlsafe
+from sopdoc.definition.model import Tanggal
 from sopdoc.definition.tree import chain
 from sopdoc.errors import display_path
 from sopdoc.fsutil import LOOP, inside, resolved, write_atomic
@@ -103,14 +106,16 @@ def shown_lines(path: Path, line: int | None) -> tuple[int, list[str]] | None:
     return first + 1, lines[first:first + SHOWN_LINES]
 
 
-def new_sop(root: Path, unit: str, nama: str, slug: str, today: datetime.date) -> Path:
+def new_sop(root: Path, unit: str, nama: str, slug: str, today: datetime.date, unit_nama: str = "") -> Path:
     """Create an SOP named *nama* from the scaffold in unit folder *unit* (made, with a unit file, if new).
 
-    A problem raises :class:`Invalid`, naming the field, and leaves nothing behind.
+    A new unit's file is titled *unit_nama* when given (the name the person typed),
+    else after its folder. A problem raises :class:`Invalid`, naming the field, and
+    leaves nothing behind.
     """
     nama = " ".join(nama.split())
     path = _new_path(root, unit, nama, slug)
-    made = _create(root, path, nama, today)
+    made = _create(root, path, nama, today, " ".join(unit_nama.split()))
     # The reader checks files, not data for a file not yet written: so the new file is read, and what was made
     # is removed again if the reader refuses the name (for a control character in it, say).
     refused = [p for p in reader.read([path]).errors if p.key == "nama"]
@@ -145,12 +150,12 @@ def _new_path(root: Path, unit: str, nama: str, slug: str) -> Path:
     return path
 
 
-def _create(root: Path, path: Path, nama: str, today: datetime.date) -> list[Path]:
+def _create(root: Path, path: Path, nama: str, today: datetime.date, unit_nama: str = "") -> list[Path]:
     """Write the new SOP at *path*, and its unit file when the unit is new; return what was made, deepest first."""
     folder = path.parent
     made = [p for p in (folder, *folder.parents) if p.is_relative_to(root) and not p.exists()]
     if not (folder / reader.UNIT_FILE).is_file():
-        _new_unit(folder)
+        _new_unit(folder, unit_nama)
         made.insert(0, folder / reader.UNIT_FILE)
     text = scaffold.sop_text("Contoh", display_path(path), today)
     write_atomic(path, yamlwrite.updated_text(text, {**yamlsafe.parse(text, path).data, "nama": nama}))
@@ -166,7 +171,154 @@ def _remove(made: list[Path]) -> None:
                 item.unlink()
 
 
-def _new_unit(folder: Path) -> None:
-    """Write the unit file of a new unit folder (yamlwrite.new_unit_text)."""
-    title = folder.name.replace("-", " ").title()
+def _new_unit(folder: Path, title: str = "") -> None:
+    """Write the unit file of a new unit folder (yamlwrite.new_unit_text), titled *title* or after the folder."""
+    title = title or folder.name.replace("-", " ").title()
     write_atomic(folder / reader.UNIT_FILE, yamlwrite.new_unit_text(title, nested=len(chain(folder)) > 1))
+
+
+def unit_key(parent: str, nama: str) -> str:
+    """Return the folder key of a new unit called *nama* below the folder *parent* ('' for the definitions folder).
+
+    The folder's name is made from the unit's name by the one naming rule (names.slugify).
+    """
+    nama = " ".join(nama.split())
+    if not nama:
+        raise Invalid("unit_nama: tulis nama unit, misalnya Dinas Kesehatan")
+    slug = names.slugify(nama)
+    if not slug:
+        raise Invalid(f"unit_nama: nama unit '{nama[:80]}' tidak memuat huruf atau angka untuk nama foldernya")
+    return f"{parent.strip('/')}/{slug}".strip("/")
+
+
+def parents(root: Path) -> list[str]:
+    """Return the folders a new unit can be made in: the government folders (those whose unit file has no unit above)."""
+    return sorted(key_of(root, unit.parent) for unit in tree.find([root]).units if len(chain(unit.parent)) == 1)
+
+
+# --- managing SOP files: copy, rename, move to the trash and back ------------------------------
+
+TRASH = ".sampah"       # inside the definitions folder; hidden folders are never read as definitions
+_STAMP = re.compile(r"^\d{8}-\d{6}(-\d+)?$")
+
+
+@dataclasses.dataclass(frozen=True)
+class Trashed:
+    """An SOP in the trash: its name there, where it came from, when it was deleted, and its title."""
+
+    key: str
+    origin: str
+    when: datetime.datetime
+    nama: str
+
+    @property
+    def shown_when(self) -> str:
+        """Return when it was deleted as the page shows it: 15 Januari 2024, 10.30."""
+        return f"{Tanggal(self.when.year, self.when.month, self.when.day)}, {self.when:%H.%M}"
+
+
+def _free_slug(path: Path, slug: str, field: str) -> Path:
+    """Return the SOP file *slug* names beside *path*, or raise :class:`Invalid` naming *field*."""
+    slug = slug.strip()
+    if not names.SLUG.match(slug):
+        raise Invalid(f"{field}: nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+    if problem := names.name_problem(slug):
+        raise Invalid(f"{field}: {problem}")
+    target = path.parent / f"{slug}{SUFFIX}"
+    if os.path.lexists(target):
+        raise Invalid(f"{field}: {display_path(target)} sudah ada; pilih nama berkas lain")
+    return target
+
+
+def copy_sop(path: Path, nama: str, slug: str) -> Path:
+    """Write a copy of the SOP *path* beside it, called *nama*, without its revision history; return the copy.
+
+    Comments and layout are kept (yamlwrite.updated_text); the copy is a new SOP, so it has no revisions yet.
+    """
+    nama = " ".join(nama.split())
+    if not nama:
+        raise Invalid("nama: tulis nama SOP salinan")
+    target = _free_slug(path, slug or names.slugify(nama), "berkas")
+    try:
+        loaded = yamlsafe.load(path)
+    except yamlsafe.YamlLoadError as exc:
+        raise Invalid(f"{display_path(path)} belum dapat dibaca ({exc.message}); perbaiki dulu sebelum disalin") from None
+    data = loaded.data if isinstance(loaded.data, dict) else {}
+    text = path.read_text(encoding="utf-8-sig")
+    write_atomic(target, yamlwrite.updated_text(text, {**data, "nama": nama, "revisi": []}))
+    return target
+
+
+def rename_sop(path: Path, slug: str) -> Path:
+    """Give the SOP file *path* the file name *slug* in its folder; return its new path."""
+    target = _free_slug(path, slug, "berkas")
+    try:
+        os.rename(path, target)
+    except OSError as exc:
+        raise Invalid(f"berkas: {display_path(path)} tidak dapat diganti namanya ({exc.strerror})") from None
+    return target
+
+
+def trash_sop(root: Path, path: Path, now: datetime.datetime) -> Path:
+    """Move the SOP file *path* into the trash folder of *root*, keeping its place below it; return where it went."""
+    stamp = now.strftime("%Y%m%d-%H%M%S")
+    folder = root / TRASH / stamp
+    n = 1
+    while folder.exists():
+        n += 1
+        folder = root / TRASH / f"{stamp}-{n}"
+    target = folder / path.relative_to(root)
+    fsutil.make_folder(target.parent)
+    try:
+        os.replace(path, target)
+    except OSError as exc:
+        raise Invalid(f"{display_path(path)} tidak dapat dipindahkan ke {TRASH} ({exc.strerror})") from None
+    return target
+
+
+def trashed(root: Path) -> list[Trashed]:
+    """Return the SOPs in the trash of *root*, the most recently deleted first."""
+    found = []
+    trash = root / TRASH
+    if not trash.is_dir() or trash.is_symlink():
+        return []
+    for stamp in sorted((p for p in trash.iterdir() if p.is_dir() and _STAMP.match(p.name)), reverse=True):
+        when = datetime.datetime.strptime(stamp.name[:15], "%Y%m%d-%H%M%S")
+        for path in sorted(stamp.rglob(f"*{SUFFIX}")):
+            if path.is_file() and not path.is_symlink():
+                nama, _ = title_of(path)
+                origin = path.relative_to(stamp).as_posix()[: -len(SUFFIX)]
+                found.append(Trashed(path.relative_to(trash).as_posix()[: -len(SUFFIX)], origin, when,
+                                     nama or path.stem))
+    return found
+
+
+def title_of(path: Path) -> tuple[str, str]:
+    """Return the name and number an SOP file shows, if it can be read at all."""
+    try:
+        data = yamlsafe.load(path).data
+    except yamlsafe.YamlLoadError:
+        return "", ""
+    if not isinstance(data, dict):
+        return "", ""
+    return str(data.get("nama") or ""), str(data.get("nomor") or "")
+
+
+def restore_sop(root: Path, key: str) -> Path:
+    """Move the SOP *key* names in the trash back to where it was deleted from; return its path."""
+    stamp, _, origin = key.partition("/")
+    if not _STAMP.match(stamp):
+        raise Refused(f"'{key[:80]}' tidak ada di {TRASH}")
+    source = _inside(root / TRASH / stamp, origin + SUFFIX)
+    if not source.is_file() or source.is_symlink() or not inside(source, root / TRASH):
+        raise Refused(f"'{key[:80]}' tidak ada di {TRASH}")
+    target = _inside(root, origin + SUFFIX)
+    if os.path.lexists(target):
+        raise Invalid(f"berkas: {display_path(target)} sudah ada; ganti dulu nama berkas SOP itu, lalu pulihkan lagi")
+    fsutil.make_folder(target.parent)
+    try:
+        os.replace(source, target)
+    except OSError as exc:
+        raise Invalid(f"{display_path(source)} tidak dapat dipulihkan ({exc.strerror})") from None
+    _remove([p for p in (source.parent, *source.parents) if p.is_relative_to(root / TRASH / stamp)])
+    return target

@@ -13,15 +13,29 @@ Origin header, which browsers that follow the Fetch standard would send as
 which only the studio's own pages can set (no cross-site request forgery). The
 Host header must be exactly this machine's name and the studio's port, which
 defeats DNS rebinding.
+
+The token is the same each time the studio is started for the same
+definitions folder, so that a tab left open across a restart still saves:
+it is kept in a file of the user's own state folder (``$XDG_STATE_HOME``,
+else ``~/.local/state``; ``%LOCALAPPDATA%`` on Windows) that only the user
+can read (0600 in a 0700 folder). A file anyone else could have written or
+read is not trusted: a new token replaces it.
 """
 
 from __future__ import annotations
 
+import hashlib
+import os
+import re
 import secrets
+import stat
+from pathlib import Path
 
 from starlette.datastructures import Headers, MutableHeaders
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from sopdoc import fsutil
 
 HOST_NAMES = ("127.0.0.1", "localhost")
 HEADER = "x-sopdoc-token"
@@ -29,6 +43,48 @@ MAX_BODY = 8 * 1024 * 1024
 SAFE_METHODS = ("GET", "HEAD")
 REFUSED = ("Akses ditolak. Buka sopdoc studio lewat alamat lengkap (dengan token) yang dicetak di terminal "
            "saat studio dijalankan.")
+
+
+TOKEN_SHAPE = re.compile(r"^[A-Za-z0-9_-]{32}$")
+
+
+def state_folder() -> Path:
+    """Return the folder where sopdoc keeps what belongs to this user and machine (not to the definitions)."""
+    if os.name == "nt" and os.environ.get("LOCALAPPDATA"):
+        return Path(os.environ["LOCALAPPDATA"]) / "sopdoc"
+    base = os.environ.get("XDG_STATE_HOME") or str(Path.home() / ".local" / "state")
+    return Path(base) / "sopdoc"
+
+
+def folder_token(root: Path, state: Path) -> str:
+    """Return the studio's token for the definitions folder *root*: the one kept under *state*, or a new one kept there."""
+    name = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+    path = state / "studio-token" / name
+    kept = _private_text(path)
+    if kept is not None and TOKEN_SHAPE.match(kept):
+        return kept
+    token = secrets.token_urlsafe(24)
+    fsutil.make_folder(path.parent)
+    for folder in (state, path.parent):
+        os.chmod(folder, 0o700)
+    fsutil.write_atomic(path, token, mode=0o600)
+    return token
+
+
+def _private_text(path: Path) -> str | None:
+    """Return the text of *path* if only this user could have written or read it, else None."""
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o077 or info.st_size > 100:
+        return None
+    if hasattr(os, "getuid") and info.st_uid != os.getuid():
+        return None
+    try:
+        return path.read_text(encoding="ascii").strip()
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 class Guard:

@@ -15,11 +15,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from pyhanko.sign.signers import Signer
+
 from sopdoc import report, workers
 from sopdoc.definition import reader
 from sopdoc.document import render
 from sopdoc.errors import SopdocError
 from sopdoc.export import pipeline
+from sopdoc.sign import signing
 from sopdoc.studio import faults
 
 WAITING, RUNNING, DONE, FAILED = "menunggu", "berjalan", "selesai", "gagal"
@@ -32,7 +35,7 @@ class Job:
     """One action: its state, what it printed, and the file it made."""
 
     title: str
-    work: Callable[[Job], Path]
+    work: Callable[[Job], Path] | None
     id: str = field(default_factory=lambda: secrets.token_hex(8))
     state: str = WAITING
     lines: list[str] = field(default_factory=list)
@@ -40,6 +43,7 @@ class Job:
     total: int = 0
     file: Path | None = None
     message: str = ""
+    failures: list[str] = field(default_factory=list)     # what a finished job could not make: it is incomplete
 
     def say(self, line: str) -> None:
         """Keep a line of output; a ``[k/n]`` in it moves the progress."""
@@ -51,7 +55,7 @@ class Job:
         """Return the job as the page polls it."""
         return {"id": self.id, "judul": self.title, "status": self.state, "selesai": self.done,
                 "jumlah": self.total, "baris": self.lines[-8:], "pesan": self.message,
-                "berkas": self.file.name if self.file else None}
+                "berkas": self.file.name if self.file else None, "galat": self.failures}
 
 
 class Jobs:
@@ -116,6 +120,8 @@ def _run(job: Job) -> None:
     except Exception as exc:  # a fault of sopdoc's own: tell the page in its words, keep serving
         faults.log(f"tugas '{job.title}'", exc)
         job.message, job.state = faults.MESSAGE, FAILED
+    finally:
+        job.work = None       # a finished job keeps no signer (a private key) or anything else its work held
 
 
 class _JobReporter(report.Reporter):
@@ -195,8 +201,30 @@ def export_all(root: Path, out: Path) -> Callable[[Job], Path]:
 
 
 def _export(job: Job, paths: list[Path], out: Path, books_only: bool) -> pipeline.Summary:
-    """Run the one export, as ``sopdoc export`` (or ``book``) does; a failed SOP is kept in the job's message."""
+    """Run the one export, as ``sopdoc export`` (or ``book``) does; what failed is kept in the job, which shows it."""
     summary = pipeline.export(paths, out, _JobReporter(job), workers.default_jobs(), books_only=books_only)
     if summary.failures:
-        job.message = summary.failed_message()
+        job.failures = [_below(failure.what, paths[0]) for failure in summary.failures]
+        job.message = (f"{'Buku' if books_only else 'Buku dan ZIP'} ini tidak memuat yang gagal di atas. Perbaiki "
+                       "galatnya (lihat kolom Pemeriksaan di daftar SOP), lalu jalankan lagi.")
     return summary
+
+
+def _below(what: str, folder: Path) -> str:
+    """Return a failed item as the person knows it: a file below the folder they work in, else as reported."""
+    try:
+        return Path(what).resolve().relative_to(folder.resolve()).as_posix()
+    except (OSError, ValueError):
+        return what
+
+
+def signed(work: Callable[[Job], Path], signer: Signer) -> Callable[[Job], Path]:
+    """Return the work that does *work* (which makes a PDF), then signs that PDF as ``sopdoc sign`` does."""
+    def sign(job: Job) -> Path:
+        pdf = work(job)
+        if job.failures:
+            raise SopdocError(f"{pdf.name} tidak ditandatangani: hasilnya tidak lengkap ({', '.join(job.failures)}); "
+                              "perbaiki galatnya, lalu coba lagi")
+        job.say(f"Menandatangani {pdf.name}...")
+        return signing.sign_file(pdf, signer)
+    return sign

@@ -8,15 +8,30 @@
   const prefix = document.querySelector('meta[name="sopdoc-dasar"]').content;
   const messageBar = document.getElementById("pesan");
 
+  const UNREACHABLE = "Studio tidak dapat dihubungi: sopdoc studio sudah dihentikan atau jendela terminalnya " +
+    "ditutup. Perubahan Anda tetap tersimpan di peramban ini. Jalankan lagi sopdoc studio untuk folder yang sama, " +
+    "lalu coba lagi.";
+  const REFUSED = "Studio menolak permintaan dari halaman ini: studio yang berjalan sekarang dijalankan untuk folder " +
+    "lain, atau tokennya dibuat baru. Perubahan Anda tetap tersimpan di peramban ini: buka alamat yang dicetak " +
+    "studio di terminal, lalu buka SOP ini lagi untuk memulihkannya.";
+
+  // Status 0 is an answer that never came: the studio is not running (fetch itself failed).
   async function post(url, body) {
-    const response = await fetch(url, {
-      method: "POST",
-      credentials: "same-origin",
-      headers: {"Content-Type": "application/json", "X-Sopdoc-Token": token},
-      body: JSON.stringify(body),
-    });
+    let response;
+    try {
+      response = await fetch(url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "X-Sopdoc-Token": token},
+        body: JSON.stringify(body),
+      });
+    } catch (e) {
+      return {status: 0, data: {galat: UNREACHABLE}};
+    }
     let data = {};
-    try { data = await response.json(); } catch (e) { data = {galat: "Jawaban studio tidak terbaca."}; }
+    try { data = await response.json(); } catch (e) {
+      data = {galat: response.status === 403 ? REFUSED : "Jawaban studio tidak terbaca."};
+    }
     return {status: response.status, data};
   }
 
@@ -53,22 +68,39 @@
   }
 
   function showJob(job) {
+    const failed = job.galat || [];
+    const incomplete = job.status === "selesai" && failed.length > 0;
     jobPanel.hidden = false;
-    jobPanel.dataset.status = job.status;
-    jobPanel.querySelector(".tugas-judul").textContent = job.judul + ": " + job.status;
+    jobPanel.querySelector("progress").hidden = false;
+    jobPanel.dataset.status = incomplete ? "sebagian" : job.status;
+    jobPanel.querySelector(".tugas-judul").textContent = job.judul + ": " +
+      (incomplete ? "selesai dengan " + failed.length + " galat" : job.status);
     const bar = jobPanel.querySelector("progress");
-    if (job.jumlah) { bar.max = job.jumlah; bar.value = job.selesai; } else { bar.removeAttribute("value"); }
+    // A phase the stages do not count (LibreOffice, a book) shows a moving bar, never a full one.
+    if (job.jumlah && job.selesai < job.jumlah) { bar.max = job.jumlah; bar.value = job.selesai; }
+    else { bar.removeAttribute("value"); }
     jobPanel.querySelector(".tugas-baris").textContent = job.baris.join("\n");
     const end = jobPanel.querySelector(".tugas-akhir");
     end.textContent = "";
     if (job.status === "selesai" || job.status === "gagal") {
-      bar.max = 1; bar.value = job.status === "selesai" ? 1 : 0;
+      bar.max = 1; bar.value = job.status === "selesai" && !incomplete ? 1 : 0;
+      if (incomplete) {
+        bar.hidden = true;     // no bar reads "done": the list says what is missing
+        const list = document.createElement("ul");
+        list.className = "tugas-galat";
+        for (const name of failed) {
+          const item = document.createElement("li");
+          item.textContent = name;
+          list.append(item);
+        }
+        end.append(list);
+      }
       if (job.pesan) end.append(document.createTextNode(job.pesan + " "));
       if (job.berkas) {
         const link = document.createElement("a");
         link.href = prefix + "/tugas/" + job.id + "/berkas";
-        link.className = "tombol kecil utama";
-        link.textContent = "Unduh " + job.berkas;
+        link.className = "tombol kecil " + (incomplete ? "" : "utama");
+        link.textContent = "Unduh " + job.berkas + (incomplete ? " (tidak lengkap)" : "");
         link.dataset.unduh = "";
         end.append(link);
       }
@@ -82,13 +114,20 @@
   }
 
   async function pollJob(id) {
-    const response = await fetch(prefix + "/tugas/" + id, {credentials: "same-origin"});
-    const job = await response.json();
+    let response, job;
+    try {
+      response = await fetch(prefix + "/tugas/" + id, {credentials: "same-origin"});
+      job = await response.json();
+    } catch (e) {
+      say(UNREACHABLE, "galat");
+      return;
+    }
     if (!response.ok) { say(job.galat, "galat"); return; }
     showJob(job);
     if (job.status === "menunggu" || job.status === "berjalan") {
       setTimeout(() => pollJob(id), 400);
-    } else if (job.status === "selesai" && job.berkas) {
+    } else if (job.status === "selesai" && job.berkas && !(job.galat || []).length) {
+      // Only a complete result downloads by itself; an incomplete one waits for the person to choose it.
       window.location.href = prefix + "/tugas/" + id + "/berkas";
     }
   }
@@ -96,6 +135,29 @@
   for (const button of document.querySelectorAll("[data-tugas-alamat]")) {
     button.addEventListener("click", () => startJob(button.dataset.tugasAlamat));
   }
+
+  // --- sign with a certificate chosen in the page (never kept: sent once, with its password) -------
+  const signDialog = document.querySelector("dialog[data-ttd]");
+  let signAddress = "";
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-ttd-alamat]");
+    if (!button) return;
+    signAddress = button.dataset.ttdAlamat;
+    signDialog.showModal();
+  });
+  signDialog.querySelector("[data-ttd-tutup]").addEventListener("click", () => signDialog.close());
+  signDialog.querySelector("form").addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const signForm = event.target;
+    const file = signForm.sertifikat.files[0];
+    const bytes = new Uint8Array(await file.arrayBuffer());
+    let binary = "";
+    for (const byte of bytes) binary += String.fromCharCode(byte);
+    const body = {sertifikat: btoa(binary), nama_sertifikat: file.name, sandi: signForm.sandi.value};
+    signForm.reset();
+    signDialog.close();
+    startJob(signAddress, body);
+  });
 
   // --- the list: search as you type ---------------------------------------------------------
   const search = document.querySelector("form[data-cari]");
@@ -117,6 +179,86 @@
     search.addEventListener("submit", (event) => event.preventDefault());
   }
 
+  // --- managing SOP files from the list: copy, rename, delete to the trash, restore ---------------
+  const carriedMessage = () => {
+    const text = sessionStorage.getItem("sopdoc-pesan");
+    if (text) { sessionStorage.removeItem("sopdoc-pesan"); say(text, "berhasil"); }
+  };
+
+  async function manage(cell, verb) {
+    const {sop, nama, berkas} = cell.dataset;
+    let body = {};
+    if (verb === "hapus") {
+      if (!confirm("Pindahkan SOP \u201c" + nama + "\u201d ke Sampah?\n\nSOP itu tidak lagi dibaca, dibukukan atau " +
+                   "diekspor, dan dapat dipulihkan dari halaman Sampah.")) return;
+    } else if (verb === "salin") {
+      const copy = prompt("Nama SOP salinan:", "Salinan " + nama);
+      if (copy === null) return;
+      body = {nama: copy, berkas: ""};
+    } else {
+      const name = prompt("Nama berkas baru (huruf kecil, angka dan tanda '-'), tanpa .yaml:", berkas);
+      if (name === null || name === berkas) return;
+      body = {berkas: name};
+    }
+    const {status, data} = await post(prefix + "/sop/" + sop + "/" + verb, body);
+    if (status !== 200) { say(data.galat || "Tidak berhasil.", "galat"); return; }
+    sessionStorage.setItem("sopdoc-pesan", data.pesan);
+    if (verb === "salin") { window.location.href = data.alamat; } else { location.reload(); }
+  }
+
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-kelola]");
+    if (button) manage(button.closest("[data-sop]"), button.dataset.kelola);
+  });
+
+  for (const button of document.querySelectorAll("button[data-pulihkan]")) {
+    button.addEventListener("click", async () => {
+      const {status, data} = await post(prefix + "/sampah/pulihkan", {kunci: button.dataset.pulihkan});
+      if (status !== 200) { say(data.galat || "Tidak berhasil.", "galat"); return; }
+      sessionStorage.setItem("sopdoc-pesan", data.pesan);
+      window.location.href = data.alamat;
+    });
+  }
+
+  // --- import a workbook (the same import as sopdoc import) -----------------------------------------
+  const importInput = document.querySelector("input[data-impor]");
+  if (importInput) {
+    const dialog = document.querySelector("dialog[data-impor-hasil]");
+    const lines = dialog.querySelector("[data-impor-baris]");
+    const overwrite = dialog.querySelector("[data-impor-timpa]");
+    let imported = false;
+
+    async function upload(file, replace) {
+      let response;
+      try {
+        response = await fetch(prefix + "/impor" + (replace ? "?timpa=1" : ""), {
+          method: "POST", credentials: "same-origin", body: file,
+          headers: {"X-Sopdoc-Token": token, "X-Sopdoc-Berkas": encodeURIComponent(file.name),
+                    "Content-Type": "application/octet-stream"},
+        });
+      } catch (e) { say(UNREACHABLE, "galat"); return; }
+      let data = {};
+      try { data = await response.json(); } catch (e) { data = {galat: "Jawaban studio tidak terbaca."}; }
+      if (response.status === 413) data = {galat: "Berkas terlalu besar untuk diimpor (paling besar 8 MB)."};
+      imported = data.berhasil === true;
+      lines.textContent = (data.baris || [data.galat]).join("\n") +
+        (imported ? "\n\nSelesai: SOP dari buku kerja ini sudah ditulis ke folder definisi." : "");
+      dialog.dataset.hasil = imported ? "berhasil" : "galat";
+      overwrite.hidden = !data.menunggu;
+      overwrite.onclick = () => upload(file, true);
+      if (!dialog.open) dialog.showModal();
+    }
+
+    importInput.addEventListener("change", () => {
+      if (importInput.files.length) upload(importInput.files[0], false);
+      importInput.value = "";
+    });
+    dialog.querySelector("[data-impor-tutup]").addEventListener("click", () => {
+      dialog.close();
+      if (imported) location.reload();
+    });
+  }
+
   // --- a new SOP ---------------------------------------------------------------------------
   const newForm = document.querySelector("form[data-baru]");
   if (newForm) {
@@ -129,7 +271,8 @@
       event.preventDefault();
       const values = Object.fromEntries(new FormData(newForm));
       const {status, data} = await post(prefix + "/baru", {
-        unit: values.unit || values.unit_baru, nama: values.nama, berkas: values.berkas,
+        unit: values.unit, unit_nama: values.unit ? "" : values.unit_nama, induk: values.induk || "",
+        nama: values.nama, berkas: values.berkas,
       });
       const error = newForm.querySelector("[data-galat]");
       if (status === 200) { window.location.href = data.alamat; return; }
@@ -139,6 +282,7 @@
   }
 
   // --- the editor (an SOP, or a unit's settings) --------------------------------------------
+  carriedMessage();
   const form = document.querySelector("form[data-editor]");
   if (!form) return;
   const base = form.dataset.alamat;
@@ -158,6 +302,78 @@
     dirty = value;
     stateLabel.textContent = value ? "Belum disimpan" : "Tersimpan";
     stateLabel.classList.toggle("belum", value);
+  }
+
+  // --- unsaved edits kept in the browser --------------------------------------------------------
+  // Every change is kept in localStorage (per definitions folder and file) until it is saved, so that a
+  // reload, a browser that crashed or a studio that was stopped loses nothing: the page offers it back.
+  const folder = document.querySelector('meta[name="sopdoc-folder"]').content;
+  const keptKey = "sopdoc-draf:" + folder + ":" + form.dataset.kunci;
+
+  function keep() {
+    if (!dirty) return;
+    try {
+      localStorage.setItem(keptKey, JSON.stringify({isian: fields(), versi: form.dataset.versi, waktu: Date.now()}));
+    } catch (e) { /* a full or refused storage: the unsaved mark still warns */ }
+  }
+
+  function forget() { localStorage.removeItem(keptKey); }
+
+  function kept() {
+    try { return JSON.parse(localStorage.getItem(keptKey)); } catch (e) { return null; }
+  }
+
+  async function restore(saved) {
+    form.dataset.versi = saved.versi;     // a save then still notices a file changed since those edits
+    const reply = await send("/ubah", {aksi: "segarkan", isian: saved.isian});
+    if (reply && reply.status === 200) {
+      setDirty(true);
+      say("Perubahan yang belum disimpan dipulihkan. Tekan Simpan untuk menulisnya ke berkas.", "info");
+    }
+  }
+
+  function offerKept() {
+    const saved = kept();
+    if (!saved || !Array.isArray(saved.isian)) return;
+    if (JSON.stringify(saved.isian) === JSON.stringify(fields())) { forget(); return; }
+    const when = new Date(saved.waktu).toLocaleString("id-ID", {dateStyle: "long", timeStyle: "short"});
+    say("Ada perubahan yang belum disimpan dari " + when + " (disimpan sementara di peramban ini).", "peringatan", [
+      ["Pulihkan perubahan", () => restore(saved)],
+      ["Buang", () => { forget(); messageBar.hidden = true; }],
+    ]);
+  }
+
+  // --- undo of a row, item or pelaksana deleted or moved ----------------------------------------
+  const undoStack = [];
+  const UNDO_KEPT = 30;
+  const DONE = {
+    "baris-hapus": (n) => "Kegiatan " + n + rowText(n) + " dihapus.",
+    "baris-naik": (n) => "Kegiatan " + n + " dinaikkan.",
+    "baris-turun": (n) => "Kegiatan " + n + " diturunkan.",
+    "baris-sisip": () => "Kegiatan baru disisipkan.",
+    "butir-hapus": () => "Butir dihapus.",
+    "butir-naik": () => "Butir dinaikkan.",
+    "butir-turun": () => "Butir diturunkan.",
+    "pelaksana-hapus": () => "Pelaksana dihapus.",
+    "pelaksana-kiri": () => "Kolom pelaksana digeser ke kiri.",
+    "pelaksana-kanan": () => "Kolom pelaksana digeser ke kanan.",
+  };
+
+  function rowText(n) {
+    const field = form.querySelector(`[name="kegiatan[${n}].uraian"]`);
+    const text = field ? field.value.trim() : "";
+    return text ? " (\u201c" + (text.length > 60 ? text.slice(0, 60) + "\u2026" : text) + "\u201d)" : "";
+  }
+
+  async function undo() {
+    const last = undoStack.pop();
+    if (!last) { say("Tidak ada yang bisa diurungkan.", "info"); return; }
+    const reply = await send("/ubah", {aksi: "segarkan", isian: last.isian});
+    if (reply && reply.status === 200) {
+      setDirty(true);
+      keep();
+      say("Diurungkan: " + last.what, "info", undoStack.length ? [["Urungkan lagi (Ctrl+Z)", undo]] : []);
+    }
   }
 
   function showNotes(notes) {
@@ -187,6 +403,7 @@
       const top = scroller.scrollTop;
       form.innerHTML = data.editor;
       scroller.scrollTop = top;
+      titleChoices();
     }
     if (data.pratinjau !== undefined && preview) {
       const holder = preview.querySelector(".skala");
@@ -224,17 +441,30 @@
   }
 
   async function act(action) {
+    const [verb, argument] = [action.split(":")[0], action.slice(action.indexOf(":") + 1)];
+    const before = {isian: fields(), what: DONE[verb] ? DONE[verb](argument) : ""};
     setDirty(true);
     clearTimeout(timer);
     const newActor = form.querySelector("[data-pelaksana-baru]");
     const reply = await send("/ubah", {aksi: action, pelaksana_baru: newActor ? newActor.value : ""});
-    if (reply && reply.data.pesan) say(reply.data.pesan, "info");
+    if (!reply || reply.status !== 200) return;
+    keep();
+    if (reply.data.pesan) { say(reply.data.pesan, "info"); return; }
+    if (before.what) {
+      undoStack.push(before);
+      if (undoStack.length > UNDO_KEPT) undoStack.shift();
+      say(before.what, "info", [["Urungkan (Ctrl+Z)", undo]]);
+    }
   }
 
   form.addEventListener("input", (event) => {
     if (event.target.matches("[data-pelaksana-baru]")) return;
     setDirty(true);
+    keep();
     if (!event.target.matches("[data-ubah]")) refresh();
+  });
+  form.addEventListener("change", (event) => {
+    if (event.target.matches("select[data-judul-pilihan]")) titleChoices();
   });
   form.addEventListener("change", (event) => {
     if (event.target.matches("[data-ubah]")) act("segarkan");
@@ -255,17 +485,22 @@
 
   async function save(overwrite) {
     clearTimeout(timer);
+    keep();
     const reply = await send("/simpan", {versi: form.dataset.versi, timpa: overwrite === true});
     if (!reply) return;
     if (reply.status === 409) {
       say(reply.data.konflik, "galat", [
         ["Timpa dengan isi studio", () => save(true)],
-        ["Muat ulang dari berkas (perubahan di studio hilang)", () => { setDirty(false); location.reload(); }],
+        ["Muat ulang dari berkas (perubahan di studio hilang)", () => { forget(); setDirty(false); location.reload(); }],
       ]);
       return;
     }
-    if (reply.status !== 200) return;
+    if (reply.status !== 200) {
+      if (dirty) say("Belum tersimpan. " + (reply.data.galat || ""), "galat");
+      return;
+    }
     form.dataset.versi = reply.data.versi;
+    forget();
     setDirty(false);
     const list = reply.data.perubahan || [];
     say(reply.data.pesan + (list.length ? " " + list.slice(0, 5).join("; ") + (list.length > 5 ? "; ..." : "") : ""),
@@ -277,6 +512,12 @@
     if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "s") {
       event.preventDefault();
       save(false);
+    }
+    // Ctrl+Z in a text field undoes typing there, as everywhere; elsewhere it undoes the last row change.
+    if ((event.ctrlKey || event.metaKey) && event.key.toLowerCase() === "z" && !event.shiftKey &&
+        !event.target.matches("input[type=text], textarea")) {
+      event.preventDefault();
+      undo();
     }
   });
   window.addEventListener("beforeunload", (event) => {
@@ -316,8 +557,6 @@
       error.hidden = false;
     });
   }
-  const carried = sessionStorage.getItem("sopdoc-pesan");
-  if (carried) { sessionStorage.removeItem("sopdoc-pesan"); say(carried, "berhasil"); }
 
   // --- zoom of the preview ---------------------------------------------------------------------
   let fitting = localStorage.getItem("sopdoc-zoom") === null;
@@ -350,5 +589,15 @@
     if (fitting) fitIfAsked(); else setZoom(zoom);
   }
 
+  // A select shows only the start of a long jabatan or row: its tooltip holds the whole of what is chosen.
+  function titleChoices() {
+    for (const select of form.querySelectorAll("select[data-judul-pilihan]")) {
+      const chosen = select.selectedOptions[0];
+      if (chosen) select.title = chosen.title || chosen.textContent;
+    }
+  }
+
   showNotes(JSON.parse(document.getElementById("catatan-awal").textContent));
+  titleChoices();
+  offerKept();
 })();
