@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEFINITIONS
+from conftest import DEFINITIONS, FIXTURES
 from starlette.testclient import TestClient
 from studioform import form_names, form_pairs, replaced
 
@@ -482,6 +482,20 @@ def test_unknown_keys_are_carried_through_a_save(client, root):
     assert save(client, MONEV, replaced(fields, "nama", "Nama Lain"), version).status_code == 200
     saved = path.read_text(encoding="utf-8")
     assert saved == text.replace("nama: Mekanisme Monitoring dan Evaluasi Kinerja", "nama: Nama Lain")
+
+
+@pytest.mark.parametrize("real", ["hibah-bmn-keluar", "komponen-ekspor", "pelaporan-persediaan", "event-team"])
+def test_a_real_sop_s_constructs_the_editor_cannot_show_survive_a_save(client, root, real):
+    """langkah (several symbols in a row), judul, kop, nomor: the editor has no control for some of them; a save
+    that changes the name changes that line only (the oracle: the file's text as written by hand)."""
+    folder = root / "kab-way-kanan" / "diskominfo"
+    text = (FIXTURES / "real" / "bps-bengkulu" / f"{real}.yaml").read_text(encoding="utf-8")
+    name_line = next(line for line in text.splitlines() if line.startswith("nama: "))
+    (folder / f"{real}.yaml").write_text(text, encoding="utf-8")
+    key = f"kab-way-kanan/diskominfo/{real}"
+    _, fields, version = editor(client, key)
+    assert save(client, key, replaced(fields, "nama", "Nama Lain"), version).status_code == 200
+    assert (folder / f"{real}.yaml").read_text(encoding="utf-8") == text.replace(name_line, "nama: Nama Lain", 1)
 
 
 def test_a_file_the_editor_cannot_hold_is_shown_not_edited(client, root):

@@ -31,7 +31,15 @@ _TEXT_KINDS = {fields.TEKS, fields.TANGGAL, fields.BERKAS, fields.PILIHAN, field
 _GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECREE_KEYS,
            fields.VERIFIKASI: fields.VERIFICATION_KEYS}
 # The row keys an input holds as text (jumps are selects, handled apart).
-_ROW_TEXT = tuple(k for k in fields.ROW_KEYS if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut"))
+# The row's printed number ("2a") has no control in the row form yet: carried through like langkah.
+_NOT_SHOWN_IN_ROW = {"nomor"}
+_ROW_TEXT = tuple(k for k in fields.ROW_KEYS
+                  if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut") and k.name not in _NOT_SHOWN_IN_ROW)
+# Keys the editor shows with a control of their own (the SOP's pelaksana and rows, a row's jump and decision).
+_EDITED_EXTRA = {"pelaksana", "kegiatan", "id", "lanjut", "keputusan"}
+# Keys of the real SOPs' constructs the forms have no control for yet (the SOP form leaves paper to the unit).
+_NOT_SHOWN = {"kop", "judul", "kolom_keterangan"}
+_NOT_SHOWN_IN_SOP = {"kertas", "orientasi"}
 
 
 class NotEditable(ValueError):
@@ -111,9 +119,17 @@ def _texts(value: Any, path: tuple) -> list[str]:
     return [_text(item, path + (i,)) for i, item in enumerate(_list(value, path))]
 
 
+def _edited(keys: tuple[Key, ...]) -> set[str]:
+    """Return the names of *keys* the editor shows; every other key of a file is carried through untouched."""
+    hidden = _NOT_SHOWN | {fields.SOP_KEYS: _NOT_SHOWN_IN_SOP, fields.ROW_KEYS: _NOT_SHOWN_IN_ROW}.get(keys, set())
+    return {key.name for key in keys if key.name not in hidden and (
+        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI))} | _EDITED_EXTRA
+
+
 def _other(data: dict, keys: tuple[Key, ...]) -> str:
-    """Return the keys of *data* the format does not know, as YAML text ("" when none)."""
-    known = {key.name for key in keys}
+    """Return the keys of *data* the editor does not show (unknown to the format, or a construct such as
+    `langkah` or `judul` it cannot edit yet), as YAML text ("" when none): saving keeps them as they were."""
+    known = _edited(keys)
     rest = {k: v for k, v in data.items() if k not in known}
     return yaml.safe_dump(rest, allow_unicode=True, sort_keys=False) if rest else ""
 
@@ -430,5 +446,5 @@ def _with_other(data: dict, text: str, keys: tuple[Key, ...]) -> dict:
         raise BadForm(f"isian tersembunyi {OTHER} rusak: {exc.message}") from None
     if not isinstance(other, dict):
         raise BadForm(f"isian tersembunyi {OTHER} rusak")
-    known = {key.name for key in keys}
+    known = _edited(keys)
     return {**data, **{k: v for k, v in other.items() if k not in known and k not in data}}
