@@ -74,6 +74,16 @@ def test_corrupted_definitions_never_crash(tmp_path, seed, edits):
 
 # The same examples on every run: the router still fails on about 1 in 150 generated SOPs (KNOWN_UNROUTED below),
 # and CI must not go red by the luck of the draw. New examples are explored with quality_layout.py.
+def _laid_out(tmp_path, seed, rows, actors, decisions, skips, together, long_names, paper):
+    """Return the layout of a generated SOP on *paper* and the oracle's report on it."""
+    text = sop_text(random.Random(seed), rows, actors, decisions, skips=skips, long_names=long_names,
+                    together=together)
+    (sop,) = reader.read([_write(tmp_path, text)]).sops
+    sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper[0], orientasi=paper[1]))
+    plan = layout.layout(sop)
+    return plan, check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
+
+
 _layout_settings = settings(max_examples=40, deadline=None, derandomize=True,
                             suppress_health_check=[HealthCheck.function_scoped_fixture])
 
@@ -83,12 +93,7 @@ _layout_settings = settings(max_examples=40, deadline=None, derandomize=True,
        skips=st.integers(0, 3), together=st.integers(0, 2), long_names=st.booleans(), paper=st.sampled_from(PAPERS))
 def test_generated_sops_are_drawn_with_zero_defects_on_every_paper(tmp_path, seed, rows, actors, decisions, skips,
                                                                     together, long_names, paper):
-    text = sop_text(random.Random(seed), rows, actors, decisions, skips=skips, long_names=long_names,
-                    together=together)
-    (sop,) = reader.read([_write(tmp_path, text)]).sops
-    sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper[0], orientasi=paper[1]))
-    plan = layout.layout(sop)
-    report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
+    plan, report = _laid_out(tmp_path, seed, rows, actors, decisions, skips, together, long_names, paper)
     assert kept_rule_defects(report) == [], "\n".join(str(d) for d in report.defects[:5])
     assert plan.warnings == []
 
@@ -107,12 +112,7 @@ KNOWN_UNROUTED = [
 @pytest.mark.xfail(strict=True, reason="the router finds no way for a long loop back on a narrow portrait page")
 @pytest.mark.parametrize("seed, rows, actors, decisions, skips, together, long_names, paper", KNOWN_UNROUTED)
 def test_known_unrouted_generated_sops(tmp_path, seed, rows, actors, decisions, skips, together, long_names, paper):
-    text = sop_text(random.Random(seed), rows, actors, decisions, skips=skips, long_names=long_names,
-                    together=together)
-    (sop,) = reader.read([_write(tmp_path, text)]).sops
-    sop = dataclasses.replace(sop, unit=dataclasses.replace(sop.unit, kertas=paper[0], orientasi=paper[1]))
-    plan = layout.layout(sop)
-    report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
+    plan, report = _laid_out(tmp_path, seed, rows, actors, decisions, skips, together, long_names, paper)
     assert kept_rule_defects(report) == [] and plan.warnings == []
 
 

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the fixtures of test_studio_http are parameters here
 """The studio's token kept per definitions folder, and managing SOP files from the studio (issue 20)."""
 
 from __future__ import annotations
@@ -5,7 +6,6 @@ from __future__ import annotations
 import base64
 import io
 import os
-import shutil
 import stat
 import tempfile
 import time
@@ -13,7 +13,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import DEFINITIONS
 from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from openpyxl import load_workbook
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -24,7 +23,6 @@ from sopdoc import fsutil
 from sopdoc.cli import main
 from sopdoc.definition import reader
 from sopdoc.excel import importer
-from sopdoc.studio.app import create_app
 from sopdoc.studio.guard import folder_token
 
 
@@ -70,25 +68,8 @@ def test_a_token_file_that_is_a_link_or_malformed_is_replaced(tmp_path):
 
 # --- managing SOP files over HTTP ---------------------------------------------------------------
 
-TOKEN = "uji-token-rahasia"
-MONEV = "kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"
-
-
-@pytest.fixture
-def root(tmp_path: Path) -> Path:
-    target = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, target)
-    return target
-
-
-@pytest.fixture
-def client(root: Path, tmp_path: Path) -> TestClient:
-    with TestClient(create_app(root, tmp_path / "output", TOKEN), base_url=f"http://127.0.0.1:8765/{TOKEN}") as c:
-        yield c
-
-
-def post(client: TestClient, url: str, body: dict):
-    return client.post(url, json=body, headers={"X-Sopdoc-Token": TOKEN})
+# The studio, its tree and its requests as test_studio_http.py makes them.
+from test_studio_http import MONEV, TOKEN, client, post, root  # noqa: E402, F401
 
 
 def test_a_deleted_sop_goes_to_the_trash_is_not_read_and_comes_back(client, root):
