@@ -582,6 +582,22 @@ def test_the_unit_book_and_the_export_are_made_by_the_export_stage(client, tmp_p
     assert client.get("/tugas/tidakada").status_code == 404
 
 
+def test_the_studio_export_leaves_drafts_out_unless_asked_as_sopdoc_export_draf(client, root):
+    path = root / "kab-balangan/diskominfo/monitoring-evaluasi-internal.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert "\nstatus:" not in text      # in force, as a file that names no status is
+    path.write_text(text.rstrip("\n") + "\nstatus: draf\n", encoding="utf-8")
+    assert '<span class="lencana status-draf">draf</span>' in client.get("/").text
+    draft_pdf = "kab-balangan/diskominfo/monitoring-evaluasi-internal.pdf"
+    for body, included in (({}, False), ({"draf": True}, True)):
+        job = _finish(client, post(client, "/ekspor", body))
+        assert job["status"] == "selesai" and not job["galat"], job
+        with zipfile.ZipFile(io.BytesIO(client.get(f"/tugas/{job['id']}/berkas").content)) as archive:
+            names = archive.namelist()
+        assert (draft_pdf in names) is included, (body, names)
+        assert "kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja.pdf" in names
+
+
 # --- the list, new SOPs, unit settings ---------------------------------------------------------------
 
 def test_the_list_shows_each_sop_with_status_revision_and_check(client, root):

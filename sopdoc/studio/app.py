@@ -212,7 +212,9 @@ class Studio:
         return JSONResponse({"berhasil": outcome.ok, "menunggu": outcome.waiting, "baris": lines})
 
     async def export(self, request: Request) -> Response:
-        job = self.jobs.start("Ekspor semua SOP", jobs.export_all(self.root, self.out))
+        drafts = (await _body(request)).get("draf") is True     # as sopdoc export --draf
+        job = self.jobs.start("Ekspor semua SOP" + (" (termasuk draf)" if drafts else ""),
+                              jobs.export_all(self.root, self.out, drafts))
         return JSONResponse(job.view())
 
     async def job(self, request: Request) -> Response:

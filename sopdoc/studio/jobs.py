@@ -190,19 +190,20 @@ def unit_book(folder: Path, out: Path) -> Callable[[Job], Path]:
     return work
 
 
-def export_all(root: Path, out: Path) -> Callable[[Job], Path]:
-    """Return the work that exports every SOP under *root*, as ``sopdoc export`` does."""
+def export_all(root: Path, out: Path, drafts: bool = False) -> Callable[[Job], Path]:
+    """Return the work that exports every SOP under *root*, as ``sopdoc export`` (``--draf`` with *drafts*) does."""
     def work(job: Job) -> Path:
-        summary = _export(job, [root], out, books_only=False)
+        summary = _export(job, [root], out, books_only=False, drafts=drafts)
         if summary.zip is None:
             raise SopdocError(job.message or "ekspor tidak menghasilkan berkas ZIP")
         return summary.zip
     return work
 
 
-def _export(job: Job, paths: list[Path], out: Path, books_only: bool) -> pipeline.Summary:
+def _export(job: Job, paths: list[Path], out: Path, books_only: bool, drafts: bool = False) -> pipeline.Summary:
     """Run the one export, as ``sopdoc export`` (or ``book``) does; what failed is kept in the job, which shows it."""
-    summary = pipeline.export(paths, out, _JobReporter(job), workers.default_jobs(), books_only=books_only)
+    summary = pipeline.export(paths, out, _JobReporter(job), workers.default_jobs(), books_only=books_only,
+                              drafts=drafts)
     if summary.failures:
         job.failures = [_below(failure.what, paths[0]) for failure in summary.failures]
         job.message = (f"{'Buku' if books_only else 'Buku dan ZIP'} ini tidak memuat yang gagal di atas. Perbaiki "

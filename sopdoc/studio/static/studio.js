@@ -61,7 +61,10 @@
   const jobPanel = document.getElementById("tugas");
 
   async function startJob(url, body) {
-    const {status, data} = await post(url, body || {});
+    body = body || {};
+    const drafts = document.getElementById("sertakan-draf");
+    if (drafts && url.endsWith("/ekspor")) body.draf = drafts.checked;    // as sopdoc export --draf
+    const {status, data} = await post(url, body);
     if (status !== 200) { say(data.galat || "Tugas tidak dapat dimulai.", "galat"); return; }
     showJob(data);
     pollJob(data.id);
