@@ -32,14 +32,14 @@ _GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECRE
            fields.VERIFIKASI: fields.VERIFICATION_KEYS}
 # The row keys an input holds as text (jumps are selects, handled apart).
 # The row's printed number ("2a") has no control in the row form yet: carried through like langkah.
-_NOT_SHOWN_IN_ROW = {"nomor"}
+_NOT_SHOWN_IN_ROW = frozenset({"nomor"})
 _ROW_TEXT = tuple(k for k in fields.ROW_KEYS
                   if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut") and k.name not in _NOT_SHOWN_IN_ROW)
 # Keys the editor shows with a control of their own (the SOP's pelaksana and rows, a row's jump and decision).
 _EDITED_EXTRA = {"pelaksana", "kegiatan", "id", "lanjut", "keputusan"}
 # Keys of the real SOPs' constructs the forms have no control for yet (the SOP form leaves paper to the unit).
-_NOT_SHOWN = {"kop", "judul", "kolom_keterangan"}
-_NOT_SHOWN_IN_SOP = {"kertas", "orientasi"}
+_NOT_SHOWN = frozenset({"kop", "judul", "kolom_keterangan"})
+_NOT_SHOWN_IN_SOP = frozenset({"kertas", "orientasi"})
 
 
 class NotEditable(ValueError):
@@ -59,7 +59,7 @@ def from_data(data: Any, kind: str) -> dict:
     if not isinstance(data, dict):
         raise NotEditable("isi berkas bukan pemetaan (kunci: nilai)")
     draft = _group(data, top_keys(kind), ())
-    draft[OTHER] = _other(data, top_keys(kind))
+    draft[OTHER] = _other(data, _SHOWN[kind])
     if kind == SOP:
         draft["pelaksana"] = _actors(data.get("pelaksana"))
         draft["kegiatan"] = _rows(data.get("kegiatan"))
@@ -119,18 +119,20 @@ def _texts(value: Any, path: tuple) -> list[str]:
     return [_text(item, path + (i,)) for i, item in enumerate(_list(value, path))]
 
 
-def _edited(keys: tuple[Key, ...]) -> set[str]:
+def _shown(keys: tuple[Key, ...], hidden: frozenset[str] = frozenset()) -> frozenset[str]:
     """Return the names of *keys* the editor shows; every other key of a file is carried through untouched."""
-    hidden = _NOT_SHOWN | {fields.SOP_KEYS: _NOT_SHOWN_IN_SOP, fields.ROW_KEYS: _NOT_SHOWN_IN_ROW}.get(keys, set())
-    return {key.name for key in keys if key.name not in hidden and (
-        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI))} | _EDITED_EXTRA
+    return frozenset(key.name for key in keys if key.name not in _NOT_SHOWN | hidden and (
+        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI))) | _EDITED_EXTRA
 
 
-def _other(data: dict, keys: tuple[Key, ...]) -> str:
+_SHOWN = {SOP: _shown(fields.SOP_KEYS, _NOT_SHOWN_IN_SOP), UNIT: _shown(fields.UNIT_KEYS)}
+_SHOWN_IN_ROW = _shown(fields.ROW_KEYS, _NOT_SHOWN_IN_ROW)
+
+
+def _other(data: dict, shown: frozenset[str]) -> str:
     """Return the keys of *data* the editor does not show (unknown to the format, or a construct such as
     `langkah` or `judul` it cannot edit yet), as YAML text ("" when none): saving keeps them as they were."""
-    known = _edited(keys)
-    rest = {k: v for k, v in data.items() if k not in known}
+    rest = {k: v for k, v in data.items() if k not in shown}
     return yaml.safe_dump(rest, allow_unicode=True, sort_keys=False) if rest else ""
 
 
@@ -160,7 +162,7 @@ def _row(row: dict, index: int, numbers: dict[str, int]) -> dict:
     if draft["lanjut"] == names.NEXT:
         draft["lanjut"] = ""      # the select's first choice, "baris berikutnya", is the same
     draft["keputusan"] = _decision(row.get("keputusan"), numbers, path + ("keputusan",))
-    draft[OTHER] = _other(row, fields.ROW_KEYS)
+    draft[OTHER] = _other(row, _SHOWN_IN_ROW)
     draft[ORIGIN] = str(index + 1)
     return draft
 
@@ -322,7 +324,7 @@ def to_data(draft: dict, kind: str) -> dict:
     if kind == SOP:
         data["pelaksana"] = {key: name.strip() or None for key, name in draft["pelaksana"].items()}
         data["kegiatan"] = _rows_data(draft["kegiatan"])
-    return _with_other(data, draft[OTHER], top_keys(kind))
+    return _with_other(data, draft[OTHER], _SHOWN[kind])
 
 
 def _data_group(draft: dict, keys: tuple[Key, ...]) -> dict:
@@ -384,7 +386,7 @@ def _rows_data(rows: list[dict]) -> list[dict]:
                 item["keputusan"]["label"] = labels
         elif (jump := _reference(row["lanjut"], index, ids)) not in (None, names.NEXT):
             item["lanjut"] = jump
-        data.append(_with_other(_ordered(item), row[OTHER], fields.ROW_KEYS))
+        data.append(_with_other(_ordered(item), row[OTHER], _SHOWN_IN_ROW))
     return data
 
 
@@ -436,7 +438,7 @@ def _new_id(uraian: str, taken: list[str | None]) -> str:
     return names.free_id(names.slugify(uraian, 1) or "baris", taken)
 
 
-def _with_other(data: dict, text: str, keys: tuple[Key, ...]) -> dict:
+def _with_other(data: dict, text: str, shown: frozenset[str]) -> dict:
     """Return *data* with the carried-through keys of *text* added (never over a key the form has)."""
     if not text.strip():
         return data
@@ -446,5 +448,4 @@ def _with_other(data: dict, text: str, keys: tuple[Key, ...]) -> dict:
         raise BadForm(f"isian tersembunyi {OTHER} rusak: {exc.message}") from None
     if not isinstance(other, dict):
         raise BadForm(f"isian tersembunyi {OTHER} rusak")
-    known = _edited(keys)
-    return {**data, **{k: v for k, v in other.items() if k not in known and k not in data}}
+    return {**data, **{k: v for k, v in other.items() if k not in shown and k not in data}}
