@@ -12,6 +12,9 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+from playwright.sync_api import sync_playwright
+
 CHROMIUM = "/usr/bin/chromium"
 # As root Chromium needs --no-sandbox; the rest keep it off this machine's closed network.
 CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -70,3 +73,12 @@ class Studio:
                 except subprocess.TimeoutExpired:
                     self.process.kill()
         return self.process.wait()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Debian's Chromium, driven by Playwright, once per test module."""
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixture of studioserver is a parameter here
 """sopdoc studio in a real browser: Debian's Chromium driven by Playwright through a person's tasks.
 
 The server is `sopdoc studio` itself, started as a person starts it; the oracles
@@ -26,8 +27,8 @@ from pathlib import Path
 
 import pytest
 from conftest import DEFINITIONS, ROOT
-from playwright.sync_api import Page, expect, sync_playwright
-from studioserver import CHROMIUM, CHROMIUM_ARGS, Studio
+from playwright.sync_api import Page, expect
+from studioserver import CHROMIUM, CHROMIUM_ARGS, Studio, browser  # noqa: F401 - fixture
 
 from sopdoc.definition import reader
 from sopdoc.flowchart import layout
@@ -48,14 +49,6 @@ def studio(tmp_path_factory):
     server.root = root
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

@@ -1,3 +1,4 @@
+# ruff: noqa: F811 - the browser fixture of studioserver is a parameter here
 """Everyday work in the studio without surprises (issue 20), in Debian's Chromium driven by Playwright.
 
 Each test starts `sopdoc studio` as a person does, over a copy of one unit of
@@ -14,8 +15,8 @@ from pathlib import Path
 import pytest
 from conftest import DEFINITIONS, ROOT
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Page, expect, sync_playwright
-from studioserver import CHROMIUM, CHROMIUM_ARGS, Studio
+from playwright.sync_api import Page, expect
+from studioserver import CHROMIUM, CHROMIUM_ARGS, Studio, browser  # noqa: F401 - fixture
 
 from sopdoc.definition import reader
 
@@ -40,14 +41,6 @@ def studio(tmp_path):
     server = Studio(root, tmp_path / "output")
     yield server
     server.stop()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture
