@@ -31,15 +31,19 @@ _TEXT_KINDS = {fields.TEKS, fields.TANGGAL, fields.BERKAS, fields.PILIHAN, field
 _GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECREE_KEYS,
            fields.VERIFIKASI: fields.VERIFICATION_KEYS}
 # The row keys an input holds as text (jumps are selects, handled apart).
-# The row's printed number ("2a") has no control in the row form yet: carried through like langkah.
-_NOT_SHOWN_IN_ROW = frozenset({"nomor"})
-_ROW_TEXT = tuple(k for k in fields.ROW_KEYS
-                  if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut") and k.name not in _NOT_SHOWN_IN_ROW)
+_ROW_TEXT = tuple(k for k in fields.ROW_KEYS if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut"))
+# A row printed without a number says `nomor: ""`, which an empty input cannot tell from no `nomor` at all
+# (the number counted on): a checkbox of its own says it.
+NO_NUMBER = "_tanpa_nomor"
 # Keys the editor shows with a control of their own (the SOP's pelaksana and rows, a row's jump and decision).
 _EDITED_EXTRA = {"pelaksana", "kegiatan", "id", "lanjut", "keputusan"}
-# Keys of the real SOPs' constructs the forms have no control for yet (the SOP form leaves paper to the unit).
-_NOT_SHOWN = frozenset({"kop", "judul", "kolom_keterangan"})
+# Keys of the real SOPs' constructs the forms have no control for yet: the SOP form leaves paper and kop to
+# the unit; the unit form leaves kop, headings and the Keterangan column to a text editor (the SOP form has them).
+_NOT_SHOWN = frozenset({"kop"})
 _NOT_SHOWN_IN_SOP = frozenset({"kertas", "orientasi"})
+_UNIT_KEYS = tuple(key for key in fields.UNIT_KEYS if key.kind not in (fields.JUDUL, fields.YA_TIDAK))
+# A yes/no key the SOP may leave to its unit: the select's three choices.
+_YES_NO = {None: "", True: "ya", False: "tidak"}
 
 
 class NotEditable(ValueError):
@@ -47,7 +51,7 @@ class NotEditable(ValueError):
 
 
 def top_keys(kind: str) -> tuple[Key, ...]:
-    return fields.SOP_KEYS if kind == SOP else fields.UNIT_KEYS
+    return fields.SOP_KEYS if kind == SOP else _UNIT_KEYS
 
 
 # --- definition data -> draft ----------------------------------------------------------
@@ -81,7 +85,27 @@ def _group(data: dict, keys: tuple[Key, ...], path: tuple) -> dict:
             draft[key.name] = {"url": ""} if value else None
         elif key.kind in _GROUPS:
             draft[key.name] = None if value is None else _mapping(value, _GROUPS[key.kind], where)
+        elif key.kind == fields.YA_TIDAK:
+            if not (value is None or isinstance(value, bool)):
+                raise NotEditable(f"{_where(where)} harus true atau false")
+            draft[key.name] = _YES_NO[value]
+        elif key.kind == fields.JUDUL:
+            draft[key.name] = _headings(value, where)
     return draft
+
+
+def _headings(value: Any, path: tuple) -> dict[str, str]:
+    """Return a renamed heading's text for each heading key ('' where it keeps its own)."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise NotEditable(f"{_where(path)} harus berupa pemetaan (kunci: judul pengganti)")
+    # A bare `no:` is read by YAML as false: it is the No column (the reader takes it so too).
+    value = {"no" if key is False else key: text for key, text in value.items()}
+    unknown = [str(k) for k in value if k not in fields.HEADINGS]
+    if unknown:
+        raise NotEditable(f"{_where(path)} memuat kunci yang tidak dikenal: {', '.join(unknown)}")
+    return {key: _text(value.get(key), path + (key,)) for key in fields.HEADINGS}
 
 
 def _mapping(value: Any, keys: tuple[Key, ...], path: tuple) -> dict:
@@ -122,11 +146,12 @@ def _texts(value: Any, path: tuple) -> list[str]:
 def _shown(keys: tuple[Key, ...], hidden: frozenset[str] = frozenset()) -> frozenset[str]:
     """Return the names of *keys* the editor shows; every other key of a file is carried through untouched."""
     return frozenset(key.name for key in keys if key.name not in _NOT_SHOWN | hidden and (
-        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI))) | _EDITED_EXTRA
+        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI,
+                                                                       fields.YA_TIDAK, fields.JUDUL))) | _EDITED_EXTRA
 
 
-_SHOWN = {SOP: _shown(fields.SOP_KEYS, _NOT_SHOWN_IN_SOP), UNIT: _shown(fields.UNIT_KEYS)}
-_SHOWN_IN_ROW = _shown(fields.ROW_KEYS, _NOT_SHOWN_IN_ROW)
+_SHOWN = {SOP: _shown(fields.SOP_KEYS, _NOT_SHOWN_IN_SOP), UNIT: _shown(_UNIT_KEYS)}
+_SHOWN_IN_ROW = _shown(fields.ROW_KEYS)
 
 
 def _other(data: dict, shown: frozenset[str]) -> str:
@@ -155,6 +180,7 @@ def _rows(value: Any) -> list[dict]:
 def _row(row: dict, index: int, numbers: dict[str, int]) -> dict:
     path = ("kegiatan", index)
     draft: dict[str, Any] = {key.name: _text(row.get(key.name), path + (key.name,)) for key in _ROW_TEXT}
+    draft[NO_NUMBER] = "ya" if row.get("nomor") == "" else ""
     draft["id"] = _text(row.get("id"), path + ("id",))
     actors = row.get("pelaksana")
     draft["pelaksana"] = _texts(actors, path + ("pelaksana",))
@@ -183,7 +209,7 @@ def _decision(value: Any, numbers: dict[str, int], path: tuple) -> dict | None:
 def _target(value: Any, numbers: dict[str, int], path: tuple) -> str:
     """Return a jump as the selects show it: a row number, 'berikutnya', '' or an unknown id kept as written."""
     text = _text(value, path).strip()
-    if text in ("", names.NEXT):
+    if text in ("", names.NEXT, names.END):
         return text
     return str(numbers[text]) if text in numbers else ID_PREFIX + text
 
@@ -197,7 +223,8 @@ def _where(path: tuple) -> str:
 # Every consumer of a posted mapping takes the names it knows and refuses any other:
 # a name outside the contract would otherwise be dropped without a word.
 
-_ROW_NAMES = frozenset(k.name for k in _ROW_TEXT) | {"id", "lanjut", "pelaksana", "keputusan", OTHER, ORIGIN}
+_ROW_NAMES = frozenset(k.name for k in _ROW_TEXT) | {"id", "lanjut", "pelaksana", "keputusan", NO_NUMBER, OTHER,
+                                                     ORIGIN}
 _DECISION_NAMES = frozenset(TARGET_KEYS) | {"label", SWITCH}
 
 
@@ -247,6 +274,16 @@ def _posted_group(tree: dict, keys: tuple[Key, ...], path: tuple, others=frozens
                                for i, item in enumerate(_posted_list(tree, key.name, path))]
         elif key.kind in _GROUPS:
             draft[key.name] = _switched(tree.get(key.name), _GROUPS[key.kind], where)
+        elif key.kind == fields.YA_TIDAK:
+            draft[key.name] = _posted_text(tree, key.name, path)
+            if draft[key.name] not in _YES_NO.values():
+                raise BadForm(f"isian '{_where(where)}' harus kosong, 'ya' atau 'tidak'")
+        elif key.kind == fields.JUDUL:
+            headings = tree.get(key.name, {})
+            if not isinstance(headings, dict):
+                raise BadForm("isian judul harus bernama judul.KUNCI, misalnya judul.kelengkapan")
+            _known(headings, fields.HEADINGS, where)
+            draft[key.name] = {name: _posted_text(headings, name, where) for name in fields.HEADINGS}
     _known(tree, set(draft) | set(others), path)
     return draft
 
@@ -291,6 +328,7 @@ def _posted_row(tree: Any, index: int) -> dict:
     _known(tree, _ROW_NAMES, path)
     row = {key.name: _posted_text(tree, key.name, path) for key in _ROW_TEXT}
     row["id"] = _posted_text(tree, "id", path)
+    row[NO_NUMBER] = _posted_text(tree, NO_NUMBER, path)
     row["lanjut"] = _posted_text(tree, "lanjut", path)
     actors = tree.get("pelaksana", [])
     row["pelaksana"] = [_scalar(a, path + ("pelaksana",)) for a in (actors if isinstance(actors, list) else [actors])]
@@ -348,6 +386,10 @@ def _data_value(key: Key, value: Any) -> Any:
         group = _data_group(value, _GROUPS[key.kind])
         # `verifikasi: true` is the switch alone; with a url it is a mapping.
         return group or True if key.kind == fields.VERIFIKASI else group
+    if key.kind == fields.YA_TIDAK:
+        return {text: flag for flag, text in _YES_NO.items()}[value]
+    if key.kind == fields.JUDUL:
+        return {name: text.strip() for name, text in value.items() if text.strip()} or None
     return None
 
 
@@ -373,6 +415,8 @@ def _rows_data(rows: list[dict]) -> list[dict]:
     data = []
     for index, row in enumerate(rows):
         item = _data_group(row, _ROW_TEXT)
+        if row.get(NO_NUMBER) == "ya":
+            item["nomor"] = ""
         if ids[index]:
             item["id"] = ids[index]
         actors = [a.strip() for a in row["pelaksana"] if a.strip()]
@@ -406,8 +450,8 @@ def _reference(target: str, index: int, ids: list[str | None]) -> str | None:
     target = target.strip()
     if not target:
         return None
-    if target == names.NEXT:
-        return names.NEXT
+    if target in (names.NEXT, names.END):
+        return target
     if target.startswith(ID_PREFIX):
         return target[len(ID_PREFIX):]
     number = _row_number(target, len(ids))

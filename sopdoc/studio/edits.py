@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sopdoc.definition import names
 from sopdoc.definition.reader import MAX_ACTORS
-from sopdoc.studio.draft import ORIGIN, OTHER, TARGET_KEYS
+from sopdoc.studio.draft import NO_NUMBER, ORIGIN, OTHER, TARGET_KEYS
 from sopdoc.studio.names import BadForm, parse_name
 
 
@@ -37,7 +37,7 @@ def _row_number(draft: dict, argument: str, extra: int = 0) -> int:
 
 def blank_row(actors: list[str]) -> dict:
     return {"id": "", "nomor": "", "uraian": "", "pelaksana": actors[:1], "kelengkapan": "", "waktu": "", "output": "",
-            "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, OTHER: "", ORIGIN: ""}
+            "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, NO_NUMBER: "", OTHER: "", ORIGIN: ""}
 
 
 def _insert_row(draft: dict, argument: str, _: str) -> None:
