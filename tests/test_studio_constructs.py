@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from studioform import form_pairs, replaced
-from test_studio_http import TOKEN, client, editor, post, root, save  # noqa: F401
+from studioform import replaced
+from test_studio_http import client, editor, root, save  # noqa: F401
 
 from sopdoc.definition import reader
 
