@@ -52,3 +52,34 @@ def test_a_person_ends_a_branch_unlabels_it_numbers_a_row_and_drops_the_keterang
         raise
     finally:
         context.close()
+
+
+def test_a_person_makes_a_fork_with_the_plus_button(browser, studio):
+    context = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = context.new_page()
+    key = "kab-way-kanan/diskominfo/pengumpulan-data-kinerja"
+    path = studio.root / f"{key}.yaml"
+    try:
+        page.goto(f"{studio.base}/sop/{key}")
+        expect(page.locator("button[data-simpan]")).to_have_text("Simpan")
+        count = _preview_count(page)
+        page.click("[data-baris='1'] button[data-aksi='cabang-tambah:1:lanjut']")
+        _wait_preview_after(page, count)
+        selects = page.locator('[name="kegiatan[1].lanjut"]')
+        expect(selects).to_have_count(2)
+        count = _preview_count(page)
+        selects.nth(1).select_option("3")
+        _wait_preview_after(page, count)
+        for i in range(2):
+            box = selects.nth(i).bounding_box()
+            assert box and box["x"] + box["width"] <= 1366, box
+        page.click("button[data-simpan]")
+        expect(page.locator("#pesan")).to_contain_text("Tersimpan: ")
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        assert data["kegiatan"][0]["lanjut"] == ["berikutnya", data["kegiatan"][2]["id"]]
+    except Exception:
+        SHOTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(SHOTS / "percabangan-1366.png"), full_page=True)
+        raise
+    finally:
+        context.close()

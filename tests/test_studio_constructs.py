@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
-from studioform import replaced
-from test_studio_http import client, editor, root, save  # noqa: F401
+from studioform import form_pairs, replaced
+from test_studio_http import client, editor, post, root, save  # noqa: F401
 
 from sopdoc.definition import reader
 
@@ -155,3 +155,106 @@ def test_a_heading_key_the_format_does_not_know_makes_the_file_shown_not_edited(
     path.write_text(SCENARIO.replace("nama: Layanan Uji\n", "nama: Layanan Uji\njudul: {kolom_lain: X}\n"))
     page = client.get(f"/sop/{KEY}")
     assert "belum bisa disunting" in page.text and "judul memuat kunci yang tidak dikenal: kolom_lain" in page.text
+
+
+FORKS = """nama: Layanan Uji
+pelaksana: {loket: Petugas Loket, kasi: Kepala Seksi, kabid: Kepala Bidang}
+kegiatan:
+  - uraian: Menerima permohonan
+    pelaksana: loket
+  - uraian: Meneruskan permohonan
+    pelaksana: kasi
+    lanjut: [catat, arsip]
+  - id: catat
+    uraian: Mencatat permohonan
+    pelaksana: loket
+    lanjut: selesai
+  - id: arsip
+    uraian: Memeriksa berkas
+    pelaksana: kabid
+    keputusan: {ya: [kabar, tutup], tidak: berikutnya, label: ["", ""]}
+  - uraian: Mengembalikan berkas
+    pelaksana: loket
+    lanjut: selesai
+  - id: kabar
+    uraian: Mengabarkan hasil
+    pelaksana: kasi
+    lanjut: selesai
+  - id: tutup
+    uraian: Menutup berkas
+    pelaksana: kabid
+"""
+
+
+def _edit(client, fields, action):
+    response = post(client, f"/sop/{KEY}/ubah", {"isian": fields, "aksi": action})
+    assert response.status_code == 200, response.text
+    return form_pairs(response.json()["editor"])
+
+
+def _values(fields, name):
+    return [value for n, value in fields if n == name]
+
+
+def test_a_file_with_forks_is_edited_and_an_unchanged_save_keeps_every_byte(client, root):
+    path = root / f"{KEY}.yaml"
+    path.write_text(FORKS, encoding="utf-8")
+    _, fields, version = editor(client, KEY)
+    assert _values(fields, "kegiatan[2].lanjut") == ["3", "4"]
+    assert _values(fields, "kegiatan[4].keputusan.ya") == ["6", "7"]
+    response = save(client, KEY, fields, version)
+    assert response.status_code == 200 and response.json()["perubahan"] == []
+    assert path.read_text(encoding="utf-8") == FORKS
+    response = save(client, KEY, replaced(fields, "nama", "Layanan Lain"), version)
+    assert path.read_text(encoding="utf-8") == FORKS.replace("nama: Layanan Uji", "nama: Layanan Lain")
+
+
+def test_a_fork_is_made_and_unmade_with_its_buttons(client, root):
+    path = root / f"{KEY}.yaml"
+    path.write_text(SCENARIO, encoding="utf-8")
+    _, fields, version = editor(client, KEY)
+    # Row 1 goes on to row 2 and also to row 3: a fork; the next row is named by its id there.
+    fields = _edit(client, fields, "cabang-tambah:1:lanjut")
+    assert _values(fields, "kegiatan[1].lanjut") == ["berikutnya", ""]
+    fields = [[n, "3" if (n, v) == ("kegiatan[1].lanjut", "") else v] for n, v in fields]
+    # The decision's yes goes on to row 3 and to row 4 at once; its no ends the flow.
+    fields = _edit(client, fields, "cabang-tambah:2:ya")
+    assert _values(fields, "kegiatan[2].keputusan.ya") == ["berikutnya", ""]
+    fields = [[n, "4" if (n, v) == ("kegiatan[2].keputusan.ya", "") else v] for n, v in fields]
+    fields = replaced(fields, "kegiatan[2].keputusan.tidak", "selesai")
+    assert save(client, KEY, fields, version).status_code == 200
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["kegiatan"][0]["lanjut"] == ["berikutnya", "menyiapkan"]
+    assert data["kegiatan"][1]["keputusan"] == {"ya": ["berikutnya", "arsip"], "tidak": "selesai"}
+    assert data["kegiatan"][2]["id"] == "menyiapkan"
+    result = reader.read([path])
+    assert result.errors == [] and len(result.sops[0].kegiatan[0].langkah[0].exits[0].targets) == 2
+    # Removing a target leaves a plain jump.
+    _, fields, version = editor(client, KEY)
+    fields = _edit(client, fields, "cabang-hapus:1:lanjut:2")
+    assert _values(fields, "kegiatan[1].lanjut") == [""]
+    fields = _edit(client, fields, "cabang-hapus:2:ya:1")
+    assert save(client, KEY, fields, version).status_code == 200
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert "lanjut" not in data["kegiatan"][0]
+    assert data["kegiatan"][1]["keputusan"] == {"ya": "arsip", "tidak": "selesai"}
+
+
+def test_moving_rows_keeps_each_target_of_a_fork(client, root):
+    path = root / f"{KEY}.yaml"
+    path.write_text(FORKS, encoding="utf-8")
+    _, fields, version = editor(client, KEY)
+    fields = _edit(client, fields, "baris-turun:6")     # kabar below tutup
+    assert _values(fields, "kegiatan[4].keputusan.ya") == ["7", "6"]
+    assert save(client, KEY, fields, version).status_code == 200
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    assert data["kegiatan"][3]["keputusan"]["ya"] == ["kabar", "tutup"]
+    assert [row.get("id") for row in data["kegiatan"]][5:] == ["tutup", "kabar"]
+
+
+@pytest.mark.parametrize("action", ["cabang-tambah:1:ya", "cabang-tambah:9:lanjut", "cabang-hapus:1:lanjut:1",
+                                    "cabang-tambah:1:kiri"])
+def test_a_fork_button_for_a_jump_that_is_not_there_is_refused(client, scenario, action):
+    _, fields, _ = editor(client, KEY)
+    response = post(client, f"/sop/{KEY}/ubah", {"isian": fields, "aksi": action})
+    assert response.status_code == 400 and response.json()["galat"].startswith("Permintaan tidak sah: ")

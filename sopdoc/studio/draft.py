@@ -206,8 +206,15 @@ def _decision(value: Any, numbers: dict[str, int], path: tuple) -> dict | None:
     return decision
 
 
-def _target(value: Any, numbers: dict[str, int], path: tuple) -> str:
-    """Return a jump as the selects show it: a row number, 'berikutnya', '' or an unknown id kept as written."""
+def _target(value: Any, numbers: dict[str, int], path: tuple) -> str | list[str]:
+    """Return a jump as the selects show it: a row number, 'berikutnya', 'selesai', '' or an unknown id kept as
+    written; a fork is the list of its targets, one select each."""
+    if isinstance(value, list):
+        return [_one_target(item, numbers, path + (i,)) for i, item in enumerate(value)]
+    return _one_target(value, numbers, path)
+
+
+def _one_target(value: Any, numbers: dict[str, int], path: tuple) -> str:
     text = _text(value, path).strip()
     if text in ("", names.NEXT, names.END):
         return text
@@ -329,13 +336,21 @@ def _posted_row(tree: Any, index: int) -> dict:
     row = {key.name: _posted_text(tree, key.name, path) for key in _ROW_TEXT}
     row["id"] = _posted_text(tree, "id", path)
     row[NO_NUMBER] = _posted_text(tree, NO_NUMBER, path)
-    row["lanjut"] = _posted_text(tree, "lanjut", path)
+    row["lanjut"] = _posted_jump(tree, "lanjut", path)
     actors = tree.get("pelaksana", [])
     row["pelaksana"] = [_scalar(a, path + ("pelaksana",)) for a in (actors if isinstance(actors, list) else [actors])]
     row["keputusan"] = _posted_decision(tree.get("keputusan"), index)
     row[OTHER] = _posted_text(tree, OTHER, path)
     row[ORIGIN] = _posted_text(tree, ORIGIN, path)
     return row
+
+
+def _posted_jump(tree: dict, key: str, path: tuple) -> str | list[str]:
+    """Return a posted jump: one select's value, or a fork's (the select posted once per target)."""
+    value = tree.get(key, "")
+    if isinstance(value, list):
+        return [_scalar(item, path + (key, i)) for i, item in enumerate(value)]
+    return _scalar(value, path + (key,))
 
 
 def _posted_decision(value: Any, index: int) -> dict | None:
@@ -347,8 +362,8 @@ def _posted_decision(value: Any, index: int) -> dict | None:
         return None
     value = value if isinstance(value, dict) else {}
     # A row just made a decision: yes goes on, no goes back to the row before (a rework loop).
-    decision = {"ya": _posted_text(value, "ya", path) if "ya" in value else names.NEXT,
-                "tidak": _posted_text(value, "tidak", path) if "tidak" in value else (str(index) if index else "")}
+    decision = {"ya": _posted_jump(value, "ya", path) if "ya" in value else names.NEXT,
+                "tidak": _posted_jump(value, "tidak", path) if "tidak" in value else (str(index) if index else "")}
     labels = [_scalar(label, path + ("label", i)) for i, label in enumerate(_posted_list(value, "label", path))]
     decision["label"] = ((labels or list(names.DEFAULT_LABELS)) + ["", ""])[:2]
     return decision
@@ -445,8 +460,12 @@ def _ordered(row: dict) -> dict:
     return {k: row[k] for k in sorted(row, key=order.index)}
 
 
-def _reference(target: str, index: int, ids: list[str | None]) -> str | None:
-    """Return what a jump writes: 'berikutnya', the id of the row it reaches, or what was written."""
+def _reference(target: str | list[str], index: int, ids: list[str | None]) -> str | list[str] | None:
+    """Return what a jump writes: 'berikutnya', the id of the row it reaches, or what was written; a fork writes
+    the ids of its targets (a target left unchosen is left out; a fork of one is a plain jump)."""
+    if isinstance(target, list):
+        targets = [t for t in (_fork_reference(item, ids) for item in target) if t is not None]
+        return targets if len(targets) > 1 else (targets[0] if targets else None)
     target = target.strip()
     if not target:
         return None
@@ -460,6 +479,23 @@ def _reference(target: str, index: int, ids: list[str | None]) -> str | None:
     return names.NEXT if number == index + 2 else ids[number - 1]
 
 
+def _fork_reference(target: str, ids: list[str | None]) -> str | None:
+    """Return what one target of a fork writes: the id of the row it reaches (even the next row's), or as written."""
+    target = target.strip()
+    if not target:
+        return None
+    if target.startswith(ID_PREFIX):
+        return target[len(ID_PREFIX):]
+    number = _row_number(target, len(ids))
+    return target if number is None else ids[number - 1]
+
+
+def jumps(row: dict) -> list[str]:
+    """Return every target a draft row names: its lanjut's or its decision's, a fork's one by one."""
+    values = [row["lanjut"]] if row["keputusan"] is None else [row["keputusan"][k] for k in TARGET_KEYS]
+    return [t for value in values for t in (value if isinstance(value, list) else [value])]
+
+
 def _row_number(target: str, count: int) -> int | None:
     return int(target) if target.isdigit() and 1 <= int(target) <= count else None
 
@@ -468,10 +504,13 @@ def _jump_ids(rows: list[dict]) -> list[str | None]:
     """Return each row's id, giving one (in the draft too) to each row a jump reaches by number."""
     ids = [row["id"].strip() or None for row in rows]
     for index, row in enumerate(rows):
-        targets = [row["lanjut"]] if row["keputusan"] is None else [row["keputusan"][k] for k in TARGET_KEYS]
-        for target in targets:
+        forks = [v for v in ([row["lanjut"]] if row["keputusan"] is None else
+                             [row["keputusan"][k] for k in TARGET_KEYS]) if isinstance(v, list)]
+        in_fork = {t.strip() for fork in forks for t in fork}
+        for target in jumps(row):
             number = _row_number(target.strip(), len(rows))
-            if number is None or number == index + 2 or ids[number - 1]:
+            # A jump to the next row writes 'berikutnya'; a fork names each target, the next row too.
+            if number is None or (number == index + 2 and target.strip() not in in_fork) or ids[number - 1]:
                 continue
             ids[number - 1] = rows[number - 1]["id"] = _new_id(rows[number - 1]["uraian"], ids)
     return ids
