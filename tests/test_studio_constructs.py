@@ -258,3 +258,43 @@ def test_a_fork_button_for_a_jump_that_is_not_there_is_refused(client, scenario,
     _, fields, _ = editor(client, KEY)
     response = post(client, f"/sop/{KEY}/ubah", {"isian": fields, "aksi": action})
     assert response.status_code == 400 and response.json()["galat"].startswith("Permintaan tidak sah: ")
+
+
+LANGKAH = """nama: Layanan Uji
+pelaksana: {loket: Petugas Loket, web: Admin Web, kasi: Kepala Seksi}
+kegiatan:
+  - uraian: Menerima permohonan di loket atau lewat web
+    langkah:
+      - {pelaksana: loket}
+      - {pelaksana: web}
+  - uraian: Memeriksa permohonan
+    pelaksana: kasi
+    keputusan: {ya: berikutnya, tidak: tutup}
+  - uraian: Mengabarkan hasil
+    langkah:
+      - {id: kabar, pelaksana: web, lanjut: tutup}
+      - {id: tutup, pelaksana: kasi}
+"""
+
+
+def test_a_row_of_several_symbols_is_listed_kept_and_its_symbols_can_be_jumped_to(client, root):
+    path = root / f"{KEY}.yaml"
+    path.write_text(LANGKAH, encoding="utf-8")
+    page, fields, version = editor(client, KEY)
+    names = {name for name, _ in fields}
+    # Rows 1 and 3 hold several symbols: listed by their pelaksana, with no control that would write beside them.
+    assert "kegiatan[1].pelaksana" not in names and "kegiatan[3].simbol" not in names
+    assert "kegiatan[2].pelaksana" in names
+    assert page.count("2 simbol dalam satu baris") == 2 and "<li>Admin Web</li>" in page
+    # The decision's no goes to the symbol 'tutup' of row 3: offered by name, not as a missing id.
+    assert dict(fields)["kegiatan[2].keputusan.tidak"] == "id:tutup"
+    assert "tidak ada baris ber-id" not in page and "3. Mengabarkan hasil (Kepala Seksi)</option>" in page
+    response = save(client, KEY, fields, version)
+    assert response.status_code == 200 and response.json()["perubahan"] == []
+    assert path.read_text(encoding="utf-8") == LANGKAH
+    fields = replaced(fields, "kegiatan[3].uraian", "Mengabarkan hasil pemeriksaan")
+    fields = replaced(fields, "kegiatan[2].keputusan.tidak", "id:kabar")
+    assert save(client, KEY, fields, version).status_code == 200
+    assert path.read_text(encoding="utf-8") == LANGKAH.replace(
+        "tidak: tutup}", "tidak: kabar}").replace("  - uraian: Mengabarkan hasil\n",
+                                                  "  - uraian: Mengabarkan hasil pemeriksaan\n")

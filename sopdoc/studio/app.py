@@ -265,6 +265,7 @@ class Studio:
         siblings = sorted(p.stem for p in path.parent.glob("*.yaml") if p.name != reader.UNIT_FILE and p != path)
         return {"d": held, "p": shown, "keys": SOP_KEYS_BY_NAME, "status_choices": SOP_KEYS_BY_NAME["status"].choices,
                 "siblings": siblings, "simbol_choices": SIMBOL, "NEXT": NEXT, "END": END, "headings": HEADINGS, "ID_PREFIX": draft.ID_PREFIX,
+                "symbols": draft.symbols(held),
                 "view": preview.page_view(shown.plan, shown.sop) if shown.plan else None,
                 "identitas": preview.identity(shown.sop, shown.linked) if shown.sop else None,
                 "cells": preview.row_cells}

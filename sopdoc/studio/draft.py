@@ -221,6 +221,34 @@ def _one_target(value: Any, numbers: dict[str, int], path: tuple) -> str:
     return str(numbers[text]) if text in numbers else ID_PREFIX + text
 
 
+def symbols(draft: dict) -> list[list[dict]]:
+    """Return, for each row, the symbols of its `langkah` as the form lists them ([] for a row of one symbol).
+
+    The form has no control for them: they are carried in the row's hidden text, and
+    listed so that a person sees them and a jump can name one by its id.
+    """
+    actors = draft.get("pelaksana", {})
+    return [_row_symbols(row[OTHER], actors) for row in draft.get("kegiatan", [])]
+
+
+def _row_symbols(text: str, actors: dict[str, str]) -> list[dict]:
+    if "langkah" not in text:
+        return []
+    try:
+        items = yamlsafe.parse(text, Path(OTHER)).data.get("langkah")
+    except (yamlsafe.YamlLoadError, AttributeError):
+        return []
+    if not isinstance(items, list):
+        return []
+    listed = []
+    for item in (i for i in items if isinstance(i, dict)):
+        keys = item.get("pelaksana")
+        keys = [str(k) for k in (keys if isinstance(keys, list) else [keys]) if k]
+        listed.append({"id": str(item.get("id") or ""), "keputusan": item.get("keputusan") is not None,
+                       "nama": " + ".join(actors.get(k) or k for k in keys)})
+    return listed
+
+
 def _where(path: tuple) -> str:
     return format_key_path(path)
 
