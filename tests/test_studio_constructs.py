@@ -298,3 +298,24 @@ def test_a_row_of_several_symbols_is_listed_kept_and_its_symbols_can_be_jumped_t
     assert path.read_text(encoding="utf-8") == LANGKAH.replace(
         "tidak: tutup}", "tidak: kabar}").replace("  - uraian: Mengabarkan hasil\n",
                                                   "  - uraian: Mengabarkan hasil pemeriksaan\n")
+
+
+def test_the_unit_form_keeps_the_kop_headings_and_keterangan_column_it_does_not_show(client, root):
+    path = root / "kab-way-kanan/diskominfo/unit.yaml"
+    text = path.read_text(encoding="utf-8") + (
+        "kop: [BADAN CONTOH, KABUPATEN CONTOH]\njudul: {kelengkapan: Persyaratan, no: Nomor}\n"
+        "kolom_keterangan: false\n")
+    path.write_text(text, encoding="utf-8")
+    page = client.get("/unit/kab-way-kanan/diskominfo")
+    assert page.status_code == 200
+    fields = form_pairs(page.text)
+    version = page.text.split('data-versi="')[1].split('"')[0]
+    response = post(client, "/unit/kab-way-kanan/diskominfo/simpan",
+                    {"isian": replaced(fields, "sub_unit", "Sub Bagian Umum"), "versi": version})
+    assert response.status_code == 200, response.text
+    saved = path.read_text(encoding="utf-8")
+    # Every line but sub_unit's is as written (its comment stays, realigned).
+    changed = [(a, b) for a, b in zip(text.splitlines(), saved.splitlines()) if a != b]
+    assert len(saved.splitlines()) == len(text.splitlines()) and len(changed) == 1
+    assert changed[0][1].startswith("sub_unit: Sub Bagian Umum ") and "# third header line" in changed[0][1]
+    assert yaml.safe_load(saved) == {**yaml.safe_load(text), "sub_unit": "Sub Bagian Umum"}
