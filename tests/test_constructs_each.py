@@ -161,6 +161,17 @@ kop: [BADAN PUSAT STATISTIK, KABUPATEN UJI]
   - uraian: Mengarsipkan permohonan
     pelaksana: kabid
 """),
+    "kertas": ({"kertas": "Letter"}, """nama: Kertas Sendiri
+kertas: Legal
+orientasi: potret
+""" + ACTORS + """kegiatan:
+  - uraian: Menerima permohonan
+    pelaksana: loket
+  - uraian: Memeriksa permohonan
+    pelaksana: kasi
+  - uraian: Mengarsipkan permohonan
+    pelaksana: kabid
+"""),
     "waktu": ({}, """nama: Satuan Waktu
 """ + ACTORS + """kegiatan:
   - uraian: Menerima permohonan
@@ -192,7 +203,7 @@ def _read(construct: str, folder: Path):
     return result
 
 
-# --- layout: every construct on F4 and A4, landscape and portrait ------------------------------------
+# --- layout: every construct on F4, A4, Letter and Legal, landscape and portrait --------------------
 
 # A decision exit with labels that forks is drawn as two arrows leaving two vertices, without a junction dot, the
 # second without its label (an unlabelled decision's fork and a box's fork are drawn right): rule 6.
@@ -200,9 +211,13 @@ _NOT_YET_DRAWN = {"percabangan-keputusan": "rule 6: a labelled decision exit tha
                                            "unlabelled and without a junction dot"}
 
 
+# The papers of every rendering test, and the two that signed SOPs are also printed on.
+_PAPERS = [*PAPERS, ("Letter", "lanskap"), ("Letter", "potret"), ("Legal", "lanskap"), ("Legal", "potret")]
+
+
 def _layout_cases():
     for construct in sorted(CONSTRUCTS):
-        for kertas, orientasi in PAPERS:
+        for kertas, orientasi in _PAPERS:
             marks = [pytest.mark.xfail(strict=True, reason=_NOT_YET_DRAWN[construct])] \
                 if construct in _NOT_YET_DRAWN else []
             yield pytest.param(construct, kertas, orientasi, marks=marks, id=f"{construct}-{kertas}-{orientasi}")
@@ -212,7 +227,8 @@ def _layout_cases():
 def test_each_construct_is_laid_out_within_the_drawing_rules(construct, kertas, orientasi, tmp_path):
     extra, text = CONSTRUCTS[construct]
     _read(construct, tmp_path)
-    (tmp_path / f"{construct}.yaml").write_text(f"kertas: {kertas}\norientasi: {orientasi}\n" + text, encoding="utf-8")
+    own = "".join(line + "\n" for line in text.splitlines() if not line.startswith(("kertas:", "orientasi:")))
+    (tmp_path / f"{construct}.yaml").write_text(f"kertas: {kertas}\norientasi: {orientasi}\n{own}", encoding="utf-8")
     (sop,) = reader.read([tmp_path]).sops
     plan = layout.layout(sop)
     doc = geometry.document(sop, plan, geometry.predicted_frames(plan))
