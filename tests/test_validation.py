@@ -140,6 +140,17 @@ EXPECTED = {
         "kunci-simbol-di-baris-langkah.yaml:10 kegiatan[2].lanjut: baris dengan 'langkah' menulis 'lanjut' di butir "
         "langkahnya, bukan di barisnya",
     ],
+    "kunci-cetak-salah": [
+        "kunci-cetak-salah.yaml:3 kertas: 'B5' bukan pilihan yang sah (pilihan: F4, A4, Letter, Legal)",
+        "kunci-cetak-salah.yaml:5 judul.kolom_lain: kunci 'kolom_lain' tidak dikenal; kunci yang dikenal: nomor, "
+        "tanggal_pembuatan, tanggal_revisi, tanggal_efektif, disahkan_oleh, nama, dasar_hukum, kualifikasi_pelaksana, "
+        "keterkaitan, peralatan_perlengkapan, peringatan, pencatatan_pendataan, no, kegiatan, pelaksana, mutu_baku, "
+        "kelengkapan, waktu, output, keterangan",
+        "kunci-cetak-salah.yaml:6 judul.waktu: harus berupa teks, bukan daftar",
+        "kunci-cetak-salah.yaml:7 kolom_keterangan: tulis true atau false, bukan teks",
+        "kunci-cetak-salah.yaml:8 kop: harus berupa daftar (setiap butir diawali '- '), bukan pemetaan (kunci: nilai)",
+        "kunci-cetak-salah.yaml:13 kegiatan[2].nomor: harus berupa teks, bukan daftar",
+    ],
     "baris-pertama-tanpa-mulai": [
         "baris-pertama-tanpa-mulai.yaml:6 kegiatan[1]: kegiatan pertama tidak punya simbol Mulai: setiap simbolnya "
         "dituju simbol lain di baris yang sama",

@@ -30,8 +30,8 @@ from starlette.staticfiles import StaticFiles
 from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
 from sopdoc.definition import reader, yamlsafe
-from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
-from sopdoc.definition.names import NEXT
+from sopdoc.definition.fields import HEADINGS, SIMBOL, SOP_KEYS, UNIT_KEYS
+from sopdoc.definition.names import END, NEXT
 from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import imports, writer
@@ -264,7 +264,8 @@ class Studio:
     def _sop_context(self, path: Path, held: dict, shown: preview.Preview) -> dict:
         siblings = sorted(p.stem for p in path.parent.glob("*.yaml") if p.name != reader.UNIT_FILE and p != path)
         return {"d": held, "p": shown, "keys": SOP_KEYS_BY_NAME, "status_choices": SOP_KEYS_BY_NAME["status"].choices,
-                "siblings": siblings, "simbol_choices": SIMBOL, "NEXT": NEXT, "ID_PREFIX": draft.ID_PREFIX,
+                "siblings": siblings, "simbol_choices": SIMBOL, "NEXT": NEXT, "END": END, "headings": HEADINGS, "ID_PREFIX": draft.ID_PREFIX,
+                "symbols": draft.symbols(held),
                 "view": preview.page_view(shown.plan, shown.sop) if shown.plan else None,
                 "identitas": preview.identity(shown.sop, shown.linked) if shown.sop else None,
                 "cells": preview.row_cells}

@@ -31,15 +31,19 @@ _TEXT_KINDS = {fields.TEKS, fields.TANGGAL, fields.BERKAS, fields.PILIHAN, field
 _GROUPS = {fields.PENANDATANGAN: fields.SIGNER_KEYS, fields.DEKRET: fields.DECREE_KEYS,
            fields.VERIFIKASI: fields.VERIFICATION_KEYS}
 # The row keys an input holds as text (jumps are selects, handled apart).
-# The row's printed number ("2a") has no control in the row form yet: carried through like langkah.
-_NOT_SHOWN_IN_ROW = frozenset({"nomor"})
-_ROW_TEXT = tuple(k for k in fields.ROW_KEYS
-                  if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut") and k.name not in _NOT_SHOWN_IN_ROW)
+_ROW_TEXT = tuple(k for k in fields.ROW_KEYS if k.kind in _TEXT_KINDS and k.name not in ("id", "lanjut"))
+# A row printed without a number says `nomor: ""`, which an empty input cannot tell from no `nomor` at all
+# (the number counted on): a checkbox of its own says it.
+NO_NUMBER = "_tanpa_nomor"
 # Keys the editor shows with a control of their own (the SOP's pelaksana and rows, a row's jump and decision).
 _EDITED_EXTRA = {"pelaksana", "kegiatan", "id", "lanjut", "keputusan"}
-# Keys of the real SOPs' constructs the forms have no control for yet (the SOP form leaves paper to the unit).
-_NOT_SHOWN = frozenset({"kop", "judul", "kolom_keterangan"})
+# Keys of the real SOPs' constructs the forms have no control for yet: the SOP form leaves paper and kop to
+# the unit; the unit form leaves kop, headings and the Keterangan column to a text editor (the SOP form has them).
+_NOT_SHOWN = frozenset({"kop"})
 _NOT_SHOWN_IN_SOP = frozenset({"kertas", "orientasi"})
+_UNIT_KEYS = tuple(key for key in fields.UNIT_KEYS if key.kind not in (fields.JUDUL, fields.YA_TIDAK))
+# A yes/no key the SOP may leave to its unit: the select's three choices.
+_YES_NO = {None: "", True: "ya", False: "tidak"}
 
 
 class NotEditable(ValueError):
@@ -47,7 +51,7 @@ class NotEditable(ValueError):
 
 
 def top_keys(kind: str) -> tuple[Key, ...]:
-    return fields.SOP_KEYS if kind == SOP else fields.UNIT_KEYS
+    return fields.SOP_KEYS if kind == SOP else _UNIT_KEYS
 
 
 # --- definition data -> draft ----------------------------------------------------------
@@ -81,7 +85,27 @@ def _group(data: dict, keys: tuple[Key, ...], path: tuple) -> dict:
             draft[key.name] = {"url": ""} if value else None
         elif key.kind in _GROUPS:
             draft[key.name] = None if value is None else _mapping(value, _GROUPS[key.kind], where)
+        elif key.kind == fields.YA_TIDAK:
+            if not (value is None or isinstance(value, bool)):
+                raise NotEditable(f"{_where(where)} harus true atau false")
+            draft[key.name] = _YES_NO[value]
+        elif key.kind == fields.JUDUL:
+            draft[key.name] = _headings(value, where)
     return draft
+
+
+def _headings(value: Any, path: tuple) -> dict[str, str]:
+    """Return a renamed heading's text for each heading key ('' where it keeps its own)."""
+    if value is None:
+        value = {}
+    if not isinstance(value, dict):
+        raise NotEditable(f"{_where(path)} harus berupa pemetaan (kunci: judul pengganti)")
+    # A bare `no:` is read by YAML as false: it is the No column (the reader takes it so too).
+    value = {"no" if key is False else key: text for key, text in value.items()}
+    unknown = [str(k) for k in value if k not in fields.HEADINGS]
+    if unknown:
+        raise NotEditable(f"{_where(path)} memuat kunci yang tidak dikenal: {', '.join(unknown)}")
+    return {key: _text(value.get(key), path + (key,)) for key in fields.HEADINGS}
 
 
 def _mapping(value: Any, keys: tuple[Key, ...], path: tuple) -> dict:
@@ -122,11 +146,12 @@ def _texts(value: Any, path: tuple) -> list[str]:
 def _shown(keys: tuple[Key, ...], hidden: frozenset[str] = frozenset()) -> frozenset[str]:
     """Return the names of *keys* the editor shows; every other key of a file is carried through untouched."""
     return frozenset(key.name for key in keys if key.name not in _NOT_SHOWN | hidden and (
-        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI))) | _EDITED_EXTRA
+        key.kind in _TEXT_KINDS or key.kind in _GROUPS or key.kind in (fields.DAFTAR_TEKS, fields.REVISI,
+                                                                       fields.YA_TIDAK, fields.JUDUL))) | _EDITED_EXTRA
 
 
-_SHOWN = {SOP: _shown(fields.SOP_KEYS, _NOT_SHOWN_IN_SOP), UNIT: _shown(fields.UNIT_KEYS)}
-_SHOWN_IN_ROW = _shown(fields.ROW_KEYS, _NOT_SHOWN_IN_ROW)
+_SHOWN = {SOP: _shown(fields.SOP_KEYS, _NOT_SHOWN_IN_SOP), UNIT: _shown(_UNIT_KEYS)}
+_SHOWN_IN_ROW = _shown(fields.ROW_KEYS)
 
 
 def _other(data: dict, shown: frozenset[str]) -> str:
@@ -155,6 +180,7 @@ def _rows(value: Any) -> list[dict]:
 def _row(row: dict, index: int, numbers: dict[str, int]) -> dict:
     path = ("kegiatan", index)
     draft: dict[str, Any] = {key.name: _text(row.get(key.name), path + (key.name,)) for key in _ROW_TEXT}
+    draft[NO_NUMBER] = "ya" if row.get("nomor") == "" else ""
     draft["id"] = _text(row.get("id"), path + ("id",))
     actors = row.get("pelaksana")
     draft["pelaksana"] = _texts(actors, path + ("pelaksana",))
@@ -180,12 +206,47 @@ def _decision(value: Any, numbers: dict[str, int], path: tuple) -> dict | None:
     return decision
 
 
-def _target(value: Any, numbers: dict[str, int], path: tuple) -> str:
-    """Return a jump as the selects show it: a row number, 'berikutnya', '' or an unknown id kept as written."""
+def _target(value: Any, numbers: dict[str, int], path: tuple) -> str | list[str]:
+    """Return a jump as the selects show it: a row number, 'berikutnya', 'selesai', '' or an unknown id kept as
+    written; a fork is the list of its targets, one select each."""
+    if isinstance(value, list):
+        return [_one_target(item, numbers, path + (i,)) for i, item in enumerate(value)]
+    return _one_target(value, numbers, path)
+
+
+def _one_target(value: Any, numbers: dict[str, int], path: tuple) -> str:
     text = _text(value, path).strip()
-    if text in ("", names.NEXT):
+    if text in ("", names.NEXT, names.END):
         return text
     return str(numbers[text]) if text in numbers else ID_PREFIX + text
+
+
+def symbols(draft: dict) -> list[list[dict]]:
+    """Return, for each row, the symbols of its `langkah` as the form lists them ([] for a row of one symbol).
+
+    The form has no control for them: they are carried in the row's hidden text, and
+    listed so that a person sees them and a jump can name one by its id.
+    """
+    actors = draft.get("pelaksana", {})
+    return [_row_symbols(row[OTHER], actors) for row in draft.get("kegiatan", [])]
+
+
+def _row_symbols(text: str, actors: dict[str, str]) -> list[dict]:
+    if "langkah" not in text:
+        return []
+    try:
+        items = yamlsafe.parse(text, Path(OTHER)).data.get("langkah")
+    except (yamlsafe.YamlLoadError, AttributeError):
+        return []
+    if not isinstance(items, list):
+        return []
+    listed = []
+    for item in (i for i in items if isinstance(i, dict)):
+        keys = item.get("pelaksana")
+        keys = [str(k) for k in (keys if isinstance(keys, list) else [keys]) if k]
+        listed.append({"id": str(item.get("id") or ""), "keputusan": item.get("keputusan") is not None,
+                       "nama": " + ".join(actors.get(k) or k for k in keys)})
+    return listed
 
 
 def _where(path: tuple) -> str:
@@ -197,7 +258,8 @@ def _where(path: tuple) -> str:
 # Every consumer of a posted mapping takes the names it knows and refuses any other:
 # a name outside the contract would otherwise be dropped without a word.
 
-_ROW_NAMES = frozenset(k.name for k in _ROW_TEXT) | {"id", "lanjut", "pelaksana", "keputusan", OTHER, ORIGIN}
+_ROW_NAMES = frozenset(k.name for k in _ROW_TEXT) | {"id", "lanjut", "pelaksana", "keputusan", NO_NUMBER, OTHER,
+                                                     ORIGIN}
 _DECISION_NAMES = frozenset(TARGET_KEYS) | {"label", SWITCH}
 
 
@@ -247,6 +309,16 @@ def _posted_group(tree: dict, keys: tuple[Key, ...], path: tuple, others=frozens
                                for i, item in enumerate(_posted_list(tree, key.name, path))]
         elif key.kind in _GROUPS:
             draft[key.name] = _switched(tree.get(key.name), _GROUPS[key.kind], where)
+        elif key.kind == fields.YA_TIDAK:
+            draft[key.name] = _posted_text(tree, key.name, path)
+            if draft[key.name] not in _YES_NO.values():
+                raise BadForm(f"isian '{_where(where)}' harus kosong, 'ya' atau 'tidak'")
+        elif key.kind == fields.JUDUL:
+            headings = tree.get(key.name, {})
+            if not isinstance(headings, dict):
+                raise BadForm("isian judul harus bernama judul.KUNCI, misalnya judul.kelengkapan")
+            _known(headings, fields.HEADINGS, where)
+            draft[key.name] = {name: _posted_text(headings, name, where) for name in fields.HEADINGS}
     _known(tree, set(draft) | set(others), path)
     return draft
 
@@ -291,13 +363,22 @@ def _posted_row(tree: Any, index: int) -> dict:
     _known(tree, _ROW_NAMES, path)
     row = {key.name: _posted_text(tree, key.name, path) for key in _ROW_TEXT}
     row["id"] = _posted_text(tree, "id", path)
-    row["lanjut"] = _posted_text(tree, "lanjut", path)
+    row[NO_NUMBER] = _posted_text(tree, NO_NUMBER, path)
+    row["lanjut"] = _posted_jump(tree, "lanjut", path)
     actors = tree.get("pelaksana", [])
     row["pelaksana"] = [_scalar(a, path + ("pelaksana",)) for a in (actors if isinstance(actors, list) else [actors])]
     row["keputusan"] = _posted_decision(tree.get("keputusan"), index)
     row[OTHER] = _posted_text(tree, OTHER, path)
     row[ORIGIN] = _posted_text(tree, ORIGIN, path)
     return row
+
+
+def _posted_jump(tree: dict, key: str, path: tuple) -> str | list[str]:
+    """Return a posted jump: one select's value, or a fork's (the select posted once per target)."""
+    value = tree.get(key, "")
+    if isinstance(value, list):
+        return [_scalar(item, path + (key, i)) for i, item in enumerate(value)]
+    return _scalar(value, path + (key,))
 
 
 def _posted_decision(value: Any, index: int) -> dict | None:
@@ -309,8 +390,8 @@ def _posted_decision(value: Any, index: int) -> dict | None:
         return None
     value = value if isinstance(value, dict) else {}
     # A row just made a decision: yes goes on, no goes back to the row before (a rework loop).
-    decision = {"ya": _posted_text(value, "ya", path) if "ya" in value else names.NEXT,
-                "tidak": _posted_text(value, "tidak", path) if "tidak" in value else (str(index) if index else "")}
+    decision = {"ya": _posted_jump(value, "ya", path) if "ya" in value else names.NEXT,
+                "tidak": _posted_jump(value, "tidak", path) if "tidak" in value else (str(index) if index else "")}
     labels = [_scalar(label, path + ("label", i)) for i, label in enumerate(_posted_list(value, "label", path))]
     decision["label"] = ((labels or list(names.DEFAULT_LABELS)) + ["", ""])[:2]
     return decision
@@ -348,6 +429,10 @@ def _data_value(key: Key, value: Any) -> Any:
         group = _data_group(value, _GROUPS[key.kind])
         # `verifikasi: true` is the switch alone; with a url it is a mapping.
         return group or True if key.kind == fields.VERIFIKASI else group
+    if key.kind == fields.YA_TIDAK:
+        return {text: flag for flag, text in _YES_NO.items()}[value]
+    if key.kind == fields.JUDUL:
+        return {name: text.strip() for name, text in value.items() if text.strip()} or None
     return None
 
 
@@ -373,6 +458,8 @@ def _rows_data(rows: list[dict]) -> list[dict]:
     data = []
     for index, row in enumerate(rows):
         item = _data_group(row, _ROW_TEXT)
+        if row.get(NO_NUMBER) == "ya":
+            item["nomor"] = ""
         if ids[index]:
             item["id"] = ids[index]
         actors = [a.strip() for a in row["pelaksana"] if a.strip()]
@@ -401,19 +488,40 @@ def _ordered(row: dict) -> dict:
     return {k: row[k] for k in sorted(row, key=order.index)}
 
 
-def _reference(target: str, index: int, ids: list[str | None]) -> str | None:
-    """Return what a jump writes: 'berikutnya', the id of the row it reaches, or what was written."""
+def _reference(target: str | list[str], index: int, ids: list[str | None]) -> str | list[str] | None:
+    """Return what a jump writes: 'berikutnya', the id of the row it reaches, or what was written; a fork writes
+    the ids of its targets (a target left unchosen is left out; a fork of one is a plain jump)."""
+    if isinstance(target, list):
+        targets = [t for t in (_fork_reference(item, ids) for item in target) if t is not None]
+        return targets if len(targets) > 1 else (targets[0] if targets else None)
     target = target.strip()
     if not target:
         return None
-    if target == names.NEXT:
-        return names.NEXT
+    if target in (names.NEXT, names.END):
+        return target
     if target.startswith(ID_PREFIX):
         return target[len(ID_PREFIX):]
     number = _row_number(target, len(ids))
     if number is None:
         return target
     return names.NEXT if number == index + 2 else ids[number - 1]
+
+
+def _fork_reference(target: str, ids: list[str | None]) -> str | None:
+    """Return what one target of a fork writes: the id of the row it reaches (even the next row's), or as written."""
+    target = target.strip()
+    if not target:
+        return None
+    if target.startswith(ID_PREFIX):
+        return target[len(ID_PREFIX):]
+    number = _row_number(target, len(ids))
+    return target if number is None else ids[number - 1]
+
+
+def jumps(row: dict) -> list[str]:
+    """Return every target a draft row names: its lanjut's or its decision's, a fork's one by one."""
+    values = [row["lanjut"]] if row["keputusan"] is None else [row["keputusan"][k] for k in TARGET_KEYS]
+    return [t for value in values for t in (value if isinstance(value, list) else [value])]
 
 
 def _row_number(target: str, count: int) -> int | None:
@@ -424,10 +532,13 @@ def _jump_ids(rows: list[dict]) -> list[str | None]:
     """Return each row's id, giving one (in the draft too) to each row a jump reaches by number."""
     ids = [row["id"].strip() or None for row in rows]
     for index, row in enumerate(rows):
-        targets = [row["lanjut"]] if row["keputusan"] is None else [row["keputusan"][k] for k in TARGET_KEYS]
-        for target in targets:
+        forks = [v for v in ([row["lanjut"]] if row["keputusan"] is None else
+                             [row["keputusan"][k] for k in TARGET_KEYS]) if isinstance(v, list)]
+        in_fork = {t.strip() for fork in forks for t in fork}
+        for target in jumps(row):
             number = _row_number(target.strip(), len(rows))
-            if number is None or number == index + 2 or ids[number - 1]:
+            # A jump to the next row writes 'berikutnya'; a fork names each target, the next row too.
+            if number is None or (number == index + 2 and target.strip() not in in_fork) or ids[number - 1]:
                 continue
             ids[number - 1] = rows[number - 1]["id"] = _new_id(rows[number - 1]["uraian"], ids)
     return ids

@@ -12,7 +12,7 @@ from collections.abc import Callable
 
 from sopdoc.definition import names
 from sopdoc.definition.reader import MAX_ACTORS
-from sopdoc.studio.draft import ORIGIN, OTHER, TARGET_KEYS
+from sopdoc.studio.draft import NO_NUMBER, ORIGIN, OTHER, TARGET_KEYS
 from sopdoc.studio.names import BadForm, parse_name
 
 
@@ -37,7 +37,7 @@ def _row_number(draft: dict, argument: str, extra: int = 0) -> int:
 
 def blank_row(actors: list[str]) -> dict:
     return {"id": "", "nomor": "", "uraian": "", "pelaksana": actors[:1], "kelengkapan": "", "waktu": "", "output": "",
-            "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, OTHER: "", ORIGIN: ""}
+            "keterangan": "", "simbol": "", "lanjut": "", "keputusan": None, NO_NUMBER: "", OTHER: "", ORIGIN: ""}
 
 
 def _insert_row(draft: dict, argument: str, _: str) -> None:
@@ -70,7 +70,9 @@ def _move_row(delta: int) -> Callable[[dict, str, str], None]:
 
 def _renumber(rows: list[dict], mapping: Callable[[int], int | None]) -> None:
     """Point every jump given by row number at the row's new number ('' when that row is gone)."""
-    def renumbered(target: str) -> str:
+    def renumbered(target: str | list[str]) -> str | list[str]:
+        if isinstance(target, list):
+            return [renumbered(item) for item in target]
         if not target.isdigit():
             return target
         new = mapping(int(target))
@@ -99,6 +101,42 @@ def _remove_together(draft: dict, argument: str, _: str) -> None:
     if not which.isdigit() or not 1 <= int(which) <= len(row["pelaksana"]):
         raise BadForm(f"pelaksana ke-{which[:5]} tidak ada di kegiatan {number}")
     del row["pelaksana"][int(which) - 1]
+
+
+# --- forks --------------------------------------------------------------------------------
+
+_JUMPS = ("lanjut", *TARGET_KEYS)
+
+
+def _jump(draft: dict, argument: str) -> tuple[dict, str, str]:
+    """Return the holder of the jump *argument* names (``3:lanjut``, ``3:ya``), its key, and what is left."""
+    number, _, rest = argument.partition(":")
+    row = draft["kegiatan"][_row_number(draft, number) - 1]
+    key, _, rest = rest.partition(":")
+    holder = row if key == "lanjut" else row["keputusan"]
+    if key not in _JUMPS or holder is None:
+        raise BadForm(f"alur '{argument[:20]}' tidak ada di kegiatan {number}")
+    return holder, key, rest
+
+
+def _add_branch(draft: dict, argument: str, _: str) -> None:
+    """Give a jump one more target: it becomes a fork, one line that splits into an arrow per target."""
+    holder, key, _ = _jump(draft, argument)
+    value = holder[key]
+    if not isinstance(value, list):
+        # A plain jump left on its first choice goes on to the next row: in a fork that is said by name.
+        value = [value or names.NEXT]
+    holder[key] = [*value, ""]
+
+
+def _remove_branch(draft: dict, argument: str, _: str) -> None:
+    holder, key, which = _jump(draft, argument)
+    value = holder[key]
+    if not isinstance(value, list) or not which.isdigit() or not 1 <= int(which) <= len(value):
+        raise BadForm(f"tujuan ke-{which[:5]} tidak ada di percabangan itu")
+    del value[int(which) - 1]
+    if len(value) == 1:
+        holder[key] = "" if key == "lanjut" and value[0] == names.NEXT else value[0]
 
 
 # --- pelaksana ----------------------------------------------------------------------------
@@ -193,6 +231,8 @@ _EDITS: dict[str, Callable[[dict, str, str], str | None]] = {
     "baris-turun": _move_row(+1),
     "bersama-tambah": _add_together,
     "bersama-hapus": _remove_together,
+    "cabang-tambah": _add_branch,
+    "cabang-hapus": _remove_branch,
     "pelaksana-tambah": _add_actor,
     "pelaksana-kiri": _move_actor(-1),
     "pelaksana-kanan": _move_actor(+1),
