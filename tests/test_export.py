@@ -398,6 +398,38 @@ def _export(definitions, out, *more):
     return CliRunner().invoke(main, ["export", str(definitions), "--out", str(out), *more])
 
 
+
+def test_a_unit_whose_last_sop_is_deleted_or_left_as_draft_leaves_no_book_or_form(tmp_path):
+    """Usability pass 2, N10: the unit's old book and monitoring forms stayed in the output looking current."""
+    definitions, out = _small_tree(tmp_path), tmp_path / "out"
+    other = definitions / "lain"
+    shutil.copytree(definitions / "dinas", other)
+    (other / "unit.yaml").write_text("pemerintah: Pemerintah Uji\nunit: Dinas Lain\n", encoding="utf-8")
+    assert _export(definitions, out).exit_code == 0
+    unit_files = ["buku-sop-dinas.pdf", "buku-sop-dinas.docx", "monitoring-sop-dinas.xlsx", "monitoring-sop-dinas.docx"]
+    assert all((out / "dinas" / name).is_file() for name in unit_files)
+    trash = definitions / ".sampah"
+    trash.mkdir()
+    for path in (definitions / "dinas").glob("*.yaml"):
+        if path.name != "unit.yaml":
+            path.rename(trash / path.name)
+    emptied = _export(definitions, out)
+    assert emptied.exit_code == 0, emptied.output
+    assert sorted(p.name for p in (out / "dinas").iterdir()) == []
+    assert (out / "lain" / "buku-sop-lain.pdf").is_file()           # the other unit keeps its book
+    with zipfile.ZipFile(out / "ekspor-sop.zip") as archive:
+        assert not [n for n in archive.namelist() if n.startswith("dinas/")]
+    for path in trash.iterdir():                                    # back, then every SOP of the unit made a draft
+        text = path.read_text(encoding="utf-8")
+        assert "status:" not in text
+        (definitions / "dinas" / path.name).write_text(text + "status: draf\n", encoding="utf-8")
+    assert _export(definitions, out, "--draf").exit_code == 0
+    assert (out / "dinas" / "buku-sop-dinas.pdf").is_file()
+    drafts_only = _export(definitions, out)
+    assert drafts_only.exit_code == 0, drafts_only.output
+    assert not [p.name for p in (out / "dinas").iterdir() if p.suffix in (".pdf", ".docx", ".xlsx")]
+    assert (out / "lain" / "buku-sop-lain.pdf").is_file()
+
 def test_a_broken_sop_leaves_no_older_document_and_its_book_and_zip_say_so_until_fixed(tmp_path):
     definitions, out = _small_tree(tmp_path), tmp_path / "out"
     assert _export(definitions, out).exit_code == 0

@@ -23,6 +23,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,7 +31,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from sopdoc import __version__, fsutil
-from sopdoc.definition import reader
+from sopdoc.definition import reader, tree
 from sopdoc.definition.fields import DRAFT
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import book, docx_writer, identity, outputs, render
@@ -177,6 +178,7 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     summary.units = len(units)
     entries, failed = _documents(state, sops, identity.sop_names(result.sops, result.siblings), pdfa)
     _forget_failed(state, broken, units)
+    _forget_emptied(state, units, left_out)
     summary.incomplete = {folder: [Path(f.what).name for f in summary.failures if f.unit == folder]
                           for folder in units if any(f.unit == folder for f in summary.failures)}
     books = _books(state, units, entries, summary.incomplete)
@@ -225,6 +227,30 @@ def _forget_failed(state: _Run, broken: list[Path], units: dict[Path, tuple[Unit
     for key in [key for key, entry in state.manifest.entries.items() if entry.get("unit") in gone]:
         state.manifest.forget(key)
         state.manifest.forget(signed_key(key))
+
+
+def _forget_emptied(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], left_out: list[Path]) -> None:
+    """Remove the book and forms of a unit folder with no SOP to export any more: nothing older may look current.
+
+    That is a folder whose last definition was deleted or moved away (to the studio's
+    trash, say), and a folder whose SOPs are all drafts left out of this export.
+    """
+    exported = {str(folder.resolve()) for folder in units}
+    drafted = {str(path.parent.resolve()) for path in left_out}
+    for key, entry in list(state.manifest.entries.items()):
+        folder = entry.get("unit")
+        if isinstance(folder, str) and folder not in exported and (folder in drafted or not _holds_sops(Path(folder))):
+            state.manifest.forget(key)
+            state.manifest.forget(signed_key(key))
+
+
+def _holds_sops(folder: Path) -> bool:
+    """Return whether *folder* still holds an SOP definition (a file read as one, beside its unit.yaml)."""
+    try:
+        return any(tree.is_definition(entry.name) and entry.name != tree.UNIT_FILE and entry.is_file()
+                   for entry in os.scandir(folder))
+    except OSError:
+        return False
 
 
 def _listed(result: reader.Result, units: dict[Path, tuple[Unit, list[Sop]]], failed: dict[str, str],
