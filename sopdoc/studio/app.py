@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition import characters, reader, yamlsafe
 from sopdoc.definition.fields import SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import NEXT
 from sopdoc.definition.tree import chain as unit_chain
@@ -300,7 +300,7 @@ class Studio:
 
     def _sop_save(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        held = _bounded(draft.from_tree(unflatten(_pairs(body)), draft.SOP))
+        held = _bounded(draft.from_tree(unflatten(_savable(_pairs(body))), draft.SOP))
         with self.writing:
             if conflict := _conflict(path, body):
                 return conflict
@@ -455,7 +455,7 @@ class Studio:
 
     def _unit_save(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
+        held = draft.from_tree(unflatten(_savable(_pairs(body))), draft.UNIT)
         with self.writing:
             if conflict := _conflict(path, body):
                 return conflict
@@ -525,6 +525,18 @@ def _pairs(body: dict) -> list[tuple[str, str]]:
     if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
         raise BadForm("setiap isian harus berupa pasangan [nama, nilai] berupa teks")
     return [(name, _encodable(value, name)) for name, value in pairs]
+
+
+def _savable(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return *pairs*, refusing to save a field that holds a character no definition may hold.
+
+    The preview marks such a field as the reader does; a save would write the
+    character into the file, where it hides (a direction control reverses a text).
+    """
+    for name, value in pairs:
+        if why := characters.refused(value):
+            raise files.Invalid(f"{name[:60]}: {why}; berkas tidak disimpan")
+    return pairs
 
 
 def _text(body: dict, key: str) -> str:
