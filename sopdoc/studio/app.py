@@ -152,6 +152,7 @@ class Studio:
 
     def __init__(self, root: Path, out: Path, token: str, tasks: jobs.Jobs):
         self.root, self.out, self.token, self.jobs = root, out, token, tasks
+        self.catalog = catalog.Catalog(root)
         # Names the folder in what the browser keeps (unsaved edits): not secret, and not the token.
         self.folder = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
@@ -173,10 +174,10 @@ class Studio:
 
     def home(self, request: Request) -> Response:
         search = request.query_params.get("cari", "")[:200]
-        return self.html(request, "daftar.html", units=catalog.units(self.root, search), cari=search)
+        return self.html(request, "daftar.html", units=self.catalog.units(search), cari=search)
 
     def new_form(self, request: Request) -> Response:
-        units = catalog.units(self.root)
+        units = self.catalog.units()
         return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""),
                          induk=files.parents(self.root))
 
