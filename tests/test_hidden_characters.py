@@ -105,6 +105,10 @@ def test_a_file_or_folder_name_with_a_direction_control_is_refused_and_the_batch
     ]
     validated = invoke("validate", defs)
     assert validated.exit_code == 1 and "Traceback" not in validated.output
+    # The terminal shows the name by its code: printed as it is, the rest of the line would read backwards.
+    assert "dinas/gpj<U+202E>xcod.yaml nama berkas ini memuat" in validated.output
+    assert "dina<U+2067>s/unit.yaml nama folder 'dina<U+2067>s' memuat" in validated.output
+    assert "\u202e" not in validated.output and "\u2067" not in validated.output
     # A file named on its own (by a shell glob, say) is refused the same way.
     alone = reader.read([good / "gpj\u202excod.yaml"])
     assert alone.sops == [] and "nama berkas ini memuat karakter kendali arah teks U+202E" in alone.problems[0].message

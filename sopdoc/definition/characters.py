@@ -64,8 +64,3 @@ def refused(text: str, fix: str = "hapus karakter itu") -> str | None:
         return f"memuat karakter tak terlihat {code(char)} tersembunyi {where}; {fix} ({_FROM_ELSEWHERE})"
     return (f"memuat karakter kendali U+{ord(char):04X} yang tidak dapat dicetak di dokumen, {where}; {fix} "
             f"({_FROM_ELSEWHERE})")
-
-
-def visible(text: str) -> str:
-    """Return *text* with every refused character written as its code, '<U+202E>', to show it in a message."""
-    return _REFUSED.sub(lambda m: f"<U+{ord(m.group()):04X}>", text)

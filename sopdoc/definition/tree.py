@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from sopdoc.definition import characters
-from sopdoc.errors import ERROR, WARNING, Problem
+from sopdoc.errors import ERROR, WARNING, Problem, shown
 from sopdoc.fsutil import LOOP, inside, resolved
 
 UNIT_FILE = "unit.yaml"
@@ -137,7 +137,7 @@ def _name_refused(path: Path, root: Path) -> str | None:
         parts = (path.name,)
     for depth, part in enumerate(parts, start=1):
         if why := characters.refused(part, "ganti namanya tanpa karakter itu"):
-            named = "nama berkas ini" if depth == len(parts) else f"nama folder '{characters.visible(part)}'"
+            named = "nama berkas ini" if depth == len(parts) else f"nama folder '{shown(part)}'"
             return f"{named} {why}"
     return None
 
