@@ -60,7 +60,7 @@ class Problem:
         where = display_path(self.file)
         if self.line:
             where += f":{self.line}"
-        key = f" {self.key}:" if self.key else ""
+        key = f" {shown(self.key)}:" if self.key else ""
         label = "" if self.severity == ERROR else " (peringatan)"
         return f"{where}{key} {self.message}{label}"
 

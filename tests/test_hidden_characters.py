@@ -76,6 +76,16 @@ def test_a_hidden_character_in_the_unit_file_is_refused_too(tmp_path):
     assert "unit.yaml:2 unit: " + RLO.format("7, sesudah 'Dinas '", "hapus karakter itu") in lines
 
 
+def test_a_key_with_a_hidden_character_is_named_by_it_and_shown_by_its_code(tmp_path):
+    folder = unit(tmp_path / "defs", "dinas")
+    _sop_with(folder, "nama: Keputusan", "nama\u200b: Keputusan")
+    lines = problem_lines(reader.read([folder]))
+    assert ("keputusan-kembali.yaml:1 nama\u200b: nama kunci ini memuat karakter tak terlihat U+200B (ZERO WIDTH SPACE) "
+            f"tersembunyi di posisi 5, sesudah 'nama'; hapus karakter itu {FROM_ELSEWHERE}") in lines
+    validated = invoke("validate", folder)
+    assert "keputusan-kembali.yaml:1 nama<U+200B>: nama kunci ini memuat" in validated.output
+
+
 def test_ordinary_indonesian_text_no_break_space_and_soft_hyphen_are_kept(unit_dir):
     shutil.copy(GOOD, unit_dir)
     written = "Surat Keputusan Nomor\u00a012/2024 tentang Penyelenggaraan\u00adan — “Disposisi” (Rp 1.500,-) é"

@@ -134,7 +134,9 @@ class FileReader:
             return None
         known = [k.name for k in keys]
         for name in value:
-            if name not in known:
+            if name not in known and (why := characters.refused(str(name))):
+                self.error(path + (name,), f"nama kunci ini {why}")
+            elif name not in known:
                 hint = suggest(str(name), known) or f"; kunci yang dikenal: {', '.join(known)}"
                 self.error(path + (name,), f"kunci '{name}' tidak dikenal{hint}")
         for key in keys:
