@@ -173,11 +173,12 @@ def test_the_studio_raises_its_own_open_file_limit_as_far_as_the_system_allows(t
     assert fixed.stdout.split() == ["300", "300"], fixed.stderr
 
 
-def _listening_queue(port: int) -> int:
-    """Return the length of the queue of connections the kernel keeps for the socket listening on *port*."""
+def _listening(port: int) -> tuple[str, int]:
+    """Return the address the socket listening on *port* is bound to, and the queue the kernel keeps for it."""
     run = subprocess.run(["ss", "-Hltn", f"sport = :{port}"], capture_output=True, text=True, check=True)
     (line,) = run.stdout.splitlines()
-    return int(line.split()[2])     # State Recv-Q Send-Q ...: a listening socket's Send-Q is its backlog
+    state, received, queue, address, *_ = line.split()   # a listening socket's Send-Q is its backlog
+    return address, int(queue)
 
 
 def test_a_flood_of_unfinished_requests_never_runs_the_studio_out_of_files_and_the_owner_is_answered(tmp_path):
@@ -229,7 +230,9 @@ def test_a_flood_of_unfinished_requests_never_runs_the_studio_out_of_files_and_t
             line = studio.stdout.readline()
             assert line, "the studio stopped before printing its address"
             address = (re.search(r"http://127\.0\.0\.1:\d+/\S+/", line) or [""])[0]
-        assert _listening_queue(port) <= 256 // 8
+        address_bound, queue = _listening(port)
+        assert address_bound == f"127.0.0.1:{port}"       # this machine only, never every network
+        assert queue <= 256 // 8
         attacker.start()
         time.sleep(3)
         for _ in range(5):
