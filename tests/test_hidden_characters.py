@@ -232,3 +232,17 @@ def test_the_studio_refuses_a_new_sop_and_a_unit_save_with_hidden_characters(cli
     assert response.json()["galat"].startswith("unit: memuat karakter kendali arah teks U+202C (POP DIRECTIONAL "
                                                "FORMATTING) tersembunyi di posisi 19, sesudah 'Dinas\u00a0Kominfo\x85Baru'")
     assert unit_file.read_bytes() == before
+
+
+def test_the_studio_refuses_a_copy_named_with_a_direction_control_and_shows_a_refused_file_name_by_its_code(client):
+    folder = client.root / "kab-way-kanan" / "diskominfo"
+    before = sorted(p.name for p in folder.iterdir())
+    response = post(client, f"/sop/{MONEV}/salin", {"nama": "Salinan \u202eMonev", "berkas": "salinan-monev"})
+    assert response.status_code == 400
+    assert response.json()["galat"] == "nama: " + RLO.format("9, sesudah 'Salinan '", "hapus karakter itu")
+    _, _, version = editor(client)
+    response = post(client, f"/sop/{MONEV}/ganti-nama", {"berkas": "monev\u202ebaru", "versi": version})
+    assert response.status_code == 400
+    assert response.json()["galat"] == ("berkas: nama berkas 'monev<U+202E>baru' tidak sah: pakai huruf kecil, angka "
+                                        "dan tanda '-'")
+    assert sorted(p.name for p in folder.iterdir()) == before
