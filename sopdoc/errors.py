@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,16 +24,26 @@ def format_key_path(path: tuple) -> str:
     return text
 
 
+def shown(text: str) -> str:
+    """Return *text* with each character that prints as nothing or moves the text around it (a control, a
+    direction control such as U+202E, a zero-width space, a line separator) written as its code: '<U+202E>'."""
+    return "".join(f"<U+{ord(ch):04X}>" if unicodedata.category(ch) in _UNSEEN else ch for ch in text)
+
+
+_UNSEEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
+
+
 def display_path(path: Path) -> str:
     """Return *path* as the user named it: relative when they named it relative (``../sop/a.yaml`` stays so),
-    relative to the working directory when it lies below it, else whole."""
+    relative to the working directory when it lies below it, else whole; a character that would hide or
+    reorder its name is shown by its code (:func:`shown`)."""
     if not os.path.isabs(path):
-        return os.path.normpath(path)
+        return shown(os.path.normpath(path))
     try:
         relative = os.path.relpath(path)
     except ValueError:
-        return str(path)
-    return str(path) if relative == ".." or relative.startswith("../") else relative
+        return shown(str(path))
+    return shown(str(path) if relative == ".." or relative.startswith("../") else relative)
 
 
 @dataclass(frozen=True)
@@ -49,7 +60,7 @@ class Problem:
         where = display_path(self.file)
         if self.line:
             where += f":{self.line}"
-        key = f" {self.key}:" if self.key else ""
+        key = f" {shown(self.key)}:" if self.key else ""
         label = "" if self.severity == ERROR else " (peringatan)"
         return f"{where}{key} {self.message}{label}"
 

@@ -12,7 +12,7 @@ ORDER = ["errors", "workers", "fsutil", "report", "templating", "version", "offi
          "__init__"]
 # Inside a stage with several layers, the order of its modules: each imports only those before it.
 LAYERS = {
-    "definition": ["names", "fields", "model", "placeholders", "yamlsafe", "tree", "attachments", "version", "values",
+    "definition": ["characters", "names", "fields", "model", "placeholders", "yamlsafe", "tree", "attachments", "version", "values",
                    "schema", "units", "rows", "reader"],
     "authoring": ["quoting", "scaffold", "datadiff", "yamlwrite", "revise"],
 }

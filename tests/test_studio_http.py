@@ -691,14 +691,15 @@ def test_a_row_moved_and_edited_in_one_save_keeps_its_comments(client, root):
 
 def test_a_new_sop_whose_name_holds_a_control_character_is_refused_by_name(client, root):
     """Review 2.29: a new SOP named "Nama\\u0000null" was created; the reader's refusal must reach the page."""
-    for nama, code in (("Nama\u0000null", "0000"), ("Nama\x1b[31mMerah", "001B"), ("Nama\x7f\x08", "0008"),
-                       ("Nama\ufffe", "FFFE")):
+    for nama, code, count in (("Nama\u0000null", "0000", ""), ("Nama\x1b[31mMerah", "001B", ""),
+                              ("Nama\x7f\x08", "007F", " (yang pertama dari 2)"), ("Nama\ufffe", "FFFE", "")):
         for unit in ("kab-way-kanan/diskominfo", "kab-way-kanan/unit-baru"):
             response = post(client, "/baru", {"unit": unit, "nama": nama, "berkas": "sop-uji"})
             assert response.status_code == 400, (nama, unit)
             assert response.json()["galat"] == (
-                f"nama: memuat karakter kendali U+{code} yang tidak dapat dicetak di dokumen; hapus karakter itu "
-                "(biasanya terbawa saat menyalin dari aplikasi lain)"), (nama, unit)
+                f"nama: memuat karakter kendali U+{code} yang tidak dapat dicetak di dokumen, di posisi 5, sesudah "
+                f"'Nama'{count}; hapus {'karakter-karakter' if count else 'karakter'} itu (biasanya terbawa saat "
+                "menyalin dari aplikasi lain)"), (nama, unit)
     assert not (root / "kab-way-kanan/diskominfo/sop-uji.yaml").exists()
     assert not (root / "kab-way-kanan/unit-baru").exists()
 

@@ -85,7 +85,7 @@ def _checked(path: Path, revised: str, catatan: str) -> Sop:
     """Return the SOP read from *revised* as if it were *path*, refusing a result that is not valid or not exact."""
     result = reader.read([path], texts={path: revised})
     if result.errors or not result.sops:
-        details = "; ".join(p.message for p in result.errors)
+        details = "; ".join(f"{p.key}: {p.message}" if p.key else p.message for p in result.errors)
         raise SopdocError(f"{display_path(path)}: hasil revisi tidak sah ({details}). Berkas tidak diubah.")
     sop = result.sops[0]
     if (sop.revisi[-1].catatan or "") != catatan.strip():

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import logging
 import math
+import resource
 import secrets
 import socket
 import threading
@@ -27,6 +29,11 @@ from sopdoc.studio.guard import folder_token, prefix, state_folder
 HOST = "127.0.0.1"
 HEAD_SECONDS = 10       # a browser sends its request at once; a slower client is dropped
 MAX_CONNECTIONS = 100   # far below the usual limit of 1,024 open files a process has
+# The queue of connections not yet accepted, and how many asyncio accepts at once: uvicorn's 2,048 let a flood of
+# connections take every file the process may open, and asyncio then stops accepting for a second each time, while
+# the owner's connection waits in the queue behind the flood (7 to 20 s, benchmarks/bench_studio_slowloris.py).
+BACKLOG = 64
+MOST_FILES = 65_536     # the open-file limit the studio raises its own to, when the system allows
 FIRST_PORT = 8765
 PORTS_TRIED = 20
 _REASONS = {errno.EADDRINUSE: "sedang dipakai program lain",
@@ -40,7 +47,8 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
         raise SopdocError(f"Folder definisi {display_path(root)} tidak ada; buat dulu, misalnya dengan: "
                           "sopdoc new NAMA-UNIT/NAMA-SOP")
     render.check_tools(("docx",))      # the preview lays out and draws as a DOCX does
-    listener = _listen(port)
+    _Protocol.most, backlog = bounds(open_files())
+    listener = _listen(port, backlog)
     port = listener.getsockname()[1]
     token = _token(root)
     tasks = jobs.Jobs()
@@ -48,8 +56,32 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     click.echo(f"sopdoc studio untuk {display_path(root)} (dokumen ditulis ke {display_path(out)}).")
     click.echo(f"Buka alamat ini di peramban (hanya dari komputer ini):\n\n    {address}\n")
     click.echo("Tekan Ctrl-C untuk berhenti.")
-    _serve(create_app(root, out, token, tasks), listener, tasks, address if open_browser else None)
+    _serve(create_app(root, out, token, tasks), listener, backlog, tasks, address if open_browser else None)
     click.echo("Studio dihentikan.")
+
+
+def open_files() -> int:
+    """Return how many files the studio may have open, its limit first raised as far as the system allows.
+
+    A desktop shell often gives 1,024 though the system allows far more (Go
+    programs raise it themselves for the same reason); each connection takes one.
+    """
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    wanted = MOST_FILES if hard == resource.RLIM_INFINITY else min(hard, MOST_FILES)
+    if soft != resource.RLIM_INFINITY and soft < wanted:
+        with contextlib.suppress(ValueError, OSError):
+            resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    soft = resource.getrlimit(resource.RLIMIT_NOFILE)[0]
+    return MOST_FILES if soft == resource.RLIM_INFINITY else soft
+
+
+def bounds(files: int) -> tuple[int, int]:
+    """Return the connections kept open at most and the queue of connections not yet accepted, for *files* open files.
+
+    Both stay far below the limit: connections being closed still hold their file
+    for a moment while the next ones are accepted.
+    """
+    return max(8, min(MAX_CONNECTIONS, files // 8)), max(4, min(BACKLOG, files // 16))
 
 
 def _token(root: Path) -> str:
@@ -70,13 +102,16 @@ class _Protocol(H11Protocol):
     for ever, and the owner's browser finds no free file descriptor. So a
     connection must send a complete request head within HEAD_SECONDS of
     opening (or of its last answer), and beyond MAX_CONNECTIONS the oldest
-    connection still waiting for its head is closed to make room.
+    connection still waiting for its head is closed to make room (``most``,
+    fewer when the process may open few files).
     """
+
+    most = MAX_CONNECTIONS
 
     def connection_made(self, transport) -> None:
         super().connection_made(transport)
         self.opened = self.loop.time()
-        if len(self.connections) > MAX_CONNECTIONS:
+        if len(self.connections) > self.most:
             waiting = sorted((c for c in self.connections if c._waiting()), key=lambda c: c.opened)
             (waiting[0] if waiting else self).transport.close()
         self._watch()
@@ -115,10 +150,11 @@ class _OneLine(logging.Filter):
         return True
 
 
-def _serve(app: Starlette, listener: socket.socket, tasks: jobs.Jobs, browse: str | None) -> None:
+def _serve(app: Starlette, listener: socket.socket, backlog: int, tasks: jobs.Jobs, browse: str | None) -> None:
     """Answer requests in a thread and run jobs in this one, until Ctrl-C or SIGTERM; open *browse* if given."""
     server = uvicorn.Server(uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off",
-                                           timeout_graceful_shutdown=3, http=_Protocol))
+                                           timeout_graceful_shutdown=3, http=_Protocol,
+                                           backlog=backlog))
     logging.getLogger("asyncio").addFilter(_OneLine())
     stopped = threading.Event()
     web = threading.Thread(target=_answer, args=(server, listener, stopped), name="sopdoc-studio-web")
@@ -146,7 +182,7 @@ def _answer(server: uvicorn.Server, listener: socket.socket, stopped: threading.
         stopped.set()
 
 
-def _listen(port: int | None) -> socket.socket:
+def _listen(port: int | None, backlog: int) -> socket.socket:
     """Return a socket listening on 127.0.0.1: *port*, or the first free one from 8765 when none is given."""
     for candidate in [port] if port is not None else range(FIRST_PORT, FIRST_PORT + PORTS_TRIED):
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
@@ -161,7 +197,7 @@ def _listen(port: int | None) -> socket.socket:
                 raise SopdocError(f"Port {candidate} tidak dapat dipakai ({reason}); pilih port lain dengan "
                                   "--port") from None
             continue
-        listener.listen(64)
+        listener.listen(backlog)
         return listener
     raise SopdocError(f"Port {FIRST_PORT} sampai {FIRST_PORT + PORTS_TRIED - 1} sedang dipakai; pilih port lain "
                       "dengan --port")

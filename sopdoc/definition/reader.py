@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,26 @@ def read_given(folder: Path, files: dict[str, str | Any]) -> Result:
                       listings={folder: {path.stem: path for path in sops}})
     with _collector_paused():
         return _read_found(found, given, given_only=True)
+
+
+def read_found(found: tree.Tree, only: Collection[Path] | None = None) -> Result:
+    """Read the definitions *found* (by :func:`tree.find`) as :func:`read` reads them.
+
+    With *only*, read just those SOP files of *found* (and those beside them whose
+    names clash with theirs), each as a read of the whole tree reads it: an SOP
+    depends on its own text, the unit files above it and the names of the files
+    beside it, all of which *found* holds. Problems of the unit files may repeat
+    or be missing: a caller that reads a part keeps them from a whole read.
+    """
+    if only is None:
+        with _collector_paused():
+            return _read_found(found, {})
+    clashes = {(path.parent, names.same_name(path.stem)) for path in only}
+    part = tree.Tree(sops={path: root for path, root in found.sops.items()
+                           if (path.parent, names.same_name(path.stem)) in clashes},
+                     listings=found.listings)
+    with _collector_paused():
+        return _read_found(part, {})
 
 
 def check_data(file: Path, data: Any) -> Result:

@@ -14,7 +14,8 @@ from collections.abc import Container
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc.errors import ERROR, WARNING, Problem
+from sopdoc.definition import characters
+from sopdoc.errors import ERROR, WARNING, Problem, shown
 from sopdoc.fsutil import LOOP, inside, resolved
 
 UNIT_FILE = "unit.yaml"
@@ -62,7 +63,7 @@ class Tree:
             self._refuse(path, _NOT_REGULAR)
             return
         # A file named on its own may be a link, or lie below a linked folder: it must still lead into its tree.
-        why = outside(path, tree_root(path.parent))
+        why = outside(path, tree_root(path.parent)) or _name_refused(path, path.parent)
         if why:
             self._refuse(path, why)
             return
@@ -111,6 +112,8 @@ _NOT_REGULAR = ("bukan berkas biasa (mungkin pipa, perangkat atau soket), jadi t
 def _readable(entry: os.DirEntry, root: Path) -> str | None:
     """Return why the file *entry* found under *root* is not read, or None."""
     path = Path(entry.path)
+    if why := _name_refused(path, root):
+        return why
     if entry.is_symlink():
         why = outside(path, root)
         if why:
@@ -120,6 +123,23 @@ def _readable(entry: os.DirEntry, root: Path) -> str | None:
     except OSError as exc:
         return f"berkas tidak dapat dibaca: {exc.strerror}"
     return None if stat.S_ISREG(mode) else _NOT_REGULAR
+
+
+def _name_refused(path: Path, root: Path) -> str | None:
+    """Return why the name of the file *path*, or of a folder between *root* and it, is refused, or None.
+
+    A file name is printed (a document's name, the book, the ZIP), so it may hold
+    no character that a text may not hold (a direction control that reverses it).
+    """
+    try:
+        parts = path.relative_to(root).parts
+    except ValueError:
+        parts = (path.name,)
+    for depth, part in enumerate(parts, start=1):
+        if why := characters.refused(part, "ganti namanya tanpa karakter itu"):
+            named = "nama berkas ini" if depth == len(parts) else f"nama folder '{shown(part)}'"
+            return f"{named} {why}"
+    return None
 
 
 def outside(path: Path, root: Path) -> str | None:

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from sopdoc.definition import fields, yamlsafe
+from sopdoc.definition import characters, fields, yamlsafe
 from sopdoc.definition.fields import Key
 from sopdoc.definition.model import (
     BULAN,
@@ -45,9 +45,6 @@ DATE_PATTERN = (r"^(-|\d{4}-\d{1,2}(-\d{1,2})?|(\d{1,2}\s+)?(" + _MONTHS + r")\s
 # A number, a unit of one or two words ("hari kerja"), and for a rate "/" or "per" and what it is per.
 _WAKTU = re.compile(r"^(\d+(?:[.,]\d+)?)\s*([A-Za-z]+(?:\s+[A-Za-z]+)?)\.?(?:\s*(?:/|\bper\b)\s*(\S.*))?$", re.I)
 _NUMBER = re.compile(r"^\d+(?:[.,]\d+)?$")
-# Characters an XML document (DOCX, XLSX) cannot hold: C0 controls but tab and
-# line breaks, lone surrogates (YAML's "\ud800"), and the two non-characters.
-_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BULAN_INDEX = {name.lower(): number for number, name in enumerate(BULAN, start=1)}
 _URL = re.compile(r"^https?://\S+$")
 
@@ -137,7 +134,9 @@ class FileReader:
             return None
         known = [k.name for k in keys]
         for name in value:
-            if name not in known:
+            if name not in known and (why := characters.refused(str(name))):
+                self.error(path + (name,), f"nama kunci ini {why}")
+            elif name not in known:
                 hint = suggest(str(name), known) or f"; kunci yang dikenal: {', '.join(known)}"
                 self.error(path + (name,), f"kunci '{name}' tidak dikenal{hint}")
         for key in keys:
@@ -160,9 +159,8 @@ class FileReader:
         if not isinstance(value, str):
             self.error(path, f"harus berupa teks, bukan {type_name(value)}")
             return None
-        if bad := _UNPRINTABLE.search(value):
-            self.error(path, f"memuat karakter kendali U+{ord(bad.group()):04X} yang tidak dapat dicetak di dokumen; "
-                             "hapus karakter itu (biasanya terbawa saat menyalin dari aplikasi lain)")
+        if why := characters.refused(value):
+            self.error(path, why)
             return None
         return one_newline(value).strip() or None
 

@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition import characters, reader, yamlsafe
 from sopdoc.definition.fields import HEADINGS, SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.names import END, NEXT
 from sopdoc.definition.tree import chain as unit_chain
@@ -152,6 +152,7 @@ class Studio:
 
     def __init__(self, root: Path, out: Path, token: str, tasks: jobs.Jobs):
         self.root, self.out, self.token, self.jobs = root, out, token, tasks
+        self.catalog = catalog.Catalog(root)
         # Names the folder in what the browser keeps (unsaved edits): not secret, and not the token.
         self.folder = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
@@ -173,10 +174,10 @@ class Studio:
 
     def home(self, request: Request) -> Response:
         search = request.query_params.get("cari", "")[:200]
-        return self.html(request, "daftar.html", units=catalog.units(self.root, search), cari=search)
+        return self.html(request, "daftar.html", units=self.catalog.units(search), cari=search)
 
     def new_form(self, request: Request) -> Response:
-        units = catalog.units(self.root)
+        units = self.catalog.units()
         return self.html(request, "baru.html", units=units, pilih=request.query_params.get("unit", ""),
                          induk=files.parents(self.root))
 
@@ -301,7 +302,7 @@ class Studio:
 
     def _sop_save(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        held = _bounded(draft.from_tree(unflatten(_pairs(body)), draft.SOP))
+        held = _bounded(draft.from_tree(unflatten(_savable(_pairs(body))), draft.SOP))
         with self.writing:
             if conflict := _conflict(path, body):
                 return conflict
@@ -456,7 +457,7 @@ class Studio:
 
     def _unit_save(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        held = draft.from_tree(unflatten(_pairs(body)), draft.UNIT)
+        held = draft.from_tree(unflatten(_savable(_pairs(body))), draft.UNIT)
         with self.writing:
             if conflict := _conflict(path, body):
                 return conflict
@@ -526,6 +527,18 @@ def _pairs(body: dict) -> list[tuple[str, str]]:
     if not all(isinstance(p, list) and len(p) == 2 and all(isinstance(x, str) for x in p) for p in pairs):
         raise BadForm("setiap isian harus berupa pasangan [nama, nilai] berupa teks")
     return [(name, _encodable(value, name)) for name, value in pairs]
+
+
+def _savable(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """Return *pairs*, refusing to save a field that holds a character no definition may hold.
+
+    The preview marks such a field as the reader does; a save would write the
+    character into the file, where it hides (a direction control reverses a text).
+    """
+    for name, value in pairs:
+        if why := characters.refused(value):
+            raise files.Invalid(f"{name[:60]}: {why}; berkas tidak disimpan")
+    return pairs
 
 
 def _text(body: dict, key: str) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -42,12 +44,103 @@ class UnitEntry:
     errors: int = 0             # problems of the unit files themselves
 
 
-def units(root: Path, search: str = "") -> list[UnitEntry]:
-    """Return every unit folder under *root* with the SOPs whose name or number holds every word of *search*."""
-    result = reader.read([root])
-    sops = {sop.source: sop for sop in result.sops}
-    counts = Counter((p.file, p.severity) for p in result.problems)
-    found_files = tree.find([root])
+# A file changed within this many nanoseconds of being read may change again with the same time stamp (the clock of
+# a file system ticks in milliseconds, or coarser): it is read again next time, not trusted.
+_RECENT = 2_000_000_000
+_Stamp = tuple[int, int, int, int]
+
+
+@dataclass
+class _Read:
+    """What the list keeps of one SOP file: the time stamp it was read at, its SOP and its problem counts."""
+
+    stamp: _Stamp | None            # None: read again next time
+    sop: Sop | None
+    counts: Counter
+
+
+class Catalog:
+    """The units and SOPs of one definitions folder, each SOP file read and checked again only when it changed.
+
+    An SOP is read again when its time stamp (modification time in nanoseconds,
+    size, inode, device) differs from when it was read, so every save, rename or
+    delete of the studio and every edit outside it shows in the next list. What
+    its check depends on besides its own text (the unit files, their logo and
+    template, the names of the files in the tree) is the tree's *shape*: when
+    that changes, or a unit file has a problem, the whole tree is read again.
+    """
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.lock = threading.Lock()
+        self.shape: tuple | None = None
+        self.files: dict[Path, _Read] = {}
+        self.others = Counter()         # problems of what is not an SOP file (unit files, the tree's own)
+        self.attachments: tuple[Path, ...] = ()
+
+    def units(self, search: str = "") -> list[UnitEntry]:
+        """Return every unit folder with the SOPs whose name or number holds every word of *search*."""
+        found = tree.find([self.root])
+        with self.lock:
+            self._refresh(found)
+            sops = {path: read.sop for path, read in self.files.items() if read.sop is not None}
+            counts = sum((read.counts for read in self.files.values()), Counter()) + self.others
+        return _listing(self.root, found, sops, counts, search)
+
+    def _refresh(self, found: tree.Tree) -> None:
+        now = time.time_ns()
+        stamps = {path: _stamp(path, now) for path in found.sops}
+        shape = self._shape(found, now)
+        if shape is None or shape != self.shape:
+            self._read_all(found, stamps, now)
+            return
+        changed = [path for path, stamp in stamps.items()
+                   if stamp is None or path not in self.files or self.files[path].stamp != stamp]
+        if changed:
+            result = reader.read_found(found, changed)
+            self._keep(result, stamps)
+
+    def _read_all(self, found: tree.Tree, stamps: dict[Path, _Stamp | None], now: int) -> None:
+        result = reader.read_found(found)
+        self.files = {}
+        self._keep(result, stamps)
+        self.others = Counter((p.file, p.severity) for p in result.problems if p.file not in found.sops)
+        units = {sop.unit.folder: sop.unit for sop in result.sops}.values()
+        self.attachments = tuple(sorted({path for unit in units for path in (unit.logo, unit.template) if path}))
+        broken_unit = any(p.severity == ERROR for p in result.problems if p.file.name == reader.UNIT_FILE)
+        self.shape = None if broken_unit else self._shape(found, now)
+
+    def _keep(self, result: reader.Result, stamps: dict[Path, _Stamp | None]) -> None:
+        """Keep what *result* says of each SOP file it read."""
+        sops = {sop.source: sop for sop in result.sops}
+        counts: dict[Path, Counter] = {}
+        for problem in result.problems:
+            counts.setdefault(problem.file, Counter())[(problem.file, problem.severity)] += 1
+        for path in [*sops, *result.failed]:
+            if path in stamps:
+                self.files[path] = _Read(stamps[path], sops.get(path), counts.get(path, Counter()))
+
+    def _shape(self, found: tree.Tree, now: int) -> tuple | None:
+        """Return what every SOP's check depends on besides its own text, or None when a part of it just changed."""
+        stamps = tuple((path, _stamp(path, now)) for path in (*sorted(found.units), *self.attachments))
+        if any(stamp is None for _, stamp in stamps):
+            return None
+        return stamps, tuple(found.sops), tuple(found.problems)
+
+
+def _stamp(path: Path, now: int) -> _Stamp | None:
+    """Return *path*'s time stamp, or None when it cannot be trusted: unreadable, or changed just now."""
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    if now - info.st_mtime_ns < _RECENT:
+        return None
+    return info.st_mtime_ns, info.st_size, info.st_ino, info.st_dev
+
+
+def _listing(root: Path, found_files: tree.Tree, sops: dict[Path, Sop], counts: Counter,
+             search: str) -> list[UnitEntry]:
     sop_files, unit_files = list(found_files.sops), list(found_files.units)
     found: dict[Path, UnitEntry] = {}
     for unit_file in unit_files:

@@ -17,10 +17,10 @@ from pathlib import Path
 
 from sopdoc import fsutil
 from sopdoc.authoring import scaffold, yamlwrite
-from sopdoc.definition import names, reader, tree, yamlsafe
+from sopdoc.definition import characters, names, reader, tree, yamlsafe
 from sopdoc.definition.model import Tanggal
 from sopdoc.definition.tree import chain
-from sopdoc.errors import display_path
+from sopdoc.errors import display_path, shown
 from sopdoc.fsutil import LOOP, inside, resolved, write_atomic
 
 SUFFIX = ".yaml"
@@ -131,7 +131,7 @@ def _new_path(root: Path, unit: str, nama: str, slug: str) -> Path:
         raise Invalid("nama: tulis nama SOP")
     slug = slug.strip() or names.slugify(nama)
     if not names.SLUG.match(slug):
-        raise Invalid(f"berkas: nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+        raise Invalid(f"berkas: nama berkas '{shown(slug[:80])}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
     if problem := names.name_problem(slug):
         raise Invalid(f"berkas: {problem}")
     try:
@@ -144,7 +144,7 @@ def _new_path(root: Path, unit: str, nama: str, slug: str) -> Path:
     new_unit = not (folder / reader.UNIT_FILE).is_file()
     parts = unit.strip("/").split("/")
     if new_unit and not all(names.SLUG.match(part) for part in parts):
-        raise Invalid(f"unit: nama folder unit '{unit[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+        raise Invalid(f"unit: nama folder unit '{shown(unit[:80])}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
     if new_unit and (problem := next(filter(None, (names.name_problem(part, "folder") for part in parts)), None)):
         raise Invalid(f"unit: {problem}")
     return path
@@ -221,7 +221,7 @@ def _free_slug(path: Path, slug: str, field: str) -> Path:
     """Return the SOP file *slug* names beside *path*, or raise :class:`Invalid` naming *field*."""
     slug = slug.strip()
     if not names.SLUG.match(slug):
-        raise Invalid(f"{field}: nama berkas '{slug[:80]}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
+        raise Invalid(f"{field}: nama berkas '{shown(slug[:80])}' tidak sah: pakai huruf kecil, angka dan tanda '-'")
     if problem := names.name_problem(slug):
         raise Invalid(f"{field}: {problem}")
     target = path.parent / f"{slug}{SUFFIX}"
@@ -238,6 +238,8 @@ def copy_sop(path: Path, nama: str, slug: str) -> Path:
     nama = " ".join(nama.split())
     if not nama:
         raise Invalid("nama: tulis nama SOP salinan")
+    if why := characters.refused(nama):
+        raise Invalid(f"nama: {why}")
     target = _free_slug(path, slug or names.slugify(nama), "berkas")
     try:
         loaded = yamlsafe.load(path)
