@@ -42,6 +42,7 @@ from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
 from sopdoc.office import textfit
 from sopdoc.office.paper import POTRET, page_size
+from sopdoc.office.style import MARK_RED
 
 FRONT_TEMPLATE = TEMPLATES / "buku.docx"
 FOOTER_SIZE = 9
@@ -246,7 +247,7 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
     if missing:
         run = document.paragraphs[0].insert_paragraph_before().add_run(
             incomplete_mark(missing) + ". Perbaiki definisinya, lalu buat ulang buku ini.")
-        run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0, 0)
+        run.bold, run.font.color.rgb = True, RGBColor.from_string(MARK_RED)
     width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -335,7 +336,7 @@ def _stamp_numbers(writer: PdfWriter, mark: str | None = None) -> None:
             overlay.drawCentredString(width / 2, 7 * 72 / 25.4, f"Halaman {number}")
         if mark:
             overlay.setFont("LiberationSans-Bold", FOOTER_SIZE)
-            overlay.setFillColorRGB(0.75, 0, 0)
+            overlay.setFillColor(f"#{MARK_RED}")
             overlay.drawCentredString(width / 2, height - 7 * 72 / 25.4, mark)
         overlay.showPage()
     overlay.save()

@@ -237,8 +237,11 @@ def page_number_footer(footer) -> None:
         p.append(parse_xml(run_xml))
 
 
-def running_head(header, title: str, size: float, width: float) -> None:
-    """Fill a section's *header* with *title* on the left and 'Halaman x dari y' on the right."""
+def running_head(header, title: str, size: float, width: float, mark: str = "", mark_colour: str = "000000") -> None:
+    """Fill a section's *header* with *title* on the left and 'Halaman x dari y' on the right.
+
+    A *mark* goes before the title, bold in *mark_colour*.
+    """
     header.is_linked_to_previous = False
     p = header.paragraphs[0]._p
     for child in list(p):
@@ -248,11 +251,19 @@ def running_head(header, title: str, size: float, width: float) -> None:
         _field("NUMPAGES", props)
     xml = (f'<w:p {NS}><w:pPr><w:tabs><w:tab w:val="right" w:pos="{twips(width)}"/></w:tabs>'
            f'<w:spacing w:before="0" w:after="0"/></w:pPr>'
+           f'{_mark_run(mark, size, mark_colour)}'
            f'<w:r>{props}<w:t xml:space="preserve">{escape(title)}</w:t></w:r><w:r>{props}<w:tab/></w:r>'
            f'<w:r>{props}<w:t xml:space="preserve">Halaman </w:t></w:r>{fields}</w:p>')
     new = parse_xml(xml)
     p.addprevious(new)
     p.getparent().remove(p)
+
+
+def _mark_run(mark: str, size: float, colour: str) -> str:
+    if not mark:
+        return ""
+    props = run_props(size, bold=True).replace("<w:sz ", f'<w:color w:val="{colour}"/><w:sz ')  # schema order
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(mark)}</w:t></w:r>'
 
 
 # --- how tall a template's content is ------------------------------------------------------------------
