@@ -17,13 +17,13 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
-from sopdoc.definition.fields import DRAFT
+from sopdoc.definition.fields import DRAFT, MUTU_BAKU
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Exit, Kegiatan, Sop
 from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import graph, table
 from sopdoc.flowchart.drawing import RowPicture
 from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, RowBox
-from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, MUTU_BAKU, TOTAL_LINE
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
 from sopdoc.office.style import HEADER_FILL, MARK_RED
