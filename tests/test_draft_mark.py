@@ -5,18 +5,21 @@ the mark is red ink at the head of the page.
 """
 
 import dataclasses
+import re
 import shutil
 import subprocess
 
 import lxml.html
 import pytest
 from cases import load_cases
+from click.testing import CliRunner
 from conftest import DEFINITIONS
 from pdfcheck import page_texts
 from PIL import Image
 from starlette.testclient import TestClient
 
 from sopdoc import workers
+from sopdoc.cli import main
 from sopdoc.document import identity, render
 from sopdoc.report import Reporter
 from sopdoc.studio.app import create_app
@@ -86,3 +89,25 @@ def test_the_studio_preview_heads_a_draft_with_the_mark_and_an_sop_in_force_with
     assert len(heads[MONEV]) >= 2 and len(heads[OTHER]) >= 2
     assert all(head.startswith("DRAF \u2013 BELUM BERLAKU SOP ") for head in heads[MONEV]), heads[MONEV]
     assert not any("DRAF" in head for head in heads[OTHER]), heads[OTHER]
+
+
+def test_a_draft_in_a_book_is_marked_on_its_pages_only_in_the_pdf_and_in_the_docx(tmp_path):
+    root = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, root)
+    source = root / f"{MONEV}.yaml"
+    source.write_text("status: draf\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["book", str(root / "kab-way-kanan" / "diskominfo"), "--draf", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    (book_pdf,) = out.rglob("buku-sop-*.pdf")
+    subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "docx"), str(book_pdf.with_suffix(".docx"))], check=True,
+                   capture_output=True, timeout=300)
+    # The draft's pages, as the book's Daftar Isi lists them: from its first page to the next SOP's.
+    contents = page_texts(book_pdf)[1]
+    first = int(re.search(r"Mekanisme Monitoring dan Evaluasi Kinerja\s+(\d+)", contents).group(1))
+    after = int(re.search(r"Mekanisme Pengumpulan Data Kinerja\s+(\d+)", contents).group(1))
+    assert first < after
+    for pdf in (book_pdf, tmp_path / "docx" / book_pdf.name):
+        marked = [n for n, text in enumerate(page_texts(pdf), start=1) if "DRAF \u2013 BELUM BERLAKU" in text]
+        assert marked == list(range(first, after)), (pdf, marked)

@@ -37,7 +37,7 @@ from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.fields import DRAFT, IN_FORCE
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import identity, metadata, outputs, oxml, pdf
-from sopdoc.document.docx_writer import TEMPLATES
+from sopdoc.document.docx_writer import HEADER_SIZE, TEMPLATES, draft_mark
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
 from sopdoc.office import textfit
@@ -434,14 +434,18 @@ def assemble_docx(front: Path, entries: list[Entry]) -> bytes:
         composer = Composer(document)
         for entry in entries:
             sop_document = Document(str(entry.docx))
-            _new_section_like(document, sop_document.sections[0])
+            section = _new_section_like(document, sop_document.sections[0])
+            # The SOP's running head stays behind in its own DOCX; a draft's mark must not.
+            section.header.is_linked_to_previous = False
+            if draft_mark(entry.sop):
+                oxml.mark_head(section.header, draft_mark(entry.sop), HEADER_SIZE, MARK_RED)
             composer.append(sop_document)
         buffer = io.BytesIO()
         composer.save(buffer)
     return buffer.getvalue()
 
 
-def _new_section_like(document, model) -> None:
+def _new_section_like(document, model):
     """Start a new page and section in *document* with the page setup of the section *model*.
 
     docxcompose pours appended content into the last section; without this the
@@ -454,6 +458,7 @@ def _new_section_like(document, model) -> None:
                  "footer_distance"):
         setattr(section, side, getattr(model, side))
     section.different_first_page_header_footer = False
+    return section
 
 
 @contextmanager

@@ -259,6 +259,16 @@ def running_head(header, title: str, size: float, width: float, mark: str = "", 
     p.getparent().remove(p)
 
 
+def mark_head(header, mark: str, size: float, colour: str) -> None:
+    """Fill a section's *header* with *mark* alone, bold in *colour*."""
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]._p
+    new = parse_xml(f'<w:p {NS}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
+                    f'{_mark_run(mark, size, colour)}</w:p>')
+    p.addprevious(new)
+    p.getparent().remove(p)
+
+
 def _mark_run(mark: str, size: float, colour: str) -> str:
     if not mark:
         return ""
