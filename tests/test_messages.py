@@ -11,8 +11,11 @@ import shutil
 from click.testing import CliRunner
 from conftest import DEFINITIONS
 from openpyxl import load_workbook
+from starlette.testclient import TestClient
+from studioform import form_pairs, replaced
 
 from sopdoc.cli import main
+from sopdoc.studio.app import create_app
 
 DATA = "kab-way-kanan/diskominfo/pengumpulan-data-kinerja.yaml"
 
@@ -82,3 +85,22 @@ def test_a_problem_below_an_absolute_folder_named_is_shown_relative_to_it(tmp_pa
     monkeypatch.chdir(tmp_path)
     result = run("validate", "definisi")
     assert result.output.splitlines()[0] == f"definisi/{DATA}:1 nama: wajib diisi: Nama / Judul SOP."
+
+
+def test_a_studio_save_names_its_changes_as_printed(tmp_path):
+    root = tmp_path / "definitions"
+    shutil.copytree(DEFINITIONS, root)
+    monev = "kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"
+    with TestClient(create_app(root, tmp_path / "out", "t"), base_url="http://127.0.0.1:8765/t") as client:
+        page = client.get(f"/sop/{monev}").text
+        version = page.split('data-versi="')[1].split('"')[0]
+        fields = replaced(replaced(replaced(form_pairs(page), "kegiatan[2].pelaksana", "tim"),
+                                   "kegiatan[2].waktu", "3 Jam"), "pelaksana.kabid", "Kepala Bidang")
+        reply = client.post(f"/sop/{monev}/simpan", json={"isian": fields, "versi": version},
+                            headers={"X-Sopdoc-Token": "t"})
+    assert reply.status_code == 200, reply.text
+    assert reply.json()["perubahan"] == [
+        'Pelaksana: "KABID, KASI DAN STAF" menjadi "Kepala Bidang"',
+        'Kegiatan 2 (Pelaksana): "Sekretaris Dinas/Ketua Tim Monitoring dan Evaluasi" menjadi '
+        '"Tim Monitoring dan Evaluasi"',
+        'Kegiatan 2 (Mutu Baku: Waktu): "2 Jam" menjadi "3 Jam"']
