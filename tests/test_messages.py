@@ -104,3 +104,14 @@ def test_a_studio_save_names_its_changes_as_printed(tmp_path):
         'Kegiatan 2 (Pelaksana): "Sekretaris Dinas/Ketua Tim Monitoring dan Evaluasi" menjadi '
         '"Tim Monitoring dan Evaluasi"',
         'Kegiatan 2 (Mutu Baku: Waktu): "2 Jam" menjadi "3 Jam"']
+
+
+def test_an_item_moved_in_a_list_is_one_line_not_a_deletion_and_an_addition():
+    from sopdoc.authoring import yamlwrite
+
+    old = {"urutan": ["surat-masuk", "surat-keluar", "arsip"], "dasar_hukum": ["UU 1", "PP 2"]}
+    new = {"urutan": ["arsip", "surat-masuk", "surat-keluar"], "dasar_hukum": ["PP 2", "UU 1", "Perda 3"]}
+    assert yamlwrite.changes(old, new) == [
+        'Urutan SOP: butir "arsip" dipindah menjadi butir 1',
+        'Dasar Hukum: butir "PP 2" dipindah menjadi butir 1',
+        'Dasar Hukum: butir baru "Perda 3"']

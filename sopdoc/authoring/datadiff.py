@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -343,17 +344,37 @@ def _actor_changes(old: dict, new: dict, words: _Words) -> list[str]:
 
 
 def _list_changes(label: str, old: list, new: list, names: tuple = ()) -> list[str]:
-    lines = []
     # Items compared as they are shown: a revision is a dict, which SequenceMatcher cannot hash.
-    matcher = difflib.SequenceMatcher(None, [_shown(item) for item in old], [_shown(item) for item in new],
-                                      autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            lines += [f"{label} butir {j + 1}: {_shown(a, names)} menjadi {_shown(b, names)}"
-                      for j, a, b in zip(range(j1, j2), old[i1:i2], new[j1:j2])]
+    old_shown, new_shown = [_shown(item, names) for item in old], [_shown(item, names) for item in new]
+    opcodes = difflib.SequenceMatcher(None, old_shown, new_shown, autojunk=False).get_opcodes()
+    changed = [op for op in opcodes if op[0] != "equal"]
+    # An item taken out in one place and put in another moved: one line, not a deletion and an addition.
+    moved = Counter(old_shown[i] for op in changed for i in range(op[1], op[2])) & \
+        Counter(new_shown[j] for op in changed for j in range(op[3], op[4]))
+    # Items replaced one for one are edits, unless one of them moved.
+    edited = [op for op in changed if op[0] == "replace" and op[2] - op[1] == op[4] - op[3]
+              and not any(old_shown[i] in moved for i in range(op[1], op[2]))
+              and not any(new_shown[j] in moved for j in range(op[3], op[4]))]
+    unsaid = moved.copy()
+    lines = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if (tag, i1, i2, j1, j2) in edited:
+            lines += [f"{label} butir {j + 1}: {old_shown[i]} menjadi {new_shown[j]}"
+                      for i, j in zip(range(i1, i2), range(j1, j2))]
             continue
-        lines += [f"{label}: butir dihapus {_shown(item, names)}" for item in old[i1:i2] if tag != "equal"]
-        lines += [f"{label}: butir baru {_shown(item, names)}" for item in new[j1:j2] if tag != "equal"]
+        if tag == "equal":
+            continue
+        for i in range(i1, i2):
+            if unsaid[old_shown[i]]:
+                unsaid[old_shown[i]] -= 1
+            else:
+                lines.append(f"{label}: butir dihapus {old_shown[i]}")
+        for j in range(j1, j2):
+            if moved[new_shown[j]]:
+                moved[new_shown[j]] -= 1
+                lines.append(f"{label}: butir {new_shown[j]} dipindah menjadi butir {j + 1}")
+            else:
+                lines.append(f"{label}: butir baru {new_shown[j]}")
     return lines
 
 
