@@ -46,7 +46,9 @@ def main() -> None:
     workers.stop_on_sigterm()
     from sopdoc.errors import name_folders
 
-    name_folders([], keep=False)    # a run in the same process (a test's) starts with none named
+    # The folders named hold for this run only: a run in the same process (a test's) starts with none.
+    name_folders([], keep=False)
+    click.get_current_context().call_on_close(lambda: name_folders([], keep=False))
 
 
 @main.command(options_metavar="[PILIHAN]")
