@@ -15,7 +15,7 @@ from cases import load_cases
 from click.testing import CliRunner
 from conftest import DEFINITIONS
 from pdfcheck import page_texts
-from PIL import Image
+from PIL import Image, ImageChops
 from starlette.testclient import TestClient
 
 from sopdoc import workers
@@ -66,6 +66,30 @@ def _red_rows(pdf, page: int, tmp_path) -> set[int]:
     pixels = image.load()
     return {y for y in range(height) for x in range(width)
             if (lambda r, g, b: r > 150 and g < 90 and b < 90)(*pixels[x, y])}
+
+
+def _page(pdf, page: int, tmp_path) -> Image.Image:
+    stem = tmp_path / f"{pdf.stem}-{page}"
+    subprocess.run(["pdftoppm", "-r", "40", "-gray", "-f", str(page), "-l", str(page), "-png", "-singlefile",
+                    str(pdf), str(stem)], check=True)
+    return Image.open(f"{stem}.png").convert("L")
+
+
+def _ink(image: Image.Image, box: tuple) -> int:
+    """Return how many pixels in *box* are as dark as text."""
+    return image.crop(box).point(lambda v: 255 if v < 80 else 0).histogram()[255]
+
+
+def test_every_page_of_a_draft_has_draf_across_it_behind_the_text(pdfs, tmp_path):
+    """The same SOP in force and as a draft: below the head of the page they differ only by the watermark."""
+    for page in range(1, len(page_texts(pdfs["draf"])) + 1):
+        draft, final = _page(pdfs["draf"], page, tmp_path), _page(pdfs["berlaku"], page, tmp_path)
+        width, height = draft.size
+        middle = (0, height * 3 // 10, width, height * 7 // 10)
+        changed = ImageChops.difference(draft, final).crop(middle).point(lambda v: 255 if v > 24 else 0)
+        assert changed.histogram()[255] > 0.01 * width * height, page    # across the middle of the page
+        # Behind the text: the ink of the text and the lines stays as dark as in the SOP in force.
+        assert _ink(draft, middle) >= 0.97 * _ink(final, middle), page
 
 
 def test_the_draft_mark_is_red_ink_at_the_top_of_the_page(pdfs, tmp_path):

@@ -37,7 +37,7 @@ from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.fields import DRAFT, IN_FORCE
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import identity, metadata, outputs, oxml, pdf
-from sopdoc.document.docx_writer import HEADER_SIZE, TEMPLATES, draft_mark
+from sopdoc.document.docx_writer import HEADER_SIZE, TEMPLATES, draft_mark, mark_page
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
 from sopdoc.office import textfit
@@ -439,6 +439,7 @@ def assemble_docx(front: Path, entries: list[Entry]) -> bytes:
             section.header.is_linked_to_previous = False
             if draft_mark(entry.sop):
                 oxml.mark_head(section.header, draft_mark(entry.sop), HEADER_SIZE, MARK_RED)
+                mark_page(section)
             composer.append(sop_document)
         buffer = io.BytesIO()
         composer.save(buffer)

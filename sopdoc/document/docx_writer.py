@@ -36,6 +36,8 @@ HEADER_SIZE = 7.5
 PAGE_NUMBER_ROOM = "   Halaman 888 dari 888"   # what the running head keeps free for the page number
 # What a draft prints at the head of every page, before its name, so a printed draft never passes as final.
 DRAFT_MARK = "DRAF \u2013 BELUM BERLAKU"
+DRAFT_WATERMARK = "DRAF"      # and across the page, faint, behind the text
+WATERMARK_GREY = "A6A6A6"
 MARK_GAP = "   "
 QR_SIZE = Mm(16)
 # The size of the identity sheet's lists (templates/identitas.docx), and the smaller ones that keep a long
@@ -158,6 +160,14 @@ def _identify(doc, sop: Sop) -> None:
         width = section.page_width.pt - section.left_margin.pt - section.right_margin.pt
         oxml.running_head(section.header, page_title(sop, width), HEADER_SIZE, width,
                           mark=(mark + MARK_GAP if mark else ""), mark_colour=MARK_RED)
+        if mark:
+            mark_page(section)
+
+
+def mark_page(section) -> None:
+    """Write DRAF across every page of *section*, faint and behind the text."""
+    oxml.watermark(section.header, DRAFT_WATERMARK, WATERMARK_GREY,
+                   0.75 * min(section.page_width.pt, section.page_height.pt))
 
 
 def _page_setup(doc, layout: Layout) -> None:
