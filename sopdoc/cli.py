@@ -29,6 +29,14 @@ def _jobs(value: int | None) -> int:
     return value or workers.default_jobs()
 
 
+def _named(ctx, param, value):
+    """Remember the folders the user named: messages show the paths below them relative to them."""
+    from sopdoc.errors import name_folders
+
+    name_folders(value if isinstance(value, tuple) else [value] if value else [])
+    return value
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[PILIHAN]",
              subcommand_metavar="PERINTAH [ARGUMEN]...")
 @click.version_option(__version__, prog_name="sopdoc", message="%(prog)s %(version)s")
@@ -36,10 +44,15 @@ def main() -> None:
     """sopdoc: dokumen SOP Administrasi Pemerintahan (Permenpan RB No. 35 Tahun 2012)
     dari definisi YAML, sebagai DOCX dan PDF siap tanda tangan."""
     workers.stop_on_sigterm()
+    from sopdoc.errors import name_folders
+
+    # The folders named hold for this run only: a run in the same process (a test's) starts with none.
+    name_folders([], keep=False)
+    click.get_current_context().call_on_close(lambda: name_folders([], keep=False))
 
 
 @main.command(options_metavar="[PILIHAN]")
-@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...", callback=_named)
 @click.option("--strict", is_flag=True, help="Perlakukan peringatan sebagai galat.")
 @click.option("--tabel", is_flag=True, help="Tampilkan juga tabel ringkasan SOP yang sah.")
 def validate(paths: tuple[Path, ...], strict: bool, tabel: bool) -> None:
@@ -62,7 +75,7 @@ def schema(out: Path) -> None:
 @main.command(options_metavar="[PILIHAN]")
 @click.argument("name", metavar="UNIT/NAMA-SOP")
 @click.option("--root", type=click.Path(path_type=Path), default=DEFAULT_DEFINITIONS, show_default=True,
-              help="Folder definisi.")
+              callback=_named, help="Folder definisi.")
 def new(name: str, root: Path) -> None:
     """Buat berkas SOP baru berisi contoh dan keterangan setiap kunci."""
     from sopdoc.commands import new as command
@@ -71,7 +84,7 @@ def new(name: str, root: Path) -> None:
 
 
 @main.command(options_metavar="[PILIHAN]")
-@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...", callback=_named)
 @click.option("--format", "formats", default="docx,pdf", show_default=True, metavar="JENIS",
               help="Jenis berkas, dipisah koma: docx, pdf, json (geometri bagan alir untuk pemeriksa).")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
@@ -116,7 +129,7 @@ def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path)
 
 
 @main.command(options_metavar="[PILIHAN]")
-@click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_UNIT]...")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_UNIT]...", callback=_named)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
@@ -145,7 +158,7 @@ def _tsa_url(ctx, param, value: str | None):
 
 
 @main.command(options_metavar="[PILIHAN]")
-@click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_DEFINISI]...")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[FOLDER_DEFINISI]...", callback=_named)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
@@ -192,6 +205,7 @@ def sign(pdfs: tuple[Path, ...], cert: Path, password_file: Path | None, tsa: st
 @click.option("--trust", multiple=True, type=_PDFS, metavar="CA.pem",
               help="Sertifikat akar tepercaya (PEM atau DER); boleh diulang.")
 @click.option("--definitions", type=click.Path(exists=True, file_okay=False, path_type=Path), metavar="FOLDER",
+              callback=_named,
               help="Folder definisi: periksa juga apakah PDF ini versi SOP yang berlaku.")
 def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...], definitions: Path | None) -> None:
     """Periksa tanda tangan PDF: siapa, kapan, utuh, tepercaya, dan (dengan definisi) versi yang berlaku."""
@@ -201,7 +215,7 @@ def verify(pdfs: tuple[Path, ...], trust: tuple[Path, ...], definitions: Path | 
 
 
 @main.command(options_metavar="[PILIHAN]")
-@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...")
+@click.argument("paths", nargs=-1, type=_PATHS, metavar="[JALUR]...", callback=_named)
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,
               help="Folder hasil (satu buku kerja per unit), atau NAMA.xlsx bila hanya satu unit.")
 @click.option("--kosong", metavar="UNIT", help="Tulis buku kerja kosong untuk unit ini, dengan satu lembar contoh.")
@@ -217,7 +231,7 @@ def excel(paths: tuple[Path, ...], out: Path, kosong: str | None, timpa: bool) -
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
                 metavar="BERKAS.xlsx...")
 @click.option("--to", "root", type=click.Path(file_okay=False, path_type=Path), default=DEFAULT_DEFINITIONS,
-              show_default=True, help="Folder definisi tujuan.")
+              show_default=True, callback=_named, help="Folder definisi tujuan.")
 @click.option("--timpa", is_flag=True, help="Timpa SOP yang sudah ada (hanya nilai yang berubah; versi lama jadi .bak).")
 def import_(files: tuple[Path, ...], root: Path, timpa: bool) -> None:
     """Ubah buku kerja Excel menjadi definisi SOP (satu folder unit per buku kerja)."""
@@ -227,7 +241,8 @@ def import_(files: tuple[Path, ...], root: Path, timpa: bool) -> None:
 
 
 @main.command(options_metavar="[PILIHAN]")
-@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[FOLDER_DEFINISI]")
+@click.argument("root", required=False, type=click.Path(file_okay=False, path_type=Path), metavar="[FOLDER_DEFINISI]",
+                callback=_named)
 @click.option("--port", type=_PORT, metavar="NOMOR", help="Port di 127.0.0.1; bawaan: 8765 atau berikutnya yang bebas.")
 @click.option("--no-browser", is_flag=True, help="Jangan buka peramban; cukup cetak alamatnya.")
 @click.option("--out", type=click.Path(path_type=Path), default=Path("output"), show_default=True,

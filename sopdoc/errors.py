@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,17 +34,42 @@ def shown(text: str) -> str:
 _UNSEEN = {"Cc", "Cf", "Cs", "Zl", "Zp"}
 
 
+# The absolute folders the user named for this run (as named and as resolved), deepest first.
+_named_folders: list[str] = []
+
+
+def name_folders(folders: Iterable[Path], keep: bool = True) -> None:
+    """Remember the absolute folders among *folders* the user named, so that paths below them are shown
+    relative to them; without *keep*, forget those of an earlier run first."""
+    if not keep:
+        _named_folders.clear()
+    for folder in folders:
+        if os.path.isabs(folder) and not os.path.isfile(folder):
+            _named_folders.extend({os.path.normpath(folder), os.path.realpath(folder)})
+    _named_folders.sort(key=len, reverse=True)
+
+
 def display_path(path: Path) -> str:
     """Return *path* as the user named it: relative when they named it relative (``../sop/a.yaml`` stays so),
+    relative to the absolute folder they named when it lies below one (``/data/sop`` named: ``kab-x/a.yaml``),
     relative to the working directory when it lies below it, else whole; a character that would hide or
     reorder its name is shown by its code (:func:`shown`)."""
     if not os.path.isabs(path):
         return shown(os.path.normpath(path))
+    for folder in _named_folders:
+        relative = _below(path, folder)
+        if relative not in (None, "."):     # the folder itself is shown as named
+            return shown(relative)
+    return shown(_below(path, os.getcwd()) or str(path))
+
+
+def _below(path: Path, folder: str) -> str | None:
+    """Return *path* relative to *folder* when it lies in it, else None."""
     try:
-        relative = os.path.relpath(path)
-    except ValueError:
-        return shown(str(path))
-    return shown(str(path) if relative == ".." or relative.startswith("../") else relative)
+        relative = os.path.relpath(path, folder)
+    except ValueError:      # another drive on Windows
+        return None
+    return None if relative == ".." or relative.startswith(".." + os.sep) else relative
 
 
 @dataclass(frozen=True)

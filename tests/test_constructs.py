@@ -184,10 +184,11 @@ def test_an_edit_inside_langkah_changes_one_line_and_is_named(tmp_path):
     data["kegiatan"][3]["langkah"][1]["pelaksana"] = "loket"
     data["kegiatan"][1]["keputusan"]["label"] = ["Lengkap", "Tidak lengkap"]
     lines = yamlwrite.save(path, data)
-    assert sorted(lines) == [
-        "kegiatan 2 alur: cabang 1 ke [kegiatan 3, kegiatan 4], cabang 2 ke 'selesai' menjadi Lengkap ke "
-        "[kegiatan 3, kegiatan 4], Tidak lengkap ke 'selesai'",
-        'kegiatan 4 simbol: ["web (kotak)", "kasi (kapsul)"] menjadi ["web (kotak)", "loket (kapsul)"]']
+    assert lines == ["Kegiatan 2 (Alur): cabang 1 ke [kegiatan 2a, kegiatan tanpa nomor di baris ke-4], cabang 2 ke "
+                     "'selesai' menjadi Lengkap ke [kegiatan 2a, kegiatan tanpa nomor di baris ke-4], Tidak lengkap ke "
+                     "'selesai'",
+                     "Kegiatan tanpa nomor di baris ke-4 (Simbol): Admin Web (kotak) dan Kepala Seksi (kapsul) menjadi "
+                     "Admin Web (kotak) dan Petugas Loket (kapsul)"]
     text = path.read_text(encoding="utf-8")
     assert text == TWO_STARTS.replace("      - {id: tutup, pelaksana: kasi}", "      - {id: tutup, pelaksana: loket}").replace(
         'label: ["", ""]', "label: [Lengkap, Tidak lengkap]")
@@ -200,8 +201,8 @@ def test_an_unlabelled_decision_is_not_its_default_labels():
     assert yamlwrite.changes(data, {**data, "kegiatan": [*data["kegiatan"][:1], {
         **data["kegiatan"][1], "keputusan": {**data["kegiatan"][1]["keputusan"], "label": ["Ya", "Tidak"]}},
         *data["kegiatan"][2:]]}) == [
-        "kegiatan 2 alur: cabang 1 ke [kegiatan 3, kegiatan 4], cabang 2 ke 'selesai' menjadi Ya ke [kegiatan 3, "
-        "kegiatan 4], Tidak ke 'selesai'"]
+        "Kegiatan 2 (Alur): cabang 1 ke [kegiatan 2a, kegiatan tanpa nomor di baris ke-4], cabang 2 ke 'selesai' "
+        "menjadi Ya ke [kegiatan 2a, kegiatan tanpa nomor di baris ke-4], Tidak ke 'selesai'"]
 
 
 # --- the workbook -------------------------------------------------------------------------

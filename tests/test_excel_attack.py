@@ -596,7 +596,8 @@ def test_1_64_two_units_whose_workbooks_share_a_name_are_refused(tmp_path):
         (folder / SOP_FILE).write_text(sop, encoding="utf-8")
     result = run("excel", tmp_path / "A" / "a-b", tmp_path / "B" / "a", "--out", tmp_path / "o")
     assert result.exit_code == 1
-    assert (f"unit {tmp_path / 'A/a-b/c'} dan unit {tmp_path / 'B/a/b-c'} sama-sama akan ditulis ke "
+    # Each unit is shown relative to the folder named for it.
+    assert (f"unit c dan unit b-c sama-sama akan ditulis ke "
             f"{tmp_path / 'o/sop-a-b-c.xlsx'}, dan yang satu menimpa yang lain") in result.output
     assert not (tmp_path / "o").exists() or list((tmp_path / "o").iterdir()) == []
 

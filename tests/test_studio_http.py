@@ -314,7 +314,7 @@ def test_an_edited_uraian_changes_only_its_line(client, root):
     old_line = "  - uraian: Berkoordinasi dengan KABID, KASI dan Staf Dimasing masing Unit Kerja\n"
     assert path.read_text(encoding="utf-8") == text.replace(old_line, f'  - uraian: "{new}"\n')
     assert response.json()["perubahan"] == [
-        'kegiatan 3 uraian: "Berkoordinasi dengan KABID, KASI dan Staf Dimasing masing Unit Kerja" menjadi '
+        'Kegiatan 3: "Berkoordinasi dengan KABID, KASI dan Staf Dimasing masing Unit Kerja" menjadi '
         f'"{new}"']
     assert path.with_name(path.name + ".bak").read_text(encoding="utf-8") == text
 
@@ -679,9 +679,9 @@ def test_a_row_moved_and_edited_in_one_save_keeps_its_comments(client, root):
     response = save(client, MONEV, fields, version)
     # Two rows swapped places: either may be said to have moved; the edited one is paired, not new.
     assert response.json()["perubahan"] == [
-        'kegiatan 3 uraian: "Memerintahkan KABID dan KASI Utuk Menghimpun Data Monitoring Dan Menyusun Konsep '
+        'Kegiatan 3: "Memerintahkan KABID dan KASI Utuk Menghimpun Data Monitoring Dan Menyusun Konsep '
         'Monitorng dan Evaluasi" menjadi "Memerintahkan KABID dan KASI menghimpun data monitoring"',
-        "kegiatan 3 dipindah menjadi kegiatan 4: Berkoordinasi dengan KABID, KASI dan Staf Dimasing masing Unit Kerja"]
+        "Kegiatan 3 dipindah menjadi kegiatan 4: Berkoordinasi dengan KABID, KASI dan Staf Dimasing masing Unit Kerja"]
     comments = [line for line in text.splitlines() if line.lstrip().startswith("#")]
     saved = path.read_text(encoding="utf-8").splitlines()
     assert sorted(line for line in saved if line.lstrip().startswith("#")) == sorted(comments)

@@ -245,16 +245,16 @@ def test_changes_in_words():
                          "keputusan": {"ya": "berikutnya", "tidak": "simpan"}},
                         {"uraian": "Menutup", "pelaksana": "kepala"}]}
     assert yamlwrite.changes(old, new) == [
-        'nama: "Contoh" menjadi "Contoh Baru"',
-        'dasar_hukum: butir dihapus "B"',
-        'dasar_hukum: butir baru "B2"',
-        'dasar_hukum: butir baru "C"',
-        'pelaksana.staf: "Staf" menjadi "Staf Umum"',
-        "kegiatan 4 lama dihapus: Menolak",
-        "kegiatan 2 baru: Mencatat",
-        "kegiatan 2 dipindah menjadi kegiatan 4: Memeriksa",
-        'kegiatan 4 waktu: "1 jam" menjadi "2 jam"',
-        "kegiatan 4 alur: lanjut ke kegiatan 3 menjadi Ya ke kegiatan 5, Tidak ke kegiatan 3",
+        'Nama SOP: "Contoh" menjadi "Contoh Baru"',
+        'Dasar Hukum: butir dihapus "B"',
+        'Dasar Hukum: butir baru "B2"',
+        'Dasar Hukum: butir baru "C"',
+        'Pelaksana: "Staf" menjadi "Staf Umum"',
+        "Kegiatan 4 lama dihapus: Menolak",
+        "Kegiatan 2 baru: Mencatat",
+        "Kegiatan 2 dipindah menjadi kegiatan 4: Memeriksa",
+        'Kegiatan 4 (Mutu Baku: Waktu): "1 jam" menjadi "2 jam"',
+        "Kegiatan 4 (Alur): lanjut ke kegiatan 3 menjadi Ya ke kegiatan 5, Tidak ke kegiatan 3",
     ]
     assert yamlwrite.changes(old, old) == []
 
@@ -285,7 +285,7 @@ def test_save_keeps_bom_line_ends_and_a_backup(unit_dir):
     assert yamlwrite.save(path, data) == []
     assert path.read_bytes() == original and not (unit_dir / "sop.yaml.bak").exists()
     data["nama"] = "Contoh Baru"
-    assert yamlwrite.save(path, data) == ['nama: "Contoh" menjadi "Contoh Baru"']
+    assert yamlwrite.save(path, data) == ['Nama SOP: "Contoh" menjadi "Contoh Baru"']
     assert path.read_bytes() == original.replace(b"nama: Contoh\r", b"nama: Contoh Baru\r")
     assert (unit_dir / "sop.yaml.bak").read_bytes() == original
 
@@ -367,15 +367,15 @@ def test_rows_the_caller_pairs_keep_their_comments_when_moved_and_edited():
     # Unpaired, the edited row reads as a new one and its comment goes with the old.
     assert "# dicek kasubag" not in yamlwrite.updated_text(old, data)
     assert yamlwrite.changes(yaml.safe_load(old), data, {0: 0, 1: 2, 2: 1}) == [
-        "kegiatan 2 dipindah menjadi kegiatan 3: Memeriksa surat masuk",
-        'kegiatan 3 uraian: "Memeriksa surat" menjadi "Memeriksa surat masuk"']
+        "Kegiatan 2 dipindah menjadi kegiatan 3: Memeriksa surat masuk",
+        'Kegiatan 3: "Memeriksa surat" menjadi "Memeriksa surat masuk"']
 
 
 def test_a_new_order_of_pelaksana_is_written_with_their_comments():
     old = "nama: Uji\npelaksana:\n  a: A  # kiri\n  b: B\nkegiatan: []\n"
     data = {"nama": "Uji", "pelaksana": {"b": "B", "a": "A"}, "kegiatan": []}
     assert yamlwrite.updated_text(old, data) == "nama: Uji\npelaksana:\n  b: B\n  a: A  # kiri\nkegiatan: []\n"
-    assert yamlwrite.changes(yaml.safe_load(old), data) == ["pelaksana: urutan kolom menjadi b, a"]
+    assert yamlwrite.changes(yaml.safe_load(old), data) == ['Pelaksana: urutan kolom menjadi "B", "A"']
 
 
 def test_a_removed_key_leaves_the_comment_lines_below_it():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import functools
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -239,92 +240,192 @@ def _actor_order(value: Any) -> list:
     return [str(key) for key in value] if isinstance(value, dict) else []
 
 
+@dataclass(frozen=True)
+class _Words:
+    """How the lines name things as the document prints them: headings, jabatan, row numbers."""
+
+    headings: dict[str, str]
+    jabatan: dict[str, str]             # pelaksana key -> jabatan, the new name over the old
+    old_numbers: list[str]              # the No each old row prints
+    new_numbers: list[str]
+
+    def field(self, names: tuple) -> str:
+        return fields.label(tuple(str(n) for n in names), self.headings)
+
+    def row(self, index: int, new: bool = True, word: str = "Kegiatan") -> str:
+        """Name a row by the No it prints: "Kegiatan 3", "Kegiatan 2a"; "Kegiatan tanpa nomor di baris ke-4"."""
+        printed = (self.new_numbers if new else self.old_numbers)[index]
+        return f"{word} {printed}" if printed else f"{word} tanpa nomor di baris ke-{index + 1}"
+
+    def actors(self, keys: Any) -> Any:
+        """Return pelaksana *keys* (one or a list) as their jabatan; a key no list names stays as it is."""
+        if isinstance(keys, list):
+            return [self.actors(key) for key in keys]
+        return self.jabatan.get(str(keys), keys) if keys is not None else None
+
+
+def _words(old_data: dict, new_data: dict, rows: RowMatch) -> _Words:
+    judul = new_data.get("judul")
+    renamed = {str(k): str(v) for k, v in judul.items() if v} if isinstance(judul, dict) else {}
+    jabatan = {}
+    for actors in (old_data.get("pelaksana"), new_data.get("pelaksana")):
+        if isinstance(actors, dict):
+            jabatan.update({str(k): str(v).strip() for k, v in actors.items() if isinstance(v, str) and v.strip()})
+    return _Words({**fields.HEADINGS, **renamed}, jabatan, _numbers(rows.old), _numbers(rows.new))
+
+
+def _numbers(rows: list[dict]) -> list[str]:
+    """Return the No each row prints: its nomor as written, else the automatic number."""
+    printed: list[str] = []
+    for row in rows:
+        written = row.get("nomor")
+        printed.append(automatic_number(printed) if written is None else str(written).strip())
+    return printed
+
+
 def changes(old_data: dict, new_data: dict, known: dict[int, int] | None = None) -> list[str]:
-    """Return, in Indonesian, each difference between two definitions' data (rows paired as in match_rows)."""
+    """Return, in Indonesian, each difference between two definitions' data (rows paired as in match_rows).
+
+    Fields are named as the document prints them, rows by their No, pelaksana by jabatan.
+    """
     lines: list[str] = []
     rows = match_rows(old_data.get("kegiatan") or [], new_data.get("kegiatan") or [], known)
+    words = _words(old_data, new_data, rows)
     for key in dict.fromkeys([*old_data, *new_data]):
         if key == "kegiatan":
-            lines += _row_changes(rows)
+            lines += _row_changes(rows, words)
         else:
-            lines += _field_changes((key,), old_data.get(key), new_data.get(key), None)
+            lines += _field_changes((key,), old_data.get(key), new_data.get(key), None, words)
     old_order, new_order = _actor_order(old_data.get("pelaksana")), _actor_order(new_data.get("pelaksana"))
     if old_order != new_order and sorted(old_order) == sorted(new_order):
-        lines.append(f"pelaksana: urutan kolom menjadi {', '.join(new_order)}")
+        shown = ", ".join(_shown(words.actors(key)) for key in new_order)
+        lines.append(f"{words.field(('pelaksana',))}: urutan kolom menjadi {shown}")
     return lines
 
 
-def _field_changes(path: tuple, old: Any, new: Any, rows: RowMatch | None) -> list[str]:
+def _field_changes(path: tuple, old: Any, new: Any, rows: RowMatch | None, words: _Words) -> list[str]:
     if same(path, old, new, rows):
         return []
-    label = _label(path)
+    names = without_indexes(path)
     old_meaning, new_meaning = _meaning(path, old, rows), _meaning(path, new, rows)
+    if names == ("pelaksana",) and (isinstance(old, dict) or isinstance(new, dict)):
+        return _actor_changes(old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}, words)
     if isinstance(old_meaning, dict) or isinstance(new_meaning, dict):
         old_map, new_map = old if isinstance(old, dict) else {}, new if isinstance(new, dict) else {}
         return [line for key in dict.fromkeys([*old_map, *new_map])
-                for line in _field_changes(path + (key,), old_map.get(key), new_map.get(key), rows)]
-    if isinstance(old_meaning, list) and isinstance(new_meaning, list) and path[-1] != "label":
-        return _list_changes(label, old_meaning, new_meaning)
-    return [f"{label}: {_shown(old_meaning)} menjadi {_shown(new_meaning)}"]
+                for line in _field_changes(path + (key,), old_map.get(key), new_map.get(key), rows, words)]
+    label = words.field(names)
+    if names == ("kegiatan", "uraian"):
+        label = words.row(path[1])      # the row's text is what its heading, Kegiatan, prints
+    elif names[:1] == ("kegiatan",) and len(path) >= 3:
+        label = f"{words.row(path[1])} ({label})"
+    if names == ("kegiatan", "pelaksana"):
+        return [f"{label}: {_listed(words.actors(old_meaning))} menjadi {_listed(words.actors(new_meaning))}"]
+    if isinstance(old_meaning, list | None) and isinstance(new_meaning, list | None) and path[-1] != "label":
+        return _list_changes(label, old_meaning or [], new_meaning or [], names)
+    return [f"{label}: {_shown(old_meaning, names)} menjadi {_shown(new_meaning, names)}"]
 
 
-def _list_changes(label: str, old: list, new: list) -> list[str]:
+def _actor_changes(old: dict, new: dict, words: _Words) -> list[str]:
+    """Say which pelaksana columns came, went or were renamed, by jabatan."""
+    label = words.field(("pelaksana",))
     lines = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
-        if tag == "replace" and i2 - i1 == j2 - j1:
-            lines += [f"{label} butir {j + 1}: {_shown(a)} menjadi {_shown(b)}"
-                      for j, a, b in zip(range(j1, j2), old[i1:i2], new[j1:j2])]
+    for key in dict.fromkeys([*old, *new]):
+        before, after = norm(old.get(key)), norm(new.get(key))
+        if before == after:
             continue
-        lines += [f"{label}: butir dihapus {_shown(item)}" for item in old[i1:i2] if tag != "equal"]
-        lines += [f"{label}: butir baru {_shown(item)}" for item in new[j1:j2] if tag != "equal"]
+        if before is None:
+            lines.append(f"{label} baru: {_shown(after)}")
+        elif after is None:
+            lines.append(f"{label} dihapus: {_shown(before)}")
+        else:
+            lines.append(f"{label}: {_shown(before)} menjadi {_shown(after)}")
     return lines
 
 
-def _row_changes(rows: RowMatch) -> list[str]:
+def _list_changes(label: str, old: list, new: list, names: tuple = ()) -> list[str]:
+    # Items compared as they are shown: a revision is a dict, which SequenceMatcher cannot hash.
+    old_shown, new_shown = [_shown(item, names) for item in old], [_shown(item, names) for item in new]
+    opcodes = difflib.SequenceMatcher(None, old_shown, new_shown, autojunk=False).get_opcodes()
+    changed = [op for op in opcodes if op[0] != "equal"]
+    # An item taken out in one place and put in another moved: one line, not a deletion and an addition.
+    moved = Counter(old_shown[i] for op in changed for i in range(op[1], op[2])) & \
+        Counter(new_shown[j] for op in changed for j in range(op[3], op[4]))
+    # Items replaced one for one are edits, unless one of them moved.
+    edited = [op for op in changed if op[0] == "replace" and op[2] - op[1] == op[4] - op[3]
+              and not any(old_shown[i] in moved for i in range(op[1], op[2]))
+              and not any(new_shown[j] in moved for j in range(op[3], op[4]))]
+    unsaid = moved.copy()
+    lines = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if (tag, i1, i2, j1, j2) in edited:
+            lines += [f"{label} butir {j + 1}: {old_shown[i]} menjadi {new_shown[j]}"
+                      for i, j in zip(range(i1, i2), range(j1, j2))]
+            continue
+        if tag == "equal":
+            continue
+        for i in range(i1, i2):
+            if unsaid[old_shown[i]]:
+                unsaid[old_shown[i]] -= 1
+            else:
+                lines.append(f"{label}: butir dihapus {old_shown[i]}")
+        for j in range(j1, j2):
+            if moved[new_shown[j]]:
+                moved[new_shown[j]] -= 1
+                lines.append(f"{label}: butir {new_shown[j]} dipindah menjadi butir {j + 1}")
+            else:
+                lines.append(f"{label}: butir baru {new_shown[j]}")
+    return lines
+
+
+def _row_changes(rows: RowMatch, words: _Words) -> list[str]:
     lines = []
     paired_old = set(rows.pairs.values())
     for i, row in enumerate(rows.old):
         if i not in paired_old:
-            lines.append(f"kegiatan {i + 1} lama dihapus: {row.get('uraian')}")
+            lines.append(f"{words.row(i, new=False)} lama dihapus: {row.get('uraian')}")
     for j, row in enumerate(rows.new):
         i = rows.pairs.get(j)
         if i is None:
-            lines.append(f"kegiatan {j + 1} baru: {row.get('uraian')}")
+            lines.append(f"{words.row(j)} baru: {row.get('uraian')}")
             continue
         if j in rows.moved:
-            lines.append(f"kegiatan {i + 1} dipindah menjadi kegiatan {j + 1}: {row.get('uraian')}")
-        lines += _one_row_changes(i, j, rows)
+            lines.append(f"{words.row(i, new=False)} dipindah menjadi {words.row(j, word='kegiatan')}: "
+                         f"{row.get('uraian')}")
+        lines += _one_row_changes(i, j, rows, words)
     return lines
 
 
-def _one_row_changes(i: int, j: int, rows: RowMatch) -> list[str]:
+def _one_row_changes(i: int, j: int, rows: RowMatch, words: _Words) -> list[str]:
     old, new = rows.old[i], rows.new[j]
     lines = []
     for key in dict.fromkeys([*old, *new]):
         if key in ("lanjut", "keputusan", "langkah"):
             continue
-        lines += _field_changes(("kegiatan", j, key), old.get(key), new.get(key), rows)
-    old_symbols, new_symbols = _shapes(old, j, rows), _shapes(new, j, rows)
+        lines += _field_changes(("kegiatan", j, key), old.get(key), new.get(key), rows, words)
+    old_symbols, new_symbols = _shapes(old, j, rows, words), _shapes(new, j, rows, words)
     if old_symbols != new_symbols:
-        lines.append(f"kegiatan {j + 1} simbol: {_shown(old_symbols)} menjadi {_shown(new_symbols)}")
+        lines.append(f"{words.row(j)} ({words.field(('kegiatan', 'simbol'))}): {_listed(old_symbols, quoted=False)} "
+                     f"menjadi {_listed(new_symbols, quoted=False)}")
     # A row that simply goes on to the next one is no news when rows around it change.
     if _explicit_flow(old) or _explicit_flow(new):
         old_flow = _flow(old, i, len(rows.old), rows.old_ids, rows.old_to_new)
         new_flow = _flow(new, j, len(rows.new), rows.new_ids, None)
         if old_flow != new_flow:
-            lines.append(f"kegiatan {j + 1} alur: {_shown_flow(old_flow)} menjadi {_shown_flow(new_flow)}")
+            lines.append(f"{words.row(j)} ({words.field(('kegiatan', 'lanjut'))}): {_shown_flow(old_flow, words)} "
+                         f"menjadi {_shown_flow(new_flow, words)}")
     return lines
 
 
-def _shapes(row: dict, index: int, rows: RowMatch) -> list[str] | None:
-    """Return the symbols of a row written with langkah, as "pelaksana (simbol)"; None for a row of one symbol."""
+def _shapes(row: dict, index: int, rows: RowMatch, words: _Words) -> list[str] | None:
+    """Return the symbols of a row written with langkah, as "jabatan (simbol)"; None for a row of one symbol."""
     if "langkah" not in row:
         return None
     found = []
     for n, symbol in enumerate(_symbols(row)):
         actors = _meaning(("kegiatan", index, "langkah", n, "pelaksana"), symbol.get("pelaksana"), rows) or []
         shape = norm(symbol.get("simbol")) or _default_symbol(rows.new, index, n)
-        found.append(f"{'+'.join(map(str, actors))} ({shape})")
+        found.append(f"{' + '.join(map(str, words.actors(actors)))} ({shape})")
     return found
 
 
@@ -368,7 +469,7 @@ def _labels(value: Any) -> list[str]:
     return list(DEFAULT_LABELS)
 
 
-def _shown_flow(flow: tuple) -> str:
+def _shown_flow(flow: tuple, words: _Words) -> str:
     def number(target: Any) -> str:
         if target is None:
             return "kegiatan yang dihapus"
@@ -377,7 +478,9 @@ def _shown_flow(flow: tuple) -> str:
         if isinstance(target, tuple) and target and isinstance(target[0], tuple):
             return "[" + ", ".join(number(t) for t in target) + "]"
         if isinstance(target, tuple):
-            return f"kegiatan {target[0] + 1}" + (f" simbol ke-{target[1] + 1}" if target[1] else "")
+            row = words.row(target[0], word="kegiatan") if target[0] < len(words.new_numbers) else \
+                f"kegiatan {target[0] + 1}"     # past the last row: the row after it, which does not exist
+            return row + (f" simbol ke-{target[1] + 1}" if target[1] else "")
         return f"'{target}'"
 
     def one(symbol: tuple) -> str:
@@ -389,17 +492,20 @@ def _shown_flow(flow: tuple) -> str:
     return "; ".join(one(symbol) for symbol in flow)
 
 
-def _label(path: tuple) -> str:
-    if path[0] == "kegiatan" and len(path) >= 3:
-        return f"kegiatan {path[1] + 1} " + ".".join(str(p) for p in path[2:])
-    return ".".join(str(p) for p in path)
+def _listed(values: Any, quoted: bool = True) -> str:
+    """Return the items of a list as a sentence names them ("A", "B" dan "C"); an empty list or None as (kosong)."""
+    if not values:
+        return "(kosong)"
+    items = [_shown(v) if quoted else str(v) for v in (values if isinstance(values, list) else [values])]
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " dan " + items[-1]
 
 
-def _shown(value: Any) -> str:
+def _shown(value: Any, names: tuple = ()) -> str:
     if value is None:
         return "(kosong)"
     if isinstance(value, list):
-        return "[" + ", ".join(_shown(v) for v in value) + "]"
-    if isinstance(value, dict):     # a revision, say: its fields by name, never a Python dict
-        return "(" + ", ".join(f"{key} {_shown(item)}" for key, item in value.items()) + ")"
+        return "[" + ", ".join(_shown(v, names) for v in value) + "]"
+    if isinstance(value, dict):     # a revision, say: its fields by their labels, never a Python dict
+        return "(" + ", ".join(f"{fields.own_label((*map(str, names), str(key)))} {_shown(item)}"
+                               for key, item in value.items()) + ")"
     return f'"{value}"'

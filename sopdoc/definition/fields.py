@@ -7,6 +7,7 @@ every set of keys another stage needs: the list keys, the date keys, the default
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -44,6 +45,7 @@ class Key:
     required: bool = False
     choices: tuple[str, ...] = ()
     default: Any = None         # what a missing key means
+    label: str = ""             # what a person reads for it where the document prints no heading of it (see label)
 
 
 SIMBOL = (KAPSUL, KOTAK, BELAH_KETUPAT)
@@ -53,26 +55,28 @@ ORIENTATIONS = (paper.LANSKAP, paper.POTRET)
 SIMBOL_OTOMATIS = ("anak_panah", "segi_lima")
 
 SIGNER_KEYS = (
-    Key("jabatan", TEKS, "Jabatan penandatangan, misalnya Kepala Dinas Komunikasi dan Informatika.", required=True),
-    Key("nama", TEKS, "Nama lengkap dengan gelar."),
-    Key("pangkat", TEKS, "Pangkat dan golongan, misalnya Pembina Utama Muda, IV/c."),
-    Key("nip", TEKS, 'NIP; tulis dalam tanda kutip agar spasinya tetap: "19660921 198603 1 004".'),
+    Key("jabatan", TEKS, "Jabatan penandatangan, misalnya Kepala Dinas Komunikasi dan Informatika.", required=True,
+        label="Jabatan"),
+    Key("nama", TEKS, "Nama lengkap dengan gelar.", label="Nama"),
+    Key("pangkat", TEKS, "Pangkat dan golongan, misalnya Pembina Utama Muda, IV/c.", label="Pangkat"),
+    Key("nip", TEKS, 'NIP; tulis dalam tanda kutip agar spasinya tetap: "19660921 198603 1 004".', label="NIP"),
 )
 
 # What the unit sets for its SOPs' printing and an SOP may set for itself (the SOP's value wins).
 KOP = Key("kop", DAFTAR_TEKS, "Baris-baris kop lembar identitas, ditulis utuh (menggantikan pemerintah, unit dan "
-                              "sub_unit di kop), untuk instansi tanpa baris 'Pemerintah ...'.")
+                              "sub_unit di kop), untuk instansi tanpa baris 'Pemerintah ...'.", label="Kop")
 PRINT_KEYS = (
     KOP,
     Key("judul", JUDUL, "Judul yang dicetak, diganti: kunci lembar identitas atau kolom tabel bagan alir dan teks "
-                        "penggantinya, misalnya kelengkapan: Persyaratan/Perlengkapan."),
-    Key("kolom_keterangan", YA_TIDAK, "false: tabel bagan alir dicetak tanpa kolom Keterangan (bawaan: true)."),
+                        "penggantinya, misalnya kelengkapan: Persyaratan/Perlengkapan.", label="Judul"),
+    Key("kolom_keterangan", YA_TIDAK, "false: tabel bagan alir dicetak tanpa kolom Keterangan (bawaan: true).",
+        label="Kolom Keterangan"),
 )
 SOP_PRINT_KEYS = (
     Key("kertas", PILIHAN, "Ukuran kertas SOP ini bila berbeda dari unitnya: F4, A4, Letter atau Legal.",
-        choices=PAPERS),
+        choices=PAPERS, label="Kertas"),
     Key("orientasi", PILIHAN, "Orientasi bagan alir SOP ini bila berbeda dari unitnya: lanskap atau potret.",
-        choices=ORIENTATIONS),
+        choices=ORIENTATIONS, label="Orientasi"),
     *PRINT_KEYS,
 )
 
@@ -104,74 +108,81 @@ HEADINGS = {key.name: key.default for key in JUDUL_KEYS}
 
 UNIT_KEYS = (
     Key("pemerintah", TEKS, "Nama pemerintah daerah, misalnya Pemerintah Kabupaten Way Kanan; tidak perlu bila kop "
-                            "ditulis utuh dengan 'kop'."),
-    Key("unit", TEKS, "Nama unit (dinas, badan, bagian) pemilik buku SOP."),
-    Key("sub_unit", TEKS, "Baris ketiga kop (opsional), misalnya Sub Bagian Perencanaan dan Keuangan."),
-    Key("logo", BERKAS, "Berkas logo (PNG/JPG), relatif terhadap unit.yaml dan di dalam folder definitions."),
-    Key("alamat", TEKS, "Alamat kantor, untuk sampul buku SOP."),
+                            "ditulis utuh dengan 'kop'.", label="Pemerintah"),
+    Key("unit", TEKS, "Nama unit (dinas, badan, bagian) pemilik buku SOP.", label="Unit"),
+    Key("sub_unit", TEKS, "Baris ketiga kop (opsional), misalnya Sub Bagian Perencanaan dan Keuangan.",
+        label="Sub unit"),
+    Key("logo", BERKAS, "Berkas logo (PNG/JPG), relatif terhadap unit.yaml dan di dalam folder definitions.",
+        label="Logo"),
+    Key("alamat", TEKS, "Alamat kantor, untuk sampul buku SOP.", label="Alamat"),
     Key("kertas", PILIHAN, "Ukuran kertas: F4 (215 x 330 mm, bawaan), A4, Letter atau Legal.", choices=PAPERS,
-        default="F4"),
+        default="F4", label="Kertas"),
     Key("orientasi", PILIHAN, "Orientasi halaman bagan alir: lanskap (bawaan) atau potret.", choices=ORIENTATIONS,
-        default="lanskap"),
-    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan bawaan untuk semua SOP unit ini."),
-    Key("template", BERKAS, "Template DOCX lembar identitas milik unit (opsional), relatif terhadap unit.yaml."),
-    Key("tahun", TAHUN, "Tahun pada sampul buku SOP; bawaan: tahun tanggal efektif terbaru."),
+        default="lanskap", label="Orientasi"),
+    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan bawaan untuk semua SOP unit ini.", label="Disahkan oleh"),
+    Key("template", BERKAS, "Template DOCX lembar identitas milik unit (opsional), relatif terhadap unit.yaml.",
+        label="Template"),
+    Key("tahun", TAHUN, "Tahun pada sampul buku SOP; bawaan: tahun tanggal efektif terbaru.", label="Tahun"),
     Key("urutan", DAFTAR_TEKS, "Urutan SOP di buku: daftar nama berkas (slug); yang tidak disebut menyusul, "
-                               "urut nomor lalu nama."),
-    Key("penjelasan", DAFTAR_TEKS, "Penjelasan singkat penggunaan buku SOP, satu paragraf per butir."),
-    Key("keputusan", DEKRET, "Keputusan pimpinan yang mengesahkan SOP unit ini (untuk buku SOP)."),
+                               "urut nomor lalu nama.", label="Urutan SOP"),
+    Key("penjelasan", DAFTAR_TEKS, "Penjelasan singkat penggunaan buku SOP, satu paragraf per butir.",
+        label="Penjelasan"),
+    Key("keputusan", DEKRET, "Keputusan pimpinan yang mengesahkan SOP unit ini (untuk buku SOP).",
+        label="Keputusan pengesahan"),
     Key("verifikasi", VERIFIKASI, "Cetak kode QR verifikasi di lembar identitas: true, atau dengan url: "
-                                  "https://.../{kode} bila unit menerbitkan SOP-nya di web."),
+                                  "https://.../{kode} bila unit menerbitkan SOP-nya di web.", label="Verifikasi"),
     *PRINT_KEYS,
 )
 
 VERIFICATION_KEYS = (
     Key("url", TEKS, "Alamat halaman pemeriksaan dengan {kode} di tempat kode verifikasi, misalnya "
-                     "https://sop.contoh.go.id/cek/{kode}; QR lalu memuat tautan ini."),
+                     "https://sop.contoh.go.id/cek/{kode}; QR lalu memuat tautan ini.", label="Alamat"),
 )
 
 DECREE_KEYS = (
-    Key("nomor", TEKS, "Nomor keputusan pengesahan, ditulis persis.", required=True),
-    Key("tanggal", TANGGAL, "Tanggal keputusan ditetapkan.", required=True),
+    Key("nomor", TEKS, "Nomor keputusan pengesahan, ditulis persis.", required=True, label="Nomor"),
+    Key("tanggal", TANGGAL, "Tanggal keputusan ditetapkan.", required=True, label="Tanggal"),
     Key("tentang", TEKS, "Judul keputusan; bawaan: Standar Operasional Prosedur Administrasi Pemerintahan "
-                         "di Lingkungan <unit>."),
-    Key("menimbang", DAFTAR_TEKS, "Butir-butir 'Menimbang'."),
-    Key("mengingat", DAFTAR_TEKS, "Butir-butir 'Mengingat' (dasar hukum keputusan)."),
-    Key("ditetapkan_di", TEKS, "Tempat keputusan ditetapkan, misalnya Blambangan Umpu."),
-    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan keputusan; bawaan: penandatangan unit."),
+                         "di Lingkungan <unit>.", label="Tentang"),
+    Key("menimbang", DAFTAR_TEKS, "Butir-butir 'Menimbang'.", label="Menimbang"),
+    Key("mengingat", DAFTAR_TEKS, "Butir-butir 'Mengingat' (dasar hukum keputusan).", label="Mengingat"),
+    Key("ditetapkan_di", TEKS, "Tempat keputusan ditetapkan, misalnya Blambangan Umpu.", label="Ditetapkan di"),
+    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan keputusan; bawaan: penandatangan unit.",
+        label="Disahkan oleh"),
 )
 
 REVISION_KEYS = (
-    Key("tanggal", TANGGAL, "Tanggal revisi.", required=True),
-    Key("catatan", TEKS, "Apa yang diubah."),
+    Key("tanggal", TANGGAL, "Tanggal revisi.", required=True, label="Tanggal"),
+    Key("catatan", TEKS, "Apa yang diubah.", label="Catatan"),
 )
 
 DECISION_KEYS = (
     Key("ya", TUJUAN, f"Ke mana alur pergi bila jawabannya ya: id sebuah baris, '{NEXT}', '{END}' (alur berakhir), "
-                      "atau daftar beberapa id (percabangan).", required=True),
+                      "atau daftar beberapa id (percabangan).", required=True, label="Jika Ya"),
     Key("tidak", TUJUAN, f"Ke mana alur pergi bila jawabannya tidak: id sebuah baris, '{NEXT}', '{END}', atau "
-                         "daftar beberapa id.", required=True),
+                         "daftar beberapa id.", required=True, label="Jika Tidak"),
     Key("label", LABEL, "Dua label cabang, untuk ya lalu tidak; bawaan [Ya, Tidak]; [\"\", \"\"] mencetak keputusan "
-                        "tanpa label.", default=DEFAULT_LABELS),
+                        "tanpa label.", default=DEFAULT_LABELS, label="Label cabang"),
 )
 
 # The keys of one symbol: of a row that holds one, or of an item of `langkah`.
-_SYMBOL_ID = Key("id", ID, "Nama pendek simbol ini; hanya perlu bila ada lompatan ke sini.")
+_SYMBOL_ID = Key("id", ID, "Nama pendek simbol ini; hanya perlu bila ada lompatan ke sini.", label="Id")
 _SYMBOL_KEYS = (
-    Key("keputusan", KEPUTUSAN, "Menjadikan simbol ini belah ketupat (keputusan) dengan dua cabang."),
+    Key("keputusan", KEPUTUSAN, "Menjadikan simbol ini belah ketupat (keputusan) dengan dua cabang.",
+        label="Keputusan"),
     Key("lanjut", TUJUAN, f"Ke mana alur pergi sesudahnya bila bukan ke baris berikutnya: id sebuah baris, '{END}' "
-                          "(alur berakhir di sini), atau daftar beberapa id (percabangan)."),
-    Key("simbol", PILIHAN, "Mengganti simbol bawaan, hanya dengan simbol resmi.", choices=SIMBOL),
+                          "(alur berakhir di sini), atau daftar beberapa id (percabangan).", label="Alur"),
+    Key("simbol", PILIHAN, "Mengganti simbol bawaan, hanya dengan simbol resmi.", choices=SIMBOL, label="Simbol"),
 )
 LANGKAH_KEYS = (
     _SYMBOL_ID,
     Key("pelaksana", PELAKSANA_BARIS, "Kunci pelaksana simbol ini; boleh daftar bila dua pelaksana sekaligus.",
-        required=True),
+        required=True, label="Pelaksana"),
     *_SYMBOL_KEYS,
 )
 
 ROW_KEYS = (
-    Key("id", ID, "Nama pendek baris ini; hanya perlu bila ada lompatan ke baris ini."),
+    Key("id", ID, "Nama pendek baris ini; hanya perlu bila ada lompatan ke baris ini.", label="Id"),
     Key("nomor", TEKS, "Nomor yang dicetak di kolom No bila bukan nomor urut: teks seperti \"2a\", atau \"\" untuk "
                        "baris tanpa nomor; baris sesudahnya melanjutkan dari angka bulat terakhir yang tercetak."),
     Key("uraian", TEKS, "Uraian kegiatan: kalimat yang diawali kata kerja, tanpa subjek.", required=True),
@@ -184,7 +195,8 @@ ROW_KEYS = (
     Key("keterangan", TEKS, "Kolom keterangan."),
     *_SYMBOL_KEYS,
     Key("langkah", LANGKAH, "Beberapa simbol dalam satu baris, paling banyak satu per lajur; setiap butir memuat id, "
-                            "pelaksana, simbol, keputusan, lanjut (menggantikan kunci-kunci itu di baris ini)."),
+                            "pelaksana, simbol, keputusan, lanjut (menggantikan kunci-kunci itu di baris ini).",
+        label="Simbol"),
 )
 # The keys a row with `langkah` leaves to its items.
 SYMBOL_KEY_NAMES = tuple(key.name for key in LANGKAH_KEYS)
@@ -195,13 +207,16 @@ SOP_KEYS = (
     Key("nama", TEKS, "Nama / Judul SOP.", required=True),
     Key("status", PILIHAN, "berlaku (bawaan), draf, diganti, atau dicabut; hanya SOP yang berlaku masuk buku; "
                            "draf (SOP baru yang belum selesai) tidak diekspor kecuali diminta dengan --draf.",
-        choices=("berlaku", "draf", "diganti", "dicabut"), default="berlaku"),
-    Key("diganti_oleh", ID, "Bila status diganti: nama berkas (slug) SOP penggantinya di unit yang sama."),
+        choices=("berlaku", "draf", "diganti", "dicabut"), default="berlaku", label="Status"),
+    Key("diganti_oleh", ID, "Bila status diganti: nama berkas (slug) SOP penggantinya di unit yang sama.",
+        label="Diganti oleh"),
     Key("tanggal_pembuatan", TANGGAL, "Tanggal SOP selesai dibuat: 22 Desember 2023, 22/12/2023 atau 2023-12-22; "
                                       "atau bulan dan tahun: Maret 2021."),
     Key("tanggal_efektif", TANGGAL, "Tanggal SOP mulai berlaku, biasanya tanggal pengesahan."),
-    Key("revisi", REVISI, "Riwayat revisi, yang terbaru paling bawah; Tanggal Revisi = tanggal entri terakhir."),
-    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan SOP ini, bila berbeda dari penandatangan unit."),
+    Key("revisi", REVISI, "Riwayat revisi, yang terbaru paling bawah; Tanggal Revisi = tanggal entri terakhir.",
+        label="Riwayat Revisi"),
+    Key("disahkan_oleh", PENANDATANGAN, "Penandatangan SOP ini, bila berbeda dari penandatangan unit.",
+        label="Disahkan oleh"),
     Key("dasar_hukum", DAFTAR_TEKS, "Dasar hukum, satu peraturan per butir."),
     Key("kualifikasi_pelaksana", DAFTAR_TEKS, "Kualifikasi pelaksana."),
     Key("keterkaitan", DAFTAR_TEKS, "SOP terkait: teks bebas, atau nama berkas (slug) SOP lain di unit yang sama."),
@@ -231,3 +246,48 @@ DEFAULTS = {key.name: key.default for key in (*SOP_KEYS, *UNIT_KEYS) if key.defa
 STATUS = key_named("status", SOP_KEYS).choices
 IN_FORCE = DEFAULTS["status"]      # an SOP in force: what a file that names no status is; only these go into a book
 DRAFT = "draf"      # a new SOP not yet final: left out of books and exports unless asked for
+
+
+# --- what a person reads for a key ------------------------------------------------------------------------
+MUTU_BAKU = ("kelengkapan", "waktu", "output")    # a row's keys printed under the Mutu Baku heading
+# A row's keys printed under a heading of another name.
+_ROW_HEADINGS = {"nomor": "no", "uraian": "kegiatan", "pelaksana": "pelaksana", "keterangan": "keterangan",
+                 **{key: key for key in MUTU_BAKU}}
+# Where the keys below a key path (without indexes) are found; the top level is an SOP's or a unit's.
+_KEYS_UNDER = {
+    ("disahkan_oleh",): SIGNER_KEYS, ("keputusan", "disahkan_oleh"): SIGNER_KEYS, ("keputusan",): DECREE_KEYS,
+    ("verifikasi",): VERIFICATION_KEYS, ("revisi",): REVISION_KEYS, ("judul",): JUDUL_KEYS,
+    ("kegiatan",): ROW_KEYS, ("kegiatan", "langkah"): LANGKAH_KEYS, ("kegiatan", "keputusan"): DECISION_KEYS,
+    ("kegiatan", "langkah", "keputusan"): DECISION_KEYS,
+}
+
+
+def label(names: tuple[str, ...], headings: Mapping[str, str] = HEADINGS) -> str:
+    """Return what a person reads for the key at *names* (a key path without indexes).
+
+    That is the heading the document prints for it (*headings*, as judul renames
+    them), else the key's label; a key the format does not know, as it is named:
+    ("nomor",) -> "Nomor SOP"; ("kegiatan", "waktu") -> "Mutu Baku: Waktu";
+    ("disahkan_oleh", "nip") -> "Disahkan oleh - NIP". A row's own keys are named
+    without the row: the row is named by its number where it is shown.
+    """
+    if not names:
+        return ""
+    *parents, name = names
+    if tuple(parents) == ("kegiatan",) and name in _ROW_HEADINGS:
+        printed = headings.get(_ROW_HEADINGS[name]) or HEADINGS[_ROW_HEADINGS[name]]
+        return f"{headings.get('mutu_baku') or HEADINGS['mutu_baku']}: {printed}" if name in MUTU_BAKU else printed
+    if not parents and name in HEADINGS:
+        return headings.get(name) or HEADINGS[name]
+    own = own_label(names)
+    if parents and tuple(parents) not in (("kegiatan",), ("kegiatan", "langkah")):
+        return f"{label(tuple(parents), headings)} - {own}"     # as the workbook's "Disahkan oleh - NIP"
+    return own
+
+
+def own_label(names: tuple[str, ...]) -> str:
+    """Return the label of the last key of *names* alone: ("revisi", "tanggal") -> "Tanggal"."""
+    *parents, name = names
+    keys = _KEYS_UNDER.get(tuple(parents), ()) if parents else (*SOP_KEYS, *UNIT_KEYS)
+    key = next((k for k in keys if k.name == name), None)
+    return (key.label or key.doc.rstrip(".")) if key else name

@@ -37,11 +37,12 @@ from sopdoc import fsutil, report, templating, workers
 from sopdoc.definition.fields import DRAFT, IN_FORCE
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import identity, metadata, outputs, oxml, pdf
-from sopdoc.document.docx_writer import TEMPLATES
+from sopdoc.document.docx_writer import HEADER_SIZE, TEMPLATES, draft_mark, mark_page
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
 from sopdoc.office import textfit
 from sopdoc.office.paper import POTRET, page_size
+from sopdoc.office.style import MARK_RED
 
 FRONT_TEMPLATE = TEMPLATES / "buku.docx"
 FOOTER_SIZE = 9
@@ -246,7 +247,7 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
     if missing:
         run = document.paragraphs[0].insert_paragraph_before().add_run(
             incomplete_mark(missing) + ". Perbaiki definisinya, lalu buat ulang buku ini.")
-        run.bold, run.font.color.rgb = True, RGBColor(0xC0, 0, 0)
+        run.bold, run.font.color.rgb = True, RGBColor.from_string(MARK_RED)
     width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -335,7 +336,7 @@ def _stamp_numbers(writer: PdfWriter, mark: str | None = None) -> None:
             overlay.drawCentredString(width / 2, 7 * 72 / 25.4, f"Halaman {number}")
         if mark:
             overlay.setFont("LiberationSans-Bold", FOOTER_SIZE)
-            overlay.setFillColorRGB(0.75, 0, 0)
+            overlay.setFillColor(f"#{MARK_RED}")
             overlay.drawCentredString(width / 2, height - 7 * 72 / 25.4, mark)
         overlay.showPage()
     overlay.save()
@@ -433,14 +434,19 @@ def assemble_docx(front: Path, entries: list[Entry]) -> bytes:
         composer = Composer(document)
         for entry in entries:
             sop_document = Document(str(entry.docx))
-            _new_section_like(document, sop_document.sections[0])
+            section = _new_section_like(document, sop_document.sections[0])
+            # The SOP's running head stays behind in its own DOCX; a draft's mark must not.
+            section.header.is_linked_to_previous = False
+            if draft_mark(entry.sop):
+                oxml.mark_head(section.header, draft_mark(entry.sop), HEADER_SIZE, MARK_RED)
+                mark_page(section)
             composer.append(sop_document)
         buffer = io.BytesIO()
         composer.save(buffer)
     return buffer.getvalue()
 
 
-def _new_section_like(document, model) -> None:
+def _new_section_like(document, model):
     """Start a new page and section in *document* with the page setup of the section *model*.
 
     docxcompose pours appended content into the last section; without this the
@@ -453,6 +459,7 @@ def _new_section_like(document, model) -> None:
                  "footer_distance"):
         setattr(section, side, getattr(model, side))
     section.different_first_page_header_footer = False
+    return section
 
 
 @contextmanager

@@ -17,15 +17,16 @@ from docx.shared import Mm, Pt
 from docxtpl import DocxTemplate, InlineImage
 
 from sopdoc import templating
+from sopdoc.definition.fields import DRAFT, MUTU_BAKU
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Exit, Kegiatan, Sop
 from sopdoc.document import identity, metadata, oxml
 from sopdoc.flowchart import graph, table
 from sopdoc.flowchart.drawing import RowPicture
 from sopdoc.flowchart.plan import CONNECTOR, Layout, Page, RowBox
-from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, MUTU_BAKU, TOTAL_LINE
+from sopdoc.flowchart.table import HEADING_LINE, HEADING_SIZE, TOTAL_LINE
 from sopdoc.office import textfit
 from sopdoc.office.paper import LANSKAP
-from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.style import HEADER_FILL, MARK_RED
 from sopdoc.office.textfit import CELL_PAD_X, line_height
 
 # Templates a unit can replace live at the top of the project, beside definitions/.
@@ -33,6 +34,11 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 DEFAULT_TEMPLATE = TEMPLATES / "identitas.docx"
 HEADER_SIZE = 7.5
 PAGE_NUMBER_ROOM = "   Halaman 888 dari 888"   # what the running head keeps free for the page number
+# What a draft prints at the head of every page, before its name, so a printed draft never passes as final.
+DRAFT_MARK = "DRAF \u2013 BELUM BERLAKU"
+DRAFT_WATERMARK = "DRAF"      # and across the page, faint, behind the text
+WATERMARK_GREY = "A6A6A6"
+MARK_GAP = "   "
 QR_SIZE = Mm(16)
 # The size of the identity sheet's lists (templates/identitas.docx), and the smaller ones that keep a long
 # sheet on its page.
@@ -114,13 +120,21 @@ def _fit_identity(body, width: float, height: float) -> None:
         oxml.set_font_size(box, IDENTITY_SIZES[0])
 
 
+def draft_mark(sop: Sop) -> str:
+    """Return the mark *sop* carries at the head of every page: DRAFT_MARK for a draft, "" otherwise."""
+    return DRAFT_MARK if sop.status == DRAFT else ""
+
+
 def page_title(sop: Sop, width: float) -> str:
     """Return the line that names the SOP at the top of each of its pages, *width* points wide.
 
-    The page number shares that line, so a name too long for the rest is cut at a
-    word and ends in an ellipsis; the number of the SOP is always kept whole.
+    The page number shares that line (and a draft's mark, before the name), so a
+    name too long for the rest is cut at a word and ends in an ellipsis; the
+    number of the SOP is always kept whole.
     """
     room = width - textfit.width(PAGE_NUMBER_ROOM, HEADER_SIZE)
+    if draft_mark(sop):
+        room -= textfit.width(draft_mark(sop) + MARK_GAP, HEADER_SIZE, bold=True)
     nomor = f" \u2013 Nomor {sop.nomor}" if sop.nomor else ""
     words = f"SOP {sop.title}".split(" ")     # never "SOP SOP ..."
     title = " ".join(words) + nomor
@@ -139,11 +153,21 @@ def total_line(sop: Sop) -> str:
 
 
 def _identify(doc, sop: Sop) -> None:
-    """Name the SOP at the top of every page, with the page number (its properties carry it too)."""
+    """Name the SOP at the top of every page, with the page number and a draft's mark (its properties carry it too)."""
+    mark = draft_mark(sop)
     for section in doc.sections:
         section.different_first_page_header_footer = False
         width = section.page_width.pt - section.left_margin.pt - section.right_margin.pt
-        oxml.running_head(section.header, page_title(sop, width), HEADER_SIZE, width)
+        oxml.running_head(section.header, page_title(sop, width), HEADER_SIZE, width,
+                          mark=(mark + MARK_GAP if mark else ""), mark_colour=MARK_RED)
+        if mark:
+            mark_page(section)
+
+
+def mark_page(section) -> None:
+    """Write DRAF across every page of *section*, faint and behind the text."""
+    oxml.watermark(section.header, DRAFT_WATERMARK, WATERMARK_GREY,
+                   0.75 * min(section.page_width.pt, section.page_height.pt))
 
 
 def _page_setup(doc, layout: Layout) -> None:

@@ -237,8 +237,11 @@ def page_number_footer(footer) -> None:
         p.append(parse_xml(run_xml))
 
 
-def running_head(header, title: str, size: float, width: float) -> None:
-    """Fill a section's *header* with *title* on the left and 'Halaman x dari y' on the right."""
+def running_head(header, title: str, size: float, width: float, mark: str = "", mark_colour: str = "000000") -> None:
+    """Fill a section's *header* with *title* on the left and 'Halaman x dari y' on the right.
+
+    A *mark* goes before the title, bold in *mark_colour*.
+    """
     header.is_linked_to_previous = False
     p = header.paragraphs[0]._p
     for child in list(p):
@@ -248,11 +251,57 @@ def running_head(header, title: str, size: float, width: float) -> None:
         _field("NUMPAGES", props)
     xml = (f'<w:p {NS}><w:pPr><w:tabs><w:tab w:val="right" w:pos="{twips(width)}"/></w:tabs>'
            f'<w:spacing w:before="0" w:after="0"/></w:pPr>'
+           f'{_mark_run(mark, size, mark_colour)}'
            f'<w:r>{props}<w:t xml:space="preserve">{escape(title)}</w:t></w:r><w:r>{props}<w:tab/></w:r>'
            f'<w:r>{props}<w:t xml:space="preserve">Halaman </w:t></w:r>{fields}</w:p>')
     new = parse_xml(xml)
     p.addprevious(new)
     p.getparent().remove(p)
+
+
+def mark_head(header, mark: str, size: float, colour: str) -> None:
+    """Fill a section's *header* with *mark* alone, bold in *colour*."""
+    header.is_linked_to_previous = False
+    p = header.paragraphs[0]._p
+    new = parse_xml(f'<w:p {NS}><w:pPr><w:spacing w:before="0" w:after="0"/></w:pPr>'
+                    f'{_mark_run(mark, size, colour)}</w:p>')
+    p.addprevious(new)
+    p.getparent().remove(p)
+
+
+# Word's own watermark: a VML text path behind the page's text, centred on the page and turned 45 degrees.
+# LibreOffice reads it as Fontwork and keeps it in the PDF (it draws the letters, so they are not text).
+_WATERMARK = (
+    '<w:r {w}><w:rPr><w:noProof/></w:rPr><w:pict {v}>'
+    '<v:shapetype id="_x0000_t136" coordsize="21600,21600" o:spt="136" adj="10800" '
+    'path="m@7,l@8,m@5,21600l@6,21600e"><v:formulas><v:f eqn="sum #0 0 10800"/><v:f eqn="prod #0 2 1"/>'
+    '<v:f eqn="sum 21600 0 @1"/><v:f eqn="sum 0 0 @2"/><v:f eqn="sum 21600 0 @3"/><v:f eqn="if @0 @3 0"/>'
+    '<v:f eqn="if @0 21600 @1"/><v:f eqn="if @0 0 @2"/><v:f eqn="if @0 @4 21600"/><v:f eqn="mid @5 @6"/>'
+    '<v:f eqn="mid @8 @5"/><v:f eqn="mid @7 @8"/><v:f eqn="mid @6 @7"/><v:f eqn="sum @6 0 @5"/></v:formulas>'
+    '<v:path textpathok="t" o:connecttype="custom" o:connectlocs="@9,0;@10,10800;@11,21600;@12,10800" '
+    'o:connectangles="270,180,90,0"/><v:textpath on="t" fitshape="t"/><o:lock v:ext="edit" text="t" '
+    'shapetype="t"/></v:shapetype>'
+    '<v:shape id="sopdoc-tanda-air" type="#_x0000_t136" style="position:absolute;'
+    'margin-left:0;margin-top:0;width:{width}pt;height:{height}pt;rotation:315;z-index:-251657216;'
+    'mso-position-horizontal:center;mso-position-horizontal-relative:margin;mso-position-vertical:center;'
+    'mso-position-vertical-relative:margin" o:allowincell="f" fillcolor="#{colour}" stroked="f">'
+    '<v:fill opacity=".35"/><v:textpath style="font-family:&quot;{font}&quot;;font-size:1pt" string="{text}"/>'
+    '</v:shape></w:pict></w:r>')
+
+
+def watermark(header, text: str, colour: str, width: float) -> None:
+    """Put *text* across every page of *header*'s section, large, faint and behind the text, *width* points long."""
+    run = _WATERMARK.format(w=f'xmlns:w="{W_NS}"', v='xmlns:v="urn:schemas-microsoft-com:vml" '
+                            'xmlns:o="urn:schemas-microsoft-com:office:office"', width=round(width),
+                            height=round(width / 3), colour=colour, font=FONT, text=escape(text, {'"': "&quot;"}))
+    header.paragraphs[0]._p.append(parse_xml(run))
+
+
+def _mark_run(mark: str, size: float, colour: str) -> str:
+    if not mark:
+        return ""
+    props = run_props(size, bold=True).replace("<w:sz ", f'<w:color w:val="{colour}"/><w:sz ')  # schema order
+    return f'<w:r>{props}<w:t xml:space="preserve">{escape(mark)}</w:t></w:r>'
 
 
 # --- how tall a template's content is ------------------------------------------------------------------

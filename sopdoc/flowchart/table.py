@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+from sopdoc.definition.fields import MUTU_BAKU
 from sopdoc.errors import SopdocError
 from sopdoc.flowchart.graph import BEFORE_LANES, Chart
 from sopdoc.flowchart.plan import DECISION, MM, Column, HeaderStyle, RowBox
@@ -47,7 +48,6 @@ KEGIATAN_TIGHT, WAKTU_TIGHT = 22 * MM, 11 * MM   # on paper too narrow for the l
 WAKTU_MIN = 14 * MM
 NO_MIN = 8 * MM
 WORD_CAPS = (22 * MM, 17 * MM, 13 * MM)   # a column keeps room for its longest word up to this, when it can
-MUTU_BAKU = ("kelengkapan", "waktu", "output")    # the columns under the Mutu Baku heading
 SHARED = ("kegiatan", "kelengkapan", "output", "keterangan")   # the columns that share the width by content
 INK_FLOOR = 8 * MM              # every shared column weighs at least this much ink per row
 

@@ -7,3 +7,5 @@ from __future__ import annotations
 FONT = "Arial"
 # The grey of every table header (the identity sheet's lists, the flowchart, the index, the forms).
 HEADER_FILL = "E7E6E6"
+# The red of a mark that says a document is not final: a draft's DRAF, an incomplete book's TIDAK LENGKAP.
+MARK_RED = "C00000"

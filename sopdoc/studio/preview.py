@@ -16,13 +16,13 @@ from pathlib import Path
 from sopdoc.definition import reader
 from sopdoc.definition.model import Sop
 from sopdoc.document import identity as identity_sheet
-from sopdoc.document.docx_writer import HEADER_SIZE, page_title, total_line
+from sopdoc.document.docx_writer import HEADER_SIZE, draft_mark, page_title, total_line
 from sopdoc.errors import ERROR, Problem, SopdocError, display_path
 from sopdoc.flowchart import drawing, graph, layout, table
 from sopdoc.flowchart.plan import Layout, Page, RowBox
 from sopdoc.flowchart.table import TOTAL_LINE, heading_height
 from sopdoc.office import paper
-from sopdoc.office.style import HEADER_FILL
+from sopdoc.office.style import HEADER_FILL, MARK_RED
 from sopdoc.office.textfit import CELL_PAD_X
 from sopdoc.studio import faults
 
@@ -115,6 +115,7 @@ def page_view(plan: Layout, sop: Sop) -> dict:
         "heading_height": heading_height(plan.heading),
         "pad_x": CELL_PAD_X, "size": plan.body_size, "line": plan.body_line, "fill": HEADER_FILL,
         "running_head": page_title(sop, plan.page_width - 2 * plan.margin), "running_size": HEADER_SIZE,
+        "draft_mark": draft_mark(sop), "mark_red": MARK_RED,
         "total_line": TOTAL_LINE,
         "total": total_line(sop),
         # The headings the DOCX prints: the text columns' own, Pelaksana and Mutu Baku from judul.

