@@ -270,7 +270,9 @@ def _field_changes(path: tuple, old: Any, new: Any, rows: RowMatch | None) -> li
 
 def _list_changes(label: str, old: list, new: list) -> list[str]:
     lines = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes():
+    # Entries of a list can be mappings (revisi): compared by a hashable spelling of their content.
+    matcher = difflib.SequenceMatcher(None, [_hashable(a) for a in old], [_hashable(b) for b in new], autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "replace" and i2 - i1 == j2 - j1:
             lines += [f"{label} butir {j + 1}: {_shown(a)} menjadi {_shown(b)}"
                       for j, a, b in zip(range(j1, j2), old[i1:i2], new[j1:j2])]
@@ -278,6 +280,10 @@ def _list_changes(label: str, old: list, new: list) -> list[str]:
         lines += [f"{label}: butir dihapus {_shown(item)}" for item in old[i1:i2] if tag != "equal"]
         lines += [f"{label}: butir baru {_shown(item)}" for item in new[j1:j2] if tag != "equal"]
     return lines
+
+
+def _hashable(item: Any) -> Any:
+    return repr(item) if isinstance(item, (dict, list)) else item
 
 
 def _row_changes(rows: RowMatch) -> list[str]:
