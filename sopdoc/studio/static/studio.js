@@ -30,7 +30,8 @@
     }
     let data = {};
     try { data = await response.json(); } catch (e) {
-      data = {galat: response.status === 403 ? REFUSED : "Jawaban studio tidak terbaca."};
+      // Not the studio's JSON: another program (or another folder's studio) answers at this address now.
+      data = {galat: response.status === 403 ? REFUSED : "Jawaban studio tidak terbaca.", asing: true};
     }
     return {status: response.status, data};
   }
@@ -572,7 +573,7 @@
     }
     if (reply.status !== 200) {
       if (dirty) say("Belum tersimpan. " + (reply.data.galat || ""), "galat");
-      if (dirty && (reply.status === 0 || reply.status === 403)) offerMoved();
+      if (dirty && (reply.status === 0 || reply.data.asing)) offerMoved();
       return;
     }
     form.dataset.versi = reply.data.versi;
