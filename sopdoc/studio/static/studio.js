@@ -638,7 +638,7 @@
     function openRevision(number, date, note) {
       if (dirty) { say("Simpan dulu perubahan Anda sebelum mencatat atau memperbaiki revisi.", "galat"); return; }
       error.hidden = true;
-      reviseForm.nomor.value = number || "";
+      reviseForm.revisi_nomor.value = number || "";
       reviseForm.tanggal.value = date || new Date().toLocaleDateString("id-ID", {day: "numeric", month: "long", year: "numeric"});
       reviseForm.catatan.value = note || "";
       dialog.querySelector("[data-revisi-judul]").textContent = number ? "Perbaiki revisi ke-" + number : "Catat revisi";
@@ -669,7 +669,7 @@
     dialog.querySelector("[data-revisi-tutup]").addEventListener("click", () => dialog.close());
     reviseForm.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const number = Number(reviseForm.nomor.value);
+      const number = Number(reviseForm.revisi_nomor.value);
       const body = {tanggal: reviseForm.tanggal.value, catatan: reviseForm.catatan.value};
       const failed = number ? await sendRevision("/revisi-ubah", Object.assign({nomor: number}, body))
         : await sendRevision("/revisi", body);
