@@ -164,6 +164,8 @@ def test_a_save_conflict_shows_the_other_tab_s_change_and_asks(browser, request,
                   "Lihat isi berkas di tab baru"):
         expect(banner.get_by_role("button", name=label)).to_be_visible()
     assert reader.read([path]).sops[0].kegiatan[1].waktu.teks == "2 jam"
+    SHOTS.mkdir(exist_ok=True)
+    first.screenshot(path=str(SHOTS / "pass2-konflik.png"))
 
     with context.expect_page() as opened:
         banner.get_by_role("button", name="Lihat isi berkas di tab baru").click()

@@ -314,8 +314,11 @@
   const folder = document.querySelector('meta[name="sopdoc-folder"]').content;
   const keptKey = "sopdoc-draf:" + folder + ":" + form.dataset.kunci;
 
+  // A tab opened to look at the file as saved elsewhere keeps nothing: the edits kept are the other tab's.
+  const viewing = new URLSearchParams(location.search).get("berkas") === "1";
+
   function keep() {
-    if (!dirty) return;
+    if (!dirty || viewing) return;
     try {
       localStorage.setItem(keptKey, JSON.stringify({isian: fields(), versi: form.dataset.versi, waktu: Date.now()}));
     } catch (e) { /* a full or refused storage: the unsaved mark still warns */ }
@@ -337,7 +340,7 @@
   }
 
   function offerKept() {
-    if (new URLSearchParams(location.search).get("berkas") === "1") {
+    if (viewing) {
       say("Tab ini menampilkan isi berkas sekarang; perubahan Anda yang belum disimpan tetap di tab asalnya.", "info");
       return;
     }
