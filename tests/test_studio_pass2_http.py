@@ -156,3 +156,14 @@ def test_the_date_fields_list_every_accepted_form(client):
     for form in ("15 Januari 2024", "15/01/2024", "15-01-2024", "2024-01-15", "Maret 2021"):
         assert form in hint, form
     assert 'type="date"' not in page
+
+
+def test_the_unit_s_decree_date_lists_every_accepted_form(client, root):
+    unit = root / "kab-way-kanan/diskominfo/unit.yaml"
+    unit.write_text(unit.read_text(encoding="utf-8") + "keputusan:\n  nomor: 800/12/2024\n  tanggal: 2024-01-02\n",
+                    encoding="utf-8")
+    page = client.get("/unit/kab-way-kanan/diskominfo")
+    assert page.status_code == 200, page.text
+    field = page.text.split('name="keputusan.tanggal"')[1].split(">")[0]
+    for form in ("15 Januari 2024", "15/01/2024", "15-01-2024", "2024-01-15", "Maret 2021"):
+        assert form in field, form

@@ -453,7 +453,7 @@ class Studio:
 
     def _unit_context(self, path: Path, held: dict) -> dict:
         above = _inherited(path.parent)
-        return {"d": held, "keys": {k.name: k for k in UNIT_KEYS}, "above": above,
+        return {"d": held, "keys": {k.name: k for k in UNIT_KEYS}, "above": above, "date_hint": values.DATE_HINT,
                 "has_sops": any(p.name != reader.UNIT_FILE for p in path.parent.glob("*.yaml")),
                 "parents": [files.key_of(self.root, p) for p in _parent_units(self.root, path.parent)]}
 
