@@ -277,3 +277,43 @@ def test_long_jabatan_names_are_shown_whole_on_a_laptop(browser, request, studio
     page.evaluate("document.querySelector('#kegiatan').scrollIntoView()")
     page.screenshot(path=str(SHOTS / "pass2-jabatan-penuh.png"))
     assert page.errors == []
+
+
+def test_edits_of_a_closed_tab_are_offered_by_a_studio_on_another_port(browser, request, tmp_path):
+    """Finding 6: the browser's copy belongs to the old port; the studio keeps one per folder too."""
+    root, out = _copy(tmp_path), tmp_path / "output"
+    state = root.parent / "state"
+    path = root / f"{MONEV}.yaml"
+    first = Studio(root, out)
+    old = _context(browser, request)
+    page = _tab(old, request)
+    _open(page, first.base)
+    page.fill('[name="kegiatan[2].waktu"]', "2 jam")
+    page.wait_for_function("Object.keys(localStorage).some(k => k.startsWith('sopdoc-draf:'))")
+    page.wait_for_timeout(1500)                  # the studio's copy is sent a moment after typing stops
+    old.close()                                  # the tab (and its browser) is gone
+    first.stop()
+    blocker = http.server.HTTPServer(("127.0.0.1", first.port), http.server.BaseHTTPRequestHandler)
+    threading.Thread(target=blocker.serve_forever, daemon=True).start()
+    moved = None
+    try:
+        moved = _Started(root, out, state)
+        assert moved.port != first.port
+        fresh = _tab(_context(browser, request), request)
+        _open(fresh, moved.base)
+        expect(fresh.locator("#pesan")).to_contain_text("Ada perubahan yang belum disimpan")
+        fresh.get_by_role("button", name="Pulihkan perubahan").click()
+        expect(fresh.locator('[name="kegiatan[2].waktu"]')).to_have_value("2 jam")
+        fresh.keyboard.press("Control+s")
+        expect(fresh.locator("span[data-keadaan]")).to_have_text("Tersimpan")
+        assert reader.read([path]).sops[0].kegiatan[1].waktu.teks == "2 jam"
+        fresh.reload()                           # saved: offered nowhere any more
+        expect(fresh.locator("span[data-keadaan]")).to_have_text("Tersimpan")
+        fresh.wait_for_load_state("networkidle")
+        expect(fresh.locator("#pesan")).to_be_hidden()
+        assert not [p for p in (state / "studio-draf").rglob("*.json")]
+    finally:
+        blocker.shutdown()
+        blocker.server_close()
+        if moved is not None:
+            moved.stop()

@@ -167,3 +167,28 @@ def test_the_unit_s_decree_date_lists_every_accepted_form(client, root):
     field = page.text.split('name="keputusan.tanggal"')[1].split(">")[0]
     for form in ("15 Januari 2024", "15/01/2024", "15-01-2024", "2024-01-15", "Maret 2021"):
         assert form in field, form
+
+
+def test_unsaved_edits_are_kept_by_the_studio_per_folder_privately_until_dropped(root, tmp_path):
+    state = tmp_path / "state"
+    edits = {"kunci": f"sop/{MONEV}", "isian": [["nama", "Baru"]], "versi": "v1", "waktu": 1700000000000}
+    with TestClient(create_app(root, tmp_path / "o", TOKEN, state=state),
+                    base_url=f"http://127.0.0.1:8765/{TOKEN}") as first:
+        assert post(first, "/draf", edits).json() == {"disimpan": True}
+    kept = [p for p in (state / "studio-draf").rglob("*") if p.is_file()]
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o777 == 0o600
+    assert (state / "studio-draf").stat().st_mode & 0o777 == 0o700
+    # Another start of the studio for the same folder (any port) answers them; another folder does not.
+    with TestClient(create_app(root, tmp_path / "o", TOKEN, state=state),
+                    base_url=f"http://127.0.0.1:8790/{TOKEN}") as again:
+        assert again.get("/draf", params={"kunci": f"sop/{MONEV}"}).json()["draf"] == edits
+        assert again.get("/draf", params={"kunci": "sop/lain"}).json() == {"draf": None}
+        other = tmp_path / "lain"
+        shutil.copytree(root / "kab-way-kanan", other / "kab-way-kanan")
+        with TestClient(create_app(other, tmp_path / "o", TOKEN, state=state),
+                        base_url=f"http://127.0.0.1:8791/{TOKEN}") as stranger:
+            assert stranger.get("/draf", params={"kunci": f"sop/{MONEV}"}).json() == {"draf": None}
+        assert post(again, "/draf", {"kunci": f"sop/{MONEV}", "hapus": True}).status_code == 200
+        assert again.get("/draf", params={"kunci": f"sop/{MONEV}"}).json() == {"draf": None}
+    with TestClient(create_app(root, tmp_path / "o", TOKEN), base_url=f"http://127.0.0.1:8765/{TOKEN}") as bare:
+        assert post(bare, "/draf", edits).json() == {"disimpan": False}      # no state folder: the browser's only

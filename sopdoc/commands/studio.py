@@ -49,7 +49,7 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
     click.echo(f"sopdoc studio untuk {display_path(root)} (dokumen ditulis ke {display_path(out)}).")
     click.echo(f"Buka alamat ini di peramban (hanya dari komputer ini):\n\n    {address}\n")
     click.echo("Tekan Ctrl-C untuk berhenti.")
-    _serve(create_app(root, out, token, tasks), listener, tasks, address if open_browser else None)
+    _serve(create_app(root, out, token, tasks, state_folder()), listener, tasks, address if open_browser else None)
     click.echo("Studio dihentikan.")
 
 

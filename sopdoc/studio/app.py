@@ -38,7 +38,7 @@ from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import imports, writer
 from sopdoc.fsutil import backup_path, write_target
 from sopdoc.sign import certificate
-from sopdoc.studio import catalog, draft, edits, files, jobs, preview
+from sopdoc.studio import catalog, draft, edits, files, jobs, kept, preview
 from sopdoc.studio.faults import Faults
 from sopdoc.studio.guard import BodyTooLarge, Guard
 from sopdoc.studio.names import BadForm, unflatten
@@ -54,16 +54,18 @@ SOP_KEYS_BY_NAME = {k.name: k for k in SOP_KEYS}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None) -> Starlette:
+def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None, state: Path | None = None) -> Starlette:
     """Return the studio over the definitions folder *root*, writing documents to *out*.
 
     Its jobs run where the caller serves *tasks*; without them, in a thread of their own.
+    Pages' unsaved edits are also kept under the user's state folder *state*, when given.
     """
     stop = None
     if tasks is None:
         tasks = jobs.Jobs()
         stop = tasks.serve_in_background()
     studio = Studio(root, out, token, tasks)
+    studio.drafts = kept.Drafts(root, state)
     routes = [
         Route("/", studio.home),
         Route("/baru", studio.new_form, methods=["GET"]),
@@ -78,6 +80,8 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/sop/{key:path}/revisi", studio.sop_revise, methods=["POST"]),
         Route("/sop/{key:path}/revisi-ubah", studio.sop_amend_revision, methods=["POST"]),
         Route("/tanggal", studio.date_shown),
+        Route("/draf", studio.draft_kept),
+        Route("/draf", studio.draft_keep, methods=["POST"]),
         Route("/sop/{key:path}/dokumen", studio.sop_document, methods=["POST"]),
         Route("/sop/{key:path}/tandatangan", studio.sop_sign, methods=["POST"]),
         Route("/unit/{key:path}/tandatangan", studio.unit_sign, methods=["POST"]),
@@ -158,6 +162,7 @@ class Studio:
         # Names the folder in what the browser keeps (unsaved edits): not secret, and not the token.
         self.folder = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
+        self.drafts = kept.Drafts(root, None)
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         """Return a whole page; every page carries the token its scripts send back and its links begin with."""
@@ -366,6 +371,23 @@ class Studio:
             return JSONResponse({"tanggal": str(values.read_date(text))})
         except ValueError as exc:
             return JSONResponse({"galat": _date_message(text, exc)})
+
+    # --- unsaved edits kept beside the folder's token, for a studio started again on another port ---------
+
+    def draft_kept(self, request: Request) -> Response:
+        found = self.drafts.get(request.query_params.get("kunci", "")[:1000])
+        return JSONResponse({"draf": found})
+
+    async def draft_keep(self, request: Request) -> Response:
+        body = await _body(request)
+        key = _text(body, "kunci")[:1000]
+        if body.get("hapus") is True:
+            await anyio.to_thread.run_sync(self.drafts.drop, key)
+            return JSONResponse({"disimpan": False})
+        waktu = body.get("waktu")
+        draft = {"isian": _pairs(body), "versi": _text(body, "versi"),
+                 "waktu": waktu if isinstance(waktu, (int, float)) and not isinstance(waktu, bool) else 0}
+        return JSONResponse({"disimpan": await anyio.to_thread.run_sync(self.drafts.put, key, draft)})
 
     async def sop_document(self, request: Request) -> Response:
         path = self._sop(request)

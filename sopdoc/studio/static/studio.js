@@ -317,17 +317,41 @@
   // A tab opened to look at the file as saved elsewhere keeps nothing: the edits kept are the other tab's.
   const viewing = new URLSearchParams(location.search).get("berkas") === "1";
 
+  // The studio keeps a copy too (beside the folder's token), sent a moment after the typing stops: a studio
+  // started again on another port is another origin, whose pages cannot read this browser copy.
+  let serverTimer = null;
+
   function keep() {
     if (!dirty || viewing) return;
+    const draft = {isian: fields(), versi: form.dataset.versi, waktu: Date.now()};
     try {
-      localStorage.setItem(keptKey, JSON.stringify({isian: fields(), versi: form.dataset.versi, waktu: Date.now()}));
+      localStorage.setItem(keptKey, JSON.stringify(draft));
     } catch (e) { /* a full or refused storage: the unsaved mark still warns */ }
+    clearTimeout(serverTimer);
+    serverTimer = setTimeout(() => post(prefix + "/draf", Object.assign({kunci: form.dataset.kunci}, draft)), 600);
   }
 
-  function forget() { localStorage.removeItem(keptKey); }
+  function forget() {
+    localStorage.removeItem(keptKey);
+    clearTimeout(serverTimer);
+    return post(prefix + "/draf", {kunci: form.dataset.kunci, hapus: true});
+  }
 
   function kept() {
     try { return JSON.parse(localStorage.getItem(keptKey)); } catch (e) { return null; }
+  }
+
+  // The newer of the browser's copy and the studio's.
+  async function keptAnywhere() {
+    const local = kept();
+    let server = null;
+    try {
+      const response = await fetch(prefix + "/draf?kunci=" + encodeURIComponent(form.dataset.kunci),
+                                   {credentials: "same-origin"});
+      server = (await response.json()).draf;
+    } catch (e) { /* the browser's copy is offered alone */ }
+    if (!server || !Array.isArray(server.isian)) return local;
+    return local && local.waktu >= server.waktu ? local : server;
   }
 
   async function restore(saved) {
@@ -339,16 +363,17 @@
     }
   }
 
-  function offerKept() {
+  async function offerKept() {
     if (viewing) {
       say("Tab ini menampilkan isi berkas sekarang; perubahan Anda yang belum disimpan tetap di tab asalnya.", "info");
       return;
     }
-    const saved = kept();
+    const saved = await keptAnywhere();
     if (!saved || !Array.isArray(saved.isian)) return;
     if (JSON.stringify(saved.isian) === JSON.stringify(fields())) { forget(); return; }
     const when = new Date(saved.waktu).toLocaleString("id-ID", {dateStyle: "long", timeStyle: "short"});
-    say("Ada perubahan yang belum disimpan dari " + when + " (disimpan sementara di peramban ini).", "peringatan", [
+    say("Ada perubahan yang belum disimpan dari " + when + " (disimpan sementara di peramban ini dan oleh studio).",
+        "peringatan", [
       ["Pulihkan perubahan", () => restore(saved)],
       ["Buang", () => { forget(); messageBar.hidden = true; }],
     ]);
@@ -547,7 +572,7 @@
     const lines = data.beda || [];
     say(data.konflik + (lines.length ? " Bila Anda menimpa, berkas berubah begini (termasuk membatalkan " +
         "perubahan dari tempat lain):" : " Isi studio sama dengan berkas sekarang."), "galat", [
-      ["Pakai isi berkas (buang perubahan studio)", () => { forget(); setDirty(false); location.reload(); }],
+      ["Pakai isi berkas (buang perubahan studio)", async () => { setDirty(false); await forget(); location.reload(); }],
       ["Timpa dengan isi studio", () => save(data.versi_berkas)],
       ["Lihat isi berkas di tab baru", () => window.open(location.pathname + "?berkas=1", "_blank")],
     ]);
