@@ -106,6 +106,9 @@ def test_catat_revisi_stores_the_date_typed_in_any_browser_language(browser, req
     date.fill("")
     date.press_sequentially("15/01/2024")
     expect(shown).to_have_text("Dicetak: 15 Januari 2024")
+    expect(dialog.locator("[data-galat]")).to_be_hidden()
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"pass2-catat-revisi-{locale}.png"))
     dialog.locator("button[data-revisi-kirim]").click()
     expect(page.locator("#pesan")).to_contain_text("Revisi 15 Januari 2024 dicatat")
     assert _revisions(path) == [(Tanggal(2024, 1, 15), "Waktu kegiatan 2 diubah")]

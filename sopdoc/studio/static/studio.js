@@ -693,7 +693,11 @@
       const failed = await sendRevision("/revisi-ubah", {nomor: Number(remove.dataset.revisiHapus), hapus: true});
       if (failed) say(failed, "galat");
     });
-    reviseForm.tanggal.addEventListener("input", () => { clearTimeout(dateTimer); dateTimer = setTimeout(showDate, 150); });
+    reviseForm.tanggal.addEventListener("input", () => {
+      error.hidden = true;        // an earlier refusal no longer speaks of what is typed now
+      clearTimeout(dateTimer);
+      dateTimer = setTimeout(showDate, 150);
+    });
     dialog.querySelector("[data-revisi-tutup]").addEventListener("click", () => dialog.close());
     reviseForm.addEventListener("submit", async (event) => {
       event.preventDefault();
