@@ -192,3 +192,14 @@ def test_unsaved_edits_are_kept_by_the_studio_per_folder_privately_until_dropped
         assert again.get("/draf", params={"kunci": f"sop/{MONEV}"}).json() == {"draf": None}
     with TestClient(create_app(root, tmp_path / "o", TOKEN), base_url=f"http://127.0.0.1:8765/{TOKEN}") as bare:
         assert post(bare, "/draf", edits).json() == {"disimpan": False}      # no state folder: the browser's only
+
+
+def test_a_unit_save_conflict_lists_what_overwriting_would_undo(client, root):
+    path = root / "kab-way-kanan/diskominfo/unit.yaml"
+    page = client.get("/unit/kab-way-kanan/diskominfo").text
+    fields, version = form_pairs(page), page.split('data-versi="')[1].split('"')[0]
+    path.write_text(path.read_text(encoding="utf-8").replace("unit: ", "unit: Dinas Baru ", 1), encoding="utf-8")
+    refused = post(client, "/unit/kab-way-kanan/diskominfo/simpan", {"isian": fields, "versi": version})
+    assert refused.status_code == 409
+    assert any("Dinas Baru" in line for line in refused.json()["beda"]), refused.json()
+    assert "Dinas Baru" in path.read_text(encoding="utf-8")
