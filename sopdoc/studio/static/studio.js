@@ -755,23 +755,27 @@
 
   const measure = document.createElement("canvas").getContext("2d");
 
+  // A jabatan too long for its select is shown whole, wrapped, in a box the select (transparent) lies over:
+  // it still opens, takes the keyboard and is sent as before, and the row grows by a line at most.
   function fullName(select) {
-    const holder = select.closest(".pilih-pelaksana");
-    let line = holder.nextElementSibling;
-    if (!line || !line.matches(".nama-penuh")) {
-      line = document.createElement("span");
-      line.className = "nama-penuh";
-      holder.after(line);
+    let box = select.parentElement;
+    if (!box.matches(".pilihan-penuh")) {
+      box = document.createElement("span");
+      box.className = "pilihan-penuh";
+      select.before(box);
+      box.append(select, Object.assign(document.createElement("span"), {className: "nama-penuh"}));
     }
+    const line = box.querySelector(".nama-penuh");
     const chosen = select.selectedOptions[0];
     const text = chosen ? chosen.textContent.trim() : "";
+    box.classList.remove("panjang");
     const style = getComputedStyle(select);
     measure.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
-    // Room for the text: the select's width less its padding, border and the arrow (about 24 px).
+    // Room for the text: the select's width less its padding and the arrow (about 24 px).
     const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
-    const clipped = text && measure.measureText(text).width > room;
+    const clipped = Boolean(text) && measure.measureText(text).width > room;
     line.textContent = clipped ? text : "";
-    line.hidden = !clipped;
+    box.classList.toggle("panjang", clipped);
   }
 
   showNotes(JSON.parse(document.getElementById("catatan-awal").textContent));
