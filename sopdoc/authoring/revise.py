@@ -16,7 +16,7 @@ from pathlib import Path
 from yaml.nodes import ScalarNode, SequenceNode
 
 from sopdoc import fsutil
-from sopdoc.authoring import quoting
+from sopdoc.authoring import quoting, yamlwrite
 from sopdoc.authoring.yamlwrite import tanggal_value
 from sopdoc.definition import reader, yamlsafe
 from sopdoc.definition.model import Sop, Tanggal
@@ -42,12 +42,7 @@ def revise(path: Path, tanggal: Tanggal | datetime.date, catatan: str) -> Sop:
                           "(misalnya  sopdoc revise definitions/unit/nama-sop.yaml ...)")
     before = _read_valid(path)
     new = tanggal if isinstance(tanggal, Tanggal) else Tanggal(tanggal.year, tanggal.month, tanggal.day)
-    today = datetime.date.today()
-    if new.key > (today.year, today.month, today.day):
-        # A revision is recorded once it is approved; a future date would refuse every real revision until then.
-        raise SopdocError(f"{display_path(path)}: tanggal revisi {new} belum tiba (hari ini "
-                          f"{Tanggal(today.year, today.month, today.day)}); catat revisi pada tanggal pengesahannya, "
-                          "paling lambat hari ini. Berkas tidak diubah.")
+    _not_future(path, new)
     previous, what = (before.tanggal_revisi, "revisi terakhir") if before.revisi else \
         (before.tanggal_pembuatan, "tanggal pembuatan")
     if previous and new.key < previous.key:
@@ -71,6 +66,60 @@ def revise(path: Path, tanggal: Tanggal | datetime.date, catatan: str) -> Sop:
     except WriteError as exc:
         raise SopdocError(f"{exc.message}. Berkas SOP tidak diubah.") from None
     return sop
+
+
+def amend(path: Path, number: int, tanggal: Tanggal | None, catatan: str | None) -> Sop:
+    """Correct revision *number* (1 = the oldest) of the SOP at *path* to *tanggal* and *catatan*; delete it if both are None.
+
+    For a revision recorded with a wrong date or note. The rest of the file is
+    changed as the studio's saves change it (yamlwrite: comments and order kept);
+    the result must read as valid, its revisions still in order, before the old
+    text becomes the newest backup and the new one replaces the file.
+    """
+    before = _read_valid(path)
+    if not 1 <= number <= len(before.revisi):
+        raise SopdocError(f"{display_path(path)}: revisi ke-{number} tidak ada (SOP ini memuat "
+                          f"{len(before.revisi)} revisi); muat ulang halaman. Berkas tidak diubah.")
+    if tanggal is not None:
+        _not_future(path, tanggal)
+    target = write_target(path, tree_root(path.parent))
+    mode = stat.S_IMODE(target.stat().st_mode)
+    if refused := read_only(path, mode, "direvisi", "direvisi", target):
+        raise SopdocError(refused)
+    try:
+        raw = yamlsafe.read_bytes(target)
+        data = yamlsafe.parse(raw.decode("utf-8-sig"), path).data
+    except yamlsafe.YamlLoadError as exc:
+        raise SopdocError(f"{display_path(path)}: {exc.message}. Berkas tidak diubah.") from None
+    entries = list(data["revisi"])
+    if tanggal is None:
+        del entries[number - 1]
+    else:
+        entries[number - 1] = {"tanggal": tanggal_value(tanggal), "catatan": catatan}
+    data = {**data, "revisi": entries}
+    if not entries:
+        del data["revisi"]
+    new, _ = yamlwrite.edited(target, raw, data)
+    if new is None:
+        return before
+    result = reader.read([path], texts={path: new.decode("utf-8-sig")})
+    if result.errors or not result.sops:
+        details = "; ".join(p.message for p in result.errors)
+        raise SopdocError(f"{display_path(path)}: hasil perbaikan revisi tidak sah ({details}). Berkas tidak diubah.")
+    try:
+        fsutil.write_all([*fsutil.backups(path, target, raw, mode), fsutil.Change(path, target, new, mode)])
+    except WriteError as exc:
+        raise SopdocError(f"{exc.message}. Berkas SOP tidak diubah.") from None
+    return dataclasses.replace(result.sops[0], source=path)
+
+
+def _not_future(path: Path, new: Tanggal) -> None:
+    today = datetime.date.today()
+    if new.key > (today.year, today.month, today.day):
+        # A revision is recorded once it is approved; a future date would refuse every real revision until then.
+        raise SopdocError(f"{display_path(path)}: tanggal revisi {new} belum tiba (hari ini "
+                          f"{Tanggal(today.year, today.month, today.day)}); catat revisi pada tanggal pengesahannya, "
+                          "paling lambat hari ini. Berkas tidak diubah.")
 
 
 def _read_valid(path: Path) -> Sop:

@@ -24,7 +24,7 @@ from sopdoc.document import render
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.studio import jobs
 from sopdoc.studio.app import create_app
-from sopdoc.studio.guard import folder_token, prefix, state_folder
+from sopdoc.studio.guard import folder_port, folder_token, keep_port, prefix, state_folder
 
 HOST = "127.0.0.1"
 HEAD_SECONDS = 10       # a browser sends its request at once; a slower client is dropped
@@ -48,15 +48,17 @@ def run(root: Path, port: int | None, open_browser: bool, out: Path) -> None:
                           "sopdoc new NAMA-UNIT/NAMA-SOP")
     render.check_tools(("docx",))      # the preview lays out and draws as a DOCX does
     _Protocol.most, backlog = bounds(open_files())
-    listener = _listen(port, backlog)
+    listener = _listen(port, backlog, _kept_port(root) if port is None else None)
     port = listener.getsockname()[1]
     token = _token(root)
+    _keep_port(root, port)
     tasks = jobs.Jobs()
     address = f"http://{HOST}:{port}{prefix(token)}/"
     click.echo(f"sopdoc studio untuk {display_path(root)} (dokumen ditulis ke {display_path(out)}).")
     click.echo(f"Buka alamat ini di peramban (hanya dari komputer ini):\n\n    {address}\n")
     click.echo("Tekan Ctrl-C untuk berhenti.")
-    _serve(create_app(root, out, token, tasks), listener, backlog, tasks, address if open_browser else None)
+    _serve(create_app(root, out, token, tasks, state_folder()), listener, backlog, tasks,
+           address if open_browser else None)
     click.echo("Studio dihentikan.")
 
 
@@ -92,6 +94,21 @@ def _token(root: Path) -> str:
         click.echo(f"Token studio tidak dapat disimpan ({exc.message}); alamat studio berubah setiap kali studio "
                    "dijalankan.", err=True)
         return secrets.token_urlsafe(24)
+
+
+def _kept_port(root: Path) -> int | None:
+    """Return the port the studio for *root* had last time: taken again when free, so open tabs keep working."""
+    try:
+        return folder_port(root, state_folder())
+    except (OSError, SopdocError):
+        return None
+
+
+def _keep_port(root: Path, port: int) -> None:
+    try:
+        keep_port(root, state_folder(), port)
+    except (OSError, SopdocError):
+        pass        # only a convenience: the next start takes the first free port
 
 
 class _Protocol(H11Protocol):
@@ -182,9 +199,10 @@ def _answer(server: uvicorn.Server, listener: socket.socket, stopped: threading.
         stopped.set()
 
 
-def _listen(port: int | None, backlog: int) -> socket.socket:
-    """Return a socket listening on 127.0.0.1: *port*, or the first free one from 8765 when none is given."""
-    for candidate in [port] if port is not None else range(FIRST_PORT, FIRST_PORT + PORTS_TRIED):
+def _listen(port: int | None, backlog: int, kept: int | None = None) -> socket.socket:
+    """Return a socket listening on 127.0.0.1: *port*; else *kept* (the folder's last port) or the first free from 8765."""
+    tried = [port] if port is not None else [*([kept] if kept else []), *range(FIRST_PORT, FIRST_PORT + PORTS_TRIED)]
+    for candidate in tried:
         listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         # A port the last studio left in TIME_WAIT is free to listen on again (Linux still refuses a live one).
         listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
@@ -192,7 +210,7 @@ def _listen(port: int | None, backlog: int) -> socket.socket:
             listener.bind((HOST, candidate))
         except OSError as exc:
             listener.close()
-            if exc.errno != errno.EADDRINUSE or port is not None:
+            if port is not None or (exc.errno != errno.EADDRINUSE and candidate != kept):
                 reason = _REASONS.get(exc.errno, f"galat sistem {errno.errorcode.get(exc.errno, exc.errno)}")
                 raise SopdocError(f"Port {candidate} tidak dapat dipakai ({reason}); pilih port lain dengan "
                                   "--port") from None

@@ -29,15 +29,16 @@ from starlette.staticfiles import StaticFiles
 
 from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.definition import characters, reader, yamlsafe
+from sopdoc.definition import characters, reader, values, yamlsafe
 from sopdoc.definition.fields import HEADINGS, SIMBOL, SOP_KEYS, UNIT_KEYS
+from sopdoc.definition.model import Tanggal
 from sopdoc.definition.names import END, NEXT
 from sopdoc.definition.tree import chain as unit_chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import imports, writer
 from sopdoc.fsutil import backup_path, write_target
 from sopdoc.sign import certificate
-from sopdoc.studio import catalog, draft, edits, files, jobs, preview
+from sopdoc.studio import catalog, draft, edits, files, jobs, kept, preview
 from sopdoc.studio.faults import Faults
 from sopdoc.studio.guard import BodyTooLarge, Guard
 from sopdoc.studio.names import BadForm, unflatten
@@ -53,16 +54,18 @@ SOP_KEYS_BY_NAME = {k.name: k for k in SOP_KEYS}
 _XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None) -> Starlette:
+def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None, state: Path | None = None) -> Starlette:
     """Return the studio over the definitions folder *root*, writing documents to *out*.
 
     Its jobs run where the caller serves *tasks*; without them, in a thread of their own.
+    Pages' unsaved edits are also kept under the user's state folder *state*, when given.
     """
     stop = None
     if tasks is None:
         tasks = jobs.Jobs()
         stop = tasks.serve_in_background()
     studio = Studio(root, out, token, tasks)
+    studio.drafts = kept.Drafts(root, state)
     routes = [
         Route("/", studio.home),
         Route("/baru", studio.new_form, methods=["GET"]),
@@ -75,6 +78,10 @@ def create_app(root: Path, out: Path, token: str, tasks: jobs.Jobs | None = None
         Route("/sop/{key:path}/ubah", studio.sop_edit, methods=["POST"]),
         Route("/sop/{key:path}/simpan", studio.sop_save, methods=["POST"]),
         Route("/sop/{key:path}/revisi", studio.sop_revise, methods=["POST"]),
+        Route("/sop/{key:path}/revisi-ubah", studio.sop_amend_revision, methods=["POST"]),
+        Route("/tanggal", studio.date_shown),
+        Route("/draf", studio.draft_kept),
+        Route("/draf", studio.draft_keep, methods=["POST"]),
         Route("/sop/{key:path}/dokumen", studio.sop_document, methods=["POST"]),
         Route("/sop/{key:path}/tandatangan", studio.sop_sign, methods=["POST"]),
         Route("/unit/{key:path}/tandatangan", studio.unit_sign, methods=["POST"]),
@@ -156,6 +163,7 @@ class Studio:
         # Names the folder in what the browser keeps (unsaved edits): not secret, and not the token.
         self.folder = hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:16]
         self.writing = threading.Lock()     # one change of the definitions at a time: check, then write
+        self.drafts = kept.Drafts(root, None)
 
     def html(self, request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
         """Return a whole page; every page carries the token its scripts send back and its links begin with."""
@@ -269,7 +277,7 @@ class Studio:
                 "symbols": draft.symbols(held),
                 "view": preview.page_view(shown.plan, shown.sop) if shown.plan else None,
                 "identitas": preview.identity(shown.sop, shown.linked) if shown.sop else None,
-                "cells": preview.row_cells}
+                "cells": preview.row_cells, "date_hint": values.DATE_HINT, "shown_date": _shown_date}
 
     async def sop_preview(self, request: Request) -> Response:
         return await _threaded(self._sop_preview, request, await _body(request))
@@ -304,7 +312,7 @@ class Studio:
         path = self._sop(request)
         held = _bounded(draft.from_tree(unflatten(_savable(_pairs(body))), draft.SOP))
         with self.writing:
-            if conflict := _conflict(path, body):
+            if conflict := _conflict(path, body, draft.to_data(held, draft.SOP)):
                 return conflict
             # The rows' places in the file as opened tell moved rows from new ones, unless the file changed since.
             known = draft.origins(held) if _text(body, "versi") == files.version(path) else None
@@ -322,10 +330,7 @@ class Studio:
 
     def _sop_revise(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        try:
-            tanggal = datetime.date.fromisoformat(_text(body, "tanggal"))
-        except ValueError:
-            return JSONResponse({"galat": "Tulis tanggal revisi, misalnya 2024-06-10."}, 400)
+        tanggal = _revision_date(body)
         catatan = " ".join(_text(body, "catatan").split())
         if not catatan:
             return JSONResponse({"galat": "Tulis catatan revisi: apa yang diubah."}, 400)
@@ -338,6 +343,53 @@ class Studio:
                 return JSONResponse({"galat": exc.message}, 400)
         return JSONResponse({"pesan": f"Revisi {sop.tanggal_revisi} dicatat; versi sebelumnya disimpan sebagai "
                                       f"{backup_path(write_target(path, self.root)).name}."})
+
+    async def sop_amend_revision(self, request: Request) -> Response:
+        return await _threaded(self._sop_amend_revision, request, await _body(request))
+
+    def _sop_amend_revision(self, request: Request, body: dict) -> Response:
+        """Correct (a new date and note) or delete (``hapus``) revision number ``nomor`` of the saved SOP."""
+        path = self._sop(request)
+        number = body.get("nomor")
+        if not isinstance(number, int) or isinstance(number, bool):
+            raise BadForm("'nomor' harus berupa nomor entri revisi")
+        removing = body.get("hapus") is True
+        tanggal = None if removing else _revision_date(body)
+        catatan = None if removing else " ".join(_text(body, "catatan").split())
+        if not removing and not catatan:
+            return JSONResponse({"galat": "Tulis catatan revisi: apa yang diubah."}, 400)
+        with self.writing:
+            if conflict := _conflict(path, body):
+                return conflict
+            revise.amend(path, number, tanggal, catatan)
+        done = "dihapus" if removing else f"diubah menjadi {tanggal}"
+        return JSONResponse({"pesan": f"Revisi ke-{number} {done}; versi sebelumnya disimpan sebagai "
+                                      f"{backup_path(write_target(path, self.root)).name}."})
+
+    def date_shown(self, request: Request) -> Response:
+        """Answer a typed date as documents print it, read by the one date rule (values.read_date), or why not."""
+        text = request.query_params.get("teks", "")[:100]
+        try:
+            return JSONResponse({"tanggal": str(values.read_date(text))})
+        except ValueError as exc:
+            return JSONResponse({"galat": _date_message(text, exc)})
+
+    # --- unsaved edits kept beside the folder's token, for a studio started again on another port ---------
+
+    def draft_kept(self, request: Request) -> Response:
+        found = self.drafts.get(request.query_params.get("kunci", "")[:1000])
+        return JSONResponse({"draf": found})
+
+    async def draft_keep(self, request: Request) -> Response:
+        body = await _body(request)
+        key = _text(body, "kunci")[:1000]
+        if body.get("hapus") is True:
+            await anyio.to_thread.run_sync(self.drafts.drop, key)
+            return JSONResponse({"disimpan": False})
+        waktu = body.get("waktu")
+        draft = {"isian": _pairs(body), "versi": _text(body, "versi"),
+                 "waktu": waktu if isinstance(waktu, (int, float)) and not isinstance(waktu, bool) else 0}
+        return JSONResponse({"disimpan": await anyio.to_thread.run_sync(self.drafts.put, key, draft)})
 
     async def sop_document(self, request: Request) -> Response:
         path = self._sop(request)
@@ -425,7 +477,7 @@ class Studio:
 
     def _unit_context(self, path: Path, held: dict) -> dict:
         above = _inherited(path.parent)
-        return {"d": held, "keys": {k.name: k for k in UNIT_KEYS}, "above": above,
+        return {"d": held, "keys": {k.name: k for k in UNIT_KEYS}, "above": above, "date_hint": values.DATE_HINT,
                 "has_sops": any(p.name != reader.UNIT_FILE for p in path.parent.glob("*.yaml")),
                 "parents": [files.key_of(self.root, p) for p in _parent_units(self.root, path.parent)]}
 
@@ -459,7 +511,7 @@ class Studio:
         path = self._unit_file(request)
         held = draft.from_tree(unflatten(_savable(_pairs(body))), draft.UNIT)
         with self.writing:
-            if conflict := _conflict(path, body):
+            if conflict := _conflict(path, body, draft.to_data(held, draft.UNIT), yamlwrite.UNIT):
                 return conflict
             target = write_target(path, self.root)
             changed = yamlwrite.save(target, draft.to_data(held, draft.UNIT), yamlwrite.UNIT)
@@ -587,12 +639,56 @@ def _signer(body: dict) -> Signer:
             raise SopdocError(exc.message.replace(f"{folder}{os.sep}", "")) from None
 
 
-def _conflict(path: Path, body: dict) -> Response | None:
-    """Return the refusal to overwrite a file changed elsewhere since the page read it, unless told to."""
-    if body.get("timpa") is True or _text(body, "versi") == files.version(path):
+def _revision_date(body: dict) -> Tanggal:
+    """Return the revision date a page sent, read as every date of sopdoc is, or raise why it cannot be read."""
+    text = _text(body, "tanggal")
+    try:
+        return values.read_date(text)
+    except ValueError as exc:
+        raise SopdocError(f"Tanggal revisi: {_date_message(text, exc)}.") from None
+
+
+def _shown_date(text: Any) -> str:
+    """Return a date of the definition as documents print it (15 Januari 2024), or as written if it is not one."""
+    try:
+        return str(values.read_date(str(text)))
+    except ValueError:
+        return str(text)
+
+
+def _date_message(text: str, exc: ValueError) -> str:
+    return f"tulis tanggalnya, {values.DATE_HINT}" if not text.strip() else str(exc)
+
+
+def _conflict(path: Path, body: dict, data: dict | None = None, kind: str = yamlwrite.SOP) -> Response | None:
+    """Return the refusal to overwrite a file changed elsewhere since the page read it, unless told to.
+
+    The refusal carries what saving *data* now would change in the file, in the
+    user's words, and the file's version: an overwrite chosen after seeing those
+    lines sends that version back (``versi_berkas``), and a file that changed yet
+    again is refused again rather than overwritten unseen.
+    """
+    now = files.version(path)
+    if body.get("timpa") is True and _text(body, "versi_berkas") in ("", now):
         return None
-    return JSONResponse({"konflik": f"{display_path(path)} diubah di luar studio sejak halaman ini dibuka "
-                                    "(mungkin di editor lain). Perubahan Anda belum disimpan."}, 409)
+    if _text(body, "versi") == now:
+        return None
+    reply: dict[str, Any] = {"konflik": f"{display_path(path)} diubah di luar studio sejak halaman ini dibuka "
+                                        "(mungkin di tab atau editor lain). Perubahan Anda belum disimpan.",
+                             "versi_berkas": now}
+    if data is not None:
+        reply["beda"] = _overwrite_changes(path, data, kind)
+    return JSONResponse(reply, 409)
+
+
+def _overwrite_changes(path: Path, data: dict, kind: str) -> list[str]:
+    """Return what writing *data* over the file *path* as it is now would change, as the save would report it."""
+    try:
+        raw = yamlsafe.read_bytes(path)
+        new, lines = yamlwrite.edited(path, raw, data, kind)
+    except (yamlsafe.YamlLoadError, SopdocError):
+        return ["Berkas sekarang tidak terbaca sebagai YAML; menimpanya menulis seluruh isi studio."]
+    return lines if new is not None else []
 
 
 def _saved(path: Path, changed: list[str]) -> str:

@@ -71,6 +71,25 @@ def folder_token(root: Path, state: Path) -> str:
     return token
 
 
+def folder_port(root: Path, state: Path) -> int | None:
+    """Return the port the studio for *root* listened on last time (kept beside its token), or None."""
+    kept = _private_text(_folder_file(root, state, "studio-port"))
+    return int(kept) if kept is not None and kept.isdigit() and 1024 <= int(kept) <= 65535 else None
+
+
+def keep_port(root: Path, state: Path, port: int) -> None:
+    """Remember *port* for the studio of *root*, so that the next start takes it again and open tabs still work."""
+    path = _folder_file(root, state, "studio-port")
+    fsutil.make_folder(path.parent)
+    for folder in (state, path.parent):
+        os.chmod(folder, 0o700)
+    fsutil.write_atomic(path, str(port), mode=0o600)
+
+
+def _folder_file(root: Path, state: Path, kind: str) -> Path:
+    return state / kind / hashlib.sha256(str(root.resolve()).encode("utf-8", "surrogateescape")).hexdigest()[:32]
+
+
 def _private_text(path: Path) -> str | None:
     """Return the text of *path* if only this user could have written or read it, else None."""
     try:

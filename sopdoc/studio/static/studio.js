@@ -30,7 +30,8 @@
     }
     let data = {};
     try { data = await response.json(); } catch (e) {
-      data = {galat: response.status === 403 ? REFUSED : "Jawaban studio tidak terbaca."};
+      // Not the studio's JSON: another program (or another folder's studio) answers at this address now.
+      data = {galat: response.status === 403 ? REFUSED : "Jawaban studio tidak terbaca.", asing: true};
     }
     return {status: response.status, data};
   }
@@ -333,18 +334,29 @@
     })).catch(() => null);     // a refused or broken store: localStorage and the unsaved mark remain
   }
 
+  // A tab opened to look at the file as saved elsewhere keeps nothing: the edits kept are the other tab's.
+  const viewing = new URLSearchParams(location.search).get("berkas") === "1";
+
+  // The studio keeps a copy too (beside the folder's token), sent a moment after the typing stops: a studio
+  // started again on another port is another origin, whose pages cannot read this browser copy.
+  let serverTimer = null;
+
   function keep() {
-    if (!dirty) return;
+    if (!dirty || viewing) return;
     const saved = {isian: fields(), versi: form.dataset.versi, waktu: Date.now()};
     try {
       localStorage.setItem(keptKey, JSON.stringify(saved));
     } catch (e) { /* a full or refused storage: the unsaved mark still warns */ }
     keptStore("readwrite", (store) => store.put(saved, keptKey));
+    clearTimeout(serverTimer);
+    serverTimer = setTimeout(() => post(prefix + "/draf", Object.assign({kunci: form.dataset.kunci}, saved)), 600);
   }
 
   function forget() {
     localStorage.removeItem(keptKey);
     keptStore("readwrite", (store) => store.delete(keptKey));
+    clearTimeout(serverTimer);
+    return post(prefix + "/draf", {kunci: form.dataset.kunci, hapus: true});
   }
 
   async function kept() {
@@ -353,6 +365,19 @@
     const stored = await keptStore("readonly", (store) => store.get(keptKey));
     if (!stored || !Array.isArray(stored.isian)) return local;
     return !local || stored.waktu > local.waktu ? stored : local;
+  }
+
+  // The newer of the browser's copy and the studio's.
+  async function keptAnywhere() {
+    const local = await kept();
+    let server = null;
+    try {
+      const response = await fetch(prefix + "/draf?kunci=" + encodeURIComponent(form.dataset.kunci),
+                                   {credentials: "same-origin"});
+      server = (await response.json()).draf;
+    } catch (e) { /* the browser's copy is offered alone */ }
+    if (!server || !Array.isArray(server.isian)) return local;
+    return local && local.waktu >= server.waktu ? local : server;
   }
 
   async function restore(saved) {
@@ -365,14 +390,65 @@
   }
 
   async function offerKept() {
-    const saved = await kept();
+    if (viewing) {
+      say("Tab ini menampilkan isi berkas sekarang; perubahan Anda yang belum disimpan tetap di tab asalnya.", "info");
+      return;
+    }
+    const saved = await keptAnywhere();
     if (!saved || !Array.isArray(saved.isian)) return;
     if (JSON.stringify(saved.isian) === JSON.stringify(fields())) { forget(); return; }
     const when = new Date(saved.waktu).toLocaleString("id-ID", {dateStyle: "long", timeStyle: "short"});
-    say("Ada perubahan yang belum disimpan dari " + when + " (disimpan sementara di peramban ini).", "peringatan", [
+    say("Ada perubahan yang belum disimpan dari " + when + " (disimpan sementara di peramban ini dan oleh studio).",
+        "peringatan", [
       ["Pulihkan perubahan", () => restore(saved)],
       ["Buang", () => { forget(); messageBar.hidden = true; }],
     ]);
+  }
+
+  // --- a studio started again on another port ----------------------------------------------------
+  // The browser keeps unsaved edits per origin, and another port is another origin: a tab whose studio
+  // stopped looks for the same folder's studio (the same token) on the ports it may have taken, names
+  // its address, and carries this tab's unsaved edits there (window.name survives the navigation).
+  const CARRIED = "sopdoc-draf:";
+
+  function studioAt(port) {
+    return new Promise((resolve) => {
+      const probe = new Image();
+      const timer = setTimeout(() => resolve(false), 3000);
+      probe.onload = () => { clearTimeout(timer); resolve(true); };
+      probe.onerror = () => { clearTimeout(timer); resolve(false); };
+      probe.src = "http://" + location.hostname + ":" + port + prefix + "/static/ada.svg?" + Date.now();
+    });
+  }
+
+  async function offerMoved() {
+    const own = Number(location.port);
+    const ports = new Set();
+    for (let p = own - 20; p <= own + 20; p++) ports.add(p);
+    for (let p = 8765; p < 8785; p++) ports.add(p);
+    ports.delete(own);
+    const candidates = Array.from(ports).filter((p) => p > 1023 && p < 65536);
+    const found = (await Promise.all(candidates.map(async (p) => (await studioAt(p)) ? p : null))).filter(Boolean);
+    if (!found.length || !dirty) return;
+    const address = "http://" + location.hostname + ":" + found[0] + prefix + "/";
+    say("Belum tersimpan. Studio untuk folder ini sekarang berjalan di alamat lain: " + address + " . Perubahan " +
+        "Anda yang belum disimpan dapat dibawa ke sana.", "peringatan", [
+      ["Buka di alamat baru (bawa perubahan)", () => {
+        keep();
+        window.name = CARRIED + JSON.stringify({kunci: keptKey, draf: localStorage.getItem(keptKey)});
+        setDirty(false);      // the edits travel with the tab: no "leave this page?" prompt
+        location.href = address + location.pathname.slice(prefix.length + 1) + location.search;
+      }],
+    ]);
+  }
+
+  function takeCarried() {
+    if (!window.name.startsWith(CARRIED)) return;
+    try {
+      const carried = JSON.parse(window.name.slice(CARRIED.length));
+      if (carried.kunci === keptKey && carried.draf) localStorage.setItem(keptKey, carried.draf);
+    } catch (e) { /* not ours: ignored */ }
+    window.name = "";
   }
 
   // --- undo of a row, item or pelaksana deleted or moved ----------------------------------------
@@ -515,20 +591,43 @@
   });
   form.addEventListener("submit", (event) => event.preventDefault());
 
+  // After a save refused because the file changed elsewhere: the page lists what overwriting would change
+  // (so another tab's saved change is seen before it is undone) and the person chooses; an overwrite carries
+  // the version those lines were worked out from, so a file that changed yet again is never overwritten unseen.
+  function showConflict(data) {
+    const lines = data.beda || [];
+    say(data.konflik + (lines.length ? " Bila Anda menimpa, berkas berubah begini (termasuk membatalkan " +
+        "perubahan dari tempat lain):" : " Isi studio sama dengan berkas sekarang."), "galat", [
+      ["Pakai isi berkas (buang perubahan studio)", async () => { setDirty(false); await forget(); location.reload(); }],
+      ["Timpa dengan isi studio", () => save(data.versi_berkas)],
+      ["Lihat isi berkas di tab baru", () => window.open(location.pathname + "?berkas=1", "_blank")],
+    ]);
+    if (!lines.length) return;
+    const list = document.createElement("ul");
+    list.className = "beda-konflik";
+    list.dataset.bedaKonflik = "";
+    for (const line of lines.slice(0, 30)) {
+      const item = document.createElement("li");
+      item.textContent = line;
+      list.append(item);
+    }
+    if (lines.length > 30) list.append(Object.assign(document.createElement("li"), {textContent: "... dan " + (lines.length - 30) + " lagi"}));
+    messageBar.insertBefore(list, messageBar.querySelector("button"));
+  }
+
   async function save(overwrite) {
     clearTimeout(timer);
     keep();
-    const reply = await send("/simpan", {versi: form.dataset.versi, timpa: overwrite === true});
+    const over = typeof overwrite === "string" ? {timpa: true, versi_berkas: overwrite} : {};
+    const reply = await send("/simpan", Object.assign({versi: form.dataset.versi}, over));
     if (!reply) return;
     if (reply.status === 409) {
-      say(reply.data.konflik, "galat", [
-        ["Timpa dengan isi studio", () => save(true)],
-        ["Muat ulang dari berkas (perubahan di studio hilang)", () => { forget(); setDirty(false); location.reload(); }],
-      ]);
+      showConflict(reply.data);
       return;
     }
     if (reply.status !== 200) {
       if (dirty) say("Belum tersimpan. " + (reply.data.galat || ""), "galat");
+      if (dirty && (reply.status === 0 || reply.data.asing)) offerMoved();
       return;
     }
     form.dataset.versi = reply.data.versi;
@@ -567,25 +666,73 @@
     });
   }
 
-  // --- revise -------------------------------------------------------------------------------
+  // --- revise: record a revision, or correct or delete one recorded --------------------------------
+  // The date is typed as text and read by the server with sopdoc's one date rule (15 Januari 2024,
+  // 15/01/2024, 15-01-2024, 2024-01-15, Maret 2024), never by the browser's own date box, whose order of
+  // day and month follows the browser's language. The page shows the date as it will be printed.
   const dialog = document.querySelector("dialog[data-revisi]");
   if (dialog) {
     const reviseForm = dialog.querySelector("form");
     const error = dialog.querySelector("[data-galat]");
-    document.querySelector("[data-revisi-buka]").addEventListener("click", () => {
-      if (dirty) { say("Simpan dulu perubahan Anda sebelum mencatat revisi.", "galat"); return; }
+    const shownDate = dialog.querySelector("[data-tanggal-tampil]");
+    let dateTimer = null;
+
+    async function showDate() {
+      const text = reviseForm.tanggal.value;
+      let data = {};
+      try {
+        const response = await fetch(prefix + "/tanggal?teks=" + encodeURIComponent(text), {credentials: "same-origin"});
+        data = await response.json();
+      } catch (e) { data = {galat: UNREACHABLE}; }
+      if (text !== reviseForm.tanggal.value) return;       // typed on since: a newer answer follows
+      shownDate.textContent = data.tanggal ? "Dicetak: " + data.tanggal : (text.trim() ? data.galat : "");
+      shownDate.className = "tanggal-tampil " + (data.tanggal ? "sah" : "galat");
+    }
+
+    function openRevision(number, date, note) {
+      if (dirty) { say("Simpan dulu perubahan Anda sebelum mencatat atau memperbaiki revisi.", "galat"); return; }
       error.hidden = true;
-      reviseForm.tanggal.value = new Date().toISOString().slice(0, 10);
+      reviseForm.revisi_nomor.value = number || "";
+      reviseForm.tanggal.value = date || new Date().toLocaleDateString("id-ID", {day: "numeric", month: "long", year: "numeric"});
+      reviseForm.catatan.value = note || "";
+      dialog.querySelector("[data-revisi-judul]").textContent = number ? "Perbaiki revisi ke-" + number : "Catat revisi";
+      dialog.querySelector("[data-revisi-kirim]").textContent = number ? "Simpan perbaikan" : "Catat revisi";
+      showDate();
       dialog.showModal();
+    }
+
+    async function sendRevision(path, body) {
+      const {status, data} = await post(base + path, Object.assign({versi: form.dataset.versi}, body));
+      if (status === 200) { dialog.close(); sessionStorage.setItem("sopdoc-pesan", data.pesan); location.reload(); return null; }
+      return data.galat || (data.konflik ? data.konflik + " Muat ulang halaman ini, lalu coba lagi." : "Tidak berhasil.");
+    }
+
+    document.querySelector("[data-revisi-buka]").addEventListener("click", () => openRevision());
+    form.addEventListener("click", async (event) => {
+      const amend = event.target.closest("button[data-revisi-ubah]");
+      if (amend) { openRevision(amend.dataset.revisiUbah, amend.dataset.tanggal, amend.dataset.catatanRevisi); return; }
+      const remove = event.target.closest("button[data-revisi-hapus]");
+      if (!remove) return;
+      if (dirty) { say("Simpan dulu perubahan Anda sebelum memperbaiki revisi.", "galat"); return; }
+      if (!confirm("Hapus revisi ke-" + remove.dataset.revisiHapus + " (" + remove.dataset.tanggal + ") dari riwayat?\n\n" +
+                   "Versi sebelumnya disimpan sebagai .bak.")) return;
+      const failed = await sendRevision("/revisi-ubah", {nomor: Number(remove.dataset.revisiHapus), hapus: true});
+      if (failed) say(failed, "galat");
+    });
+    reviseForm.tanggal.addEventListener("input", () => {
+      error.hidden = true;        // an earlier refusal no longer speaks of what is typed now
+      clearTimeout(dateTimer);
+      dateTimer = setTimeout(showDate, 150);
     });
     dialog.querySelector("[data-revisi-tutup]").addEventListener("click", () => dialog.close());
     reviseForm.addEventListener("submit", async (event) => {
       event.preventDefault();
-      const {status, data} = await post(base + "/revisi", {
-        tanggal: reviseForm.tanggal.value, catatan: reviseForm.catatan.value, versi: form.dataset.versi,
-      });
-      if (status === 200) { dialog.close(); sessionStorage.setItem("sopdoc-pesan", data.pesan); location.reload(); return; }
-      error.textContent = data.galat || data.konflik;
+      const number = Number(reviseForm.revisi_nomor.value);
+      const body = {tanggal: reviseForm.tanggal.value, catatan: reviseForm.catatan.value};
+      const failed = number ? await sendRevision("/revisi-ubah", Object.assign({nomor: number}, body))
+        : await sendRevision("/revisi", body);
+      if (!failed) return;
+      error.textContent = failed;
       error.hidden = false;
     });
   }
@@ -618,18 +765,47 @@
       });
     }
     window.addEventListener("resize", fitIfAsked);
+    window.addEventListener("resize", titleChoices);
     if (fitting) fitIfAsked(); else setZoom(zoom);
   }
 
-  // A select shows only the start of a long jabatan or row: its tooltip holds the whole of what is chosen.
+  // A select shows only the start of a long jabatan or row: its tooltip holds the whole of what is chosen,
+  // and a jabatan too long for its select is also written out in full below it, wrapped.
   function titleChoices() {
     for (const select of form.querySelectorAll("select[data-judul-pilihan]")) {
       const chosen = select.selectedOptions[0];
       if (chosen) select.title = chosen.title || chosen.textContent;
     }
+    for (const select of form.querySelectorAll(".pilih-pelaksana select")) fullName(select);
+  }
+
+  const measure = document.createElement("canvas").getContext("2d");
+
+  // A jabatan too long for its select is shown whole, wrapped, in a box the select (transparent) lies over:
+  // it still opens, takes the keyboard and is sent as before, and the row grows by a line at most.
+  function fullName(select) {
+    let box = select.parentElement;
+    if (!box.matches(".pilihan-penuh")) {
+      box = document.createElement("span");
+      box.className = "pilihan-penuh";
+      select.before(box);
+      box.append(select, Object.assign(document.createElement("span"), {className: "nama-penuh"}));
+    }
+    const line = box.querySelector(".nama-penuh");
+    const chosen = select.selectedOptions[0];
+    const text = chosen ? chosen.textContent.trim() : "";
+    box.classList.remove("panjang");
+    const style = getComputedStyle(select);
+    measure.font = style.fontWeight + " " + style.fontSize + " " + style.fontFamily;
+    // Room for the text: the select's width less its padding and the arrow (about 24 px).
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+    const clipped = Boolean(text) && measure.measureText(text).width > room;
+    line.textContent = clipped ? text : "";
+    box.classList.toggle("panjang", clipped);
   }
 
   showNotes(JSON.parse(document.getElementById("catatan-awal").textContent));
   titleChoices();
+  takeCarried();
   offerKept();
 })();
