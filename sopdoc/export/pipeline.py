@@ -16,6 +16,8 @@ page, naming what is missing; the index lists it as "gagal"; and the ZIP is
 named ekspor-sop-TIDAK-LENGKAP.zip, holding a note of what is missing, while the
 ZIP of a complete export is removed. Drafts (status draf) are left out unless
 asked for; their definitions' errors then do not make the export incomplete.
+An SOP that is exported yet still holds an example value of sopdoc's scaffold
+(placeholders) is named in a warning at the end of the run.
 """
 
 from __future__ import annotations
@@ -30,7 +32,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from sopdoc import __version__, fsutil
-from sopdoc.definition import reader
+from sopdoc.definition import placeholders, reader
 from sopdoc.definition.fields import DRAFT
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import book, docx_writer, identity, outputs, render
@@ -61,6 +63,7 @@ class Summary:
     made: int = 0
     failures: list[Failure] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)           # drafts left out (not asked for)
+    examples: list[str] = field(default_factory=list)         # SOPs exported not in draft with examples left in
     books: dict[Path, Path] = field(default_factory=dict)     # unit folder -> its book's PDF
     incomplete: dict[Path, list[str]] = field(default_factory=dict)   # unit folder -> what its book is missing
     zip: Path | None = None
@@ -187,7 +190,20 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
         _zip(state, [*entries], units, books, signed)
     manifest.save()
+    _warn_examples(state, result, sops)
     return summary
+
+
+def _warn_examples(state: _Run, result: reader.Result, sops: list[Sop]) -> None:
+    """Name, last, every SOP not in draft exported with an example of sopdoc's scaffold left in it or its unit."""
+    files = {problem.file for problem in result.problems if placeholders.is_example(problem.message)}
+    state.summary.examples = [display_path(sop.source) for sop in sops if sop.status != DRAFT
+                              and (sop.source in files or files.intersection(sop.unit.files))]
+    if state.summary.examples:
+        state.reporter.warning(f"{len(state.summary.examples)} SOP yang diekspor (bukan draf) masih memuat "
+                               "contoh dari sopdoc (lihat peringatan di awal): "
+                               + ", ".join(state.summary.examples) + ". Ganti contohnya dengan isi sebenarnya "
+                               "sebelum diunggah; periksa dengan sopdoc validate --strict")
 
 
 def _read_errors(result: reader.Result, path: Path) -> str:
