@@ -407,14 +407,15 @@ def _index_and_forms(state: _Run, listed: dict[Path, index.Listed], units, entri
             state.summary.made += 1
     for unit, sops in units.values():
         listed_sops = book.ordered(unit, sops)
+        missing = tuple(state.summary.incomplete.get(unit.folder, ()))
         digest = _hash(code_hash(), *(_read(f) for f in unit.files),
-                       json.dumps([(s.slug, s.nomor, s.nama) for s in listed_sops]))
+                       json.dumps([(s.slug, s.nomor, s.nama) for s in listed_sops]), json.dumps(missing))
         if manifest.fresh(form_key(unit), digest):
             continue
         docx_path, xlsx_path = outputs.form_file(out, unit, ".docx"), outputs.form_file(out, unit, ".xlsx")
         try:
-            write_atomic(docx_path, forms.monitoring_docx(unit, listed_sops))
-            write_atomic(xlsx_path, forms.monitoring_xlsx(unit, listed_sops))
+            write_atomic(docx_path, forms.monitoring_docx(unit, listed_sops, missing))
+            write_atomic(xlsx_path, forms.monitoring_xlsx(unit, listed_sops, missing))
         except SopdocError as exc:
             state.fail(docx_path.parent, exc.message)
             continue

@@ -1,4 +1,4 @@
-"""How every document sopdoc writes looks: one typeface by name, one grey for header cells."""
+"""How every document sopdoc writes looks: one typeface by name, one grey for header cells, one TIDAK LENGKAP mark."""
 
 from __future__ import annotations
 
@@ -7,3 +7,17 @@ from __future__ import annotations
 FONT = "Arial"
 # The grey of every table header (the identity sheet's lists, the flowchart, the index, the forms).
 HEADER_FILL = "E7E6E6"
+# The red of the TIDAK LENGKAP mark of a document made without some of its SOPs (a book's pages and cover,
+# a monitoring form), as RRGGBB.
+INCOMPLETE_RED = "C00000"
+
+
+def incomplete_mark(missing: tuple[str, ...] | list[str]) -> str:
+    """Return the mark of a document that lacks the SOPs *missing* (their files): a book, a monitoring form."""
+    shown = ", ".join(missing[:3]) + (f" dan {len(missing) - 3} lainnya" if len(missing) > 3 else "")
+    return f"TIDAK LENGKAP: {len(missing)} SOP gagal dibuat dan tidak termuat ({shown})"
+
+
+def incomplete_rgb() -> tuple[float, float, float]:
+    """Return INCOMPLETE_RED as red, green and blue between 0 and 1, as a PDF canvas takes them."""
+    return tuple(int(INCOMPLETE_RED[i:i + 2], 16) / 255 for i in (0, 2, 4))
