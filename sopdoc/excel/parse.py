@@ -69,6 +69,7 @@ class Parsed:
     sops: list[Draft]
     folder: str | None
     problems: list[CellProblem]
+    made_from: dict[str, str] = field(default_factory=dict)    # SOP file name -> its data when the workbook was made
 
 
 def normal_label(text: Any) -> str:
@@ -92,11 +93,13 @@ def parse(opened: Opened, path: Path) -> Parsed:
     unit_sheet = next((s for s in opened.workbook.worksheets if s.title.strip().lower() == labels.UNIT_SHEET.lower()),
                       None)
     unit = reader.unit(unit_sheet)
-    sops = [draft for sheet in opened.workbook.worksheets if sheet is not unit_sheet and (draft := reader.sop(sheet))]
+    source = next((s for s in opened.workbook.worksheets if s.title == labels.SOURCE_SHEET), None)
+    sops = [draft for sheet in opened.workbook.worksheets
+            if sheet is not unit_sheet and sheet is not source and (draft := reader.sop(sheet))]
     if not sops and not any(p.is_error for p in reader.problems):
         reader.problems.append(CellProblem(path, None, None, "", "tidak ada lembar SOP (lembar dengan 'Nama SOP' "
                                                                   "dan tabel 'No | Kegiatan'); tidak ada yang diimpor"))
-    return Parsed(unit, sops, reader.folder, reader.problems)
+    return Parsed(unit, sops, reader.folder, reader.problems, reader.made_from(source) if source else {})
 
 
 class _Reader:
@@ -121,6 +124,16 @@ class _Reader:
             for row in range(cells.min_row, cells.max_row + 1):
                 for column in range(cells.min_col, cells.max_col + 1):
                     self.merged[(row, column)] = (cells.min_row, cells.min_col)
+
+    def made_from(self, sheet: Worksheet) -> dict[str, str]:
+        """Return what the sheet labels.SOURCE_SHEET records: each SOP file name, and its data (JSON, in pieces)."""
+        self.use(sheet)
+        rows: dict[int, dict[int, Any]] = {}
+        for row, column in self.scan.filled:
+            if row > 1:
+                rows.setdefault(row, {})[column] = sheet.cell(row=row, column=column).value
+        return {cells[1]: "".join(value for column, value in sorted(cells.items()) if column > 1 and isinstance(value, str))
+                for cells in rows.values() if isinstance(cells.get(1), str)}
 
     def error(self, cell: str | None, key: tuple, message: str) -> None:
         self.problems.append(CellProblem(self.path, self.sheet.title, cell, format_key_path(key), message))
