@@ -9,6 +9,7 @@ from pathlib import Path
 
 import yaml
 from click.testing import CliRunner
+from openpyxl import load_workbook
 
 from sopdoc.authoring import scaffold
 from sopdoc.cli import main
@@ -89,12 +90,24 @@ def test_a_real_pangkat_jabatan_and_unit_are_not_taken_for_examples(tmp_path):
 def test_an_export_names_the_sop_in_force_that_still_holds_examples(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _scaffolded(tmp_path / "definitions" / "dinkes")
-    result = run("book", "definitions/dinkes", "--out", "output")
+    result = run("export", "definitions/dinkes", "--out", "output")
     assert result.exit_code == 0, result.output
     assert ("Peringatan: 1 SOP yang diekspor (bukan draf) masih memuat contoh dari sopdoc (lihat peringatan di awal): "
             "definitions/dinkes/surat-keluar.yaml. Ganti contohnya dengan isi sebenarnya sebelum diunggah; periksa "
             "dengan sopdoc validate --strict") in result.stderr
     assert result.stdout.strip().splitlines()[-1].endswith("; 0 gagal; 1 SOP masih memuat contoh dari sopdoc.")
+    sheet = load_workbook(tmp_path / "output" / "indeks-sop.xlsx").worksheets[1]
+    header = [cell.value for cell in sheet[1]]
+    assert sheet.cell(2, header.index("Keterangan") + 1).value == (
+        "masih memuat contoh dari sopdoc; ganti isinya sebelum diunggah (sopdoc validate --strict)")
+
+
+def test_the_book_of_an_sop_with_examples_warns_too(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _scaffolded(tmp_path / "definitions" / "dinkes")
+    result = run("book", "definitions/dinkes", "--out", "output")
+    assert result.exit_code == 0, result.output
+    assert "Peringatan: 1 SOP yang diekspor (bukan draf) masih memuat contoh dari sopdoc" in result.stderr
 
 
 def test_a_draft_left_out_of_an_export_is_not_named_for_its_examples(tmp_path, monkeypatch):

@@ -185,20 +185,25 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     books = _books(state, units, entries, summary.incomplete)
     summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
+    examples = _examples(result, sops)
     if not books_only:
-        listed = _listed(result, units, failed, broken)
+        listed = _listed(result, units, failed, broken, examples)
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
         _zip(state, [*entries], units, books, signed)
     manifest.save()
-    _warn_examples(state, result, sops)
+    _warn_examples(state, examples)
     return summary
 
 
-def _warn_examples(state: _Run, result: reader.Result, sops: list[Sop]) -> None:
-    """Name, last, every SOP not in draft exported with an example of sopdoc's scaffold left in it or its unit."""
+def _examples(result: reader.Result, sops: list[Sop]) -> list[Sop]:
+    """Return the SOPs of *sops* not in draft with an example of sopdoc's scaffold left in them or their unit."""
     files = {problem.file for problem in result.problems if placeholders.is_example(problem.message)}
-    state.summary.examples = [display_path(sop.source) for sop in sops if sop.status != DRAFT
-                              and (sop.source in files or files.intersection(sop.unit.files))]
+    return [sop for sop in sops if sop.status != DRAFT and (sop.source in files or files.intersection(sop.unit.files))]
+
+
+def _warn_examples(state: _Run, examples: list[Sop]) -> None:
+    """Name, last, every SOP exported with an example of sopdoc's scaffold left in it (_examples)."""
+    state.summary.examples = [display_path(sop.source) for sop in examples]
     if state.summary.examples:
         state.reporter.warning(f"{len(state.summary.examples)} SOP yang diekspor (bukan draf) masih memuat "
                                "contoh dari sopdoc (lihat peringatan di awal): "
@@ -244,13 +249,15 @@ def _forget_failed(state: _Run, broken: list[Path], units: dict[Path, tuple[Unit
 
 
 def _listed(result: reader.Result, units: dict[Path, tuple[Unit, list[Sop]]], failed: dict[str, str],
-            broken: list[Path]) -> dict[Path, index.Listed]:
-    """Return what the index lists per unit: every SOP read (drafts left out too) and every broken definition."""
+            broken: list[Path], examples: list[Sop]) -> dict[Path, index.Listed]:
+    """Return what the index lists per unit: every SOP read (drafts left out too), every broken definition, and
+    the SOPs exported with examples left in them."""
     listed: dict[Path, index.Listed] = {folder: index.Listed(unit) for folder, (unit, _) in units.items()}
     for sop in result.sops:
         listed.setdefault(sop.unit.folder, index.Listed(sop.unit)).sops.append(sop)
     for entry in listed.values():
         entry.failed = {key: why for key, why in failed.items() if key.startswith(f"sop:{entry.unit.key}/")}
+        entry.examples = {sop.source for sop in examples if sop.unit.folder == entry.unit.folder}
     for path in broken:
         if path.parent in listed:
             listed[path.parent].broken.append((path, _read_errors(result, path)))
