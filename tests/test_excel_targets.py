@@ -3,7 +3,9 @@ to write them the same way, and a target typed as a number that changes after ro
 
 from __future__ import annotations
 
+import re
 import shutil
+import zipfile
 
 from click.testing import CliRunner
 from conftest import FIXTURES
@@ -75,3 +77,33 @@ def test_a_target_typed_as_a_number_that_now_names_another_row_is_named_in_plain
     assert flow.startswith("- kegiatan 4 alur: ")
     before, after = flow.split(" menjadi ")
     assert before.endswith("Salah ke kegiatan 3") and after.endswith("Salah ke kegiatan 2")
+
+
+def _with_cached_value(book, cell: str, value: str) -> None:
+    """Store *value* as the last calculated value of the formula in *cell*, as Excel does when it saves."""
+    with zipfile.ZipFile(book) as package:
+        files = {name: package.read(name) for name in package.namelist()}
+    name = next(n for n, data in files.items() if n.startswith("xl/worksheets/") and f'r="{cell}"'.encode() in data
+                and b"<f>" in data)
+    text = files[name].decode()
+    found = re.search(rf'<c r="{cell}"[^>]*>(<f>[^<]*</f>)(<v\s*/>|<v>[^<]*</v>)?</c>', text)
+    files[name] = (text[:found.start()] + f'<c r="{cell}">{found.group(1)}<v>{value}</v></c>'
+                   + text[found.end():]).encode()
+    with zipfile.ZipFile(book, "w") as package:
+        for member, data in files.items():
+            package.writestr(member, data)
+
+
+def test_another_formula_in_a_target_is_read_as_its_cached_value_as_every_cell_is(tmp_path):
+    book, workbook, sheet, columns = _workbook(tmp_path)
+    cell = sheet.cell(26, columns["Jika Tidak"])
+    cell.value = "=1+1"
+    workbook.save(book)
+    refused = run("import", book, "--to", tmp_path / "defs")
+    assert refused.exit_code == 1
+    assert (f"[{sheet.title}]!{cell.coordinate} kegiatan[3].keputusan.tidak: rumus '=1+1' tidak dibaca: tulis rujukan "
+            "ke baris tujuan (misalnya =A17), nomornya, 'berikutnya', atau 'selesai'") in refused.output
+    _with_cached_value(book, cell.coordinate, "2")
+    read = run("import", book, "--to", tmp_path / "defs")
+    assert read.exit_code == 0, read.output
+    assert "keputusan-kembali.yaml: tidak berubah" in read.output

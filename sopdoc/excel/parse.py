@@ -538,10 +538,15 @@ class _Grid:
         return data, symbols
 
     def _flow_cell(self, row: int, column: int, path: tuple) -> tuple[str | None, str | None, str]:
-        """Return a flow cell's text, or its formula (read as references, never computed), and the cell."""
+        """Return a flow cell's text, or its formula of references to rows (never computed), and the cell.
+
+        Any other formula is read as every cell's is (EXCEL-FORMAT): its cached value; without one it is
+        refused, saying how a target is written.
+        """
         cell = _ref(row, column)
         formula = self.r.scan.formulas.get(cell)
-        if formula is not None:
+        if formula is not None and (_references(formula, self.r.sheet.title) is not None
+                                    or not _cached(self.r.cell(row, column))):
             return None, formula, cell
         return self.r.text(row, column, path, fill_merged=False), None, cell
 
@@ -761,6 +766,11 @@ _NO_KEGIATAN = (f"baris ini berisi isian tetapi kolom '{labels.KEGIATAN}'-nya ko
                 "kosong")
 _REFERENCE = re.compile(r"^(?:(?:'((?:[^']|'')+)'|([^'!]+))!)?\$?[A-Z]{1,3}\$?(\d+)$")
 _PIECE = re.compile(r'"(?:[^"]|"")*"|[^&]+')
+
+
+def _cached(cell) -> bool:
+    """Say whether a formula's *cell* holds a value Excel or LibreOffice stored when it was last calculated."""
+    return cell is not None and cell.value is not None and cell.data_type != "e" and cell.value not in _ERROR_VALUES
 
 
 def _references(formula: str, sheet: str) -> list[int] | None:
