@@ -102,7 +102,8 @@ def test_the_record_is_a_very_hidden_sheet_and_an_untouched_workbook_imports_unc
     book = _workbook(defs, tmp_path)
     workbook = load_workbook(book)
     assert workbook["sopdoc-sumber"].sheet_state == "veryHidden"
-    assert workbook["sopdoc-sumber"]["A2"].value == "monitoring-evaluasi-kinerja.yaml"
+    assert [row[0].value for row in workbook["sopdoc-sumber"].iter_rows(min_row=2)] == [
+        "unit.yaml", "monitoring-evaluasi-kinerja.yaml", "pengumpulan-data-kinerja.yaml"]
     result = run("import", book, "--to", "definitions")
     assert result.exit_code == 0, result.output
     assert result.stderr == ""                              # the hidden sheet is neither skipped aloud nor an SOP
@@ -134,3 +135,15 @@ def test_the_studio_import_shows_the_warning_before_timpa(client, root, tmp_path
     assert [line.replace(f"{root}/", "") for line in asked["lama"]] == [warning]
     assert any(line.replace(f"{root}/", "") == warning for line in asked["baris"])
     assert (root / f"{MONEV}.yaml").read_bytes() == before
+
+
+def test_an_older_workbook_that_would_undo_an_edit_of_the_unit_file_says_so(defs, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    book = _workbook(defs, tmp_path)
+    unit_file = defs / "kab-way-kanan" / "diskominfo" / "unit.yaml"
+    _edit_file(unit_file, "sub_unit: Kepala Sub Bagian Perencanaan dan Keuangan", "sub_unit: Sub Bagian Keuangan")
+    text = unit_file.read_text(encoding="utf-8")
+    asked = run("import", book, "--to", "definitions")
+    assert asked.exit_code == 1
+    assert asked.stderr.splitlines()[0] == _warning("definitions/kab-way-kanan/diskominfo/unit.yaml", "Sub unit")
+    assert unit_file.read_text(encoding="utf-8") == text        # the later edit is still there

@@ -157,8 +157,14 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
     for path, data in sops.items():
         if _add(plan, root, path, data, yamlwrite.SOP, keep_changes=False):
             plan.changed[path] = _sop_changes(path, data, olds, plan)
-            if plan.changed[path] and (undone := _undone(path, data, olds, imported.made_from.get(path.name))):
+            old = next((sop for sop in olds.sops if sop.source == path), None)
+            if plan.changed[path] and old and (undone := _undone(yamlwrite.sop_data(old), data,
+                                                                  imported.made_from.get(path.name))):
                 plan.undone[path] = undone
+    current = next(iter(olds.sops), None)       # the unit as its files say now, merged as the reader merges them
+    if plan.changed.get(unit_file) and current and (undone := _undone(
+            yamlwrite.unit_data(current.unit), imported.unit, imported.made_from.get(reader.UNIT_FILE), _UNIT_KEYS)):
+        plan.undone[unit_file] = undone
     return plan
 
 
@@ -239,21 +245,21 @@ def _sop_changes(path: Path, data: dict, olds: reader.Result, plan: _Plan) -> li
     return yamlwrite.changes(yamlwrite.sop_data(old), data)
 
 
-def _undone(path: Path, data: dict, olds: reader.Result, recorded: str | None) -> list[str]:
-    """Return the keys of the SOP at *path* edited after the workbook was made that importing *data* would undo.
+def _undone(now: dict, data: dict, recorded: str | None, keys: tuple[str, ...] | None = None) -> list[str]:
+    """Return the keys edited in a definition after the workbook was made that importing *data* would undo.
 
-    Such a key says one thing in the definition, and in the workbook what it said
-    when the workbook was made (*recorded*, as writer.made_from wrote it).
+    Such a key says one thing in the definition (*now*), and in the workbook what
+    it said when the workbook was made (*recorded*, as writer.made_from wrote it).
+    *keys* limits the keys compared (those a workbook holds of a unit).
     """
-    old = next((sop for sop in olds.sops if sop.source == path), None)
     try:
         original = json.loads(recorded) if recorded else None
     except ValueError:
         return []
-    if old is None or not isinstance(original, dict):
+    if not isinstance(original, dict):
         return []
-    now = yamlwrite.sop_data(old)
-    return [key for key in dict.fromkeys([*now, *data]) if _canonical(now.get(key)) != _canonical(data.get(key))
+    return [key for key in (keys or dict.fromkeys([*now, *data]))
+            if _canonical(now.get(key)) != _canonical(data.get(key))
             and _canonical(data.get(key)) == _canonical(original.get(key))]
 
 
@@ -263,7 +269,7 @@ def _canonical(value) -> str:
 
 
 # The words a person knows each SOP key by: the workbook's labels, and the table and its columns.
-_KEY_WORDS = {**{path[0]: label for label, path in labels.SOP_LABELS if path and len(path) == 1},
+_KEY_WORDS = {**{path[0]: label for label, path in (*labels.UNIT_LABELS, *labels.SOP_LABELS) if path and len(path) == 1},
               "disahkan_oleh": "Disahkan oleh", "kegiatan": "tabel kegiatan", "pelaksana": "pelaksana (kolom jabatan)"}
 
 
