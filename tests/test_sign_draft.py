@@ -45,7 +45,7 @@ def made(tmp_path_factory):
     booked = runner.invoke(main, ["book", str(unit), "--draf", "--out", str(out)])
     assert booked.exit_code == 0, booked.output
     pdfs = {p.stem: p for p in out.rglob("*.pdf")}
-    return {"draft": pdfs[sops[0].stem], "final": pdfs[sops[1].stem], "draft_slug": sops[0].stem,
+    return {"unit": unit, "draft": pdfs[sops[0].stem], "final": pdfs[sops[1].stem], "draft_slug": sops[0].stem,
             "book": next(p for p in out.rglob("buku-sop-*.pdf"))}
 
 
@@ -84,3 +84,15 @@ def test_the_studio_refuses_to_sign_a_draft_and_writes_no_signed_file(client, ro
     assert job["status"] == "gagal", job
     assert f"monitoring-evaluasi-kinerja.pdf: {DRAFT_MESSAGE}" in " ".join(str(job).split())
     assert not list((tmp_path / "output").rglob("*.ttd.pdf"))
+
+
+def test_export_draf_sign_signs_the_final_sops_and_refuses_the_draft_by_the_same_rule(made, pki, tmp_path):  # noqa: F811
+    unit = made["unit"]
+    out = tmp_path / "ekspor"
+    folder = pki["folder"]
+    result = CliRunner().invoke(main, ["export", str(unit), "--draf", "--out", str(out), "--sign", "--cert",
+                                       str(folder / "baik.p12"), "--password-file", str(folder / "sandi.txt")])
+    assert result.exit_code == 1
+    assert f"{made['draft'].name}: {DRAFT_MESSAGE}" in " ".join(result.output.split())
+    signed = sorted(p.name for p in out.rglob("*.ttd.pdf"))
+    assert signed == [made["final"].stem + ".ttd.pdf"]     # neither the draft nor the book that holds it
