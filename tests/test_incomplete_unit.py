@@ -16,7 +16,7 @@ from openpyxl import load_workbook
 
 from sopdoc.cli import main
 from sopdoc.definition import reader
-from sopdoc.document import identity
+from sopdoc.document import identity, pdf
 from sopdoc.export import forms
 
 MARK = "TIDAK LENGKAP: 1 SOP gagal dibuat dan tidak termuat (pengumpulan-data-kinerja.yaml)"
@@ -70,7 +70,7 @@ def test_the_form_of_an_incomplete_unit_is_marked_on_every_page_and_lists_the_fa
     sheet = load_workbook(io.BytesIO(forms.monitoring_xlsx(sops[0].unit, sops, (f"{LINKED}.yaml",)))).active
     assert sheet["A5"].value == MARK + ". Perbaiki definisinya, lalu jalankan ekspor lagi."
     assert sheet["A5"].font.color.rgb.endswith("C00000")
-    assert sheet.oddHeader.center.text == MARK
+    assert sheet.print_title_rows == "$5:$7"                  # the mark's row and the table's header, on every page
     assert [sheet.cell(row=r, column=2).value for r in (8, 9)] == [rows[0], FAILED_ROW]
 
 
@@ -96,3 +96,16 @@ def test_an_export_with_a_failed_sop_marks_the_form_and_the_good_sop_prints_the_
                           capture_output=True, text=True, check=True).stdout
     assert "Mekanisme Pengumpulan Data Kinerja" in " ".join(page.split())
     assert LINKED not in page
+
+
+def test_the_printed_form_carries_the_mark_on_every_page(tmp_path):
+    unit = _unit(tmp_path, ("kegiatan:", "kegiatan_salah:"))
+    sops = reader.read([unit]).sops
+    book = tmp_path / "formulir.xlsx"
+    book.write_bytes(forms.monitoring_xlsx(sops[0].unit, sops * 30, (f"{LINKED}.yaml",)))
+    assert pdf.convert([book], jobs=1).failed == {}
+    pages = subprocess.run(["pdftotext", "-layout", str(book.with_suffix(".pdf")), "-"], capture_output=True,
+                           text=True, check=True).stdout.split("\f")
+    pages = [page for page in pages if page.strip()]
+    assert len(pages) >= 2
+    assert all(MARK in " ".join(page.split()) for page in pages)

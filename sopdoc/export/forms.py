@@ -133,8 +133,6 @@ def monitoring_xlsx(unit: Unit, sops: list[Sop], missing: tuple[str, ...] = ()) 
         mark.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         sheet.merge_cells(start_row=5, start_column=1, end_row=5, end_column=7)
         sheet.row_dimensions[5].height = xlsx.row_height([(mark.value, sum(XLSX_WIDTHS))], 11, bold=True)
-        sheet.oddHeader.center.text = style.incomplete_mark(missing)     # on every printed page
-        sheet.oddHeader.center.color = style.INCOMPLETE_RED
     for col, text in zip((1, 2, 3, 5, 6, 7), HEAD):
         sheet.cell(row=top, column=col, value=text)
     sheet.merge_cells(start_row=top, start_column=3, end_row=top, end_column=4)
@@ -160,5 +158,6 @@ def monitoring_xlsx(unit: Unit, sops: list[Sop], missing: tuple[str, ...] = ()) 
                                                       0 if row[0].row <= sub else WRITING_ROW)
     for col, width in zip("ABCDEFG", XLSX_WIDTHS):
         sheet.column_dimensions[col].width = width
-    xlsx.fit_page(sheet, unit.kertas, "landscape", (top, sub))
+    # The mark's row is printed above the table's header on every page, as the book's mark is.
+    xlsx.fit_page(sheet, unit.kertas, "landscape", (5 if missing else top, sub))
     return xlsx.to_bytes(wb)
