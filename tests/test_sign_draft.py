@@ -19,8 +19,8 @@ from test_studio_manage import p12  # noqa: F401
 
 from sopdoc.cli import main
 
-DRAFT_MESSAGE = ("SOP ini masih berstatus draf; ubah status menjadi berlaku di definisinya, lalu buat ulang "
-                 "PDF-nya (sopdoc render) sebelum ditandatangani")
+DRAFT_MESSAGE = ("SOP ini masih berstatus draf; ubah status menjadi berlaku, lalu buat ulang PDF-nya sebelum "
+                 "ditandatangani")
 
 
 def _set_status(path: Path, status: str) -> None:

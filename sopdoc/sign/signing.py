@@ -41,8 +41,9 @@ TSA_REPLY_LIMIT = 1024 * 1024
 MD_ALGORITHM = "sha256"
 _ANY = "any"    # the SHA-256 that signs whatever the PDF holds (sopdoc sign: the person names the PDF)
 ENCRYPTED = "PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi atau buat ulang dengan sopdoc"
-DRAFT = ("SOP ini masih berstatus draf; ubah status menjadi berlaku di definisinya, lalu buat ulang PDF-nya "
-         "(sopdoc render) sebelum ditandatangani")
+# The studio and the CLI both say it: no command name, and the way back (status berlaku, then a new PDF).
+DRAFT = ("SOP ini masih berstatus draf; ubah status menjadi berlaku, lalu buat ulang PDF-nya sebelum "
+         "ditandatangani")
 
 
 class DraftRefused(SopdocError):
