@@ -147,3 +147,16 @@ def test_an_older_workbook_that_would_undo_an_edit_of_the_unit_file_says_so(defs
     assert asked.exit_code == 1
     assert asked.stderr.splitlines()[0] == _warning("definitions/kab-way-kanan/diskominfo/unit.yaml", "Sub unit")
     assert unit_file.read_text(encoding="utf-8") == text        # the later edit is still there
+
+
+@pytest.mark.parametrize("record", ["[" * 30000, '{"nama": ', "42"])
+def test_a_record_that_is_not_what_sopdoc_wrote_is_ignored(defs, tmp_path, monkeypatch, record):
+    monkeypatch.chdir(tmp_path)
+    book = _workbook(defs, tmp_path)
+    workbook = load_workbook(book)
+    workbook["sopdoc-sumber"]["B3"] = record
+    workbook.save(book)
+    _edit_file(defs / f"{MONEV}.yaml", "waktu: 2 Jam", "waktu: 3 Jam")
+    result = run("import", book, "--to", "definitions")
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception   # no traceback
+    assert "PERINGATAN" not in result.output and "akan berubah" in result.output

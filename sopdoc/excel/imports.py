@@ -254,7 +254,7 @@ def _undone(now: dict, data: dict, recorded: str | None, keys: tuple[str, ...] |
     """
     try:
         original = json.loads(recorded) if recorded else None
-    except ValueError:
+    except (ValueError, RecursionError):     # not what sopdoc wrote (a workbook is anyone's to edit)
         return []
     if not isinstance(original, dict):
         return []
