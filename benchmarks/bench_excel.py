@@ -62,7 +62,7 @@ def main() -> None:
             definitions = make_unit(root, sops, rows)
             book = root / "sop.xlsx"
             export = median_of(lambda book=book, definitions=definitions:
-                               sopdoc("excel", str(definitions), "--out", str(book)))
+                               sopdoc("excel", str(definitions), "--out", str(book), "--timpa"))
             size = book.stat().st_size / 1024
 
             def fresh(book: Path = book) -> None:

@@ -104,7 +104,7 @@ def test_new_scaffold_is_a_valid_draft_whose_examples_strict_refuses(tmp_path, m
     assert sop.status == "draf"
     checked = run("validate")
     assert checked.exit_code == 0, checked.output
-    assert "1 SOP diperiksa: 1 sah, 0 bermasalah; 0 galat, 5 peringatan." in checked.output
+    assert "1 SOP diperiksa: 1 sah, 0 bermasalah; 0 galat, 8 peringatan." in checked.output
     year = datetime.date.today().year
     assert checked.stderr.splitlines() == [
         f"definitions/dinas-baru/surat-masuk.yaml:4 nomor: nomor '000/   /{year}' masih contoh dari sopdoc; tulis "
@@ -113,8 +113,14 @@ def test_new_scaffold_is_a_valid_draft_whose_examples_strict_refuses(tmp_path, m
         "kegiatan SOP Anda sendiri (peringatan)",
         "definitions/dinas-baru/unit.yaml:4 pemerintah: 'Pemerintah Kabupaten Contoh' masih contoh dari sopdoc; tulis "
         "nama pemerintah daerah Anda, misalnya Pemerintah Kabupaten Way Kanan (peringatan)",
+        "definitions/dinas-baru/unit.yaml:5 unit: 'Dinas Baru (tulis nama lengkap unit)' masih contoh dari sopdoc "
+        "(dibuat dari nama folder); tulis nama lengkap unit, misalnya Dinas Kesehatan (peringatan)",
+        "definitions/dinas-baru/unit.yaml:18 disahkan_oleh.jabatan: 'Jabatan Penandatangan' masih contoh dari "
+        "sopdoc; tulis jabatan penandatangan, misalnya Kepala Dinas Kesehatan (peringatan)",
         "definitions/dinas-baru/unit.yaml:19 disahkan_oleh.nama: 'Nama Lengkap, S.Sos., M.M.' masih contoh dari "
         "sopdoc; tulis nama lengkap penandatangan dengan gelarnya (peringatan)",
+        "definitions/dinas-baru/unit.yaml:20 disahkan_oleh.pangkat: 'Pangkat, Golongan' masih contoh dari sopdoc; "
+        "tulis pangkat dan golongan penandatangan, misalnya Pembina Utama Muda, IV/c (peringatan)",
         "definitions/dinas-baru/unit.yaml:21 disahkan_oleh.nip: NIP '19700101 199001 1 001' masih contoh dari sopdoc; "
         "tulis NIP penandatangan (peringatan)",
     ]
@@ -197,7 +203,7 @@ def test_new_in_a_root_whose_name_holds_a_line_break_still_validates(tmp_path):
     assert yaml.safe_load(text)["nomor"].startswith("000/")
     checked = run("validate", str(root))
     assert checked.exit_code == 0, checked.output
-    assert "1 SOP diperiksa: 1 sah, 0 bermasalah; 0 galat, 5 peringatan." in checked.output
+    assert "1 SOP diperiksa: 1 sah, 0 bermasalah; 0 galat, 8 peringatan." in checked.output
 
 
 def test_messages_name_files_as_the_user_named_them_and_actors_by_jabatan(tmp_path, monkeypatch):

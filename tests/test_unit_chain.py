@@ -95,11 +95,11 @@ def test_new_writes_a_unit_file_that_joins_the_chain_or_starts_one_after_a_gap(d
     joined = run("new", "kab-atas/dinas-dua/surat-masuk", "--root", defs)
     assert joined.exit_code == 0, joined.output
     own = (defs / "kab-atas" / "dinas-dua" / "unit.yaml").read_text(encoding="utf-8")
-    assert yaml.safe_load(own) == {"unit": "Dinas Dua"}
+    assert yaml.safe_load(own) == {"unit": "Dinas Dua (tulis nama lengkap unit)"}
     after_gap = run("new", "kab-atas/bidang/dinas-tiga/surat-masuk", "--root", defs)
     assert after_gap.exit_code == 0, after_gap.output
     result = reader.read([defs / "kab-atas" / "dinas-dua", defs / "kab-atas" / "bidang" / "dinas-tiga"])
     assert result.errors == [], [str(p) for p in result.errors]
     assert [(sop.unit.key, sop.unit.pemerintah, sop.unit.unit) for sop in result.sops] == [
-        ("kab-atas/dinas-dua", "Pemerintah Kabupaten Atas", "Dinas Dua"),
-        ("dinas-tiga", "Pemerintah Kabupaten Contoh", "Dinas Tiga")]
+        ("kab-atas/dinas-dua", "Pemerintah Kabupaten Atas", "Dinas Dua (tulis nama lengkap unit)"),
+        ("dinas-tiga", "Pemerintah Kabupaten Contoh", "Dinas Tiga (tulis nama lengkap unit)")]

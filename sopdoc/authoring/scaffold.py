@@ -25,9 +25,9 @@ orientasi: lanskap                              # lanskap atau potret
 #   kelengkapan: Persyaratan/Perlengkapan
 # kolom_keterangan: false                       # tabel bagan alir tanpa kolom Keterangan
 disahkan_oleh:                                  # penandatangan bawaan semua SOP unit ini
-  jabatan: {jabatan}
+  jabatan: {jabatan}                    # misalnya Kepala Dinas Kesehatan
   nama: {nama_lengkap}
-  pangkat: Pembina Utama Muda, IV/c
+  pangkat: {pangkat}                        # misalnya Pembina Utama Muda, IV/c
   nip: "{nip}"                  # dalam tanda kutip agar spasinya tetap
 # verifikasi: true                              # kode QR verifikasi di lembar identitas, atau:
 # verifikasi:
@@ -132,14 +132,15 @@ kegiatan:                                # baris dari atas ke bawah; nomor diber
 
 
 # The example values both files start with: the reader warns about each one left (placeholders).
-_EXAMPLES = {"pemerintah": placeholders.PEMERINTAH, "nama_lengkap": placeholders.NAMA, "nip": placeholders.NIP,
+_EXAMPLES = {"pemerintah": placeholders.PEMERINTAH, "jabatan": placeholders.JABATAN, "nama_lengkap": placeholders.NAMA,
+             "pangkat": placeholders.PANGKAT, "nip": placeholders.NIP,
              **{f"uraian_{n}": text for n, text in enumerate(placeholders.URAIAN, start=1)}}
 EXAMPLE_NAMA = "Contoh SOP (salin lembar ini)"     # the example sheet of `sopdoc excel --kosong`, never imported
 
 
 def unit_text(unit: str) -> str:
     """Return the text of a new unit.yaml for *unit*."""
-    return _fill(UNIT, unit=quoting.scalar(unit), jabatan=quoting.scalar(f"Kepala {unit}"), **_EXAMPLES)
+    return _fill(UNIT, unit=quoting.scalar(unit), **_EXAMPLES)
 
 
 def sop_text(nama: str, path: str, today: datetime.date) -> str:

@@ -22,7 +22,8 @@ def run(paths: list[Path], out: Path, jobs: int, force: bool = False, pdfa: bool
     seconds = time.perf_counter() - started
     ended = "Selesai" if summary.complete else f"Selesai dengan {len(summary.failures)} galat"
     click.echo(f"{ended} dalam {seconds:.1f} detik: {summary.units} unit, {summary.sops} SOP, {summary.pages} "
-               f"halaman buku; {summary.made} berkas dibuat ulang; {len(summary.failures)} gagal.")
+               f"halaman buku; {summary.made} berkas dibuat ulang; {len(summary.failures)} gagal"
+               + (f"; {len(summary.examples)} SOP masih memuat contoh dari sopdoc." if summary.examples else "."))
     if summary.complete:
         return summary
     for folder, missing in summary.incomplete.items():

@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from sopdoc.authoring import scaffold, yamlwrite
-from sopdoc.definition import names
+from sopdoc.definition import names, placeholders
 from sopdoc.definition.tree import UNIT_FILE, chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.fsutil import write_atomic
@@ -37,7 +37,7 @@ def run(root: Path, name: str) -> None:
         raise SopdocError(f"{sop_file} sudah ada; pilih nama lain atau sunting berkas itu.")
     unit_file = unit_dir / UNIT_FILE
     if not unit_file.exists():
-        title = parts[-2].replace("-", " ").title()
+        title = placeholders.unit_guess(parts[-2])
         write_atomic(unit_file, yamlwrite.new_unit_text(title, nested=len(chain(unit_dir)) > 1))
         click.echo(f"Dibuat: {unit_file} (isi data unit Anda)")
     title = parts[-1].replace("-", " ").capitalize()

@@ -28,7 +28,9 @@ def run(pdfs: list[Path], cert: Path, password_file: Path | None, tsa: str | Non
         else:
             click.echo(f"{display_path(result.source)} -> {display_path(result.target)}")
     failed = [r for r in results if r.error]
-    click.echo(f"{len(results) - len(failed)} PDF ditandatangani, {len(failed)} gagal.")
+    drafts = sum(1 for r in failed if r.draft)
+    held = f" ({drafts} di antaranya berstatus draf)" if drafts else ""
+    click.echo(f"{len(results) - len(failed)} PDF ditandatangani, {len(failed)} gagal{held}.")
     if failed:
         raise SopdocError(f"{len(failed)} PDF tidak ditandatangani karena galat di atas.")
 

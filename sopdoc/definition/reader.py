@@ -37,6 +37,23 @@ def read(paths: list[Path], texts: dict[Path, str | yamlsafe.Document] | None = 
         return _read_found(tree.find(paths), texts or {})
 
 
+def written_title(path: Path) -> str | None:
+    """Return how the SOP file *path* names itself, read even when it is not a valid SOP: its nama, else its nomor.
+
+    A keterkaitan to an SOP that does not read (a mistake elsewhere in it, or
+    its nama emptied) still prints what a reader of the page knows it by, never
+    the file name. Each value is checked as any text is. None: neither is written.
+    """
+    file_reader = FileReader(path, Result())
+    data = file_reader.load()
+    if not file_reader.ok or not isinstance(data, dict):
+        return None
+    if nama := file_reader.text(("nama",), data.get("nama")):
+        return nama
+    nomor = file_reader.text(("nomor",), data.get("nomor"))
+    return f"SOP Nomor {nomor}" if nomor else None
+
+
 def read_given(folder: Path, files: dict[str, str | Any]) -> Result:
     """Read the unit file and SOP files given in memory as if they were *folder*'s (which need not exist).
 

@@ -108,7 +108,7 @@ class Units:
                     values[key.name] = self._attachment(reader, key.name, data[key.name], file.parent, root)
                 else:
                     values[key.name] = reader.value(key, data[key.name], ())
-            for path, message in [*placeholders.in_unit(values.get("pemerintah")),
+            for path, message in [*placeholders.in_unit(values.get("pemerintah"), values.get("unit")),
                                   *placeholders.in_signer(("disahkan_oleh",), values.get("disahkan_oleh"))]:
                 reader.warn(path, message)
         self.files[(file, root)] = (values, reader.ok)

@@ -40,7 +40,7 @@ from sopdoc.document import identity, metadata, outputs, oxml, pdf
 from sopdoc.document.docx_writer import HEADER_SIZE, TEMPLATES, draft_mark, mark_page
 from sopdoc.errors import SopdocError
 from sopdoc.fsutil import write_atomic
-from sopdoc.office import textfit
+from sopdoc.office import style, textfit
 from sopdoc.office.paper import POTRET, page_size
 from sopdoc.office.style import MARK_RED
 
@@ -212,12 +212,6 @@ def _starts(entries: list[Entry], front_pages: int) -> dict[str, int]:
     return starts
 
 
-def incomplete_mark(missing: tuple[str, ...]) -> str:
-    """Return the mark of a book that lacks the SOPs *missing* (their files), printed on each of its pages."""
-    shown = ", ".join(missing[:3]) + (f" dan {len(missing) - 3} lainnya" if len(missing) > 3 else "")
-    return f"TIDAK LENGKAP: {len(missing)} SOP gagal dibuat dan tidak termuat ({shown})"
-
-
 def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None, missing: tuple[str, ...] = ()) -> bytes:
     """Return the DOCX of the book's front matter; *starts* None prints placeholders.
 
@@ -246,7 +240,7 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
     oxml.drop_styles_with_effects(document)
     if missing:
         run = document.paragraphs[0].insert_paragraph_before().add_run(
-            incomplete_mark(missing) + ". Perbaiki definisinya, lalu buat ulang buku ini.")
+            style.incomplete_mark(missing) + ". Perbaiki definisinya, lalu buat ulang buku ini.")
         run.bold, run.font.color.rgb = True, RGBColor.from_string(MARK_RED)
     width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
@@ -304,7 +298,7 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
     front_reader = PdfReader(front)
     for entry in entries:
         writer.append(str(entry.pdf))
-    _stamp_numbers(writer, incomplete_mark(missing) if missing else None)
+    _stamp_numbers(writer, style.incomplete_mark(missing) if missing else None)
     sections = _front_sections(front_reader)
     _bookmarks(writer, sections, entries, starts)
     _contents_links(writer, sections, len(front_reader.pages), entries, starts)

@@ -134,9 +134,10 @@ def sop_names(sops: list[Sop], siblings: dict[Path, dict[str, Path]] | None = No
     """Return, per unit folder, the names of the SOPs that *sops* link to by slug (keterkaitan).
 
     SOPs already read are used as they are. A linked SOP that was not among
-    them (rendering one file of a unit) is read only when its slug is the name
-    of an SOP file listed in the unit's folder (*siblings*, from the reader):
-    a keterkaitan text never becomes a path. All of them are read together.
+    them (rendering one file of a unit, or one that failed to read) is read only
+    when its slug is the name of an SOP file listed in the unit's folder
+    (*siblings*, from the reader): a keterkaitan text never becomes a path. All
+    of them are read together; one that does not read gives the nama (or nomor) it writes.
     """
     names: dict[Path, dict[str, str]] = {s.unit.folder: {} for s in sops}
     for sop in sops:
@@ -148,4 +149,10 @@ def sop_names(sops: list[Sop], siblings: dict[Path, dict[str, Path]] | None = No
     for linked in reader.read(sorted(missing)).sops if missing else ():
         if linked.unit.folder in names:
             names[linked.unit.folder].setdefault(linked.slug, linked.nama)
+    # A linked SOP that does not read prints the title its file writes: never its file name in place of a title.
+    for sop in sops:
+        listed, known = (siblings or {}).get(sop.unit.folder, {}), names[sop.unit.folder]
+        for slug in sop.keterkaitan:
+            if slug in listed and slug not in known and (written := reader.written_title(listed[slug])):
+                known[slug] = written
     return names

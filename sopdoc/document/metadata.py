@@ -8,6 +8,9 @@ separated by commas (LibreOffice turns semicolons into commas):
     sopdoc, sop=kab-x/diskominfo/surat-masuk, kode=K7Q2M-9XD4T, revisi=2024-06-10
     sopdoc, buku=kab-x/diskominfo, isi=surat-masuk:K7Q2M-9XD4T surat-keluar:...
 
+A draft's PDF (status draf) also carries ``draf=SLUG``, and a book holding
+drafts ``draf=SLUG SLUG ...``: ``sopdoc sign`` refuses to sign either.
+
 The mark is how ``sopdoc sign`` recognises a PDF as sopdoc's and how ``sopdoc
 verify`` finds the SOP a PDF was made from.
 """
@@ -20,6 +23,7 @@ from dataclasses import dataclass, field
 
 from pypdf import PdfReader
 
+from sopdoc.definition.fields import DRAFT
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.definition.version import version_code
 
@@ -36,6 +40,7 @@ class Mark:
     revisi: tuple[int, int, int] = (0, 0, 0)    # the last revision's Tanggal.key; zeros: none
     buku: str | None = None                     # unit key
     isi: dict[str, str] = field(default_factory=dict)   # slug -> kode of every SOP of a book
+    draf: tuple[str, ...] = ()                  # slugs of the drafts (status draf) the PDF holds
 
     @property
     def is_book(self) -> bool:
@@ -46,13 +51,19 @@ def sop_keywords(sop: Sop) -> str:
     """Return the keywords that mark the PDF of *sop*."""
     revised = sop.tanggal_revisi
     revisi = "-".join(str(n) for n in revised.key if n) if revised else "-"
-    return f"{MARK}, sop={sop.unit.key}/{sop.slug}, kode={version_code(sop)}, revisi={revisi}"
+    return f"{MARK}, sop={sop.unit.key}/{sop.slug}, kode={version_code(sop)}, revisi={revisi}" + _drafts([sop])
 
 
 def book_keywords(unit: Unit, sops: list[Sop]) -> str:
     """Return the keywords that mark the book PDF of *unit* holding *sops*."""
     contents = " ".join(f"{sop.slug}:{version_code(sop)}" for sop in sops)
-    return f"{MARK}, buku={unit.key}, isi={contents}"
+    return f"{MARK}, buku={unit.key}, isi={contents}" + _drafts(sops)
+
+
+def _drafts(sops: list[Sop]) -> str:
+    """Return the keywords' item naming the drafts among *sops* ("" when there is none)."""
+    drafts = [sop.slug for sop in sops if sop.status == DRAFT]
+    return f", draf={' '.join(drafts)}" if drafts else ""
 
 
 def set_sop_properties(properties, sop: Sop) -> None:
@@ -100,4 +111,4 @@ def read_mark(keywords: str | None) -> Mark | None:
     contents = dict(part.split(":", 1) for part in values.get("isi", "").split() if ":" in part)
     return Mark(sop=values.get("sop"), kode=values.get("kode"),
                 revisi=revised + (0,) * (3 - len(revised)),
-                buku=values.get("buku"), isi=contents)
+                buku=values.get("buku"), isi=contents, draf=tuple(values.get("draf", "").split()))

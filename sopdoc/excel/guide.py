@@ -8,6 +8,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from sopdoc.excel import labels
 
 _MARKS = " ".join(labels.CHECK_MARKS)
+# How a target that follows its row is written: what sopdoc writes, and what a person is told to write.
+TARGETS = ("Tulis tujuan 'Jika Ya', 'Jika Tidak' dan 'Lanjut ke' sebagai rujukan ke sel No baris tujuan, seperti "
+           "sopdoc menulisnya: ketik =, klik sel No itu, tekan Enter (misalnya =A25). Rujukan ikut berpindah bila "
+           "baris disisipkan atau dinomori ulang; nomor yang diketik sebagai angka tidak. Boleh juga 'berikutnya'.")
 
 SECTIONS = (
     ("Lembar isian SOP", (
@@ -21,8 +25,8 @@ SECTIONS = (
         "Salin salah satu lembar SOP (klik kanan nama lembar > Pindahkan atau Salin > Buat salinan), "
         "lalu ganti isinya. Kosongkan baris 'Berkas' agar nama berkas dibuat dari Nama SOP.",
         "Lembar contoh buku kerja kosong tidak pernah diimpor. SOP baru berstatus 'draf': tidak masuk buku "
-        "dan ekspor sampai 'Status' diganti 'berlaku'. Contoh yang tertinggal (Pemerintah Kabupaten Contoh, "
-        "NIP contoh, nomor 000/   /tahun, kegiatan contoh) dilaporkan sebagai peringatan.",
+        "dan ekspor sampai 'Status' diganti 'berlaku'. Contoh yang tertinggal (penandatangan, NIP, nomor, "
+        "kegiatan contoh) dilaporkan sebagai peringatan.",
     )),
     ("Identitas SOP (bagian atas lembar)", (
         "Label di kolom A, isi di kolom B. 'Nama SOP' wajib diisi.",
@@ -49,18 +53,18 @@ SECTIONS = (
         f"Siapa yang mengerjakan: beri tanda di kolom pelaksananya: {_MARKS}, atau tulis simbolnya: "
         "Mulai, Proses, Keputusan, Selesai. Tanda di dua kolom = kegiatan itu dikerjakan dua pelaksana bersama.",
         "Kegiatan pertama digambar sebagai Mulai dan yang terakhir sebagai Selesai.",
-        "Keputusan (belah ketupat): tulis 'Keputusan' sebagai tandanya, atau isi 'Jika Ya' / 'Jika Tidak'. "
-        "Isi kedua kolom itu dengan nomor baris tujuan (kolom No) atau 'berikutnya'; kosong berarti baris "
-        "berikutnya. 'Label Ya' dan 'Label Tidak' mengganti tulisan Ya / Tidak pada cabangnya.",
-        "'Lanjut ke': nomor baris tujuan bila alur tidak ke baris berikutnya (misalnya kembali untuk "
-        "perbaikan).",
+        "Keputusan (belah ketupat): tulis 'Keputusan' sebagai tandanya, atau isi 'Jika Ya' / 'Jika Tidak'; "
+        "kosong berarti baris berikutnya. 'Label Ya' dan 'Label Tidak' mengganti tulisan Ya / Tidak pada "
+        "cabangnya. 'Lanjut ke': tujuan bila alur tidak ke baris berikutnya (misalnya kembali untuk perbaikan).",
+        TARGETS,
         "Waktu: angka dan satuan (15 Menit, 2 jam, 1 Hari), atau teks bebas (Sesuai jadwal).",
         "Baris 'Kunci' di bawah judul tabel dan kolom 'Id' diisi sopdoc agar impor berikutnya mengenali "
         "pelaksana dan baris yang sama. Keduanya boleh dibiarkan kosong pada baris dan kolom baru.",
     )),
     ("Aman", (
-        "Rumus tidak dihitung oleh sopdoc: yang dibaca adalah nilai yang tersimpan terakhir kali di Excel. "
-        "Buku kerja bermakro (.xlsm) ditolak.",
+        "Rumus tidak dihitung oleh sopdoc: yang dibaca adalah nilai yang tersimpan terakhir kali di Excel, "
+        "kecuali rujukan tujuan (=A25). Buku kerja bermakro (.xlsm) ditolak. Impor memperingatkan bila definisi "
+        "SOP diubah sesudah buku kerja ini dibuat.",
     )),
 )
 # The importer knows the guide by its first line, not by its sheet's name (a name anyone may give a SOP sheet).

@@ -32,6 +32,7 @@ class Imported:
     unit: dict = field(default_factory=dict)
     sops: dict[str, dict] = field(default_factory=dict)
     problems: list[CellProblem] = field(default_factory=list)
+    made_from: dict[str, str] = field(default_factory=dict)    # SOP file name -> its data when the workbook was made
 
     @property
     def errors(self) -> list[CellProblem]:
@@ -45,7 +46,7 @@ def read_workbook(path: Path) -> Imported:
     except opening.Refused as refused:
         return Imported(path, problems=refused.problems)
     parsed = parse.parse(opened, path)
-    imported = Imported(path, problems=list(parsed.problems))
+    imported = Imported(path, problems=list(parsed.problems), made_from=parsed.made_from)
     drafts = _named(parsed, imported)
     if parsed.unit is None:
         return imported

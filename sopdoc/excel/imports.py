@@ -4,10 +4,17 @@ A workbook is read and checked whole before anything is written. A workbook
 with errors, or one that would overwrite an existing SOP without *overwrite*,
 writes nothing; so does one whose files cannot all be written (fsutil.write_all
 puts the tree back as it was).
+
+A workbook made by sopdoc records each SOP as it was then (labels.SOURCE_SHEET).
+A value the workbook leaves as it was but the definition has changed since is a
+later edit the import would undo: the import says so, file by file, before the
+changes it lists, and writes only with *overwrite*.
 """
 
 from __future__ import annotations
 
+import datetime
+import json
 import os
 import stat
 from dataclasses import dataclass, field
@@ -17,6 +24,7 @@ from sopdoc import fsutil
 from sopdoc.authoring import yamlwrite
 from sopdoc.authoring.datadiff import same
 from sopdoc.definition import reader, yamlsafe
+from sopdoc.definition.model import BULAN
 from sopdoc.definition.tree import chain
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.excel import importer, labels
@@ -31,6 +39,7 @@ class Outcome:
 
     ok: bool = False
     waiting: bool = False       # refused only because existing SOPs would change without overwrite
+    undone: list[str] = field(default_factory=list)     # the warnings that the workbook would undo later edits
     said: list[tuple[str, bool]] = field(default_factory=list)
 
     def line(self, text: str, err: bool = False) -> None:
@@ -78,6 +87,7 @@ class _Plan:
     changed: dict[Path, list[str]] = field(default_factory=dict)
     refused: list[str] = field(default_factory=list)
     read: dict[Path, _Existing | None] = field(default_factory=dict)
+    undone: dict[Path, list[str]] = field(default_factory=dict)    # SOP file -> keys edited after the workbook
 
 
 OVERWRITE_HINT = "Jalankan lagi dengan --timpa untuk menimpanya"
@@ -108,6 +118,9 @@ def import_workbook(path: Path, root: Path, overwrite: bool, written: dict[Path,
     if plan.refused:
         said.error(f"{display_path(path)}: tidak ada berkas yang ditulis.")
         return said
+    for path, keys in plan.undone.items():
+        said.undone.append(_undone_message(path, plan.read[path].target, keys))
+        said.error(said.undone[-1])
     if any(plan.changed.values()) and not overwrite:
         _show_changes(said, plan, prefix="akan berubah")
         said.waiting = True
@@ -144,6 +157,14 @@ def _plan(imported: importer.Imported, root: Path) -> _Plan:
     for path, data in sops.items():
         if _add(plan, root, path, data, yamlwrite.SOP, keep_changes=False):
             plan.changed[path] = _sop_changes(path, data, olds, plan)
+            old = next((sop for sop in olds.sops if sop.source == path), None)
+            if plan.changed[path] and old and (undone := _undone(yamlwrite.sop_data(old), data,
+                                                                  imported.made_from.get(path.name))):
+                plan.undone[path] = undone
+    current = next(iter(olds.sops), None)       # the unit as its files say now, merged as the reader merges them
+    if plan.changed.get(unit_file) and current and (undone := _undone(
+            yamlwrite.unit_data(current.unit), imported.unit, imported.made_from.get(reader.UNIT_FILE), _UNIT_KEYS)):
+        plan.undone[unit_file] = undone
     return plan
 
 
@@ -222,6 +243,47 @@ def _sop_changes(path: Path, data: dict, olds: reader.Result, plan: _Plan) -> li
                             "itu dulu, lalu impor lagi.")
         return []
     return yamlwrite.changes(yamlwrite.sop_data(old), data)
+
+
+def _undone(now: dict, data: dict, recorded: str | None, keys: tuple[str, ...] | None = None) -> list[str]:
+    """Return the keys edited in a definition after the workbook was made that importing *data* would undo.
+
+    Such a key says one thing in the definition (*now*), and in the workbook what
+    it said when the workbook was made (*recorded*, as writer.made_from wrote it).
+    *keys* limits the keys compared (those a workbook holds of a unit).
+    """
+    try:
+        original = json.loads(recorded) if recorded else None
+    except (ValueError, RecursionError):     # not what sopdoc wrote (a workbook is anyone's to edit)
+        return []
+    if not isinstance(original, dict):
+        return []
+    return [key for key in (keys or dict.fromkeys([*now, *data]))
+            if _canonical(now.get(key)) != _canonical(data.get(key))
+            and _canonical(data.get(key)) == _canonical(original.get(key))]
+
+
+def _canonical(value) -> str:
+    """Return *value* as writer.made_from records it, so that the three versions of a key compare alike."""
+    return json.dumps(value, sort_keys=True, default=str, ensure_ascii=True)
+
+
+# The words a person knows each SOP key by: the workbook's labels, and the table and its columns.
+_KEY_WORDS = {**{path[0]: label for label, path in (*labels.UNIT_LABELS, *labels.SOP_LABELS) if path and len(path) == 1},
+              "disahkan_oleh": "Disahkan oleh", "kegiatan": "tabel kegiatan", "pelaksana": "pelaksana (kolom jabatan)"}
+
+
+def _undone_message(path: Path, target: Path, keys: list[str]) -> str:
+    """Say that the workbook is older than the definition at *path* and which of its edits the import would undo."""
+    try:
+        changed = datetime.datetime.fromtimestamp(target.stat().st_mtime)
+        when = f" pada {changed.day} {BULAN[changed.month - 1]} {changed.year} pukul {changed:%H.%M}"
+    except (OSError, ValueError, OverflowError):
+        when = ""
+    words = ", ".join(_KEY_WORDS.get(key, key) for key in keys)
+    return (f"PERINGATAN: buku kerja ini dibuat sebelum berkas {display_path(path)} diubah{when}; impor akan "
+            f"membatalkan perubahan itu ({words}). Timpa hanya bila memang itu yang Anda inginkan; bila tidak, buat "
+            "buku kerja baru dari definisi sekarang dan isi lagi perubahan Anda di sana.")
 
 
 def _government_files(folder: Path, root: Path, wanted: dict) -> dict[Path, dict]:

@@ -12,6 +12,9 @@ from sopdoc.definition.names import BELAH_KETUPAT, END, KAPSUL, KOTAK, NEXT
 
 UNIT_SHEET = "Unit"
 GUIDE_SHEET = "Petunjuk"
+# A very hidden sheet (never shown, never printed) holding each SOP as it was when the workbook was made,
+# so that an import can tell a later edit of the definition from a change made in the workbook.
+SOURCE_SHEET = "sopdoc-sumber"
 
 FOLDER = "Folder"                  # sopdoc's addition: the unit's folder below definitions/
 SIGNER_LABELS = (

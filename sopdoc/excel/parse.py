@@ -69,6 +69,7 @@ class Parsed:
     sops: list[Draft]
     folder: str | None
     problems: list[CellProblem]
+    made_from: dict[str, str] = field(default_factory=dict)    # SOP file name -> its data when the workbook was made
 
 
 def normal_label(text: Any) -> str:
@@ -92,11 +93,13 @@ def parse(opened: Opened, path: Path) -> Parsed:
     unit_sheet = next((s for s in opened.workbook.worksheets if s.title.strip().lower() == labels.UNIT_SHEET.lower()),
                       None)
     unit = reader.unit(unit_sheet)
-    sops = [draft for sheet in opened.workbook.worksheets if sheet is not unit_sheet and (draft := reader.sop(sheet))]
+    source = next((s for s in opened.workbook.worksheets if s.title == labels.SOURCE_SHEET), None)
+    sops = [draft for sheet in opened.workbook.worksheets
+            if sheet is not unit_sheet and sheet is not source and (draft := reader.sop(sheet))]
     if not sops and not any(p.is_error for p in reader.problems):
         reader.problems.append(CellProblem(path, None, None, "", "tidak ada lembar SOP (lembar dengan 'Nama SOP' "
                                                                   "dan tabel 'No | Kegiatan'); tidak ada yang diimpor"))
-    return Parsed(unit, sops, reader.folder, reader.problems)
+    return Parsed(unit, sops, reader.folder, reader.problems, reader.made_from(source) if source else {})
 
 
 class _Reader:
@@ -121,6 +124,16 @@ class _Reader:
             for row in range(cells.min_row, cells.max_row + 1):
                 for column in range(cells.min_col, cells.max_col + 1):
                     self.merged[(row, column)] = (cells.min_row, cells.min_col)
+
+    def made_from(self, sheet: Worksheet) -> dict[str, str]:
+        """Return what the sheet labels.SOURCE_SHEET records: each SOP file name, and its data (JSON, in pieces)."""
+        self.use(sheet)
+        rows: dict[int, dict[int, Any]] = {}
+        for row, column in self.scan.filled:
+            if row > 1:
+                rows.setdefault(row, {})[column] = sheet.cell(row=row, column=column).value
+        return {cells[1]: "".join(value for column, value in sorted(cells.items()) if column > 1 and isinstance(value, str))
+                for cells in rows.values() if isinstance(cells.get(1), str)}
 
     def error(self, cell: str | None, key: tuple, message: str) -> None:
         self.problems.append(CellProblem(self.path, self.sheet.title, cell, format_key_path(key), message))
@@ -525,10 +538,15 @@ class _Grid:
         return data, symbols
 
     def _flow_cell(self, row: int, column: int, path: tuple) -> tuple[str | None, str | None, str]:
-        """Return a flow cell's text, or its formula (read as references, never computed), and the cell."""
+        """Return a flow cell's text, or its formula of references to rows (never computed), and the cell.
+
+        Any other formula is read as every cell's is (EXCEL-FORMAT): its cached value; without one it is
+        refused, saying how a target is written.
+        """
         cell = _ref(row, column)
         formula = self.r.scan.formulas.get(cell)
-        if formula is not None:
+        if formula is not None and (_references(formula, self.r.sheet.title) is not None
+                                    or not _cached(self.r.cell(row, column))):
             return None, formula, cell
         return self.r.text(row, column, path, fill_merged=False), None, cell
 
@@ -748,6 +766,11 @@ _NO_KEGIATAN = (f"baris ini berisi isian tetapi kolom '{labels.KEGIATAN}'-nya ko
                 "kosong")
 _REFERENCE = re.compile(r"^(?:(?:'((?:[^']|'')+)'|([^'!]+))!)?\$?[A-Z]{1,3}\$?(\d+)$")
 _PIECE = re.compile(r'"(?:[^"]|"")*"|[^&]+')
+
+
+def _cached(cell) -> bool:
+    """Say whether a formula's *cell* holds a value Excel or LibreOffice stored when it was last calculated."""
+    return cell is not None and cell.value is not None and cell.data_type != "e" and cell.value not in _ERROR_VALUES
 
 
 def _references(formula: str, sheet: str) -> list[int] | None:

@@ -10,6 +10,7 @@ text, never as a formula; dates and NIPs are formatted as the document prints th
 from __future__ import annotations
 
 import datetime
+import json
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
@@ -18,9 +19,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from sopdoc.authoring.yamlwrite import symbol_ids, tanggal_value
+from sopdoc.authoring.yamlwrite import sop_data, symbol_ids, tanggal_value, unit_data
 from sopdoc.definition import fields, names
 from sopdoc.definition.model import KAPSUL, Exit, Kegiatan, Langkah, Sop, Tanggal, Target, Unit
+from sopdoc.definition.tree import UNIT_FILE
 from sopdoc.excel import guide, labels
 from sopdoc.office import paper, xlsx
 from sopdoc.office.style import FONT
@@ -62,14 +64,40 @@ def unit_workbook(unit: Unit, sops: list[Sop]) -> bytes:
     xlsx.fit_page(book.active, unit.kertas, "landscape")
     guide.write(book.create_sheet(labels.GUIDE_SHEET), _BODY, _BOLD, _height)
     xlsx.fit_page(book[labels.GUIDE_SHEET], unit.kertas, "portrait")
-    taken = xlsx.SheetTitles(labels.UNIT_SHEET, labels.GUIDE_SHEET)
+    taken = xlsx.SheetTitles(labels.UNIT_SHEET, labels.GUIDE_SHEET, labels.SOURCE_SHEET)
     formulas: list[Cell] = []
     for sop in sops:
         title = names.free_name(xlsx.sheet_title(sop.nama, "SOP"), taken, xlsx.numbered_title)
         taken.add(title)
         _sop_sheet(book.create_sheet(title), sop, formulas)
     book.calculation.fullCalcOnLoad = True     # the references show their row's current No when opened
+    recorded = [sop for sop in sops if sop.source.is_file()]     # not the example of a blank workbook
+    if recorded:
+        _source_sheet(book.create_sheet(labels.SOURCE_SHEET), unit, recorded)
     return xlsx.to_bytes(book, formulas)
+
+
+SOURCE_CHUNK = 30_000       # characters per cell (Excel holds at most 32,767)
+
+
+def made_from(data: dict) -> str:
+    """Return an SOP's or unit's *data* as the workbook records it was made from: JSON, keys sorted, ASCII only."""
+    return json.dumps(data, sort_keys=True, default=str, ensure_ascii=True)
+
+
+def _source_sheet(sheet: Worksheet, unit: Unit, sops: list[Sop]) -> None:
+    """Record the unit's and each SOP's file name and data (made_from) on the very hidden sheet labels.SOURCE_SHEET."""
+    sheet.sheet_state = "veryHidden"
+    put(sheet, 1, 1, labels.BERKAS)
+    put(sheet, 1, 2, "Isi saat buku kerja ini dibuat (diisi sopdoc untuk mengenali buku kerja lama)")
+    records = [(sop.source.name, sop_data(sop)) for sop in sops]
+    if (unit.folder / UNIT_FILE).is_file():
+        records.insert(0, (UNIT_FILE, unit_data(unit)))
+    for row, (name, data) in enumerate(records, start=2):
+        put(sheet, row, 1, name)
+        text = made_from(data)
+        for column, start in enumerate(range(0, len(text), SOURCE_CHUNK), start=2):
+            put(sheet, row, column, text[start:start + SOURCE_CHUNK])
 
 
 # --- cells -------------------------------------------------------------------------

@@ -31,6 +31,9 @@ _THIN = Side(style="thin")
 _BOX = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
+EXAMPLES_NOTE = "masih memuat contoh dari sopdoc; ganti isinya sebelum diunggah (sopdoc validate --strict)"
+
+
 @dataclass
 class Listed:
     """What the index lists of one unit: its SOPs read, and its definitions that failed (file, why)."""
@@ -39,6 +42,7 @@ class Listed:
     sops: list[Sop] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)      # manifest key of an SOP whose documents failed -> why
     broken: list[tuple[Path, str]] = field(default_factory=list)  # definition files that could not be read
+    examples: set[Path] = field(default_factory=set)          # SOP files exported with examples of sopdoc left in
 
 
 def _row(n: int, sop: Sop, entry, listed: Listed, out: Path) -> list:
@@ -47,8 +51,8 @@ def _row(n: int, sop: Sop, entry, listed: Listed, out: Path) -> list:
         total += " + " + "; ".join(free)
     key = sop_key(sop)
     if entry:
-        files, status, note = [entry.docx.relative_to(out).as_posix(), entry.pdf.relative_to(out).as_posix()], \
-            sop.status, ""
+        files, status = [entry.docx.relative_to(out).as_posix(), entry.pdf.relative_to(out).as_posix()], sop.status
+        note = EXAMPLES_NOTE if sop.source in listed.examples else ""
     elif key in listed.failed:
         files, status, note = ["-", "-"], FAILED, f"dokumen gagal dibuat: {listed.failed[key]}"
     else:       # left out: a draft not asked for

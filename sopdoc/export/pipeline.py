@@ -16,6 +16,8 @@ page, naming what is missing; the index lists it as "gagal"; and the ZIP is
 named ekspor-sop-TIDAK-LENGKAP.zip, holding a note of what is missing, while the
 ZIP of a complete export is removed. Drafts (status draf) are left out unless
 asked for; their definitions' errors then do not make the export incomplete.
+An SOP that is exported yet still holds an example value of sopdoc's scaffold
+(placeholders) is named in a warning at the end of the run.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ from pathlib import Path
 from pypdf import PdfReader
 
 from sopdoc import __version__, fsutil
-from sopdoc.definition import reader, tree
+from sopdoc.definition import placeholders, reader, tree
 from sopdoc.definition.fields import DRAFT
 from sopdoc.definition.model import Sop, Unit
 from sopdoc.document import book, docx_writer, identity, outputs, render
@@ -62,6 +64,7 @@ class Summary:
     made: int = 0
     failures: list[Failure] = field(default_factory=list)
     drafts: list[str] = field(default_factory=list)           # drafts left out (not asked for)
+    examples: list[str] = field(default_factory=list)         # SOPs exported not in draft with examples left in
     books: dict[Path, Path] = field(default_factory=dict)     # unit folder -> its book's PDF
     incomplete: dict[Path, list[str]] = field(default_factory=dict)   # unit folder -> what its book is missing
     zip: Path | None = None
@@ -184,12 +187,30 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     books = _books(state, units, entries, summary.incomplete)
     summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
+    examples = _examples(result, sops)
     if not books_only:
-        listed = _listed(result, units, failed, broken)
+        listed = _listed(result, units, failed, broken, examples)
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
         _zip(state, [*entries], units, books, signed)
     manifest.save()
+    _warn_examples(state, examples)
     return summary
+
+
+def _examples(result: reader.Result, sops: list[Sop]) -> list[Sop]:
+    """Return the SOPs of *sops* not in draft with an example of sopdoc's scaffold left in them or their unit."""
+    files = {problem.file for problem in result.problems if placeholders.is_example(problem.message)}
+    return [sop for sop in sops if sop.status != DRAFT and (sop.source in files or files.intersection(sop.unit.files))]
+
+
+def _warn_examples(state: _Run, examples: list[Sop]) -> None:
+    """Name, last, every SOP exported with an example of sopdoc's scaffold left in it (_examples)."""
+    state.summary.examples = [display_path(sop.source) for sop in examples]
+    if state.summary.examples:
+        state.reporter.warning(f"{len(state.summary.examples)} SOP yang diekspor (bukan draf) masih memuat "
+                               "contoh dari sopdoc (lihat peringatan di awal): "
+                               + ", ".join(state.summary.examples) + ". Ganti contohnya dengan isi sebenarnya "
+                               "sebelum diunggah; periksa dengan sopdoc validate --strict")
 
 
 def _read_errors(result: reader.Result, path: Path) -> str:
@@ -254,13 +275,15 @@ def _holds_sops(folder: Path) -> bool:
 
 
 def _listed(result: reader.Result, units: dict[Path, tuple[Unit, list[Sop]]], failed: dict[str, str],
-            broken: list[Path]) -> dict[Path, index.Listed]:
-    """Return what the index lists per unit: every SOP read (drafts left out too) and every broken definition."""
+            broken: list[Path], examples: list[Sop]) -> dict[Path, index.Listed]:
+    """Return what the index lists per unit: every SOP read (drafts left out too), every broken definition, and
+    the SOPs exported with examples left in them."""
     listed: dict[Path, index.Listed] = {folder: index.Listed(unit) for folder, (unit, _) in units.items()}
     for sop in result.sops:
         listed.setdefault(sop.unit.folder, index.Listed(sop.unit)).sops.append(sop)
     for entry in listed.values():
         entry.failed = {key: why for key, why in failed.items() if key.startswith(f"sop:{entry.unit.key}/")}
+        entry.examples = {sop.source for sop in examples if sop.unit.folder == entry.unit.folder}
     for path in broken:
         if path.parent in listed:
             listed[path.parent].broken.append((path, _read_errors(result, path)))
@@ -417,14 +440,15 @@ def _index_and_forms(state: _Run, listed: dict[Path, index.Listed], units, entri
             state.summary.made += 1
     for unit, sops in units.values():
         listed_sops = book.ordered(unit, sops)
+        missing = tuple(state.summary.incomplete.get(unit.folder, ()))
         digest = _hash(code_hash(), *(_read(f) for f in unit.files),
-                       json.dumps([(s.slug, s.nomor, s.nama) for s in listed_sops]))
+                       json.dumps([(s.slug, s.nomor, s.nama) for s in listed_sops]), json.dumps(missing))
         if manifest.fresh(form_key(unit), digest):
             continue
         docx_path, xlsx_path = outputs.form_file(out, unit, ".docx"), outputs.form_file(out, unit, ".xlsx")
         try:
-            write_atomic(docx_path, forms.monitoring_docx(unit, listed_sops))
-            write_atomic(xlsx_path, forms.monitoring_xlsx(unit, listed_sops))
+            write_atomic(docx_path, forms.monitoring_docx(unit, listed_sops, missing))
+            write_atomic(xlsx_path, forms.monitoring_xlsx(unit, listed_sops, missing))
         except SopdocError as exc:
             state.fail(docx_path.parent, exc.message)
             continue

@@ -1,4 +1,4 @@
-"""How every document sopdoc writes looks: one typeface by name, one grey for header cells."""
+"""How every document sopdoc writes looks: one typeface by name, one grey for header cells, one TIDAK LENGKAP mark."""
 
 from __future__ import annotations
 
@@ -7,5 +7,12 @@ from __future__ import annotations
 FONT = "Arial"
 # The grey of every table header (the identity sheet's lists, the flowchart, the index, the forms).
 HEADER_FILL = "E7E6E6"
-# The red of a mark that says a document is not final: a draft's DRAF, an incomplete book's TIDAK LENGKAP.
+# The red of a mark that says a document is not final, as RRGGBB: a draft's DRAF, the TIDAK LENGKAP of a
+# document made without some of its SOPs (a book's pages and cover, a monitoring form).
 MARK_RED = "C00000"
+
+
+def incomplete_mark(missing: tuple[str, ...] | list[str]) -> str:
+    """Return the mark of a document that lacks the SOPs *missing* (their files): a book, a monitoring form."""
+    shown = ", ".join(missing[:3]) + (f" dan {len(missing) - 3} lainnya" if len(missing) > 3 else "")
+    return f"TIDAK LENGKAP: {len(missing)} SOP gagal dibuat dan tidak termuat ({shown})"

@@ -41,6 +41,13 @@ TSA_REPLY_LIMIT = 1024 * 1024
 MD_ALGORITHM = "sha256"
 _ANY = "any"    # the SHA-256 that signs whatever the PDF holds (sopdoc sign: the person names the PDF)
 ENCRYPTED = "PDF ini terenkripsi (berkata sandi); simpan ulang tanpa kata sandi atau buat ulang dengan sopdoc"
+# The studio and the CLI both say it: no command name, and the way back (status berlaku, then a new PDF).
+DRAFT = ("SOP ini masih berstatus draf; ubah status menjadi berlaku, lalu buat ulang PDF-nya sebelum "
+         "ditandatangani")
+
+
+class DraftRefused(SopdocError):
+    """A PDF made from a draft (status draf), which is never signed: a signature would make it look final."""
 
 
 @dataclass(frozen=True)
@@ -50,6 +57,7 @@ class Signed:
     source: Path
     target: Path | None = None
     error: str | None = None
+    draft: bool = False         # refused because it holds a draft
 
 
 def signed_path(path: Path) -> Path:
@@ -136,7 +144,7 @@ def sign_files(paths: list[Path], signer: signers.Signer, stamper: TimeStamper |
         try:
             results.append(Signed(path, _sign(path, signer, stamper, expected)))
         except SopdocError as exc:
-            results.append(Signed(path, error=exc.message))
+            results.append(Signed(path, error=exc.message, draft=isinstance(exc, DraftRefused)))
     return results
 
 
@@ -241,4 +249,9 @@ def _place(reader: PdfReader) -> place.Place:
     if mark is None:
         raise SopdocError("bukan PDF buatan sopdoc (metadatanya tidak memuat tanda sopdoc); yang dapat "
                           "ditandatangani hanya PDF SOP dan buku SOP dari sopdoc render, book atau export")
+    if mark.draf and mark.is_book:
+        raise DraftRefused(f"buku ini memuat SOP berstatus draf ({', '.join(mark.draf)}); ubah statusnya menjadi "
+                           "berlaku, lalu buat ulang bukunya (tanpa --draf) sebelum ditandatangani")
+    if mark.draf:
+        raise DraftRefused(DRAFT)
     return place.book_place(reader) if mark.is_book else place.sop_place(reader)

@@ -218,7 +218,8 @@ class Studio:
             fsutil.write_atomic(path, data)
             outcome = imports.import_workbook(path, self.root, overwrite, {}, "Tekan Timpa untuk menimpanya")
         lines = [text.replace(f"{folder}{os.sep}", "") for text, _ in outcome.said]
-        return JSONResponse({"berhasil": outcome.ok, "menunggu": outcome.waiting, "baris": lines})
+        older = [text.replace(f"{folder}{os.sep}", "") for text in outcome.undone]     # a page may set them apart
+        return JSONResponse({"berhasil": outcome.ok, "menunggu": outcome.waiting, "baris": lines, "lama": older})
 
     async def export(self, request: Request) -> Response:
         drafts = (await _body(request)).get("draf") is True     # as sopdoc export --draf

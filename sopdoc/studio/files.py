@@ -17,7 +17,7 @@ from pathlib import Path
 
 from sopdoc import fsutil
 from sopdoc.authoring import scaffold, yamlwrite
-from sopdoc.definition import characters, names, reader, tree, yamlsafe
+from sopdoc.definition import characters, names, placeholders, reader, tree, yamlsafe
 from sopdoc.definition.model import Tanggal
 from sopdoc.definition.tree import chain
 from sopdoc.errors import display_path, shown
@@ -173,7 +173,7 @@ def _remove(made: list[Path]) -> None:
 
 def _new_unit(folder: Path, title: str = "") -> None:
     """Write the unit file of a new unit folder (yamlwrite.new_unit_text), titled *title* or after the folder."""
-    title = title or folder.name.replace("-", " ").title()
+    title = title or placeholders.unit_guess(folder.name)
     write_atomic(folder / reader.UNIT_FILE, yamlwrite.new_unit_text(title, nested=len(chain(folder)) > 1))
 
 
