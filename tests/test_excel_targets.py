@@ -61,8 +61,8 @@ def test_a_reference_follows_its_row_and_the_flow_is_unchanged(tmp_path):
     sheet.cell(27, columns["Jika Tidak"]).value = "=A26"             # Excel moves the reference with the row
     workbook.save(book)
     result = run("import", book, "--to", tmp_path / "defs")
-    assert "kegiatan 2 baru: Memeriksa kelengkapan berkas" in result.output
-    assert " alur:" not in result.output
+    assert "Kegiatan 2 baru: Memeriksa kelengkapan berkas" in result.output
+    assert "(Alur)" not in result.output
 
 
 def test_a_target_typed_as_a_number_that_now_names_another_row_is_named_in_plain_words(tmp_path):
@@ -73,8 +73,8 @@ def test_a_target_typed_as_a_number_that_now_names_another_row_is_named_in_plain
     result = run("import", book, "--to", tmp_path / "defs")
     assert result.exit_code == 1                                     # not written without --timpa
     lines = [line.strip() for line in result.output.splitlines()]
-    (flow,) = [line for line in lines if " alur: " in line]
-    assert flow.startswith("- kegiatan 4 alur: ")
+    (flow,) = [line for line in lines if " (Alur): " in line]
+    assert flow.startswith("- Kegiatan 4 (Alur): ")
     before, after = flow.split(" menjadi ")
     assert before.endswith("Salah ke kegiatan 3") and after.endswith("Salah ke kegiatan 2")
 

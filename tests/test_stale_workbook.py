@@ -94,7 +94,7 @@ def test_a_workbook_imported_again_after_more_edits_raises_no_alarm(defs, tmp_pa
     again = run("import", book, "--to", "definitions")
     assert again.exit_code == 1
     assert "PERINGATAN" not in again.output and "membatalkan" not in again.output
-    assert "nama: \"Mekanisme Monitoring dan Evaluasi Kinerja\" menjadi \"Monitoring Kinerja Triwulanan\"" in again.output
+    assert "Nama SOP: \"Mekanisme Monitoring dan Evaluasi Kinerja\" menjadi \"Monitoring Kinerja Triwulanan\"" in again.output
 
 
 def test_the_record_is_a_very_hidden_sheet_and_an_untouched_workbook_imports_unchanged(defs, tmp_path, monkeypatch):
