@@ -164,7 +164,11 @@ class Router:
             found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin))
             if found is not None:
                 return found
-        return search(self.grid, starts, entries, [dst.rect], ask)
+        found = search(self.grid, starts, entries, [dst.rect], ask)
+        # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
+        if found is None and soft:
+            found = search(self.grid, starts, entries, [dst.rect], ask, exact=True)
+        return found
 
     def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
         grid = self.grid

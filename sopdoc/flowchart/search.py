@@ -31,6 +31,7 @@ HISTORY = 6.0 * MM          # and more for each time that place was fought over
 UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
+LEVELS = 8                  # an exact search's state is (node, direction, bends so far): bends 0..LEVELS - 1
 OPPOSITE = (LEFT, RIGHT, UP, DOWN)
 TURNS = ((DOWN, UP), (DOWN, UP), (RIGHT, LEFT), (RIGHT, LEFT))
 HORIZONTAL = (True, True, False, False)
@@ -82,11 +83,13 @@ class Found:
 
 
 def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect], ask: Ask,
-           window: tuple[int, int, int, int] | None = None) -> Found | None:
+           window: tuple[int, int, int, int] | None = None, exact: bool = False) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
     *targets* holds the box the route ends at, for the estimate; *window* bounds
-    the search to tracks i0..i1 and j0..j1.
+    the search to tracks i0..i1 and j0..j1. A search that is not *exact* keeps one
+    way per node and direction, the cheapest: it may miss a dearer way with fewer
+    bends, the only one that reaches the target within *ask.bends*.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
@@ -115,15 +118,22 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         return ex[i] + ey[j] + BEND * _bends_needed(direction, sx[i], sy[j])
 
     inf = float("inf")
+    # An exact search's state is (node, direction, bends): the cheapest way to a node may have used up the
+    # bends a dearer way still has. A state is passed over when one with fewer bends costs no more.
+    levels = LEVELS if exact else 1
     best: dict[int, float] = {}
     info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
+
+    def dominated(state: int, cost: float) -> bool:
+        base = state - state % levels
+        return any(best.get(base + k, inf) <= cost for k in range(state % levels))
     parent: dict[int, int] = {}
     heap: list = []
     push, pop = heapq.heappush, heapq.heappop
     counter = 0
     for n, start in enumerate(starts):
-        state = start.node * 4 + start.direction
-        if start.cost < best.get(state, inf):
+        state = (start.node * 4 + start.direction) * levels + min(start.bends, levels - 1)
+        if start.cost < best.get(state, inf) and not dominated(state, start.cost):
             best[state] = start.cost
             parent[state] = -1 - n
             info[state] = (start.bends, start.arc, start.node, -1)
@@ -133,10 +143,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     while heap:
         _, _, _, cost, state, finish = pop(heap)
         if finish is not None:
-            return Found(_nodes(parent, state), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, inf):
+            return Found(_nodes(parent, state, levels), starts[-1 - _origin(parent, state)], finish, cost)
+        if cost > best.get(state, inf) or (exact and dominated(state, cost)):
             continue
-        node, direction = divmod(state, 4)
+        node, direction = divmod(state // levels, 4)
         bends, arc, leg_start, before = info[state]
         horizontal = direction < 2
         # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
@@ -246,8 +256,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 price += LABEL_COST
             g = cost + length + price
-            key = nxt * 4 + new
-            if g < best.get(key, inf):
+            key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1)
+            if g < best.get(key, inf) and not (exact and dominated(key, g)):
                 best[key] = g
                 parent[key] = state
                 if new == direction:
@@ -268,10 +278,10 @@ def _bends_needed(direction: int, sx: int, sy: int) -> int:
     return (0 if sx == 0 else 1) if toward else 2
 
 
-def _nodes(parent: dict[int, int], state: int) -> list[int]:
+def _nodes(parent: dict[int, int], state: int, levels: int) -> list[int]:
     nodes = []
     while state >= 0:
-        nodes.append(state // 4)
+        nodes.append(state // (4 * levels))
         state = parent[state]
     return nodes[::-1]
 
