@@ -19,8 +19,10 @@ writing the one ``State``:
 10. check: the pages read back against drawing rules 1-16; the rows of a link
     without a route, of a label without a place, or of a broken rule get more
     room and the layout goes back to *rows* (a label without a place keeps its
-    room clear of other lines from then on); what still fails after a few rounds
-    is drawn plainly and named in a warning, never drawn wrong in silence.
+    room clear of other lines from then on); a link or a label still without a
+    way after a few rounds gets wider lanes, the text columns giving way, and
+    the layout goes back to *columns*; what still fails is drawn plainly and
+    named in a warning, never drawn wrong in silence.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -45,6 +47,8 @@ CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row t
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
 MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
 FORK_ROOM = 8 * MM              # more height for a row with a fork
+WIDEN = 1.5 * MM                # wider lanes for a link or a label that found no way in taller rows, per round
+WIDENINGS = 3                   # rounds of wider lanes at most
 
 
 @dataclass
@@ -57,6 +61,7 @@ class State:
     columns: list[Column] = field(default_factory=list)
     lanes: list[str] = field(default_factory=list)
     lane: float = 0.0
+    least: float = 0.0              # the lane width asked for after routes found no way in narrower lanes
     title_size: float = 0.0
     header: HeaderStyle | None = None
     body: tuple[float, float] = (0.0, 0.0)
@@ -90,7 +95,7 @@ def _columns(state: State) -> None:
     chart = state.chart
     state.width, state.height = page_size(chart.paper, chart.orientation)
     state.lanes = [key for key, _ in chart.lanes]
-    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN)
+    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN, state.least)
     state.body = table.body_size(state.columns)
     state.symbol_size = table.symbol_size(state.lane)
     state.heading = table.heading(chart.title, state.width - 2 * MARGIN)
@@ -202,7 +207,23 @@ def _check(state: State) -> str | None:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
         return "exits"
+    if (state.failed or state.unlabelled) and _wider(state):
+        state.rounds["check"] = ATTEMPTS - 2      # and a round more for the rows to grow in those lanes
+        state.rounds.pop("connectors", None)
+        return "columns"
     return None
+
+
+def _wider(state: State) -> bool:
+    """Ask for lanes WIDEN wider than now; return whether the text columns can give that room (or some of it)."""
+    if not _again(state, "wider", WIDENINGS):
+        return False
+    least = state.lane + WIDEN
+    _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, least)
+    if lane < state.lane + 0.5 * MM:
+        return False
+    state.least = least
+    return True
 
 
 def _again(state: State, name: str, limit: int) -> bool:
