@@ -70,6 +70,7 @@ class State:
     capacity: float = 0.0
     plans: dict = field(default_factory=dict)
     needs: list[RowNeed] = field(default_factory=list)
+    lean: list[RowNeed] = field(default_factory=list)         # the same without the room a fork is given at first
     grown: dict[int, float] = field(default_factory=dict)     # more height per row, given after a failed round
     below: dict[int, float] = field(default_factory=dict)     # room under a row's symbols for its connectors
     above: dict[int, float] = field(default_factory=dict)     # and over them
@@ -117,14 +118,16 @@ def _rows(state: State) -> None:
     downs = {flow.source for flow in chart.flows
              if any(nodes[t].row == nodes[flow.source].row + 1 for t in flow.targets)}
     forks = {flow.source for flow in chart.flows if len(flow.targets) > 1}
-    state.needs = []
+    state.needs, state.lean = [], []
     for n, row in enumerate(chart.rows):
         lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
         room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
+        room = room + _label_room(state, row) + state.grown.get(n, 0.0)
+        down = any(node.name in downs for node in row.nodes)
         # A fork splits where its line has run clear of its symbol: room for that below the symbol.
-        room += FORK_ROOM if any(node.name in forks for node in row.nodes) else 0.0
-        room = min(room + _label_room(state, row) + state.grown.get(n, 0.0), state.capacity * ROOM_SHARE)
-        state.needs.append(RowNeed(lines, room, line, any(node.name in downs for node in row.nodes)))
+        fork = FORK_ROOM if any(node.name in forks for node in row.nodes) else 0.0
+        state.needs.append(RowNeed(lines, min(room + fork, state.capacity * ROOM_SHARE), line, down))
+        state.lean.append(RowNeed(lines, min(room, state.capacity * ROOM_SHARE), line, down))
 
 
 def _label_room(state: State, row: graph.Row) -> float:
@@ -145,8 +148,13 @@ def _label_room(state: State, row: graph.Row) -> float:
 
 def _pages(state: State) -> None:
     heading = table.heading_height(state.heading)
-    state.pages = [Page(n, rows) for n, rows in
-                   enumerate(table.paginate(state.needs, state.capacity, heading, state.below, state.above), start=1)]
+    pages = table.paginate(state.needs, state.capacity, heading, state.below, state.above)
+    if len(pages) > 1 and state.lean != state.needs:
+        # The room a fork is given at first is not worth a page: it gets room where its routes find no way.
+        lean = table.paginate(state.lean, state.capacity, heading, state.below, state.above)
+        if len(lean) < len(pages):
+            pages = lean
+    state.pages = [Page(n, rows) for n, rows in enumerate(pages, start=1)]
 
 
 def _symbols(state: State) -> None:
