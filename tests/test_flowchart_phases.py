@@ -117,6 +117,45 @@ def test_eight_lanes_on_a4_portrait_give_the_text_columns_what_they_cannot_use()
     assert table.cell_lines("Konsep", output, table.BODY_SIZE) == ["Konsep"]
 
 
+
+def test_lanes_asked_wider_take_the_room_of_the_text_columns_as_far_as_they_can_give_it():
+    # After a link found no way in taller rows, the layout asks for wider lanes (layout._wider).
+    lanes = tuple("abcdef")
+    rows, flows = straight(8, lanes=lanes)
+    words = {n: {"output": "Dokumen anggaran", "kelengkapan": "Konsep nota dinas"} for n in range(8)}
+    state = layout.run(chart(rows, flows, lanes=lanes, paper=("F4", "potret"), cells=words), phases=upto("columns"))
+    width = sum(c.width for c in state.columns)
+    texts = {c.key: c.width for c in state.columns if not c.key.startswith("lane:")}
+    wider = state.lane + 2 * MM
+    columns, lane, _ = table.columns_for(state.chart, width, wider)
+    assert lane >= wider - 1e-6
+    assert sum(c.width for c in columns) == pytest.approx(width)
+    assert sum(c.width for c in columns if c.key in texts) < sum(texts.values()) - 6 * 2 * MM + 1e-6
+    # Lanes wider than the text columns can give: as wide as they can be, and the table still fits the paper.
+    columns, widest, _ = table.columns_for(state.chart, width, 60 * MM)
+    assert lane <= widest < 60 * MM and sum(c.width for c in columns) == pytest.approx(width)
+
+
+def test_a_link_without_a_way_in_taller_rows_gets_wider_lanes(monkeypatch):
+    rows, flows = straight(6, lanes=("a", "b", "c", "d", "e"))
+    c = chart(rows, flows, lanes=("a", "b", "c", "d", "e"), paper=("A4", "potret"))
+    lanes = []
+    real = layout.route.route_page
+
+    def narrow_fails(page, links, count, lane_width):
+        # Stand-in for a page too narrow: the router finds no way for the first link in lanes less than 2.5 mm
+        # wider than the first ones.
+        lanes.append(lane_width)
+        failed, routed = real(page, links, count, lane_width)
+        return (failed + links[:1], routed) if lane_width < lanes[0] + 2.5 * MM else (failed, routed)
+
+    monkeypatch.setattr(layout.route, "route_page", narrow_fails)
+    state = layout.run(c)
+    assert state.lane >= lanes[0] + 2.5 * MM and state.failed == []
+    assert sorted(set(lanes)) == sorted(set(lanes), key=lanes.index)    # only ever wider
+    assert sum(c.width for c in state.columns) == pytest.approx(180 * MM)
+
+
 # Pages ------------------------------------------------------------------------------------------------
 
 def test_a_row_taller_than_a_page_continues_on_the_next():

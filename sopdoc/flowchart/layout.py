@@ -49,6 +49,7 @@ MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, p
 FORK_ROOM = 8 * MM              # more height for a row with a fork
 WIDEN = 1.5 * MM                # wider lanes for a link or a label that found no way in taller rows, per round
 WIDENINGS = 3                   # rounds of wider lanes at most
+WIDEN_FAILS = 3                 # links and labels without a way, at most, for wider lanes to be worth a round
 
 
 @dataclass
@@ -223,8 +224,11 @@ def _check(state: State) -> str | None:
 
 
 def _wider(state: State) -> bool:
-    """Ask for lanes WIDEN wider than now; return whether the text columns can give that room (or some of it)."""
-    if not _again(state, "wider", WIDENINGS):
+    """Ask for lanes WIDEN wider than now; return whether the text columns can give that room (or some of it).
+
+    A page with many links or labels without a way gains nothing worth the rounds from a few millimetres.
+    """
+    if len(state.failed) + len(state.unlabelled) > WIDEN_FAILS or not _again(state, "wider", WIDENINGS):
         return False
     least = state.lane + WIDEN
     _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, least)
