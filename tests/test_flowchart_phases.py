@@ -170,6 +170,27 @@ def test_a_row_taller_than_a_page_continues_on_the_next():
     assert parts[0][1].texts is not None and all(box.texts for _, box in parts)
 
 
+def test_a_forks_first_room_gives_way_when_the_rows_fit_on_fewer_pages_without_it():
+    # SOP 020: the fork of row 6 (into rows 7 and 8) pushed rows 6-8 onto a second page.
+    rows, flows = straight(9)
+    rows[6] = [("r7", ["b"], P, "")]
+    rows[7] = [("r8", ["a"], T, "Selesai")]
+    rows[8] = [("r9", ["c"], T, "Selesai")]
+    flows = flows[:6] + [Flow("r7", ("r8", "r9"))]
+    c = chart(rows, flows)
+    state = layout.run(c, phases=upto("rows"))
+    heights = [need.height for need in state.needs]
+    fork = heights[6] - state.lean[6].height
+    assert fork == pytest.approx(layout.FORK_ROOM, abs=0.1)
+    # A page that holds the rows without the fork's room, and not with it.
+    heading = table.heading_height(state.heading)
+    capacity = sum(heights) - fork / 2 + heading + 2 * table.TOTAL_LINE
+    assert len(table.paginate(state.needs, capacity, heading)) == 2
+    state.capacity = capacity
+    layout._pages(state)
+    assert len(state.pages) == 1
+
+
 def test_no_page_holds_a_lone_row_when_the_next_row_can_be_cut():
     long = " ".join(f"kalimat {n}" for n in range(700))
     rows, flows = straight(4)
