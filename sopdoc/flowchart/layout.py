@@ -21,8 +21,9 @@ writing the one ``State``:
     room and the layout goes back to *rows* (a label without a place keeps its
     room clear of other lines from then on); a link or a label still without a
     way after a few rounds gets wider lanes, the text columns giving way, and
-    the layout goes back to *columns*; what still fails is drawn plainly and
-    named in a warning, never drawn wrong in silence.
+    the layout goes back to *columns* with the rows' room taken back; what
+    still fails is drawn plainly and named in a warning, never drawn wrong in
+    silence.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -217,7 +218,12 @@ def _check(state: State) -> str | None:
         state.rounds.pop("connectors", None)
         return "exits"
     if (state.failed or state.unlabelled) and _wider(state):
-        state.rounds["check"] = ATTEMPTS - 2      # and a round more for the rows to grow in those lanes
+        # The room rows were given in the narrower lanes is taken back: in wider ones they may need less, and
+        # get it again, a round more, where a link still finds no way.
+        state.grown.clear()
+        state.above.clear()
+        state.below.clear()
+        state.rounds["check"] = ATTEMPTS - 2
         state.rounds.pop("connectors", None)
         return "columns"
     return None
