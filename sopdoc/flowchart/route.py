@@ -515,6 +515,10 @@ class Router:
             for node in grid.near_edges(min(a, b), horizontal):
                 near[node] += 1
                 route.held.append((near, node, -1))
+            twins = grid.twin_h if horizontal else grid.twin_v
+            for edge in grid.twin_edges(min(a, b), horizontal):
+                twins[edge] += 1
+                route.held.append((twins, edge, -1))
         self._hold_zones(n, route)
         self._hold_end_zones(n, route)
 

@@ -29,6 +29,7 @@ LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
 OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
 HISTORY = 6.0 * MM          # and more for each time that place was fought over
 UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
+TWIN_COST = 0.5             # extra share of length for a step beside another route, as its twin (rule 19)
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
 LEVELS = 8                  # an exact search's state is (node, direction, bends so far): bends 0..LEVELS - 1
@@ -99,6 +100,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         grid.history
     pass_h, pass_v, stop, end_zone = grid.pass_h, grid.pass_v, grid.stop, grid.end_zone
     near_h, near_v = grid.near_h, grid.near_v
+    twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
@@ -255,6 +257,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if label_keep[nxt]:
                     continue
                 price += LABEL_COST
+            if (twin_h if new <= LEFT else twin_v)[edge]:
+                price += real * TWIN_COST
             g = cost + length + price
             key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1)
             if g < best.get(key, inf) and not (exact and dominated(key, g)):
