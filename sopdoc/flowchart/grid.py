@@ -41,6 +41,7 @@ TRACKS = 5                  # tracks in one channel at most
 TWIN = 2.6 * MM             # two routes on parallel tracks this near read as twins (rule 19 asks 2.5 mm)
 
 FREE, SEVERAL, BLOCKED = -1, -2, -3
+JOIN = 1 << 30              # what holds the track of a join (never ripped up)
 TRACK_MATCH = 1e-3          # a port lies on a track when this close (tracks are rounded to 1e-4)
 
 

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 
 from sopdoc.flowchart import grid as grids
-from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, OWN_CLEAR, SEVERAL, Grid
+from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
 from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, Ask, Entry, Found, Start, search
 
@@ -44,7 +44,6 @@ OWN_LINE = 40 * MM              # a fork's target reached by a line of its own r
 LABEL_ZONE = 1.7 * MM           # around a decision label's room, other lines pay to pass (rule 16 asks 1.5 mm)
 
 _DIRECTION = {(1, 0): RIGHT, (-1, 0): LEFT, (0, 1): DOWN, (0, -1): UP}
-JOIN = 1 << 30                  # what holds the track of a join (never ripped up)
 
 
 @dataclass

@@ -19,11 +19,12 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from sopdoc.flowchart.grid import BLOCKED, END_ZONE, FREE, SEVERAL, Grid
+from sopdoc.flowchart.grid import BLOCKED, END_ZONE, FREE, JOIN, SEVERAL, Grid
 from sopdoc.flowchart.plan import MM, Rect
 
 BEND = 5.0 * MM
 CROSS = 8.0 * MM
+JOIN_CROSS = 30.0 * MM      # more for crossing a join: the join reads as cut (sopdoc's rule 18)
 HAIRPIN = 3.3 * MM          # the shortest leg between two runs in opposite directions (rule 12 asks 3.0 mm)
 LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
 OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
@@ -158,7 +159,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if stop[node] != FREE or mine[node] != FREE:
             straight = OVERLAP if soft else None
         if straight is not None and theirs[node] != FREE:
-            straight += CROSS
+            straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
             if arc < END_ZONE or end_zone[node] != FREE:
                 straight = straight + OVERLAP if soft else None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
