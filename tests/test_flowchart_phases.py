@@ -117,6 +117,45 @@ def test_eight_lanes_on_a4_portrait_give_the_text_columns_what_they_cannot_use()
     assert table.cell_lines("Konsep", output, table.BODY_SIZE) == ["Konsep"]
 
 
+
+def test_lanes_asked_wider_take_the_room_of_the_text_columns_as_far_as_they_can_give_it():
+    # After a link found no way in taller rows, the layout asks for wider lanes (layout._wider).
+    lanes = tuple("abcdef")
+    rows, flows = straight(8, lanes=lanes)
+    words = {n: {"output": "Dokumen anggaran", "kelengkapan": "Konsep nota dinas"} for n in range(8)}
+    state = layout.run(chart(rows, flows, lanes=lanes, paper=("F4", "potret"), cells=words), phases=upto("columns"))
+    width = sum(c.width for c in state.columns)
+    texts = {c.key: c.width for c in state.columns if not c.key.startswith("lane:")}
+    wider = state.lane + 2 * MM
+    columns, lane, _ = table.columns_for(state.chart, width, wider)
+    assert lane >= wider - 1e-6
+    assert sum(c.width for c in columns) == pytest.approx(width)
+    assert sum(c.width for c in columns if c.key in texts) < sum(texts.values()) - 6 * 2 * MM + 1e-6
+    # Lanes wider than the text columns can give: as wide as they can be, and the table still fits the paper.
+    columns, widest, _ = table.columns_for(state.chart, width, 60 * MM)
+    assert lane <= widest < 60 * MM and sum(c.width for c in columns) == pytest.approx(width)
+
+
+def test_a_link_without_a_way_in_taller_rows_gets_wider_lanes(monkeypatch):
+    rows, flows = straight(6, lanes=("a", "b", "c", "d", "e"))
+    c = chart(rows, flows, lanes=("a", "b", "c", "d", "e"), paper=("A4", "potret"))
+    lanes = []
+    real = layout.route.route_page
+
+    def narrow_fails(page, links, count, lane_width):
+        # Stand-in for a page too narrow: the router finds no way for the first link in lanes less than 2.5 mm
+        # wider than the first ones.
+        lanes.append(lane_width)
+        failed, routed = real(page, links, count, lane_width)
+        return (failed + links[:1], routed) if lane_width < lanes[0] + 2.5 * MM else (failed, routed)
+
+    monkeypatch.setattr(layout.route, "route_page", narrow_fails)
+    state = layout.run(c)
+    assert state.lane >= lanes[0] + 2.5 * MM and state.failed == []
+    assert sorted(set(lanes)) == sorted(set(lanes), key=lanes.index)    # only ever wider
+    assert sum(c.width for c in state.columns) == pytest.approx(180 * MM)
+
+
 # Pages ------------------------------------------------------------------------------------------------
 
 def test_a_row_taller_than_a_page_continues_on_the_next():
@@ -129,6 +168,27 @@ def test_a_row_taller_than_a_page_continues_on_the_next():
     printed = " ".join(box.texts["kegiatan"].replace("\n", " ") for _, box in parts)
     assert printed.split() == words.split()                          # every word once, in order
     assert parts[0][1].texts is not None and all(box.texts for _, box in parts)
+
+
+def test_a_forks_first_room_gives_way_when_the_rows_fit_on_fewer_pages_without_it():
+    # SOP 020: the fork of row 6 (into rows 7 and 8) pushed rows 6-8 onto a second page.
+    rows, flows = straight(9)
+    rows[6] = [("r7", ["b"], P, "")]
+    rows[7] = [("r8", ["a"], T, "Selesai")]
+    rows[8] = [("r9", ["c"], T, "Selesai")]
+    flows = flows[:6] + [Flow("r7", ("r8", "r9"))]
+    c = chart(rows, flows)
+    state = layout.run(c, phases=upto("rows"))
+    heights = [need.height for need in state.needs]
+    fork = heights[6] - state.lean[6].height
+    assert fork == pytest.approx(layout.FORK_ROOM, abs=0.1)
+    # A page that holds the rows without the fork's room, and not with it.
+    heading = table.heading_height(state.heading)
+    capacity = sum(heights) - fork / 2 + heading + 2 * table.TOTAL_LINE
+    assert len(table.paginate(state.needs, capacity, heading)) == 2
+    state.capacity = capacity
+    layout._pages(state)
+    assert len(state.pages) == 1
 
 
 def test_no_page_holds_a_lone_row_when_the_next_row_can_be_cut():

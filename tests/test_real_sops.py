@@ -190,16 +190,31 @@ def test_each_real_sop_keeps_its_identity_sheet_on_one_page_and_its_rows_togethe
     assert all(len({r["no"] for r in page["rows"]}) > 1 for page in doc["pages"][:-1]), "a page holding one row"
 
 
+# SOP 011 prints its twelve rows on one page; ours take two (its columns are laid out for its own text).
+LONGER = {"revisi-anggaran": 1}
+
+
+@pytest.mark.parametrize("slug", SLUGS)
+def test_each_real_sop_takes_as_many_flowchart_pages_as_the_signed_original(rendered, slug):
+    # SOP 020's row 6 forks into rows 7 and 8: the room a fork was given at first once pushed rows 6-8 onto a
+    # second page, where the original prints all eight rows on one.
+    pages = _pages(rendered / f"{slug}.pdf") - 1
+    assert pages == len(_facts(slug)["flowchart_pages"]) + LONGER.get(slug, 0)
+
+
 @pytest.mark.parametrize("slug", SLUGS)
 def test_each_real_sop_keeps_the_drawing_rules(rendered, slug):
+    # SOP 336's row 4 holds two diamonds and a box that flow into each other both ways, below a diamond in the
+    # same lane; its lines once stood on one line with the line leaving the diamond above (rule 8), as the signed
+    # original draws them.
     report = drawcheck.check(_geometry(rendered, slug))
-    if slug == "komponen-ekspor":
-        # Row 4 holds two diamonds and a box that flow into each other both ways, below a diamond in the same
-        # lane: the line into the middle diamond's top stands 2 mm under the line leaving the diamond above it
-        # (rule 8). The signed original draws the same two lines on one line; render warns about it.
-        assert {d.rule for d in kept_rule_defects(report)} <= {8}, [str(d) for d in report.defects]
-    else:
-        assert kept_rule_defects(report) == [], [str(d) for d in report.defects]
+    assert kept_rule_defects(report) == [], [str(d) for d in report.defects]
+
+
+def test_no_real_sop_is_rendered_with_a_layout_warning(rendered):
+    result = CliRunner().invoke(main, ["render", str(REAL), "--out", str(rendered.parent / "again"), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    assert "tata letak kurang rapi" not in result.output
 
 
 LONG_NOTE = ("Draf SK menggunakan draf naskah tahun sebelumnya. Jika SK baru, agar menyerahkan minimal tugas dan "

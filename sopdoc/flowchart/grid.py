@@ -38,8 +38,10 @@ SEPARATION = 1.4 * MM       # between any two parallel tracks (rule 4 asks 1.2 m
 END_ZONE = 3.3 * MM         # nothing crosses a route this near its ends (rule 10 asks 3.0 mm)
 COLLINEAR = 5.3 * MM        # a route on one track keeps this far from another's end on it (rule 8 asks 5.0 mm)
 TRACKS = 5                  # tracks in one channel at most
+TWIN = 2.6 * MM             # two routes on parallel tracks this near read as twins (rule 19 asks 2.5 mm)
 
 FREE, SEVERAL, BLOCKED = -1, -2, -3
+JOIN = 1 << 30              # what holds the track of a join (never ripped up)
 TRACK_MATCH = 1e-3          # a port lies on a track when this close (tracks are rounded to 1e-4)
 
 
@@ -75,6 +77,10 @@ class Grid:
         # a route may not turn there after running along that track (rule 8).
         self.near_h = [0] * size
         self.near_v = [0] * size
+        # How many committed routes run along an edge's neighbouring tracks within TWIN of it: a route there
+        # would read as the twin of another (sopdoc's rule 19).
+        self.twin_h = [0] * size
+        self.twin_v = [0] * size
         self.several: dict[tuple[int, int], set[int]] = {}   # (0 node, 1 h edge, 2 v edge; index) -> its halos
         for n, symbol in enumerate(symbols):
             self._mark(symbol.rect.grow(CLEAR), n, halo=True)
@@ -104,6 +110,16 @@ class Grid:
         first = bisect_right(coords, lo)
         last = bisect_left(coords, hi)
         return [edge + (m - k) * stride for m in range(first, min(last, count))]
+
+    def twin_edges(self, edge: int, horizontal: bool) -> list[int]:
+        """Return the edges beside *edge* (the same span on the parallel tracks within TWIN of its own)."""
+        if horizontal:
+            j, i = divmod(edge, self.nx)
+            near = range(bisect_left(self.ys, self.ys[j] - TWIN), bisect_right(self.ys, self.ys[j] + TWIN))
+            return [k * self.nx + i for k in near if k != j]
+        j, i = divmod(edge, self.nx)
+        near = range(bisect_left(self.xs, self.xs[i] - TWIN), bisect_right(self.xs, self.xs[i] + TWIN))
+        return [j * self.nx + k for k in near if k != i and k < self.nx]
 
     def open_to(self, kind: int, index: int, own) -> bool:
         """Return whether a node (kind 0) or edge (1 across, 2 down) in several symbols' halos is open to *own*."""

@@ -19,8 +19,11 @@ writing the one ``State``:
 10. check: the pages read back against drawing rules 1-16; the rows of a link
     without a route, of a label without a place, or of a broken rule get more
     room and the layout goes back to *rows* (a label without a place keeps its
-    room clear of other lines from then on); what still fails after a few rounds
-    is drawn plainly and named in a warning, never drawn wrong in silence.
+    room clear of other lines from then on); a link or a label still without a
+    way after a few rounds gets wider lanes, the text columns giving way, and
+    the layout goes back to *columns* with the rows' room taken back; what
+    still fails is drawn plainly and named in a warning, never drawn wrong in
+    silence.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -45,6 +48,9 @@ CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row t
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
 MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
 FORK_ROOM = 8 * MM              # more height for a row with a fork
+WIDEN = 1.5 * MM                # wider lanes for a link or a label that found no way in taller rows, per round
+WIDENINGS = 3                   # rounds of wider lanes at most
+WIDEN_FAILS = 3                 # links and labels without a way, at most, for wider lanes to be worth a round
 
 
 @dataclass
@@ -57,6 +63,7 @@ class State:
     columns: list[Column] = field(default_factory=list)
     lanes: list[str] = field(default_factory=list)
     lane: float = 0.0
+    least: float = 0.0              # the lane width asked for after routes found no way in narrower lanes
     title_size: float = 0.0
     header: HeaderStyle | None = None
     body: tuple[float, float] = (0.0, 0.0)
@@ -65,6 +72,7 @@ class State:
     capacity: float = 0.0
     plans: dict = field(default_factory=dict)
     needs: list[RowNeed] = field(default_factory=list)
+    lean: list[RowNeed] = field(default_factory=list)         # the same without the room a fork is given at first
     grown: dict[int, float] = field(default_factory=dict)     # more height per row, given after a failed round
     below: dict[int, float] = field(default_factory=dict)     # room under a row's symbols for its connectors
     above: dict[int, float] = field(default_factory=dict)     # and over them
@@ -90,7 +98,7 @@ def _columns(state: State) -> None:
     chart = state.chart
     state.width, state.height = page_size(chart.paper, chart.orientation)
     state.lanes = [key for key, _ in chart.lanes]
-    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN)
+    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN, state.least)
     state.body = table.body_size(state.columns)
     state.symbol_size = table.symbol_size(state.lane)
     state.heading = table.heading(chart.title, state.width - 2 * MARGIN)
@@ -112,14 +120,16 @@ def _rows(state: State) -> None:
     downs = {flow.source for flow in chart.flows
              if any(nodes[t].row == nodes[flow.source].row + 1 for t in flow.targets)}
     forks = {flow.source for flow in chart.flows if len(flow.targets) > 1}
-    state.needs = []
+    state.needs, state.lean = [], []
     for n, row in enumerate(chart.rows):
         lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
         room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
+        room = room + _label_room(state, row) + state.grown.get(n, 0.0)
+        down = any(node.name in downs for node in row.nodes)
         # A fork splits where its line has run clear of its symbol: room for that below the symbol.
-        room += FORK_ROOM if any(node.name in forks for node in row.nodes) else 0.0
-        room = min(room + _label_room(state, row) + state.grown.get(n, 0.0), state.capacity * ROOM_SHARE)
-        state.needs.append(RowNeed(lines, room, line, any(node.name in downs for node in row.nodes)))
+        fork = FORK_ROOM if any(node.name in forks for node in row.nodes) else 0.0
+        state.needs.append(RowNeed(lines, min(room + fork, state.capacity * ROOM_SHARE), line, down))
+        state.lean.append(RowNeed(lines, min(room, state.capacity * ROOM_SHARE), line, down))
 
 
 def _label_room(state: State, row: graph.Row) -> float:
@@ -140,8 +150,13 @@ def _label_room(state: State, row: graph.Row) -> float:
 
 def _pages(state: State) -> None:
     heading = table.heading_height(state.heading)
-    state.pages = [Page(n, rows) for n, rows in
-                   enumerate(table.paginate(state.needs, state.capacity, heading, state.below, state.above), start=1)]
+    pages = table.paginate(state.needs, state.capacity, heading, state.below, state.above)
+    if len(pages) > 1 and state.lean != state.needs:
+        # The room a fork is given at first is not worth a page: it gets room where its routes find no way.
+        lean = table.paginate(state.lean, state.capacity, heading, state.below, state.above)
+        if len(lean) < len(pages):
+            pages = lean
+    state.pages = [Page(n, rows) for n, rows in enumerate(pages, start=1)]
 
 
 def _symbols(state: State) -> None:
@@ -202,7 +217,31 @@ def _check(state: State) -> str | None:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
         return "exits"
+    if (state.failed or state.unlabelled) and _wider(state):
+        # The room rows were given in the narrower lanes is taken back: in wider ones they may need less, and
+        # get it again, a round more, where a link still finds no way.
+        state.grown.clear()
+        state.above.clear()
+        state.below.clear()
+        state.rounds["check"] = ATTEMPTS - 2
+        state.rounds.pop("connectors", None)
+        return "columns"
     return None
+
+
+def _wider(state: State) -> bool:
+    """Ask for lanes WIDEN wider than now; return whether the text columns can give that room (or some of it).
+
+    A page with many links or labels without a way gains nothing worth the rounds from a few millimetres.
+    """
+    if len(state.failed) + len(state.unlabelled) > WIDEN_FAILS or not _again(state, "wider", WIDENINGS):
+        return False
+    least = state.lane + WIDEN
+    _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, least)
+    if lane < state.lane + 0.5 * MM:
+        return False
+    state.least = least
+    return True
 
 
 def _again(state: State, name: str, limit: int) -> bool:

@@ -22,7 +22,7 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 
 from sopdoc.flowchart import grid as grids
-from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, OWN_CLEAR, SEVERAL, Grid
+from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
 from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, Ask, Entry, Found, Start, search
 
@@ -44,7 +44,6 @@ OWN_LINE = 40 * MM              # a fork's target reached by a line of its own r
 LABEL_ZONE = 1.7 * MM           # around a decision label's room, other lines pay to pass (rule 16 asks 1.5 mm)
 
 _DIRECTION = {(1, 0): RIGHT, (-1, 0): LEFT, (0, 1): DOWN, (0, -1): UP}
-JOIN = 1 << 30                  # what holds the track of a join (never ripped up)
 
 
 @dataclass
@@ -164,7 +163,11 @@ class Router:
             found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin))
             if found is not None:
                 return found
-        return search(self.grid, starts, entries, [dst.rect], ask)
+        found = search(self.grid, starts, entries, [dst.rect], ask)
+        # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
+        if found is None and soft:
+            found = search(self.grid, starts, entries, [dst.rect], ask, exact=True)
+        return found
 
     def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
         grid = self.grid
@@ -511,6 +514,10 @@ class Router:
             for node in grid.near_edges(min(a, b), horizontal):
                 near[node] += 1
                 route.held.append((near, node, -1))
+            twins = grid.twin_h if horizontal else grid.twin_v
+            for edge in grid.twin_edges(min(a, b), horizontal):
+                twins[edge] += 1
+                route.held.append((twins, edge, -1))
         self._hold_zones(n, route)
         self._hold_end_zones(n, route)
 

@@ -19,18 +19,21 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass
 
-from sopdoc.flowchart.grid import BLOCKED, END_ZONE, FREE, SEVERAL, Grid
+from sopdoc.flowchart.grid import BLOCKED, END_ZONE, FREE, JOIN, SEVERAL, Grid
 from sopdoc.flowchart.plan import MM, Rect
 
 BEND = 5.0 * MM
 CROSS = 8.0 * MM
+JOIN_CROSS = 30.0 * MM      # more for crossing a join: the join reads as cut (sopdoc's rule 18)
 HAIRPIN = 3.3 * MM          # the shortest leg between two runs in opposite directions (rule 12 asks 3.0 mm)
 LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
 OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
 HISTORY = 6.0 * MM          # and more for each time that place was fought over
 UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
+TWIN_COST = 0.5             # extra share of length for a step beside another route, as its twin (rule 19)
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
+LEVELS = 8                  # an exact search's state is (node, direction, bends so far): bends 0..LEVELS - 1
 OPPOSITE = (LEFT, RIGHT, UP, DOWN)
 TURNS = ((DOWN, UP), (DOWN, UP), (RIGHT, LEFT), (RIGHT, LEFT))
 HORIZONTAL = (True, True, False, False)
@@ -82,11 +85,13 @@ class Found:
 
 
 def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect], ask: Ask,
-           window: tuple[int, int, int, int] | None = None) -> Found | None:
+           window: tuple[int, int, int, int] | None = None, exact: bool = False) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
     *targets* holds the box the route ends at, for the estimate; *window* bounds
-    the search to tracks i0..i1 and j0..j1.
+    the search to tracks i0..i1 and j0..j1. A search that is not *exact* keeps one
+    way per node and direction, the cheapest: it may miss a dearer way with fewer
+    bends, the only one that reaches the target within *ask.bends*.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
@@ -96,6 +101,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         grid.history
     pass_h, pass_v, stop, end_zone = grid.pass_h, grid.pass_v, grid.stop, grid.end_zone
     near_h, near_v = grid.near_h, grid.near_v
+    twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
@@ -115,15 +121,22 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         return ex[i] + ey[j] + BEND * _bends_needed(direction, sx[i], sy[j])
 
     inf = float("inf")
+    # An exact search's state is (node, direction, bends): the cheapest way to a node may have used up the
+    # bends a dearer way still has. A state is passed over when one with fewer bends costs no more.
+    levels = LEVELS if exact else 1
     best: dict[int, float] = {}
     info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
+
+    def dominated(state: int, cost: float) -> bool:
+        base = state - state % levels
+        return any(best.get(base + k, inf) <= cost for k in range(state % levels))
     parent: dict[int, int] = {}
     heap: list = []
     push, pop = heapq.heappush, heapq.heappop
     counter = 0
     for n, start in enumerate(starts):
-        state = start.node * 4 + start.direction
-        if start.cost < best.get(state, inf):
+        state = (start.node * 4 + start.direction) * levels + min(start.bends, levels - 1)
+        if start.cost < best.get(state, inf) and not dominated(state, start.cost):
             best[state] = start.cost
             parent[state] = -1 - n
             info[state] = (start.bends, start.arc, start.node, -1)
@@ -133,10 +146,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     while heap:
         _, _, _, cost, state, finish = pop(heap)
         if finish is not None:
-            return Found(_nodes(parent, state), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, inf):
+            return Found(_nodes(parent, state, levels), starts[-1 - _origin(parent, state)], finish, cost)
+        if cost > best.get(state, inf) or (exact and dominated(state, cost)):
             continue
-        node, direction = divmod(state, 4)
+        node, direction = divmod(state // levels, 4)
         bends, arc, leg_start, before = info[state]
         horizontal = direction < 2
         # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
@@ -146,7 +159,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if stop[node] != FREE or mine[node] != FREE:
             straight = OVERLAP if soft else None
         if straight is not None and theirs[node] != FREE:
-            straight += CROSS
+            straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
             if arc < END_ZONE or end_zone[node] != FREE:
                 straight = straight + OVERLAP if soft else None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
@@ -245,9 +258,11 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if label_keep[nxt]:
                     continue
                 price += LABEL_COST
+            if (twin_h if new <= LEFT else twin_v)[edge]:
+                price += real * TWIN_COST
             g = cost + length + price
-            key = nxt * 4 + new
-            if g < best.get(key, inf):
+            key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1)
+            if g < best.get(key, inf) and not (exact and dominated(key, g)):
                 best[key] = g
                 parent[key] = state
                 if new == direction:
@@ -268,10 +283,10 @@ def _bends_needed(direction: int, sx: int, sy: int) -> int:
     return (0 if sx == 0 else 1) if toward else 2
 
 
-def _nodes(parent: dict[int, int], state: int) -> list[int]:
+def _nodes(parent: dict[int, int], state: int, levels: int) -> list[int]:
     nodes = []
     while state >= 0:
-        nodes.append(state // 4)
+        nodes.append(state // (4 * levels))
         state = parent[state]
     return nodes[::-1]
 

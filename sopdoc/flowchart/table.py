@@ -94,13 +94,15 @@ def _longest_word(chart: Chart, key: str) -> float:
     return max((textfit.width(w, BODY_SIZE) for w in words), default=0.0)
 
 
-def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float]:
+def columns_for(chart: Chart, usable: float, least: float = 0.0) -> tuple[list[Column], float, float]:
     """Return the table's columns fitted to *usable* width, the lane width, and the titles' size.
 
     Room before routes: the lanes get LANE_GOOD when the text columns can give it (down to their
     minimum: the widest word of their title, of their text up to WORD_CAPS), and more while the
     table grows little; the text columns share the rest by how much text each holds, so a column
-    of "-" gives its room away and a long Keterangan gets the room it needs.
+    of "-" gives its room away and a long Keterangan gets the room it needs. Lanes at least *least*
+    wide (a page whose routes found no way in narrower ones) take the titles' and words' room
+    the same way, as far as the text columns can give it.
     """
     n = len(chart.lanes)
     titles = dict(chart.columns)
@@ -111,6 +113,7 @@ def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float
     # The titles shrink first; then the text columns keep less of their longest word (longer words break
     # with a hyphen), then only their titles' room.
     tries = [(size, cap, KEGIATAN_MIN) for cap in WORD_CAPS for size in TITLE_SIZES]
+    fits = []
     for size, cap, kegiatan in tries + [(TITLE_SIZES[-1], 0.0, KEGIATAN_TIGHT)]:
         need = {key: max(_title_width(title, size), min(words[key], cap) + 2 * CELL_PAD_X + 1)
                 for key, title in titles.items()}
@@ -121,14 +124,17 @@ def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float
         fixed = sum(need[k] for k in titles if k not in shared)
         widest = (usable - fixed - sum(need[k] for k in shared)) / n
         if widest >= lane_min:
-            break
-    else:
+            fits.append((size, cap, need, fixed, widest))
+            if widest >= least:
+                break
+    if not fits:
         raise LayoutError(f"{n} pelaksana tidak muat pada kertas ini; pakai orientasi lanskap atau kertas F4")
+    size, cap, need, fixed, widest = fits[-1]     # the first that gives *least*, or the widest lanes there are
     # When even that leaves the text columns narrower than their words, lanes too narrow for a track beside a
     # symbol gain nothing from a few more millimetres: the text columns get them back, and break fewer words.
-    if not cap and widest < LANE_TRACK:
+    if not cap and widest < LANE_TRACK and not least:
         widest = lane_min
-    lane = _lane_width(chart, ink, need, shared, usable - fixed, n, widest)
+    lane = max(_lane_width(chart, ink, need, shared, usable - fixed, n, widest), min(least, widest))
     widths = _share(usable - fixed - lane * n, shared, need, ink)
     widths.update({k: need[k] for k in titles if k not in shared})
     cols = [Column(key, titles[key], widths[key]) for key in BEFORE_LANES]
