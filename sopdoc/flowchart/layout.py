@@ -20,7 +20,9 @@ writing the one ``State``:
     without a route, of a label without a place, or of a broken rule get more
     room and the layout goes back to *rows* (a label without a place keeps its
     room clear of other lines from then on); what still fails after a few rounds
-    is drawn plainly and named in a warning, never drawn wrong in silence.
+    is drawn plainly and named in a warning, never drawn wrong in silence; but
+    first the lanes widen, when the text columns can give them room, and the
+    layout starts again from *columns*.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -40,6 +42,8 @@ from sopdoc.office.paper import MARGIN, page_size
 
 PLACEMENTS = 6                  # rounds of pagination for connectors' room
 ATTEMPTS = 4                    # rounds of routing, rows growing where it failed
+WIDEN = 4.0 * MM                # wider lanes, per round of routing that still failed after those
+WIDENINGS = 3                   # such rounds, at most
 GROW = 3.0 * MM                 # more height for a row where a route or a label found no way, per round
 CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row too crowded for its connectors
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
@@ -57,6 +61,8 @@ class State:
     columns: list[Column] = field(default_factory=list)
     lanes: list[str] = field(default_factory=list)
     lane: float = 0.0
+    lane_floor: float = 0.0     # lanes at least this wide, after routing failed in narrower ones
+    symbol_lane: float = 0.0    # the lane width symbols are sized for: widened lanes give their room to routes
     title_size: float = 0.0
     header: HeaderStyle | None = None
     body: tuple[float, float] = (0.0, 0.0)
@@ -90,9 +96,10 @@ def _columns(state: State) -> None:
     chart = state.chart
     state.width, state.height = page_size(chart.paper, chart.orientation)
     state.lanes = [key for key, _ in chart.lanes]
-    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN)
+    state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN, state.lane_floor)
     state.body = table.body_size(state.columns)
-    state.symbol_size = table.symbol_size(state.lane)
+    state.symbol_lane = state.symbol_lane or state.lane
+    state.symbol_size = table.symbol_size(min(state.lane, state.symbol_lane))
     state.heading = table.heading(chart.title, state.width - 2 * MARGIN)
 
 
@@ -202,7 +209,23 @@ def _check(state: State) -> str | None:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
         return "exits"
+    if rows and _widen(state):
+        return "columns"
     return None
+
+
+def _widen(state: State) -> bool:
+    """Widen the lanes when the text columns can give them room, after taller rows were not enough; return
+    whether they widened (the layout then starts again from the columns, every decision's exits at their best)."""
+    floor = state.lane + WIDEN
+    _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, floor)
+    if lane < state.lane + 1 * MM or not _again(state, "widen", WIDENINGS):
+        return False
+    state.lane_floor = floor
+    state.turns.clear()
+    state.rounds.pop("check", None)
+    state.rounds.pop("connectors", None)
+    return True
 
 
 def _again(state: State, name: str, limit: int) -> bool:

@@ -94,13 +94,14 @@ def _longest_word(chart: Chart, key: str) -> float:
     return max((textfit.width(w, BODY_SIZE) for w in words), default=0.0)
 
 
-def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float]:
+def columns_for(chart: Chart, usable: float, floor: float = 0.0) -> tuple[list[Column], float, float]:
     """Return the table's columns fitted to *usable* width, the lane width, and the titles' size.
 
     Room before routes: the lanes get LANE_GOOD when the text columns can give it (down to their
     minimum: the widest word of their title, of their text up to WORD_CAPS), and more while the
     table grows little; the text columns share the rest by how much text each holds, so a column
-    of "-" gives its room away and a long Keterangan gets the room it needs.
+    of "-" gives its room away and a long Keterangan gets the room it needs. Lanes are at least
+    *floor* wide when the text columns can give that (the layout found no way to draw in narrower ones).
     """
     n = len(chart.lanes)
     titles = dict(chart.columns)
@@ -128,7 +129,7 @@ def columns_for(chart: Chart, usable: float) -> tuple[list[Column], float, float
     # symbol gain nothing from a few more millimetres: the text columns get them back, and break fewer words.
     if not cap and widest < LANE_TRACK:
         widest = lane_min
-    lane = _lane_width(chart, ink, need, shared, usable - fixed, n, widest)
+    lane = max(_lane_width(chart, ink, need, shared, usable - fixed, n, widest), min(floor, widest))
     widths = _share(usable - fixed - lane * n, shared, need, ink)
     widths.update({k: need[k] for k in titles if k not in shared})
     cols = [Column(key, titles[key], widths[key]) for key in BEFORE_LANES]
