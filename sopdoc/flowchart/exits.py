@@ -61,16 +61,21 @@ class ExitPlan:
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         return (Rect(x0, y - LABEL_GAP - h, x0 + w, y - LABEL_GAP), Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h))
 
-    def keep(self, symbol: Symbol, up: bool, right: bool, area: float, lane_width: float) -> Rect | None:
+    def keep(self, symbol: Symbol, up: bool, right: bool, area: float, lane_width: float,
+             siblings: frozenset[str] = frozenset()) -> Rect | None:
         """Return the room the label keeps when others must stay clear of it: on the side its exit does not
         turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right); but a bottom
-        exit's label in the first or last lane stands on the inner side, leaving the outer gutter (the only
-        way past that lane's symbols) to other lines; and never outside the lane area (*area* wide)."""
+        exit's label stands away from the side vertex one other exit of its diamond leaves by (*siblings*:
+        the vertices of its other exits), whose line turns down past it; else, in the first or last lane, on
+        the inner side, leaving the outer gutter (the only way past that lane's symbols) to other lines; and
+        never outside the lane area (*area* wide)."""
         if not self.forms:
             return None
         x, y = symbol.port_point(self.port)
         _, w, h = self.narrow
         if self.port.side == "B":
+            if len(siblings & {"L", "R"}) == 1:
+                return self._keep_apart(x, y, "R" in siblings, area)
             left, inner_left = x - LABEL_GAP - w, x > area - lane_width
             on_left = inner_left if (x < lane_width) != (x > area - lane_width) else right
             x0 = left if (on_left and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
@@ -78,6 +83,31 @@ class ExitPlan:
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         y0 = y + LABEL_GAP if up else y - LABEL_GAP - h
         return Rect(x0, y0, x0 + w, y0 + h)
+
+
+    def _keep_apart(self, x: float, y: float, on_left: bool, area: float) -> Rect:
+        """Return the room a bottom exit's label keeps on the side (*on_left* or right) away from the side vertex
+        its diamond's other exit leaves by, that exit's line turning down past the label: set as narrow as
+        the label may be set, and on the other side only when the lane area has no room there."""
+        _, w, h = min(cut_forms(self.forms[0][0]), key=lambda form: form[1])
+        for left in (on_left, not on_left):
+            x0 = x - LABEL_GAP - w if left else x + LABEL_GAP
+            if x0 >= 0 and x0 + w <= area:
+                break
+        return Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h)
+
+
+def cut_forms(label: str) -> list[tuple[str, float, float]]:
+    """Return the ways a label may be set beside its exit: on one line, then in two lines cut between its
+    first words."""
+    text = label.replace("\n", " ")
+    words = text.split()
+    found = [[text]]
+    for cut in range(1, min(len(words), 3)):
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+        if lines not in found:
+            found.append(lines)
+    return [("\n".join(lines), *box_size(lines)) for lines in found]
 
 
 def label_lines(text: str, avail: float) -> list[str]:
