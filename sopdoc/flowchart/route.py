@@ -29,8 +29,7 @@ from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, As
 ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
-ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port
-START_REACH = 12 * MM           # and a start this far past the run an exit must make
+ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port (or at the first track past it)
 TIGHT, WINDOW = 3 * MM, 16 * MM  # the first searches look this far beyond the link's ends
 SEARCHES = 4                    # soft searches per link, at most, before its rows get more room
 # What leaving or entering by a side costs (lower reads more naturally).
@@ -295,7 +294,8 @@ class Router:
         link = self.links[n]
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
-        for node, distance in self._walk(symbol, port, n, soft, link.run + START_REACH):
+        # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
+        for node, distance in self._walk(symbol, port, n, soft):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost, distance, (symbol, port))]
         return []
@@ -306,8 +306,10 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
+        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft) if distance >= ENTRY_MIN]
+        near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
         return [Entry(node, inward, distance + cost, (symbol, port), close=distance < ARROW_ROOM)
-                for node, distance in self._walk(symbol, port, n, soft, ENTRY_REACH) if distance >= ENTRY_MIN]
+                for node, distance in near]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
         """Return entries onto the line of an arrow already entering *symbol*: a merge, marked by a junction.
@@ -478,7 +480,7 @@ class Router:
         else:
             symbol, end_port = entry_key
             end_point = symbol.port_point(end_port)
-            back = [node for node, _ in self._walk(symbol, end_port, n, True, ENTRY_REACH)] if found.nodes else []
+            back = [node for node, _ in self._walk(symbol, end_port, n, True)] if found.nodes else []
             if found.entry.node in back:
                 nodes += back[:back.index(found.entry.node)][::-1]
         own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]
