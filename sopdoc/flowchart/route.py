@@ -123,6 +123,12 @@ class Router:
                 if victim in self.routes:
                     queue.extend(self._rip(victim))
             self._commit(n, found)
+        # A link that lost every fight may find a way among the routes as they ended up.
+        for n in order:
+            if n not in self.routes:
+                found = self._find(n, soft=False)
+                if found is not None and not self._conflicts(n, found):
+                    self._commit(n, found)
         failed = [self.links[n] for n in order if n not in self.routes]
         routed = [n for n in order if n in self.routes]
         self.page.arrows = [self._arrow(n) for n in routed]
@@ -158,7 +164,8 @@ class Router:
             return None
         # The search looks near the link first (most links run straight, or turn once or twice between
         # their symbols), then wider, then over the whole page.
-        simple = replace(ask, bends=min(ask.bends, 2))
+        # (A fork's branch starts with its trunk's bends: it looks with all of them, or its own line would win.)
+        simple = ask if self._has_trunk(n) else replace(ask, bends=min(ask.bends, 2))
         for margin, bounded in ((TIGHT, simple), (WINDOW, ask)):
             found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin))
             if found is not None:

@@ -34,6 +34,7 @@ RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
 OPPOSITE = (LEFT, RIGHT, UP, DOWN)
 TURNS = ((DOWN, UP), (DOWN, UP), (RIGHT, LEFT), (RIGHT, LEFT))
 HORIZONTAL = (True, True, False, False)
+STATE = 16                  # a search state is (node * 4 + direction) * STATE + bends
 
 
 @dataclass(frozen=True)
@@ -115,16 +116,28 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         return ex[i] + ey[j] + BEND * _bends_needed(direction, sx[i], sy[j])
 
     inf = float("inf")
-    best: dict[int, float] = {}
+    # A state is (node, direction, bends so far): a dearer way to a node that has turned fewer times may
+    # still reach a target the cheaper one has no bends left for. best[node * 4 + direction][bends] is the
+    # cheapest cost found; a way is dropped when one as cheap with as few bends or fewer is known.
+    best: dict[int, list[float]] = {}
     info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
+
+    def better(place: int, bends: int, cost: float) -> bool:
+        row = best.get(place)
+        if row is None:
+            best[place] = row = [inf] * STATE
+        if min(row[:bends + 1]) <= cost:
+            return False
+        row[bends] = cost
+        return True
     parent: dict[int, int] = {}
     heap: list = []
     push, pop = heapq.heappush, heapq.heappop
     counter = 0
     for n, start in enumerate(starts):
-        state = start.node * 4 + start.direction
-        if start.cost < best.get(state, inf):
-            best[state] = start.cost
+        place = start.node * 4 + start.direction
+        state = place * STATE + start.bends
+        if better(place, start.bends, start.cost):
             parent[state] = -1 - n
             info[state] = (start.bends, start.arc, start.node, -1)
             push(heap, (start.cost + estimate(start.node, start.direction), -start.cost, counter, start.cost, state,
@@ -134,10 +147,11 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         _, _, _, cost, state, finish = pop(heap)
         if finish is not None:
             return Found(_nodes(parent, state), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, inf):
-            continue
-        node, direction = divmod(state, 4)
+        place = state // STATE
         bends, arc, leg_start, before = info[state]
+        if cost > best[place][bends]:
+            continue
+        node, direction = divmod(place, 4)
         horizontal = direction < 2
         # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
         # forbidden near this route's start or another's end (rule 10).
@@ -246,9 +260,9 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 price += LABEL_COST
             g = cost + length + price
-            key = nxt * 4 + new
-            if g < best.get(key, inf):
-                best[key] = g
+            turned = bends + (new != direction)
+            if better(nxt * 4 + new, turned, g):
+                key = (nxt * 4 + new) * STATE + turned
                 parent[key] = state
                 if new == direction:
                     info[key] = (bends, arc + real, leg_start, before)
@@ -271,7 +285,7 @@ def _bends_needed(direction: int, sx: int, sy: int) -> int:
 def _nodes(parent: dict[int, int], state: int) -> list[int]:
     nodes = []
     while state >= 0:
-        nodes.append(state // 4)
+        nodes.append(state // STATE // 4)
         state = parent[state]
     return nodes[::-1]
 
