@@ -147,7 +147,8 @@ class Router:
         src, dst = self.symbols[link.src], self.symbols[link.dst]
         ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
                   n if link.label_room or link.label_keep else FREE)
-        if not soft and not self._has_trunk(n):
+        # A fork's branch to a connector standing in line with a side of its own runs straight into it too.
+        if not soft and (not self._has_trunk(n) or (link.port is not None and dst.kind == CONNECTOR)):
             direct = self._direct(n, src, dst)
             if direct is not None:
                 return direct
