@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from sopdoc.flowchart.graph import Chart, Flow, Node
+from sopdoc.flowchart.grid import BORDER, CLEAR
 from sopdoc.flowchart.plan import DECISION, MM, Port, Rect, Symbol
 from sopdoc.flowchart.table import SymbolSize
 from sopdoc.office import textfit
@@ -160,6 +161,7 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         kept = _kept_sides(chart, node, lanes, lane)
         costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane) + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
+                            + _no_way_down(side, node, flow, nodes, lane, ends, lane_width, size)
                             for side, flow, shape in zip(ports, flows, shapes))
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
@@ -216,6 +218,25 @@ def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: fl
     vertex = (lane + 0.5) * lane_width + (size.w / 2 if side == "R" else -size.w / 2)
     room = ends["R"] - vertex if side == "R" else vertex - ends["L"]
     return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 1.0 * MM else 0.0
+
+
+def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane: int, ends: dict[str, float],
+                 lane_width: float, size: SymbolSize) -> float:
+    """Return NO_ROOM when a side exit to another row has no track to turn onto before what ends its row that way:
+    one past its run, clear of that symbol and of every lane border (narrow lanes leave none between the
+    symbols of neighbouring lanes)."""
+    if side not in "LR" or not flow.targets or nodes[flow.targets[0]].row == node.row:
+        return 0.0
+    sign = 1 if side == "R" else -1
+    vertex = (lane + 0.5) * lane_width + sign * size.w / 2
+    lo, hi = sorted((vertex + sign * SIDE_RUN, ends[side] - sign * CLEAR))
+    if hi < lo:
+        return NO_ROOM
+    # The stretches of [lo, hi] at least BORDER from every lane border.
+    for k in range(int(lo // lane_width), int(hi // lane_width) + 1):
+        if max(lo, k * lane_width + BORDER) <= min(hi, (k + 1) * lane_width - BORDER):
+            return 0.0
+    return NO_ROOM
 
 
 def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:
