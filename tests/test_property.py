@@ -143,7 +143,6 @@ KNOWN_UNDRAWN_GRAPHS = [
     (148, 34, 5, ('F4', 'potret')),
     (32, 8, 8, ('A4', 'potret')),
     (3541, 36, 6, ('A4', 'potret')),
-    (4742, 38, 3, ('A4', 'potret')),
 ]
 
 

@@ -21,8 +21,8 @@ writing the one ``State``:
     room and the layout goes back to *rows* (a label without a place keeps its
     room clear of other lines from then on); what still fails after a few rounds
     is drawn plainly and named in a warning, never drawn wrong in silence; but
-    first the lanes widen, when the text columns can give them room, and the
-    layout starts again from *columns*.
+    first the lanes widen, when the text columns can give them room (else the
+    symbols narrow), and the layout starts again from *columns*.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -42,7 +42,7 @@ from sopdoc.office.paper import MARGIN, page_size
 
 PLACEMENTS = 6                  # rounds of pagination for connectors' room
 ATTEMPTS = 4                    # rounds of routing, rows growing where it failed
-WIDEN = 4.0 * MM                # wider lanes, per round of routing that still failed after those
+WIDEN = 4.0 * MM                # wider lanes (or symbols sized for narrower ones), per round that still failed
 WIDENINGS = 3                   # such rounds, at most
 GROW = 3.0 * MM                 # more height for a row where a route or a label found no way, per round
 CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row too crowded for its connectors
@@ -62,7 +62,8 @@ class State:
     lanes: list[str] = field(default_factory=list)
     lane: float = 0.0
     lane_floor: float = 0.0     # lanes at least this wide, after routing failed in narrower ones
-    symbol_lane: float = 0.0    # the lane width symbols are sized for: widened lanes give their room to routes
+    symbol_lane: float = 0.0    # the lane width symbols are sized for: widened lanes give their room to routes,
+                                # and symbols shrink when the lanes cannot widen
     title_size: float = 0.0
     header: HeaderStyle | None = None
     body: tuple[float, float] = (0.0, 0.0)
@@ -215,13 +216,20 @@ def _check(state: State) -> str | None:
 
 
 def _widen(state: State) -> bool:
-    """Widen the lanes when the text columns can give them room, after taller rows were not enough; return
-    whether they widened (the layout then starts again from the columns, every decision's exits at their best)."""
+    """Give the routes more room after taller rows were not enough: wider lanes when the text columns can give
+    them room, else narrower symbols; return whether either changed (the layout then starts again from the
+    columns, every decision's exits at their best)."""
+    if not _again(state, "widen", WIDENINGS):
+        return False
     floor = state.lane + WIDEN
     _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, floor)
-    if lane < state.lane + 1 * MM or not _again(state, "widen", WIDENINGS):
-        return False
-    state.lane_floor = floor
+    if lane >= state.lane + 1 * MM:
+        state.lane_floor = floor
+    else:
+        narrower = min(state.lane, state.symbol_lane) - WIDEN
+        if table.symbol_size(narrower).w >= state.symbol_size.w:
+            return False
+        state.symbol_lane = narrower
     state.turns.clear()
     state.rounds.pop("check", None)
     state.rounds.pop("connectors", None)
