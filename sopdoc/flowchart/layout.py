@@ -85,6 +85,7 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
+    best: tuple[int, dict] | None = None    # the round that left the fewest failures: their count, what it made
 
 
 @dataclass(frozen=True)
@@ -205,6 +206,7 @@ def _check(state: State) -> str | None:
         state.above[target] = min(state.above.get(target, 0.0) + MERGE_ROOM, state.capacity * ROOM_SHARE / 2)
     for _, problem in state.problems:
         rows |= problem.rows
+    _keep_best(state)
     if rows and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
@@ -212,7 +214,30 @@ def _check(state: State) -> str | None:
         return "exits"
     if rows and _widen(state):
         return "columns"
+    _restore_best(state)
     return None
+
+
+# What a round of the layout made, from its columns to its checked pages (each round makes new pages).
+_MADE = ("width", "height", "columns", "lanes", "lane", "title_size", "header", "body", "symbol_size", "heading",
+         "pages", "failed", "unlabelled", "problems")
+
+
+def _failures(state: State) -> int:
+    return len(state.failed) + len(state.unlabelled) + len(state.problems)
+
+
+def _keep_best(state: State) -> None:
+    """Remember this round's layout when it left fewer failures than any round before."""
+    if state.best is None or _failures(state) < state.best[0]:
+        state.best = (_failures(state), {name: getattr(state, name) for name in _MADE})
+
+
+def _restore_best(state: State) -> None:
+    """Take back the round that left the fewest failures, when a later one (more room, other exits) did worse."""
+    if state.best is not None and state.best[0] < _failures(state):
+        for name, value in state.best[1].items():
+            setattr(state, name, value)
 
 
 def _widen(state: State) -> bool:
