@@ -140,7 +140,8 @@ def _keep(where: _Pages, plan: ExitPlan | None, flow: Flow, n: int) -> Rect | No
     target = where.chart.nodes[flow.targets[0]] if flow.targets else source
     symbol = where.page_of[source.row].symbol(source.name)
     right = where.lanes.index(target.lanes[0]) > where.lanes.index(source.lanes[0])
-    return plan.keep(symbol, target.row < source.row, right, where.area, where.lane_width)
+    siblings = frozenset(other.port.side for (name, k), other in where.plans.items() if name == flow.source and k != n)
+    return plan.keep(symbol, target.row < source.row, right, where.area, where.lane_width, siblings)
 
 
 def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPlan | None, fork, names,

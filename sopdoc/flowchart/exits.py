@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from itertools import permutations
 
 from sopdoc.flowchart.graph import Chart, Flow, Node
+from sopdoc.flowchart.grid import BORDER, CLEAR
 from sopdoc.flowchart.plan import DECISION, MM, Port, Rect, Symbol
 from sopdoc.flowchart.table import SymbolSize
 from sopdoc.office import textfit
@@ -61,16 +62,21 @@ class ExitPlan:
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         return (Rect(x0, y - LABEL_GAP - h, x0 + w, y - LABEL_GAP), Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h))
 
-    def keep(self, symbol: Symbol, up: bool, right: bool, area: float, lane_width: float) -> Rect | None:
+    def keep(self, symbol: Symbol, up: bool, right: bool, area: float, lane_width: float,
+             siblings: frozenset[str] = frozenset()) -> Rect | None:
         """Return the room the label keeps when others must stay clear of it: on the side its exit does not
         turn to (*up*: the exit goes on upwards; *right*: a bottom exit goes on to the right); but a bottom
-        exit's label in the first or last lane stands on the inner side, leaving the outer gutter (the only
-        way past that lane's symbols) to other lines; and never outside the lane area (*area* wide)."""
+        exit's label stands away from the side vertex one other exit of its diamond leaves by (*siblings*:
+        the vertices of its other exits), whose line turns down past it; else, in the first or last lane, on
+        the inner side, leaving the outer gutter (the only way past that lane's symbols) to other lines; and
+        never outside the lane area (*area* wide)."""
         if not self.forms:
             return None
         x, y = symbol.port_point(self.port)
         _, w, h = self.narrow
         if self.port.side == "B":
+            if len(siblings & {"L", "R"}) == 1:
+                return self._keep_apart(x, y, "R" in siblings, area)
             left, inner_left = x - LABEL_GAP - w, x > area - lane_width
             on_left = inner_left if (x < lane_width) != (x > area - lane_width) else right
             x0 = left if (on_left and left >= 0) or x + LABEL_GAP + w > area else x + LABEL_GAP
@@ -78,6 +84,31 @@ class ExitPlan:
         x0 = x + LABEL_GAP if self.port.side == "R" else x - LABEL_GAP - w
         y0 = y + LABEL_GAP if up else y - LABEL_GAP - h
         return Rect(x0, y0, x0 + w, y0 + h)
+
+
+    def _keep_apart(self, x: float, y: float, on_left: bool, area: float) -> Rect:
+        """Return the room a bottom exit's label keeps on the side (*on_left* or right) away from the side vertex
+        its diamond's other exit leaves by, that exit's line turning down past the label: set as narrow as
+        the label may be set, and on the other side only when the lane area has no room there."""
+        _, w, h = min(cut_forms(self.forms[0][0]), key=lambda form: form[1])
+        for left in (on_left, not on_left):
+            x0 = x - LABEL_GAP - w if left else x + LABEL_GAP
+            if x0 >= 0 and x0 + w <= area:
+                break
+        return Rect(x0, y + LABEL_GAP, x0 + w, y + LABEL_GAP + h)
+
+
+def cut_forms(label: str) -> list[tuple[str, float, float]]:
+    """Return the ways a label may be set beside its exit: on one line, then in two lines cut between its
+    first words."""
+    text = label.replace("\n", " ")
+    words = text.split()
+    found = [[text]]
+    for cut in range(1, min(len(words), 3)):
+        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
+        if lines not in found:
+            found.append(lines)
+    return [("\n".join(lines), *box_size(lines)) for lines in found]
 
 
 def label_lines(text: str, avail: float) -> list[str]:
@@ -130,6 +161,7 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         kept = _kept_sides(chart, node, lanes, lane)
         costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane) + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
+                            + _no_way_down(side, node, flow, nodes, lane, ends, lane_width, size)
                             for side, flow, shape in zip(ports, flows, shapes))
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
@@ -186,6 +218,25 @@ def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: fl
     vertex = (lane + 0.5) * lane_width + (size.w / 2 if side == "R" else -size.w / 2)
     room = ends["R"] - vertex if side == "R" else vertex - ends["L"]
     return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 1.0 * MM else 0.0
+
+
+def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane: int, ends: dict[str, float],
+                 lane_width: float, size: SymbolSize) -> float:
+    """Return NO_ROOM when a side exit to another row has no track to turn onto before what ends its row that way:
+    one past its run, clear of that symbol and of every lane border (narrow lanes leave none between the
+    symbols of neighbouring lanes)."""
+    if side not in "LR" or not flow.targets or nodes[flow.targets[0]].row == node.row:
+        return 0.0
+    sign = 1 if side == "R" else -1
+    vertex = (lane + 0.5) * lane_width + sign * size.w / 2
+    lo, hi = sorted((vertex + sign * SIDE_RUN, ends[side] - sign * CLEAR))
+    if hi < lo:
+        return NO_ROOM
+    # The stretches of [lo, hi] at least BORDER from every lane border.
+    for k in range(int(lo // lane_width), int(hi // lane_width) + 1):
+        if max(lo, k * lane_width + BORDER) <= min(hi, (k + 1) * lane_width - BORDER):
+            return 0.0
+    return NO_ROOM
 
 
 def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 from itertools import product
 
-from sopdoc.flowchart.exits import LABEL_GAP, box_size
+from sopdoc.flowchart.exits import LABEL_GAP, cut_forms
 from sopdoc.flowchart.plan import MM, Arrow, Label, Page, Rect
 from sopdoc.flowchart.route import Link
 
@@ -92,7 +92,7 @@ def _options(page: Page, arrow: Arrow, link: Link, siblings: list[int], placed: 
     own = [seg for n in siblings for seg in zip(page.arrows[n].points, page.arrows[n].points[1:])]
     area = Rect(0.0, 0.0, lanes * lane_width, page.height)
     found = []
-    for rank, (text, w, h) in enumerate(_forms(link.label)):
+    for rank, (text, w, h) in enumerate(cut_forms(link.label)):
         for rect, turning in _spots(vx, vy, after, turn, w, h):
             cost = rank * 0.5 + (TURNING_SIDE if turning else 0.0)
             lane = int(vx // lane_width)
@@ -104,18 +104,6 @@ def _options(page: Page, arrow: Arrow, link: Link, siblings: list[int], placed: 
             if _fits(rect, (vx, vy), area, page, placed, others, own):
                 found.append((cost, Label(text, rect.x0, rect.y0, w, h)))
     return sorted(found, key=lambda c: c[0])
-
-
-def _forms(label: str) -> list[tuple[str, float, float]]:
-    """Return the label on one line, then in two lines cut between its first words."""
-    text = label.replace("\n", " ")
-    words = text.split()
-    found = [[text]]
-    for cut in range(1, min(len(words), 3)):
-        lines = [" ".join(words[:cut]), " ".join(words[cut:])]
-        if lines not in found:
-            found.append(lines)
-    return [("\n".join(lines), *box_size(lines)) for lines in found]
 
 
 def _spots(vx: float, vy: float, after, turn, w: float, h: float):

@@ -20,10 +20,11 @@ writing the one ``State``:
     without a route, of a label without a place, or of a broken rule get more
     room and the layout goes back to *rows* (a label without a place keeps its
     room clear of other lines from then on); a link or a label still without a
-    way after a few rounds gets wider lanes, the text columns giving way, and
-    the layout goes back to *columns* with the rows' room taken back; what
-    still fails is drawn plainly and named in a warning, never drawn wrong in
-    silence.
+    way after a few rounds, or a rule still broken, gets wider lanes (the text
+    columns giving way; where they cannot, narrower symbols), and the layout
+    goes back to *columns* with the rows' room taken back; what still fails is
+    drawn plainly and named in a warning, never drawn wrong in silence, from
+    the round that failed least.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -48,7 +49,7 @@ CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row t
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
 MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
 FORK_ROOM = 8 * MM              # more height for a row with a fork
-WIDEN = 1.5 * MM                # wider lanes for a link or a label that found no way in taller rows, per round
+WIDEN = 1.5 * MM                # wider lanes (or symbols sized for narrower ones) for what found no way, per round
 WIDENINGS = 3                   # rounds of wider lanes at most
 WIDEN_FAILS = 3                 # links and labels without a way, at most, for wider lanes to be worth a round
 
@@ -64,6 +65,8 @@ class State:
     lanes: list[str] = field(default_factory=list)
     lane: float = 0.0
     least: float = 0.0              # the lane width asked for after routes found no way in narrower lanes
+    symbol_lane: float = 0.0        # the lane width symbols are sized for: wider lanes give their room to routes,
+                                    # and symbols narrow when the lanes cannot widen
     title_size: float = 0.0
     header: HeaderStyle | None = None
     body: tuple[float, float] = (0.0, 0.0)
@@ -86,6 +89,7 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
+    best: tuple[int, dict] | None = None    # the round that left the fewest failures: their count, what it made
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,8 @@ def _columns(state: State) -> None:
     state.lanes = [key for key, _ in chart.lanes]
     state.columns, state.lane, state.title_size = table.columns_for(chart, state.width - 2 * MARGIN, state.least)
     state.body = table.body_size(state.columns)
-    state.symbol_size = table.symbol_size(state.lane)
+    state.symbol_lane = state.symbol_lane or state.lane
+    state.symbol_size = table.symbol_size(min(state.lane, state.symbol_lane))
     state.heading = table.heading(chart.title, state.width - 2 * MARGIN)
 
 
@@ -212,12 +217,13 @@ def _check(state: State) -> str | None:
         state.above[target] = min(state.above.get(target, 0.0) + MERGE_ROOM, state.capacity * ROOM_SHARE / 2)
     for _, problem in state.problems:
         rows |= problem.rows
+    _keep_best(state)
     if rows and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
         return "exits"
-    if (state.failed or state.unlabelled) and _wider(state):
+    if rows and _widen(state):
         # The room rows were given in the narrower lanes is taken back: in wider ones they may need less, and
         # get it again, a round more, where a link still finds no way.
         state.grown.clear()
@@ -226,21 +232,50 @@ def _check(state: State) -> str | None:
         state.rounds["check"] = ATTEMPTS - 2
         state.rounds.pop("connectors", None)
         return "columns"
+    _restore_best(state)
     return None
 
 
-def _wider(state: State) -> bool:
-    """Ask for lanes WIDEN wider than now; return whether the text columns can give that room (or some of it).
+# What a round of the layout made, from its columns to its checked pages (each round makes new pages).
+_MADE = ("width", "height", "columns", "lanes", "lane", "title_size", "header", "body", "symbol_size", "heading",
+         "pages", "failed", "unlabelled", "problems")
 
-    A page with many links or labels without a way gains nothing worth the rounds from a few millimetres.
+
+def _failures(state: State) -> int:
+    return len(state.failed) + len(state.unlabelled) + len(state.problems)
+
+
+def _keep_best(state: State) -> None:
+    """Remember this round's layout when it left fewer failures than any round before."""
+    if state.best is None or _failures(state) < state.best[0]:
+        state.best = (_failures(state), {name: getattr(state, name) for name in _MADE})
+
+
+def _restore_best(state: State) -> None:
+    """Take back the round that left the fewest failures, when a later one (more room, other exits) did worse."""
+    if state.best is not None and state.best[0] < _failures(state):
+        for name, value in state.best[1].items():
+            setattr(state, name, value)
+
+
+def _widen(state: State) -> bool:
+    """Give the routes more room after taller rows were not enough; return whether the layout changed.
+
+    The lanes ask WIDEN more than now, as far as the text columns can give it; where they cannot, the
+    symbols are sized for lanes WIDEN narrower. A page with many links or labels without a way gains
+    nothing worth the rounds from a few millimetres.
     """
-    if len(state.failed) + len(state.unlabelled) > WIDEN_FAILS or not _again(state, "wider", WIDENINGS):
+    if len(state.failed) + len(state.unlabelled) > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
         return False
     least = state.lane + WIDEN
     _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, least)
-    if lane < state.lane + 0.5 * MM:
-        return False
-    state.least = least
+    if lane >= state.lane + 0.5 * MM:
+        state.least = least
+    else:
+        narrower = min(state.lane, state.symbol_lane) - WIDEN
+        if table.symbol_size(narrower).w >= state.symbol_size.w:
+            return False
+        state.symbol_lane = narrower
     return True
 
 

@@ -29,8 +29,7 @@ from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, As
 ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
-ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port
-START_REACH = 12 * MM           # and a start this far past the run an exit must make
+ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port (or at the first track past it)
 TIGHT, WINDOW = 3 * MM, 16 * MM  # the first searches look this far beyond the link's ends
 SEARCHES = 4                    # soft searches per link, at most, before its rows get more room
 # What leaving or entering by a side costs (lower reads more naturally).
@@ -123,6 +122,12 @@ class Router:
                 if victim in self.routes:
                     queue.extend(self._rip(victim))
             self._commit(n, found)
+        # A link that lost every fight may find a way among the routes as they ended up.
+        for n in order:
+            if n not in self.routes:
+                found = self._find(n, soft=False)
+                if found is not None and not self._conflicts(n, found):
+                    self._commit(n, found)
         failed = [self.links[n] for n in order if n not in self.routes]
         routed = [n for n in order if n in self.routes]
         self.page.arrows = [self._arrow(n) for n in routed]
@@ -141,7 +146,8 @@ class Router:
         src, dst = self.symbols[link.src], self.symbols[link.dst]
         ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
                   n if link.label_room or link.label_keep else FREE)
-        if not soft and not self._has_trunk(n):
+        # A fork's branch to a connector standing in line with a side of its own runs straight into it too.
+        if not soft and (not self._has_trunk(n) or (link.port is not None and dst.kind == CONNECTOR)):
             direct = self._direct(n, src, dst)
             if direct is not None:
                 return direct
@@ -158,14 +164,17 @@ class Router:
             return None
         # The search looks near the link first (most links run straight, or turn once or twice between
         # their symbols), then wider, then over the whole page.
-        simple = replace(ask, bends=min(ask.bends, 2))
+        # (A fork's branch starts with its trunk's bends: it looks with all of them, exactly, or its own line
+        # would win.)
+        branch = self._has_trunk(n)
+        simple = ask if branch else replace(ask, bends=min(ask.bends, 2))
         for margin, bounded in ((TIGHT, simple), (WINDOW, ask)):
-            found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin))
+            found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin), branch)
             if found is not None:
                 return found
-        found = search(self.grid, starts, entries, [dst.rect], ask)
+        found = search(self.grid, starts, entries, [dst.rect], ask, exact=branch)
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
-        if found is None and soft:
+        if found is None and soft and not branch:
             found = search(self.grid, starts, entries, [dst.rect], ask, exact=True)
         return found
 
@@ -298,7 +307,8 @@ class Router:
         link = self.links[n]
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
-        for node, distance in self._walk(symbol, port, n, soft, link.run + START_REACH):
+        # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
+        for node, distance in self._walk(symbol, port, n, soft):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost, distance, (symbol, port))]
         return []
@@ -309,8 +319,10 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
+        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft) if distance >= ENTRY_MIN]
+        near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
         return [Entry(node, inward, distance + cost, (symbol, port), close=distance < ARROW_ROOM)
-                for node, distance in self._walk(symbol, port, n, soft, ENTRY_REACH) if distance >= ENTRY_MIN]
+                for node, distance in near]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
         """Return entries onto the line of an arrow already entering *symbol*: a merge, marked by a junction.
@@ -481,7 +493,7 @@ class Router:
         else:
             symbol, end_port = entry_key
             end_point = symbol.port_point(end_port)
-            back = [node for node, _ in self._walk(symbol, end_port, n, True, ENTRY_REACH)] if found.nodes else []
+            back = [node for node, _ in self._walk(symbol, end_port, n, True)] if found.nodes else []
             if found.entry.node in back:
                 nodes += back[:back.index(found.entry.node)][::-1]
         own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]
