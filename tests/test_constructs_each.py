@@ -205,12 +205,6 @@ def _read(construct: str, folder: Path):
 
 # --- layout: every construct on F4, A4, Letter and Legal, landscape and portrait --------------------
 
-# A decision exit with labels that forks is drawn as two arrows leaving two vertices, without a junction dot, the
-# second without its label (an unlabelled decision's fork and a box's fork are drawn right): rule 6.
-_NOT_YET_DRAWN = {"percabangan-keputusan": "rule 6: a labelled decision exit that forks leaves by a third vertex, "
-                                           "unlabelled and without a junction dot"}
-
-
 # The papers of every rendering test, and the two that signed SOPs are also printed on.
 _PAPERS = [*PAPERS, ("Letter", "lanskap"), ("Letter", "potret"), ("Legal", "lanskap"), ("Legal", "potret")]
 
@@ -218,9 +212,7 @@ _PAPERS = [*PAPERS, ("Letter", "lanskap"), ("Letter", "potret"), ("Legal", "lans
 def _layout_cases():
     for construct in sorted(CONSTRUCTS):
         for kertas, orientasi in _PAPERS:
-            marks = [pytest.mark.xfail(strict=True, reason=_NOT_YET_DRAWN[construct])] \
-                if construct in _NOT_YET_DRAWN else []
-            yield pytest.param(construct, kertas, orientasi, marks=marks, id=f"{construct}-{kertas}-{orientasi}")
+            yield pytest.param(construct, kertas, orientasi, id=f"{construct}-{kertas}-{orientasi}")
 
 
 @pytest.mark.parametrize(("construct", "kertas", "orientasi"), list(_layout_cases()))

@@ -131,15 +131,12 @@ def _drawn_graph(seed, rows, actors, paper):
 
 
 # Flow graphs the layout cannot yet draw within the rules (seed, rows, pelaksana, paper): a decision sharing its row
-# with a symbol in the lane beside it, on portrait lanes too narrow (11-16 mm) for a line or a label between them, or
-# two such decisions whose four exits all go to other rows (8, 8, 2); a loop back over several rows on a portrait
-# page (as ONCE_UNROUTED were). Strict: one drawn moves to the test above.
+# with a symbol in the lane beside it, on portrait lanes too narrow (11-16 mm) for a line or a label between them;
+# a loop back over several rows on a portrait page (as ONCE_UNROUTED were). Strict: one drawn moves to the test
+# above.
 KNOWN_UNDRAWN_GRAPHS = [
-    (8, 8, 2, ('A4', 'lanskap')),
     (5, 34, 5, ('F4', 'potret')),
-    (148, 34, 5, ('F4', 'potret')),
     (32, 8, 8, ('A4', 'potret')),
-    (3541, 36, 6, ('A4', 'potret')),
 ]
 
 

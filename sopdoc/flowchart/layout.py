@@ -49,7 +49,7 @@ CROWDED = table.CONNECTOR + 6 * MM   # room over or under the symbols of a row t
 ROOM_SHARE = 0.5                # a row's symbols and the room given them take at most this share of a page
 MERGE_ROOM = 6 * MM             # room over a symbol a link found no way into, per round
 FORK_ROOM = 8 * MM              # more height for a row with a fork
-WIDEN = 1.5 * MM                # wider lanes (or symbols sized for narrower ones) for what found no way, per round
+WIDEN = 4.0 * MM                # wider lanes (or symbols sized for narrower ones) for what found no way, per round
 WIDENINGS = 3                   # rounds of wider lanes at most
 WIDEN_FAILS = 3                 # links and labels without a way, at most, for wider lanes to be worth a round
 
