@@ -48,14 +48,9 @@ def revise(path: Path, tanggal: Tanggal | datetime.date, catatan: str) -> Sop:
     if previous and new.key < previous.key:
         raise SopdocError(f"{display_path(path)}: tanggal revisi {new} lebih awal dari {what} ({previous}); "
                           "revisi ditulis berurutan, yang terbaru paling bawah. Berkas tidak diubah.")
-    target = write_target(path, tree_root(path.parent))
-    mode = stat.S_IMODE(target.stat().st_mode)
-    if refused := read_only(path, mode, "direvisi", "direvisi", target):
-        raise SopdocError(refused)
+    target, mode, raw = _opened(path)
     try:
-        raw = yamlsafe.read_bytes(target)
-        text = raw.decode("utf-8-sig")
-        revised = with_revision(text, new, catatan)
+        revised = with_revision(raw.decode("utf-8-sig"), new, catatan)
     except yamlsafe.YamlLoadError as exc:
         raise SopdocError(f"{display_path(path)}: {exc.message}. Berkas tidak diubah.") from None
     sop = _checked(path, revised, catatan)
@@ -82,12 +77,8 @@ def amend(path: Path, number: int, tanggal: Tanggal | None, catatan: str | None)
                           f"{len(before.revisi)} revisi); muat ulang halaman. Berkas tidak diubah.")
     if tanggal is not None:
         _not_future(path, tanggal)
-    target = write_target(path, tree_root(path.parent))
-    mode = stat.S_IMODE(target.stat().st_mode)
-    if refused := read_only(path, mode, "direvisi", "direvisi", target):
-        raise SopdocError(refused)
+    target, mode, raw = _opened(path)
     try:
-        raw = yamlsafe.read_bytes(target)
         data = yamlsafe.parse(raw.decode("utf-8-sig"), path).data
     except yamlsafe.YamlLoadError as exc:
         raise SopdocError(f"{display_path(path)}: {exc.message}. Berkas tidak diubah.") from None
@@ -111,6 +102,19 @@ def amend(path: Path, number: int, tanggal: Tanggal | None, catatan: str | None)
     except WriteError as exc:
         raise SopdocError(f"{exc.message}. Berkas SOP tidak diubah.") from None
     return dataclasses.replace(result.sops[0], source=path)
+
+
+def _opened(path: Path) -> tuple[Path, int, bytes]:
+    """Return the file *path* writes to (a symlinked definition's target), its mode and its bytes, refusing one
+    that may not be written."""
+    target = write_target(path, tree_root(path.parent))
+    mode = stat.S_IMODE(target.stat().st_mode)
+    if refused := read_only(path, mode, "direvisi", "direvisi", target):
+        raise SopdocError(refused)
+    try:
+        return target, mode, yamlsafe.read_bytes(target)
+    except yamlsafe.YamlLoadError as exc:
+        raise SopdocError(f"{display_path(path)}: {exc.message}. Berkas tidak diubah.") from None
 
 
 def _not_future(path: Path, new: Tanggal) -> None:
