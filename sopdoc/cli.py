@@ -234,7 +234,17 @@ def excel(paths: tuple[Path, ...], out: Path, kosong: str | None, timpa: bool) -
               show_default=True, callback=_named, help="Folder definisi tujuan.")
 @click.option("--timpa", is_flag=True, help="Timpa SOP yang sudah ada (hanya nilai yang berubah; versi lama jadi .bak).")
 def import_(files: tuple[Path, ...], root: Path, timpa: bool) -> None:
-    """Ubah buku kerja Excel menjadi definisi SOP (satu folder unit per buku kerja)."""
+    """Ubah buku kerja Excel menjadi definisi SOP (satu folder unit per buku kerja).
+
+    Tanpa --timpa, buku kerja yang akan mengubah SOP yang sudah ada hanya
+    dipratinjau: perubahannya dicetak, berkasnya tidak ditulis.
+
+    \b
+    Kode keluar:
+      0  semua buku kerja diimpor (atau tidak ada yang berubah)
+      1  ada buku kerja yang gagal (galat di buku kerja atau berkasnya)
+      3  pratinjau: ada perubahan yang belum ditulis; jalankan lagi dengan --timpa
+    """
     from sopdoc.commands import import_ as command
 
     command.run(list(files), root, timpa)

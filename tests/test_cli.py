@@ -39,6 +39,15 @@ def test_warnings_fail_only_with_strict():
     strict = run("validate", path, "--strict")
     assert strict.exit_code == 1
     assert "Dibatalkan: ada peringatan dan --strict dipakai." in strict.output
+    assert ("1 SOP diperiksa: 0 sah, 1 dengan peringatan yang dianggap galat oleh --strict, 0 bermasalah; "
+            "0 galat, 1 peringatan.") in strict.stdout.splitlines()
+    # Beside a clean SOP, only the one with a warning is set apart; without warnings --strict counts as before.
+    both = run("validate", path, str(DEFINITIONS / "kab-way-kanan"), "--strict")
+    assert ("3 SOP diperiksa: 2 sah, 1 dengan peringatan yang dianggap galat oleh --strict, 0 bermasalah; "
+            "0 galat, 1 peringatan.") in both.stdout.splitlines()
+    clean = run("validate", str(DEFINITIONS / "kab-way-kanan"), "--strict")
+    assert clean.exit_code == 0 and clean.stdout.splitlines()[-1] == ("2 SOP diperiksa: 2 sah, 0 bermasalah; "
+                                                                      "0 galat, 0 peringatan.")
 
 
 def test_usage_errors_exit_2_in_indonesian():
@@ -125,7 +134,11 @@ def test_new_scaffold_is_a_valid_draft_whose_examples_strict_refuses(tmp_path, m
         "tulis NIP penandatangan (peringatan)",
     ]
     strict = run("validate", "--strict")
-    assert strict.exit_code == 1 and "Dibatalkan: ada peringatan dan --strict dipakai." in strict.output
+    assert strict.exit_code == 1
+    # The count says why it stopped: under --strict an SOP with a warning (its own or its unit's) is not valid.
+    assert strict.stdout.splitlines()[-1] == ("1 SOP diperiksa: 0 sah, 1 dengan peringatan yang dianggap galat oleh "
+                                              "--strict, 0 bermasalah; 0 galat, 8 peringatan.")
+    assert strict.stderr.splitlines()[-1] == "Dibatalkan: ada peringatan dan --strict dipakai."
     again = run("new", "dinas-baru/surat-masuk")
     assert again.exit_code == 1 and "sudah ada" in again.output
     bad = run("new", "Surat Masuk")

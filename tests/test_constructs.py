@@ -403,8 +403,8 @@ def test_two_symbols_of_a_row_in_one_lane_and_half_a_label_are_refused_by_their_
     result = run("import", book, "--to", tmp_path / "defs")
     assert result.exit_code == 1
     assert [line.split("isian.xlsx ", 1)[1] for line in result.output.splitlines() if "isian.xlsx [SOP]" in line] == [
-        '[SOP]!L5 kegiatan[2].keputusan.label: tulis kedua label, atau kosongkan keduanya (["", ""]) untuk keputusan '
-        "yang dicetak tanpa label"]
+        "[SOP]!L5 kegiatan[2].keputusan.label: tulis kedua label, atau tulis 'tanpa label' di Label Ya dan Label "
+        "Tidak untuk keputusan yang dicetak tanpa label"]
     assert not (tmp_path / "defs").exists()
 
 

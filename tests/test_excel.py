@@ -94,7 +94,7 @@ def test_reimport_with_an_edit_refuses_then_changes_one_line(exported, tmp_path)
     original = target.read_bytes()
 
     refused = run("import", edited, "--to", copy)
-    assert refused.exit_code == 1
+    assert refused.exit_code == 3
     assert 'Kegiatan 3 (Mutu Baku: Waktu): "5 Menit" menjadi "7 Menit"' in refused.output
     assert "Jalankan lagi dengan --timpa" in refused.output
     assert target.read_bytes() == original

@@ -71,7 +71,7 @@ def test_a_target_typed_as_a_number_that_now_names_another_row_is_named_in_plain
     _insert_above_row_2(sheet)
     workbook.save(book)
     result = run("import", book, "--to", tmp_path / "defs")
-    assert result.exit_code == 1                                     # not written without --timpa
+    assert result.exit_code == 3                                     # not written without --timpa
     lines = [line.strip() for line in result.output.splitlines()]
     (flow,) = [line for line in lines if " (Alur): " in line]
     assert flow.startswith("- Kegiatan 4 (Alur): ")

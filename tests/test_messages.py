@@ -59,15 +59,27 @@ def test_an_import_names_the_changes_as_printed_and_paths_below_the_folder_named
     shutil.copytree(DEFINITIONS, copy)
 
     refused = run("import", edited, "--to", copy)
-    assert refused.exit_code == 1
+    assert refused.exit_code == 3          # a preview: neither imported (0) nor failed (1)
     assert refused.output.splitlines() == [
         f"{DATA} akan berubah:",
         '  - Kegiatan 3 (Mutu Baku: Waktu): "5 Menit" menjadi "7 Menit"',
         '  - Kegiatan 4 (Pelaksana): "Staf Penyusun Evaluasi Kinerja" menjadi "Kepala Seksi"',
         f"{edited}: SOP yang sudah ada akan berubah; tidak ada berkas yang ditulis. Jalankan lagi dengan --timpa "
         "untuk menimpanya (versi lama disimpan sebagai .bak).",
+        "Pratinjau: 1 buku kerja akan mengubah 1 berkas; tidak ada yang ditulis. Jalankan lagi dengan --timpa "
+        "untuk menulisnya."]
+    # A failed workbook beside the preview: the failure wins the exit code, and both are said.
+    broken = tmp_path / "rusak.xlsx"
+    broken.write_bytes(b"bukan buku kerja")
+    mixed = run("import", broken, edited, "--to", copy)
+    assert mixed.exit_code == 1
+    assert mixed.stdout.splitlines()[-2:] == [
         "0 buku kerja diimpor, 1 gagal.",
-        "1 buku kerja tidak diimpor karena masalah di atas; tidak ada berkasnya yang ditulis."]
+        "Pratinjau: 1 buku kerja akan mengubah 1 berkas; berkasnya belum ditulis. Jalankan lagi dengan --timpa "
+        "untuk menulisnya."]
+    assert mixed.stderr.splitlines()[-1] == ("1 buku kerja tidak diimpor karena masalah di atas; tidak ada berkasnya "
+                                             "yang ditulis.")
+    assert run("import", edited, "--to", copy, "--timpa").exit_code == 0
 
 
 def test_a_problem_below_an_absolute_folder_named_is_shown_relative_to_it(tmp_path, monkeypatch):

@@ -72,7 +72,7 @@ def test_an_older_workbook_is_named_before_it_undoes_a_later_edit_and_writes_onl
     _edit_cell(book, "Nomor SOP", "830/ 7 /IV.16-WK/2021")             # the edit made in the workbook
     before = path.read_bytes()
     asked = run("import", book, "--to", "definitions")
-    assert asked.exit_code == 1
+    assert asked.exit_code == 3
     warning = _warning(f"definitions/{MONEV}.yaml", "Nama SOP, tabel kegiatan")
     assert asked.stderr.splitlines()[0] == warning
     assert "menjadi \"830/ 7 /IV.16-WK/2021\"" in asked.output
@@ -92,7 +92,7 @@ def test_a_workbook_imported_again_after_more_edits_raises_no_alarm(defs, tmp_pa
     assert first.exit_code == 0, first.output
     _edit_cell(book, "Nama SOP", "Monitoring Kinerja Triwulanan")
     again = run("import", book, "--to", "definitions")
-    assert again.exit_code == 1
+    assert again.exit_code == 3
     assert "PERINGATAN" not in again.output and "membatalkan" not in again.output
     assert "Nama SOP: \"Mekanisme Monitoring dan Evaluasi Kinerja\" menjadi \"Monitoring Kinerja Triwulanan\"" in again.output
 
@@ -118,7 +118,7 @@ def test_a_workbook_without_the_record_imports_as_before(defs, tmp_path, monkeyp
     workbook.save(book)
     _edit_file(defs / f"{MONEV}.yaml", "waktu: 2 Jam", "waktu: 3 Jam")
     result = run("import", book, "--to", "definitions")
-    assert result.exit_code == 1 and "PERINGATAN" not in result.output
+    assert result.exit_code == 3 and "PERINGATAN" not in result.output
     assert "akan berubah" in result.output
 
 
@@ -144,7 +144,7 @@ def test_an_older_workbook_that_would_undo_an_edit_of_the_unit_file_says_so(defs
     _edit_file(unit_file, "sub_unit: Kepala Sub Bagian Perencanaan dan Keuangan", "sub_unit: Sub Bagian Keuangan")
     text = unit_file.read_text(encoding="utf-8")
     asked = run("import", book, "--to", "definitions")
-    assert asked.exit_code == 1
+    assert asked.exit_code == 3
     assert asked.stderr.splitlines()[0] == _warning("definitions/kab-way-kanan/diskominfo/unit.yaml", "Sub unit")
     assert unit_file.read_text(encoding="utf-8") == text        # the later edit is still there
 
@@ -158,5 +158,5 @@ def test_a_record_that_is_not_what_sopdoc_wrote_is_ignored(defs, tmp_path, monke
     workbook.save(book)
     _edit_file(defs / f"{MONEV}.yaml", "waktu: 2 Jam", "waktu: 3 Jam")
     result = run("import", book, "--to", "definitions")
-    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.exception   # no traceback
+    assert result.exit_code == 3 and isinstance(result.exception, SystemExit), result.exception   # no traceback
     assert "PERINGATAN" not in result.output and "akan berubah" in result.output

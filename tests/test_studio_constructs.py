@@ -82,8 +82,8 @@ def test_the_keterangan_column_and_printed_headings_are_set_in_the_sop_form(clie
     data = _saved(client, scenario, {"kolom_keterangan": "tidak", "judul.kelengkapan": "Persyaratan/Perlengkapan",
                                      "judul.no": "No."})
     assert data["kolom_keterangan"] is False
-    # The writer gives the No column's key bare (`no:`), which YAML reads as false and the format takes as `no`.
-    assert data["judul"] == {False: "No.", "kelengkapan": "Persyaratan/Perlengkapan"}
+    # The No column's key is written quoted ("no":): a bare no: is false to a YAML 1.1 reader such as safe_load.
+    assert data["judul"] == {"no": "No.", "kelengkapan": "Persyaratan/Perlengkapan"}
     (sop,) = reader.read([scenario]).sops
     assert not sop.has_keterangan and sop.headings["kelengkapan"] == "Persyaratan/Perlengkapan"
     assert sop.headings["no"] == "No." and sop.headings["waktu"] == "Waktu"

@@ -389,6 +389,15 @@ def test_the_preview_is_the_document_s_plan_and_pictures(client, root):
         shown.split(b"<svg", 1)[1].replace(b'fill="none" stroke="transparent"', b"")
 
 
+def test_half_a_decision_s_labels_is_told_in_the_words_of_the_form(client):
+    key = "prov-kalbar/dppesdm/monev-kinerja-periodik"
+    _, fields, _ = editor(client, key)
+    (name,) = [n for n, v in fields if n.endswith(".keputusan.label[2]") and v == "Tidak lengkap"]
+    notes = post(client, f"/sop/{key}/pratinjau", {"isian": replaced(fields, name, "")}).json()["catatan"]
+    assert {"kunci": name.removesuffix("[2]"), "jenis": "galat",
+            "pesan": "tulis kedua label, atau kosongkan kedua kotak labelnya untuk keputusan yang dicetak tanpa "
+                     "label"} in notes
+
 def test_problems_carry_the_key_of_their_input_and_the_cli_s_words(client):
     _, fields, _ = editor(client)
     fields = replaced(replaced(fields, "kegiatan[2].uraian", ""), "tanggal_efektif", "31 Februari 2024")

@@ -112,6 +112,59 @@ def test_a_restore_never_overwrites_and_never_leaves_the_trash(client, root):
     assert post(client, "/sop/.sampah/x/hapus", {}).status_code == 404
 
 
+SETDA = "kab-pesisir-selatan/setda"
+
+
+def _units_listed(client) -> dict[str, str]:
+    """Return each unit section of the list page by the unit key it shows."""
+    sections = client.get("/").text.split('<section class="unit">')[1:]
+    return {section.split("<code>", 1)[1].split("</code>", 1)[0]: section for section in sections}
+
+
+def _settle(root: Path) -> None:
+    """Date every file a minute back, each a different time, so the list trusts its time stamps (its cache)."""
+    when = time.time() - 60
+    for number, path in enumerate(sorted(root.rglob("*.yaml"))):
+        os.utime(path, (when + number, when + number))
+
+
+def test_a_unit_whose_sops_were_all_deleted_stays_listed_with_its_new_sop_action(client, root):
+    _settle(root)
+    assert SETDA in _units_listed(client)
+    assert post(client, f"/sop/{SETDA}/pemantauan-kinerja/hapus", {}).status_code == 200
+    _settle(root)
+    section = _units_listed(client)[SETDA]
+    assert "<h2>Sekretariat Daerah Kabupaten Pesisir Selatan</h2>" in section
+    assert "Pemerintah Kabupaten Pesisir Selatan &middot;" in section
+    assert f'href="/{TOKEN}/baru?unit=kab-pesisir-selatan/setda">SOP baru di unit ini</a>' in section
+    assert "Belum ada SOP di unit ini." in section
+    # A government folder, whose unit file only names the pemerintah, is still not a unit.
+    assert set(_units_listed(client)) == {"kab-balangan/diskominfo", SETDA, "kab-way-kanan/diskominfo",
+                                          "prov-kalbar/dppesdm"}
+    # Edits outside the studio, each seen by the next list (the list reads again only what changed).
+    (kept,) = (root / ".sampah").rglob("*.yaml")
+    os.replace(kept, root / SETDA / "pemantauan-kinerja.yaml")
+    _settle(root)
+    assert "Belum ada SOP di unit ini." not in _units_listed(client)[SETDA]
+    (root / SETDA / "pemantauan-kinerja.yaml").unlink()
+    _settle(root)
+    assert "Belum ada SOP di unit ini." in _units_listed(client)[SETDA]
+    unit_file = root / SETDA / "unit.yaml"
+    unit_file.write_text(unit_file.read_text().replace("unit: Sekretariat Daerah", "unit: Sekretariat Dewan"))
+    _settle(root)
+    assert "<h2>Sekretariat Dewan Kabupaten Pesisir Selatan</h2>" in _units_listed(client)[SETDA]
+    (root / "kab-balangan/bappeda").mkdir()
+    (root / "kab-balangan/bappeda/unit.yaml").write_text("unit: Bappeda\n")
+    _settle(root)
+    assert "<h2>Bappeda</h2>" in _units_listed(client)["kab-balangan/bappeda"]
+    # A nested unit folder whose unit file names no unit is listed with its error, so that it can be mended.
+    (root / "kab-balangan/bappeda/unit.yaml").write_text("kertas: A4\n")
+    _settle(root)
+    assert "1 galat di unit.yaml" in _units_listed(client)["kab-balangan/bappeda"]
+    # A search lists only the units with an SOP that matches.
+    assert SETDA not in client.get("/", params={"cari": "monitoring"}).text
+
+
 def test_a_copy_is_a_new_sop_without_the_original_s_revisions(client, root):
     source = root / "kab-balangan/diskominfo/monitoring-evaluasi-internal.yaml"
     before = reader.read([source]).sops[0]

@@ -20,8 +20,10 @@ from pathlib import Path
 
 import pytest
 from conftest import DEFINITIONS, ROOT
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from playwright.sync_api import Page, expect
 from studioserver import CHROMIUM, Studio, browser, free_port  # noqa: F401 - fixture
+from test_sign import PASSWORD, SIGNER, _issue, _name, _p12, _usage
 
 from sopdoc.definition import reader
 from sopdoc.definition.model import Tanggal
@@ -327,3 +329,36 @@ def test_edits_of_a_closed_tab_are_offered_by_a_studio_on_another_port(browser, 
         blocker.server_close()
         if moved is not None:
             moved.stop()
+
+
+def test_a_signing_that_succeeds_after_a_wrong_password_leaves_no_error_above_it(browser, request, studio, tmp_path):
+    """Finding N11: the red banner of a failed signing stayed above the panel of the signing that then succeeded."""
+    certificate = _certificate(tmp_path)
+    page = _tab(_context(browser, request), request)
+    _open(page, studio.base)
+    banner, panel = page.locator("#pesan"), page.locator("#tugas")
+    for password in ("salah", PASSWORD):
+        page.click("button[data-ttd-alamat]")
+        dialog = page.locator("dialog[data-ttd]")
+        dialog.locator('[name="sertifikat"]').set_input_files(str(certificate))
+        dialog.locator('[name="sandi"]').fill(password)
+        dialog.locator("button[type=submit]").click()
+        if password == "salah":
+            expect(banner).to_contain_text("baik.p12: kata sandi salah, atau berkas ini bukan sertifikat PKCS#12")
+            expect(banner).to_have_class("pesan galat")
+    expect(banner).to_be_hidden()
+    expect(panel.locator(".tugas-judul")).to_have_text("PDF bertanda tangan monitoring-evaluasi-kinerja: selesai",
+                                                       timeout=180_000)
+    expect(banner).to_be_hidden()
+    assert page.errors == []
+
+
+def _certificate(tmp_path: Path) -> Path:
+    """A signing certificate issued as test_sign issues one."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _issue("CA Uji Sopdoc", ca_key, _name("CA Uji Sopdoc"), ca_key, _usage(False, cert_sign=True), ca=True)
+    path = tmp_path / "pribadi" / "baik.p12"
+    path.parent.mkdir()
+    _p12(path, key, _issue(SIGNER, key, ca.subject, ca_key, _usage()), ca)
+    return path

@@ -10,6 +10,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+import yaml
 from conftest import DEFINITIONS
 from starlette.testclient import TestClient
 from studioform import form_pairs, replaced
@@ -157,6 +158,38 @@ def test_the_date_fields_list_every_accepted_form(client):
         assert form in hint, form
     assert 'type="date"' not in page
 
+
+def test_a_date_typed_day_first_is_saved_as_a_date_and_shown_as_the_document_prints_it(client, root):
+    path = root / f"{MONEV}.yaml"
+    page = client.get(f"/sop/{MONEV}").text
+    fields, version = form_pairs(page), page.split('data-versi="')[1].split('"')[0]
+    saved = post(client, f"/sop/{MONEV}/simpan", {"isian": replaced(fields, "tanggal_efektif", "15/01/2024"),
+                                                  "versi": version})
+    assert saved.status_code == 200, saved.text
+    assert "\ntanggal_efektif: 2024-01-15" in path.read_text(encoding="utf-8")    # a YAML date, as any tool reads it
+    page = client.get(f"/sop/{MONEV}").text
+    shown = dict(form_pairs(page))
+    assert shown["tanggal_efektif"] == "15 Januari 2024"
+    # Saved again as shown, nothing changes: the form's words for the date mean the same day.
+    before = path.read_bytes()
+    again = post(client, f"/sop/{MONEV}/simpan", {"isian": form_pairs(page),
+                                                  "versi": page.split('data-versi="')[1].split('"')[0]})
+    assert again.status_code == 200, again.text
+    assert path.read_bytes() == before
+
+def test_the_no_column_s_heading_renamed_in_the_studio_is_written_quoted(client, root):
+    from ruamel.yaml import YAML
+    path = root / f"{MONEV}.yaml"
+    page = client.get(f"/sop/{MONEV}").text
+    fields, version = form_pairs(page), page.split('data-versi="')[1].split('"')[0]
+    saved = post(client, f"/sop/{MONEV}/simpan", {"isian": replaced(fields, "judul.no", "Nomor Urut"), "versi": version})
+    assert saved.status_code == 200, saved.text
+    text = path.read_text(encoding="utf-8")
+    assert '\n  "no": Nomor Urut\n' in text
+    # A YAML 1.1 reader would take a bare no: for False; both kinds of reader find the heading.
+    assert yaml.safe_load(text)["judul"] == {"no": "Nomor Urut"}
+    assert YAML(typ="safe", pure=True).load(text)["judul"] == {"no": "Nomor Urut"}
+    assert ("no", "Nomor Urut") in reader.read([path]).sops[0].judul
 
 def test_the_unit_s_decree_date_lists_every_accepted_form(client, root):
     unit = root / "kab-way-kanan/diskominfo/unit.yaml"

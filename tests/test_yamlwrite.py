@@ -160,6 +160,34 @@ def test_text_reads_back_as_the_same_text(tricky):
     assert loaded["kegiatan"][0]["uraian"] == tricky
 
 
+
+def _both_readers(text: str) -> tuple:
+    """Return *text* as PyYAML's safe_load (YAML 1.1) and ruamel.yaml's safe loader (YAML 1.2) read it."""
+    from ruamel.yaml import YAML
+    return yaml.safe_load(text), YAML(typ="safe", pure=True).load(text)
+
+
+@pytest.mark.parametrize("tricky", ["no", "yes", "on", "Off", "y", "N", "1e3", "0o17", "1_000", "+12", "12"])
+def test_a_key_or_text_either_yaml_reads_otherwise_is_quoted(tricky):
+    data = {"nama": tricky, "judul": {"no": "No.", "kegiatan": "Uraian"}, "pelaksana": {tricky: "Staf"},
+            "kegiatan": [{"uraian": tricky, "pelaksana": tricky}]}
+    text = yamlwrite.new_text(data)
+    assert '\n  "no": No.\n' in text and f'\n  "{tricky}": Staf\n' in text
+    for loaded in _both_readers(text):
+        assert loaded["judul"] == {"no": "No.", "kegiatan": "Uraian"}
+        assert loaded["pelaksana"] == {tricky: "Staf"}
+        assert loaded["nama"] == tricky and loaded["kegiatan"][0] == {"uraian": tricky, "pelaksana": tricky}
+
+
+def test_a_judul_no_added_to_a_file_is_written_quoted(unit_dir):
+    sop = _read_one(_write(unit_dir, "sop.yaml", OLD))
+    data = yamlwrite.sop_data(sop)
+    data["judul"] = {"no": "Nomor Urut"}
+    text = yamlwrite.updated_text(OLD, data)
+    assert 'judul:\r\n    "no": Nomor Urut\r\n' in text
+    for loaded in _both_readers(text):
+        assert loaded["judul"] == {"no": "Nomor Urut"}
+
 OLD = """\
 # Komentar di awal tetap ada.\r
 nomor: '800/   /UJI/2024'     # kutip tunggal tetap\r

@@ -260,7 +260,7 @@ def _commented(value: Any, path: tuple, comments: dict, seen: set, kind: str) ->
         node = CommentedMap()
         for key in _ordered(value, path, kind):
             key_path = without_indexes(path + (key,))
-            node[key] = _commented(value[key], path + (key,), comments, seen, kind)
+            node[_key(key)] = _commented(value[key], path + (key,), comments, seen, kind)
             if key_path in comments and key_path not in seen:
                 seen.add(key_path)
                 text, column = comments[key_path]
@@ -287,6 +287,11 @@ def _scalar(key: str, value: Any) -> Any:
     if key in _QUOTED_KEYS or not quoting.reads_plain(value):
         return DoubleQuotedScalarString(value)
     return value
+
+
+def _key(key: Any) -> Any:
+    """Return *key* quoted where a reader would take it for something else than its text (``no:`` is False)."""
+    return key if not isinstance(key, str) or quoting.reads_plain(key) else DoubleQuotedScalarString(key)
 
 
 def _ordered(value: dict, path: tuple, kind: str) -> list:
@@ -459,7 +464,7 @@ def _update_map(node: CommentedMap, new: dict, path: tuple, rows: RowMatch | Non
         if key in node:
             changed |= _update_value(node, key, value, key_path, rows, kind, known)
         elif not same(key_path, None, value, rows):
-            node.insert(_position(node, key, path, kind), key, _commented(value, key_path, {}, set(), kind))
+            node.insert(_position(node, key, path, kind), _key(key), _commented(value, key_path, {}, set(), kind))
             changed = True
     return changed
 

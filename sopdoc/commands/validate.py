@@ -23,17 +23,26 @@ def run(paths: list[Path], strict: bool, table: bool) -> reader.Result:
     Terminal().problems(result.problems)
     if table and result.sops:
         click.echo(summary_table(result))
-    checked = len(result.sops) + len(result.failed)
-    errors, warnings = len(result.errors), len(result.warnings)
-    click.echo(f"{checked} SOP diperiksa: {len(result.sops)} sah, {len(result.failed)} bermasalah; "
-               f"{errors} galat, {warnings} peringatan.")
-    if checked == 0 and not result.problems:
+    click.echo(_summary(result, strict))
+    if not result.sops and not result.failed and not result.problems:
         raise SopdocError("Tidak ada definisi SOP (*.yaml) di jalur yang diberikan.")
-    if errors:
+    if result.errors:
         raise SopdocError("Dibatalkan: perbaiki galat di atas, lalu jalankan lagi.")
-    if strict and warnings:
+    if strict and result.warnings:
         raise SopdocError("Dibatalkan: ada peringatan dan --strict dipakai.")
     return result
+
+
+def _summary(result: reader.Result, strict: bool) -> str:
+    """Return the closing count; with *strict*, an SOP with a warning (its own or its unit's) is not counted valid."""
+    checked = len(result.sops) + len(result.failed)
+    counts = f"{len(result.errors)} galat, {len(result.warnings)} peringatan"
+    warned_files = {p.file for p in result.warnings}
+    warned = [sop for sop in result.sops if {sop.source, *sop.unit.files} & warned_files] if strict else []
+    if not warned:
+        return f"{checked} SOP diperiksa: {len(result.sops)} sah, {len(result.failed)} bermasalah; {counts}."
+    return (f"{checked} SOP diperiksa: {len(result.sops) - len(warned)} sah, {len(warned)} dengan peringatan yang "
+            f"dianggap galat oleh --strict, {len(result.failed)} bermasalah; {counts}.")
 
 
 def try_templates(result: reader.Result) -> None:

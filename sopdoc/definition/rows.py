@@ -17,6 +17,15 @@ from sopdoc.definition import fields, names
 from sopdoc.definition.model import BELAH_KETUPAT, KAPSUL, Exit, Kegiatan, Langkah, Target, Waktu
 from sopdoc.definition.values import FileReader, suggest, type_name
 
+# A decision printed without labels leaves both empty; how a user empties them depends on where the decision is
+# written, so the rule is this module's and each editor (the workbook, the studio) passes its own words.
+UNLABELLED_IN_YAML = 'kosongkan keduanya (["", ""])'
+
+
+def half_labels(unlabelled: str = UNLABELLED_IN_YAML) -> str:
+    """Return the problem of a decision with one label: write both, or *unlabelled* (both empty) to print none."""
+    return f"tulis kedua label, atau {unlabelled} untuk keputusan yang dicetak tanpa label"
+
 # The most characters one cell of a row can hold on the largest page (F4, one
 # pelaksana), measured with the layout and a string of its narrowest glyph,
 # plus a margin. Longer text never fits; shorter text may still not fit, which
@@ -331,8 +340,7 @@ class RowsReader:
             self.file.warn(path, "keputusan ini dicetak tanpa label cabang; pembaca tidak dapat melihat cabang mana "
                                  "'ya' dan mana 'tidak'")
         elif "" in texts:
-            self.file.error(path, "tulis kedua label, atau kosongkan keduanya ([\"\", \"\"]) untuk keputusan yang "
-                                  "dicetak tanpa label")
+            self.file.error(path, half_labels())
             return None
         return texts[0], texts[1]
 

@@ -14,13 +14,15 @@ from pathlib import Path
 from openpyxl.utils import column_index_from_string
 
 from sopdoc.authoring import scaffold, yamlwrite
-from sopdoc.definition import names, reader
+from sopdoc.definition import names, reader, rows
 from sopdoc.errors import Problem
 from sopdoc.excel import labels, opening, parse
 from sopdoc.excel.parse import Draft, Parsed
 from sopdoc.excel.problems import CellProblem, warning
 
 _ROW_KEY = re.compile(r"^kegiatan\[\d+\]$")
+# The reader's remedies that name YAML syntax, as they are done in a workbook.
+_IN_WORKBOOK = {rows.half_labels(): rows.half_labels(f"tulis '{labels.UNLABELLED}' di Label Ya dan Label Tidak")}
 
 
 @dataclass
@@ -128,8 +130,9 @@ def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:
     for problem in result.problems:
         draft = files.get(problem.file, unit)
         if not _derived(problem, draft, imported.problems):
+            message = _IN_WORKBOOK.get(problem.message, problem.message)
             imported.problems.append(CellProblem(imported.path, draft.sheet, draft.cell_of(problem.key), problem.key,
-                                                 problem.message, problem.severity))
+                                                 message, problem.severity))
     if imported.errors:
         return
     for sop in result.sops:

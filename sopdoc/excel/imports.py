@@ -39,6 +39,8 @@ class Outcome:
 
     ok: bool = False
     waiting: bool = False       # refused only because existing SOPs would change without overwrite
+    changing: int = 0           # while waiting: the existing files it would change
+    making: int = 0             # while waiting: the new files it would write
     undone: list[str] = field(default_factory=list)     # the warnings that the workbook would undo later edits
     said: list[tuple[str, bool]] = field(default_factory=list)
 
@@ -124,6 +126,8 @@ def import_workbook(path: Path, root: Path, overwrite: bool, written: dict[Path,
     if any(plan.changed.values()) and not overwrite:
         _show_changes(said, plan, prefix="akan berubah")
         said.waiting = True
+        said.changing = sum(e.new is not None and e.old is not None for e in plan.entries)
+        said.making = sum(e.old is None for e in plan.entries)
         said.error(f"{display_path(path)}: SOP yang sudah ada akan berubah; tidak ada berkas yang ditulis. "
                    f"{overwrite_hint} (versi lama disimpan sebagai .bak).")
         return said

@@ -10,7 +10,9 @@ from pathlib import Path
 
 from sopdoc.definition import reader, tree
 from sopdoc.definition.fields import IN_FORCE
-from sopdoc.definition.model import Sop
+from sopdoc.definition.model import Sop, Unit
+from sopdoc.definition.units import Units
+from sopdoc.definition.values import Result
 from sopdoc.errors import ERROR
 from sopdoc.studio import files
 
@@ -77,6 +79,7 @@ class Catalog:
         self.files: dict[Path, _Read] = {}
         self.others = Counter()         # problems of what is not an SOP file (unit files, the tree's own)
         self.attachments: tuple[Path, ...] = ()
+        self.emptied: dict[Path, Unit | None] = {}     # unit folders that hold no SOP, each with its unit
 
     def units(self, search: str = "") -> list[UnitEntry]:
         """Return every unit folder with the SOPs whose name or number holds every word of *search*."""
@@ -85,7 +88,8 @@ class Catalog:
             self._refresh(found)
             sops = {path: read.sop for path, read in self.files.items() if read.sop is not None}
             counts = sum((read.counts for read in self.files.values()), Counter()) + self.others
-        return _listing(self.root, found, sops, counts, search)
+            emptied = dict(self.emptied)
+        return _listing(self.root, found, sops, counts, emptied, search)
 
     def _refresh(self, found: tree.Tree) -> None:
         now = time.time_ns()
@@ -104,8 +108,10 @@ class Catalog:
         result = reader.read_found(found)
         self.files = {}
         self._keep(result, stamps)
+        self.emptied = _emptied_units(found, result)
         self.others = Counter((p.file, p.severity) for p in result.problems if p.file not in found.sops)
-        units = {sop.unit.folder: sop.unit for sop in result.sops}.values()
+        units = [*{sop.unit.folder: sop.unit for sop in result.sops}.values()]
+        units += [unit for unit in self.emptied.values() if unit is not None]
         self.attachments = tuple(sorted({path for unit in units for path in (unit.logo, unit.template) if path}))
         broken_unit = any(p.severity == ERROR for p in result.problems if p.file.name == reader.UNIT_FILE)
         self.shape = None if broken_unit else self._shape(found, now)
@@ -139,14 +145,35 @@ def _stamp(path: Path, now: int) -> _Stamp | None:
     return info.st_mtime_ns, info.st_size, info.st_ino, info.st_dev
 
 
+def _emptied_units(found: tree.Tree, result: Result) -> dict[Path, Unit | None]:
+    """Return the unit of each unit folder that holds no SOP (all deleted, say), None where it does not read.
+
+    Such a folder is a unit's when no unit folder lies below it; a folder that
+    only names the pemerintah for the units below it is not listed. The problems
+    of reading it that the tree's read did not report are added to *result*.
+    """
+    holding = {path.parent for path in found.sops}
+    folders = {unit_file.parent: root for unit_file, root in found.units.items()}
+    leaves = [folder for folder in folders
+              if folder not in holding and not any(folder in other.parents for other in folders)]
+    read = Result()
+    units = Units(read, {})
+    emptied = {folder: units.unit_of(folder, folders[folder]) for folder in leaves}
+    result.problems += [p for p in read.problems if p not in result.problems]
+    # A folder on its own whose unit file names no unit is a pemerintah's folder with no unit yet, not a unit.
+    return {folder: unit for folder, unit in emptied.items() if unit is not None or len(tree.chain(folder)) > 1}
+
+
 def _listing(root: Path, found_files: tree.Tree, sops: dict[Path, Sop], counts: Counter,
-             search: str) -> list[UnitEntry]:
+             emptied: dict[Path, Unit | None], search: str) -> list[UnitEntry]:
     sop_files, unit_files = list(found_files.sops), list(found_files.units)
     found: dict[Path, UnitEntry] = {}
     for unit_file in unit_files:
         folder = unit_file.parent
         if any(f.parent == folder for f in sop_files):
             found[folder] = _unit(root, folder, sops, counts)
+        elif folder in emptied:
+            found[folder] = _unit(root, folder, sops, counts, emptied[folder])
     words = search.lower().split()
     for path in sop_files:
         unit = found.setdefault(path.parent, _unit(root, path.parent, sops, counts))
@@ -159,8 +186,8 @@ def _listing(root: Path, found_files: tree.Tree, sops: dict[Path, Sop], counts: 
     return sorted(listed, key=lambda u: u.key)
 
 
-def _unit(root: Path, folder: Path, sops: dict[Path, Sop], counts: Counter) -> UnitEntry:
-    unit = next((s.unit for s in sops.values() if s.unit.folder == folder), None)
+def _unit(root: Path, folder: Path, sops: dict[Path, Sop], counts: Counter, unit: Unit | None = None) -> UnitEntry:
+    unit = unit or next((s.unit for s in sops.values() if s.unit.folder == folder), None)
     chain = unit.files if unit else (folder / reader.UNIT_FILE,)
     errors = sum(counts[(f, ERROR)] for f in chain)
     if unit is None:

@@ -18,6 +18,7 @@ import yaml
 
 from sopdoc.definition import fields, names, yamlsafe
 from sopdoc.definition.fields import Key
+from sopdoc.definition.model import Tanggal
 from sopdoc.definition.values import read_date
 from sopdoc.errors import format_key_path
 from sopdoc.studio.names import SWITCH, BadForm
@@ -123,7 +124,8 @@ def _text(value: Any, path: tuple) -> str:
     if isinstance(value, datetime.datetime):
         raise NotEditable(f"{_where(path)} memuat tanggal dengan jam")
     if isinstance(value, datetime.date):
-        return value.isoformat()
+        # As the document prints it and as a person reads it, whatever way it was typed: never 2024-01-15 or 01/15.
+        return str(Tanggal(value.year, value.month, value.day))
     if isinstance(value, (str, int, float)) and not isinstance(value, bool):
         return str(value)
     raise NotEditable(f"{_where(path)} harus berupa teks")

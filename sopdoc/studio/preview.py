@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc.definition import reader
+from sopdoc.definition import reader, rows
 from sopdoc.definition.model import Sop
 from sopdoc.document import identity as identity_sheet
 from sopdoc.document.docx_writer import HEADER_SIZE, draft_mark, page_title, total_line
@@ -28,6 +28,8 @@ from sopdoc.studio import faults
 
 LOGO_LIMIT = 2 * 1024 * 1024
 _ROW_IN_WARNING = re.compile(r"kegiatan (\d+)")
+# The reader's remedies that name YAML syntax, as they are done in the form.
+_IN_FORM = {rows.half_labels(): rows.half_labels("kosongkan kedua kotak labelnya")}
 _SVG_PROLOGUE = re.compile(rb"^.*?(?=<svg)", re.S)
 
 
@@ -85,7 +87,7 @@ def _note(problem: Problem, path: Path) -> Note:
     if problem.file != path:
         return Note("", f"{display_path(problem.file)}: {problem.key + ': ' if problem.key else ''}{problem.message}",
                     problem.severity)
-    return Note(problem.key, problem.message, problem.severity)
+    return Note(problem.key, _IN_FORM.get(problem.message, problem.message), problem.severity)
 
 
 def _layout_note(warning: str) -> Note:

@@ -67,6 +67,8 @@
     if (drafts && url.endsWith("/ekspor")) body.draf = drafts.checked;    // as sopdoc export --draf
     const {status, data} = await post(url, body);
     if (status !== 200) { say(data.galat || "Tugas tidak dapat dimulai.", "galat"); return; }
+    // The new action's result, in the job panel, replaces an error of an earlier try (a wrong password, say).
+    if (messageBar.classList.contains("galat")) messageBar.hidden = true;
     showJob(data);
     pollJob(data.id);
   }
