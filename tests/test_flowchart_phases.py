@@ -285,6 +285,22 @@ def test_a_skip_to_a_later_page_drops_into_a_connector_at_the_page_foot():
     assert not [w for p in plan.pages for w in p.warnings]
 
 
+def test_a_decision_exit_by_a_side_to_the_next_page_drops_into_a_connector_at_the_page_foot():
+    rows, flows = straight(40)
+    c = chart(rows, flows, paper=("A4", "potret"))
+    last = layout.run(c, phases=upto("pages")).pages[0].rows[-1].index   # the first page's last row
+    rows[last] = [(f"r{last + 1}", ["b"], D, "")]
+    flows[last] = Flow(f"r{last + 1}", (f"r{last + 2}",), "Ya")
+    flows.append(Flow(f"r{last + 1}", (f"r{last - 3}",), "Tidak"))
+    plan, report = drawn(chart(rows, flows, paper=("A4", "potret")))
+    page = next(p for p in plan.pages if any(s.name == f"r{last + 1}" for s in p.symbols))
+    arrow = next(a for a in page.arrows if a.src == f"r{last + 1}" and a.label and a.label.text == "Ya")
+    connector, decision = page.symbol(arrow.dst), page.symbol(arrow.src)
+    assert connector.kind == "connector" and connector.y - connector.h / 2 >= decision.y + decision.h / 2
+    assert arrow.points[-2][0] == arrow.points[-1][0] and arrow.points[-1][1] > arrow.points[-2][1]
+    assert not [d for d in report.defects if d.rule == 21 or d.rule <= 16]
+
+
 def test_a_skip_whose_line_finds_no_way_to_the_page_foot_stands_level_beside_its_source(monkeypatch):
     from sopdoc.flowchart import route
     real = route.route_page

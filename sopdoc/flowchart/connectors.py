@@ -3,9 +3,10 @@
 A flow whose target is on another page gets a pair of off-page connectors with
 one letter: on its own page, one the flow runs into, straight on from where it
 leaves its symbol (straight below a symbol at the bottom of a page, in the room
-pagination kept there; for a skip to a later page, at the page's foot below its
-symbol, the line dropping into it from above; level beside it for a loop, or for
-a skip whose line found no way down); on the target's
+pagination kept there; for a skip to a later page, or a decision exit by a side
+to the next page, at the page's foot below its symbol, the line dropping into it
+from above; level beside it for a loop, or where that line found no way down);
+on the target's
 page, one it runs out of, straight into its target (straight above a symbol at
 the top of a page; level beside it otherwise, or above it, its line joining the
 line that comes in there). A decision exit that ends the flow runs straight
@@ -164,12 +165,16 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
     sides = [plan.port.side] if plan else (["B"] if adjacent else _free_sides(where, source) + ["B"])
     run = plan.run if plan else 0.0
     out, out_side, foot = None, None, False
-    if not adjacent and goal.number > page.number and (source.name, target.name) not in level:
-        # A skip to a later page: its connector stands at the page's foot, the line dropping into it (rule 21).
+    sideways = plan is not None and plan.port.side in "LR"
+    if (sideways or not adjacent) and goal.number > page.number and (source.name, target.name) not in level:
+        # A skip to a later page, or an exit by a side to the next: its connector stands at the page's foot,
+        # the line dropping into it (rule 21).
         out, out_side = _place_foot(where, page, src, letter, sides, run)
         foot = out is not None
         if foot:
             flows.feet[out.name] = (source.name, target.name)
+        elif page.rows[-1].index == source.row and not page.rows[-1].part:
+            flows.crowded.setdefault(source.row, "below")     # room under its source, in the page's last row
     if out is None:
         out, out_side = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
     sides = ["T"] if adjacent else _free_sides(where, target) + ["T"]
@@ -299,8 +304,9 @@ def _place_foot(where: _Pages, page: Page, symbol: Symbol, letter: str, sides: l
     beside its symbol).
     """
     box = page.rows[-1]
-    if box.part or box.index == symbol.no - 1:
+    if box.part:
         return None, None
+    top = max(box.top, symbol.y)        # the line drops from the row's top, or from its source in that row
     half = CONNECTOR_SIZE / 2
     y = box.bottom - PAD_EDGE - half
     for side in sides:
@@ -318,7 +324,7 @@ def _place_foot(where: _Pages, page: Page, symbol: Symbol, letter: str, sides: l
             candidate = connector_symbol(letter, symbol.no, x, y, CONNECTOR_SIZE)
             if candidate.rect.y0 < symbol.rect.y1:
                 continue
-            if where.fits(page, box, candidate, ((x, box.top), (x, y - half)), symbol.name):
+            if where.fits(page, box, candidate, ((x, top), (x, y - half)), symbol.name):
                 page.symbols.append(candidate)
                 where.taken[page.number].append(candidate.rect)
                 return candidate, Port(side)
