@@ -260,6 +260,68 @@ def test_a_flow_across_a_page_break_runs_straight_into_its_connectors():
     assert out.y > last.y and into.y < nxt.y
 
 
+def skip_to_a_later_page():
+    """Return a flow graph of 40 rows over three lanes whose decision in row 5 skips to row 38, pages later."""
+    rows, flows = straight(40)
+    rows[4] = [("r5", ["b"], D, "")]
+    flows[4] = Flow("r5", ("r6",), "Ya")
+    flows.append(Flow("r5", ("r38",), "Tidak"))
+    return chart(rows, flows, paper=("A4", "potret"))
+
+
+def test_a_skip_to_a_later_page_drops_into_a_connector_at_the_page_foot():
+    plan, report = drawn(skip_to_a_later_page())
+    page = next(p for p in plan.pages if p.symbols and any(s.name == "r5" for s in p.symbols))
+    decision = page.symbol("r5")
+    arrow = next(a for a in page.arrows if a.src == "r5" and a.label and a.label.text == "Tidak")
+    connector = page.symbol(arrow.dst)
+    assert connector.kind == "connector"
+    # In the page's last row, below the diamond, entered from above (the oracle's rule 21 says the same).
+    assert connector.y - connector.h / 2 >= page.rows[-1].top
+    assert connector.y > decision.y
+    (_, y0), (_, y1) = arrow.points[-2:]
+    assert arrow.points[-2][0] == arrow.points[-1][0] and y1 > y0
+    assert not [d for d in report.defects if d.rule == 21 or d.rule <= 16]
+    assert not [w for p in plan.pages for w in p.warnings]
+
+
+def test_a_decision_exit_by_a_side_to_the_next_page_drops_into_a_connector_at_the_page_foot():
+    rows, flows = straight(40)
+    c = chart(rows, flows, paper=("A4", "potret"))
+    last = layout.run(c, phases=upto("pages")).pages[0].rows[-1].index   # the first page's last row
+    rows[last] = [(f"r{last + 1}", ["b"], D, "")]
+    flows[last] = Flow(f"r{last + 1}", (f"r{last + 2}",), "Ya")
+    flows.append(Flow(f"r{last + 1}", (f"r{last - 3}",), "Tidak"))
+    plan, report = drawn(chart(rows, flows, paper=("A4", "potret")))
+    page = next(p for p in plan.pages if any(s.name == f"r{last + 1}" for s in p.symbols))
+    arrow = next(a for a in page.arrows if a.src == f"r{last + 1}" and a.label and a.label.text == "Ya")
+    connector, decision = page.symbol(arrow.dst), page.symbol(arrow.src)
+    assert connector.kind == "connector" and connector.y - connector.h / 2 >= decision.y + decision.h / 2
+    assert arrow.points[-2][0] == arrow.points[-1][0] and arrow.points[-1][1] > arrow.points[-2][1]
+    assert not [d for d in report.defects if d.rule == 21 or d.rule <= 16]
+
+
+def test_a_skip_whose_line_finds_no_way_to_the_page_foot_stands_level_beside_its_source(monkeypatch):
+    from sopdoc.flowchart import route
+    real = route.route_page
+
+    def no_way_down(page, links, lanes, lane):
+        # The line into a connector at the page's foot finds no way (as on a page too crowded for it).
+        failed, routed = real(page, [link for link in links if not (link.forward and link.dst_sides == "T")],
+                              lanes, lane)
+        return failed + [link for link in links if link.forward and link.dst_sides == "T"], routed
+
+    monkeypatch.setattr(route, "route_page", no_way_down)
+    state = layout.run(skip_to_a_later_page())
+    assert ("r5", "r38") in state.level
+    page = next(p for p in state.pages if any(s.name == "r5" for s in p.symbols))
+    decision = page.symbol("r5")
+    link = next(link for link in state.flows.links[page.number] if link.src == "r5" and link.exit == ("r5", 1))
+    connector = page.symbol(link.dst)
+    assert connector.kind == "connector" and abs(connector.y - decision.y) < decision.h   # level beside it
+    assert not state.failed
+
+
 def test_a_decision_exit_to_an_end_gets_an_end_capsule_in_line():
     rows = [[("r1", ["a"], T, "Mulai")], [("r2", ["a"], D, "")], [("r3", ["a"], T, "Selesai")]]
     flows = [Flow("r1", ("r2",)), Flow("r2", ("r3",), "Ya"), Flow("r2", (), "Tidak")]

@@ -3,7 +3,10 @@
 A flow whose target is on another page gets a pair of off-page connectors with
 one letter: on its own page, one the flow runs into, straight on from where it
 leaves its symbol (straight below a symbol at the bottom of a page, in the room
-pagination kept there; level beside it for a loop or a skip); on the target's
+pagination kept there; for a skip to a later page, or a decision exit by a side
+to the next page, at the page's foot below its symbol, the line dropping into it
+from above; level beside it for a loop, or where that line found no way down);
+on the target's
 page, one it runs out of, straight into its target (straight above a symbol at
 the top of a page; level beside it otherwise, or above it, its line joining the
 line that comes in there). A decision exit that ends the flow runs straight
@@ -46,6 +49,7 @@ class Flows:
 
     links: dict[int, list[Link]]
     crowded: dict[int, str] = field(default_factory=dict)    # row index -> where it needs room: above, below
+    feet: dict[str, tuple[str, str]] = field(default_factory=dict)   # connector at a page's foot -> its flow
 
 
 class _Pages:
@@ -93,11 +97,13 @@ class _Pages:
 
 
 def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan], lanes: list[str],
-          lane_width: float, keep: set[tuple[str, int]] = frozenset()) -> Flows:
+          lane_width: float, keep: set[tuple[str, int]] = frozenset(),
+          level: set[tuple[str, str]] = frozenset()) -> Flows:
     """Return the links of every page, adding the connectors and end capsules they need to the pages.
 
     The exits named in *keep* have their label's room kept clear of other lines (their label found no
-    place in a round before).
+    place in a round before). The flows (source, target) named in *level* skip to a later page by a
+    connector level beside their source: the line down to the page's foot found no way in a round before.
     """
     where = _Pages(chart, pages, plans, lanes, lane_width, keep)
     flows = Flows({page.number: [] for page in pages})
@@ -120,7 +126,7 @@ def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan
             _end(where, flows, source, plan, (flow.source, n), kept)
             continue
         for target_name in flow.targets:
-            _link(where, flows, source, nodes[target_name], plan, fork, names, kept, (flow.source, n))
+            _link(where, flows, source, nodes[target_name], plan, fork, names, kept, (flow.source, n), level)
     return flows
 
 
@@ -145,7 +151,7 @@ def _keep(where: _Pages, plan: ExitPlan | None, flow: Flow, n: int) -> Rect | No
 
 
 def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPlan | None, fork, names,
-          kept: Rect | None, exit_: tuple[str, int]) -> None:
+          kept: Rect | None, exit_: tuple[str, int], level: set[tuple[str, str]] = frozenset()) -> None:
     page, goal = where.page_of[source.row], where.page_of[target.row]
     src = page.symbol(source.name)
     span = abs(target.row - source.row)
@@ -158,7 +164,19 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
     adjacent = target.row == source.row + 1
     sides = [plan.port.side] if plan else (["B"] if adjacent else _free_sides(where, source) + ["B"])
     run = plan.run if plan else 0.0
-    out, out_side = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
+    out, out_side, foot = None, None, False
+    sideways = plan is not None and plan.port.side in "LR"
+    if (sideways or not adjacent) and goal.number > page.number and (source.name, target.name) not in level:
+        # A skip to a later page, or an exit by a side to the next: its connector stands at the page's foot,
+        # the line dropping into it (rule 21).
+        out, out_side = _place_foot(where, page, src, letter, sides, run)
+        foot = out is not None
+        if foot:
+            flows.feet[out.name] = (source.name, target.name)
+        elif page.rows[-1].index == source.row and not page.rows[-1].part:
+            flows.crowded.setdefault(source.row, "below")     # room under its source, in the page's last row
+    if out is None:
+        out, out_side = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
     sides = ["T"] if adjacent else _free_sides(where, target) + ["T"]
     into, into_side = _place_first(where, goal, where.box_of[target.row], goal.symbol(target.name), letter, sides,
                                    0.0, beside=not adjacent)
@@ -170,8 +188,8 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
     rank = (0, 1, source.row) if adjacent else (1, span, source.row)
     # The line runs straight on from the side the connector stands in line with: that side is its own.
     pinned = _pinned(plan, src, kept, exit_) or ({"port": out_side} if out_side and out_side.side in "LR" else {})
-    flows.links[page.number].append(Link(src.name, out.name, (source.row, source.row), rank, False,
-                                         dst_sides="TLR", bends=CONNECTOR_BENDS, fork=fork, **pinned))
+    flows.links[page.number].append(Link(src.name, out.name, (source.row, source.row), rank, foot, dst_sides="T" if foot else "TLR",
+                                         bends=CONNECTOR_BENDS, fork=fork, **pinned))
     entry = into_side if into_side and into_side.side in "LR" else None
     flows.links[goal.number].append(Link(into.name, target.name, (target.row, target.row), rank, False,
                                          src_sides="BLR", bends=CONNECTOR_BENDS, dst_port=entry))
@@ -274,6 +292,43 @@ def _place(where: _Pages, page: Page, box: RowBox, symbol: Symbol, letter: str, 
             where.taken[page.number].append(candidate.rect)
             return candidate
     return None
+
+
+def _place_foot(where: _Pages, page: Page, symbol: Symbol, letter: str, sides: list[str],
+                run: float) -> tuple[Symbol | None, Port | None]:
+    """Place the connector of a flow that skips to a later page at the foot of *page*, below *symbol*.
+
+    It stands in the page's last row, under the room its symbols take, straight below the side the flow
+    leaves by (below the symbol for its bottom; beside it, a lane or more that way, for a side), so that the
+    line drops into its top. None when the last row has no such place (the connector then stands level
+    beside its symbol).
+    """
+    box = page.rows[-1]
+    if box.part:
+        return None, None
+    top = max(box.top, symbol.y)        # the line drops from the row's top, or from its source in that row
+    half = CONNECTOR_SIZE / 2
+    y = box.bottom - PAD_EDGE - half
+    for side in sides:
+        px, _ = symbol.port_point(Port(side))
+        if side == "B":
+            xs = [px]
+        elif side in "LR":
+            sign = 1 if side == "R" else -1
+            near = px + sign * (run + ARROW_ROOM + half)
+            far = where.area - half - 1 * MM if sign > 0 else half + 1 * MM
+            xs = [near + sign * k * STEP for k in range(int(abs(far - near) // STEP) + 1)]
+        else:
+            continue
+        for x in xs:
+            candidate = connector_symbol(letter, symbol.no, x, y, CONNECTOR_SIZE)
+            if candidate.rect.y0 < symbol.rect.y1:
+                continue
+            if where.fits(page, box, candidate, ((x, top), (x, y - half)), symbol.name):
+                page.symbols.append(candidate)
+                where.taken[page.number].append(candidate.rect)
+                return candidate, Port(side)
+    return None, None
 
 
 def _squeeze(page: Page, box: RowBox, symbol: Symbol, letter: str) -> Symbol:

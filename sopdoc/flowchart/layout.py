@@ -24,7 +24,9 @@ writing the one ``State``:
     columns giving way; where they cannot, narrower symbols), and the layout
     goes back to *columns* with the rows' room taken back; what still fails is
     drawn plainly and named in a warning, never drawn wrong in silence, from
-    the round that failed least.
+    the round that failed least. A skip to a later page whose line found no
+    way down to its connector at the page's foot gets its connector level
+    beside its source, and the layout goes back to *pages*.
 
 ``run(chart, timings)`` adds each phase's time to *timings* when given a dict.
 """
@@ -86,6 +88,7 @@ class State:
     unlabelled: list[tuple[Page, route.Link]] = field(default_factory=list)
     problems: list[tuple[Page, check.Problem]] = field(default_factory=list)
     keep: set[tuple[str, int]] = field(default_factory=set)   # exits whose label's room others keep clear of
+    level: set[tuple[str, str]] = field(default_factory=set)  # skips to a later page whose connector stands level
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
@@ -170,7 +173,8 @@ def _symbols(state: State) -> None:
 
 
 def _connectors(state: State) -> str | None:
-    state.flows = connectors.links(state.chart, state.pages, state.plans, state.lanes, state.lane, state.keep)
+    state.flows = connectors.links(state.chart, state.pages, state.plans, state.lanes, state.lane, state.keep,
+                                   state.level)
     if state.flows.crowded and _again(state, "connectors", PLACEMENTS):
         for index, where in state.flows.crowded.items():
             room = state.above if where == "above" else state.below
@@ -203,6 +207,12 @@ def _labels(state: State) -> None:
 
 def _check(state: State) -> str | None:
     state.problems = [(page, p) for page in state.pages for p in check.problems(page, state.lane, state.lanes)]
+    # A line that found no way down to a connector at its page's foot: the connector stands level beside its
+    # source instead, and the page is laid out again (its rows need no more room for that).
+    feet = {state.flows.feet[link.dst] for _, link in state.failed if link.dst in state.flows.feet}
+    if feet - state.level:
+        state.level |= feet
+        return "pages"
     rows: set[int] = set()
     for _, link in state.failed + state.unlabelled:
         rows |= set(range(min(link.rows), max(link.rows) + 1))
