@@ -159,10 +159,12 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
                 "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
         kept = _kept_sides(chart, node, lanes, lane)
-        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane) + (KEPT if side in kept else 0.0)
+        clear = [_straight_down(chart, node, flow, lanes, lane) for flow in flows]
+        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down)
+                            + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
                             + _no_way_down(side, node, flow, nodes, lane, ends, lane_width, size)
-                            for side, flow, shape in zip(ports, flows, shapes))
+                            for side, flow, shape, down in zip(ports, flows, shapes, clear))
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
@@ -239,8 +241,26 @@ def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane
     return NO_ROOM
 
 
-def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:
-    """Return how well leaving by *side* suits an exit (lower is better)."""
+def _straight_down(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int) -> bool:
+    """Say whether an exit's target stands below the decision in its lane with no symbol of a row between them
+    in that lane: the bottom vertex then reaches it by one straight line."""
+    if not flow.targets:
+        return False
+    target = chart.nodes[flow.targets[0]]
+    if target.row <= node.row or lanes.index(target.lanes[0]) != lane:
+        return False
+    for row in chart.rows[node.row + 1:target.row]:
+        for other in row.nodes:
+            spans = [lanes.index(a) for a in other.lanes]
+            if min(spans) <= lane <= max(spans):
+                return False
+    return True
+
+
+def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int,
+               down: bool = False) -> float:
+    """Return how well leaving by *side* suits an exit (lower is better); *down*: its target stands straight
+    below with nothing between, so the bottom vertex reaches it without a bend."""
     count = len(lanes)
     cost = EDGE if (side == "L" and lane == 0) or (side == "R" and lane == count - 1) else 0.0
     target = nodes[flow.targets[0]] if flow.targets else None
@@ -252,7 +272,7 @@ def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes:
     inner = "R" if lane < (count - 1) / 2 or count == 1 else "L"
     toward = "R" if nearest > lane else "L" if nearest < lane else inner
     same = nearest == lane
-    if target.row == node.row + 1:
+    if target.row == node.row + 1 or down:
         table = {"B": 0, toward: 5, "other": 7} if same else {toward: 1, "B": 2, "other": 8}
     elif target.row > node.row:
         table = {toward: 2, "B": 5, "other": 4} if same else {toward: 1, "B": 3, "other": 6}
