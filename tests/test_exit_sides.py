@@ -106,3 +106,45 @@ def test_an_exit_skipping_a_row_of_another_lane_goes_straight_down_and_never_bac
             sign = 1 if side == "R" else -1
             assert all(sign * (x - axis) >= -0.1 for x, _ in points), (source["id"], target["id"], points)
     assert found == 1
+
+
+# A decision fed from the lane to its right whose "Tidak" goes back two rows in its own lane (the shape of
+# fidelity uji-f4-lanskap/sop-01 rows 3-7, reviewed as R-7): the way up on the right is crossed by the rows'
+# arrows, the one on the left is free.
+LOOP = """\
+nama: Kembali di lajur sendiri
+pelaksana: {a: Operator, b: Pemeriksa, c: Penyusun, d: Penyetuju}
+kegiatan:
+  - {uraian: Mulai, pelaksana: a}
+  - {id: konsep, uraian: Menyusun konsep, pelaksana: b}
+  - {uraian: Melengkapi lampiran, pelaksana: c}
+  - {uraian: Memeriksa konsep, pelaksana: b, keputusan: {ya: berikutnya, tidak: konsep, label: [Lengkap, Tidak lengkap]}}
+  - {uraian: Menyetujui konsep, pelaksana: d}
+  - {uraian: Selesai, pelaksana: d}
+"""
+
+
+def _never_back_past(doc: dict) -> list:
+    """Return the side exits whose line crosses back over their own diamond's vertical axis."""
+    wrong = []
+    for page, source, target, side, points in _exits(doc):
+        axis, sign = (source["x0"] + source["x1"]) / 2, 1 if side == "R" else -1
+        if side in "LR" and any(sign * (x - axis) < -0.1 for x, _ in points):
+            wrong.append((page["page"], source["id"], target["id"], side))
+    return wrong
+
+
+def test_a_loop_back_to_its_own_lane_goes_up_on_the_side_the_rows_arrows_leave_free(tmp_path):
+    (tmp_path / "sop").mkdir()
+    (tmp_path / "sop" / "kembali.yaml").write_text(LOOP, encoding="utf-8")
+    (tmp_path / "sop" / "unit.yaml").write_bytes((FIXTURES / "fidelity" / "u" / "unit.yaml").read_bytes())
+    (doc,) = _render(tmp_path / "sop", tmp_path / "out")
+    ((source, side),) = [(s, side) for _, s, t, side, _ in _exits(doc) if t["y1"] < s["y0"]]
+    assert side == "L"
+    assert _never_back_past(doc) == []
+
+
+@pytest.mark.parametrize("folder", ["uji-f4-lanskap", "uji-a4-lanskap"])
+def test_no_decision_exit_of_the_wide_lane_fidelity_sops_crosses_back_over_its_diamond(tmp_path, folder):
+    docs = _render(FIXTURES / "fidelity" / folder, tmp_path)
+    assert [wrong for doc in docs for wrong in _never_back_past(doc)] == []
