@@ -148,3 +148,47 @@ def test_a_loop_back_to_its_own_lane_goes_up_on_the_side_the_rows_arrows_leave_f
 def test_no_decision_exit_of_the_wide_lane_fidelity_sops_crosses_back_over_its_diamond(tmp_path, folder):
     docs = _render(FIXTURES / "fidelity" / folder, tmp_path)
     assert [wrong for doc in docs for wrong in _never_back_past(doc)] == []
+
+
+# A decision whose two exits go to the lane on its right, one to the next row and one past it (fidelity
+# uji-f4-potret/sop-03 rows 15-17, reviewed as R-5, and generated A4 potret sop-05 rows 26-28, R-3): the
+# exit to the next row takes the side vertex, the other goes down first and turns below it.
+SAME_SIDE = """\
+nama: Dua cabang ke kanan
+pelaksana: {a: Operator, b: Pemeriksa, c: Penyusun, d: Penyetuju}
+kegiatan:
+  - {uraian: Mulai, pelaksana: a}
+  - {uraian: Menyusun konsep, pelaksana: a}
+  - {uraian: Memeriksa konsep, pelaksana: b, keputusan: {ya: berikutnya, tidak: tolak, label: [Sesuai, Tidak sesuai]}}
+  - {uraian: Menyetujui konsep, pelaksana: c, lanjut: akhir}
+  - {id: tolak, uraian: Mengembalikan konsep, pelaksana: c}
+  - {id: akhir, uraian: Selesai, pelaksana: d}
+"""
+
+
+def _turns_back(points: list[list[float]]) -> bool:
+    """Say whether a line, once it went one way across the page, later runs the other way."""
+    steps = [b[0] - a[0] for a, b in zip(points, points[1:]) if abs(b[0] - a[0]) > 0.1]
+    return any(s * t < 0 for s, t in zip(steps, steps[1:]))
+
+
+def _forward_turning_back(doc: dict) -> list:
+    return [(page["page"], source["id"], target["id"]) for page, source, target, _, points in _exits(doc)
+            if target["y0"] > source["y1"] and _turns_back(points)]
+
+
+def test_two_exits_to_the_same_side_nest_without_a_zigzag(tmp_path):
+    (tmp_path / "sop").mkdir()
+    (tmp_path / "sop" / "cabang.yaml").write_text(SAME_SIDE, encoding="utf-8")
+    (tmp_path / "sop" / "unit.yaml").write_bytes((FIXTURES / "fidelity" / "u" / "unit.yaml").read_bytes())
+    (doc,) = _render(tmp_path / "sop", tmp_path / "out")
+    assert len(list(_exits(doc))) == 2
+    assert _forward_turning_back(doc) == []
+
+
+def test_no_forward_exit_of_fidelity_f4_potret_sop_03_runs_back_the_way_it_came(tmp_path):
+    (tmp_path / "sop").mkdir()
+    for name in ("sop-03.yaml", "unit.yaml"):
+        (tmp_path / "sop" / name).write_bytes((FIXTURES / "fidelity" / "uji-f4-potret" / name).read_bytes())
+    (doc,) = _render(tmp_path / "sop", tmp_path / "out")
+    assert _forward_turning_back(doc) == []

@@ -269,13 +269,13 @@ def _free_side(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int
 
 
 def _straight_down(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int) -> bool:
-    """Say whether an exit's target stands below the decision in its lane with no symbol of a row between them
-    in that lane, nor between two symbols of such a row (a join may tie them): the bottom vertex then reaches
-    it by one straight line."""
+    """Say whether an exit's target stands below the decision with no symbol of a row between them in the
+    decision's lane, nor between two symbols of such a row (a join may tie them): the bottom vertex then
+    reaches the target's row by one straight line (and the target itself, in the decision's lane)."""
     if not flow.targets:
         return False
     target = chart.nodes[flow.targets[0]]
-    if target.row <= node.row or lanes.index(target.lanes[0]) != lane:
+    if target.row <= node.row:
         return False
     for row in chart.rows[node.row + 1:target.row]:
         # A row's symbols, and the join between symbols of one row, stand across the lanes they span.
@@ -287,8 +287,8 @@ def _straight_down(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane:
 
 def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int,
                down: bool = False, free: str | None = None) -> float:
-    """Return how well leaving by *side* suits an exit (lower is better); *down*: its target stands straight
-    below with nothing between, so the bottom vertex reaches it without a bend; *free*: the side a loop back
+    """Return how well leaving by *side* suits an exit (lower is better); *down*: nothing stands between the
+    decision and its target's row in the decision's lane (_straight_down); *free*: the side a loop back
     to its own lane goes up by (_free_side), else the inner one."""
     count = len(lanes)
     cost = EDGE if (side == "L" and lane == 0) or (side == "R" and lane == count - 1) else 0.0
@@ -302,8 +302,12 @@ def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes:
     back = free or inner
     toward = "R" if nearest > lane else "L" if nearest < lane else back
     same = nearest == lane
-    if target.row == node.row + 1 or down:
+    if target.row == node.row + 1 or (down and same):
         table = {"B": 0, toward: 5, "other": 7} if same else {toward: 1, "B": 2, "other": 8}
+    elif down:
+        # The way down its own lane is clear: an exit to a lane beside, past the next row, may go down first,
+        # leaving the side vertex to an exit to the next row on that side (whose line then stays inside).
+        table = {toward: 1, "B": 1.5, "other": 6}
     elif target.row > node.row:
         table = {toward: 2, "B": 5, "other": 4} if same else {toward: 1, "B": 3, "other": 6}
     elif target.row == node.row:
