@@ -159,10 +159,13 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
                 "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
         kept = _kept_sides(chart, node, lanes, lane)
-        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane) + (KEPT if side in kept else 0.0)
+        clear = [_straight_down(chart, node, flow, lanes, lane) for flow in flows]
+        free = [_free_side(chart, node, flow, lanes, lane) for flow in flows]
+        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down, up)
+                            + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
                             + _no_way_down(side, node, flow, nodes, lane, ends, lane_width, size)
-                            for side, flow, shape in zip(ports, flows, shapes))
+                            for side, flow, shape, down, up in zip(ports, flows, shapes, clear, free))
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
@@ -239,8 +242,54 @@ def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane
     return NO_ROOM
 
 
-def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int) -> float:
-    """Return how well leaving by *side* suits an exit (lower is better)."""
+def _free_side(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int) -> str | None:
+    """Return the side a loop back to the decision's own lane goes up by: the one fewer arrows cross, those
+    between its lane and a lane beside it, from its target's row to the decision's (None for any other exit,
+    or when both sides are crossed as often). It never goes out on one side and back over the arrows coming in."""
+    if not flow.targets:
+        return None
+    target = chart.nodes[flow.targets[0]]
+    if target.row >= node.row or lanes.index(target.lanes[0]) != lane:
+        return None
+    crossed = {"L": 0, "R": 0}
+    for other in chart.flows:
+        source = chart.nodes[other.source]
+        for end in (chart.nodes[name] for name in other.targets):
+            ends = sorted((source, end), key=lambda n: lanes.index(n.lanes[0]))
+            if not all(target.row <= n.row <= node.row for n in ends):
+                continue
+            here = [lanes.index(n.lanes[0]) == lane for n in ends]
+            if here == [True, False]:
+                crossed["R"] += 1
+            elif here == [False, True]:
+                crossed["L"] += 1
+    if crossed["L"] == crossed["R"]:
+        return None
+    return "L" if crossed["L"] < crossed["R"] else "R"
+
+
+def _straight_down(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int) -> bool:
+    """Say whether an exit's target stands below the decision with no symbol of a row between them in the
+    decision's lane, nor between two symbols of such a row (a join may tie them): the bottom vertex then
+    reaches the target's row by one straight line (and the target itself, in the decision's lane)."""
+    if not flow.targets:
+        return False
+    target = chart.nodes[flow.targets[0]]
+    if target.row <= node.row:
+        return False
+    for row in chart.rows[node.row + 1:target.row]:
+        # A row's symbols, and the join between symbols of one row, stand across the lanes they span.
+        spans = [lanes.index(a) for other in row.nodes for a in other.lanes]
+        if spans and min(spans) <= lane <= max(spans):
+            return False
+    return True
+
+
+def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int,
+               down: bool = False, free: str | None = None) -> float:
+    """Return how well leaving by *side* suits an exit (lower is better); *down*: nothing stands between the
+    decision and its target's row in the decision's lane (_straight_down); *free*: the side a loop back
+    to its own lane goes up by (_free_side), else the inner one."""
     count = len(lanes)
     cost = EDGE if (side == "L" and lane == 0) or (side == "R" and lane == count - 1) else 0.0
     target = nodes[flow.targets[0]] if flow.targets else None
@@ -250,10 +299,15 @@ def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes:
     # Arrows into a shared row go to the symbol of its first pelaksana.
     nearest = lanes.index(target.lanes[0])
     inner = "R" if lane < (count - 1) / 2 or count == 1 else "L"
-    toward = "R" if nearest > lane else "L" if nearest < lane else inner
+    back = free or inner
+    toward = "R" if nearest > lane else "L" if nearest < lane else back
     same = nearest == lane
-    if target.row == node.row + 1:
+    if target.row == node.row + 1 or (down and same):
         table = {"B": 0, toward: 5, "other": 7} if same else {toward: 1, "B": 2, "other": 8}
+    elif down:
+        # The way down its own lane is clear: an exit to a lane beside, past the next row, may go down first,
+        # leaving the side vertex to an exit to the next row on that side (whose line then stays inside).
+        table = {toward: 1, "B": 1.5, "other": 6}
     elif target.row > node.row:
         table = {toward: 2, "B": 5, "other": 4} if same else {toward: 1, "B": 3, "other": 6}
     elif target.row == node.row:
