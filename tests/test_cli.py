@@ -209,6 +209,24 @@ def test_new_with_a_very_long_name_is_refused_and_writes_nothing(tmp_path, monke
     assert not (tmp_path / "definitions").exists()
 
 
+
+def test_new_named_from_where_the_user_stands_writes_into_the_root_and_refuses_a_second_tree(tmp_path, monkeypatch):
+    """Usability pass 3, P2: 'sopdoc new defs/dinkes/x' quietly wrote definitions/defs/dinkes/x.yaml."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "definitions").mkdir()
+    (tmp_path / "defs").mkdir()
+    assert run("new", "definitions/dinkes/surat-masuk").exit_code == 0
+    assert (tmp_path / "definitions" / "dinkes" / "surat-masuk.yaml").is_file()
+    assert not (tmp_path / "definitions" / "definitions").exists()
+    refused = run("new", "defs/dinkes/surat-keluar")
+    assert refused.exit_code == 1
+    assert ("'defs' adalah folder di sini, bukan unit di folder definisi definitions; SOP baru ditulis di bawah folder "
+            "definisi. Tulis  sopdoc new --root defs dinkes/surat-keluar  untuk menulisnya di defs, atau pilih nama "
+            "unit lain.") in refused.output
+    assert not (tmp_path / "definitions" / "defs").exists() and not list((tmp_path / "defs").iterdir())
+    assert run("new", "--root", "defs", "dinkes/surat-keluar").exit_code == 0
+    assert (tmp_path / "defs" / "dinkes" / "surat-keluar.yaml").is_file()
+
 def test_new_in_a_root_whose_name_holds_a_line_break_still_validates(tmp_path):
     root = tmp_path / "definisi\nnomor: 9"
     assert run("new", "dinas-baru/surat-masuk", "--root", str(root)).exit_code == 0

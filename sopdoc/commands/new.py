@@ -31,6 +31,7 @@ def run(root: Path, name: str) -> None:
     if root.exists() and not root.is_dir():
         raise SopdocError(f"--root {display_path(root)} adalah berkas, bukan folder definisi; tulis jalur ke folder "
                           "definisi SOP (bawaan: definitions)")
+    parts = _below_root(root, parts)
     unit_dir = root.joinpath(*parts[:-1])
     sop_file = unit_dir / f"{parts[-1]}.yaml"
     if sop_file.exists():
@@ -44,3 +45,22 @@ def run(root: Path, name: str) -> None:
     write_atomic(sop_file, scaffold.sop_text(title, str(sop_file), datetime.date.today()))
     click.echo(f"Dibuat: {sop_file} (berstatus draf: tidak masuk buku dan ekspor sampai statusnya berlaku)")
     click.echo(f"Sunting berkas itu, lalu periksa dengan: sopdoc validate --strict {sop_file}")
+
+
+def _below_root(root: Path, parts: list[str]) -> list[str]:
+    """Return the UNIT/NAMA-SOP parts of *parts* below *root*, refusing a name that starts with another folder.
+
+    A user often names the SOP from where they stand (``definitions/dinkes/surat``): the root's own name is
+    then dropped. A first part that is a folder here but not in the root (``defs/dinkes/surat`` beside a
+    ``definitions`` root) would start a second tree inside the root, which no book or export of ``defs`` reads.
+    """
+    here = Path(parts[0])
+    if len(parts) > 2 and here.is_dir() and here.resolve() == root.resolve():
+        return parts[1:]
+    if root.is_dir() and here.is_dir() and not (root / parts[0]).exists() and here.resolve() != root.resolve():
+        rest = "/".join(parts[1:])
+        raise SopdocError(f"'{parts[0]}' adalah folder di sini, bukan unit di folder definisi {display_path(root)}; "
+                          f"SOP baru ditulis di bawah folder definisi. Tulis  sopdoc new --root {parts[0]} {rest}  "
+                          f"untuk menulisnya di {parts[0]}, atau pilih nama unit lain.")
+    return parts
+
