@@ -127,3 +127,15 @@ def test_an_item_moved_in_a_list_is_one_line_not_a_deletion_and_an_addition():
         'Urutan SOP: butir "arsip" dipindah menjadi butir 1',
         'Dasar Hukum: butir "PP 2" dipindah menjadi butir 1',
         'Dasar Hukum: butir baru "Perda 3"']
+
+
+def test_a_decision_branch_emptied_is_said_to_be_empty_not_to_go_to_the_next_row():
+    """Usability pass 3, P1: a save with the Tidak target emptied said 'Tidak ke kegiatan 6'; the file had none."""
+    from sopdoc.authoring import yamlwrite
+
+    rows = [{"id": "mulai", "uraian": "Menerima", "pelaksana": "a"},
+            {"uraian": "Memeriksa", "pelaksana": "a", "keputusan": {"ya": "berikutnya", "tidak": "mulai"}},
+            {"uraian": "Mengarsipkan", "pelaksana": "a"}]
+    emptied = [*rows[:1], {**rows[1], "keputusan": {"ya": "berikutnya"}}, *rows[2:]]
+    assert yamlwrite.changes({"kegiatan": rows}, {"kegiatan": emptied}) == [
+        "Kegiatan 2 (Alur): Ya ke kegiatan 3, Tidak ke kegiatan 1 menjadi Ya ke kegiatan 3, Tidak ke (belum diisi)"]

@@ -433,6 +433,9 @@ def _explicit_flow(row: dict) -> bool:
     return any(symbol.get("lanjut") is not None or symbol.get("keputusan") is not None for symbol in _symbols(row))
 
 
+_UNSET = object()       # a decision branch the data leaves empty
+
+
 def _flow(row: dict, index: int, count: int, ids: dict[str, tuple[int, int]], to_new: dict[int, int] | None) -> tuple:
     """Return where a row's symbols lead, in new row indexes: per symbol ("lanjut", to) or ("keputusan", yes, no,
     labels), a target being (row, symbol), the end, or a fork's tuple of targets. A symbol of the last row that names
@@ -447,7 +450,9 @@ def _flow(row: dict, index: int, count: int, ids: dict[str, tuple[int, int]], to
         decision = symbol.get("keputusan")
         if isinstance(decision, dict):
             labels = _labels(decision.get("label"))
-            flows.append(("keputusan", reach(decision.get("ya")), reach(decision.get("tidak")), tuple(labels)))
+            # A branch left empty goes nowhere yet (the reader asks for it), not to the next row.
+            yes, no = (_UNSET if decision.get(key) is None else reach(decision.get(key)) for key in ("ya", "tidak"))
+            flows.append(("keputusan", yes, no, tuple(labels)))
         else:
             flows.append(("lanjut", reach(symbol.get("lanjut"))))
     return tuple(flows)
@@ -471,6 +476,8 @@ def _labels(value: Any) -> list[str]:
 
 def _shown_flow(flow: tuple, words: _Words) -> str:
     def number(target: Any) -> str:
+        if target is _UNSET:
+            return "(belum diisi)"
         if target is None:
             return "kegiatan yang dihapus"
         if target == END:
