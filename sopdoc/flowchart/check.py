@@ -247,7 +247,8 @@ class _Checker:
         for a, b in line.segments:
             if _on(point, a, b):
                 arc += _length(a, point)
-                return min(arc, total - arc) < END_CROSSING - EPS
+                # A crossing right at the threshold counts: the page is measured again from the PDF, a hair closer.
+                return min(arc, total - arc) < END_CROSSING + EPS
             arc += _length(a, b)
         return False
 
