@@ -91,11 +91,15 @@ def test_an_export_names_the_sop_in_force_that_still_holds_examples(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     _scaffolded(tmp_path / "definitions" / "dinkes")
     result = run("export", "definitions/dinkes", "--out", "output")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert ("Peringatan: 1 SOP yang diekspor (bukan draf) masih memuat contoh dari sopdoc (lihat peringatan di awal): "
             "definitions/dinkes/surat-keluar.yaml. Ganti contohnya dengan isi sebenarnya sebelum diunggah; periksa "
             "dengan sopdoc validate --strict") in result.stderr
-    assert result.stdout.strip().splitlines()[-1].endswith("; 0 gagal; 1 SOP masih memuat contoh dari sopdoc.")
+    summary = result.stdout.strip().splitlines()[-1]
+    assert summary.startswith("Selesai dalam ") and summary.endswith("; 0 gagal; 1 SOP masih memuat contoh dari sopdoc.")
+    assert result.stderr.strip().splitlines()[-1] == (
+        "Hasil BELUM SIAP diunggah: 1 SOP masih memuat contoh dari sopdoc: definitions/dinkes/surat-keluar.yaml. "
+        "Ganti contohnya dengan isi sebenarnya (sopdoc validate --strict menunjukkannya), lalu jalankan ekspor lagi.")
     sheet = load_workbook(tmp_path / "output" / "indeks-sop.xlsx").worksheets[1]
     header = [cell.value for cell in sheet[1]]
     assert sheet.cell(2, header.index("Keterangan") + 1).value == (
@@ -106,8 +110,37 @@ def test_the_book_of_an_sop_with_examples_warns_too(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     _scaffolded(tmp_path / "definitions" / "dinkes")
     result = run("book", "definitions/dinkes", "--out", "output")
-    assert result.exit_code == 0, result.output
+    assert result.exit_code == 1, result.output
     assert "Peringatan: 1 SOP yang diekspor (bukan draf) masih memuat contoh dari sopdoc" in result.stderr
+    assert result.stderr.strip().splitlines()[-1].startswith("Hasil BELUM SIAP diunggah: 1 SOP masih memuat contoh")
+
+
+def test_strict_export_and_book_refuse_an_sop_in_force_with_examples_and_write_nothing(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _scaffolded(tmp_path / "definitions" / "dinkes")
+    for command in ("export", "book"):
+        result = run(command, "definitions/dinkes", "--out", "output", "--strict")
+        assert result.exit_code == 1, result.output
+        assert result.stderr.strip().splitlines()[-1] == (
+            "Dibatalkan: 1 SOP masih memuat contoh dari sopdoc dan --strict dipakai: "
+            "definitions/dinkes/surat-keluar.yaml. Ganti contohnya dengan isi sebenarnya (lihat peringatan di atas); "
+            "tidak ada yang ditulis.")
+        assert not (tmp_path / "output").exists()
+
+
+def test_strict_export_passes_a_draft_left_out_and_exits_0(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    _scaffolded(tmp_path / "definitions" / "dinkes", status="draf")
+    result = run("export", "definitions/dinkes", "--out", "output", "--strict")
+    assert result.exit_code == 0, result.output
+    assert "Dibatalkan" not in result.output
+
+
+def test_the_help_of_export_and_book_names_the_exit_code_of_examples():
+    for command in ("export", "book"):
+        text = " ".join(run(command, "--help").output.split())
+        assert "--strict" in text
+        assert "masih memuat contoh dari sopdoc" in text
 
 
 def test_a_draft_left_out_of_an_export_is_not_named_for_its_examples(tmp_path, monkeypatch):

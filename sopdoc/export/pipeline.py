@@ -17,7 +17,9 @@ named ekspor-sop-TIDAK-LENGKAP.zip, holding a note of what is missing, while the
 ZIP of a complete export is removed. Drafts (status draf) are left out unless
 asked for; their definitions' errors then do not make the export incomplete.
 An SOP that is exported yet still holds an example value of sopdoc's scaffold
-(placeholders) is named in a warning at the end of the run.
+(placeholders decides what is an example) is not ready either: it is named in a
+warning at the end of the run and counted in the summary, the run ends not ready
+(Summary.ready, a nonzero exit in the CLI), and *strict* refuses to export it at all.
 """
 
 from __future__ import annotations
@@ -68,6 +70,17 @@ class Summary:
     books: dict[Path, Path] = field(default_factory=dict)     # unit folder -> its book's PDF
     incomplete: dict[Path, list[str]] = field(default_factory=dict)   # unit folder -> what its book is missing
     zip: Path | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Return whether the result may be uploaded: complete, and no SOP exported with sopdoc's examples in it."""
+        return self.complete and not self.examples
+
+    def examples_message(self) -> str:
+        """Return the message that ends a complete run that exported SOPs still holding examples."""
+        return (f"Hasil BELUM SIAP diunggah: {len(self.examples)} SOP masih memuat contoh dari sopdoc: "
+                + ", ".join(self.examples) + ". Ganti contohnya dengan isi sebenarnya (sopdoc validate --strict "
+                "menunjukkannya), lalu jalankan ekspor lagi.")
 
     @property
     def complete(self) -> bool:
@@ -145,16 +158,19 @@ def sop_digest(sop: Sop, names: dict[str, str], pdfa: bool) -> str:
 
 def export(paths: list[Path], out: Path, reporter: Reporter, jobs: int, force: bool = False,
            books_only: bool = False, pdfa: bool = False, signature: Signature | None = None,
-           drafts: bool = False) -> Summary:
+           drafts: bool = False, strict: bool = False) -> Summary:
     """Read the definitions under *paths* and export them into *out*, holding it while writing.
 
     The one export: ``sopdoc export``, ``sopdoc book`` and the studio's book and
-    export buttons call it. Nothing is written when a program is missing. Drafts
-    are exported (and booked) only with *drafts*.
+    export buttons call it. Nothing is written when a program is missing, nor with
+    *strict* when an SOP to export still holds sopdoc's examples. Drafts are
+    exported (and booked) only with *drafts*.
     """
     render.check_tools(("docx", "pdf"))
     result = reader.read(paths)
     reporter.problems(result.problems)
+    if strict:
+        _refuse_examples(result, [sop for sop in result.sops if drafts or sop.status != DRAFT])
     with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
         return _export(result, out, reporter, jobs, force=force, books_only=books_only, pdfa=pdfa, signature=signature,
                        drafts=drafts)
@@ -201,6 +217,16 @@ def _examples(result: reader.Result, sops: list[Sop]) -> list[Sop]:
     """Return the SOPs of *sops* not in draft with an example of sopdoc's scaffold left in them or their unit."""
     files = {problem.file for problem in result.problems if placeholders.is_example(problem.message)}
     return [sop for sop in sops if sop.status != DRAFT and (sop.source in files or files.intersection(sop.unit.files))]
+
+
+def _refuse_examples(result: reader.Result, sops: list[Sop]) -> None:
+    """Raise SopdocError, before anything is written, when an SOP of *sops* still holds an example (_examples)."""
+    examples = _examples(result, sops)
+    if examples:
+        raise SopdocError(f"Dibatalkan: {len(examples)} SOP masih memuat contoh dari sopdoc dan --strict dipakai: "
+                          + ", ".join(display_path(sop.source) for sop in examples)
+                          + ". Ganti contohnya dengan isi sebenarnya (lihat peringatan di atas); tidak ada yang "
+                          "ditulis.")
 
 
 def _warn_examples(state: _Run, examples: list[Sop]) -> None:
