@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import re
+import zipfile
 from pathlib import Path
 
 import yaml
@@ -100,6 +101,13 @@ def test_an_export_names_the_sop_in_force_that_still_holds_examples(tmp_path, mo
     assert result.stderr.strip().splitlines()[-1] == (
         "Hasil BELUM SIAP diunggah: 1 SOP masih memuat contoh dari sopdoc: definitions/dinkes/surat-keluar.yaml. "
         "Ganti contohnya dengan isi sebenarnya (sopdoc validate --strict menunjukkannya), lalu jalankan ekspor lagi.")
+    assert sorted(path.name for path in (tmp_path / "output").glob("*.zip")) == ["ekspor-sop-MASIH-CONTOH.zip"]
+    with zipfile.ZipFile(tmp_path / "output" / "ekspor-sop-MASIH-CONTOH.zip") as archive:
+        note = archive.read("MASIH-CONTOH.txt").decode("utf-8")
+    assert note.startswith("EKSPOR INI BELUM SIAP DIUNGGAH.\r\n")
+    assert "\r\n- definitions/dinkes/surat-keluar.yaml\r\n" in note
+    assert ("ZIP output/ekspor-sop-MASIH-CONTOH.zip memuat SOP yang masih berisi contoh dari sopdoc "
+            "(MASIH-CONTOH.txt di dalamnya menyebutnya). Jangan diunggah sebelum contohnya diganti.") in result.stderr
     sheet = load_workbook(tmp_path / "output" / "indeks-sop.xlsx").worksheets[1]
     header = [cell.value for cell in sheet[1]]
     assert sheet.cell(2, header.index("Keterangan") + 1).value == (
@@ -148,3 +156,25 @@ def test_a_draft_left_out_of_an_export_is_not_named_for_its_examples(tmp_path, m
     _scaffolded(tmp_path / "definitions" / "dinkes", status="draf")
     result = run("book", "definitions/dinkes", "--out", "output")
     assert "masih memuat contoh dari sopdoc (lihat" not in result.output
+
+
+def test_an_export_made_ready_again_replaces_the_examples_zip_with_the_plain_one(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    folder = _scaffolded(tmp_path / "definitions" / "dinkes")
+    assert run("export", "definitions/dinkes", "--out", "output").exit_code == 1
+    # Every example replaced by a real value (the scaffold's rows stay: their uraian are replaced one by one).
+    unit = (folder / "unit.yaml").read_text(encoding="utf-8")
+    for example, real in ((placeholders.PEMERINTAH, "Pemerintah Kabupaten Way Kanan"),
+                          ("Dinkes (tulis nama lengkap unit)", "Dinas Kesehatan"),
+                          (placeholders.JABATAN, "Kepala Dinas Kesehatan"), (placeholders.NAMA, "Budi Santoso, S.Sos."),
+                          (placeholders.PANGKAT, "Pembina Utama Muda, IV/c"), (placeholders.NIP, "19751212 200003 1 002")):
+        unit = unit.replace(example, real)
+    (folder / "unit.yaml").write_text(unit, encoding="utf-8")
+    sop = (folder / "surat-keluar.yaml").read_text(encoding="utf-8").replace("000/   /2026", "800/12/2026")
+    for n, uraian in enumerate(placeholders.URAIAN, start=1):
+        sop = sop.replace(uraian, f"Langkah nyata ke-{n}")
+    (folder / "surat-keluar.yaml").write_text(sop, encoding="utf-8")
+    result = run("export", "definitions/dinkes", "--out", "output")
+    assert result.exit_code == 0, result.output
+    assert sorted(path.name for path in (tmp_path / "output").glob("*.zip")) == ["ekspor-sop.zip"]
+    assert "contoh dari sopdoc" not in result.output

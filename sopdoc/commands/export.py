@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from sopdoc.commands.terminal import Terminal
+from sopdoc.document import outputs
 from sopdoc.errors import SopdocError, display_path
 from sopdoc.export import pipeline
 from sopdoc.export.signature import Signature
@@ -31,6 +32,10 @@ def run(paths: list[Path], out: Path, jobs: int, force: bool = False, pdfa: bool
     if summary.ready:
         return summary
     if summary.complete:
+        if summary.zip is not None:
+            click.echo(f"ZIP {display_path(summary.zip)} memuat SOP yang masih berisi contoh dari sopdoc "
+                       f"({outputs.EXAMPLES_NOTE} di dalamnya menyebutnya). Jangan diunggah sebelum contohnya diganti.",
+                       err=True)
         raise SopdocError(summary.examples_message())
     for folder, missing in summary.incomplete.items():
         if folder in summary.books:

@@ -18,7 +18,8 @@ ZIP of a complete export is removed. Drafts (status draf) are left out unless
 asked for; their definitions' errors then do not make the export incomplete.
 An SOP that is exported yet still holds an example value of sopdoc's scaffold
 (placeholders decides what is an example) is not ready either: it is named in a
-warning at the end of the run and counted in the summary, the run ends not ready
+warning at the end of the run and counted in the summary, the ZIP is named
+ekspor-sop-MASIH-CONTOH.zip with a note naming them, the run ends not ready
 (Summary.ready, a nonzero exit in the CLI), and *strict* refuses to export it at all.
 """
 
@@ -204,6 +205,7 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
     examples = _examples(result, sops)
+    summary.examples = [display_path(sop.source) for sop in examples]
     if not books_only:
         listed = _listed(result, units, failed, broken, examples)
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
@@ -231,7 +233,6 @@ def _refuse_examples(result: reader.Result, sops: list[Sop]) -> None:
 
 def _warn_examples(state: _Run, examples: list[Sop]) -> None:
     """Name, last, every SOP exported with an example of sopdoc's scaffold left in it (_examples)."""
-    state.summary.examples = [display_path(sop.source) for sop in examples]
     if state.summary.examples:
         state.reporter.warning(f"{len(state.summary.examples)} SOP yang diekspor (bukan draf) masih memuat "
                                "contoh dari sopdoc (lihat peringatan di awal): "
@@ -490,11 +491,11 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
             *(form_key(u) for u, _ in units.values()), *signed, INDEX_KEY]
     keys = [k for k in keys if k in manifest.entries]
     members = manifest.files(keys)
-    note = _incomplete_note(state.summary)
+    note, examples = _incomplete_note(state.summary), _examples_note(state.summary)
     # A file made again from unchanged sources (deleted, or signed again) keeps its hash but not its bytes.
     digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]),
-                   json.dumps([(member, _stamp(out / member)) for member in members]), note)
-    target = outputs.zip_file(out, complete=not note)
+                   json.dumps([(member, _stamp(out / member)) for member in members]), note, examples)
+    target = outputs.zip_file(out, complete=not note, examples=bool(examples))
     if manifest.fresh(ZIP_KEY, digest):
         state.summary.zip = target
         return
@@ -504,6 +505,8 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
                                                        compresslevel=1) as archive:
             if note:
                 archive.writestr(outputs.INCOMPLETE_NOTE, note)
+            if examples:
+                archive.writestr(outputs.EXAMPLES_NOTE, examples)
             for member in members:
                 archive.write(out / member, member)
     except SopdocError as exc:
@@ -511,6 +514,20 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
         return
     manifest.record(ZIP_KEY, digest, [target])
     state.summary.zip = target
+
+
+def _examples_note(summary: Summary) -> str:
+    """Return the note the ZIP holds of the SOPs exported with sopdoc's examples in them ("" when none)."""
+    if not summary.examples:
+        return ""
+    lines = ["EKSPOR INI BELUM SIAP DIUNGGAH.", "",
+             f"{len(summary.examples)} SOP di ZIP ini masih memuat contoh dari sopdoc (misalnya nama, NIP atau "
+             "jabatan penandatangan, nomor SOP, atau kegiatan contoh); indeks-sop.xlsx mencatatnya di kolom "
+             "Keterangan:", ""]
+    lines += [f"- {what}" for what in summary.examples]
+    lines += ["", "Ganti contohnya dengan isi sebenarnya (sopdoc validate --strict menunjukkannya), lalu jalankan "
+              "ekspor lagi."]
+    return "\r\n".join(lines) + "\r\n"      # Notepad's line ends
 
 
 def _incomplete_note(summary: Summary) -> str:
