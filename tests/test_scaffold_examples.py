@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from click.testing import CliRunner
 from openpyxl import load_workbook
+from pdfcheck import page_texts
 
 from sopdoc.authoring import scaffold
 from sopdoc.cli import main
@@ -121,6 +122,12 @@ def test_the_book_of_an_sop_with_examples_warns_too(tmp_path, monkeypatch):
     assert result.exit_code == 1, result.output
     assert "Peringatan: 1 SOP yang diekspor (bukan draf) masih memuat contoh dari sopdoc" in result.stderr
     assert result.stderr.strip().splitlines()[-1].startswith("Hasil BELUM SIAP diunggah: 1 SOP masih memuat contoh")
+    (book_pdf,) = (tmp_path / "output").rglob("buku-sop-*.pdf")
+    texts = [" ".join(text.split()) for text in page_texts(book_pdf)]
+    marked = [n for n, text in enumerate(texts, start=1)
+              if "MEMUAT CONTOH DARI SOPDOC: 1 SOP belum diisi lengkap (surat-keluar.yaml)" in text]
+    front = [n for n, text in enumerate(texts, start=1) if "DAFTAR ISI" in text or "PENJELASAN SINGKAT" in text]
+    assert len(front) == 2 and marked == list(range(1, max(front) + 1)) and len(texts) > max(front)
 
 
 def test_strict_export_and_book_refuse_an_sop_in_force_with_examples_and_write_nothing(tmp_path, monkeypatch):
@@ -178,3 +185,5 @@ def test_an_export_made_ready_again_replaces_the_examples_zip_with_the_plain_one
     assert result.exit_code == 0, result.output
     assert sorted(path.name for path in (tmp_path / "output").glob("*.zip")) == ["ekspor-sop.zip"]
     assert "contoh dari sopdoc" not in result.output
+    (book_pdf,) = (tmp_path / "output").rglob("buku-sop-*.pdf")
+    assert not any("CONTOH DARI SOPDOC" in text for text in page_texts(book_pdf))

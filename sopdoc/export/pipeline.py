@@ -201,11 +201,14 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     _forget_emptied(state, units, left_out)
     summary.incomplete = {folder: [Path(f.what).name for f in summary.failures if f.unit == folder]
                           for folder in units if any(f.unit == folder for f in summary.failures)}
+    examples = _examples(result, sops)
+    summary.examples = [display_path(sop.source) for sop in examples]
+    for sop in examples:
+        if sop_key(sop) in entries:
+            entries[sop_key(sop)].examples = True
     books = _books(state, units, entries, summary.incomplete)
     summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
-    examples = _examples(result, sops)
-    summary.examples = [display_path(sop.source) for sop in examples]
     if not books_only:
         listed = _listed(result, units, failed, broken, examples)
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
@@ -367,7 +370,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], entries: dict
         chosen = [entries[sop_key(s)] for s in book.ordered(unit, sops) if sop_key(s) in entries]
         if not chosen:
             continue
-        parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"]) for e in chosen]
+        parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"], e.examples) for e in chosen]
         digests[folder] = _hash(code_hash(), json.dumps(parts), json.dumps(incomplete.get(folder, [])),
                                 *(_read(f) for f in unit.files), _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(book_key(unit), digests[folder])
