@@ -134,12 +134,18 @@ def revise(sop_file: Path, tanggal, catatan: str, render_after: bool, out: Path)
               help="Folder hasil.")
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
 @click.option("--draf", "drafts", is_flag=True, help="Sertakan juga SOP berstatus draf (bawaan: tidak).")
+@click.option("--strict", is_flag=True,
+              help="Batalkan, tanpa menulis apa pun, bila ada SOP yang masih memuat contoh dari sopdoc.")
 @_jobs_option
-def book(paths: tuple[Path, ...], out: Path, force: bool, drafts: bool, jobs: int | None) -> None:
-    """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP yang berlaku."""
+def book(paths: tuple[Path, ...], out: Path, force: bool, drafts: bool, strict: bool, jobs: int | None) -> None:
+    """Susun buku SOP (PDF dan DOCX) setiap unit: sampul, keputusan, daftar isi, lalu semua SOP yang berlaku.
+
+    Kode keluar 1 bila ada SOP yang gagal dibuat, atau yang masih memuat contoh dari sopdoc (bukunya belum
+    siap disahkan).
+    """
     from sopdoc.commands import book as command
 
-    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, drafts=drafts)
+    command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, drafts=drafts, strict=strict)
 
 
 def _tsa_url(ctx, param, value: str | None):
@@ -164,15 +170,21 @@ def _tsa_url(ctx, param, value: str | None):
 @click.option("--force", is_flag=True, help="Buat ulang semuanya, juga yang tidak berubah.")
 @click.option("--pdfa", is_flag=True, help="Tulis PDF setiap SOP sebagai PDF/A-2b untuk arsip.")
 @click.option("--draf", "drafts", is_flag=True, help="Sertakan juga SOP berstatus draf (bawaan: tidak).")
+@click.option("--strict", is_flag=True,
+              help="Batalkan, tanpa menulis apa pun, bila ada SOP yang masih memuat contoh dari sopdoc.")
 @click.option("--sign", "sign_all", is_flag=True,
               help="Tandatangani juga setiap PDF SOP dan buku (NAMA.ttd.pdf); perlu --cert.")
 @click.option("--cert", type=_PDFS, help="Dengan --sign: sertifikat PKCS#12 (.p12/.pfx) berisi kunci privat.")
 @click.option("--password-file", type=_PDFS, help="Dengan --sign: berkas berisi kata sandi sertifikat (baris pertama).")
 @click.option("--tsa", metavar="URL", callback=_tsa_url, help="Dengan --sign: server cap waktu RFC 3161.")
 @_jobs_option
-def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, drafts: bool, sign_all: bool,
+def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, drafts: bool, strict: bool, sign_all: bool,
            cert: Path | None, password_file: Path | None, tsa: str | None, jobs: int | None) -> None:
-    """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP."""
+    """Ekspor semua SOP semua unit untuk penilaian reformasi birokrasi: DOCX, PDF, buku, indeks, formulir monitoring, ZIP.
+
+    Kode keluar 1 bila ada SOP yang gagal dibuat (ZIP-nya ekspor-sop-TIDAK-LENGKAP.zip), atau yang masih memuat
+    contoh dari sopdoc (hasilnya belum siap diunggah).
+    """
     from sopdoc.commands import export as command
     from sopdoc.commands import sign as signing
 
@@ -183,7 +195,7 @@ def export(paths: tuple[Path, ...], out: Path, force: bool, pdfa: bool, drafts: 
         raise click.UsageError("--sign memerlukan sertifikat: tambahkan --cert BERKAS.p12")
     signature = signing.export_signature(cert, password_file, tsa) if sign_all else None
     command.run(list(paths) or [DEFAULT_DEFINITIONS], out, _jobs(jobs), force=force, pdfa=pdfa, signature=signature,
-                drafts=drafts)
+                drafts=drafts, strict=strict)
 
 
 @main.command(options_metavar="[PILIHAN]")

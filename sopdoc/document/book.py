@@ -59,6 +59,7 @@ class Entry:
     pdf: Path
     flow_pages: int
     pages: int
+    examples: bool = False      # still holds sopdoc's examples (placeholders): the book's front pages say so
 
 
 @dataclass
@@ -215,7 +216,8 @@ def _starts(entries: list[Entry], front_pages: int) -> dict[str, int]:
 def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None, missing: tuple[str, ...] = ()) -> bytes:
     """Return the DOCX of the book's front matter; *starts* None prints placeholders.
 
-    A book that lacks the SOPs *missing* says so above its cover, in red.
+    A book that lacks the SOPs *missing*, or holds drafts or SOPs with examples (front_marks), says so above its
+    cover, in red.
     """
     sops = [e.sop for e in entries]
     decree = unit.keputusan
@@ -242,6 +244,9 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
         run = document.paragraphs[0].insert_paragraph_before().add_run(
             style.incomplete_mark(missing) + ". Perbaiki definisinya, lalu buat ulang buku ini.")
         run.bold, run.font.color.rgb = True, RGBColor.from_string(MARK_RED)
+    for mark, advice in front_marks(entries):
+        run = document.paragraphs[0].insert_paragraph_before().add_run(f"{mark}. {advice}")
+        run.bold, run.font.color.rgb = True, RGBColor.from_string(MARK_RED)
     width, height = page_size(unit.kertas, POTRET)
     for section in document.sections:
         section.orientation = WD_ORIENT.PORTRAIT
@@ -253,6 +258,18 @@ def front_matter(unit: Unit, entries: list[Entry], starts: dict[str, int] | None
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def front_marks(entries: list[Entry]) -> list[tuple[str, str]]:
+    """Return (mark, what to do) for the front pages of a book of *entries*: its drafts, its SOPs with examples.
+
+    A draft's own pages carry the DRAF mark; the front pages speak for the whole book.
+    """
+    drafts = [e.sop.source.name for e in entries if draft_mark(e.sop)]
+    examples = [e.sop.source.name for e in entries if e.examples]
+    return ([(style.drafts_mark(drafts), "Jangan disahkan atau diunggah sebelum semuanya berlaku.")] if drafts
+            else []) + ([(style.examples_mark(examples), "Ganti contohnya dengan isi sebenarnya sebelum buku ini "
+                                                         "disahkan atau diunggah.")] if examples else [])
 
 
 def _decree_context(unit: Unit) -> dict:
@@ -291,14 +308,16 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
                  missing: tuple[str, ...] = ()) -> bytes:
     """Return the book PDF: front matter and SOPs, numbered, bookmarked, with working keterkaitan links.
 
-    A book that lacks the SOPs *missing* carries the TIDAK LENGKAP mark at the top of every page and in its title.
+    A book that lacks the SOPs *missing* carries the TIDAK LENGKAP mark at the top of every page and in its title;
+    one that holds drafts or SOPs with examples carries front_marks at the top of every front page.
     """
     writer = PdfWriter()
     writer.append(str(front))
     front_reader = PdfReader(front)
     for entry in entries:
         writer.append(str(entry.pdf))
-    _stamp_numbers(writer, style.incomplete_mark(missing) if missing else None)
+    _stamp_numbers(writer, style.incomplete_mark(missing) if missing else None,
+                   [mark for mark, _ in front_marks(entries)], len(front_reader.pages))
     sections = _front_sections(front_reader)
     _bookmarks(writer, sections, entries, starts)
     _contents_links(writer, sections, len(front_reader.pages), entries, starts)
@@ -314,8 +333,13 @@ def assemble_pdf(unit: Unit, front: Path, entries: list[Entry], starts: dict[str
     return buffer.getvalue()
 
 
-def _stamp_numbers(writer: PdfWriter, mark: str | None = None) -> None:
-    """Print 'Halaman N' at the foot of every page but the cover, and *mark* in red at the top of every page."""
+def _stamp_numbers(writer: PdfWriter, mark: str | None = None, front_marks: list[str] | None = None,
+                   front_pages: int = 0) -> None:
+    """Print 'Halaman N' at the foot of every page but the cover, and *mark* in red at the top of every page.
+
+    *front_marks* go in red at the top of the first *front_pages* pages, one a line, below *mark* if given.
+    """
+    front_marks = front_marks or []
     for name, bold in (("LiberationSans", False), ("LiberationSans-Bold", True)):
         if name not in pdfmetrics.getRegisteredFontNames():
             pdfmetrics.registerFont(TTFont(name, str(textfit.font_path(bold))))
@@ -332,11 +356,16 @@ def _stamp_numbers(writer: PdfWriter, mark: str | None = None) -> None:
             overlay.setFont("LiberationSans-Bold", FOOTER_SIZE)
             overlay.setFillColor(f"#{MARK_RED}")
             overlay.drawCentredString(width / 2, height - 7 * 72 / 25.4, mark)
+        if number <= front_pages:
+            overlay.setFont("LiberationSans-Bold", FOOTER_SIZE)
+            overlay.setFillColor(f"#{MARK_RED}")
+            for line, text in enumerate(front_marks, start=1 if mark else 0):
+                overlay.drawCentredString(width / 2, height - (7 + 4 * line) * 72 / 25.4, text)
         overlay.showPage()
     overlay.save()
     stamps = PdfReader(io.BytesIO(buffer.getvalue())).pages
     for number, (page, stamp) in enumerate(zip(writer.pages, stamps), start=1):
-        if number > 1 or mark:
+        if number > 1 or mark or (front_marks and number <= front_pages):
             page.merge_page(stamp)
 
 

@@ -11,6 +11,8 @@ INDEX = "indeks-sop.xlsx"
 ZIP = "ekspor-sop.zip"
 INCOMPLETE_ZIP = "ekspor-sop-TIDAK-LENGKAP.zip"     # an export with failures: the name says so where it is uploaded
 INCOMPLETE_NOTE = "TIDAK-LENGKAP.txt"               # inside that ZIP: what is missing, and why
+EXAMPLES_ZIP = "ekspor-sop-MASIH-CONTOH.zip"       # an export of SOPs still holding sopdoc's examples: not to upload
+EXAMPLES_NOTE = "MASIH-CONTOH.txt"                 # inside that ZIP: which SOPs, and what to do
 
 
 def unit_folder(out: Path, unit: Unit) -> Path:
@@ -47,9 +49,10 @@ def index_file(out: Path) -> Path:
     return out / INDEX
 
 
-def zip_file(out: Path, complete: bool = True) -> Path:
-    """Return the export's ZIP: ekspor-sop.zip, or ekspor-sop-TIDAK-LENGKAP.zip when something failed."""
-    return out / (ZIP if complete else INCOMPLETE_ZIP)
+def zip_file(out: Path, complete: bool = True, examples: bool = False) -> Path:
+    """Return the export's ZIP: ekspor-sop.zip; ekspor-sop-TIDAK-LENGKAP.zip when something failed, else
+    ekspor-sop-MASIH-CONTOH.zip when an SOP in it still holds sopdoc's examples."""
+    return out / (INCOMPLETE_ZIP if not complete else EXAMPLES_ZIP if examples else ZIP)
 
 
 def manifest_file(out: Path) -> Path:

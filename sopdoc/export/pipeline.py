@@ -17,7 +17,10 @@ named ekspor-sop-TIDAK-LENGKAP.zip, holding a note of what is missing, while the
 ZIP of a complete export is removed. Drafts (status draf) are left out unless
 asked for; their definitions' errors then do not make the export incomplete.
 An SOP that is exported yet still holds an example value of sopdoc's scaffold
-(placeholders) is named in a warning at the end of the run.
+(placeholders decides what is an example) is not ready either: it is named in a
+warning at the end of the run and counted in the summary, the ZIP is named
+ekspor-sop-MASIH-CONTOH.zip with a note naming them, the run ends not ready
+(Summary.ready, a nonzero exit in the CLI), and *strict* refuses to export it at all.
 """
 
 from __future__ import annotations
@@ -68,6 +71,17 @@ class Summary:
     books: dict[Path, Path] = field(default_factory=dict)     # unit folder -> its book's PDF
     incomplete: dict[Path, list[str]] = field(default_factory=dict)   # unit folder -> what its book is missing
     zip: Path | None = None
+
+    @property
+    def ready(self) -> bool:
+        """Return whether the result may be uploaded: complete, and no SOP exported with sopdoc's examples in it."""
+        return self.complete and not self.examples
+
+    def examples_message(self) -> str:
+        """Return the message that ends a complete run that exported SOPs still holding examples."""
+        return (f"Hasil BELUM SIAP diunggah: {len(self.examples)} SOP masih memuat contoh dari sopdoc: "
+                + ", ".join(self.examples) + ". Ganti contohnya dengan isi sebenarnya (sopdoc validate --strict "
+                "menunjukkannya), lalu jalankan ekspor lagi.")
 
     @property
     def complete(self) -> bool:
@@ -145,16 +159,19 @@ def sop_digest(sop: Sop, names: dict[str, str], pdfa: bool) -> str:
 
 def export(paths: list[Path], out: Path, reporter: Reporter, jobs: int, force: bool = False,
            books_only: bool = False, pdfa: bool = False, signature: Signature | None = None,
-           drafts: bool = False) -> Summary:
+           drafts: bool = False, strict: bool = False) -> Summary:
     """Read the definitions under *paths* and export them into *out*, holding it while writing.
 
     The one export: ``sopdoc export``, ``sopdoc book`` and the studio's book and
-    export buttons call it. Nothing is written when a program is missing. Drafts
-    are exported (and booked) only with *drafts*.
+    export buttons call it. Nothing is written when a program is missing, nor with
+    *strict* when an SOP to export still holds sopdoc's examples. Drafts are
+    exported (and booked) only with *drafts*.
     """
     render.check_tools(("docx", "pdf"))
     result = reader.read(paths)
     reporter.problems(result.problems)
+    if strict:
+        _refuse_examples(result, [sop for sop in result.sops if drafts or sop.status != DRAFT])
     with fsutil.output_folder(out, reporter.note, [outputs.unit_folder(out, s.unit) for s in result.sops]):
         return _export(result, out, reporter, jobs, force=force, books_only=books_only, pdfa=pdfa, signature=signature,
                        drafts=drafts)
@@ -184,10 +201,14 @@ def _export(result: reader.Result, out: Path, reporter: Reporter, jobs: int, for
     _forget_emptied(state, units, left_out)
     summary.incomplete = {folder: [Path(f.what).name for f in summary.failures if f.unit == folder]
                           for folder in units if any(f.unit == folder for f in summary.failures)}
+    examples = _examples(result, sops)
+    summary.examples = [display_path(sop.source) for sop in examples]
+    for sop in examples:
+        if sop_key(sop) in entries:
+            entries[sop_key(sop)].examples = True
     books = _books(state, units, entries, summary.incomplete)
     summary.books = {folder: made.pdf for folder, made in books.items()}
     signed = _sign(state, [*entries, *(book_key(u) for u, _ in units.values() if u.folder in books)])
-    examples = _examples(result, sops)
     if not books_only:
         listed = _listed(result, units, failed, broken, examples)
         _index_and_forms(state, listed, units, entries, books, [(p, _read_errors(result, p)) for p in broken])
@@ -203,9 +224,18 @@ def _examples(result: reader.Result, sops: list[Sop]) -> list[Sop]:
     return [sop for sop in sops if sop.status != DRAFT and (sop.source in files or files.intersection(sop.unit.files))]
 
 
+def _refuse_examples(result: reader.Result, sops: list[Sop]) -> None:
+    """Raise SopdocError, before anything is written, when an SOP of *sops* still holds an example (_examples)."""
+    examples = _examples(result, sops)
+    if examples:
+        raise SopdocError(f"Dibatalkan: {len(examples)} SOP masih memuat contoh dari sopdoc dan --strict dipakai: "
+                          + ", ".join(display_path(sop.source) for sop in examples)
+                          + ". Ganti contohnya dengan isi sebenarnya (lihat peringatan di atas); tidak ada yang "
+                          "ditulis.")
+
+
 def _warn_examples(state: _Run, examples: list[Sop]) -> None:
     """Name, last, every SOP exported with an example of sopdoc's scaffold left in it (_examples)."""
-    state.summary.examples = [display_path(sop.source) for sop in examples]
     if state.summary.examples:
         state.reporter.warning(f"{len(state.summary.examples)} SOP yang diekspor (bukan draf) masih memuat "
                                "contoh dari sopdoc (lihat peringatan di awal): "
@@ -340,7 +370,7 @@ def _books(state: _Run, units: dict[Path, tuple[Unit, list[Sop]]], entries: dict
         chosen = [entries[sop_key(s)] for s in book.ordered(unit, sops) if sop_key(s) in entries]
         if not chosen:
             continue
-        parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"]) for e in chosen]
+        parts = [(e.sop.slug, manifest.entries[sop_key(e.sop)]["hash"], e.examples) for e in chosen]
         digests[folder] = _hash(code_hash(), json.dumps(parts), json.dumps(incomplete.get(folder, [])),
                                 *(_read(f) for f in unit.files), _read(book.FRONT_TEMPLATE), _read(unit.logo))
         known = manifest.fresh(book_key(unit), digests[folder])
@@ -464,11 +494,11 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
             *(form_key(u) for u, _ in units.values()), *signed, INDEX_KEY]
     keys = [k for k in keys if k in manifest.entries]
     members = manifest.files(keys)
-    note = _incomplete_note(state.summary)
+    note, examples = _incomplete_note(state.summary), _examples_note(state.summary)
     # A file made again from unchanged sources (deleted, or signed again) keeps its hash but not its bytes.
     digest = _hash(json.dumps([(k, manifest.entries[k]["hash"]) for k in sorted(keys)]),
-                   json.dumps([(member, _stamp(out / member)) for member in members]), note)
-    target = outputs.zip_file(out, complete=not note)
+                   json.dumps([(member, _stamp(out / member)) for member in members]), note, examples)
+    target = outputs.zip_file(out, complete=not note, examples=bool(examples))
     if manifest.fresh(ZIP_KEY, digest):
         state.summary.zip = target
         return
@@ -478,6 +508,8 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
                                                        compresslevel=1) as archive:
             if note:
                 archive.writestr(outputs.INCOMPLETE_NOTE, note)
+            if examples:
+                archive.writestr(outputs.EXAMPLES_NOTE, examples)
             for member in members:
                 archive.write(out / member, member)
     except SopdocError as exc:
@@ -485,6 +517,20 @@ def _zip(state: _Run, sop_keys: list[str], units: dict, books: dict, signed: lis
         return
     manifest.record(ZIP_KEY, digest, [target])
     state.summary.zip = target
+
+
+def _examples_note(summary: Summary) -> str:
+    """Return the note the ZIP holds of the SOPs exported with sopdoc's examples in them ("" when none)."""
+    if not summary.examples:
+        return ""
+    lines = ["EKSPOR INI BELUM SIAP DIUNGGAH.", "",
+             f"{len(summary.examples)} SOP di ZIP ini masih memuat contoh dari sopdoc (misalnya nama, NIP atau "
+             "jabatan penandatangan, nomor SOP, atau kegiatan contoh); indeks-sop.xlsx mencatatnya di kolom "
+             "Keterangan:", ""]
+    lines += [f"- {what}" for what in summary.examples]
+    lines += ["", "Ganti contohnya dengan isi sebenarnya (sopdoc validate --strict menunjukkannya), lalu jalankan "
+              "ekspor lagi."]
+    return "\r\n".join(lines) + "\r\n"      # Notepad's line ends
 
 
 def _incomplete_note(summary: Summary) -> str:
