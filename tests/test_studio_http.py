@@ -607,6 +607,17 @@ def test_the_studio_export_leaves_drafts_out_unless_asked_as_sopdoc_export_draf(
         assert "kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja.pdf" in names
 
 
+
+def test_a_studio_export_with_an_sop_in_force_holding_examples_ends_as_not_ready(client, root):
+    """Usability pass 3: the CLI said BELUM SIAP and exited 1, the studio's job said only 'selesai'."""
+    path = root / "kab-balangan/diskominfo/monitoring-evaluasi-internal.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("nomor: 002/SOP/Diskominfo/BLG/2023", "nomor: 000/ /2026"),
+                    encoding="utf-8")
+    job = _finish(client, post(client, "/ekspor", {}))
+    assert job["galat"] == ["kab-balangan/diskominfo/monitoring-evaluasi-internal.yaml (masih memuat contoh dari sopdoc)"]
+    assert job["pesan"].startswith("Hasil BELUM SIAP diunggah: 1 SOP masih memuat contoh dari sopdoc: "), job
+    assert job["berkas"] == "ekspor-sop-MASIH-CONTOH.zip"
+
 # --- the list, new SOPs, unit settings ---------------------------------------------------------------
 
 def test_the_list_shows_each_sop_with_status_revision_and_check(client, root):

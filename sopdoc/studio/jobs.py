@@ -208,6 +208,9 @@ def _export(job: Job, paths: list[Path], out: Path, books_only: bool, drafts: bo
         job.failures = [_below(failure.what, paths[0]) for failure in summary.failures]
         job.message = (f"{'Buku' if books_only else 'Buku dan ZIP'} ini tidak memuat yang gagal di atas. Perbaiki "
                        "galatnya (lihat kolom Pemeriksaan di daftar SOP), lalu jalankan lagi.")
+    elif not summary.ready:      # made whole, but an SOP in force still holds sopdoc's examples: not for upload
+        job.failures = [f"{_below(what, paths[0])} (masih memuat contoh dari sopdoc)" for what in summary.examples]
+        job.message = summary.examples_message()
     return summary
 
 
