@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.definition import characters, reader, values, yamlsafe
+from sopdoc.definition import characters, fields, reader, values, yamlsafe
 from sopdoc.definition.fields import HEADINGS, SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.model import Tanggal
 from sopdoc.definition.names import END, NEXT
@@ -483,9 +483,11 @@ class Studio:
                 "parents": [files.key_of(self.root, p) for p in _parent_units(self.root, path.parent)]}
 
     def _unit_notes(self, path: Path, held: dict) -> list[dict]:
-        result = reader.check_data(path, draft.to_data(held, draft.UNIT))
-        return _notes([preview.Note(p.key if p.file == path else "", p.message if p.file == path else str(p),
-                                    p.severity) for p in result.problems])
+        data = draft.to_data(held, draft.UNIT)
+        result = reader.check_data(path, data)
+        return _notes([preview.Note(p.key, p.message, p.severity, fields.in_words(p.key, data) if p.key else "")
+                       if p.file == path else preview.Note("", preview.other_file(p), p.severity)
+                       for p in result.problems])
 
     async def unit_check(self, request: Request) -> Response:
         return await _threaded(self._unit_check, request, await _body(request))
@@ -700,7 +702,7 @@ def _saved(path: Path, changed: list[str]) -> str:
 
 
 def _notes(notes: list[preview.Note]) -> list[dict]:
-    return [{"kunci": n.key, "pesan": n.message, "jenis": n.severity} for n in notes]
+    return [{"kunci": n.key, "nama": n.name or n.key, "pesan": n.message, "jenis": n.severity} for n in notes]
 
 
 def _parent_units(root: Path, folder: Path) -> list[Path]:
