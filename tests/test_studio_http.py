@@ -674,7 +674,7 @@ def test_unit_settings_are_saved_changing_only_what_changed(client, root):
     fields = form_pairs(page.text)
     version = page.text.split('data-versi="')[1].split('"')[0]
     checked = post(client, "/unit/kab-way-kanan/diskominfo/periksa", {"isian": replaced(fields, "kertas", "B5")})
-    assert {"kunci": "kertas", "jenis": "galat", "pesan": "'B5' bukan pilihan yang sah (pilihan: F4, A4, Letter, Legal)"} in \
+    assert {"kunci": "kertas", "nama": "Kertas", "jenis": "galat", "pesan": "'B5' bukan pilihan yang sah (pilihan: F4, A4, Letter, Legal)"} in \
         checked.json()["catatan"]
     reply = post(client, "/unit/kab-way-kanan/diskominfo/ubah", {"isian": fields + [["keputusan", "ya"]],
                                                                   "aksi": "segarkan"})
