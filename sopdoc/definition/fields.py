@@ -365,7 +365,7 @@ def _in_row(parts: list[str | int], row: Any, field: Any) -> list[str]:
     while parts:
         part, parts = parts[0], parts[1:]
         if isinstance(part, int):
-            words.append(f"simbol {part}")
+            words.append(f"langkah ke-{part}")
             holder = _item(holder, part)
         elif part == "langkah" and parts and isinstance(parts[0], int):
             under = ("kegiatan", "langkah")

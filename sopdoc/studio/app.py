@@ -311,7 +311,9 @@ class Studio:
 
     def _sop_save(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        held = _bounded(draft.from_tree(unflatten(_savable(_pairs(body))), draft.SOP))
+        pairs = _pairs(body)
+        held = _bounded(draft.from_tree(unflatten(pairs), draft.SOP))
+        _savable(pairs, draft.to_data(held, draft.SOP))
         with self.writing:
             if conflict := _conflict(path, body, draft.to_data(held, draft.SOP)):
                 return conflict
@@ -512,7 +514,9 @@ class Studio:
 
     def _unit_save(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        held = draft.from_tree(unflatten(_savable(_pairs(body))), draft.UNIT)
+        pairs = _pairs(body)
+        held = draft.from_tree(unflatten(pairs), draft.UNIT)
+        _savable(pairs, draft.to_data(held, draft.UNIT))
         with self.writing:
             if conflict := _conflict(path, body, draft.to_data(held, draft.UNIT), yamlwrite.UNIT):
                 return conflict
@@ -584,16 +588,15 @@ def _pairs(body: dict) -> list[tuple[str, str]]:
     return [(name, _encodable(value, name)) for name, value in pairs]
 
 
-def _savable(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Return *pairs*, refusing to save a field that holds a character no definition may hold.
+def _savable(pairs: list[tuple[str, str]], data: dict) -> None:
+    """Refuse to save a field of *pairs* (the form of *data*) that holds a character no definition may hold.
 
     The preview marks such a field as the reader does; a save would write the
     character into the file, where it hides (a direction control reverses a text).
     """
     for name, value in pairs:
         if why := characters.refused(value):
-            raise files.Invalid(f"{name[:60]}: {why}; berkas tidak disimpan")
-    return pairs
+            raise files.Invalid(f"{fields.in_words(name[:60], data)}: {why}; berkas tidak disimpan")
 
 
 def _text(body: dict, key: str) -> str:
