@@ -62,7 +62,7 @@ def test_e8_excel_date_serial_60_is_refused_with_its_cell(tree, workbook, serial
     book.save(workbook)
     before = (tree / "kab-balangan" / "diskominfo" / SOP_FILE).read_bytes()
     result = run("import", workbook, "--to", tree, "--timpa")
-    message = (f"{workbook} [{sheet.title}]!B{row} tanggal_pembuatan: 29 Februari 1900 tidak ada di kalender (Excel "
+    message = (f"{workbook} [{sheet.title}]!B{row} Tanggal Pembuatan: 29 Februari 1900 tidak ada di kalender (Excel "
                "menganggap 1900 tahun kabisat; nilai sel: 60); tulis tanggal yang benar")
     if day is None:
         assert result.exit_code == 1 and message in result.output

@@ -367,13 +367,13 @@ def test_what_the_grid_cannot_hold_is_refused_by_its_cell(tmp_path):
     assert result.exit_code == 1
     # Sheet rows 4 to 9: the second symbol of kegiatan 2 (row 6) carries a Kelengkapan, row 7 a Keterangan alone.
     assert [line.split("salah.xlsx ", 1)[1] for line in result.output.splitlines() if "salah.xlsx [SOP]" in line] == [
-        "[SOP]!E6 kegiatan: baris ini berisi isian tetapi kolom 'Kegiatan'-nya kosong; tulis uraian "
+        "[SOP]!E6 Kegiatan: baris ini berisi isian tetapi kolom 'Kegiatan'-nya kosong; tulis uraian "
         "kegiatannya. Simbol kedua sebuah kegiatan ditulis di baris tepat di bawahnya dengan kolom No, Kegiatan dan "
         "mutu baku kosong",
-        "[SOP]!H7 kegiatan: baris ini berisi isian tetapi kolom 'Kegiatan'-nya kosong; tulis uraian "
+        "[SOP]!H7 Kegiatan: baris ini berisi isian tetapi kolom 'Kegiatan'-nya kosong; tulis uraian "
         "kegiatannya. Simbol kedua sebuah kegiatan ditulis di baris tepat di bawahnya dengan kolom No, Kegiatan dan "
         "mutu baku kosong",
-        "[SOP]!I8 kegiatan[3].lanjut: rumus '=B2' merujuk baris 2, yang bukan baris kegiatan; rujuk baris "
+        "[SOP]!I8 Kegiatan 3, Lanjut ke: rumus '=B2' merujuk baris 2, yang bukan baris kegiatan; rujuk baris "
         "tujuan di tabel kegiatan",
     ]
     assert not (tmp_path / "defs").exists()
@@ -392,7 +392,7 @@ def test_two_symbols_of_a_row_in_one_lane_and_half_a_label_are_refused_by_their_
     result = run("import", book, "--to", tmp_path / "defs")
     assert result.exit_code == 1
     assert [line.split("isian.xlsx ", 1)[1] for line in result.output.splitlines() if "isian.xlsx [SOP]" in line] == [
-        "[SOP]!D6 kegiatan[2].langkah[2].pelaksana: lajur 'staf' sudah memuat simbol (langkah ke-1 kegiatan nomor 2); "
+        "[SOP]!D6 Kegiatan 2, langkah ke-2, Pelaksana: lajur 'staf' sudah memuat simbol (langkah ke-1 kegiatan nomor 2); "
         "satu lajur memuat satu simbol per baris (pindahkan salah satunya ke baris lain)"]
     _workbook(book, [
         (1, "Menerima berkas", "Mulai"),
@@ -403,7 +403,7 @@ def test_two_symbols_of_a_row_in_one_lane_and_half_a_label_are_refused_by_their_
     result = run("import", book, "--to", tmp_path / "defs")
     assert result.exit_code == 1
     assert [line.split("isian.xlsx ", 1)[1] for line in result.output.splitlines() if "isian.xlsx [SOP]" in line] == [
-        "[SOP]!L5 kegiatan[2].keputusan.label: tulis kedua label, atau tulis 'tanpa label' di Label Ya dan Label "
+        "[SOP]!L5 Kegiatan 2, Label Ya / Label Tidak: tulis kedua label, atau tulis 'tanpa label' di Label Ya dan Label "
         "Tidak untuk keputusan yang dicetak tanpa label"]
     assert not (tmp_path / "defs").exists()
 

@@ -262,21 +262,21 @@ def test_ten_kinds_of_mistakes_are_named_by_cell_and_nothing_is_written(tmp_path
     assert result.exit_code == 1
     problems = [line for line in result.output.splitlines() if ".xls" in line and " galat; " not in line]
     assert problems == [
-        "salah.xlsx [Unit]!B5 disahkan_oleh.nip: NIP tersimpan sebagai angka, sehingga angka di belakangnya bisa "
+        "salah.xlsx [Unit]!B5 Disahkan oleh - NIP: NIP tersimpan sebagai angka, sehingga angka di belakangnya bisa "
         "hilang (Excel hanya menyimpan 15 angka); ketik ulang NIP sebagai teks: format sel sebagai Teks, atau awali "
         "dengan tanda petik '",
-        "salah.xlsx [Surat Masuk]!B1 nomor: sel ini berisi rumus '=\"800/\"&\"SET\"' tanpa nilai tersimpan; sopdoc "
+        "salah.xlsx [Surat Masuk]!B1 Nomor SOP: sel ini berisi rumus '=\"800/\"&\"SET\"' tanpa nilai tersimpan; sopdoc "
         "tidak menghitung rumus: tulis nilainya langsung",
         "salah.xlsx [Surat Masuk]!A3: label 'Nama SOP' ditulis dua kali (pertama di A2); hapus salah satunya",
-        "salah.xlsx [Surat Masuk]!B4 tanggal_pembuatan: '31 Februari 2023' bukan tanggal yang ada di kalender; periksa "
+        "salah.xlsx [Surat Masuk]!B4 Tanggal Pembuatan: '31 Februari 2023' bukan tanggal yang ada di kalender; periksa "
         "hari dan bulannya",
-        "salah.xlsx [Surat Masuk]!E8 kegiatan[2].pelaksana: tanda 'ya' tidak dikenal; pakai ✓ ✔ v V x X 1, atau "
+        "salah.xlsx [Surat Masuk]!E8 Kegiatan 2, Pelaksana: tanda 'ya' tidak dikenal; pakai ✓ ✔ v V x X 1, atau "
         "Mulai, Proses, Keputusan, Selesai",
-        "salah.xlsx [Surat Masuk]!L9 kegiatan[3].keputusan.tidak: kegiatan bernomor 9 tidak ada (nomor di kolom No: "
+        "salah.xlsx [Surat Masuk]!L9 Kegiatan 3, Jika Tidak: kegiatan bernomor 9 tidak ada (nomor di kolom No: "
         "1, 2, 3, 4, 5)",
-        "salah.xlsx [Surat Masuk]!C10:E10 kegiatan[4].pelaksana: tidak ada tanda pelaksana di baris ini; beri tanda ✓ "
+        "salah.xlsx [Surat Masuk]!C10:E10 Kegiatan 4, Pelaksana: tidak ada tanda pelaksana di baris ini; beri tanda ✓ "
         "di kolom pelaksana yang mengerjakan kegiatan ini",
-        "salah.xlsx [Kosong]!B4 kegiatan: tabel kegiatan kosong: tulis setiap kegiatan di kolom 'Kegiatan', satu "
+        "salah.xlsx [Kosong]!B4 Kegiatan: tabel kegiatan kosong: tulis setiap kegiatan di kolom 'Kegiatan', satu "
         "baris per kegiatan",
         "makro.xlsm: buku kerja bermakro (.xlsm) ditolak: sopdoc hanya membaca data; simpan ulang di Excel sebagai "
         "'Buku Kerja Excel (*.xlsx)', tanpa makro",
@@ -309,9 +309,9 @@ def test_folders_and_file_names_cannot_leave_the_target(tmp_path):
     loaded.save(book)
     result = run("import", book, "--to", tmp_path / "defs")
     assert result.exit_code == 1
-    assert ("isian.xlsx [Unit]!B6 folder: '../../luar' bukan nama folder yang sah: pakai huruf kecil, angka dan '-', "
+    assert ("isian.xlsx [Unit]!B6 Folder: '../../luar' bukan nama folder yang sah: pakai huruf kecil, angka dan '-', "
             "dipisah '/' (misalnya kab-contoh/diskominfo), atau kosongkan") in result.output
-    assert ("isian.xlsx [Surat Masuk]!B1 berkas: '../../etc/passwd' bukan nama berkas yang sah: pakai huruf kecil, "
+    assert ("isian.xlsx [Surat Masuk]!B1 Berkas: '../../etc/passwd' bukan nama berkas yang sah: pakai huruf kecil, "
             "angka dan '-' (misalnya etc-passwd), atau kosongkan agar dibuat dari Nama SOP") in result.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["isian.xlsx"]
 
@@ -387,7 +387,7 @@ def test_a_blank_workbook_s_example_is_never_imported_and_a_copy_of_it_is_a_draf
     assert _labelled(example, "Status").value == "draf"
     back = run("import", book, "--to", tmp_path / "defs")
     assert back.exit_code == 0, back.output
-    assert (f"{book} [Contoh SOP (salin lembar ini)]!B3 nama: lembar contoh dari sopdoc excel --kosong tidak "
+    assert (f"{book} [Contoh SOP (salin lembar ini)]!B3 Nama SOP: lembar contoh dari sopdoc excel --kosong tidak "
             "diimpor; untuk SOP baru, salin lembar ini dan ganti Nama SOP serta isinya (peringatan)") in back.output
     unit = tmp_path / "defs" / "dinas-kesehatan"
     assert sorted(p.name for p in unit.iterdir()) == ["unit.yaml"]

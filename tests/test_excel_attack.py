@@ -137,7 +137,7 @@ def test_1_18_a_formula_without_cached_value_outside_the_dimension_is_named(w):
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
     assert _lines(result)[0] == (
-        f"W.xlsx [{SHEET}]!K25 kegiatan[2].keterangan: sel ini berisi rumus '=CONCATENATE(\"a\",\"b\")' tanpa nilai "
+        f"W.xlsx [{SHEET}]!K25 Kegiatan 2, Keterangan: sel ini berisi rumus '=CONCATENATE(\"a\",\"b\")' tanpa nilai "
         "tersimpan; sopdoc tidak menghitung rumus: tulis nilainya langsung")
 
 
@@ -464,7 +464,7 @@ def test_1_26_a_berkas_too_long_for_the_disk_is_a_cell_error(w):
     _edit_cells(w, {"B1": "a" * 300})
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"W.xlsx [{SHEET}]!B1 berkas: nama berkas terlalu panjang (paling banyak 223 huruf; ini 300)"
+    assert _lines(result)[0] == f"W.xlsx [{SHEET}]!B1 Berkas: nama berkas terlalu panjang (paling banyak 223 huruf; ini 300)"
 
 
 def test_the_longest_berkas_allowed_survives_a_reimport_with_its_backups(w):
@@ -485,7 +485,7 @@ def test_1_36_a_folder_two_thousand_levels_deep_is_a_cell_error(w):
     _edit_cells(w, {"B12": "/".join(["a"] * 2000)}, sheet="Unit")
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
-    assert _lines(result)[0] == ("W.xlsx [Unit]!B12 folder: folder terlalu dalam (2000 tingkat; paling banyak 8); "
+    assert _lines(result)[0] == ("W.xlsx [Unit]!B12 Folder: folder terlalu dalam (2000 tingkat; paling banyak 8); "
                                  "tulis jalur yang lebih pendek, misalnya kab-contoh/diskominfo")
     assert "Traceback" not in result.output
 
@@ -495,7 +495,7 @@ def test_1_25_windows_device_names_are_refused_as_berkas(w, berkas):
     _edit_cells(w, {"B1": berkas})
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
-    assert _lines(result)[0] == (f"W.xlsx [{SHEET}]!B1 berkas: '{berkas}' adalah nama perangkat di Windows (CON, PRN, "
+    assert _lines(result)[0] == (f"W.xlsx [{SHEET}]!B1 Berkas: '{berkas}' adalah nama perangkat di Windows (CON, PRN, "
                                  "AUX, NUL, COM1-9, LPT1-9) dan tidak dapat menjadi nama berkas; pakai nama lain")
 
 
@@ -505,9 +505,9 @@ def test_1_25_windows_device_names_are_refused_as_folder_and_as_nama(w):
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
     assert _lines(result) == [
-        "W.xlsx [Unit]!B12 folder: 'aux' adalah nama perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan "
+        "W.xlsx [Unit]!B12 Folder: 'aux' adalah nama perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan "
         "tidak dapat menjadi nama folder; pakai nama lain",
-        f"W.xlsx [{SHEET}]!B3 nama: nama berkas yang dibuat dari Nama SOP tidak dapat dipakai: 'prn' adalah nama "
+        f"W.xlsx [{SHEET}]!B3 Nama SOP: nama berkas yang dibuat dari Nama SOP tidak dapat dipakai: 'prn' adalah nama "
         "perangkat di Windows (CON, PRN, AUX, NUL, COM1-9, LPT1-9) dan tidak dapat menjadi nama berkas; pakai nama "
         "lain; isi kolom Berkas",
         "W.xlsx: 2 galat; tidak ada berkas yang ditulis.",
@@ -518,14 +518,14 @@ def test_1_29_a_nama_without_letters_asks_for_berkas(w):
     _edit_cells(w, {"B1": None, "B3": "!!!"})
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
-    assert _lines(result)[0] == f"W.xlsx [{SHEET}]!B3 nama: Nama '!!!' tidak menghasilkan nama berkas; isi kolom Berkas"
+    assert _lines(result)[0] == f"W.xlsx [{SHEET}]!B3 Nama SOP: Nama '!!!' tidak menghasilkan nama berkas; isi kolom Berkas"
 
 
 def test_1_35_an_absolute_folder_is_named_by_its_cell(w):
     _edit_cells(w, {"B12": "/abs/path"}, sheet="Unit")
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
-    assert _lines(result)[0].startswith("W.xlsx [Unit]!B12 folder: '/abs/path' bukan nama folder yang sah")
+    assert _lines(result)[0].startswith("W.xlsx [Unit]!B12 Folder: '/abs/path' bukan nama folder yang sah")
 
 
 def test_an_id_berikutnya_is_one_problem_at_its_own_cell(w):
@@ -534,7 +534,7 @@ def test_an_id_berikutnya_is_one_problem_at_its_own_cell(w):
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
     assert _lines(result) == [
-        f"W.xlsx [{SHEET}]!Q33 kegiatan[10].id: id 'berikutnya' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan "
+        f"W.xlsx [{SHEET}]!Q33 Kegiatan 10, Id: id 'berikutnya' tidak sah: pakai huruf, angka, '-' atau '_' (dan bukan "
         "'berikutnya' atau 'selesai')",
         "W.xlsx: 1 galat; tidak ada berkas yang ditulis."]
     assert not Path("defs").exists()
@@ -559,7 +559,7 @@ def test_1_39_1_40_1_41_a_date_cell_whose_serial_is_no_date_is_named(w, recwarn,
     result = run("import", w, "--to", "defs")
     assert result.exit_code == 1
     assert _lines(result)[0] == (
-        f"W.xlsx [{SHEET}]!B4 tanggal_pembuatan: bukan tanggal (nilai sel: {shown}); tulis tanggalnya, misalnya "
+        f"W.xlsx [{SHEET}]!B4 Tanggal Pembuatan: bukan tanggal (nilai sel: {shown}); tulis tanggalnya, misalnya "
         "22 Desember 2023 atau 2023-12-22, atau format sel sebagai Tanggal")
     assert "Traceback" not in result.output
     assert [str(w.message) for w in recwarn if "openpyxl" in w.filename] == []

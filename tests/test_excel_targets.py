@@ -101,7 +101,7 @@ def test_another_formula_in_a_target_is_read_as_its_cached_value_as_every_cell_i
     workbook.save(book)
     refused = run("import", book, "--to", tmp_path / "defs")
     assert refused.exit_code == 1
-    assert (f"[{sheet.title}]!{cell.coordinate} kegiatan[3].keputusan.tidak: rumus '=1+1' tidak dibaca: tulis rujukan "
+    assert (f"[{sheet.title}]!{cell.coordinate} Kegiatan 3, Jika Tidak: rumus '=1+1' tidak dibaca: tulis rujukan "
             "ke baris tujuan (misalnya =A17), nomornya, 'berikutnya', atau 'selesai'") in refused.output
     _with_cached_value(book, cell.coordinate, "2")
     read = run("import", book, "--to", tmp_path / "defs")

@@ -158,7 +158,7 @@ def test_a_direction_control_in_a_workbook_cell_is_refused_by_its_sheet_and_cell
     book.save(workbook)
     result = invoke("import", workbook, "--to", tree, "--timpa")
     assert result.exit_code == 1 and "Traceback" not in result.output
-    assert (f"sop-kab-balangan-diskominfo.xlsx [{sheet.title}]!B3 nama: "
+    assert (f"sop-kab-balangan-diskominfo.xlsx [{sheet.title}]!B3 Nama SOP: "
             + RLO.format("12, sesudah 'Monitoring '", "hapus karakter itu")) in result.output
     assert {p: p.read_bytes() for p in tree.rglob("*.yaml")} == before
 
@@ -179,7 +179,7 @@ def test_a_zero_width_space_in_a_workbook_row_is_refused_by_its_cell(tmp_path):
     result = invoke("import", workbook, "--to", tree, "--timpa")
     assert result.exit_code == 1
     cell = sheet.cell(first, column).coordinate
-    assert (f"[{sheet.title}]!{cell} kegiatan[1].output: memuat karakter tak terlihat U+200B (ZERO WIDTH SPACE) "
+    assert (f"[{sheet.title}]!{cell} Kegiatan 1, Output: memuat karakter tak terlihat U+200B (ZERO WIDTH SPACE) "
             f"tersembunyi di posisi 6, sesudah 'Surat'; hapus karakter itu {FROM_ELSEWHERE}") in result.output
 
 
@@ -200,7 +200,7 @@ def test_the_studio_refuses_to_save_a_field_with_a_direction_control_and_writes_
     _, fields, version = editor(client)
     response = save(client, MONEV, replaced(fields, "kegiatan[3].uraian", "Berkoordinasi \u202edengan KABID"), version)
     assert response.status_code == 400
-    assert response.json()["galat"] == ("kegiatan[3].uraian: " + RLO.format("15, sesudah 'Berkoordinasi '",
+    assert response.json()["galat"] == ("Kegiatan 3, uraian: " + RLO.format("15, sesudah 'Berkoordinasi '",
                                                                              "hapus karakter itu")
                                         + "; berkas tidak disimpan")
     assert path.read_bytes() == before
@@ -208,7 +208,7 @@ def test_the_studio_refuses_to_save_a_field_with_a_direction_control_and_writes_
     preview = post(client, f"/sop/{MONEV}/pratinjau",
                    {"isian": replaced(fields, "nama", "A\u200bB"), "versi": version})
     assert preview.status_code == 200
-    assert {"kunci": "nama", "jenis": "galat", "pesan": "memuat karakter tak terlihat U+200B (ZERO WIDTH SPACE) "
+    assert {"kunci": "nama", "nama": "Nama SOP", "jenis": "galat", "pesan": "memuat karakter tak terlihat U+200B (ZERO WIDTH SPACE) "
             f"tersembunyi di posisi 2, sesudah 'A'; hapus karakter itu {FROM_ELSEWHERE}"} in preview.json()["catatan"]
 
 
@@ -229,7 +229,7 @@ def test_the_studio_refuses_a_new_sop_and_a_unit_save_with_hidden_characters(cli
     response = post(client, "/unit/kab-way-kanan/diskominfo/simpan",
                     {"isian": replaced(fields, unit_field, "Dinas\u00a0Kominfo\x85Baru\u202c"), "versi": version})
     assert response.status_code == 400
-    assert response.json()["galat"].startswith("unit: memuat karakter kendali arah teks U+202C (POP DIRECTIONAL "
+    assert response.json()["galat"].startswith("Unit: memuat karakter kendali arah teks U+202C (POP DIRECTIONAL "
                                                "FORMATTING) tersembunyi di posisi 19, sesudah 'Dinas\u00a0Kominfo\x85Baru'")
     assert unit_file.read_bytes() == before
 

@@ -394,7 +394,7 @@ def test_half_a_decision_s_labels_is_told_in_the_words_of_the_form(client):
     _, fields, _ = editor(client, key)
     (name,) = [n for n, v in fields if n.endswith(".keputusan.label[2]") and v == "Tidak lengkap"]
     notes = post(client, f"/sop/{key}/pratinjau", {"isian": replaced(fields, name, "")}).json()["catatan"]
-    assert {"kunci": name.removesuffix("[2]"), "jenis": "galat",
+    assert {"kunci": name.removesuffix("[2]"), "nama": "Kegiatan 7, Keputusan - Label cabang", "jenis": "galat",
             "pesan": "tulis kedua label, atau kosongkan kedua kotak labelnya untuk keputusan yang dicetak tanpa "
                      "label"} in notes
 
@@ -402,9 +402,9 @@ def test_problems_carry_the_key_of_their_input_and_the_cli_s_words(client):
     _, fields, _ = editor(client)
     fields = replaced(replaced(fields, "kegiatan[2].uraian", ""), "tanggal_efektif", "31 Februari 2024")
     notes = post(client, f"/sop/{MONEV}/pratinjau", {"isian": fields}).json()["catatan"]
-    assert {"kunci": "kegiatan[2].uraian", "jenis": "galat",
+    assert {"kunci": "kegiatan[2].uraian", "nama": "Kegiatan 2, uraian", "jenis": "galat",
             "pesan": "wajib diisi: Uraian kegiatan: kalimat yang diawali kata kerja, tanpa subjek."} in notes
-    assert {"kunci": "tanggal_efektif", "jenis": "galat",
+    assert {"kunci": "tanggal_efektif", "nama": "Tanggal Efektif", "jenis": "galat",
             "pesan": "'31 Februari 2024' bukan tanggal yang ada di kalender; periksa hari dan bulannya"} in notes
 
 
@@ -440,6 +440,29 @@ def test_rows_are_inserted_deleted_and_jumps_follow(client, root):
     assert sop.kegiatan[1].uraian == "Menyiapkan bahan rapat"
     assert sop.kegiatan[1].pelaksana == ("kadis",)          # the row above's pelaksana
     assert [e.targets[0].row + 1 for e in sop.kegiatan[5].langkah[0].exits] == [7, 3]
+
+
+def test_a_saved_empty_branch_is_named_as_the_document_prints_it(client, root):
+    _, fields, version = editor(client)
+    fields = form_pairs(_edit(client, fields + [["kegiatan[5].keputusan", "ya"]], "segarkan")["editor"])
+    reply = save(client, MONEV, replaced(fields, "kegiatan[5].keputusan.tidak", ""), version)
+    assert reply.status_code == 200
+    assert {"kunci": "kegiatan[5].keputusan.tidak", "nama": "Kegiatan 5, cabang Tidak", "jenis": "galat",
+            "pesan": "wajib diisi: Ke mana alur pergi bila jawabannya tidak: id sebuah baris, 'berikutnya', "
+                     "'selesai', atau daftar beberapa id."} in reply.json()["catatan"]
+    # The YAML file's own check keeps its key path: that user edits YAML.
+    result = CliRunner().invoke(main, ["validate", str(root / f"{MONEV}.yaml")])
+    assert "kegiatan[5].keputusan.tidak: wajib diisi" in result.output
+
+
+def test_a_row_is_named_by_the_no_it_prints_and_a_branch_by_its_label(client):
+    _, fields, _ = editor(client)
+    fields = form_pairs(_edit(client, fields + [["kegiatan[5].keputusan", "ya"]], "segarkan")["editor"])
+    fields = replaced(replaced(fields, "kegiatan[4].nomor", "3a"), "kegiatan[5].keputusan.ya", "")
+    fields = replaced(replaced(fields, "kegiatan[5].keputusan.label[1]", "Lengkap"),
+                      "kegiatan[5].keputusan.label[2]", "Belum")
+    notes = post(client, f"/sop/{MONEV}/pratinjau", {"isian": fields}).json()["catatan"]
+    assert [n["nama"] for n in notes if n["kunci"] == "kegiatan[5].keputusan.ya"] == ["Kegiatan 4, cabang Lengkap"]
 
 
 def test_a_deleted_jump_target_is_left_to_choose_again(client):
@@ -662,7 +685,7 @@ def test_unit_settings_are_saved_changing_only_what_changed(client, root):
     fields = form_pairs(page.text)
     version = page.text.split('data-versi="')[1].split('"')[0]
     checked = post(client, "/unit/kab-way-kanan/diskominfo/periksa", {"isian": replaced(fields, "kertas", "B5")})
-    assert {"kunci": "kertas", "jenis": "galat", "pesan": "'B5' bukan pilihan yang sah (pilihan: F4, A4, Letter, Legal)"} in \
+    assert {"kunci": "kertas", "nama": "Kertas", "jenis": "galat", "pesan": "'B5' bukan pilihan yang sah (pilihan: F4, A4, Letter, Legal)"} in \
         checked.json()["catatan"]
     reply = post(client, "/unit/kab-way-kanan/diskominfo/ubah", {"isian": fields + [["keputusan", "ya"]],
                                                                   "aksi": "segarkan"})

@@ -271,16 +271,8 @@ def _words(old_data: dict, new_data: dict, rows: RowMatch) -> _Words:
     for actors in (old_data.get("pelaksana"), new_data.get("pelaksana")):
         if isinstance(actors, dict):
             jabatan.update({str(k): str(v).strip() for k, v in actors.items() if isinstance(v, str) and v.strip()})
-    return _Words({**fields.HEADINGS, **renamed}, jabatan, _numbers(rows.old), _numbers(rows.new))
-
-
-def _numbers(rows: list[dict]) -> list[str]:
-    """Return the No each row prints: its nomor as written, else the automatic number."""
-    printed: list[str] = []
-    for row in rows:
-        written = row.get("nomor")
-        printed.append(automatic_number(printed) if written is None else str(written).strip())
-    return printed
+    return _Words({**fields.HEADINGS, **renamed}, jabatan, fields.printed_numbers(rows.old),
+                  fields.printed_numbers(rows.new))
 
 
 def changes(old_data: dict, new_data: dict, known: dict[int, int] | None = None) -> list[str]:

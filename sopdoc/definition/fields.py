@@ -7,11 +7,12 @@ every set of keys another stage needs: the list keys, the date keys, the default
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sopdoc.definition.names import BELAH_KETUPAT, DEFAULT_LABELS, END, KAPSUL, KOTAK, NEXT
+from sopdoc.definition.names import BELAH_KETUPAT, DEFAULT_LABELS, END, KAPSUL, KOTAK, NEXT, automatic_number
 from sopdoc.office import paper
 
 # Kinds of value. Each maps to a JSON Schema fragment in schema.py.
@@ -291,3 +292,99 @@ def own_label(names: tuple[str, ...]) -> str:
     keys = _KEYS_UNDER.get(tuple(parents), ()) if parents else (*SOP_KEYS, *UNIT_KEYS)
     key = next((k for k in keys if k.name == name), None)
     return (key.label or key.doc.rstrip(".")) if key else name
+
+
+_PART = re.compile(r"\[(\d+)\]|([^.\[\]]+)")
+
+
+def in_words(path: str, data: Any = None, printed: Mapping[str, str] | None = None) -> str:
+    """Return the key path *path* (``kegiatan[5].keputusan.tidak``, rows counted from 1) as a person reads it.
+
+    Rows are named by the No they print in *data* (the definition's data; without it, by their place),
+    pelaksana by jabatan, decision branches by their labels, fields by label() with *data*'s judul;
+    *printed* names key paths without indexes (``kegiatan.lanjut``) as a form prints them instead:
+    "Kegiatan 5, cabang Tidak"; "Tanggal Pembuatan"; 'Pelaksana "Kepala Bidang"'; "Riwayat Revisi ke-2 - Tanggal".
+    """
+    parts: list[str | int] = [int(i) if i else name for i, name in _PART.findall(path)]
+    if not parts or not isinstance(parts[0], str):
+        return path
+    data = data if isinstance(data, Mapping) else {}
+    judul = data.get("judul")
+    headings = {**HEADINGS, **({str(k): str(v) for k, v in judul.items() if v} if isinstance(judul, Mapping) else {})}
+    printed = printed or {}
+
+    def field(names: tuple[str, ...]) -> str:
+        if names[0] == "kegiatan" and names[-1] == "uraian" and ".".join(names) not in printed:
+            return "uraian"     # not the row's heading "Kegiatan" again after "Kegiatan 3"
+        return printed.get(".".join(names)) or label(names, headings)
+
+    top, rest = parts[0], parts[1:]
+    if top == "kegiatan" and rest and isinstance(rest[0], int):
+        return ", ".join([_row_name(data.get("kegiatan"), rest[0]), *_in_row(rest[1:], _item(data.get("kegiatan"),
+                                                                                                   rest[0]), field)])
+    if top == "pelaksana" and len(rest) == 1 and isinstance(rest[0], str):
+        actors = data.get("pelaksana")
+        jabatan = actors.get(rest[0]) if isinstance(actors, Mapping) else None
+        shown = jabatan.strip() if isinstance(jabatan, str) and jabatan.strip() else rest[0]
+        return f'{field(("pelaksana",))} "{shown}"'
+    names = tuple(p for p in parts if isinstance(p, str))
+    text = field(names)
+    if rest and isinstance(rest[0], int):       # an item of a list: "Mengingat ke-3", "Riwayat Revisi ke-2 - Tanggal"
+        head = field((top,))
+        text = f"{head} ke-{rest[0]}{text[len(head):]}" if text.startswith(head) else f"{text} (ke-{rest[0]})"
+    return text
+
+
+def _item(items: Any, number: int) -> Any:
+    """Return the *number*-th (from 1) of *items*, or None."""
+    return items[number - 1] if isinstance(items, list) and 0 < number <= len(items) else None
+
+
+def printed_numbers(rows: Any) -> list[str]:
+    """Return the No each row of *rows* prints: its nomor as written, else the automatic number."""
+    numbers: list[str] = []
+    for row in rows if isinstance(rows, list) else []:
+        written = row.get("nomor") if isinstance(row, Mapping) else None
+        numbers.append(automatic_number(numbers) if written is None else str(written).strip())
+    return numbers
+
+
+def _row_name(rows: Any, number: int) -> str:
+    numbers = printed_numbers(rows)
+    if 0 < number <= len(numbers):
+        printed = numbers[number - 1]
+        return f"Kegiatan {printed}" if printed else f"Kegiatan tanpa nomor di baris ke-{number}"
+    return f"Kegiatan {number}"
+
+
+def _in_row(parts: list[str | int], row: Any, field: Any) -> list[str]:
+    """Name the key *parts* below a row (*row*: its data, or None) as the pieces after the row's name."""
+    words: list[str] = []
+    under: tuple[str, ...] = ("kegiatan",)
+    holder = row
+    while parts:
+        part, parts = parts[0], parts[1:]
+        if isinstance(part, int):
+            words.append(f"langkah ke-{part}")
+            holder = _item(holder, part)
+        elif part == "langkah" and parts and isinstance(parts[0], int):
+            under = ("kegiatan", "langkah")
+            holder = holder.get("langkah") if isinstance(holder, Mapping) else None
+        elif part == "keputusan" and parts and parts[0] in ("ya", "tidak"):
+            decision = holder.get("keputusan") if isinstance(holder, Mapping) else None
+            labels = decision.get("label") if isinstance(decision, Mapping) else None
+            branch = parts[0]
+            printed = field((*under, "keputusan", branch))
+            if printed != label((*under, "keputusan", branch)):     # a form's own heading: "Jika Tidak"
+                words.append(printed)
+            else:
+                at = 0 if branch == "ya" else 1
+                named = labels[at] if isinstance(labels, list) and len(labels) == 2 else DEFAULT_LABELS[at]
+                words.append(f"cabang {str(named).strip() or DEFAULT_LABELS[at]}")
+            parts = parts[1:]
+        else:
+            under = (*under, part)
+            if not parts or not isinstance(parts[0], str):
+                words.append(field(under))
+            holder = holder.get(part) if isinstance(holder, Mapping) else None
+    return words

@@ -132,7 +132,7 @@ def _validate(unit: Draft, drafts: list[Draft], imported: Imported) -> None:
         if not _derived(problem, draft, imported.problems):
             message = _IN_WORKBOOK.get(problem.message, problem.message)
             imported.problems.append(CellProblem(imported.path, draft.sheet, draft.cell_of(problem.key), problem.key,
-                                                 message, problem.severity))
+                                                 message, problem.severity, labels.in_words(problem.key, draft.data)))
     if imported.errors:
         return
     for sop in result.sops:

@@ -101,3 +101,19 @@ END_FLOW = END                     # the flow ends
 UNNUMBERED = "tanpa nomor"         # in No: the row prints no number
 UNLABELLED = "tanpa label"         # in Label Ya and Label Tidak: the decision prints no labels
 YES_NO = {"ya": True, "tidak": False}
+
+# What the workbook prints for a key path (without indexes), where it differs from the document: its headers.
+_PRINTED = {
+    **{".".join(path): label for label, path in (*UNIT_LABELS, *SOP_LABELS) if path},
+    "kegiatan.nomor": NO,
+    **{f"kegiatan.{key}": label for label, key in AFTER_PELAKSANA if key in ("kelengkapan", "waktu", "output",
+                                                                               "keterangan", "lanjut", "id")},
+    **{f"kegiatan{under}.keputusan.{key}": label for label, key in AFTER_PELAKSANA if key in ("ya", "tidak")
+       for under in ("", ".langkah")},
+    **{f"kegiatan{under}.keputusan.label": "Label Ya / Label Tidak" for under in ("", ".langkah")},
+}
+
+
+def in_words(key: str, data: object = None) -> str:
+    """Return the key path *key* as the workbook names it: "Kegiatan 3, Lanjut ke"; "Tanggal Pembuatan"."""
+    return fields.in_words(key, data, _PRINTED) if key else ""

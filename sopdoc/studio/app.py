@@ -29,7 +29,7 @@ from starlette.staticfiles import StaticFiles
 
 from sopdoc import fsutil
 from sopdoc.authoring import revise, yamlwrite
-from sopdoc.definition import characters, reader, values, yamlsafe
+from sopdoc.definition import characters, fields, reader, values, yamlsafe
 from sopdoc.definition.fields import HEADINGS, SIMBOL, SOP_KEYS, UNIT_KEYS
 from sopdoc.definition.model import Tanggal
 from sopdoc.definition.names import END, NEXT
@@ -311,7 +311,9 @@ class Studio:
 
     def _sop_save(self, request: Request, body: dict) -> Response:
         path = self._sop(request)
-        held = _bounded(draft.from_tree(unflatten(_savable(_pairs(body))), draft.SOP))
+        pairs = _pairs(body)
+        held = _bounded(draft.from_tree(unflatten(pairs), draft.SOP))
+        _savable(pairs, draft.to_data(held, draft.SOP))
         with self.writing:
             if conflict := _conflict(path, body, draft.to_data(held, draft.SOP)):
                 return conflict
@@ -483,9 +485,11 @@ class Studio:
                 "parents": [files.key_of(self.root, p) for p in _parent_units(self.root, path.parent)]}
 
     def _unit_notes(self, path: Path, held: dict) -> list[dict]:
-        result = reader.check_data(path, draft.to_data(held, draft.UNIT))
-        return _notes([preview.Note(p.key if p.file == path else "", p.message if p.file == path else str(p),
-                                    p.severity) for p in result.problems])
+        data = draft.to_data(held, draft.UNIT)
+        result = reader.check_data(path, data)
+        return _notes([preview.Note(p.key, p.message, p.severity, fields.in_words(p.key, data) if p.key else "")
+                       if p.file == path else preview.Note("", preview.other_file(p), p.severity)
+                       for p in result.problems])
 
     async def unit_check(self, request: Request) -> Response:
         return await _threaded(self._unit_check, request, await _body(request))
@@ -510,7 +514,9 @@ class Studio:
 
     def _unit_save(self, request: Request, body: dict) -> Response:
         path = self._unit_file(request)
-        held = draft.from_tree(unflatten(_savable(_pairs(body))), draft.UNIT)
+        pairs = _pairs(body)
+        held = draft.from_tree(unflatten(pairs), draft.UNIT)
+        _savable(pairs, draft.to_data(held, draft.UNIT))
         with self.writing:
             if conflict := _conflict(path, body, draft.to_data(held, draft.UNIT), yamlwrite.UNIT):
                 return conflict
@@ -582,16 +588,15 @@ def _pairs(body: dict) -> list[tuple[str, str]]:
     return [(name, _encodable(value, name)) for name, value in pairs]
 
 
-def _savable(pairs: list[tuple[str, str]]) -> list[tuple[str, str]]:
-    """Return *pairs*, refusing to save a field that holds a character no definition may hold.
+def _savable(pairs: list[tuple[str, str]], data: dict) -> None:
+    """Refuse to save a field of *pairs* (the form of *data*) that holds a character no definition may hold.
 
     The preview marks such a field as the reader does; a save would write the
     character into the file, where it hides (a direction control reverses a text).
     """
     for name, value in pairs:
         if why := characters.refused(value):
-            raise files.Invalid(f"{name[:60]}: {why}; berkas tidak disimpan")
-    return pairs
+            raise files.Invalid(f"{fields.in_words(name[:60], data)}: {why}; berkas tidak disimpan")
 
 
 def _text(body: dict, key: str) -> str:
@@ -700,7 +705,7 @@ def _saved(path: Path, changed: list[str]) -> str:
 
 
 def _notes(notes: list[preview.Note]) -> list[dict]:
-    return [{"kunci": n.key, "pesan": n.message, "jenis": n.severity} for n in notes]
+    return [{"kunci": n.key, "nama": n.name or n.key, "pesan": n.message, "jenis": n.severity} for n in notes]
 
 
 def _parent_units(root: Path, folder: Path) -> list[Path]:

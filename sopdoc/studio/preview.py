@@ -13,11 +13,11 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sopdoc.definition import reader, rows
+from sopdoc.definition import fields, reader, rows
 from sopdoc.definition.model import Sop
 from sopdoc.document import identity as identity_sheet
 from sopdoc.document.docx_writer import HEADER_SIZE, draft_mark, page_title, total_line
-from sopdoc.errors import ERROR, Problem, SopdocError, display_path
+from sopdoc.errors import ERROR, Problem, SopdocError, display_path, shown
 from sopdoc.flowchart import drawing, graph, layout, table
 from sopdoc.flowchart.plan import Layout, Page, RowBox
 from sopdoc.flowchart.table import TOTAL_LINE, heading_height
@@ -40,6 +40,7 @@ class Note:
     key: str
     message: str
     severity: str = ERROR
+    name: str = ""          # the key as the person reads it (fields.in_words): "Kegiatan 5, cabang Tidak"
 
 
 @dataclass
@@ -65,7 +66,7 @@ class Preview:
 def build(path: Path, data: dict) -> Preview:
     """Return the preview of *data* as the content of the SOP file *path*."""
     result = reader.check_data(path, data)
-    preview = Preview(notes=[_note(p, path) for p in result.problems])
+    preview = Preview(notes=[_note(p, path, data) for p in result.problems])
     if not result.sops:
         return preview
     preview.sop = sop = result.sops[0]
@@ -83,17 +84,26 @@ def build(path: Path, data: dict) -> Preview:
     return preview
 
 
-def _note(problem: Problem, path: Path) -> Note:
+def _note(problem: Problem, path: Path, data: dict) -> Note:
+    """Return *problem* found in checking *data* as the content of *path*, its key named in the person's words."""
     if problem.file != path:
-        return Note("", f"{display_path(problem.file)}: {problem.key + ': ' if problem.key else ''}{problem.message}",
-                    problem.severity)
-    return Note(problem.key, _IN_FORM.get(problem.message, problem.message), problem.severity)
+        return Note("", other_file(problem), problem.severity)
+    return Note(problem.key, _IN_FORM.get(problem.message, problem.message), problem.severity,
+                fields.in_words(problem.key, data) if problem.key else "")
+
+
+def other_file(problem: Problem) -> str:
+    """Return a problem of another file than the one edited (its unit.yaml) as one line, its key in words."""
+    where = display_path(problem.file) + (f":{problem.line}" if problem.line else "")
+    key = f" {shown(fields.in_words(problem.key))}:" if problem.key else ":"
+    return f"{where}{key} {problem.message}"
 
 
 def _layout_note(warning: str) -> Note:
     """Return a layout warning, beside the row it names first."""
     match = _ROW_IN_WARNING.search(warning)
-    return Note(f"kegiatan[{match.group(1)}]" if match else "", f"tata letak kurang rapi, {warning}", "peringatan")
+    return Note(f"kegiatan[{match.group(1)}]" if match else "", f"tata letak kurang rapi, {warning}", "peringatan",
+                f"Kegiatan {match.group(1)}" if match else "")
 
 
 def _picture(plan: Layout, page: Page) -> str:

@@ -499,7 +499,7 @@
       }
       const line = document.createElement("p");
       line.className = note.jenis;
-      line.textContent = (slot && key !== note.kunci && note.kunci ? note.kunci + ": " : "") + note.pesan;
+      line.textContent = (slot && key !== note.kunci && note.kunci ? (note.nama || note.kunci) + ": " : "") + note.pesan;
       (slot || form.querySelector('[data-catatan=""]')).append(line);
       for (const input of form.querySelectorAll(`[name="${CSS.escape(note.kunci)}"]`)) {
         if (note.jenis === "galat") input.setAttribute("aria-invalid", "true");
