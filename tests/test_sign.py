@@ -51,7 +51,7 @@ UNIT_A = f"""unit: Dinas Uji Coba
 disahkan_oleh:
   jabatan: Kepala Dinas Uji Coba
   nama: Budi Santoso, S.Sos., M.Si.
-  nip: "19700101 199001 1 001"
+  nip: "19700203 199101 1 002"
 tahun: 2024
 verifikasi:
   url: {URL}
