@@ -150,14 +150,57 @@ def _break_word(word: str, limit: float, size: float, bold: bool) -> str:
 
 
 def _syllables(word: str) -> str:
-    """Return *word* with soft hyphens at its syllable boundaries (no piece shorter than two letters)."""
+    """Return *word* with soft hyphens at its syllable boundaries (no piece shorter than two letters).
+
+    A boundary is one that pyphen's id_ID patterns give and that the spelling rules allow as well
+    (:func:`spelling_breaks`): the patterns alone print "Rekapit-ulasi" and "tran-s-krip".
+    """
+    allowed = spelling_breaks(word)
     positions, last = [], 0
     for at in _dictionary().positions(word):
+        if allowed is not None and at not in allowed:
+            continue
         if at - last >= _SHORTEST_PIECE and len(word) - at >= _SHORTEST_PIECE:
             positions.append(at)
             last = at
     bounds = [0, *positions, len(word)]
     return SOFT_HYPHEN.join(word[a:b] for a, b in zip(bounds, bounds[1:]))
+
+
+_VOWELS = frozenset("aeiou")
+# Vowel pairs never split: the diphthongs, and "ai" of a word such as "main" with them (no break is safer).
+_DIPHTHONGS = frozenset({"ai", "au", "ei", "oi"})
+# Consonant pairs written as one sound, never split.
+_DIGRAPHS = frozenset({"kh", "ng", "ny", "sy"})
+_PLAIN_WORD = re.compile(r"[a-z]+")
+
+
+def spelling_breaks(word: str) -> frozenset[int] | None:
+    """Return where *word* may be hyphenated by the spelling rules of its base word (PUEBI, pemenggalan kata),
+    as offsets into *word*, or None for a word that is not plain letters a-z.
+
+    Between two vowels that are not a diphthong: ma-af. One consonant between vowels goes with the second:
+    ba-pak, de-ngan (ng, ny, kh and sy count as one consonant). Two are split: man-di, makh-luk. Of three or
+    more, the first stays: in-stru-men, bang-krut.
+    """
+    lower = word.lower()
+    if not _PLAIN_WORD.fullmatch(lower):
+        return None
+    units, at = [], 0                       # (offset, letters) of each sound
+    while at < len(lower):
+        step = 2 if lower[at:at + 2] in _DIGRAPHS else 1
+        units.append((at, lower[at:at + step]))
+        at += step
+    vowels = [n for n, (_, letters) in enumerate(units) if letters in _VOWELS]
+    breaks = set()
+    for left, right in zip(vowels, vowels[1:]):
+        between = right - left - 1          # consonant sounds between the two vowels
+        if between == 0:
+            if units[left][1] + units[right][1] not in _DIPHTHONGS:
+                breaks.add(units[right][0])
+        else:
+            breaks.add(units[left + 1 + (between > 1)][0])
+    return frozenset(breaks)
 
 
 def _letters_that_fit(piece: str, limit: float, size: float, bold: bool) -> list[str]:
