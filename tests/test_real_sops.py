@@ -211,6 +211,15 @@ def test_each_real_sop_keeps_the_drawing_rules(rendered, slug):
     assert kept_rule_defects(report) == [], [str(d) for d in report.defects]
 
 
+@pytest.mark.parametrize("slug", SLUGS)
+def test_no_off_page_connector_repeats_a_decision_label(rendered, slug):
+    # SOP 010's decision is labelled "A" / "B"; connectors lettered A and B below it read as its two exits.
+    doc = _geometry(rendered, slug)
+    labels = {a["label"].strip().upper() for page in doc["pages"] for a in page["arrows"] if a["label"]}
+    letters = {s["text"].strip().upper() for page in doc["pages"] for s in page["symbols"] if s["kind"] == "connector"}
+    assert not labels & letters, (labels, letters)
+
+
 def test_no_real_sop_is_rendered_with_a_layout_warning(rendered):
     result = CliRunner().invoke(main, ["render", str(REAL), "--out", str(rendered.parent / "again"), "--format", "json"])
     assert result.exit_code == 0, result.output

@@ -107,7 +107,10 @@ def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan
     """
     where = _Pages(chart, pages, plans, lanes, lane_width, keep)
     flows = Flows({page.number: [] for page in pages})
-    names = letters()
+    # A connector's letter never repeats a decision's label ("A"/"B" exits): the reader would take one for
+    # the other.
+    labels = {(flow.label or "").strip().upper() for flow in chart.flows}
+    names = (name for name in letters() if name not in labels)
     nodes = chart.nodes
     numbered = []
     count: dict[str, int] = {}
