@@ -77,6 +77,7 @@ class State:
     heading: tuple[str, ...] = ()
     capacity: float = 0.0
     plans: dict = field(default_factory=dict)
+    text: tuple | None = None       # each row's text cells as set in lines, and the columns they were set for
     needs: list[RowNeed] = field(default_factory=list)
     lean: list[RowNeed] = field(default_factory=list)         # the same without the room a fork is given at first
     grown: dict[int, float] = field(default_factory=dict)     # more height per row, given after a failed round
@@ -131,8 +132,13 @@ def _rows(state: State) -> None:
              if any(nodes[t].row == nodes[flow.source].row + 1 for t in flow.targets)}
     forks = {flow.source for flow in chart.flows if len(flow.targets) > 1}
     state.needs, state.lean = [], []
+    # The text is set again only when the columns changed: rounds of taller rows keep it.
+    if state.text is None or state.text[0] != (tuple(state.columns), size):
+        state.text = ((tuple(state.columns), size),
+                      [{key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
+                       for row in chart.rows])
     for n, row in enumerate(chart.rows):
-        lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
+        lines = state.text[1][n]
         room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
         room = room + _label_room(state, row) + state.grown.get(n, 0.0)
         down = any(node.name in downs for node in row.nodes)
