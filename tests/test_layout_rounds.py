@@ -97,3 +97,21 @@ def test_wider_lanes_keep_the_room_the_rows_were_given(monkeypatch):
     monkeypatch.setattr(layout.route, "route_page", needs_both)
     state = layout.run(_straight(6, ("a", "b", "c", "d", "e")))
     assert state.failed == [], [(round(w / MM, 1), round(h / MM, 1)) for w, h in seen]
+
+
+def test_rounds_of_taller_rows_go_on_when_the_lanes_cannot_widen(monkeypatch):
+    # Stand-in for four links (more than wider lanes are tried for) that need their rows grown twice: a round
+    # that leaves them failing as before must not end the layout.
+    heights: list[float] = []
+    real = layout.route.route_page
+
+    def needs_two_rounds(page, links, count, lane_width):
+        failed, routed = real(page, links, count, lane_width)
+        heights.append(page.height)
+        if page.height < heights[0] + 50 * MM:      # one round grows the page by some 40 mm
+            failed = failed + links[:4]
+        return failed, routed
+
+    monkeypatch.setattr(layout.route, "route_page", needs_two_rounds)
+    state = layout.run(_straight(6, ("a", "b", "c")))
+    assert state.failed == [], [round(h / MM) for h in heights]

@@ -237,16 +237,17 @@ def _check(state: State) -> str | None:
         rows |= problem.rows
     _keep_best(state)
     # A round whose taller rows left the very same links, labels and rules failing shows that height is not
-    # what they lack: the lanes widen at once rather than after the last round of growing.
+    # what they lack: the lanes widen at once, when they can, rather than after the last round of growing.
     failing = _failing(state)
     stuck = failing == state.failing
     state.failing = failing
-    if rows and not stuck and _again(state, "check", ATTEMPTS - 1):
+    widened = rows and stuck and _widen(state)
+    if rows and not widened and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
         return "exits"
-    if rows and _widen(state):
+    if widened or (rows and _widen(state)):
         # The rows keep the room they were given: the wider lanes add to it, and the links that still find no
         # way get a round more of growing.
         state.above.clear()
