@@ -241,7 +241,7 @@ def _check(state: State) -> str | None:
     failing = _failing(state)
     stuck = failing == state.failing
     state.failing = failing
-    widened = rows and stuck and _widen(state)
+    widened = bool(rows) and stuck and _widen(state)
     if rows and not widened and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
