@@ -21,7 +21,7 @@ writing the one ``State``:
     room and the layout goes back to *rows* (a label without a place keeps its
     room clear of other lines from then on); a link or a label still without a
     way after a few rounds (or after one, when taller rows left the very same
-    failures), or a rule still broken, gets wider lanes (the text columns giving
+    ones without a way), or a rule still broken, gets wider lanes (the text columns giving
     way; where they cannot, narrower symbols), and the layout goes back to
     *columns*, the rows keeping the room they were given; what still fails is
     drawn plainly and named in a warning, never drawn wrong in silence, from
@@ -95,7 +95,7 @@ class State:
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
     best: tuple[int, dict] | None = None    # the round that left the fewest failures: their count, what it made
-    failing: frozenset | None = None        # what the round before left failing
+    failing: frozenset | None = None        # the links and labels the round before left without a way
 
 
 @dataclass(frozen=True)
@@ -236,10 +236,11 @@ def _check(state: State) -> str | None:
     for _, problem in state.problems:
         rows |= problem.rows
     _keep_best(state)
-    # A round whose taller rows left the very same links, labels and rules failing shows that height is not
-    # what they lack: the lanes widen at once, when they can, rather than after the last round of growing.
+    # A round whose taller rows left the very same links and labels without a way shows that height is not
+    # what they lack: the lanes widen at once, when they can, rather than after the last round of growing. (A
+    # broken rule, a crossing near an arrowhead most often, is mended by a second round of growing as often.)
     failing = _failing(state)
-    stuck = failing == state.failing
+    stuck = bool(failing) and failing == state.failing
     state.failing = failing
     widened = bool(rows) and stuck and _widen(state)
     if rows and not widened and _again(state, "check", ATTEMPTS - 1):
@@ -265,10 +266,9 @@ _MADE = ("width", "height", "columns", "lanes", "lane", "title_size", "header", 
          "pages", "failed", "unlabelled", "problems")
 
 
-def _failing(state: State) -> frozenset:
-    """Return what failed this round: links and labels by their ends, broken rules by their rows."""
-    return frozenset([(link.src, link.dst) for _, link in state.failed + state.unlabelled]
-                     + [(problem.rule, frozenset(problem.rows)) for _, problem in state.problems])
+def _failing(state: State) -> frozenset[tuple[str, str]]:
+    """Return the links and labels this round left without a way, by their ends."""
+    return frozenset((link.src, link.dst) for _, link in state.failed + state.unlabelled)
 
 
 def _failures(state: State) -> int:
