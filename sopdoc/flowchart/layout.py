@@ -20,9 +20,10 @@ writing the one ``State``:
     without a route, of a label without a place, or of a broken rule get more
     room and the layout goes back to *rows* (a label without a place keeps its
     room clear of other lines from then on); a link or a label still without a
-    way after a few rounds, or a rule still broken, gets wider lanes (the text
-    columns giving way; where they cannot, narrower symbols), and the layout
-    goes back to *columns* with the rows' room taken back; what still fails is
+    way after a few rounds (or after one, when taller rows left the very same
+    ones without a way), or a rule still broken, gets wider lanes (the text columns giving
+    way; where they cannot, narrower symbols), and the layout goes back to
+    *columns*, the rows keeping the room they were given; what still fails is
     drawn plainly and named in a warning, never drawn wrong in silence, from
     the round that failed least. A skip to a later page whose line found no
     way down to its connector at the page's foot gets its connector level
@@ -76,6 +77,7 @@ class State:
     heading: tuple[str, ...] = ()
     capacity: float = 0.0
     plans: dict = field(default_factory=dict)
+    text: tuple | None = None       # each row's text cells as set in lines, and the columns they were set for
     needs: list[RowNeed] = field(default_factory=list)
     lean: list[RowNeed] = field(default_factory=list)         # the same without the room a fork is given at first
     grown: dict[int, float] = field(default_factory=dict)     # more height per row, given after a failed round
@@ -93,6 +95,7 @@ class State:
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
     best: tuple[int, dict] | None = None    # the round that left the fewest failures: their count, what it made
+    failing: frozenset | None = None        # the links and labels the round before left without a way
 
 
 @dataclass(frozen=True)
@@ -129,8 +132,13 @@ def _rows(state: State) -> None:
              if any(nodes[t].row == nodes[flow.source].row + 1 for t in flow.targets)}
     forks = {flow.source for flow in chart.flows if len(flow.targets) > 1}
     state.needs, state.lean = [], []
+    # The text is set again only when the columns changed: rounds of taller rows keep it.
+    if state.text is None or state.text[0] != (tuple(state.columns), size):
+        state.text = ((tuple(state.columns), size),
+                      [{key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
+                       for row in chart.rows])
     for n, row in enumerate(chart.rows):
-        lines = {key: table.cell_lines(row.cells.get(key), columns[key], size) for key, _ in chart.columns}
+        lines = state.text[1][n]
         room = table.symbol_height([node.kind for node in row.nodes], state.symbol_size)
         room = room + _label_room(state, row) + state.grown.get(n, 0.0)
         down = any(node.name in downs for node in row.nodes)
@@ -228,19 +236,26 @@ def _check(state: State) -> str | None:
     for _, problem in state.problems:
         rows |= problem.rows
     _keep_best(state)
-    if rows and _again(state, "check", ATTEMPTS - 1):
+    # A round whose taller rows left the very same links and labels without a way shows that height is not
+    # what they lack: the lanes widen at once, when they can, rather than after the last round of growing. (A
+    # broken rule, a crossing near an arrowhead most often, is mended by a second round of growing as often.)
+    failing = _failing(state)
+    stuck = bool(failing) and failing == state.failing
+    state.failing = failing
+    widened = bool(rows) and stuck and _widen(state)
+    if rows and not widened and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
         return "exits"
-    if rows and _widen(state):
-        # The room rows were given in the narrower lanes is taken back: in wider ones they may need less, and
-        # get it again, a round more, where a link still finds no way.
-        state.grown.clear()
+    if widened or (rows and _widen(state)):
+        # The rows keep the room they were given: the wider lanes add to it, and the links that still find no
+        # way get a round more of growing.
         state.above.clear()
         state.below.clear()
         state.rounds["check"] = ATTEMPTS - 2
         state.rounds.pop("connectors", None)
+        state.failing = None
         return "columns"
     _restore_best(state)
     return None
@@ -249,6 +264,11 @@ def _check(state: State) -> str | None:
 # What a round of the layout made, from its columns to its checked pages (each round makes new pages).
 _MADE = ("width", "height", "columns", "lanes", "lane", "title_size", "header", "body", "symbol_size", "heading",
          "pages", "failed", "unlabelled", "problems")
+
+
+def _failing(state: State) -> frozenset[tuple[str, str]]:
+    """Return the links and labels this round left without a way, by their ends."""
+    return frozenset((link.src, link.dst) for _, link in state.failed + state.unlabelled)
 
 
 def _failures(state: State) -> int:
@@ -273,9 +293,11 @@ def _widen(state: State) -> bool:
 
     The lanes ask WIDEN more than now, as far as the text columns can give it; where they cannot, the
     symbols are sized for lanes WIDEN narrower. A page with many links or labels without a way gains
-    nothing worth the rounds from a few millimetres.
+    nothing worth the rounds from a few millimetres (counted in the round that failed least: a round of taller
+    rows may fail more than the one before it).
     """
-    if len(state.failed) + len(state.unlabelled) > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
+    fewest = min(_failures(state), state.best[0] if state.best else _failures(state))
+    if fewest > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
         return False
     least = state.lane + WIDEN
     _, lane, _ = table.columns_for(state.chart, state.width - 2 * MARGIN, least)

@@ -85,13 +85,15 @@ class Found:
 
 
 def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[Rect], ask: Ask,
-           window: tuple[int, int, int, int] | None = None, exact: bool = False) -> Found | None:
+           window: tuple[int, int, int, int] | None = None, exact: bool = False, detour: float = float("inf")
+           ) -> Found | None:
     """Return the cheapest route from one of *starts* to one of *entries*, or None.
 
     *targets* holds the box the route ends at, for the estimate; *window* bounds
     the search to tracks i0..i1 and j0..j1. A search that is not *exact* keeps one
     way per node and direction, the cheapest: it may miss a dearer way with fewer
-    bends, the only one that reaches the target within *ask.bends*.
+    bends, the only one that reaches the target within *ask.bends*. It gives up on ways that cost more than
+    twice the estimate of its cheapest start and *detour* more.
     """
     nx, xs, ys = grid.nx, grid.xs, grid.ys
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
@@ -143,8 +145,11 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             push(heap, (start.cost + estimate(start.node, start.direction), -start.cost, counter, start.cost, state,
                         None))
             counter += 1
+    limit = (2 * heap[0][0] + detour) if heap else inf
     while heap:
-        _, _, _, cost, state, finish = pop(heap)
+        f, _, _, cost, state, finish = pop(heap)
+        if f > limit:
+            return None
         if finish is not None:
             return Found(_nodes(parent, state, levels), starts[-1 - _origin(parent, state)], finish, cost)
         if cost > best.get(state, inf) or (exact and dominated(state, cost)):

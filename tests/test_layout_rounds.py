@@ -1,0 +1,117 @@
+"""How the layout's rounds give a page room: taller rows, then wider lanes, judged by the independent oracle.
+
+The generated flow graphs here are those benchmarks/quality_layout.py draws (graph *index* of seed *seed*):
+each was once drawn plainly with a warning because the rounds of taller rows ran out before wider lanes
+were tried, or wider lanes were tried without the room the rows had been given.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+from cases import PAPERS
+from flowgraphs import chart, stub
+from oracle.drawcheck import check
+
+from sopdoc.document import geometry
+from sopdoc.flowchart import layout
+from sopdoc.flowchart.graph import COLUMNS, Chart, Flow, Node, Row
+from sopdoc.flowchart.plan import MM, PROCESS, TERMINATOR
+
+GRAPHS = {"several": 0.15, "forks": 0.05, "ends": 0.05, "joint": 0.05}    # as benchmarks/quality_layout.py
+
+
+def quality_graph(seed: int, index: int) -> Chart:
+    """Return graph *index* of the generated flow graphs benchmarks/quality_layout.py draws for *seed*."""
+    rng = random.Random(seed)
+    for n in range(index + 1):
+        rows, actors = rng.randint(8, 40), rng.randint(2, 8)
+        drawn = chart(random.Random(rng.random()), rows, actors, PAPERS[n % len(PAPERS)], **GRAPHS)
+    return drawn
+
+
+# (seed, index, what the graph is): the links main eb39410 found no way for, and drew plainly with a warning.
+ONCE_DRAWN_PLAINLY = [
+    (21, 5, "F4 portrait, 35 rows, 2 pelaksana: two decisions in one row (panah kegiatan 23 ke 24)"),
+    (5, 12, "F4 landscape, 28 rows, 3 pelaksana: a loop back over three rows (panah kegiatan 14 ke 10)"),
+    (13, 21, "F4 portrait, 39 rows, 6 pelaksana in 13 mm lanes: three links (4 ke 3, 20 ke 21, 33 ke 35)"),
+]
+
+
+@pytest.mark.parametrize("seed, index, what", ONCE_DRAWN_PLAINLY)
+def test_flow_graphs_that_need_wider_lanes_and_taller_rows_together_are_drawn_within_rules_1_to_16(seed, index, what):
+    plan = layout.finish(layout.run(quality_graph(seed, index)))
+    report = check(geometry.document(stub(), plan, geometry.predicted_frames(plan)))
+    assert [str(d) for d in report.defects if d.rule <= 16] == []
+    assert plan.warnings == []
+
+
+def _straight(count: int, lanes: tuple[str, ...]) -> Chart:
+    rows = []
+    for n in range(count):
+        kind = TERMINATOR if n in (0, count - 1) else PROCESS
+        text = "Mulai" if n == 0 else "Selesai" if n == count - 1 else ""
+        cells = {"no": str(n + 1), "kegiatan": f"Kegiatan {n + 1}", "kelengkapan": None, "waktu": "1 hari",
+                 "output": None, "keterangan": None}
+        rows.append(Row(str(n + 1), cells, (Node(f"r{n + 1}", n, (lanes[n % len(lanes)],), kind, text),)))
+    flows = tuple(Flow(f"r{n + 1}", (f"r{n + 2}",)) for n in range(count - 1))
+    return Chart("Uji", "A4", "potret", tuple((k, f"Pelaksana {k.upper()}") for k in lanes), COLUMNS, tuple(rows),
+                 flows)
+
+
+def test_a_round_of_taller_rows_that_leaves_the_same_link_without_a_way_widens_the_lanes_at_once(monkeypatch):
+    # Stand-in for a page whose lanes are too narrow: whatever the rows' height, the first link finds no way
+    # in lanes less than 2.5 mm wider than the first ones.
+    widths: list[float] = []
+    real = layout.route.route_page
+
+    def narrow_fails(page, links, count, lane_width):
+        if page.number == 1:
+            widths.append(lane_width)
+        failed, routed = real(page, links, count, lane_width)
+        return (failed + links[:1], routed) if lane_width < widths[0] + 2.5 * MM else (failed, routed)
+
+    monkeypatch.setattr(layout.route, "route_page", narrow_fails)
+    state = layout.run(_straight(6, ("a", "b", "c", "d", "e")))
+    assert state.failed == [] and state.lane >= widths[0] + 2.5 * MM
+    # One round of taller rows shows that height is not what the link lacks; no more are spent on it.
+    assert widths.count(widths[0]) == 2
+
+
+def test_wider_lanes_keep_the_room_the_rows_were_given(monkeypatch):
+    # Stand-in for a link (row 2 to row 3) that needs both: lanes 2.5 mm wider, and its rows grown twice.
+    seen: list[tuple[float, float]] = []
+    real = layout.route.route_page
+
+    def needs_both(page, links, count, lane_width):
+        failed, routed = real(page, links, count, lane_width)
+        height = next(box.height for box in page.rows if box.index == 1)
+        seen.append((lane_width, height))
+        wide = lane_width >= seen[0][0] + 2.5 * MM
+        tall = height >= seen[0][1] + 2 * layout.GROW - 0.01
+        if not (wide and tall):
+            failed = failed + [link for link in links if link.rows == (1, 2)]
+        return failed, routed
+
+    monkeypatch.setattr(layout.route, "route_page", needs_both)
+    state = layout.run(_straight(6, ("a", "b", "c", "d", "e")))
+    assert state.failed == [], [(round(w / MM, 1), round(h / MM, 1)) for w, h in seen]
+
+
+def test_rounds_of_taller_rows_go_on_when_the_lanes_cannot_widen(monkeypatch):
+    # Stand-in for four links (more than wider lanes are tried for) that need their rows grown twice: a round
+    # that leaves them failing as before must not end the layout.
+    heights: list[float] = []
+    real = layout.route.route_page
+
+    def needs_two_rounds(page, links, count, lane_width):
+        failed, routed = real(page, links, count, lane_width)
+        heights.append(page.height)
+        if page.height < heights[0] + 50 * MM:      # one round grows the page by some 40 mm
+            failed = failed + links[:4]
+        return failed, routed
+
+    monkeypatch.setattr(layout.route, "route_page", needs_two_rounds)
+    state = layout.run(_straight(6, ("a", "b", "c")))
+    assert state.failed == [], [round(h / MM) for h in heights]
