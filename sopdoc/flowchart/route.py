@@ -24,10 +24,23 @@ from dataclasses import dataclass, field, replace
 from sopdoc.flowchart import grid as grids
 from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
-from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, Ask, Entry, Found, Start, search
+from sopdoc.flowchart.search import (
+    DOWN,
+    HORIZONTAL,
+    LEFT,
+    RIGHT,
+    TIP_CLEAR,
+    TURNS,
+    UP,
+    Ask,
+    Entry,
+    Found,
+    Start,
+    search,
+)
 
 ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
-TIP_ZONE = 5.3 * MM             # nothing crosses an arrow this near its tip (sopdoc's rule 22 asks 5.0 mm)
+TIP_ZONE = TIP_CLEAR            # nothing crosses an arrow this near its tip (sopdoc's rule 22 asks 5.0 mm)
 BEND_ZONE = 3.3 * MM            # nor this near one of its bends (sopdoc's rule 17 asks 3.0 mm)
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
@@ -175,6 +188,9 @@ class Router:
             if found is not None:
                 return found
         found = search(self.grid, starts, entries, [dst.rect], ask, exact=branch)
+        if found is None and not soft:
+            # No way without an S-bend (sopdoc's rule 24): one with it, at a price.
+            found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True), exact=branch)
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
         if found is None and soft and not branch:
             found = search(self.grid, starts, entries, [dst.rect], ask, exact=True)
@@ -325,7 +341,7 @@ class Router:
         walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=TIP_ZONE)
                 if distance >= ENTRY_MIN]
         near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
-        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < TIP_ZONE)
+        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < TIP_ZONE, tail=distance)
                 for node, distance in near]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
@@ -359,13 +375,14 @@ class Router:
                     if k and goes == DOWN and _distance_to_rect(here, symbol.rect) >= JUNCTION_REACH and \
                             grid.label_zone[node] in (FREE, n) and self._owners(grid.stop, node) == {m}:
                         found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
-                                           (symbol, route.end_port, m), merge=True, bends=bends - 1, corner=True))
+                                           (symbol, route.end_port, m), merge=True, bends=bends - 1, corner=True,
+                                           tail=reach))
                     continue
                 if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE or \
                         grid.label_zone[node] not in (FREE, n):
                     continue
                 found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
-                                   (symbol, route.end_port, m), merge=True, bends=bends))
+                                   (symbol, route.end_port, m), merge=True, bends=bends, tail=reach))
         return found
 
     def _branches(self, n: int, soft: bool = False) -> list[Start]:
@@ -638,11 +655,13 @@ class Router:
         hit: set[int] = set()
         directions = [found.start.direction] + [_step(grid, a, b) for a, b in zip(nodes, nodes[1:])] + \
             [found.entry.direction]
-        arc = found.start.arc
+        arcs = [found.start.arc]
+        for a, b in zip(nodes, nodes[1:]):
+            (ax, ay), (bx, by) = grid.point(a), grid.point(b)
+            arcs.append(arcs[-1] + abs(bx - ax) + abs(by - ay))
+        total = arcs[-1] + found.entry.tail
         for k, node in enumerate(nodes):
-            if k:
-                a, b = grid.point(nodes[k - 1]), grid.point(node)
-                arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
+            arc = arcs[k]
             came, goes = directions[k], directions[k + 1]
             here = self._owners(grid.stop, node)
             if came != goes:
@@ -652,7 +671,7 @@ class Router:
                 same, across = (grid.pass_h, grid.pass_v) if HORIZONTAL[came] else (grid.pass_v, grid.pass_h)
                 here |= self._owners(same, node)
                 crossing = self._owners(across, node)
-                near_tip = k == len(nodes) - 1 and found.entry.close
+                near_tip = (k == len(nodes) - 1 and found.entry.close) or total - arc < TIP_ZONE
                 if crossing and (arc < END_ZONE or near_tip or self._owners(grid.end_zone, node)):
                     here |= crossing | self._owners(grid.end_zone, node)
             here -= friends

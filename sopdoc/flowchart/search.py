@@ -7,7 +7,7 @@ target (plus a bend where one is still needed) as its estimate. Along the way it
 keeps the readability rules a grid cannot hold by itself: a route to a later row
 never goes up (rule 14), turns at most *bends* times (rule 15), never turns back
 through a short leg (rule 12, and sopdoc's 23), steps aside and back in an
-S-bend only where every other way is much longer (sopdoc's rule 24), crosses
+S-bend only when asked to, and then at a price (sopdoc's rule 24), crosses
 nothing near its own start (rule 10) nor near a bend of its own (sopdoc's rule
 17), and never turns where another line runs on along the same track (rule 8).
 
@@ -29,7 +29,8 @@ CROSS = 8.0 * MM
 JOIN_CROSS = 30.0 * MM      # more for crossing a join: the join reads as cut (sopdoc's rule 18)
 HAIRPIN = 5.3 * MM          # the shortest leg between two runs in opposite directions (rule 12: 3.0 mm, 23: 5.0)
 BEND_CLEAR = 3.3 * MM       # no crossing this near a bend of the route's own (sopdoc's rule 17 asks 3.0 mm)
-S_BEND = 60.0 * MM          # a turn that makes an S-bend: a step aside and back (sopdoc's rule 24)
+S_BEND = 60.0 * MM          # a turn that makes an S-bend where one is allowed: a step aside and back (rule 24)
+TIP_CLEAR = 5.3 * MM        # no crossing this near the route's tip (sopdoc's rule 22 asks 5.0 mm)
 LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
 OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
 HISTORY = 6.0 * MM          # and more for each time that place was fought over
@@ -67,6 +68,7 @@ class Entry:
     bends: int = 0              # bends the line has past this node (a merge: its host's, to the target)
     close: bool = False         # nearer its target than END_ZONE: the route may not cross a line here
     corner: bool = False        # a merge at a bend of the other line: the route runs straight on onto it
+    tail: float = 0.0           # the length of line from this node to the tip
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,7 @@ class Ask:
     bends: int = 4
     soft: bool = False
     label: int = FREE           # the label zone that is its own exit's
+    s_bends: bool = False       # it may step aside and back (an S-bend), at a price; else never
 
 
 @dataclass
@@ -108,6 +111,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     near_h, near_v = grid.near_h, grid.near_v
     twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
+    s_bends = ask.s_bends or soft
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
@@ -196,6 +200,9 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         entered = by_node.get(node)
         if entered:
             for entry in entered:
+                # A crossing the route just made lies too near its tip when it ends here.
+                if arc - crossed + entry.tail < TIP_CLEAR and not soft:
+                    continue
                 if entry.direction == direction and entry.corner:
                     # Straight on onto the other line where it turns this way: the two meet at its corner.
                     if mine[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
@@ -224,6 +231,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     else:
                         total = cost + BEND + entry.cost + turning
                     if entry.direction == s_bend:
+                        if not s_bends:
+                            continue
                         total += S_BEND
                 else:
                     continue
@@ -240,6 +249,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 price = BEND + turning
                 if new == s_bend:
+                    if not s_bends:
+                        continue
                     price += S_BEND
             if new == RIGHT:
                 if i >= i1:
