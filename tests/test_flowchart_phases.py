@@ -142,11 +142,11 @@ def test_a_link_without_a_way_in_taller_rows_gets_wider_lanes(monkeypatch):
     lanes = []
     real = layout.route.route_page
 
-    def narrow_fails(page, links, count, lane_width):
+    def narrow_fails(page, links, count, lane_width, relaxed=False):
         # Stand-in for a page too narrow: the router finds no way for the first link in lanes less than 2.5 mm
         # wider than the first ones.
         lanes.append(lane_width)
-        failed, routed = real(page, links, count, lane_width)
+        failed, routed = real(page, links, count, lane_width, relaxed)
         return (failed + links[:1], routed) if lane_width < lanes[0] + 2.5 * MM else (failed, routed)
 
     monkeypatch.setattr(layout.route, "route_page", narrow_fails)
@@ -305,10 +305,10 @@ def test_a_skip_whose_line_finds_no_way_to_the_page_foot_stands_level_beside_its
     from sopdoc.flowchart import route
     real = route.route_page
 
-    def no_way_down(page, links, lanes, lane):
+    def no_way_down(page, links, lanes, lane, relaxed=False):
         # The line into a connector at the page's foot finds no way (as on a page too crowded for it).
         failed, routed = real(page, [link for link in links if not (link.forward and link.dst_sides == "T")],
-                              lanes, lane)
+                              lanes, lane, relaxed)
         return failed + [link for link in links if link.forward and link.dst_sides == "T"], routed
 
     monkeypatch.setattr(route, "route_page", no_way_down)

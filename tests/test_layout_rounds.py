@@ -66,10 +66,10 @@ def test_a_round_of_taller_rows_that_leaves_the_same_link_without_a_way_widens_t
     widths: list[float] = []
     real = layout.route.route_page
 
-    def narrow_fails(page, links, count, lane_width):
+    def narrow_fails(page, links, count, lane_width, relaxed=False):
         if page.number == 1:
             widths.append(lane_width)
-        failed, routed = real(page, links, count, lane_width)
+        failed, routed = real(page, links, count, lane_width, relaxed)
         return (failed + links[:1], routed) if lane_width < widths[0] + 2.5 * MM else (failed, routed)
 
     monkeypatch.setattr(layout.route, "route_page", narrow_fails)
@@ -84,8 +84,8 @@ def test_wider_lanes_keep_the_room_the_rows_were_given(monkeypatch):
     seen: list[tuple[float, float]] = []
     real = layout.route.route_page
 
-    def needs_both(page, links, count, lane_width):
-        failed, routed = real(page, links, count, lane_width)
+    def needs_both(page, links, count, lane_width, relaxed=False):
+        failed, routed = real(page, links, count, lane_width, relaxed)
         height = next(box.height for box in page.rows if box.index == 1)
         seen.append((lane_width, height))
         wide = lane_width >= seen[0][0] + 2.5 * MM
@@ -105,8 +105,8 @@ def test_rounds_of_taller_rows_go_on_when_the_lanes_cannot_widen(monkeypatch):
     heights: list[float] = []
     real = layout.route.route_page
 
-    def needs_two_rounds(page, links, count, lane_width):
-        failed, routed = real(page, links, count, lane_width)
+    def needs_two_rounds(page, links, count, lane_width, relaxed=False):
+        failed, routed = real(page, links, count, lane_width, relaxed)
         heights.append(page.height)
         if page.height < heights[0] + 50 * MM:      # one round grows the page by some 40 mm
             failed = failed + links[:4]

@@ -104,8 +104,11 @@ class Route:
 class Router:
     """Routes the links of one page on its grid."""
 
-    def __init__(self, page: Page, links: list[Link], lanes: int, lane_width: float):
-        self.page, self.links = page, links
+    def __init__(self, page: Page, links: list[Link], lanes: int, lane_width: float, relaxed: bool = False):
+        """*relaxed*: keep rules 1-16 only, not sopdoc's own 17, 22 and 23 (a round that kept them all broke one
+        of the format's rules)."""
+        self.page, self.links, self.relaxed = page, links, relaxed
+        self.tip_zone, self.bend_zone = (END_ZONE, 0.0) if relaxed else (TIP_ZONE, BEND_ZONE)
         self.grid = grids.build(page.symbols, lanes, lane_width, [(r.top, r.bottom) for r in page.rows])
         self.symbols = {s.name: s for s in page.symbols}
         self.index = {s.name: n for n, s in enumerate(page.symbols)}
@@ -165,7 +168,7 @@ class Router:
         link = self.links[n]
         src, dst = self.symbols[link.src], self.symbols[link.dst]
         ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
-                  n if link.label_room or link.label_keep else FREE)
+                  n if link.label_room or link.label_keep else FREE, relaxed=self.relaxed)
         # A fork's branch to a connector standing in line with a side of its own runs straight into it too.
         if not soft and (not self._has_trunk(n) or (link.port is not None and dst.kind == CONNECTOR)):
             direct = self._direct(n, src, dst)
@@ -200,6 +203,10 @@ class Router:
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
         if found is None and soft and not branch:
             found = search(self.grid, starts, entries, [dst.rect], ask, exact=True, detour=DETOUR)
+        if found is None:
+            # No way keeps sopdoc's own rules too: one that keeps rules 1-16 is better than none.
+            found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True, relaxed=True),
+                           exact=True, detour=DETOUR)
         return found
 
     def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
@@ -344,10 +351,10 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
-        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=TIP_ZONE)
+        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone)
                 if distance >= ENTRY_MIN]
         near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
-        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < TIP_ZONE, tail=distance)
+        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < self.tip_zone, tail=distance)
                 for node, distance in near]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
@@ -458,7 +465,7 @@ class Router:
                 expected = self._track_nodes(a, b, src, dst)
                 if [node for node, _ in walk] != expected or (not walk and not self._clear(a, b, src, dst)):
                     continue
-                if any(ahead - d < TIP_ZONE and self._crossed(node, out.horizontal) for node, d in walk):
+                if any(ahead - d < self.tip_zone and self._crossed(node, out.horizontal) for node, d in walk):
                     continue
                 cost = ahead + OUT_COST[out.side] + IN_COST[into.side]
                 if best is None or cost < best.cost:
@@ -618,7 +625,7 @@ class Router:
                 bends.append(arc)
         for node in route.nodes:
             arc = _arc_to(points, grid.point(node))
-            if arc < END_ZONE or total - arc < TIP_ZONE or any(abs(arc - bend) < BEND_ZONE for bend in bends):
+            if arc < END_ZONE or total - arc < self.tip_zone or any(abs(arc - bend) < self.bend_zone for bend in bends):
                 self._own(grid.end_zone, node, n, route)
 
     def _rip(self, n: int) -> list[int]:
@@ -677,7 +684,7 @@ class Router:
                 same, across = (grid.pass_h, grid.pass_v) if HORIZONTAL[came] else (grid.pass_v, grid.pass_h)
                 here |= self._owners(same, node)
                 crossing = self._owners(across, node)
-                near_tip = (k == len(nodes) - 1 and found.entry.close) or total - arc < TIP_ZONE
+                near_tip = (k == len(nodes) - 1 and found.entry.close) or total - arc < self.tip_zone
                 if crossing and (arc < END_ZONE or near_tip or self._owners(grid.end_zone, node)):
                     here |= crossing | self._owners(grid.end_zone, node)
             here -= friends
@@ -763,10 +770,11 @@ class Router:
                         grid.label_keep[node] = 1
 
 
-def route_page(page: Page, links: list[Link], lanes: int, lane_width: float) -> tuple[list[Link], list[Link]]:
+def route_page(page: Page, links: list[Link], lanes: int, lane_width: float,
+               relaxed: bool = False) -> tuple[list[Link], list[Link]]:
     """Route every link of *page* into its arrows; return the links no rule-abiding route was found for,
-    and the link of each of the page's arrows."""
-    router = Router(page, links, lanes, lane_width)
+    and the link of each of the page's arrows. *relaxed*: keep the format's rules 1-16 only."""
+    router = Router(page, links, lanes, lane_width, relaxed)
     failed = router.run()
     return failed, router.arrow_links
 

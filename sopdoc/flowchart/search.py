@@ -28,6 +28,7 @@ BEND = 5.0 * MM
 CROSS = 8.0 * MM
 JOIN_CROSS = 30.0 * MM      # more for crossing a join: the join reads as cut (sopdoc's rule 18)
 HAIRPIN = 5.3 * MM          # the shortest leg between two runs in opposite directions (rule 12: 3.0 mm, 23: 5.0)
+HAIRPIN_LEAST = 3.3 * MM    # the same where no way keeps sopdoc's own rules (rule 12 only)
 BEND_CLEAR = 3.3 * MM       # no crossing this near a bend of the route's own (sopdoc's rule 17 asks 3.0 mm)
 S_BEND = 60.0 * MM          # a turn that makes an S-bend where one is allowed: a step aside and back (rule 24)
 TIP_CLEAR = 5.3 * MM        # no crossing this near the route's tip (sopdoc's rule 22 asks 5.0 mm)
@@ -82,6 +83,8 @@ class Ask:
     soft: bool = False
     label: int = FREE           # the label zone that is its own exit's
     s_bends: bool = False       # it may step aside and back (an S-bend), at a price; else never
+    # Only rules 1-16: no way kept sopdoc's own rules 17, 22 and 23 (crossings near bends and tips, short U-turns).
+    relaxed: bool = False
 
 
 @dataclass
@@ -114,6 +117,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     s_bends = ask.s_bends or soft
+    hairpin, bend_clear, tip_clear = (HAIRPIN_LEAST, 0.0, 0.0) if ask.relaxed else (HAIRPIN, BEND_CLEAR, TIP_CLEAR)
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
@@ -185,7 +189,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         crossing = straight is not None and theirs[node] != FREE
         if crossing:
             straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
-            if arc < END_ZONE or end_zone[node] != FREE or since_bend < BEND_CLEAR:
+            if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear:
                 straight = straight + OVERLAP if soft else None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
         # within COLLINEAR of it: the two would read as one line (rule 8).
@@ -197,16 +201,16 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 turning = OVERLAP if soft else None
             if turning is not None and (near_h if horizontal else near_v)[node]:
                 turning = turning + OVERLAP if soft else None
-            if turning is not None and arc - crossed < BEND_CLEAR:
+            if turning is not None and arc - crossed < bend_clear:
                 turning = turning + OVERLAP if soft else None
         short = False
         if can_turn and before >= 0:
-            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < HAIRPIN
+            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < hairpin
         entered = by_node.get(node)
         if entered:
             for entry in entered:
                 # A crossing the route just made lies too near its tip when it ends here.
-                if arc - crossed + entry.tail < TIP_CLEAR and not soft:
+                if arc - crossed + entry.tail < tip_clear and not soft:
                     continue
                 if entry.direction == direction and entry.corner:
                     # Straight on onto the other line where it turns this way: the two meet at its corner.
@@ -228,7 +232,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     if entry.merge:
                         # Onto the line of another arrow into the same target: its line passes here, and only it.
                         if stop[node] != FREE or mine[node] != FREE or (near_h if horizontal else near_v)[node] or \
-                                (arc - crossed < BEND_CLEAR and not soft):
+                                (arc - crossed < bend_clear and not soft):
                             continue
                         total = cost + BEND + entry.cost
                     elif turning is None:
