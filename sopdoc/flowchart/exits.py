@@ -164,17 +164,18 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down, up)
                             + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
-                            + _no_way_down(side, node, flow, nodes, lane, ends, lane_width, size)
+                            + _no_way_down(side, node, flow, nodes, lanes, lane, ends, lane_width, size)
                             for side, flow, shape, down, up in zip(ports, flows, shapes, clear, free))
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
-        # An exit never leaves away from its target while a vertex facing it stays free (rule 20).
-        ranked = [ports for ports in sorted(costs, key=costs.get)
-                  if not any(_away(side, flow, ports, node, nodes, lanes, lane) for side, flow in zip(ports, flows))] \
-            or sorted(costs, key=costs.get)
-        # The next-best ways are tried in turn, among those that leave every label room, when any does.
+        # The next-best ways are tried in turn, among those that leave every label and turn room, when any does:
+        # first those where no exit leaves away from its target while a vertex facing it stays free (rule 20),
+        # then the others (the facing vertex may have no track to turn onto, in narrow lanes beside a symbol of
+        # the row, or be the only way in for an arrow to the decision).
+        ranked = sorted(costs, key=costs.get)
         viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
+        viable = sorted(viable, key=lambda ports: _any_away(ports, flows, node, nodes, lanes, lane))
         chosen = viable[(turns or {}).get(name, 0) % len(viable)]
         for n, (side, shape) in enumerate(zip(chosen, shapes)):
             plans[(name, n)] = ExitPlan(Port(side), shape)
@@ -201,6 +202,12 @@ def _may_leave_top(node: Node, flow: Flow, shape, nodes: dict[str, Node]) -> boo
     return not shape and bool(flow.targets) and nodes[flow.targets[0]].row <= node.row
 
 
+def _any_away(ports: tuple[str, ...], flows: list[Flow], node: Node, nodes: dict[str, Node], lanes: list[str],
+              lane: int) -> bool:
+    """Return whether any exit of *ports* leaves away from its target while a vertex facing it is left free."""
+    return any(_away(side, flow, ports, node, nodes, lanes, lane) for side, flow in zip(ports, flows))
+
+
 def _away(side: str, flow: Flow, ports: tuple[str, ...], node: Node, nodes: dict[str, Node], lanes: list[str],
           lane: int) -> bool:
     """Return whether an exit by *side* leaves away from its target while a vertex facing it is left free."""
@@ -223,16 +230,21 @@ def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: fl
     return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 1.0 * MM else 0.0
 
 
-def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane: int, ends: dict[str, float],
-                 lane_width: float, size: SymbolSize) -> float:
+def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int,
+                 ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
     """Return NO_ROOM when a side exit to another row has no track to turn onto before what ends its row that way:
     one past its run, clear of that symbol and of every lane border (narrow lanes leave none between the
-    symbols of neighbouring lanes)."""
+    symbols of neighbouring lanes). Its target, in the lane beside on that side, ends the way too: the line
+    turns between the two to reach it (going round the target's far side would double back past it)."""
     if side not in "LR" or not flow.targets or nodes[flow.targets[0]].row == node.row:
         return 0.0
     sign = 1 if side == "R" else -1
     vertex = (lane + 0.5) * lane_width + sign * size.w / 2
-    lo, hi = sorted((vertex + sign * SIDE_RUN, ends[side] - sign * CLEAR))
+    end = ends[side]
+    if lanes.index(nodes[flow.targets[0]].lanes[0]) == lane + sign:
+        near = (lane + sign + 0.5) * lane_width - sign * size.w / 2
+        end = min(end, near) if side == "R" else max(end, near)
+    lo, hi = sorted((vertex + sign * SIDE_RUN, end - sign * CLEAR))
     if hi < lo:
         return NO_ROOM
     # The stretches of [lo, hi] at least BORDER from every lane border.
