@@ -234,14 +234,17 @@ def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane
                  ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
     """Return NO_ROOM when a side exit to another row has no track to turn onto before what ends its row that way:
     one past its run, clear of that symbol and of every lane border (narrow lanes leave none between the
-    symbols of neighbouring lanes). Its target, in the lane beside on that side, ends the way too: the line
-    turns between the two to reach it (going round the target's far side would double back past it)."""
+    symbols of neighbouring lanes). A target in an earlier row, in the lane beside on that side, ends the way
+    too: a loop back cannot go on across and up into it (its bottom is its own exit's, or a diamond's, rule 14),
+    so it turns up between the two (going round the target's far side would double back past it); a target
+    below is reached across and down into its top."""
     if side not in "LR" or not flow.targets or nodes[flow.targets[0]].row == node.row:
         return 0.0
     sign = 1 if side == "R" else -1
     vertex = (lane + 0.5) * lane_width + sign * size.w / 2
     end = ends[side]
-    if lanes.index(nodes[flow.targets[0]].lanes[0]) == lane + sign:
+    target = nodes[flow.targets[0]]
+    if target.row < node.row and lanes.index(target.lanes[0]) == lane + sign:
         near = (lane + sign + 0.5) * lane_width - sign * size.w / 2
         end = min(end, near) if side == "R" else max(end, near)
     lo, hi = sorted((vertex + sign * SIDE_RUN, end - sign * CLEAR))
