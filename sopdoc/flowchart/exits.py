@@ -234,27 +234,33 @@ def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane
                  ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
     """Return NO_ROOM when a side exit to another row has no track to turn onto before what ends its row that way:
     one past its run, clear of that symbol and of every lane border (narrow lanes leave none between the
-    symbols of neighbouring lanes). A target in an earlier row, in the lane beside on that side, ends the way
-    too: a loop back cannot go on across and up into it (its bottom is its own exit's, or a diamond's, rule 14),
-    so it turns up between the two (going round the target's far side would double back past it); a target
-    below is reached across and down into its top."""
+    symbols of neighbouring lanes). A decision in an earlier row, in the first or last lane beside on that
+    side, ends the way too when no track passes its outer side: a loop back to it cannot come up into its
+    bottom vertex (an exit's, rule 14) nor round it to its top, so it must turn up between the two."""
     if side not in "LR" or not flow.targets or nodes[flow.targets[0]].row == node.row:
         return 0.0
     sign = 1 if side == "R" else -1
     vertex = (lane + 0.5) * lane_width + sign * size.w / 2
     end = ends[side]
     target = nodes[flow.targets[0]]
-    if target.row < node.row and lanes.index(target.lanes[0]) == lane + sign:
-        near = (lane + sign + 0.5) * lane_width - sign * size.w / 2
-        end = min(end, near) if side == "R" else max(end, near)
+    beside = lanes.index(target.lanes[0])
+    if target.kind == DECISION and target.row < node.row and beside == lane + sign and beside in (0, len(lanes) - 1):
+        near = (beside + 0.5) * lane_width - sign * size.w / 2
+        far = (beside + 0.5) * lane_width + sign * size.w / 2
+        if not _tracks(*sorted((far + sign * CLEAR, (beside + 0.5 + sign * 0.5) * lane_width)), lane_width):
+            end = min(end, near) if side == "R" else max(end, near)
     lo, hi = sorted((vertex + sign * SIDE_RUN, end - sign * CLEAR))
+    return 0.0 if _tracks(lo, hi, lane_width) else NO_ROOM
+
+
+def _tracks(lo: float, hi: float, lane_width: float) -> bool:
+    """Say whether some of [lo, hi] lies at least BORDER from every lane border (and the lane area's edges)."""
     if hi < lo:
-        return NO_ROOM
-    # The stretches of [lo, hi] at least BORDER from every lane border.
+        return False
     for k in range(int(lo // lane_width), int(hi // lane_width) + 1):
         if max(lo, k * lane_width + BORDER) <= min(hi, (k + 1) * lane_width - BORDER):
-            return 0.0
-    return NO_ROOM
+            return True
+    return False
 
 
 def _free_side(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int) -> str | None:
