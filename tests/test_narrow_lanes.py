@@ -21,6 +21,8 @@ from oracle.drawcheck import check
 from sopdoc.definition import reader
 from sopdoc.document import geometry
 from sopdoc.flowchart import layout
+from sopdoc.flowchart.plan import MM, TERMINATOR
+from sopdoc.office import textfit
 
 GRAPHS = {"several": 0.15, "forks": 0.05, "ends": 0.05, "joint": 0.05}    # as benchmarks/quality_layout.py
 
@@ -96,3 +98,19 @@ def test_a_loop_back_to_the_lane_beside_leaves_by_the_side_with_room(tmp_path):
     plan = layout.layout(sop)
     assert _defects(plan, sop) == []
     assert plan.warnings == []
+
+
+@pytest.mark.parametrize("seed, index", [(3, 21), (3, 25), (21, 27)])
+def test_mulai_and_selesai_keep_their_word_clear_of_the_rounded_ends_in_narrow_lanes(seed, index):
+    """A capsule's rounded ends take room from its word's corners: in 11-13 mm lanes the word kept 0.1 mm
+    (Selesai at 5 pt in a 6.0 mm capsule) and touched the outline. Now 1.0 mm at least either side, and the
+    capsule stays inside its lane."""
+    plan = layout.finish(layout.run(quality_graph(seed, index)))
+    capsules = [(page, s) for page in plan.pages for s in page.symbols if s.kind == TERMINATOR and s.text]
+    assert {s.text for _, s in capsules} >= {"Mulai", "Selesai"}
+    assert plan.lane_width < 14 * MM
+    for _, s in capsules:
+        margin = (s.w - textfit.width(s.text, s.font_size)) / 2
+        assert margin >= 1.0 * MM, (s.name, s.text, s.w / MM, s.font_size)
+        lane = plan.lanes.index(s.actor)
+        assert lane * plan.lane_width <= s.x - s.w / 2 < s.x + s.w / 2 <= (lane + 1) * plan.lane_width
