@@ -4,7 +4,7 @@ The cases are generated ones, as benchmarks/quality_layout.py draws them (SOP or
 judged by the independent oracle. Each was drawn plainly with a warning before: a decision's exit was sent to
 a vertex with no routing track beside it (a symbol in the lane beside, or its own target there, leaves none
 between them in lanes this narrow), while the vertex that had room was passed over because it leaves away
-from the target.
+from the target; or its exits took every vertex the arrows into it could come in by.
 """
 
 from __future__ import annotations
@@ -64,6 +64,8 @@ ONCE_DRAWN_PLAINLY = [
     (3, 21, "F4 portrait, 9 rows, 8 pelaksana in 11 mm lanes: a decision beside a box in the lane to its left, "
             "its 'no' skipping rows to the left (panah kegiatan 5 ke 6)"),
     (21, 27, "A4 portrait, 30 rows, 8 pelaksana in 11-13 mm lanes"),
+    (13, 17, "F4 portrait, 36 rows, 6 pelaksana in 13 mm lanes: a decision in the first lane, its exits by the "
+             "right and the top, left the arrows into it no vertex (panah kegiatan 16 ke 17, 14 ke 17)"),
 ]
 
 

@@ -159,6 +159,7 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
                 "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
         kept = _kept_sides(chart, node, lanes, lane)
+        entries = _entry_sides(chart, node, lanes, lane, lane_width, size)
         clear = [_straight_down(chart, node, flow, lanes, lane) for flow in flows]
         free = [_free_side(chart, node, flow, lanes, lane) for flow in flows]
         costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down, up)
@@ -166,6 +167,7 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
                             + _no_room(side, shape, lane, ends, lane_width, size)
                             + _no_way_down(side, node, flow, nodes, lanes, lane, ends, lane_width, size)
                             for side, flow, shape, down, up in zip(ports, flows, shapes, clear, free))
+                 + _no_way_in(ports, entries)
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
@@ -195,6 +197,26 @@ def _kept_sides(chart: Chart, node: Node, lanes: list[str], lane: int) -> set[st
         if source.kind != DECISION or nodes.index(source) < nodes.index(node):
             kept.add("R" if lanes.index(source.lanes[0]) > lane else "L")
     return kept
+
+
+def _entry_sides(chart: Chart, node: Node, lanes: list[str], lane: int, lane_width: float, size: SymbolSize
+                 ) -> set[str]:
+    """Return the vertices an arrow into the decision may come in by (none when no arrow comes in): the top, and a
+    side vertex, but the outer one of the first or last lane when no track passes between it and the lane area's
+    edge (the bottom vertex is an exit's, rule 14)."""
+    if not any(node.name in flow.targets and flow.source != node.name for flow in chart.flows):
+        return set()
+    sides = {"T", "L", "R"}
+    if (lane_width - size.w) / 2 < CLEAR + BORDER:
+        sides -= {"L"} if lane == 0 else set()
+        sides -= {"R"} if lane == len(lanes) - 1 else set()
+    return sides
+
+
+def _no_way_in(ports: tuple[str, ...], entries: set[str]) -> float:
+    """Return NO_ROOM when the exits take every vertex the arrows into the decision could come in by (arrows from
+    several symbols share one vertex, merging at a junction)."""
+    return NO_ROOM if entries and entries <= set(ports) else 0.0
 
 
 def _may_leave_top(node: Node, flow: Flow, shape, nodes: dict[str, Node]) -> bool:
