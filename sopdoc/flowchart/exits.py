@@ -171,13 +171,15 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
-        # The next-best ways are tried in turn, among those that leave every label and turn room, when any does,
-        # and among them those where no exit leaves away from its target while a vertex facing it stays free
-        # (rule 20), when any does: in narrow lanes beside a symbol of the row, the facing vertex may have no track
-        # to turn onto, and leaving away is the only way.
+        # The next-best ways are tried in turn, among those where no exit leaves away from its target while a
+        # vertex facing it stays free (rule 20) and that leave every label and turn room, when any does. When none
+        # does, the best of those that leave no exit away comes first (the room is reckoned narrowly: a label
+        # may still find a place), then those with room: in narrow lanes beside a symbol of the row, the facing
+        # vertex may have no track to turn onto, and leaving away is the only way.
         ranked = sorted(costs, key=costs.get)
-        viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
-        viable = [ports for ports in viable if not _any_away(ports, flows, node, nodes, lanes, lane)] or viable
+        toward = [ports for ports in ranked if not _any_away(ports, flows, node, nodes, lanes, lane)]
+        roomy = [ports for ports in ranked if costs[ports] < NO_ROOM]
+        viable = [ports for ports in toward if costs[ports] < NO_ROOM] or (toward[:1] + roomy) or ranked
         chosen = viable[(turns or {}).get(name, 0) % len(viable)]
         for n, (side, shape) in enumerate(zip(chosen, shapes)):
             plans[(name, n)] = ExitPlan(Port(side), shape)
