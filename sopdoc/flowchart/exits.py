@@ -159,22 +159,27 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         ends = {"R": min([(k + 0.5) * lane_width - size.w / 2 for k in others if k > lane], default=len(lanes) * lane_width),
                 "L": max([(k + 0.5) * lane_width + size.w / 2 for k in others if k < lane], default=0.0)}
         kept = _kept_sides(chart, node, lanes, lane)
+        entries = _entry_sides(chart, node, lanes, lane, lane_width, size)
         clear = [_straight_down(chart, node, flow, lanes, lane) for flow in flows]
         free = [_free_side(chart, node, flow, lanes, lane) for flow in flows]
         costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down, up)
                             + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
-                            + _no_way_down(side, node, flow, nodes, lane, ends, lane_width, size)
+                            + _no_way_down(side, node, flow, nodes, lanes, lane, ends, lane_width, size)
                             for side, flow, shape, down, up in zip(ports, flows, shapes, clear, free))
+                 + _no_way_in(ports, entries)
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
-        # An exit never leaves away from its target while a vertex facing it stays free (rule 20).
-        ranked = [ports for ports in sorted(costs, key=costs.get)
-                  if not any(_away(side, flow, ports, node, nodes, lanes, lane) for side, flow in zip(ports, flows))] \
-            or sorted(costs, key=costs.get)
-        # The next-best ways are tried in turn, among those that leave every label room, when any does.
-        viable = [ports for ports in ranked if costs[ports] < NO_ROOM] or ranked
+        # The next-best ways are tried in turn, among those where no exit leaves away from its target while a
+        # vertex facing it stays free (rule 20) and that leave every label and turn room, when any does. When none
+        # does, the best of those that leave no exit away comes first (the room is reckoned narrowly: a label
+        # may still find a place), then those with room: in narrow lanes beside a symbol of the row, the facing
+        # vertex may have no track to turn onto, and leaving away is the only way.
+        ranked = sorted(costs, key=costs.get)
+        toward = [ports for ports in ranked if not _any_away(ports, flows, node, nodes, lanes, lane)]
+        roomy = [ports for ports in ranked if costs[ports] < NO_ROOM]
+        viable = [ports for ports in toward if costs[ports] < NO_ROOM] or (toward[:1] + roomy) or ranked
         chosen = viable[(turns or {}).get(name, 0) % len(viable)]
         for n, (side, shape) in enumerate(zip(chosen, shapes)):
             plans[(name, n)] = ExitPlan(Port(side), shape)
@@ -196,9 +201,35 @@ def _kept_sides(chart: Chart, node: Node, lanes: list[str], lane: int) -> set[st
     return kept
 
 
+def _entry_sides(chart: Chart, node: Node, lanes: list[str], lane: int, lane_width: float, size: SymbolSize
+                 ) -> set[str]:
+    """Return the vertices an arrow into the decision may come in by (none when no arrow comes in): the top, and a
+    side vertex, but the outer one of the first or last lane when no track passes between it and the lane area's
+    edge (the bottom vertex is an exit's, rule 14)."""
+    if not any(node.name in flow.targets and flow.source != node.name for flow in chart.flows):
+        return set()
+    sides = {"T", "L", "R"}
+    if (lane_width - size.w) / 2 < CLEAR + BORDER:
+        sides -= {"L"} if lane == 0 else set()
+        sides -= {"R"} if lane == len(lanes) - 1 else set()
+    return sides
+
+
+def _no_way_in(ports: tuple[str, ...], entries: set[str]) -> float:
+    """Return NO_ROOM when the exits take every vertex the arrows into the decision could come in by (arrows from
+    several symbols share one vertex, merging at a junction)."""
+    return NO_ROOM if entries and entries <= set(ports) else 0.0
+
+
 def _may_leave_top(node: Node, flow: Flow, shape, nodes: dict[str, Node]) -> bool:
     """Say whether an exit may leave by the top vertex: one printed without a label, to its own row or back."""
     return not shape and bool(flow.targets) and nodes[flow.targets[0]].row <= node.row
+
+
+def _any_away(ports: tuple[str, ...], flows: list[Flow], node: Node, nodes: dict[str, Node], lanes: list[str],
+              lane: int) -> bool:
+    """Return whether any exit of *ports* leaves away from its target while a vertex facing it is left free."""
+    return any(_away(side, flow, ports, node, nodes, lanes, lane) for side, flow in zip(ports, flows))
 
 
 def _away(side: str, flow: Flow, ports: tuple[str, ...], node: Node, nodes: dict[str, Node], lanes: list[str],
@@ -223,23 +254,37 @@ def _no_room(side: str, shape, lane: int, ends: dict[str, float], lane_width: fl
     return NO_ROOM if room < LABEL_GAP + min(w for _, w, _ in shape) + 1.0 * MM else 0.0
 
 
-def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lane: int, ends: dict[str, float],
-                 lane_width: float, size: SymbolSize) -> float:
+def _no_way_down(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int,
+                 ends: dict[str, float], lane_width: float, size: SymbolSize) -> float:
     """Return NO_ROOM when a side exit to another row has no track to turn onto before what ends its row that way:
     one past its run, clear of that symbol and of every lane border (narrow lanes leave none between the
-    symbols of neighbouring lanes)."""
+    symbols of neighbouring lanes). A decision in an earlier row, in the first or last lane beside on that
+    side, ends the way too when no track passes its outer side: a loop back to it cannot come up into its
+    bottom vertex (an exit's, rule 14) nor round it to its top, so it must turn up between the two."""
     if side not in "LR" or not flow.targets or nodes[flow.targets[0]].row == node.row:
         return 0.0
     sign = 1 if side == "R" else -1
     vertex = (lane + 0.5) * lane_width + sign * size.w / 2
-    lo, hi = sorted((vertex + sign * SIDE_RUN, ends[side] - sign * CLEAR))
+    end = ends[side]
+    target = nodes[flow.targets[0]]
+    beside = lanes.index(target.lanes[0])
+    if target.kind == DECISION and target.row < node.row and beside == lane + sign and beside in (0, len(lanes) - 1):
+        near = (beside + 0.5) * lane_width - sign * size.w / 2
+        far = (beside + 0.5) * lane_width + sign * size.w / 2
+        if not _tracks(*sorted((far + sign * CLEAR, (beside + 0.5 + sign * 0.5) * lane_width)), lane_width):
+            end = min(end, near) if side == "R" else max(end, near)
+    lo, hi = sorted((vertex + sign * SIDE_RUN, end - sign * CLEAR))
+    return 0.0 if _tracks(lo, hi, lane_width) else NO_ROOM
+
+
+def _tracks(lo: float, hi: float, lane_width: float) -> bool:
+    """Say whether some of [lo, hi] lies at least BORDER from every lane border (and the lane area's edges)."""
     if hi < lo:
-        return NO_ROOM
-    # The stretches of [lo, hi] at least BORDER from every lane border.
+        return False
     for k in range(int(lo // lane_width), int(hi // lane_width) + 1):
         if max(lo, k * lane_width + BORDER) <= min(hi, (k + 1) * lane_width - BORDER):
-            return 0.0
-    return NO_ROOM
+            return True
+    return False
 
 
 def _free_side(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane: int) -> str | None:

@@ -18,6 +18,8 @@ from sopdoc.office import textfit
 SYMBOL_FONT, SMALLEST_FONT = 7.0, 5.0
 END_FONT = 6.0                  # an end capsule the layout adds for a decision exit to "selesai"
 END_H = 4.5 * MM
+TEXT_MARGIN = 1.2 * MM          # between a terminator's word and its rounded ends, each side
+SIDE_MIN = 1.2 * MM             # between a terminator and its lane's borders, each side
 
 
 def place(chart: Chart, page: Page, lanes: list[str], lane_width: float, size: SymbolSize) -> None:
@@ -45,12 +47,19 @@ def end_capsule(name: str, no: int, actor: str, x: float, y: float) -> Symbol:
 
 
 def _width(kind: str, text: str, width: float, lane_width: float) -> tuple[float, float]:
-    """Return a symbol's width and font size: a terminator widens, then shrinks its text, to hold its word."""
+    """Return a symbol's width and font size: a terminator widens, then shrinks its text, to hold its word.
+
+    It widens up to leaving gutters of half BORDER + CLEAR beside it (too narrow for a track, but a line in the
+    lane beside stays well clear); in lanes too narrow for that to hold its word at SYMBOL_FONT with
+    TEXT_MARGIN either side (its rounded ends take room from the text's corners), up to leaving SIDE_MIN.
+    """
     font = SYMBOL_FONT
     if kind != TERMINATOR or not text:
         return width, font
     limit = lane_width - (BORDER + CLEAR) - 0.4 * MM
+    if limit < textfit.width(text, font) + 2 * TEXT_MARGIN:
+        limit = max(limit, lane_width - 2 * SIDE_MIN)
     width = max(width, math.floor(min(limit, textfit.width(text, font) + 3 * MM)))
-    while textfit.width(text, font) + 2 * MM > width and font > SMALLEST_FONT:
+    while textfit.width(text, font) + 2 * TEXT_MARGIN > width and font > SMALLEST_FONT:
         font -= 0.5
     return width, font
