@@ -269,7 +269,7 @@ def _check(state: State) -> str | None:
 
 # What a round of the layout made, from its columns to its checked pages (each round makes new pages).
 _MADE = ("width", "height", "columns", "lanes", "lane", "title_size", "header", "body", "symbol_size", "heading",
-         "pages", "failed", "unlabelled", "problems")
+         "pages", "flows", "failed", "unlabelled", "problems")
 
 
 def _failing(state: State) -> frozenset[tuple[str, str]]:
