@@ -4,7 +4,7 @@ For COUNT generated SOPs (8-40 rows, 2-8 pelaksana, long names half the time, lo
 skips, shared rows; the four papers in turn) prints, for this tree's router and for the
 router of BASELINE (the commit before the readability rules, run from that commit's code
 in a separate process, judged by this tree's oracle), how many SOPs break a drawing rule
-and how often each of rules 1-21 is broken (tests/oracle, written from GEOMETRY-FORMAT.md
+and how often each of rules 1-24 is broken (tests/oracle, written from GEOMETRY-FORMAT.md
 alone), how many carry a layout warning, the crossings, bends and total length of all
 arrows, and the layout time. Then the same for COUNT / 4 generated flow graphs with the
 constructs of real SOPs the definitions cannot say yet (several symbols in a row, forks,
@@ -112,7 +112,7 @@ def summary(name: str, results: list[dict]) -> None:
     times = sorted(r["seconds"] for r in results)
     count = len(results)
     print(f"{name}: {broken} of {count} SOP melanggar aturan gambar, {warned} berperingatan")
-    print("  pelanggaran per aturan: " + ", ".join(f"{rule}: {per_rule.get(rule, 0)}" for rule in range(0, 22)))
+    print("  pelanggaran per aturan: " + ", ".join(f"{rule}: {per_rule.get(rule, 0)}" for rule in range(0, 25)))
     print(f"  semua panah: {crossings} persilangan, {bends} belokan, {length / 1000:.1f} m")
     print(f"  tata letak: p50 {statistics.median(times):.4f} s, p95 {times[int(count * 0.95)]:.4f} s, "
           f"maks {times[-1]:.4f} s")

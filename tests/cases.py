@@ -9,9 +9,10 @@ SOURCES = [ROOT / "definitions", ROOT / "tests" / "fixtures" / "render", ROOT / 
 GOLDEN = ROOT / "tests" / "golden"
 PAPERS = [("F4", "lanskap"), ("F4", "potret"), ("A4", "lanskap"), ("A4", "potret")]
 # sopdoc's own rules the oracle checks that the router does not keep yet on every page (crossings by a junction
-# or bend, arrows across joins, twin arrows, jumps to a later page beside their source): the tests of the
-# router's output leave them out until it does; benchmarks/quality_layout.py counts them.
-NOT_YET_KEPT = frozenset({17, 18, 19, 21})
+# or bend, arrows across joins, twin arrows, jumps to a later page beside their source, crossings near a tip,
+# S-bends, and U-turns through a short run where no way without one keeps rules 1-16): the tests of the router's
+# output leave them out until it does; benchmarks/quality_layout.py counts them.
+NOT_YET_KEPT = frozenset({17, 18, 19, 21, 22, 23, 24})
 
 
 def kept_rule_defects(report) -> list:

@@ -142,11 +142,11 @@ def test_a_link_without_a_way_in_taller_rows_gets_wider_lanes(monkeypatch):
     lanes = []
     real = layout.route.route_page
 
-    def narrow_fails(page, links, count, lane_width):
+    def narrow_fails(page, links, count, lane_width, relaxed=False):
         # Stand-in for a page too narrow: the router finds no way for the first link in lanes less than 2.5 mm
         # wider than the first ones.
         lanes.append(lane_width)
-        failed, routed = real(page, links, count, lane_width)
+        failed, routed = real(page, links, count, lane_width, relaxed)
         return (failed + links[:1], routed) if lane_width < lanes[0] + 2.5 * MM else (failed, routed)
 
     monkeypatch.setattr(layout.route, "route_page", narrow_fails)
@@ -305,10 +305,10 @@ def test_a_skip_whose_line_finds_no_way_to_the_page_foot_stands_level_beside_its
     from sopdoc.flowchart import route
     real = route.route_page
 
-    def no_way_down(page, links, lanes, lane):
+    def no_way_down(page, links, lanes, lane, relaxed=False):
         # The line into a connector at the page's foot finds no way (as on a page too crowded for it).
         failed, routed = real(page, [link for link in links if not (link.forward and link.dst_sides == "T")],
-                              lanes, lane)
+                              lanes, lane, relaxed)
         return failed + [link for link in links if link.forward and link.dst_sides == "T"], routed
 
     monkeypatch.setattr(route, "route_page", no_way_down)
@@ -344,7 +344,8 @@ def test_a_fork_leaves_as_one_line_and_splits_at_a_junction():
     page = plan.pages[0]
     out = [a for a in page.arrows if a.src == "r2"]
     assert {a.dst for a in out} == {"r3", "r4"} and out[0].points[0] == out[1].points[0]
-    assert [(j.src, j.to) for j in page.junctions] == [("r2", None)]
+    # One dot where the fork splits; the two lines into r5 may meet at a dot of their own before it.
+    assert sorted((j.src or "", j.to or "") for j in page.junctions) in ([("r2", "")], [("", "r5"), ("r2", "")])
 
 
 def test_a_decision_with_more_ways_in_than_free_vertices_merges_with_a_junction():
@@ -439,6 +440,7 @@ BROKEN = [
     (2, [Arrow("r1", "r2", _pts((15, 23), (16, 56)))]),                                     # diagonal
     (9, [Arrow("r1", "r3", _pts((20, 20), (38.5, 20), (38.5, 66), (45, 66), (45, 63)))]),   # 1.5 mm from r4
     (12, [Arrow("r1", "r3", _pts((20, 20), (30, 20), (30, 22), (28, 22), (28, 50), (45, 50), (45, 57)))]),
+    (23, [Arrow("r1", "r3", _pts((20, 20), (29, 20), (29, 24), (27, 24), (27, 50), (45, 50), (45, 57)))]),  # 4 mm
     (13, [Arrow("r1", "r3", _pts((20, 20), (31, 20), (31, 50), (45, 50), (45, 57)))]),      # 1 mm from x 30
     (14, [Arrow("r1", "r3", _pts((15, 17), (15, 10), (45, 10), (45, 57)))]),                # up, to a later row
     (15, [Arrow("r1", "r3", _pts((20, 20), (25, 20), (25, 25), (28, 25), (28, 32), (35, 32), (35, 50), (45, 50),

@@ -327,11 +327,11 @@ def merge_into_s5(turn_x, junction=None):
 
 
 def fork_from_s5(junction=True):
-    """Add s5->s6 sharing s5->s7's start up to (165, 102.5), marked by a junction."""
+    """Add s5->s6 sharing s5->s7's start up to (165, 110), marked by a junction, into s6's right side."""
     def change(p):
-        p["arrows"].append(arrow("s5", "s6", [(160, 90), (165, 90), (165, 102.5), (150, 102.5), (150, 105)]))
+        p["arrows"].append(arrow("s5", "s6", [(160, 90), (165, 90), (165, 110), (160, 110)]))
         if junction:
-            p["junctions"] = [{"x": 165.0, "y": 102.5, "from": "s5"}]
+            p["junctions"] = [{"x": 165.0, "y": 110.0, "from": "s5"}]
     return change
 
 
@@ -410,8 +410,8 @@ READABILITY = [
     ("crossing 3.1 mm from where an arrow leaves", crossing_at_s1_exit(83.1), set(), None),
     ("crossing 2.9 mm from where an arrow leaves", crossing_at_s1_exit(82.9), {10},
      "arrow #0 s1->s2 is crossed by arrow #5 u->s2 at (82.90, 50.00), 2.90 mm from its start"),
-    ("crossing 3.1 mm from a tip", crossing_at_s2_top(65.6), set(), None),
-    ("crossing 2.9 mm from a tip", crossing_at_s2_top(65.4), {10},
+    ("crossing 3.1 mm from a tip", crossing_at_s2_top(65.6), {22}, "3.10 mm from its tip, closer than 5.0 mm"),
+    ("crossing 2.9 mm from a tip", crossing_at_s2_top(65.4), {10, 22},
      "arrow #0 s1->s2 is crossed by arrow #5 s1->s5 at (110.00, 62.50), 2.90 mm from its tip"),
     # 11: merges and forks marked, junctions away from symbols and on a real merge
     ("merge marked by a junction", merge_into_s5(135, junction="s5"), set(), None),
@@ -437,8 +437,10 @@ READABILITY = [
     ("decision printed without labels", unlabelled(), set(), None),
     ("one exit without a label", unlabelled(second=False), {6}, "labels one exit and leaves the other without"),
     # 12: no hairpin
-    ("turning back through 3.1 mm", s1_to_s2((80, 50), (115, 50), (115, 53.1), (110, 53.1), (110, 65)), set(), None),
-    ("turning back through 2.9 mm", s1_to_s2((80, 50), (115, 50), (115, 52.9), (110, 52.9), (110, 65)), {12},
+    # (a hook is also an S-bend, rule 24)
+    ("turning back through 3.1 mm", s1_to_s2((80, 50), (115, 50), (115, 53.1), (110, 53.1), (110, 65)), {23, 24},
+     None),
+    ("turning back through 2.9 mm", s1_to_s2((80, 50), (115, 50), (115, 52.9), (110, 52.9), (110, 65)), {12, 23, 24},
      "arrow #0 s1->s2 turns back on itself through a leg of 2.90 mm at (115.00, 50.00)"),
     # 13: away from borders
     ("2.1 mm from a row border for 15 mm", s1_to_s2((80, 50), (95, 50), (95, 57.9), (110, 57.9), (110, 65)),
@@ -472,6 +474,26 @@ READABILITY = [
     ("two arrows 2.4 mm apart for 20 mm", parallel_from_s1(100, y=52.4), {19},
      "arrow #0 s1->s2 and arrow #5 s1->s5 run parallel closer than 2.5 mm for 20.00 mm (x 80.00-100.00)"),
     ("two arrows 2.4 mm apart for 4.9 mm", parallel_from_s1(84.9, y=52.4), set(), None),
+    # 22: no crossing just above an arrowhead
+    ("crossing 5.1 mm from a tip", crossing_at_s2_top(67.6), set(), None),
+    ("crossing 4.9 mm from a tip", crossing_at_s2_top(67.4), {22},
+     "arrow #0 s1->s2 is crossed by arrow #5 s1->s5 at (110.00, 62.50), 4.90 mm from its tip, closer than 5.0 mm"),
+    # 23: no flag or tight U-turn (rule 12's 3.0 mm is kept; 23 asks 5.0 mm)
+    ("turning back through 5.1 mm", s1_to_s2((80, 50), (115, 50), (115, 55.1), (110, 55.1), (110, 65)), {24}, None),
+    ("turning back through 4.9 mm", s1_to_s2((80, 50), (115, 50), (115, 54.9), (110, 54.9), (110, 65)), {23, 24},
+     "arrow #0 s1->s2 turns back through a run of 4.90 mm at (115.00, 50.00), shorter than 5.0 mm"),
+    # 24: no S-bend; the loop shape (out of a side, up, into the target's side) is not one
+    ("S-bend: right, down, left, down", s1_to_s2((80, 50), (125, 50), (125, 57), (110, 57), (110, 65)), {24},
+     "arrow #0 s1->s2 steps aside and back (an S-bend) from (80.00, 50.00) to (110.00, 57.00)"),
+    ("a step aside then on: right, down, right, down", s1_to_s2((80, 50), (85, 50), (85, 57), (95, 57), (95, 68),
+                                                                (100, 68)), set(), None),
+    ("a loop out of a side, up, into the target's side", add("arrows", arrow("s4", "s2", [(100, 110), (95, 110),
+                                                                                      (95, 70), (100, 70)])),
+     set(), None),
+    ("a loop over its target's top: left, up, right, down", add("arrows", arrow("s4", "s2", [(100, 110), (95, 110),
+                                                                                         (95, 62.5), (105, 62.5),
+                                                                                         (105, 65)])),
+     set(), None),
 ]
 
 
@@ -625,9 +647,9 @@ def exit_facing(by_right):
         lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
         rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
         symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
-                 sym("p", "process", "Y", 2, 50, 36, 60, 44), sym("q", "process", "X", 3, 20, 57, 30, 65)],
+                 sym("p", "process", "Y", 2, 50, 36, 60, 44), sym("q", "process", "X", 3, 20, 58, 30, 65)],
         arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
-                arrow("d", "q", [(25, 48), (25, 57)], "Ya", [26.5, 48.5, 33, 50.5]),
+                arrow("d", "q", [(25, 48), (25, 58)], "Ya", [26.5, 48.5, 33, 50.5]),
                 arrow("d", "p", tidak, "Tidak", box)]))
 
 
@@ -635,7 +657,8 @@ def test_a_decision_exit_leaves_by_the_vertex_facing_its_target():
     assert check(exit_facing(by_right=True)).defects == []
     assert [str(d) for d in check(exit_facing(by_right=False)).defects] == [
         "page 2: rule 20: arrow #2 d->p leaves 'd' at (15.00, 40.00) away from its target while the right "
-        "vertex facing it is free"]
+        "vertex facing it is free",
+        "page 2: rule 24: arrow #2 d->p steps aside and back (an S-bend) from (8.00, 40.00) to (45.00, 40.00)"]
 
 
 # Rule 21: decision d (page 2, row 2 of 3) says "Tidak" to the next page through connector A: beside it

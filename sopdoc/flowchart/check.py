@@ -1,4 +1,5 @@
-"""The last phase: read the finished page back against the drawing rules 1-16 of the geometry format.
+"""The last phase: read the finished page back against the drawing rules 1-16 of the geometry format
+(and sopdoc's own rule 23: no U-turn through a run shorter than 5.0 mm).
 
 The router keeps the rules by construction; this phase says so, or names what
 broke and the rows it broke in, so that the layout can give those rows more
@@ -24,6 +25,7 @@ SYMBOL_CLEAR = 2.0 * MM                             # rule 9
 END_CROSSING = 3.0 * MM                             # rule 10
 JUNCTION_REACH = 3.0 * MM                           # rule 11
 HAIRPIN = 3.0 * MM                                  # rule 12
+REVERSAL = 5.0 * MM                                 # sopdoc's rule 23
 BENDS, CONNECTOR_BENDS = 4, 2                       # rule 15
 LABEL_CLEAR = 1.5 * MM                              # rule 16
 HEAD = 2.0 * MM
@@ -152,6 +154,8 @@ class _Checker:
         for first, middle, last in zip(legs, legs[1:], legs[2:]):
             if first[0] == (-last[0][0], -last[0][1]) and middle[1] < HAIRPIN - EPS:
                 self._add(12, f"{name} berbalik arah", rows)
+            elif first[0] == (-last[0][0], -last[0][1]) and middle[1] < REVERSAL - EPS and line.arrow:
+                self._add(23, f"{name} berbalik arah dalam jarak sempit", rows)
         if not line.arrow:
             return
         src, dst = self.symbols.get(line.src), self.symbols.get(line.dst)

@@ -159,7 +159,10 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
     src = page.symbol(source.name)
     span = abs(target.row - source.row)
     if page is goal:
-        rank = (0 if span == 1 else 2, span, source.row)
+        # The flow on to the next row, and on to the next symbol of the same row, first: they are drawn straight.
+        nodes = [node.name for node in where.chart.rows[source.row].nodes]
+        onward = span == 0 and nodes.index(target.name) > nodes.index(source.name)
+        rank = (0 if span == 1 or onward else 2, span, source.row)
         flows.links[page.number].append(Link(src.name, target.name, (source.row, target.row), rank,
                                              target.row > source.row, fork=fork, **_pinned(plan, src, kept, exit_)))
         return

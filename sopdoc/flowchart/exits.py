@@ -28,7 +28,7 @@ BOTTOM_RUN = 1.2 * MM           # a bottom exit runs this far past its label bef
 SIDE_RUN = 2.6 * MM             # a side exit runs at least this far before turning
 EDGE = 10.0                     # an exit towards the outer border of the lane area
 NO_ROOM = 40.0                  # a side exit whose label has no room before that border
-KEPT = 6.0                      # a vertex an arrow from beside the decision, in its row, comes in by
+KEPT = 20.0                     # a vertex an arrow from beside the decision, in its row, comes in by (straight)
 
 
 @dataclass(frozen=True)

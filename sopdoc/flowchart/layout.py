@@ -94,8 +94,9 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
-    best: tuple[int, dict] | None = None    # the round that left the fewest failures: their count, what it made
+    best: tuple[tuple[int, int], dict] | None = None    # the round that left the fewest failures (_failures), what it made
     failing: frozenset | None = None        # the links and labels the round before left without a way
+    relaxed: bool = False                   # routes keep rules 1-16 only (the rounds could not keep sopdoc's too)
 
 
 @dataclass(frozen=True)
@@ -196,9 +197,9 @@ def _route(state: State) -> None:
     for page in state.pages:
         links = state.flows.links[page.number]
         # A page a round left as it was (rows, symbols, links) keeps the routes it had.
-        key = repr((page.rows, page.symbols, page.joins, links))
+        key = repr((page.rows, page.symbols, page.joins, links, state.relaxed))
         if key not in state.routes:
-            failed, routed = route.route_page(page, links, len(state.lanes), state.lane)
+            failed, routed = route.route_page(page, links, len(state.lanes), state.lane, state.relaxed)
             state.routes[key] = (list(page.arrows), list(page.junctions), failed, routed)   # before labels
         arrows, junctions, failed, routed = state.routes[key]
         page.arrows, page.junctions = list(arrows), list(junctions)
@@ -258,12 +259,17 @@ def _check(state: State) -> str | None:
         state.failing = None
         return "columns"
     _restore_best(state)
+    # The rounds end with a rule of the format broken: the best round is routed once more keeping the format's
+    # rules only (sopdoc's own rules 17, 22 and 23 can ask for more room than a page has).
+    if not state.relaxed and (state.failed or state.unlabelled or any(p.rule <= 16 for _, p in state.problems)):
+        state.relaxed = True
+        return "route"
     return None
 
 
 # What a round of the layout made, from its columns to its checked pages (each round makes new pages).
 _MADE = ("width", "height", "columns", "lanes", "lane", "title_size", "header", "body", "symbol_size", "heading",
-         "pages", "failed", "unlabelled", "problems")
+         "pages", "flows", "failed", "unlabelled", "problems")
 
 
 def _failing(state: State) -> frozenset[tuple[str, str]]:
@@ -271,8 +277,11 @@ def _failing(state: State) -> frozenset[tuple[str, str]]:
     return frozenset((link.src, link.dst) for _, link in state.failed + state.unlabelled)
 
 
-def _failures(state: State) -> int:
-    return len(state.failed) + len(state.unlabelled) + len(state.problems)
+def _failures(state: State) -> tuple[int, int]:
+    """Return what this round left broken: links and labels without a way and broken rules of the format, then
+    broken rules of sopdoc's own (a round is better for fewer of the first, then of the second)."""
+    own = sum(1 for _, p in state.problems if p.rule > 16)
+    return len(state.failed) + len(state.unlabelled) + len(state.problems) - own, own
 
 
 def _keep_best(state: State) -> None:
@@ -296,7 +305,7 @@ def _widen(state: State) -> bool:
     nothing worth the rounds from a few millimetres (counted in the round that failed least: a round of taller
     rows may fail more than the one before it).
     """
-    fewest = min(_failures(state), state.best[0] if state.best else _failures(state))
+    fewest = sum(min(_failures(state), state.best[0] if state.best else _failures(state)))
     if fewest > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
         return False
     least = state.lane + WIDEN
@@ -350,7 +359,9 @@ def finish(state: State) -> Layout:
     for page, link in state.unlabelled:
         page.warnings.append(f"label cabang kegiatan {link.rows[0] + 1} tidak mendapat tempat; periksa gambarnya")
     for page in state.pages:
-        page.warnings += check.warnings([p for owner, p in state.problems if owner is page])
+        # sopdoc's own rule (a U-turn through a short run) asks for room while there are rounds; a page that
+        # keeps the format's rules 1-16 without it is not worth a warning.
+        page.warnings += check.warnings([p for owner, p in state.problems if owner is page and p.rule <= 16])
     chart = state.chart
     return Layout(chart.paper, chart.orientation, state.width, state.height, MARGIN, state.columns, state.lanes,
                   state.lane, state.body[0], state.body[1], state.header, state.pages, state.heading)

@@ -24,9 +24,24 @@ from dataclasses import dataclass, field, replace
 from sopdoc.flowchart import grid as grids
 from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
-from sopdoc.flowchart.search import DOWN, HORIZONTAL, LEFT, RIGHT, TURNS, UP, Ask, Entry, Found, Start, search
+from sopdoc.flowchart.search import (
+    DOWN,
+    HORIZONTAL,
+    LEFT,
+    RIGHT,
+    TIP_CLEAR,
+    TURNS,
+    UP,
+    Ask,
+    Entry,
+    Found,
+    Start,
+    search,
+)
 
 ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
+TIP_ZONE = TIP_CLEAR            # nothing crosses an arrow this near its tip (sopdoc's rule 22 asks 5.0 mm)
+BEND_ZONE = 3.3 * MM            # nor this near one of its bends (sopdoc's rule 17 asks 3.0 mm)
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
 ENTRY_REACH = 30 * MM           # entries are looked for this far from a target port (or at the first track past it)
@@ -89,8 +104,11 @@ class Route:
 class Router:
     """Routes the links of one page on its grid."""
 
-    def __init__(self, page: Page, links: list[Link], lanes: int, lane_width: float):
-        self.page, self.links = page, links
+    def __init__(self, page: Page, links: list[Link], lanes: int, lane_width: float, relaxed: bool = False):
+        """*relaxed*: keep rules 1-16 only, not sopdoc's own 17, 22 and 23 (a round that kept them all broke one
+        of the format's rules)."""
+        self.page, self.links, self.relaxed = page, links, relaxed
+        self.tip_zone, self.bend_zone = (END_ZONE, 0.0) if relaxed else (TIP_ZONE, BEND_ZONE)
         self.grid = grids.build(page.symbols, lanes, lane_width, [(r.top, r.bottom) for r in page.rows])
         self.symbols = {s.name: s for s in page.symbols}
         self.index = {s.name: n for n, s in enumerate(page.symbols)}
@@ -150,7 +168,7 @@ class Router:
         link = self.links[n]
         src, dst = self.symbols[link.src], self.symbols[link.dst]
         ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
-                  n if link.label_room or link.label_keep else FREE)
+                  n if link.label_room or link.label_keep else FREE, relaxed=self.relaxed)
         # A fork's branch to a connector standing in line with a side of its own runs straight into it too.
         if not soft and (not self._has_trunk(n) or (link.port is not None and dst.kind == CONNECTOR)):
             direct = self._direct(n, src, dst)
@@ -178,9 +196,17 @@ class Router:
             if found is not None:
                 return found
         found = search(self.grid, starts, entries, [dst.rect], ask, exact=branch, detour=DETOUR)
+        if found is None and not soft:
+            # No way without an S-bend (sopdoc's rule 24): one with it, at a price.
+            found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True), exact=branch,
+                           detour=DETOUR)
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
         if found is None and soft and not branch:
             found = search(self.grid, starts, entries, [dst.rect], ask, exact=True, detour=DETOUR)
+        if found is None:
+            # No way keeps sopdoc's own rules too: one that keeps rules 1-16 is better than none.
+            found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True, relaxed=True),
+                           exact=True, detour=DETOUR)
         return found
 
     def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
@@ -258,9 +284,10 @@ class Router:
             return True
         return halo == SEVERAL and self.grid.open_to(kind, index, frozenset(ends))
 
-    def _walk(self, symbol: Symbol, port: Port, n: int, soft: bool, reach: float = float("inf")
-              ) -> list[tuple[int, float]]:
-        """Return (node, distance) straight out from *port*, while a line may pass there."""
+    def _walk(self, symbol: Symbol, port: Port, n: int, soft: bool, reach: float = float("inf"),
+              zone: float = END_ZONE) -> list[tuple[int, float]]:
+        """Return (node, distance) straight out from *port*, while a line may pass there (none crossing it
+        nearer the port than *zone*)."""
         grid = self.grid
         px, py = symbol.port_point(port)
         dx, dy = port.outward
@@ -293,7 +320,7 @@ class Router:
             if grid.label_keep[node] and grid.label_zone[node] != n:
                 break
             if not soft and (grid.stop[node] != FREE or same[node] != FREE or
-                             (across[node] != FREE and (distance < END_ZONE or grid.end_zone[node] != FREE))):
+                             (across[node] != FREE and (distance < zone or grid.end_zone[node] != FREE))):
                 break
             found.append((node, distance))
             previous = node
@@ -324,9 +351,10 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
-        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft) if distance >= ENTRY_MIN]
+        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone)
+                if distance >= ENTRY_MIN]
         near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
-        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < ARROW_ROOM)
+        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < self.tip_zone, tail=distance)
                 for node, distance in near]
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
@@ -355,12 +383,19 @@ class Router:
                 came = _step(grid, path[k - 1], node) if k else _DIRECTION[route.start_port.outward]
                 if came != goes:
                     bends += 1
+                    # Where it turns down, a line may come straight down onto it: the flow into a symbol from
+                    # above, joined from the side by the other line.
+                    if k and goes == DOWN and _distance_to_rect(here, symbol.rect) >= JUNCTION_REACH and \
+                            grid.label_zone[node] in (FREE, n) and self._owners(grid.stop, node) == {m}:
+                        found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
+                                           (symbol, route.end_port, m), merge=True, bends=bends - 1, corner=True,
+                                           tail=reach))
                     continue
                 if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE or \
                         grid.label_zone[node] not in (FREE, n):
                     continue
                 found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
-                                   (symbol, route.end_port, m), merge=True, bends=bends))
+                                   (symbol, route.end_port, m), merge=True, bends=bends, tail=reach))
         return found
 
     def _branches(self, n: int, soft: bool = False) -> list[Start]:
@@ -430,7 +465,7 @@ class Router:
                 expected = self._track_nodes(a, b, src, dst)
                 if [node for node, _ in walk] != expected or (not walk and not self._clear(a, b, src, dst)):
                     continue
-                if any(ahead - d < END_ZONE and self._crossed(node, out.horizontal) for node, d in walk):
+                if any(ahead - d < self.tip_zone and self._crossed(node, out.horizontal) for node, d in walk):
                     continue
                 cost = ahead + OUT_COST[out.side] + IN_COST[into.side]
                 if best is None or cost < best.cost:
@@ -578,26 +613,19 @@ class Router:
                 self._own(zones, base + k * stride, n, route)
 
     def _hold_end_zones(self, n: int, route: Route) -> None:
-        """Mark the nodes of route *n* near either end of its whole line: nothing crosses there (rule 10)."""
+        """Mark the nodes of route *n* near either end of its whole line (rule 10; sopdoc's 22 asks more room at
+        the tip) and near its bends (sopdoc's rule 17): nothing crosses there."""
         grid = self.grid
         points = self._points(n)
         total = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:]))
-        if total >= 2 * END_ZONE + 1e-6 and route.trunk is None and route.host is None:
-            # Only the ends matter: walk in from each end of the route's own nodes.
-            nodes = route.nodes
-            for ends, port in ((nodes, route.start), (nodes[::-1], route.end)):
-                arc, last = 0.0, port
-                for node in ends:
-                    here = grid.point(node)
-                    arc += abs(here[0] - last[0]) + abs(here[1] - last[1])
-                    if arc >= END_ZONE:
-                        break
-                    self._own(grid.end_zone, node, n, route)
-                    last = here
-            return
+        bends, arc = [], 0.0
+        for a, b, c in zip(points, points[1:], points[2:]):
+            arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
+            if (abs(a[1] - b[1]) < 1e-6) != (abs(b[1] - c[1]) < 1e-6):
+                bends.append(arc)
         for node in route.nodes:
             arc = _arc_to(points, grid.point(node))
-            if arc < END_ZONE or total - arc < END_ZONE:
+            if arc < END_ZONE or total - arc < self.tip_zone or any(abs(arc - bend) < self.bend_zone for bend in bends):
                 self._own(grid.end_zone, node, n, route)
 
     def _rip(self, n: int) -> list[int]:
@@ -640,11 +668,13 @@ class Router:
         hit: set[int] = set()
         directions = [found.start.direction] + [_step(grid, a, b) for a, b in zip(nodes, nodes[1:])] + \
             [found.entry.direction]
-        arc = found.start.arc
+        arcs = [found.start.arc]
+        for a, b in zip(nodes, nodes[1:]):
+            (ax, ay), (bx, by) = grid.point(a), grid.point(b)
+            arcs.append(arcs[-1] + abs(bx - ax) + abs(by - ay))
+        total = arcs[-1] + found.entry.tail
         for k, node in enumerate(nodes):
-            if k:
-                a, b = grid.point(nodes[k - 1]), grid.point(node)
-                arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
+            arc = arcs[k]
             came, goes = directions[k], directions[k + 1]
             here = self._owners(grid.stop, node)
             if came != goes:
@@ -654,7 +684,7 @@ class Router:
                 same, across = (grid.pass_h, grid.pass_v) if HORIZONTAL[came] else (grid.pass_v, grid.pass_h)
                 here |= self._owners(same, node)
                 crossing = self._owners(across, node)
-                near_tip = k == len(nodes) - 1 and found.entry.close
+                near_tip = (k == len(nodes) - 1 and found.entry.close) or total - arc < self.tip_zone
                 if crossing and (arc < END_ZONE or near_tip or self._owners(grid.end_zone, node)):
                     here |= crossing | self._owners(grid.end_zone, node)
             here -= friends
@@ -740,10 +770,11 @@ class Router:
                         grid.label_keep[node] = 1
 
 
-def route_page(page: Page, links: list[Link], lanes: int, lane_width: float) -> tuple[list[Link], list[Link]]:
+def route_page(page: Page, links: list[Link], lanes: int, lane_width: float,
+               relaxed: bool = False) -> tuple[list[Link], list[Link]]:
     """Route every link of *page* into its arrows; return the links no rule-abiding route was found for,
-    and the link of each of the page's arrows."""
-    router = Router(page, links, lanes, lane_width)
+    and the link of each of the page's arrows. *relaxed*: keep the format's rules 1-16 only."""
+    router = Router(page, links, lanes, lane_width, relaxed)
     failed = router.run()
     return failed, router.arrow_links
 

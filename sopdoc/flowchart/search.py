@@ -6,8 +6,10 @@ committed line. The search is A* with the Manhattan distance to the nearest
 target (plus a bend where one is still needed) as its estimate. Along the way it
 keeps the readability rules a grid cannot hold by itself: a route to a later row
 never goes up (rule 14), turns at most *bends* times (rule 15), never turns back
-through a short leg (rule 12), crosses nothing near its own start (rule 10), and
-never turns where another line runs on along the same track (rule 8).
+through a short leg (rule 12, and sopdoc's 23), steps aside and back in an
+S-bend only when asked to, and then at a price (sopdoc's rule 24), crosses
+nothing near its own start (rule 10) nor near a bend of its own (sopdoc's rule
+17), and never turns where another line runs on along the same track (rule 8).
 
 A *soft* search (negotiated routing) may also use what other routes occupy, at a
 price that grows with how often that place was fought over; the caller rips up
@@ -25,7 +27,11 @@ from sopdoc.flowchart.plan import MM, Rect
 BEND = 5.0 * MM
 CROSS = 8.0 * MM
 JOIN_CROSS = 30.0 * MM      # more for crossing a join: the join reads as cut (sopdoc's rule 18)
-HAIRPIN = 3.3 * MM          # the shortest leg between two runs in opposite directions (rule 12 asks 3.0 mm)
+HAIRPIN = 5.3 * MM          # the shortest leg between two runs in opposite directions (rule 12: 3.0 mm, 23: 5.0)
+HAIRPIN_LEAST = 3.3 * MM    # the same where no way keeps sopdoc's own rules (rule 12 only)
+BEND_CLEAR = 3.3 * MM       # no crossing this near a bend of the route's own (sopdoc's rule 17 asks 3.0 mm)
+S_BEND = 60.0 * MM          # a turn that makes an S-bend where one is allowed: a step aside and back (rule 24)
+TIP_CLEAR = 5.3 * MM        # no crossing this near the route's tip (sopdoc's rule 22 asks 5.0 mm)
 LABEL_COST = 10.0 * MM      # a step into the room kept for another exit's label
 OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
 HISTORY = 6.0 * MM          # and more for each time that place was fought over
@@ -62,6 +68,8 @@ class Entry:
     merge: bool = False         # the route turns onto another's line here: a junction
     bends: int = 0              # bends the line has past this node (a merge: its host's, to the target)
     close: bool = False         # nearer its target than END_ZONE: the route may not cross a line here
+    corner: bool = False        # a merge at a bend of the other line: the route runs straight on onto it
+    tail: float = 0.0           # the length of line from this node to the tip
 
 
 @dataclass(frozen=True)
@@ -74,6 +82,9 @@ class Ask:
     bends: int = 4
     soft: bool = False
     label: int = FREE           # the label zone that is its own exit's
+    s_bends: bool = False       # it may step aside and back (an S-bend), at a price; else never
+    # Only rules 1-16: no way kept sopdoc's own rules 17, 22 and 23 (crossings near bends and tips, short U-turns).
+    relaxed: bool = False
 
 
 @dataclass
@@ -105,9 +116,14 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     near_h, near_v = grid.near_h, grid.near_v
     twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
+    s_bends = ask.s_bends or soft
+    hairpin, bend_clear, tip_clear = (HAIRPIN_LEAST, 0.0, 0.0) if ask.relaxed else (HAIRPIN, BEND_CLEAR, TIP_CLEAR)
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
+    # A line merging at another's corner runs on along the track the other line keeps clear past its corner.
+    corners = {(entry.key[2], entry.direction, entry.node % nx if entry.direction >= DOWN else entry.node // nx)
+               for entry in entries if entry.corner}
     # The estimate: the distance to the target's box along each axis (one target: the link's), and a bend
     # where the node lines up with the box neither way.
     box = targets[0]
@@ -127,7 +143,9 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     # bends a dearer way still has. A state is passed over when one with fewer bends costs no more.
     levels = LEVELS if exact else 1
     best: dict[int, float] = {}
-    info: dict[int, tuple] = {}      # state -> (bends, arc, leg start node, direction before the leg)
+    # state -> (bends, arc, leg start node, direction before the leg, direction before that one, arc at the
+    # last crossing)
+    info: dict[int, tuple] = {}
 
     def dominated(state: int, cost: float) -> bool:
         base = state - state % levels
@@ -141,7 +159,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if start.cost < best.get(state, inf) and not dominated(state, start.cost):
             best[state] = start.cost
             parent[state] = -1 - n
-            info[state] = (start.bends, start.arc, start.node, -1)
+            info[state] = (start.bends, start.arc, start.node, -1, -1, -inf)
             push(heap, (start.cost + estimate(start.node, start.direction), -start.cost, counter, start.cost, state,
                         None))
             counter += 1
@@ -155,17 +173,23 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if cost > best.get(state, inf) or (exact and dominated(state, cost)):
             continue
         node, direction = divmod(state // levels, 4)
-        bends, arc, leg_start, before = info[state]
+        bends, arc, leg_start, before, prior, crossed = info[state]
         horizontal = direction < 2
+        # How far the route has run since its last bend, and whether a turn into each direction would make an
+        # S-bend (runs d, e, -d, e: rule 24).
+        since_bend = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) \
+            if before >= 0 else inf
+        s_bend = before if prior >= 0 and direction == OPPOSITE[prior] else -1
         # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
         # forbidden near this route's start or another's end (rule 10).
         mine, theirs = (pass_h, pass_v) if horizontal else (pass_v, pass_h)
         straight = 0.0
         if stop[node] != FREE or mine[node] != FREE:
             straight = OVERLAP if soft else None
-        if straight is not None and theirs[node] != FREE:
+        crossing = straight is not None and theirs[node] != FREE
+        if crossing:
             straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
-            if arc < END_ZONE or end_zone[node] != FREE:
+            if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear:
                 straight = straight + OVERLAP if soft else None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
         # within COLLINEAR of it: the two would read as one line (rule 8).
@@ -177,13 +201,23 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 turning = OVERLAP if soft else None
             if turning is not None and (near_h if horizontal else near_v)[node]:
                 turning = turning + OVERLAP if soft else None
+            if turning is not None and arc - crossed < bend_clear:
+                turning = turning + OVERLAP if soft else None
         short = False
         if can_turn and before >= 0:
-            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < HAIRPIN
+            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < hairpin
         entered = by_node.get(node)
         if entered:
             for entry in entered:
-                if entry.direction == direction:
+                # A crossing the route just made lies too near its tip when it ends here.
+                if arc - crossed + entry.tail < tip_clear and not soft:
+                    continue
+                if entry.direction == direction and entry.corner:
+                    # Straight on onto the other line where it turns this way: the two meet at its corner.
+                    if mine[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
+                        continue
+                    total = cost + entry.cost
+                elif entry.direction == direction:
                     if entry.merge or straight is None:
                         continue
                     total = cost + straight + entry.cost
@@ -191,19 +225,24 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                         if not soft:
                             continue
                         total += OVERLAP        # a crossing this near the tip: the crossing line must move
-                elif entry.direction in TURNS[direction]:
+                elif entry.direction in TURNS[direction] and not entry.corner:
                     if not can_turn or bends + 1 + entry.bends > max_bends or \
                             (short and entry.direction == OPPOSITE[before]) or (forward and entry.direction == UP):
                         continue
                     if entry.merge:
                         # Onto the line of another arrow into the same target: its line passes here, and only it.
-                        if stop[node] != FREE or mine[node] != FREE or (near_h if horizontal else near_v)[node]:
+                        if stop[node] != FREE or mine[node] != FREE or (near_h if horizontal else near_v)[node] or \
+                                (arc - crossed < bend_clear and not soft):
                             continue
                         total = cost + BEND + entry.cost
                     elif turning is None:
                         continue
                     else:
                         total = cost + BEND + entry.cost + turning
+                    if entry.direction == s_bend:
+                        if not s_bends:
+                            continue
+                        total += S_BEND
                 else:
                     continue
                 push(heap, (total, -total, counter, total, state, entry))
@@ -218,6 +257,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if turning is None or (forward and new == UP) or (short and new == OPPOSITE[before]):
                     continue
                 price = BEND + turning
+                if new == s_bend:
+                    if not s_bends:
+                        continue
+                    price += S_BEND
             if new == RIGHT:
                 if i >= i1:
                     continue
@@ -252,7 +295,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 continue
             if near != FREE and near not in own and (near != SEVERAL or not grid.open_to(0, nxt, own)):
                 continue
-            if occupant != FREE or zones[edge] not in (FREE, me):
+            if occupant != FREE or (zones[edge] not in (FREE, me) and
+                                    (zones[edge], new, i if new >= DOWN else j) not in corners):
                 if not soft:
                     continue
                 price += OVERLAP + HISTORY * history[nxt]
@@ -270,10 +314,11 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             if g < best.get(key, inf) and not (exact and dominated(key, g)):
                 best[key] = g
                 parent[key] = state
+                here = arc if crossing and new == direction else crossed
                 if new == direction:
-                    info[key] = (bends, arc + real, leg_start, before)
+                    info[key] = (bends, arc + real, leg_start, before, prior, here)
                 else:
-                    info[key] = (bends + 1, arc + real, node, direction)
+                    info[key] = (bends + 1, arc + real, node, direction, before, here)
                 push(heap, (g + estimate(nxt, new), -g, counter, g, key, None))
                 counter += 1
     return None

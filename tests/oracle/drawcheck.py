@@ -1,4 +1,4 @@
-"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-21.
+"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-24.
 
 This checker is an oracle for sopdoc's router: it is written from the format's reference
 (`GEOMETRY-FORMAT.md`) alone, reads only the exported JSON and uses the standard library
@@ -106,7 +106,7 @@ Rule 15: an arrow changes direction at most 4 times; at most 2 times when its `f
 Rule 16: a label box lies at least 1.5 mm (Euclidean) from every
   segment of every line except the arrows of its own exit.
 
-sopdoc's own rules (17-21, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
+sopdoc's own rules (17-24, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
 review of pages that kept rules 1-16 and still misled:
 Rule 17: no crossing (rule 7) lies within 3.0 mm (Euclidean) of a junction point, nor within
   3.0 mm along either crossing line of a bend of that line (a point of it, not its first or
@@ -126,6 +126,16 @@ Rule 21: an off-page connector that an arrow enters on one page and an arrow lea
   later page (the same `id`) stands at its page's foot, in line with the flow: its centre
   is not above the top (y0) of the page's last row, its top is not above the bottom of the
   box of the arrow's `from` symbol (TOL), and the arrow's last segment runs down.
+Rule 22: as rule 10 with 5.0 mm, at the tip only: every crossing counted by rule 7 lies at
+  least 5.0 mm, measured along the arrow, from the last point of each arrow it is on (a
+  crossing just above an arrowhead reads as if the crossing line fed that symbol).
+Rule 23: as rule 12 with 5.0 mm: no two runs of an arrow in opposite directions are joined
+  by one run shorter than 5.0 mm (a flag or a U-turn this tight reads as a closed hook).
+Rule 24: no S-bend: an arrow has no four consecutive runs (as in rule 12: direction changes
+  counted on segments of positive length, collinear segments in one direction are one run)
+  going d, e, -d, e: a step sideways and back while the line goes on the same way (right,
+  down, left, down). The loop shape (out of a side, up beside the rows, into the target's
+  side: d, e, -d) has three runs and is not an S-bend; neither is d, e, -d, -e.
 """
 
 from __future__ import annotations
@@ -163,6 +173,8 @@ MAX_BENDS, CONNECTOR_BENDS = 4, 2
 LABEL_CLEAR = 1.5
 CROSSING_CLEAR = 3.0            # rule 17
 TWIN_GAP, TWIN_STRETCH = 2.5, 5.0   # rule 19
+TIP_CROSSING = 5.0              # rule 22
+REVERSAL = 5.0                  # rule 23
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
@@ -325,7 +337,8 @@ def _check_scene(scene: Scene, report: Report) -> None:
                         (11, _rule11(scene, shared)), (12, _rule12(scene)), (13, _rule13(scene, segments)),
                         (14, _rule14(scene)), (15, _rule15(scene)), (16, _rule16(scene, segments)),
                         (17, _rule17(scene, segments)), (18, _rule18(segments)),
-                        (19, _rule19(segments, shared)), (20, _rule20(scene))):
+                        (19, _rule19(segments, shared)), (20, _rule20(scene)), (22, _rule22(segments)),
+                        (23, _rule23(scene)), (24, _rule24(scene))):
         report.defects += [Defect(scene.page, rule, text) for text in found]
     report.crossings[scene.page] = report.crossings.get(scene.page, 0) + _crossings(segments)
 
@@ -1183,6 +1196,55 @@ def _rule21(scenes: list[Scene]) -> list[tuple[Scene, str]]:
                 problems.append(f"is not entered from above by {arrow}")
             if problems:
                 found.append((scene, f"off-page connector {connector.id!r} to a later page " + "; ".join(problems)))
+    return found
+
+
+# Rule 22 ------------------------------------------------------------------------------
+
+def _rule22(segments: list[Segment]) -> list[str]:
+    """No crossing within 5.0 mm of an arrow's tip."""
+    found = []
+    lengths: dict[Line, float] = {}
+    for segment in segments:
+        lengths[segment.line] = max(lengths.get(segment.line, 0.0), segment.start + _length(segment.a, segment.b))
+    for flat, upright, point in _crossing_points(segments):
+        for segment in (flat, upright):
+            line = segment.line
+            if line.kind != "arrow":
+                continue
+            near = lengths[line] - (segment.start + _length(segment.a, point))
+            if near < TIP_CROSSING - EPS:
+                other = upright.line if segment is flat else flat.line
+                found.append(f"{line} is crossed by {other} at {_pt(point)}, {near:.2f} mm from its tip, "
+                             f"closer than {TIP_CROSSING} mm")
+    return found
+
+
+# Rule 23 ------------------------------------------------------------------------------
+
+def _rule23(scene: Scene) -> list[str]:
+    """No arrow turning back through a run shorter than 5.0 mm."""
+    found = []
+    for arrow in scene.arrows:
+        legs = _legs(arrow.points)
+        for first, middle, last in zip(legs, legs[1:], legs[2:]):
+            if first[0] == (-last[0][0], -last[0][1]) and middle[1] < REVERSAL - EPS:
+                found.append(f"{arrow} turns back through a run of {middle[1]:.2f} mm at {_pt(middle[2])}, "
+                             f"shorter than {REVERSAL} mm")
+    return found
+
+
+# Rule 24 ------------------------------------------------------------------------------
+
+def _rule24(scene: Scene) -> list[str]:
+    """No S-bend: runs d, e, -d, e."""
+    found = []
+    for arrow in scene.arrows:
+        legs = _legs(arrow.points)
+        for first, second, third, fourth in zip(legs, legs[1:], legs[2:], legs[3:]):
+            if third[0] == (-first[0][0], -first[0][1]) and fourth[0] == second[0]:
+                found.append(f"{arrow} steps aside and back (an S-bend) from {_pt(first[2])} to {_pt(fourth[2])}")
+                break
     return found
 
 
