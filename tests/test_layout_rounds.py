@@ -136,3 +136,35 @@ def test_a_page_sopdoc_s_own_rules_leave_without_a_way_keeps_rules_1_to_16(seed,
     report = check(geometry.document(stub(), plan, geometry.predicted_frames(plan)))
     assert [str(d) for d in report.defects if d.rule <= 16] == []
     assert plan.warnings == []
+
+
+def quality_sop(tmp_path, seed: int, index: int):
+    """Return generated SOP *index* of those benchmarks/quality_layout.py lays out for *seed*, on its paper."""
+    import yaml
+    from generate import sop_data
+
+    from sopdoc.definition import reader
+
+    rng = random.Random(seed)
+    for n in range(index + 1):
+        paper, orientation = PAPERS[n % len(PAPERS)]
+        rows = rng.randint(8, 40)
+        data = sop_data(rng, rows, rng.randint(2, 8), rng.randint(0, rows // 5), skips=rng.randint(0, 3),
+                        long_names=rng.random() < 0.5, together=rng.randint(0, 2))
+    unit = tmp_path / "u"
+    unit.mkdir()
+    (unit / "unit.yaml").write_text(f"pemerintah: Uji\nunit: Uji\nkertas: {paper}\norientasi: {orientation}\n",
+                                    encoding="utf-8")
+    (unit / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (sop,) = reader.read([unit / "s.yaml"]).sops
+    return sop
+
+
+def test_a_flow_to_a_later_row_never_joins_a_line_where_it_rises(tmp_path):
+    # SOP 56 of seed 13 (F4 landscape, 38 rows): "Sesuai" of row 33 to row 35 came down onto the line of row 36's
+    # loop back to row 35 at a junction, and shared its way up into box 35 (rule 14: a flow to a later row goes up).
+    sop = quality_sop(tmp_path, 13, 56)
+    plan = layout.layout(sop)
+    report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
+    assert [str(d) for d in report.defects if d.rule <= 16] == []
+    assert plan.warnings == []

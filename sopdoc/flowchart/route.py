@@ -365,6 +365,7 @@ class Router:
         """
         found = []
         grid = self.grid
+        forward = self.links[n].forward
         for m, route in self.routes.items():
             if route.link.dst != symbol.name or route.host is not None or route.trunk is not None:
                 continue
@@ -380,12 +381,16 @@ class Router:
                 after = here
                 goes = _step(grid, node, path[k + 1]) if k + 1 < len(path) else \
                     _DIRECTION[(-route.end_port.outward[0], -route.end_port.outward[1])]
+                if forward and goes == UP:
+                    # From here on the line rises: a flow to a later row may not share it (rule 14).
+                    break
                 came = _step(grid, path[k - 1], node) if k else _DIRECTION[route.start_port.outward]
                 if came != goes:
                     bends += 1
                     # Where it turns down, a line may come straight down onto it: the flow into a symbol from
-                    # above, joined from the side by the other line.
-                    if k and goes == DOWN and _distance_to_rect(here, symbol.rect) >= JUNCTION_REACH and \
+                    # above, joined from the side by the other line (not in a relaxed round: such a merge has
+                    # left lines touching).
+                    if not self.relaxed and k and goes == DOWN and _distance_to_rect(here, symbol.rect) >= JUNCTION_REACH and \
                             grid.label_zone[node] in (FREE, n) and self._owners(grid.stop, node) == {m}:
                         found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
                                            (symbol, route.end_port, m), merge=True, bends=bends - 1, corner=True,
