@@ -112,7 +112,7 @@ def summary(name: str, results: list[dict]) -> None:
     times = sorted(r["seconds"] for r in results)
     count = len(results)
     print(f"{name}: {broken} of {count} SOP melanggar aturan gambar, {warned} berperingatan")
-    print("  pelanggaran per aturan: " + ", ".join(f"{rule}: {per_rule.get(rule, 0)}" for rule in range(0, 25)))
+    print("  pelanggaran per aturan: " + ", ".join(f"{rule}: {per_rule.get(rule, 0)}" for rule in range(0, 26)))
     print(f"  semua panah: {crossings} persilangan, {bends} belokan, {length / 1000:.1f} m")
     print(f"  tata letak: p50 {statistics.median(times):.4f} s, p95 {times[int(count * 0.95)]:.4f} s, "
           f"maks {times[-1]:.4f} s")

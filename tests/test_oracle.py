@@ -396,12 +396,18 @@ def unlabelled(first=True, second=True):
 
 READABILITY = [
     # 8: no false continuation
-    ("end to end on one line 5.1 mm apart", narrow_s5(5.1), set(), None),
-    ("end to end on one line 4.9 mm apart", narrow_s5(4.9), {8},
+    ("end to end on one line 5.1 mm apart", narrow_s5(5.1), {25}, None),
+    ("end to end on one line 4.9 mm apart", narrow_s5(4.9), {8, 25},
      "arrow #3 s3->s5 segment (120.00, 90.00)-(140.00, 90.00) and arrow #4 s5->s7 segment "
      "(144.90, 90.00)-(165.00, 90.00) lie on one line 0.00 mm apart across and 4.90 mm apart along it"),
-    ("4.9 mm apart along, 0.4 mm across", narrow_s5(4.9, across=0.4), {8}, "0.40 mm apart across"),
+    ("4.9 mm apart along, 0.4 mm across", narrow_s5(4.9, across=0.4), {8, 25}, "0.40 mm apart across"),
     ("4.9 mm apart along, 0.6 mm across", narrow_s5(4.9, across=0.6), set(), None),
+    # 25: as 8, with 8.0 mm
+    ("end to end on one line 8.1 mm apart", narrow_s5(8.1), set(), None),
+    ("end to end on one line 7.9 mm apart", narrow_s5(7.9), {25},
+     "arrow #3 s3->s5 segment (120.00, 90.00)-(140.00, 90.00) and arrow #4 s5->s7 segment "
+     "(147.90, 90.00)-(165.00, 90.00) lie on one line 0.00 mm apart across and 7.90 mm apart along it, "
+     "less than 8.0 mm"),
     # 9: clearance from other symbols
     ("2.1 mm from another symbol", move("s6", x1=162.9), set(), None),
     ("1.9 mm from another symbol", move("s6", x1=163.1), {9},
@@ -415,14 +421,14 @@ READABILITY = [
      "arrow #0 s1->s2 is crossed by arrow #5 s1->s5 at (110.00, 62.50), 2.90 mm from its tip"),
     # 11: merges and forks marked, junctions away from symbols and on a real merge
     ("merge marked by a junction", merge_into_s5(135, junction="s5"), set(), None),
-    ("merge without a junction", merge_into_s5(135), {8, 11},
+    ("merge without a junction", merge_into_s5(135), {8, 11, 25},
      "arrow #3 s3->s5 and arrow #5 s2->s5 touch at (135.00, 90.00) with no junction marking it (merge into 's5')"),
     ("merge junction 2.5 mm from its symbol", merge_into_s5(137.5, junction="s5"), {11},
      "junction at (137.50, 90.00) is 2.50 mm from symbol 's5'"),
-    ("merge junction naming another symbol", merge_into_s5(135, junction="s4"), {8, 11},
+    ("merge junction naming another symbol", merge_into_s5(135, junction="s4"), {8, 11, 25},
      "junction at (135.00, 90.00) (to 's4') marks no merge or fork of arrows"),
     ("fork marked by a junction", fork_from_s5(), set(), None),
-    ("fork without a junction", fork_from_s5(junction=False), {4, 8, 11, 19},
+    ("fork without a junction", fork_from_s5(junction=False), {4, 8, 11, 19, 25},
      "arrow #4 s5->s7 and arrow #5 s5->s6 touch at"),
     ("junction marking nothing", lambda p: p.setdefault("junctions", []).append({"x": 30.0, "y": 30.0, "to": "s2"}),
      {11},
@@ -433,7 +439,7 @@ READABILITY = [
     ("decision exit forking, the label on both branches", fork_exit_of_s3(), set(), None),
     ("decision exit forking, the label on one branch", fork_exit_of_s3(label=False), {6},
      "the arrows of one exit of symbol 's3'"),
-    ("decision exit forking without a junction", fork_exit_of_s3(junction=False), {4, 8, 11}, "(fork from 's3')"),
+    ("decision exit forking without a junction", fork_exit_of_s3(junction=False), {4, 8, 11, 25}, "(fork from 's3')"),
     ("decision printed without labels", unlabelled(), set(), None),
     ("one exit without a label", unlabelled(second=False), {6}, "labels one exit and leaves the other without"),
     # 12: no hairpin
