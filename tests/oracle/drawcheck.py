@@ -137,7 +137,9 @@ Rule 24: no S-bend: an arrow has no four consecutive runs (as in rule 12: direct
   down, left, down). The loop shape (out of a side, up beside the rows, into the target's
   side: d, e, -d) has three runs and is not an S-bend; neither is d, e, -d, -e.
 Rule 25: as rule 8 with 8.0 mm: two lines end to end on one line are at least 8.0 mm apart
-  along it (a visual review read gaps of 5.3-5.5 mm, which keep rule 8, as one line).
+  along it (a visual review read gaps of 5.3-5.5 mm, which keep rule 8, as one line), unless
+  the gap lies within the box of a symbol that is an end of both lines (a flow into a symbol
+  and on out of it).
 """
 
 from __future__ import annotations
@@ -859,7 +861,8 @@ def _clip(segment: Segment, low: float, high: float) -> Segment | None:
 # Rule 8 -------------------------------------------------------------------------------
 
 def _rule8(scene: Scene, shared: dict, least: float = CONTINUATION_GAP) -> list[str]:
-    """No two lines end to end on one line with a gap under *least* (a false continuation)."""
+    """No two lines end to end on one line with a gap under *least* (a false continuation); for rule 25, a gap
+    that a symbol both lines end at fills (the flow in and out of one symbol) is not one."""
     found = []
     lines = scene.lines
     for i, one in enumerate(lines):
@@ -873,18 +876,25 @@ def _rule8(scene: Scene, shared: dict, least: float = CONTINUATION_GAP) -> list[
                 first, second = _unshared(one, relation), _unshared(other, relation)
             else:
                 first, second = _segments(one), _segments(other)
-            found += _continuations(one, other, first, second, relation.at if _marked(relation) else None, least)
+            filled = [scene.by_id[name].box for name in {one.source, one.target} & {other.source, other.target}
+                      if name in scene.by_id] if least > CONTINUATION_GAP else []
+            found += _continuations(one, other, first, second, relation.at if _marked(relation) else None, least,
+                                    filled)
     return found
 
 
 def _continuations(one: Line, other: Line, first: list[Segment], second: list[Segment],
-                   parting: Point | None, least: float) -> list[str]:
+                   parting: Point | None, least: float, filled: list[Box] = ()) -> list[str]:
     for a in first:
         for b in second:
             if a.orient != b.orient or a.orient not in "hv" or abs(a.at - b.at) > ON_LINE + EPS:
                 continue
             gap = max(a.lo, b.lo) - min(a.hi, b.hi)
             if gap >= least - EPS:
+                continue
+            low, high = min(a.hi, b.hi), max(a.lo, b.lo)
+            axis = 1 if a.orient == "v" else 0
+            if gap > TOL and any(box[axis] - TOUCH <= low and high <= box[axis + 2] + TOUCH for box in filled):
                 continue
             if parting is not None and gap <= TOL and _meet_only_at(a, b, parting):
                 continue
