@@ -127,7 +127,7 @@ kegiatan:
 
 def test_an_arrow_no_rule_abiding_route_exists_for_is_drawn_and_named_as_a_warning(tmp_path, monkeypatch):
     # Stand-in for a page that truly cannot be drawn: the router finds a route for no link.
-    def route_nothing(page, links, lanes, lane_width):
+    def route_nothing(page, links, lanes, lane_width, relaxed=False):
         page.arrows.clear()
         return list(links), []
 

@@ -11,7 +11,8 @@ LANE = 20 * MM
 
 def _wall():
     """Return a page of three lanes with a wide flat symbol across its middle, and the nodes on the centre track
-    just above and just below it: the straight way down is 9 mm, the way round the symbol about 60 mm."""
+    just above and just below it: the straight way down is 9 mm, the way round the symbol about 60 mm (an S-bend
+    and back: the search is asked to allow one)."""
     wall = Symbol("wall", PROCESS, 1, "b", 1.5 * LANE, 40 * MM, 30 * MM, 4 * MM)
     grid = grids.build([wall], 3, LANE, [(0.0, 80 * MM)])
     i = grid.track_x(1.5 * LANE)
@@ -23,7 +24,8 @@ def _wall():
 def _search(detour: float = float("inf")):
     grid, top, bottom = _wall()
     found = search(grid, [Start(top, DOWN, 0.0, 10 * MM, None)], [Entry(bottom, DOWN, 0.0, None)],
-                   [Rect(1.4 * LANE, 45 * MM, 1.6 * LANE, 46 * MM)], Ask(0, frozenset(), True), detour=detour)
+                   [Rect(1.4 * LANE, 45 * MM, 1.6 * LANE, 46 * MM)], Ask(0, frozenset(), True, s_bends=True),
+                   detour=detour)
     return grid, top, bottom, found
 
 
