@@ -1016,13 +1016,17 @@ def _touches(first: list[Segment], second: list[Segment]) -> list[Point]:
 
 def _rule12(scene: Scene) -> list[str]:
     """No arrow doubling back on itself through a short leg."""
+    return _turns_back(scene, HAIRPIN, "turns back on itself through a leg of")
+
+
+def _turns_back(scene: Scene, least: float, words: str) -> list[str]:
+    """Return the arrows running one way, then the opposite way, joined by a run shorter than *least*."""
     found = []
     for arrow in scene.arrows:
         legs = _legs(arrow.points)
         for first, middle, last in zip(legs, legs[1:], legs[2:]):
-            if first[0] == (-last[0][0], -last[0][1]) and middle[1] < HAIRPIN - EPS:
-                found.append(f"{arrow} turns back on itself through a leg of {middle[1]:.2f} mm at {_pt(middle[2])}, "
-                             f"shorter than {HAIRPIN} mm")
+            if first[0] == (-last[0][0], -last[0][1]) and middle[1] < least - EPS:
+                found.append(f"{arrow} {words} {middle[1]:.2f} mm at {_pt(middle[2])}, shorter than {least} mm")
     return found
 
 
@@ -1238,14 +1242,7 @@ def _rule22(segments: list[Segment]) -> list[str]:
 
 def _rule23(scene: Scene) -> list[str]:
     """No arrow turning back through a run shorter than 5.0 mm."""
-    found = []
-    for arrow in scene.arrows:
-        legs = _legs(arrow.points)
-        for first, middle, last in zip(legs, legs[1:], legs[2:]):
-            if first[0] == (-last[0][0], -last[0][1]) and middle[1] < REVERSAL - EPS:
-                found.append(f"{arrow} turns back through a run of {middle[1]:.2f} mm at {_pt(middle[2])}, "
-                             f"shorter than {REVERSAL} mm")
-    return found
+    return _turns_back(scene, REVERSAL, "turns back through a run of")
 
 
 # Rule 24 ------------------------------------------------------------------------------
