@@ -1016,10 +1016,10 @@ def _touches(first: list[Segment], second: list[Segment]) -> list[Point]:
 
 def _rule12(scene: Scene) -> list[str]:
     """No arrow doubling back on itself through a short leg."""
-    return _turns_back(scene, HAIRPIN, "turns back on itself through a leg of")
+    return _reversals(scene, HAIRPIN, "turns back on itself through a leg of")
 
 
-def _turns_back(scene: Scene, least: float, words: str) -> list[str]:
+def _reversals(scene: Scene, least: float, words: str) -> list[str]:
     """Return the arrows running one way, then the opposite way, joined by a run shorter than *least*."""
     found = []
     for arrow in scene.arrows:
@@ -1242,7 +1242,7 @@ def _rule22(segments: list[Segment]) -> list[str]:
 
 def _rule23(scene: Scene) -> list[str]:
     """No arrow turning back through a run shorter than 5.0 mm."""
-    return _turns_back(scene, REVERSAL, "turns back through a run of")
+    return _reversals(scene, REVERSAL, "turns back through a run of")
 
 
 # Rule 24 ------------------------------------------------------------------------------
