@@ -168,3 +168,12 @@ def test_a_flow_to_a_later_row_never_joins_a_line_where_it_rises(tmp_path):
     report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
     assert [str(d) for d in report.defects if d.rule <= 16] == []
     assert plan.warnings == []
+
+
+def test_only_the_pages_that_broke_a_rule_of_the_format_are_routed_again_keeping_rules_1_to_16_only():
+    # The same graph: its last round is routed again keeping rules 1-16 only on the page of row 28 alone; the other
+    # pages keep the routes that kept sopdoc's own rules too.
+    state = layout.run(chart(random.Random(148), 34, 5, ("F4", "potret"), **GRAPHS))
+    broken_page = next(page.number for page in state.pages if any(s.name == "r28" for s in page.symbols))
+    assert state.relaxed == frozenset({broken_page})
+    assert len(state.pages) > 1

@@ -96,7 +96,9 @@ class State:
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
     best: tuple[tuple[int, int], dict] | None = None    # the round that left the fewest failures (_failures), what it made
     failing: frozenset | None = None        # the links and labels the round before left without a way
-    relaxed: bool = False                   # routes keep rules 1-16 only (the rounds could not keep sopdoc's too)
+    # Pages whose routes keep rules 1-16 only: the rounds could not keep sopdoc's own rules there too (None: no
+    # page yet; the pages that kept every rule keep their routes).
+    relaxed: frozenset[int] | None = None
 
 
 @dataclass(frozen=True)
@@ -197,9 +199,10 @@ def _route(state: State) -> None:
     for page in state.pages:
         links = state.flows.links[page.number]
         # A page a round left as it was (rows, symbols, links) keeps the routes it had.
-        key = repr((page.rows, page.symbols, page.joins, links, state.relaxed))
+        relaxed = state.relaxed is not None and page.number in state.relaxed
+        key = repr((page.rows, page.symbols, page.joins, links, relaxed))
         if key not in state.routes:
-            failed, routed = route.route_page(page, links, len(state.lanes), state.lane, state.relaxed)
+            failed, routed = route.route_page(page, links, len(state.lanes), state.lane, relaxed)
             state.routes[key] = (list(page.arrows), list(page.junctions), failed, routed)   # before labels
         arrows, junctions, failed, routed = state.routes[key]
         page.arrows, page.junctions = list(arrows), list(junctions)
@@ -259,10 +262,13 @@ def _check(state: State) -> str | None:
         state.failing = None
         return "columns"
     _restore_best(state)
-    # The rounds end with a rule of the format broken: the best round is routed once more keeping the format's
-    # rules only (sopdoc's own rules 17, 22 and 23 can ask for more room than a page has).
-    if not state.relaxed and (state.failed or state.unlabelled or any(p.rule <= 16 for _, p in state.problems)):
-        state.relaxed = True
+    # The rounds end with a rule of the format broken: the pages of the best round that broke one are routed once
+    # more keeping the format's rules only (sopdoc's own rules 17, 22 and 23 can ask for more room than a page
+    # has); the other pages keep their routes.
+    broken = {page.number for page, _ in state.failed + state.unlabelled} | \
+        {page.number for page, p in state.problems if p.rule <= 16}
+    if state.relaxed is None and broken:
+        state.relaxed = frozenset(broken)
         return "route"
     return None
 
