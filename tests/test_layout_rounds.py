@@ -36,6 +36,10 @@ ONCE_DRAWN_PLAINLY = [
     (21, 5, "F4 portrait, 35 rows, 2 pelaksana: two decisions in one row (panah kegiatan 23 ke 24)"),
     (5, 12, "F4 landscape, 28 rows, 3 pelaksana: a loop back over three rows (panah kegiatan 14 ke 10)"),
     (13, 21, "F4 portrait, 39 rows, 6 pelaksana in 13 mm lanes: three links (4 ke 3, 20 ke 21, 33 ke 35)"),
+    # Two off-page connectors stood level beside one side of the same box, one for its way out and one for its
+    # way in: the later found the side taken (panah kegiatan 13 ke 13, 7 ke 7).
+    (3, 6, "A4 landscape, 17 rows, 3 pelaksana: the connector into box 13 beside the one out of it"),
+    (13, 12, "F4 landscape, 35 rows, 7 pelaksana: the connector into box 7 beside the one out of it"),
 ]
 
 

@@ -59,6 +59,8 @@ class _Pages:
                  lane_width: float, keep: set[tuple[str, int]]):
         self.chart, self.pages, self.plans, self.lanes, self.lane_width = chart, pages, plans, lanes, lane_width
         self.keep = keep
+        # The sides of a symbol a connector already stands level beside: its line runs straight out of (into) them.
+        self.beside: dict[str, set[str]] = {}
         self.page_of = {box.index: page for page in pages for box in page.rows if box.part == 0}
         self.box_of = {box.index: box for page in pages for box in page.rows if box.part == 0}
         self.taken: dict[int, list[Rect]] = {page.number: [] for page in pages}
@@ -183,9 +185,13 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
             flows.crowded.setdefault(source.row, "below")     # room under its source, in the page's last row
     if out is None:
         out, out_side = _place_first(where, page, where.box_of[source.row], src, letter, sides, run)
+    if out_side is not None and out_side.side in "LR":
+        where.beside.setdefault(source.name, set()).add(out_side.side)
     sides = ["T"] if adjacent else _free_sides(where, target) + ["T"]
     into, into_side = _place_first(where, goal, where.box_of[target.row], goal.symbol(target.name), letter, sides,
                                    0.0, beside=not adjacent)
+    if into_side is not None and into_side.side in "LR":
+        where.beside.setdefault(target.name, set()).add(into_side.side)
     for placed, index, room in ((out, source.row, "below"), (into, target.row, "above")):
         if placed is None:
             flows.crowded.setdefault(index, room)
@@ -236,12 +242,14 @@ def _end(where: _Pages, flows: Flows, source: Node, plan: ExitPlan | None, exit_
 
 
 def _free_sides(where: _Pages, node: Node) -> list[str]:
-    """Return the sides of a symbol no exit of it was given, the one with more free lanes beside it first."""
+    """Return the sides of a symbol no exit of it was given and no connector stands level beside, the one with more
+    free lanes beside it first."""
     lane = where.lanes.index(node.lanes[0])
     row = [where.lanes.index(a) for other in where.chart.rows[node.row].nodes for a in other.lanes]
     right = min([k for k in row if k > lane], default=len(where.lanes)) - lane
     left = lane - max([k for k in row if k < lane], default=-1)
     taken = {plan.port.side for (name, _), plan in where.plans.items() if name == node.name}
+    taken |= where.beside.get(node.name, set())
     return [side for side in sorted("LR", key=lambda s: -(right if s == "R" else left)) if side not in taken]
 
 
