@@ -4,30 +4,12 @@ Read from the book PDF page by page (pdftotext) and from the book DOCX's paragra
 """
 
 import re
-import shutil
 
-from click.testing import CliRunner
-from conftest import DEFINITIONS
 from docx import Document
 from pdfcheck import page_texts
+from test_draft_mark import draft_book
 
-from sopdoc.cli import main
-
-MONEV = "kab-way-kanan/diskominfo/monitoring-evaluasi-kinerja"
 MARK = "MEMUAT SOP BERSTATUS DRAF: 1 SOP belum berlaku (monitoring-evaluasi-kinerja.yaml)"
-
-
-def _book(tmp_path, draft: bool):
-    root = tmp_path / "definitions"
-    shutil.copytree(DEFINITIONS, root)
-    if draft:
-        source = root / f"{MONEV}.yaml"
-        source.write_text("status: draf\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
-    out = tmp_path / "out"
-    result = CliRunner().invoke(main, ["book", str(root / "kab-way-kanan" / "diskominfo"), "--draf", "--out", str(out)])
-    assert result.exit_code == 0, result.output
-    (book_pdf,) = out.rglob("buku-sop-*.pdf")
-    return book_pdf
 
 
 def _first_sop_page(texts: list[str]) -> int:
@@ -37,7 +19,7 @@ def _first_sop_page(texts: list[str]) -> int:
 
 
 def test_every_front_page_of_a_book_with_a_draft_carries_the_drafts_mark_and_no_sop_page_does(tmp_path):
-    book_pdf = _book(tmp_path, draft=True)
+    book_pdf = draft_book(tmp_path)
     texts = page_texts(book_pdf)
     first = _first_sop_page(texts)
     assert first > 2
@@ -49,6 +31,6 @@ def test_every_front_page_of_a_book_with_a_draft_carries_the_drafts_mark_and_no_
 
 
 def test_a_book_without_drafts_carries_no_drafts_mark(tmp_path):
-    book_pdf = _book(tmp_path, draft=False)
+    book_pdf = draft_book(tmp_path, draft=False)
     assert not any("BERSTATUS DRAF" in text for text in page_texts(book_pdf))
     assert not any("BERSTATUS DRAF" in p.text for p in Document(str(book_pdf.with_suffix(".docx"))).paragraphs)

@@ -115,15 +115,22 @@ def test_the_studio_preview_heads_a_draft_with_the_mark_and_an_sop_in_force_with
     assert not any("DRAF" in head for head in heads[OTHER]), heads[OTHER]
 
 
-def test_a_draft_in_a_book_is_marked_on_its_pages_only_in_the_pdf_and_in_the_docx(tmp_path):
+def draft_book(tmp_path, draft: bool = True):
+    """Return the PDF of the Diskominfo example unit's book made with --draf, its monitoring SOP a draft if *draft*."""
     root = tmp_path / "definitions"
     shutil.copytree(DEFINITIONS, root)
-    source = root / f"{MONEV}.yaml"
-    source.write_text("status: draf\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
+    if draft:
+        source = root / f"{MONEV}.yaml"
+        source.write_text("status: draf\n" + source.read_text(encoding="utf-8"), encoding="utf-8")
     out = tmp_path / "out"
     result = CliRunner().invoke(main, ["book", str(root / "kab-way-kanan" / "diskominfo"), "--draf", "--out", str(out)])
     assert result.exit_code == 0, result.output
     (book_pdf,) = out.rglob("buku-sop-*.pdf")
+    return book_pdf
+
+
+def test_a_draft_in_a_book_is_marked_on_its_pages_only_in_the_pdf_and_in_the_docx(tmp_path):
+    book_pdf = draft_book(tmp_path)
     subprocess.run(["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--convert-to", "pdf",
                     "--outdir", str(tmp_path / "docx"), str(book_pdf.with_suffix(".docx"))], check=True,
                    capture_output=True, timeout=300)

@@ -123,6 +123,17 @@ def _p12(path, key, cert, ca):
 
 # --- documents: the examples, a unit with QR, decree and book, a unit with its own template ------------------
 
+def certificate_file(folder):
+    """Issue a signing certificate under a test CA as the fixtures here do; return its .p12 in folder/pribadi."""
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_key = ec.generate_private_key(ec.SECP256R1())
+    ca = _issue("CA Uji Sopdoc", ca_key, _name("CA Uji Sopdoc"), ca_key, _usage(False, cert_sign=True), ca=True)
+    path = folder / "pribadi" / "baik.p12"
+    path.parent.mkdir()
+    _p12(path, key, _issue(SIGNER, key, ca.subject, ca_key, _usage()), ca)
+    return path
+
+
 def _unit_with_own_template(root):
     """A unit whose template is restyled: other column widths, the label in capitals, more blank lines."""
     folder = root / "kab-uji" / "dinas-b"

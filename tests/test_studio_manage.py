@@ -13,11 +13,10 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from openpyxl import load_workbook
 from pyhanko.pdf_utils.reader import PdfFileReader
 from starlette.testclient import TestClient
-from test_sign import PASSWORD, SIGNER, _issue, _name, _p12, _usage
+from test_sign import PASSWORD, SIGNER, certificate_file
 
 from sopdoc import fsutil
 from sopdoc.cli import main
@@ -293,13 +292,7 @@ def test_a_broken_workbook_shows_the_same_errors_as_sopdoc_import(client, root, 
 @pytest.fixture
 def p12(tmp_path: Path) -> Path:
     """A signing certificate, as test_sign issues it, outside the definitions folder."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _issue("CA Uji Sopdoc", ca_key, _name("CA Uji Sopdoc"), ca_key, _usage(False, cert_sign=True), ca=True)
-    path = tmp_path / "pribadi" / "baik.p12"
-    path.parent.mkdir()
-    _p12(path, key, _issue(SIGNER, key, ca.subject, ca_key, _usage()), ca)
-    return path
+    return certificate_file(tmp_path)
 
 
 def test_an_sop_s_pdf_is_signed_with_a_certificate_chosen_in_the_page(client, root, p12):

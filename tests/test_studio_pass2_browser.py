@@ -20,10 +20,9 @@ from pathlib import Path
 
 import pytest
 from conftest import DEFINITIONS, ROOT
-from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from playwright.sync_api import Page, expect
 from studioserver import CHROMIUM, Studio, browser, free_port  # noqa: F401 - fixture
-from test_sign import PASSWORD, SIGNER, _issue, _name, _p12, _usage
+from test_sign import PASSWORD, certificate_file
 
 from sopdoc.definition import reader
 from sopdoc.definition.model import Tanggal
@@ -333,7 +332,7 @@ def test_edits_of_a_closed_tab_are_offered_by_a_studio_on_another_port(browser, 
 
 def test_a_signing_that_succeeds_after_a_wrong_password_leaves_no_error_above_it(browser, request, studio, tmp_path):
     """Finding N11: the red banner of a failed signing stayed above the panel of the signing that then succeeded."""
-    certificate = _certificate(tmp_path)
+    certificate = certificate_file(tmp_path)
     page = _tab(_context(browser, request), request)
     _open(page, studio.base)
     banner, panel = page.locator("#pesan"), page.locator("#tugas")
@@ -353,12 +352,3 @@ def test_a_signing_that_succeeds_after_a_wrong_password_leaves_no_error_above_it
     assert page.errors == []
 
 
-def _certificate(tmp_path: Path) -> Path:
-    """A signing certificate issued as test_sign issues one."""
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    ca_key = ec.generate_private_key(ec.SECP256R1())
-    ca = _issue("CA Uji Sopdoc", ca_key, _name("CA Uji Sopdoc"), ca_key, _usage(False, cert_sign=True), ca=True)
-    path = tmp_path / "pribadi" / "baik.p12"
-    path.parent.mkdir()
-    _p12(path, key, _issue(SIGNER, key, ca.subject, ca_key, _usage()), ca)
-    return path

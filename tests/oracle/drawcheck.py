@@ -932,22 +932,25 @@ def _rule9(scene: Scene) -> list[str]:
 def _rule10(segments: list[Segment]) -> list[str]:
     """No crossing right at an arrow's tip or where it leaves its symbol."""
     found = []
-    lengths = {}
+    for line, other, point, arc, length in _arrow_crossings(segments):
+        near = min(arc, length - arc)
+        if near < END_CROSSING - EPS:
+            end = "its start" if arc < length - arc else "its tip"
+            found.append(f"{line} is crossed by {other} at {_pt(point)}, {near:.2f} mm from {end}, "
+                         f"closer than {END_CROSSING} mm")
+    return found
+
+
+def _arrow_crossings(segments: list[Segment]):
+    """Yield every crossing (rule 7) once per arrow through it: (arrow, other line, point, arc length of the point
+    along the arrow, the arrow's length)."""
+    lengths: dict[Line, float] = {}
     for segment in segments:
         lengths[segment.line] = max(lengths.get(segment.line, 0.0), segment.start + _length(segment.a, segment.b))
     for flat, upright, point in _crossing_points(segments):
-        for segment in (flat, upright):
-            line = segment.line
-            if line.kind != "arrow":
-                continue
-            arc = segment.start + _length(segment.a, point)
-            near = min(arc, lengths[line] - arc)
-            if near < END_CROSSING - EPS:
-                other = upright.line if segment is flat else flat.line
-                end = "its start" if arc < lengths[line] - arc else "its tip"
-                found.append(f"{line} is crossed by {other} at {_pt(point)}, {near:.2f} mm from {end}, "
-                             f"closer than {END_CROSSING} mm")
-    return found
+        for segment, other in ((flat, upright.line), (upright, flat.line)):
+            if segment.line.kind == "arrow":
+                yield segment.line, other, point, segment.start + _length(segment.a, point), lengths[segment.line]
 
 
 # Rule 11 ------------------------------------------------------------------------------
@@ -1222,19 +1225,10 @@ def _rule21(scenes: list[Scene]) -> list[tuple[Scene, str]]:
 def _rule22(segments: list[Segment]) -> list[str]:
     """No crossing within 5.0 mm of an arrow's tip."""
     found = []
-    lengths: dict[Line, float] = {}
-    for segment in segments:
-        lengths[segment.line] = max(lengths.get(segment.line, 0.0), segment.start + _length(segment.a, segment.b))
-    for flat, upright, point in _crossing_points(segments):
-        for segment in (flat, upright):
-            line = segment.line
-            if line.kind != "arrow":
-                continue
-            near = lengths[line] - (segment.start + _length(segment.a, point))
-            if near < TIP_CROSSING - EPS:
-                other = upright.line if segment is flat else flat.line
-                found.append(f"{line} is crossed by {other} at {_pt(point)}, {near:.2f} mm from its tip, "
-                             f"closer than {TIP_CROSSING} mm")
+    for line, other, point, arc, length in _arrow_crossings(segments):
+        if length - arc < TIP_CROSSING - EPS:
+            found.append(f"{line} is crossed by {other} at {_pt(point)}, {length - arc:.2f} mm from its tip, "
+                         f"closer than {TIP_CROSSING} mm")
     return found
 
 
