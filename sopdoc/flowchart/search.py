@@ -311,7 +311,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             if twins[edge]:
                 price += real * TWIN_COST
             g = cost + length + price
-            key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1)
+            # One level (a search that is not exact): the state is the node and direction alone.
+            key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1) if exact else nxt * 4 + new
             if g < best.get(key, inf) and not (exact and dominated(key, g)):
                 best[key] = g
                 parent[key] = state
