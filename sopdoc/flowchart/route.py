@@ -285,9 +285,9 @@ class Router:
         return halo == SEVERAL and self.grid.open_to(kind, index, frozenset(ends))
 
     def _walk(self, symbol: Symbol, port: Port, n: int, soft: bool, reach: float = float("inf"),
-              zone: float = END_ZONE) -> list[tuple[int, float]]:
+              zone: float = END_ZONE, until: float = float("inf")) -> list[tuple[int, float]]:
         """Return (node, distance) straight out from *port*, while a line may pass there (none crossing it
-        nearer the port than *zone*)."""
+        nearer the port than *zone*), up to the first node *until* or more away."""
         grid = self.grid
         px, py = symbol.port_point(port)
         dx, dy = port.outward
@@ -323,6 +323,8 @@ class Router:
                              (across[node] != FREE and (distance < zone or grid.end_zone[node] != FREE))):
                 break
             found.append((node, distance))
+            if distance >= until:
+                break
             previous = node
         return found
 
@@ -340,7 +342,7 @@ class Router:
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
         # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
-        for node, distance in self._walk(symbol, port, n, soft):
+        for node, distance in self._walk(symbol, port, n, soft, until=link.run):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost, distance, (symbol, port))]
         return []
@@ -351,8 +353,9 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
-        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone)
-                if distance >= ENTRY_MIN]
+        # Past ENTRY_REACH only the first node may serve (when none nearer does): the walk stops there.
+        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone,
+                                                                  until=ENTRY_REACH) if distance >= ENTRY_MIN]
         near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
         return [Entry(node, inward, distance + cost, (symbol, port), close=distance < self.tip_zone, tail=distance)
                 for node, distance in near]
