@@ -631,8 +631,7 @@ class Router:
             arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
             if (abs(a[1] - b[1]) < 1e-6) != (abs(b[1] - c[1]) < 1e-6):
                 bends.append(arc)
-        for node in route.nodes:
-            arc = _arc_to(points, grid.point(node))
+        for node, arc in zip(route.nodes, _arcs_to(points, [grid.point(node) for node in route.nodes])):
             if arc < END_ZONE or total - arc < self.tip_zone or any(abs(arc - bend) < self.bend_zone for bend in bends):
                 self._own(grid.end_zone, node, n, route)
 
@@ -816,14 +815,23 @@ def _distance_to_rect(point: Point, rect: Rect) -> float:
     return (dx * dx + dy * dy) ** 0.5
 
 
-def _arc_to(points: list[Point], at: Point) -> float:
-    """Return the length of the polyline *points* from its start to *at*, a point on it."""
+def _arcs_to(points: list[Point], ats: list[Point]) -> list[float]:
+    """Return the length of the polyline *points* from its start to each of *ats*, points on it (at the first
+    segment holding it, as _on_segment has it)."""
+    # Each straight segment's bounds (as _on_segment widens them) and the length up to its start, worked out once.
+    segments = []
     arc = 0.0
     for a, b in zip(points, points[1:]):
-        if _on_segment(at, a, b):
-            return arc + abs(at[0] - a[0]) + abs(at[1] - a[1])
+        if abs(a[0] - b[0]) < 1e-6 or abs(a[1] - b[1]) < 1e-6:
+            segments.append((min(a[0], b[0]) - 1e-6, max(a[0], b[0]) + 1e-6, min(a[1], b[1]) - 1e-6,
+                             max(a[1], b[1]) + 1e-6, a, arc))
         arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
-    return arc
+    arcs = []
+    for at in ats:
+        x, y = at
+        arcs.append(next((before + abs(x - a[0]) + abs(y - a[1]) for x0, x1, y0, y1, a, before in segments
+                          if x0 <= x <= x1 and y0 <= y <= y1), arc))
+    return arcs
 
 
 def _cut_at(points: list[Point], at: Point) -> list[Point]:
