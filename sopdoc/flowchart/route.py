@@ -279,8 +279,10 @@ class Router:
     def _open(self, kind: int, index: int, halos: list[int], n: int) -> bool:
         """Return whether a node (kind 0) or edge (1, 2) is outside every halo but those of link *n*'s ends."""
         halo = halos[index]
+        if halo == FREE:
+            return True
         ends = self._ends(n)
-        if halo == FREE or halo in ends:
+        if halo in ends:
             return True
         return halo == SEVERAL and self.grid.open_to(kind, index, frozenset(ends))
 

@@ -153,7 +153,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
 
     def dominated(state: int, cost: float) -> bool:
         base = state - state % levels
-        return any(best.get(base + k, inf) <= cost for k in range(state % levels))
+        for k in range(state % levels):
+            if best.get(base + k, inf) <= cost:
+                return True
+        return False
     parent: dict[int, int] = {}
     heap: list = []
     push, pop = heapq.heappush, heapq.heappop
@@ -174,7 +177,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             return None
         if finish is not None:
             return Found(_nodes(parent, state, levels), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, inf) or (exact and dominated(state, cost)):
+        if cost > best[state] or (exact and dominated(state, cost)):     # a state is pushed once it has a best
             continue
         node, direction = divmod(state // levels, 4)
         j, i = divmod(node, nx)
