@@ -543,7 +543,13 @@ class Router:
         else:
             symbol, end_port = entry_key
             end_point = symbol.port_point(end_port)
-            back = [node for node, _ in self._walk(symbol, end_port, n, True)] if found.nodes else []
+            # The walk back from the port needs to go no farther than the entry's node (distances grow along it).
+            if found.nodes:
+                x, y = grid.point(found.entry.node)
+                until = abs(x - end_point[0]) + abs(y - end_point[1])
+                back = [node for node, _ in self._walk(symbol, end_port, n, True, until=until)]
+            else:
+                back = []
             if found.entry.node in back:
                 nodes += back[:back.index(found.entry.node)][::-1]
         own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]
