@@ -73,6 +73,8 @@ class _Checker:
     def __init__(self, page: Page, lane_width: float, lanes: list[str]):
         self.page, self.lane_width, self.lanes = page, lane_width, lanes
         self.symbols = {s.name: s for s in page.symbols}
+        # Each symbol with its box and the box a hair smaller, made once: every segment is measured against them.
+        self.boxes = [(s, s.rect, s.rect.grow(-EPS)) for s in page.symbols]
         self.lines = [_Line(n, a.src, a.dst, a.points, True) for n, a in enumerate(page.arrows)]
         self.lines += [_Line(len(page.arrows) + n, j.a, j.b, j.points, False) for n, j in enumerate(page.joins)]
         self.found: list[Problem] = []
@@ -127,9 +129,9 @@ class _Checker:
             if box is None or r.x0 < lane * self.lane_width - EPS or r.x1 > (lane + 1) * self.lane_width + EPS \
                     or r.y0 < box.top - EPS or r.y1 > box.bottom + EPS:
                 self._add(1, f"simbol {self._symbol_name(s.name)} keluar dari lajur atau barisnya", {s.no - 1})
-        for n, s in enumerate(self.page.symbols):
-            for other in self.page.symbols[n + 1:]:
-                if s.rect.grow(-EPS).overlaps(other.rect):
+        for n, (s, _, inner) in enumerate(self.boxes):
+            for other, rect, _ in self.boxes[n + 1:]:
+                if inner.overlaps(rect):
                     self._add(1, f"simbol {self._symbol_name(s.name)} menumpuk {self._symbol_name(other.name)}",
                               {s.no - 1, other.no - 1})
 
@@ -140,13 +142,13 @@ class _Checker:
         for a, b in line.segments:
             if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
                 self._add(2, f"{name} miring", rows)
-            for s in self.page.symbols:
+            for s, rect, inner in self.boxes:
                 own = s.name in (line.src, line.dst)
-                distance = _segment_distance(a, b, s.rect)
-                if own and _meets(a, b, s.rect.grow(-EPS)):
+                distance = _segment_distance(a, b, rect)
+                if own and _meets(a, b, inner):
                     self._add(2, f"{name} melewati simbolnya sendiri", rows)
                 elif not own and distance < SYMBOL_CLEAR - EPS:
-                    rule = 2 if _meets(a, b, s.rect.grow(-EPS)) else 9
+                    rule = 2 if _meets(a, b, inner) else 9
                     self._add(rule, f"{name} terlalu dekat dengan simbol {self._symbol_name(s.name)}",
                               rows | {s.no - 1})
         if line.arrow and _length(*line.segments[-1]) < HEAD - EPS:

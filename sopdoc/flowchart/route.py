@@ -279,15 +279,17 @@ class Router:
     def _open(self, kind: int, index: int, halos: list[int], n: int) -> bool:
         """Return whether a node (kind 0) or edge (1, 2) is outside every halo but those of link *n*'s ends."""
         halo = halos[index]
+        if halo == FREE:
+            return True
         ends = self._ends(n)
-        if halo == FREE or halo in ends:
+        if halo in ends:
             return True
         return halo == SEVERAL and self.grid.open_to(kind, index, frozenset(ends))
 
     def _walk(self, symbol: Symbol, port: Port, n: int, soft: bool, reach: float = float("inf"),
-              zone: float = END_ZONE) -> list[tuple[int, float]]:
+              zone: float = END_ZONE, until: float = float("inf")) -> list[tuple[int, float]]:
         """Return (node, distance) straight out from *port*, while a line may pass there (none crossing it
-        nearer the port than *zone*)."""
+        nearer the port than *zone*), up to the first node *until* or more away."""
         grid = self.grid
         px, py = symbol.port_point(port)
         dx, dy = port.outward
@@ -323,6 +325,8 @@ class Router:
                              (across[node] != FREE and (distance < zone or grid.end_zone[node] != FREE))):
                 break
             found.append((node, distance))
+            if distance >= until:
+                break
             previous = node
         return found
 
@@ -340,7 +344,7 @@ class Router:
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
         # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
-        for node, distance in self._walk(symbol, port, n, soft):
+        for node, distance in self._walk(symbol, port, n, soft, until=link.run):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost, distance, (symbol, port))]
         return []
@@ -351,8 +355,9 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
-        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone)
-                if distance >= ENTRY_MIN]
+        # Past ENTRY_REACH only the first node may serve (when none nearer does): the walk stops there.
+        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone,
+                                                                  until=ENTRY_REACH) if distance >= ENTRY_MIN]
         near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
         return [Entry(node, inward, distance + cost, (symbol, port), close=distance < self.tip_zone, tail=distance)
                 for node, distance in near]
@@ -538,7 +543,13 @@ class Router:
         else:
             symbol, end_port = entry_key
             end_point = symbol.port_point(end_port)
-            back = [node for node, _ in self._walk(symbol, end_port, n, True)] if found.nodes else []
+            # The walk back from the port needs to go no farther than the entry's node (distances grow along it).
+            if found.nodes:
+                x, y = grid.point(found.entry.node)
+                until = abs(x - end_point[0]) + abs(y - end_point[1])
+                back = [node for node, _ in self._walk(symbol, end_port, n, True, until=until)]
+            else:
+                back = []
             if found.entry.node in back:
                 nodes += back[:back.index(found.entry.node)][::-1]
         own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]
@@ -628,8 +639,7 @@ class Router:
             arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
             if (abs(a[1] - b[1]) < 1e-6) != (abs(b[1] - c[1]) < 1e-6):
                 bends.append(arc)
-        for node in route.nodes:
-            arc = _arc_to(points, grid.point(node))
+        for node, arc in zip(route.nodes, _arcs_to(points, [grid.point(node) for node in route.nodes])):
             if arc < END_ZONE or total - arc < self.tip_zone or any(abs(arc - bend) < self.bend_zone for bend in bends):
                 self._own(grid.end_zone, node, n, route)
 
@@ -813,14 +823,23 @@ def _distance_to_rect(point: Point, rect: Rect) -> float:
     return (dx * dx + dy * dy) ** 0.5
 
 
-def _arc_to(points: list[Point], at: Point) -> float:
-    """Return the length of the polyline *points* from its start to *at*, a point on it."""
+def _arcs_to(points: list[Point], ats: list[Point]) -> list[float]:
+    """Return the length of the polyline *points* from its start to each of *ats*, points on it (at the first
+    segment holding it, as _on_segment has it)."""
+    # Each straight segment's bounds (as _on_segment widens them) and the length up to its start, worked out once.
+    segments = []
     arc = 0.0
     for a, b in zip(points, points[1:]):
-        if _on_segment(at, a, b):
-            return arc + abs(at[0] - a[0]) + abs(at[1] - a[1])
+        if abs(a[0] - b[0]) < 1e-6 or abs(a[1] - b[1]) < 1e-6:
+            segments.append((min(a[0], b[0]) - 1e-6, max(a[0], b[0]) + 1e-6, min(a[1], b[1]) - 1e-6,
+                             max(a[1], b[1]) + 1e-6, a, arc))
         arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
-    return arc
+    arcs = []
+    for at in ats:
+        x, y = at
+        arcs.append(next((before + abs(x - a[0]) + abs(y - a[1]) for x0, x1, y0, y1, a, before in segments
+                          if x0 <= x <= x1 and y0 <= y <= y1), arc))
+    return arcs
 
 
 def _cut_at(points: list[Point], at: Point) -> list[Point]:

@@ -43,6 +43,7 @@ LEVELS = 8                  # an exact search's state is (node, direction, bends
 OPPOSITE = (LEFT, RIGHT, UP, DOWN)
 TURNS = ((DOWN, UP), (DOWN, UP), (RIGHT, LEFT), (RIGHT, LEFT))
 HORIZONTAL = (True, True, False, False)
+_AHEAD = tuple((d, *TURNS[d]) for d in range(4))     # the directions a step may take: straight on first
 
 
 @dataclass(frozen=True)
@@ -133,10 +134,13 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     # a route running away from the box must turn twice, one running beside it once.
     sx = [1 if x < box.x0 else -1 if x > box.x1 else 0 for x in xs]
     sy = [1 if y < box.y0 else -1 if y > box.y1 else 0 for y in ys]
+    # BEND times the bends still needed, by direction, sx and sy (-1 indexes the last): the estimate's last term,
+    # looked up once per step rather than worked out.
+    needed = [[[BEND * _bends_needed(d, a, b) for b in (0, 1, -1)] for a in (0, 1, -1)] for d in range(4)]
 
     def estimate(node: int, direction: int) -> float:
         i, j = node % nx, node // nx
-        return ex[i] + ey[j] + BEND * _bends_needed(direction, sx[i], sy[j])
+        return ex[i] + ey[j] + needed[direction][sx[i]][sy[j]]
 
     inf = float("inf")
     # An exact search's state is (node, direction, bends): the cheapest way to a node may have used up the
@@ -149,7 +153,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
 
     def dominated(state: int, cost: float) -> bool:
         base = state - state % levels
-        return any(best.get(base + k, inf) <= cost for k in range(state % levels))
+        for k in range(state % levels):
+            if best.get(base + k, inf) <= cost:
+                return True
+        return False
     parent: dict[int, int] = {}
     heap: list = []
     push, pop = heapq.heappush, heapq.heappop
@@ -170,15 +177,15 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             return None
         if finish is not None:
             return Found(_nodes(parent, state, levels), starts[-1 - _origin(parent, state)], finish, cost)
-        if cost > best.get(state, inf) or (exact and dominated(state, cost)):
+        if cost > best[state] or (exact and dominated(state, cost)):     # a state is pushed once it has a best
             continue
         node, direction = divmod(state // levels, 4)
+        j, i = divmod(node, nx)
         bends, arc, leg_start, before, prior, crossed = info[state]
         horizontal = direction < 2
         # How far the route has run since its last bend, and whether a turn into each direction would make an
         # S-bend (runs d, e, -d, e: rule 24).
-        since_bend = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) \
-            if before >= 0 else inf
+        since_bend = abs(xs[i] - xs[leg_start % nx]) + abs(ys[j] - ys[leg_start // nx]) if before >= 0 else inf
         s_bend = before if prior >= 0 and direction == OPPOSITE[prior] else -1
         # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
         # forbidden near this route's start or another's end (rule 10).
@@ -203,9 +210,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 turning = turning + OVERLAP if soft else None
             if turning is not None and arc - crossed < bend_clear:
                 turning = turning + OVERLAP if soft else None
-        short = False
-        if can_turn and before >= 0:
-            short = abs(xs[node % nx] - xs[leg_start % nx]) + abs(ys[node // nx] - ys[leg_start // nx]) < hairpin
+        short = can_turn and since_bend < hairpin     # since_bend is inf when the route has not turned yet
         entered = by_node.get(node)
         if entered:
             for entry in entered:
@@ -247,8 +252,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 push(heap, (total, -total, counter, total, state, entry))
                 counter += 1
-        i, j = node % nx, node // nx
-        for new in (direction, *TURNS[direction]):
+        for new in _AHEAD[direction]:
             if new == direction:
                 if straight is None:
                     continue
@@ -264,26 +268,26 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             if new == RIGHT:
                 if i >= i1:
                     continue
-                nxt = node + 1
-                edge, edges, halos, zones = node, h_edge, h_halo, h_zone
+                nxt, ni, nj = node + 1, i + 1, j
+                edge, edges, halos, zones, twins = node, h_edge, h_halo, h_zone, twin_h
                 length = real = xs[i + 1] - xs[i]
             elif new == LEFT:
                 if i <= i0:
                     continue
-                nxt = node - 1
-                edge, edges, halos, zones = nxt, h_edge, h_halo, h_zone
+                nxt, ni, nj = node - 1, i - 1, j
+                edge, edges, halos, zones, twins = nxt, h_edge, h_halo, h_zone, twin_h
                 length = real = xs[i] - xs[i - 1]
             elif new == DOWN:
                 if j >= j1:
                     continue
-                nxt = node + nx
-                edge, edges, halos, zones = node, v_edge, v_halo, v_zone
+                nxt, ni, nj = node + nx, i, j + 1
+                edge, edges, halos, zones, twins = node, v_edge, v_halo, v_zone, twin_v
                 length = real = ys[j + 1] - ys[j]
             else:
                 if j <= j0:
                     continue
-                nxt = node - nx
-                edge, edges, halos, zones = nxt, v_edge, v_halo, v_zone
+                nxt, ni, nj = node - nx, i, j - 1
+                edge, edges, halos, zones, twins = nxt, v_edge, v_halo, v_zone, twin_v
                 real = ys[j] - ys[j - 1]
                 length = real * (1 + UP_COST)
             if blocked[nxt]:
@@ -307,10 +311,11 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if label_keep[nxt]:
                     continue
                 price += LABEL_COST
-            if (twin_h if new <= LEFT else twin_v)[edge]:
+            if twins[edge]:
                 price += real * TWIN_COST
             g = cost + length + price
-            key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1)
+            # One level (a search that is not exact): the state is the node and direction alone.
+            key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1) if exact else nxt * 4 + new
             if g < best.get(key, inf) and not (exact and dominated(key, g)):
                 best[key] = g
                 parent[key] = state
@@ -319,7 +324,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     info[key] = (bends, arc + real, leg_start, before, prior, here)
                 else:
                     info[key] = (bends + 1, arc + real, node, direction, before, here)
-                push(heap, (g + estimate(nxt, new), -g, counter, g, key, None))
+                push(heap, (g + (ex[ni] + ey[nj] + needed[new][sx[ni]][sy[nj]]), -g, counter, g, key, None))
                 counter += 1
     return None
 
