@@ -685,7 +685,31 @@ def test_a_decision_exit_leaves_by_the_vertex_facing_its_target():
     assert [str(d) for d in check(exit_facing(by_right=False)).defects] == [
         "page 2: rule 20: arrow #2 d->p leaves 'd' at (15.00, 40.00) away from its target while the right "
         "vertex facing it is free",
-        "page 2: rule 24: arrow #2 d->p steps aside and back (an S-bend) from (8.00, 40.00) to (45.00, 40.00)"]
+        "page 2: rule 24: arrow #2 d->p steps aside and back (an S-bend) from (8.00, 40.00) to (45.00, 40.00)",
+        # round under its own diamond, it crosses the other exit too (rule 26)
+        "page 2: rule 26: arrow #2 d->p and arrow #1 d->q, the two exits of decision 'd', cross at (25.00, 53.00)"]
+
+
+# Rule 26: decision d (lane X, row 2) says "Ya" to p (lane Y, row 3) by its bottom vertex and "Tidak" to q
+# straight below it by a side vertex, round into q's side: by the right vertex its line crosses "Ya".
+def exits_of_one_decision(crossed):
+    tidak = [(35, 40), (37, 40), (37, 61.5), (30, 61.5)] if crossed else [(15, 40), (10, 40), (10, 61.5), (20, 61.5)]
+    box = [36, 35.5, 42, 38.5] if crossed else [8.5, 35.5, 14, 38.5]
+    return document(page(
+        2,
+        lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
+        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
+                 sym("p", "process", "Y", 3, 50, 58, 60, 65), sym("q", "process", "X", 3, 20, 58, 30, 65)],
+        arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
+                arrow("d", "p", [(25, 48), (25, 53), (55, 53), (55, 58)], "Ya", [26.5, 48.5, 33, 50.5]),
+                arrow("d", "q", tidak, "Tidak", box)]))
+
+
+def test_the_two_exits_of_a_decision_never_cross():
+    assert check(exits_of_one_decision(crossed=False)).defects == []
+    assert [str(d) for d in check(exits_of_one_decision(crossed=True)).defects] == [
+        "page 2: rule 26: arrow #1 d->p and arrow #2 d->q, the two exits of decision 'd', cross at (37.00, 53.00)"]
 
 
 # Rule 21: decision d (page 2, row 2 of 3) says "Tidak" to the next page through connector A: beside it

@@ -120,6 +120,11 @@ class Router:
                 self._mark_label_room(rect, n)
             if link.label_keep is not None:
                 self._mark_label_room(link.label_keep, n, hard=True)
+        # The links of a decision's other exit, per exit link: they never cross (sopdoc's rule 26; not relaxed).
+        self.siblings: dict[int, frozenset[int]] = {} if relaxed else {
+            n: frozenset(m for m, other in enumerate(links)
+                         if other.src == link.src and other.exit is not None and other.exit != link.exit)
+            for n, link in enumerate(links) if link.exit is not None}
         self.joined: dict[str, set[str]] = {}      # the sides of a joint symbol its joins hold
         for join in page.joins:
             self._hold_join(join)
@@ -135,21 +140,31 @@ class Router:
             n = queue.popleft()
             if n in self.routes:
                 continue
-            found = self._find(n, soft=False)
+            # A way that keeps every rule may be had by moving other routes (softly) before one is taken that
+            # steps aside and back, or crosses near a tip or a bend.
+            found = self._find(n, soft=False, fallback=False)
+            softly = False
             if found is None and soft_searches[n] < SEARCHES:
                 soft_searches[n] += 1
                 found = self._find(n, soft=True)
+                softly = found is not None
+            if found is None:
+                found = self._fallback(n)
             if found is None:
                 continue
-            for victim in sorted(self._conflicts(n, found)):
+            for victim in sorted(self._conflicts(n, found, softly)):
                 if victim in self.routes:
                     queue.extend(self._rip(victim))
+            if (found.start.key[0] == "branch" and found.start.key[1] not in self.routes) or \
+                    (found.entry.merge and found.entry.key[2] not in self.routes):
+                queue.append(n)         # the trunk it branches off, or the line it joins, was ripped up with a victim
+                continue
             self._commit(n, found)
         # A link that lost every fight may find a way among the routes as they ended up.
         for n in order:
             if n not in self.routes:
                 found = self._find(n, soft=False)
-                if found is not None and not self._conflicts(n, found):
+                if found is not None and not self._conflicts(n, found, soft=False):
                     self._commit(n, found)
         failed = [self.links[n] for n in order if n not in self.routes]
         routed = [n for n in order if n in self.routes]
@@ -164,11 +179,14 @@ class Router:
         link = self.links[n]
         return self.index[link.src], self.index[link.dst]
 
-    def _find(self, n: int, soft: bool) -> Found | None:
+    def _find(self, n: int, soft: bool, fallback: bool = True) -> Found | None:
+        """Return the cheapest way for link *n*. With *fallback*, and not *soft*, where no way keeps every rule:
+        one with an S-bend, or one that keeps rules 1-16 only."""
         link = self.links[n]
         src, dst = self.symbols[link.src], self.symbols[link.dst]
         ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
-                  n if link.label_room or link.label_keep else FREE, relaxed=self.relaxed)
+                  n if link.label_room or link.label_keep else FREE, relaxed=self.relaxed,
+                  siblings=self.siblings.get(n, frozenset()))
         # A fork's branch to a connector standing in line with a side of its own runs straight into it too.
         if not soft and (not self._has_trunk(n) or (link.port is not None and dst.kind == CONNECTOR)):
             direct = self._direct(n, src, dst)
@@ -196,18 +214,22 @@ class Router:
             if found is not None:
                 return found
         found = search(self.grid, starts, entries, [dst.rect], ask, exact=branch, detour=DETOUR)
-        if found is None and not soft:
+        if found is None and not soft and fallback:
             # No way without an S-bend (sopdoc's rule 24): one with it, at a price.
             found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True), exact=branch,
                            detour=DETOUR)
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
         if found is None and soft and not branch:
             found = search(self.grid, starts, entries, [dst.rect], ask, exact=True, detour=DETOUR)
-        if found is None:
+        if found is None and (soft or fallback):
             # No way keeps sopdoc's own rules too: one that keeps rules 1-16 is better than none.
             found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True, relaxed=True),
                            exact=True, detour=DETOUR)
         return found
+
+    def _fallback(self, n: int) -> Found | None:
+        """Return a way for link *n* among the routes as they are: with an S-bend, or keeping rules 1-16 only."""
+        return self._find(n, soft=False)
 
     def _window(self, src: Symbol, dst: Symbol, margin: float) -> tuple[int, int, int, int]:
         grid = self.grid
@@ -306,6 +328,7 @@ class Router:
             order = range(bisect_right(grid.ys, py), grid.ny) if dy > 0 else range(bisect_left(grid.ys, py) - 1, -1, -1)
             nodes = [grid.index(i, j) for j in order]
         own = symbol.rect.grow(OWN_CLEAR)
+        siblings = self.siblings.get(n, frozenset())
         horizontal = bool(dx)
         same, across = (grid.pass_h, grid.pass_v) if horizontal else (grid.pass_v, grid.pass_h)
         found: list[tuple[int, float]] = []
@@ -322,7 +345,8 @@ class Router:
             if grid.label_keep[node] and grid.label_zone[node] != n:
                 break
             if not soft and (grid.stop[node] != FREE or same[node] != FREE or
-                             (across[node] != FREE and (distance < zone or grid.end_zone[node] != FREE))):
+                             (across[node] != FREE and (distance < zone or grid.end_zone[node] != FREE or
+                                                        across[node] in siblings))):
                 break
             found.append((node, distance))
             if distance >= until:
@@ -532,10 +556,7 @@ class Router:
         else:
             symbol, start_port = start_key
             start_point = symbol.port_point(start_port)
-            reach = abs(grid.point(found.start.node)[0] - start_point[0]) + \
-                abs(grid.point(found.start.node)[1] - start_point[1]) if found.nodes else 0.0
-            walk = [node for node, _ in self._walk(symbol, start_port, n, True, reach + 1e-6)] if found.nodes else []
-            nodes = (walk[:walk.index(found.start.node)] if found.start.node in walk else []) + list(found.nodes)
+            nodes = self._head(n, found) + list(found.nodes)
             own = [start_point]
         if found.entry.merge:
             symbol, end_port, host = entry_key
@@ -543,21 +564,33 @@ class Router:
         else:
             symbol, end_port = entry_key
             end_point = symbol.port_point(end_port)
-            # The walk back from the port needs to go no farther than the entry's node (distances grow along it).
-            if found.nodes:
-                x, y = grid.point(found.entry.node)
-                until = abs(x - end_point[0]) + abs(y - end_point[1])
-                back = [node for node, _ in self._walk(symbol, end_port, n, True, until=until)]
-            else:
-                back = []
-            if found.entry.node in back:
-                nodes += back[:back.index(found.entry.node)][::-1]
+            nodes += self._tail(n, found)
         own += [grid.point(node) for node in nodes[1 if trunk is not None else 0:]]
         if host is None:
             own.append(end_point)
         route = Route(link, nodes, start_point, end_point, start_port, end_port, own, trunk, host)
         self.routes[n] = route
         self._hold(n, route)
+
+    def _head(self, n: int, found: Found) -> list[int]:
+        """Return the grid nodes a found route passes between its source port and its first node (not a branch's)."""
+        if found.start.key[0] == "branch" or not found.nodes:
+            return []
+        symbol, port = found.start.key
+        start_point, at = symbol.port_point(port), self.grid.point(found.start.node)
+        reach = abs(at[0] - start_point[0]) + abs(at[1] - start_point[1])
+        walk = [node for node, _ in self._walk(symbol, port, n, True, reach + 1e-6)]
+        return walk[:walk.index(found.start.node)] if found.start.node in walk else []
+
+    def _tail(self, n: int, found: Found) -> list[int]:
+        """Return the grid nodes a found route passes between its last node and its target port (not a merge's)."""
+        if found.entry.merge or not found.nodes:
+            return []
+        symbol, port = found.entry.key
+        # The walk back from the port needs to go no farther than the entry's node (distances grow along it).
+        (x, y), (px, py) = self.grid.point(found.entry.node), symbol.port_point(port)
+        back = [node for node, _ in self._walk(symbol, port, n, True, until=abs(x - px) + abs(y - py))]
+        return back[:back.index(found.entry.node)][::-1] if found.entry.node in back else []
 
     def _hold(self, n: int, route: Route) -> None:
         """Record in the grid what route *n* occupies: edges, nodes, its zones and its end zones."""
@@ -672,22 +705,33 @@ class Router:
             return set()
         return {first, *self.more.get((id(array), index), ())}
 
-    def _conflicts(self, n: int, found: Found) -> set[int]:
-        """Return the routes a (soft) route runs into, and remember the fight in the grid's history."""
+    def _conflicts(self, n: int, found: Found, soft: bool = True) -> set[int]:
+        """Return the routes a (soft) route runs into, and remember the fight in the grid's history.
+
+        A route found *soft* runs into the other exit of its decision where it crosses it; one found keeping rules
+        1-16 only may cross it."""
         grid = self.grid
         link = self.links[n]
         friends = {m for m, r in self.routes.items() if link.fork is not None and r.link.fork == link.fork}
         if found.entry.merge:
             friends.add(found.entry.key[2])
-        nodes = list(found.nodes)
+        # The whole line: the search's nodes, and those on the straight runs out of its port and into its target
+        # (a soft run may pass what other routes hold there too).
+        head, tail = self._head(n, found), self._tail(n, found)
+        nodes = head + list(found.nodes) + tail
         hit: set[int] = set()
-        directions = [found.start.direction] + [_step(grid, a, b) for a, b in zip(nodes, nodes[1:])] + \
-            [found.entry.direction]
-        arcs = [found.start.arc]
+        directions = [found.start.direction] * (len(head) + 1) + \
+            [_step(grid, a, b) for a, b in zip(found.nodes, found.nodes[1:])] + [found.entry.direction] * (len(tail) + 1)
+        first = grid.point(nodes[0]) if nodes else (0.0, 0.0)
+        arcs = [found.start.arc - (abs(first[0] - grid.point(found.start.node)[0]) +
+                                   abs(first[1] - grid.point(found.start.node)[1]) if head else 0.0)]
         for a, b in zip(nodes, nodes[1:]):
             (ax, ay), (bx, by) = grid.point(a), grid.point(b)
             arcs.append(arcs[-1] + abs(bx - ax) + abs(by - ay))
         total = arcs[-1] + found.entry.tail
+        if tail:
+            last, end = grid.point(nodes[-1]), grid.point(found.entry.node)
+            total -= abs(last[0] - end[0]) + abs(last[1] - end[1])
         for k, node in enumerate(nodes):
             arc = arcs[k]
             came, goes = directions[k], directions[k + 1]
@@ -702,6 +746,8 @@ class Router:
                 near_tip = (k == len(nodes) - 1 and found.entry.close) or total - arc < self.tip_zone
                 if crossing and (arc < END_ZONE or near_tip or self._owners(grid.end_zone, node)):
                     here |= crossing | self._owners(grid.end_zone, node)
+                if soft:
+                    here |= crossing & self.siblings.get(n, frozenset())
             here -= friends
             if here:
                 grid.history[node] += 1

@@ -9,7 +9,8 @@ never goes up (rule 14), turns at most *bends* times (rule 15), never turns back
 through a short leg (rule 12, and sopdoc's 23), steps aside and back in an
 S-bend only when asked to, and then at a price (sopdoc's rule 24), crosses
 nothing near its own start (rule 10) nor near a bend of its own (sopdoc's rule
-17), and never turns where another line runs on along the same track (rule 8).
+17), never crosses the other exit of its own decision (sopdoc's rule 26), and never turns where another line
+runs on along the same track (rule 8).
 
 A *soft* search (negotiated routing) may also use what other routes occupy, at a
 price that grows with how often that place was fought over; the caller rips up
@@ -86,6 +87,7 @@ class Ask:
     s_bends: bool = False       # it may step aside and back (an S-bend), at a price; else never
     # Only rules 1-16: no way kept sopdoc's own rules 17, 22 and 23 (crossings near bends and tips, short U-turns).
     relaxed: bool = False
+    siblings: frozenset[int] = frozenset()  # the routes of its decision's other exit: it never crosses them (rule 26)
 
 
 @dataclass
@@ -119,6 +121,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
     s_bends = ask.s_bends or soft
     hairpin, bend_clear, tip_clear = (HAIRPIN_LEAST, 0.0, 0.0) if ask.relaxed else (HAIRPIN, BEND_CLEAR, TIP_CLEAR)
+    siblings = frozenset() if ask.relaxed else ask.siblings
     by_node: dict[int, list[Entry]] = {}
     for entry in entries:
         by_node.setdefault(entry.node, []).append(entry)
@@ -196,7 +199,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         crossing = straight is not None and theirs[node] != FREE
         if crossing:
             straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
-            if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear:
+            if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear or theirs[node] in siblings:
                 straight = straight + OVERLAP if soft else None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
         # within COLLINEAR of it: the two would read as one line (rule 8).

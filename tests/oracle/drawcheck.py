@@ -1,4 +1,4 @@
-"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-24.
+"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-26.
 
 This checker is an oracle for sopdoc's router: it is written from the format's reference
 (`GEOMETRY-FORMAT.md`) alone, reads only the exported JSON and uses the standard library
@@ -106,7 +106,7 @@ Rule 15: an arrow changes direction at most 4 times; at most 2 times when its `f
 Rule 16: a label box lies at least 1.5 mm (Euclidean) from every
   segment of every line except the arrows of its own exit.
 
-sopdoc's own rules (17-24, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
+sopdoc's own rules (17-26, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
 review of pages that kept rules 1-16 and still misled:
 Rule 17: no crossing (rule 7) lies within 3.0 mm (Euclidean) of a junction point, nor within
   3.0 mm along either crossing line of a bend of that line (a point of it, not its first or
@@ -140,6 +140,9 @@ Rule 25: as rule 8 with 8.0 mm: two lines end to end on one line are at least 8.
   along it (a visual review read gaps of 5.3-5.5 mm, which keep rule 8, as one line), unless
   the gap lies within the box of a symbol that is an end of both lines (a flow into a symbol
   and on out of it).
+Rule 26: the two exits of a decision never cross each other: no crossing counted by rule 7
+  lies between two arrows leaving the same decision from different points. Crossed, its
+  two branches read as swapped, each label seeming to lead where the other goes.
 """
 
 from __future__ import annotations
@@ -344,7 +347,7 @@ def _check_scene(scene: Scene, report: Report) -> None:
                         (17, _rule17(scene, segments)), (18, _rule18(segments)),
                         (19, _rule19(segments, shared)), (20, _rule20(scene)), (22, _rule22(segments)),
                         (23, _rule23(scene)), (24, _rule24(scene)),
-                        (25, _rule8(scene, shared, FAR_CONTINUATION_GAP))):
+                        (25, _rule8(scene, shared, FAR_CONTINUATION_GAP)), (26, _rule26(scene, segments))):
         report.defects += [Defect(scene.page, rule, text) for text in found]
     report.crossings[scene.page] = report.crossings.get(scene.page, 0) + _crossings(segments)
 
@@ -1250,6 +1253,22 @@ def _rule24(scene: Scene) -> list[str]:
             if third[0] == (-first[0][0], -first[0][1]) and fourth[0] == second[0]:
                 found.append(f"{arrow} steps aside and back (an S-bend) from {_pt(first[2])} to {_pt(fourth[2])}")
                 break
+    return found
+
+
+# Rule 26 ------------------------------------------------------------------------------
+
+def _rule26(scene: Scene, segments: list[Segment]) -> list[str]:
+    """The two exits of a decision never cross each other."""
+    found = []
+    for flat, upright, point in _crossing_points(segments):
+        one, other = flat.line, upright.line
+        if one.kind != "arrow" or other.kind != "arrow" or one.source != other.source:
+            continue
+        decision = scene.by_id.get(one.source)
+        if decision is None or decision.kind != "decision" or _length(one.points[0], other.points[0]) <= TOL:
+            continue
+        found.append(f"{one} and {other}, the two exits of decision '{one.source}', cross at {_pt(point)}")
     return found
 
 
