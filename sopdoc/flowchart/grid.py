@@ -37,6 +37,7 @@ SPACING = 2.0 * MM          # between the tracks of one channel
 SEPARATION = 1.4 * MM       # between any two parallel tracks (rule 4 asks 1.2 mm)
 END_ZONE = 3.3 * MM         # nothing crosses a route this near its ends (rule 10 asks 3.0 mm)
 COLLINEAR = 5.3 * MM        # a route on one track keeps this far from another's end on it (rule 8 asks 5.0 mm)
+FAR_COLLINEAR = 8.3 * MM    # and pays to come nearer than this (sopdoc's rule 25 asks 8.0 mm)
 TRACKS = 5                  # tracks in one channel at most
 TWIN = 2.6 * MM             # two routes on parallel tracks this near read as twins (rule 19 asks 2.5 mm)
 
@@ -66,6 +67,8 @@ class Grid:
         self.v = [FREE] * size
         self.h_zone = [FREE] * size             # the route whose collinear zone an edge lies in
         self.v_zone = [FREE] * size
+        self.h_far = [0] * size                 # how many routes' far collinear zones an edge lies in
+        self.v_far = [0] * size
         self.pass_h = [FREE] * size             # the route passing a node left-right, up-down,
         self.pass_v = [FREE] * size
         self.stop = [FREE] * size               # or turning or ending there

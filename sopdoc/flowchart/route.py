@@ -22,10 +22,11 @@ from collections import deque
 from dataclasses import dataclass, field, replace
 
 from sopdoc.flowchart import grid as grids
-from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
+from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FAR_COLLINEAR, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
 from sopdoc.flowchart.search import (
     DOWN,
+    FAR_COST,
     HORIZONTAL,
     LEFT,
     RIGHT,
@@ -368,9 +369,9 @@ class Router:
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
         # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
-        for node, distance in self._walk(symbol, port, n, soft, until=link.run):
+        for node, distance, far in self._far_priced(self._walk(symbol, port, n, soft, until=link.run)):
             if distance >= link.run:
-                return [Start(node, direction, distance + cost, distance, (symbol, port))]
+                return [Start(node, direction, distance + cost + far, distance, (symbol, port))]
         return []
 
     def _entries(self, symbol: Symbol, port: Port, n: int, soft: bool) -> list[Entry]:
@@ -380,11 +381,25 @@ class Router:
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
         # Past ENTRY_REACH only the first node may serve (when none nearer does): the walk stops there.
-        walk = [(node, distance) for node, distance in self._walk(symbol, port, n, soft, zone=self.tip_zone,
-                                                                  until=ENTRY_REACH) if distance >= ENTRY_MIN]
-        near = [(node, distance) for node, distance in walk if distance <= ENTRY_REACH] or walk[:1]
-        return [Entry(node, inward, distance + cost, (symbol, port), close=distance < self.tip_zone, tail=distance)
-                for node, distance in near]
+        walk = self._far_priced(self._walk(symbol, port, n, soft, zone=self.tip_zone, until=ENTRY_REACH))
+        walk = [(node, distance, far) for node, distance, far in walk if distance >= ENTRY_MIN]
+        near = [(node, distance, far) for node, distance, far in walk if distance <= ENTRY_REACH] or walk[:1]
+        return [Entry(node, inward, distance + cost + far, (symbol, port), close=distance < self.tip_zone,
+                      tail=distance)
+                for node, distance, far in near]
+
+    def _far_priced(self, walk: list[tuple[int, float]]) -> list[tuple[int, float, float]]:
+        """Return a walk's nodes with what its line from the port to each pays for running within FAR_COLLINEAR of
+        another route's end on the same track (sopdoc's rule 25), as a search's step would."""
+        grid, priced, far, previous = self.grid, [], 0.0, None
+        for node, distance in walk:
+            if previous is not None:
+                horizontal = abs(node - previous) == 1
+                if (grid.h_far if horizontal else grid.v_far)[min(node, previous)]:
+                    far = FAR_COST
+            priced.append((node, distance, far))
+            previous = node
+        return priced
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
         """Return entries onto the line of an arrow already entering *symbol*: a merge, marked by a junction.
@@ -640,26 +655,34 @@ class Router:
                 self._zone(b, a, n, route)
 
     def _zone(self, tip: Point, other: Point, n: int, route: Route) -> None:
-        """Mark the edges on the track of run *other*-*tip* from *tip* on, up to COLLINEAR."""
+        """Mark the edges on the track of run *other*-*tip* from *tip* on, up to COLLINEAR, and on up to
+        FAR_COLLINEAR as its far zone (another route may run there, at a price)."""
         grid = self.grid
         if abs(tip[1] - other[1]) < 1e-6:
             line = grid.track_y(tip[1])
-            coords, count, stride, zones, at = grid.xs, grid.nx, 1, grid.h_zone, tip[0]
+            coords, count, stride, zones, far, at = grid.xs, grid.nx, 1, grid.h_zone, grid.h_far, tip[0]
             sign = 1 if tip[0] > other[0] else -1
             base = None if line is None else line * grid.nx
         else:
             line = grid.track_x(tip[0])
-            coords, count, stride, zones, at = grid.ys, grid.ny, grid.nx, grid.v_zone, tip[1]
+            coords, count, stride, zones, far, at = grid.ys, grid.ny, grid.nx, grid.v_zone, grid.v_far, tip[1]
             sign = 1 if tip[1] > other[1] else -1
             base = line
         if base is None:
             return
         lo, hi = sorted((at, at + sign * COLLINEAR))
-        for k in range(max(bisect_right(coords, lo) - 1, 0), count - 1):
-            if coords[k] >= hi:
+        far_lo, far_hi = sorted((at, at + sign * FAR_COLLINEAR))
+        for k in range(max(bisect_right(coords, far_lo) - 1, 0), count - 1):
+            if coords[k] >= far_hi:
                 break
-            if coords[k + 1] > lo + 1e-6:
-                self._own(zones, base + k * stride, n, route)
+            if coords[k + 1] <= far_lo + 1e-6:
+                continue
+            edge = base + k * stride
+            if coords[k] < hi and coords[k + 1] > lo + 1e-6:
+                self._own(zones, edge, n, route)
+            else:
+                far[edge] += 1
+                route.held.append((far, edge, -1))
 
     def _hold_end_zones(self, n: int, route: Route) -> None:
         """Mark the nodes of route *n* near either end of its whole line (rule 10; sopdoc's 22 asks more room at

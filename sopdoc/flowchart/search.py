@@ -38,6 +38,7 @@ OVERLAP = 40.0 * MM         # a soft step onto what another route occupies
 HISTORY = 6.0 * MM          # and more for each time that place was fought over
 UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
 TWIN_COST = 0.5             # extra share of length for a step beside another route, as its twin (rule 19)
+FAR_COST = 4.0 * MM         # a step on another route's track within FAR_COLLINEAR of its end (rule 25)
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
 LEVELS = 8                  # an exact search's state is (node, direction, bends so far): bends 0..LEVELS - 1
@@ -113,6 +114,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     i0, i1, j0, j1 = window or (0, grid.nx - 1, 0, grid.ny - 1)
     h_edge, v_edge, h_halo, v_halo = grid.h, grid.v, grid.h_halo, grid.v_halo
     h_zone, v_zone = grid.h_zone, grid.v_zone
+    h_far, v_far = grid.h_far, grid.v_far
     blocked, halo, label_zone, label_keep, history = grid.blocked, grid.halo, grid.label_zone, grid.label_keep, \
         grid.history
     pass_h, pass_v, stop, end_zone = grid.pass_h, grid.pass_v, grid.stop, grid.end_zone
@@ -272,25 +274,25 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if i >= i1:
                     continue
                 nxt, ni, nj = node + 1, i + 1, j
-                edge, edges, halos, zones, twins = node, h_edge, h_halo, h_zone, twin_h
+                edge, edges, halos, zones, twins, far = node, h_edge, h_halo, h_zone, twin_h, h_far
                 length = real = xs[i + 1] - xs[i]
             elif new == LEFT:
                 if i <= i0:
                     continue
                 nxt, ni, nj = node - 1, i - 1, j
-                edge, edges, halos, zones, twins = nxt, h_edge, h_halo, h_zone, twin_h
+                edge, edges, halos, zones, twins, far = nxt, h_edge, h_halo, h_zone, twin_h, h_far
                 length = real = xs[i] - xs[i - 1]
             elif new == DOWN:
                 if j >= j1:
                     continue
                 nxt, ni, nj = node + nx, i, j + 1
-                edge, edges, halos, zones, twins = node, v_edge, v_halo, v_zone, twin_v
+                edge, edges, halos, zones, twins, far = node, v_edge, v_halo, v_zone, twin_v, v_far
                 length = real = ys[j + 1] - ys[j]
             else:
                 if j <= j0:
                     continue
                 nxt, ni, nj = node - nx, i, j - 1
-                edge, edges, halos, zones, twins = nxt, v_edge, v_halo, v_zone, twin_v
+                edge, edges, halos, zones, twins, far = nxt, v_edge, v_halo, v_zone, twin_v, v_far
                 real = ys[j] - ys[j - 1]
                 length = real * (1 + UP_COST)
             if blocked[nxt]:
@@ -316,6 +318,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 price += LABEL_COST
             if twins[edge]:
                 price += real * TWIN_COST
+            if far[edge]:
+                price += FAR_COST
             g = cost + length + price
             # One level (a search that is not exact): the state is the node and direction alone.
             key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1) if exact else nxt * 4 + new
