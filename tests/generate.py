@@ -79,3 +79,15 @@ def sop_data(rng: random.Random, rows: int, actors: int, decisions: int, skips: 
 
 def sop_text(rng: random.Random, rows: int, actors: int, decisions: int, **options) -> str:
     return yaml.safe_dump(sop_data(rng, rows, actors, decisions, **options), allow_unicode=True, sort_keys=False)
+
+
+def read_on_paper(folder, data: dict, paper: str, orientation: str):
+    """Write the SOP *data* into a unit folder *folder* on *paper* in *orientation*; return it as sopdoc reads it."""
+    from sopdoc.definition import reader
+
+    folder.mkdir()
+    (folder / "unit.yaml").write_text(f"pemerintah: Uji\nunit: Uji\nkertas: {paper}\norientasi: {orientation}\n",
+                                      encoding="utf-8")
+    (folder / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    (sop,) = reader.read([folder / "s.yaml"]).sops
+    return sop

@@ -144,10 +144,7 @@ def test_a_page_sopdoc_s_own_rules_leave_without_a_way_keeps_rules_1_to_16(seed,
 
 def quality_sop(tmp_path, seed: int, index: int):
     """Return generated SOP *index* of those benchmarks/quality_layout.py lays out for *seed*, on its paper."""
-    import yaml
-    from generate import sop_data
-
-    from sopdoc.definition import reader
+    from generate import read_on_paper, sop_data
 
     rng = random.Random(seed)
     for n in range(index + 1):
@@ -155,13 +152,7 @@ def quality_sop(tmp_path, seed: int, index: int):
         rows = rng.randint(8, 40)
         data = sop_data(rng, rows, rng.randint(2, 8), rng.randint(0, rows // 5), skips=rng.randint(0, 3),
                         long_names=rng.random() < 0.5, together=rng.randint(0, 2))
-    unit = tmp_path / "u"
-    unit.mkdir()
-    (unit / "unit.yaml").write_text(f"pemerintah: Uji\nunit: Uji\nkertas: {paper}\norientasi: {orientation}\n",
-                                    encoding="utf-8")
-    (unit / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (sop,) = reader.read([unit / "s.yaml"]).sops
-    return sop
+    return read_on_paper(tmp_path / "u", data, paper, orientation)
 
 
 def test_a_flow_to_a_later_row_never_joins_a_line_where_it_rises(tmp_path):

@@ -664,20 +664,26 @@ def test_a_crossing_next_to_a_junction():
         "at (60.00, 35.00), closer than 3.0 mm"]
 
 
-# Rule 20: decision d (lane X, row 2) says "Ya" down into q and "Tidak" to p beside it (lane Y): by its
-# right vertex, facing p, or by its left vertex round under itself while the right one is free.
-def exit_facing(by_right):
-    tidak = [(35, 40), (50, 40)] if by_right else [(15, 40), (8, 40), (8, 53), (45, 53), (45, 40), (50, 40)]
-    box = [36, 35.5, 42, 38.5] if by_right else [8.5, 35.5, 14, 38.5]
+# A decision d (lane X, row 2) entered from box a above it, with box q below it in row 3 and box p in lane Y at
+# row *p_row*; its two exits are given as (target, points, label, label box).
+def decision_scene(p_row, *exits):
+    p_box = (50, 36, 60, 44) if p_row == 2 else (50, 58, 60, 65)
     return document(page(
         2,
         lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
         rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
         symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
-                 sym("p", "process", "Y", 2, 50, 36, 60, 44), sym("q", "process", "X", 3, 20, 58, 30, 65)],
+                 sym("p", "process", "Y", p_row, *p_box), sym("q", "process", "X", 3, 20, 58, 30, 65)],
         arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
-                arrow("d", "q", [(25, 48), (25, 58)], "Ya", [26.5, 48.5, 33, 50.5]),
-                arrow("d", "p", tidak, "Tidak", box)]))
+                *(arrow("d", target, points, label, box) for target, points, label, box in exits)]))
+
+
+# Rule 20: decision d says "Ya" down into q and "Tidak" to p beside it (lane Y, row 2): by its right vertex,
+# facing p, or by its left vertex round under itself while the right one is free.
+def exit_facing(by_right):
+    tidak = [(35, 40), (50, 40)] if by_right else [(15, 40), (8, 40), (8, 53), (45, 53), (45, 40), (50, 40)]
+    box = [36, 35.5, 42, 38.5] if by_right else [8.5, 35.5, 14, 38.5]
+    return decision_scene(2, ("q", [(25, 48), (25, 58)], "Ya", [26.5, 48.5, 33, 50.5]), ("p", tidak, "Tidak", box))
 
 
 def test_a_decision_exit_leaves_by_the_vertex_facing_its_target():
@@ -690,20 +696,13 @@ def test_a_decision_exit_leaves_by_the_vertex_facing_its_target():
         "page 2: rule 26: arrow #2 d->p and arrow #1 d->q, the two exits of decision 'd', cross at (25.00, 53.00)"]
 
 
-# Rule 26: decision d (lane X, row 2) says "Ya" to p (lane Y, row 3) by its bottom vertex and "Tidak" to q
-# straight below it by a side vertex, round into q's side: by the right vertex its line crosses "Ya".
+# Rule 26: decision d says "Ya" to p (lane Y, row 3) by its bottom vertex and "Tidak" to q straight below it by a
+# side vertex, round into q's side: by the right vertex its line crosses "Ya".
 def exits_of_one_decision(crossed):
     tidak = [(35, 40), (37, 40), (37, 61.5), (30, 61.5)] if crossed else [(15, 40), (10, 40), (10, 61.5), (20, 61.5)]
     box = [36, 35.5, 42, 38.5] if crossed else [8.5, 35.5, 14, 38.5]
-    return document(page(
-        2,
-        lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
-        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
-        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
-                 sym("p", "process", "Y", 3, 50, 58, 60, 65), sym("q", "process", "X", 3, 20, 58, 30, 65)],
-        arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
-                arrow("d", "p", [(25, 48), (25, 53), (55, 53), (55, 58)], "Ya", [26.5, 48.5, 33, 50.5]),
-                arrow("d", "q", tidak, "Tidak", box)]))
+    return decision_scene(3, ("p", [(25, 48), (25, 53), (55, 53), (55, 58)], "Ya", [26.5, 48.5, 33, 50.5]),
+                          ("q", tidak, "Tidak", box))
 
 
 def test_the_two_exits_of_a_decision_never_cross():

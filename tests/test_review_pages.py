@@ -9,11 +9,9 @@ from __future__ import annotations
 import random
 
 import pytest
-import yaml
-from generate import sop_data
+from generate import read_on_paper, sop_data
 from oracle.drawcheck import check
 
-from sopdoc.definition import reader
 from sopdoc.document import geometry
 from sopdoc.flowchart import layout
 
@@ -22,12 +20,7 @@ def _reviewed(tmp_path, paper: str, orientation: str, seed: int, rows: int, acto
               skips: int, together: int) -> dict:
     """Return the geometry export of a reviewer's generated SOP, laid out on its paper."""
     data = sop_data(random.Random(seed), rows, actors, decisions, skips=skips, long_names=True, together=together)
-    unit = tmp_path / "u"
-    unit.mkdir()
-    (unit / "unit.yaml").write_text(f"pemerintah: Uji\nunit: Uji\nkertas: {paper}\norientasi: {orientation}\n",
-                                    encoding="utf-8")
-    (unit / "s.yaml").write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    (sop,) = reader.read([unit / "s.yaml"]).sops
+    sop = read_on_paper(tmp_path / "u", data, paper, orientation)
     plan = layout.layout(sop)
     assert plan.warnings == []
     return geometry.document(sop, plan, geometry.predicted_frames(plan))
