@@ -172,3 +172,12 @@ def test_only_the_pages_that_broke_a_rule_of_the_format_are_routed_again_keeping
         state = layout.run(chart(random.Random(seed), 34, 5, paper, **GRAPHS))
         assert len(state.pages) == 3
         assert state.relaxed is not None and len(state.relaxed) == 1
+
+
+def test_a_round_whose_links_all_found_a_way_is_kept_over_one_as_broken_with_a_link_drawn_plainly():
+    # Graph 19 of seed 5 (A4 portrait, 29 rows, 2 pelaksana): the rounds with 24 mm lanes left the link r23 -> r24
+    # without a way, the later ones with 32 mm lanes only a label without room. The first such round was kept, and
+    # r23 -> r24 was drawn plainly: decision 23 with one exit (rule 6), its two lines on one another (rules 4, 11).
+    plan = layout.finish(layout.run(quality_graph(5, 19)))
+    report = check(geometry.document(stub(), plan, geometry.predicted_frames(plan)))
+    assert [str(d) for d in report.defects if d.rule in (4, 6, 11)] == []

@@ -94,7 +94,7 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
-    best: tuple[tuple[int, int], dict] | None = None    # the round that left the fewest failures (_failures), what it made
+    best: tuple[tuple[int, int, int], dict] | None = None   # the round that left the fewest failures (_failures), what it made
     failing: frozenset | None = None        # the links and labels the round before left without a way
     # Pages whose routes keep rules 1-16 only: the rounds could not keep sopdoc's own rules there too (None: no
     # page yet; the pages that kept every rule keep their routes).
@@ -283,11 +283,13 @@ def _failing(state: State) -> frozenset[tuple[str, str]]:
     return frozenset((link.src, link.dst) for _, link in state.failed + state.unlabelled)
 
 
-def _failures(state: State) -> tuple[int, int]:
-    """Return what this round left broken: links and labels without a way and broken rules of the format, then
-    broken rules of sopdoc's own (a round is better for fewer of the first, then of the second)."""
+def _failures(state: State) -> tuple[int, int, int]:
+    """Return what this round left broken: links and labels without a way and broken rules of the format; of those,
+    the links without a way; then broken rules of sopdoc's own. A round is better for fewer of the first, then of
+    the second (a link without a way is drawn plainly, across several rules; a label without room breaks one),
+    then of the third."""
     own = sum(1 for _, p in state.problems if p.rule > 16)
-    return len(state.failed) + len(state.unlabelled) + len(state.problems) - own, own
+    return len(state.failed) + len(state.unlabelled) + len(state.problems) - own, len(state.failed), own
 
 
 def _keep_best(state: State) -> None:
@@ -311,7 +313,8 @@ def _widen(state: State) -> bool:
     nothing worth the rounds from a few millimetres (counted in the round that failed least: a round of taller
     rows may fail more than the one before it).
     """
-    fewest = sum(min(_failures(state), state.best[0] if state.best else _failures(state)))
+    broken, _, own = min(_failures(state), state.best[0] if state.best else _failures(state))
+    fewest = broken + own
     if fewest > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
         return False
     least = state.lane + WIDEN
