@@ -41,7 +41,7 @@ from sopdoc.flowchart.search import (
 )
 
 ARROW_ROOM = 3.3 * MM           # the last run of an arrow: room for its head, no crossing in it (rule 10)
-TIP_ZONE = TIP_CLEAR            # nothing crosses an arrow this near its tip (sopdoc's rule 22 asks 5.0 mm)
+TIP_ZONE = TIP_CLEAR            # nothing crosses an arrow this near its tip (sopdoc's rule 22 asks 5.0 mm; a review refused 5.4)
 BEND_ZONE = 3.3 * MM            # nor this near one of its bends (sopdoc's rule 17 asks 3.0 mm)
 ENTRY_MIN = 2.4 * MM            # the shortest last run (rule 2 asks 2.0 mm): nothing crosses where it begins
 JUNCTION_REACH = 3.5 * MM       # a junction this far from its symbol at least (rule 11 asks 3.0 mm)
