@@ -67,3 +67,21 @@ def test_no_line_crosses_another_within_6_mm_of_its_arrowhead(tmp_path, monkeypa
     doc = _reviewed(tmp_path, "F4", "potret", 9001, rows=32, actors=6, decisions=5, skips=3, together=1)
     assert _defects(doc, 22) == []
     assert [str(d) for d in check(doc).defects if d.rule <= 16] == []
+
+
+def test_a_loop_back_up_does_not_leave_its_decision_by_the_bottom_vertex(tmp_path):
+    # Review 4's R4-3 (A4 portrait, 11 mm lanes, last lane): decision 6's "Perlu perbaikan" back to decision 4 left
+    # by the bottom vertex, where a reader looks for the way on, ran down, round under the diamond across its own
+    # "Setuju", and up 68.8 mm through rows 4-7 (rule 26).
+    doc = _reviewed(tmp_path, "A4", "potret", 7024, rows=36, actors=8, decisions=6, skips=2, together=1)
+    assert _defects(doc, 26) == []
+    for page in doc["pages"]:
+        symbols = {s["id"]: s for s in page["symbols"]}
+        for arrow in page["arrows"]:
+            source, target = symbols[arrow["from"]], symbols.get(arrow["to"])
+            if source["kind"] != "decision" or target is None or target["kind"] == "connector" or \
+                    target["no"] >= source["no"]:
+                continue
+            bottom = ((source["x0"] + source["x1"]) / 2, source["y1"])
+            assert max(abs(a - b) for a, b in zip(arrow["points"][0], bottom)) > 0.01, arrow
+    assert [str(d) for d in check(doc).defects if d.rule <= 16] == []

@@ -18,7 +18,7 @@ from itertools import permutations
 from sopdoc.flowchart.graph import Chart, Flow, Node
 from sopdoc.flowchart.grid import BORDER, CLEAR
 from sopdoc.flowchart.plan import DECISION, MM, Port, Rect, Symbol
-from sopdoc.flowchart.table import SymbolSize
+from sopdoc.flowchart.table import LANE_TRACK, SymbolSize
 from sopdoc.office import textfit
 
 LABEL_SIZE = 6.0
@@ -162,7 +162,8 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
         entries = _entry_sides(chart, node, lanes, lane, lane_width, size)
         clear = [_straight_down(chart, node, flow, lanes, lane) for flow in flows]
         free = [_free_side(chart, node, flow, lanes, lane) for flow in flows]
-        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down, up)
+        narrow = lane_width < LANE_TRACK
+        costs = {ports: sum(_port_cost(side, node, flow, nodes, lanes, lane, down, up, narrow)
                             + (KEPT if side in kept else 0.0)
                             + _no_room(side, shape, lane, ends, lane_width, size)
                             + _no_way_down(side, node, flow, nodes, lanes, lane, ends, lane_width, size)
@@ -331,10 +332,11 @@ def _straight_down(chart: Chart, node: Node, flow: Flow, lanes: list[str], lane:
 
 
 def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes: list[str], lane: int,
-               down: bool = False, free: str | None = None) -> float:
+               down: bool = False, free: str | None = None, narrow: bool = False) -> float:
     """Return how well leaving by *side* suits an exit (lower is better); *down*: nothing stands between the
     decision and its target's row in the decision's lane (_straight_down); *free*: the side a loop back
-    to its own lane goes up by (_free_side), else the inner one."""
+    to its own lane goes up by (_free_side), else the inner one; *narrow*: the lanes leave no track beside a
+    symbol."""
     count = len(lanes)
     cost = EDGE if (side == "L" and lane == 0) or (side == "R" and lane == count - 1) else 0.0
     target = nodes[flow.targets[0]] if flow.targets else None
@@ -358,5 +360,8 @@ def _port_cost(side: str, node: Node, flow: Flow, nodes: dict[str, Node], lanes:
     elif target.row == node.row:
         table = {toward: 0, "T": 3, "B": 12, "other": 4}
     else:
-        table = {toward: 0, "T": 2, "B": 12, "other": 3 if same else 4}
+        # A loop back up by the bottom vertex, where a reader looks for the way on, wraps round its own diamond; in
+        # lanes too narrow for a track beside the diamond it crosses the other exit: there only when no other way
+        # has room.
+        table = {toward: 0, "T": 2, "B": NO_ROOM if narrow else 12, "other": 3 if same else 4}
     return cost + table.get(side, table["other"])
