@@ -215,6 +215,14 @@ def build(symbols: list[Symbol], lanes: int, lane_width: float, rows: list[tuple
             lattice_y += spread(top + BORDER, low - CLEAR)
             lattice_y += spread(high + CLEAR, bottom - BORDER)
             lattice_y += spread(top + BORDER, bottom - BORDER, anchor=level[0].y)
+            # A row whose symbols stand one below another (an end under its decision) has free bands between them
+            # too, and its lower symbols tracks through them.
+            bottom_of = None
+            for s in sorted(level, key=lambda s: s.y - s.h / 2):
+                if bottom_of is not None and s.y - s.h / 2 - CLEAR > bottom_of + CLEAR:
+                    lattice_y += spread(bottom_of + CLEAR, s.y - s.h / 2 - CLEAR)
+                    lattice_y += spread(top + BORDER, bottom - BORDER, anchor=s.y)
+                bottom_of = s.y + s.h / 2 if bottom_of is None else max(bottom_of, s.y + s.h / 2)
         else:
             lattice_y += spread(top + BORDER, bottom - BORDER)
     return Grid(merge(port_xs, lattice_x), merge(port_ys, lattice_y), symbols)
