@@ -161,12 +161,19 @@ class Router:
                 queue.append(n)         # the trunk it branches off, or the line it joins, was ripped up with a victim
                 continue
             self._commit(n, found)
-        # A link that lost every fight may find a way among the routes as they ended up.
+        # A link that lost every fight may find a way among the routes as they ended up; else one that only runs on
+        # along another line past its bend (rule 8, one broken rule) rather than none (a line drawn plainly).
         for n in order:
             if n not in self.routes:
                 found = self._find(n, soft=False)
                 if found is not None and not self._conflicts(n, found, soft=False):
                     self._commit(n, found)
+                    continue
+                found = self._find(n, soft=True)
+                if found is not None:
+                    hard, zoned = self._conflicts(n, found, apart=True)
+                    if not hard and zoned:
+                        self._commit(n, found)
         failed = [self.links[n] for n in order if n not in self.routes]
         routed = [n for n in order if n in self.routes]
         self.page.arrows = [self._arrow(n) for n in routed]
@@ -322,19 +329,27 @@ class Router:
                 return []
             order = range(bisect_right(grid.xs, px), grid.nx) if dx > 0 else range(bisect_left(grid.xs, px) - 1, -1, -1)
             nodes = [grid.index(i, j) for i in order]
+            behind = grid.index(order.start - order.step, j) if 0 <= order.start - order.step < grid.nx else None
         else:
             i = grid.track_x(px)
             if i is None:
                 return []
             order = range(bisect_right(grid.ys, py), grid.ny) if dy > 0 else range(bisect_left(grid.ys, py) - 1, -1, -1)
             nodes = [grid.index(i, j) for j in order]
+            behind = grid.index(i, order.start - order.step) if 0 <= order.start - order.step < grid.ny else None
         own = symbol.rect.grow(OWN_CLEAR)
         siblings = self.siblings.get(n, frozenset())
         horizontal = bool(dx)
         same, across = (grid.pass_h, grid.pass_v) if horizontal else (grid.pass_v, grid.pass_h)
+        zones = grid.h_zone if horizontal else grid.v_zone
         found: list[tuple[int, float]] = []
-        previous = None
+        previous, last = None, behind
         for node in nodes:
+            # From the port on, the line lies on the track's edges, those inside its symbol's clearance too: none
+            # may lie where another route's line runs on past a bend (rule 8).
+            if not soft and last is not None and zones[min(last, node)] not in (FREE, n):
+                break
+            last = node
             x, y = grid.point(node)
             if own.contains(x, y):
                 continue
@@ -414,12 +429,16 @@ class Router:
             if route.link.dst != symbol.name or route.host is not None or route.trunk is not None:
                 continue
             path = route.nodes
-            px, py = route.end
+            # From where a branch of its fork splits off back to its source, the line also flows to the branch's
+            # target: a merge there would read as flowing on to both.
+            splits = {r.nodes[0] for r in self.routes.values() if r.trunk == m}
             bends = 0
             reach = 0.0
             after = route.end
             for k in range(len(path) - 1, -1, -1):
                 node = path[k]
+                if node in splits:
+                    break
                 here = grid.point(node)
                 reach += abs(after[0] - here[0]) + abs(after[1] - here[1])
                 after = here
@@ -459,11 +478,15 @@ class Router:
         route, grid = self.routes[trunk], self.grid
         src = self.symbols[link.src]
         path = route.nodes
+        # Past where another arrow merges into the trunk, a branch would carry that arrow's flow too.
+        merges = {r.nodes[-1] for r in self.routes.values() if r.host == trunk}
         arc = abs(grid.point(path[0])[0] - route.start[0]) + abs(grid.point(path[0])[1] - route.start[1])
         # The trunk's bends before its second node: it may turn at its first.
         bends = int(len(path) > 1 and _step(grid, path[0], path[1]) != _DIRECTION[route.start_port.outward])
         found = []
         for k in range(1, len(path) - 1):
+            if path[k] in merges:
+                break
             a, b = grid.point(path[k - 1]), grid.point(path[k])
             arc += abs(b[0] - a[0]) + abs(b[1] - a[1])
             came, goes = _step(grid, path[k - 1], path[k]), _step(grid, path[k], path[k + 1])
@@ -728,8 +751,9 @@ class Router:
             return set()
         return {first, *self.more.get((id(array), index), ())}
 
-    def _conflicts(self, n: int, found: Found, soft: bool = True) -> set[int]:
-        """Return the routes a (soft) route runs into, and remember the fight in the grid's history.
+    def _conflicts(self, n: int, found: Found, soft: bool = True, apart: bool = False):
+        """Return the routes a (soft) route runs into, and remember the fight in the grid's history; *apart*: as
+        two sets, those it runs into and those along whose line past a bend it only runs on (rule 8).
 
         A route found *soft* runs into the other exit of its decision where it crosses it; one found keeping rules
         1-16 only may cross it."""
@@ -775,19 +799,43 @@ class Router:
             if here:
                 grid.history[node] += 1
                 hit |= here
+        zoned: set[int] = set()
         for a, b in zip(nodes, nodes[1:]):
             edges, zones = (grid.h, grid.h_zone) if abs(a - b) == 1 else (grid.v, grid.v_zone)
-            here = (self._owners(edges, min(a, b)) | self._owners(zones, min(a, b))) - friends
-            if here:
+            here, there = self._owners(edges, min(a, b)) - friends, self._owners(zones, min(a, b)) - friends
+            if here or there:
                 grid.history[b] += 1
                 hit |= here
+                zoned |= there
         start, entry = found.start.key, found.entry.key
         if start[0] != "branch":
             hit |= set(self._sides_in_use(start[0].name, n).get(start[1].side, [])) - friends - {JOIN}
+            zoned |= self._run_zones(start[0], start[1], found.start.node) - friends
         if not found.entry.merge:
             hit |= set(self._sides_in_use(entry[0].name, n).get(entry[1].side, [])) - friends - {JOIN}
+            zoned |= self._run_zones(entry[0], entry[1], found.entry.node) - friends
         hit.discard(n)
-        return hit
+        zoned.discard(n)
+        return (hit, zoned - hit) if apart else hit | zoned
+
+    def _run_zones(self, symbol: Symbol, port: Port, node: int) -> set[int]:
+        """Return the routes whose collinear zone (rule 8) holds an edge of the straight run from *symbol*'s *port*
+        to *node*, those inside the symbol's clearance too (a line's first and last nodes lie outside it)."""
+        grid = self.grid
+        if node < 0:
+            return set()
+        (px, py), (x, y) = symbol.port_point(port), grid.point(node)
+        if port.horizontal:
+            coords, zones, base, stride, lo, hi = grid.xs, grid.h_zone, grid.track_y(py), 1, *sorted((px, x))
+            base = None if base is None else base * grid.nx
+        else:
+            coords, zones, base, stride, lo, hi = grid.ys, grid.v_zone, grid.track_x(px), grid.nx, *sorted((py, y))
+        if base is None:
+            return set()
+        owners: set[int] = set()
+        for k in range(max(bisect_right(coords, lo + 1e-6) - 1, 0), bisect_left(coords, hi - 1e-6)):
+            owners |= self._owners(zones, base + k * stride)
+        return owners
 
     def _ahead(self, node: int, direction: int) -> set[int]:
         """Return the routes holding an edge on the track past *node* (running in *direction*) within COLLINEAR."""
