@@ -29,6 +29,7 @@ SIDE_RUN = 2.6 * MM             # a side exit runs at least this far before turn
 EDGE = 10.0                     # an exit towards the outer border of the lane area
 NO_ROOM = 40.0                  # a side exit whose label has no room before that border
 KEPT = 20.0                     # a vertex an arrow from beside the decision, in its row, comes in by (straight)
+CROSSED = 8.0                   # two exits whose lines must cross (sopdoc's rule 26)
 
 
 @dataclass(frozen=True)
@@ -168,7 +169,7 @@ def plan(chart: Chart, lanes: list[str], lane_width: float, size: SymbolSize, tu
                             + _no_room(side, shape, lane, ends, lane_width, size)
                             + _no_way_down(side, node, flow, nodes, lanes, lane, ends, lane_width, size)
                             for side, flow, shape, down, up in zip(ports, flows, shapes, clear, free))
-                 + _no_way_in(ports, entries)
+                 + _no_way_in(ports, entries) + _crossed(ports, flows, node, nodes, lanes, lane)
                  for ports in permutations(("B", "R", "L", "T"), len(flows))
                  if all(side != "T" or _may_leave_top(node, flow, shape, nodes)
                         for side, flow, shape in zip(ports, flows, shapes))}
@@ -220,6 +221,27 @@ def _no_way_in(ports: tuple[str, ...], entries: set[str]) -> float:
     """Return NO_ROOM when the exits take every vertex the arrows into the decision could come in by (arrows from
     several symbols share one vertex, merging at a junction)."""
     return NO_ROOM if entries and entries <= set(ports) else 0.0
+
+
+def _crossed(ports: tuple[str, ...], flows: list[Flow], node: Node, nodes: dict[str, Node], lanes: list[str],
+             lane: int) -> float:
+    """Return CROSSED for each two exits whose lines must cross: one leaves by the bottom and turns towards a side
+    for its target, the other leaves by that side's vertex and drops past the first's target row, turning down
+    before the first's target lane (sopdoc's rule 26: the labels would read swapped)."""
+    ends = [nodes[flow.targets[0]] if flow.targets else None for flow in flows]
+    cost = 0.0
+    for bottom, low in zip(ports, ends):
+        if bottom != "B" or low is None or low.row <= node.row:
+            continue
+        at = lanes.index(low.lanes[0])
+        for side, far in zip(ports, ends):
+            if side not in "LR" or far is None or far.row <= low.row:
+                continue
+            toward = at > lane if side == "R" else at < lane
+            before = lanes.index(far.lanes[0]) <= at if side == "R" else lanes.index(far.lanes[0]) >= at
+            if toward and before:
+                cost += CROSSED
+    return cost
 
 
 def _may_leave_top(node: Node, flow: Flow, shape, nodes: dict[str, Node]) -> bool:
