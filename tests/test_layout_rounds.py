@@ -168,10 +168,21 @@ def test_a_flow_to_a_later_row_never_joins_a_line_where_it_rises(tmp_path):
     assert plan.warnings == []
 
 
+@pytest.mark.parametrize("index, what", [(9, "the skip 26 -> 28 crossed the join of row 27"),
+                                         (31, "the skip 32 -> 34 crossed the join of row 33")])
+def test_an_arrow_crosses_a_join_only_where_no_other_way_keeps_rules_1_to_16(tmp_path, index, what):
+    # SOPs of seed 11: a crossing of a join (two pelaksana doing one step) reads as the join cut, or as the step
+    # flowing on along the arrow (sopdoc's rule 18). It was only dear; a soft search paid for it and kept it.
+    sop = quality_sop(tmp_path, 11, index)
+    plan = layout.layout(sop)
+    report = check(geometry.document(sop, plan, geometry.predicted_frames(plan)))
+    assert [str(d) for d in report.defects if d.rule == 18 or d.rule <= 16] == []
+
+
 def test_only_the_pages_that_broke_a_rule_of_the_format_are_routed_again_keeping_rules_1_to_16_only():
     # Generated graphs whose last round is routed again keeping rules 1-16 only on one page of three; the other
     # pages keep the routes that kept sopdoc's own rules too.
-    for seed, paper in ((105, ("F4", "potret")), (129, ("A4", "potret"))):
+    for seed, paper in ((126, ("A4", "potret")), (129, ("A4", "potret"))):
         state = layout.run(chart(random.Random(seed), 34, 5, paper, **GRAPHS))
         assert len(state.pages) == 3
         assert state.relaxed is not None and len(state.relaxed) == 1

@@ -121,7 +121,9 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     near_h, near_v = grid.near_h, grid.near_v
     twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
-    s_bends = ask.s_bends or soft
+    # A loop back up may step aside and back, at a price, rather than frame the rows it rises past (a side vertex's
+    # loop into its target's free bottom).
+    s_bends = ask.s_bends or soft or not forward
     hairpin, bend_clear, tip_clear = (HAIRPIN_LEAST, 0.0, 0.0) if ask.relaxed else (HAIRPIN, BEND_CLEAR, TIP_CLEAR)
     siblings = frozenset() if ask.relaxed else ask.siblings
     by_node: dict[int, list[Entry]] = {}
@@ -203,6 +205,9 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
             if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear or theirs[node] in siblings:
                 straight = straight + OVERLAP if soft else None
+            # A join is never moved: an arrow crosses it only where no other way keeps rules 1-16 (sopdoc's rule 18).
+            if theirs[node] == JOIN and not ask.relaxed:
+                straight = None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
         # within COLLINEAR of it: the two would read as one line (rule 8).
         can_turn = bends < max_bends
