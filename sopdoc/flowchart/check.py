@@ -142,7 +142,12 @@ class _Checker:
         for a, b in line.segments:
             if abs(a[0] - b[0]) > EPS and abs(a[1] - b[1]) > EPS:
                 self._add(2, f"{name} miring", rows)
+            # A symbol farther than SYMBOL_CLEAR from the segment along either axis is neither met nor too near.
+            x0, x1 = min(a[0], b[0]) - SYMBOL_CLEAR, max(a[0], b[0]) + SYMBOL_CLEAR
+            y0, y1 = min(a[1], b[1]) - SYMBOL_CLEAR, max(a[1], b[1]) + SYMBOL_CLEAR
             for s, rect, inner in self.boxes:
+                if rect.x0 > x1 or rect.x1 < x0 or rect.y0 > y1 or rect.y1 < y0:
+                    continue
                 own = s.name in (line.src, line.dst)
                 distance = _segment_distance(a, b, rect)
                 if own and _meets(a, b, inner):

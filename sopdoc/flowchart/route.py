@@ -115,6 +115,9 @@ class Router:
         self.index = {s.name: n for n, s in enumerate(page.symbols)}
         self.routes: dict[int, Route] = {}
         self.more: dict[tuple[int, int], list[int]] = {}   # (array id, index) -> owners past the first
+        # What each search found (by its ask, window, exactness and detour) since the grid last changed: a link
+        # that finds no way keeping every rule searches again the same way before it tries the fallbacks.
+        self.searched: dict[tuple, Found | None] = {}
         self.arrow_links: list[Link] = []
         for n, link in enumerate(links):
             for rect in link.label_room:
@@ -218,22 +221,30 @@ class Router:
         branch = self._has_trunk(n)
         simple = ask if branch else replace(ask, bends=min(ask.bends, 2))
         for margin, bounded in ((TIGHT, simple), (WINDOW, ask)):
-            found = search(self.grid, starts, entries, [dst.rect], bounded, self._window(src, dst, margin), branch)
+            found = self._search(starts, entries, dst, bounded, self._window(src, dst, margin), branch)
             if found is not None:
                 return found
-        found = search(self.grid, starts, entries, [dst.rect], ask, exact=branch, detour=DETOUR)
+        found = self._search(starts, entries, dst, ask, exact=branch, detour=DETOUR)
         if found is None and not soft and fallback:
             # No way without an S-bend (sopdoc's rule 24): one with it, at a price.
-            found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True), exact=branch,
-                           detour=DETOUR)
+            found = self._search(starts, entries, dst, replace(ask, s_bends=True), exact=branch, detour=DETOUR)
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
         if found is None and soft and not branch:
-            found = search(self.grid, starts, entries, [dst.rect], ask, exact=True, detour=DETOUR)
+            found = self._search(starts, entries, dst, ask, exact=True, detour=DETOUR)
         if found is None and (soft or fallback):
             # No way keeps sopdoc's own rules too: one that keeps rules 1-16 is better than none.
-            found = search(self.grid, starts, entries, [dst.rect], replace(ask, s_bends=True, relaxed=True),
-                           exact=True, detour=DETOUR)
+            found = self._search(starts, entries, dst, replace(ask, s_bends=True, relaxed=True), exact=True,
+                                 detour=DETOUR)
         return found
+
+    def _search(self, starts: list[Start], entries: list[Entry], dst: Symbol, ask: Ask,
+                window: tuple[int, int, int, int] | None = None, exact: bool = False,
+                detour: float = float("inf")) -> Found | None:
+        """Return what search() finds for *ask* on the grid as it is (the starts and entries follow from the ask)."""
+        key = (ask, window, exact, detour)
+        if key not in self.searched:
+            self.searched[key] = search(self.grid, starts, entries, [dst.rect], ask, window, exact, detour)
+        return self.searched[key]
 
     def _fallback(self, n: int) -> Found | None:
         """Return a way for link *n* among the routes as they are: with an S-bend, or keeping rules 1-16 only."""
@@ -608,6 +619,7 @@ class Router:
             own.append(end_point)
         route = Route(link, nodes, start_point, end_point, start_port, end_port, own, trunk, host)
         self.routes[n] = route
+        self.searched.clear()
         self._hold(n, route)
 
     def _head(self, n: int, found: Found) -> list[int]:
@@ -731,6 +743,7 @@ class Router:
         route = self.routes.pop(n, None)
         if route is None:
             return ripped
+        self.searched.clear()
         for array, index, owner in reversed(route.held):
             if owner == -1:
                 array[index] -= 1       # a count, not an owner
@@ -758,6 +771,7 @@ class Router:
         A route found *soft* runs into the other exit of its decision where it crosses it; one found keeping rules
         1-16 only may cross it."""
         grid = self.grid
+        self.searched.clear()       # the history it adds prices soft searches
         link = self.links[n]
         friends = {m for m, r in self.routes.items() if link.fork is not None and r.link.fork == link.fork}
         if found.entry.merge:

@@ -141,21 +141,19 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     # a route running away from the box must turn twice, one running beside it once.
     sx = [1 if x < box.x0 else -1 if x > box.x1 else 0 for x in xs]
     sy = [1 if y < box.y0 else -1 if y > box.y1 else 0 for y in ys]
-    # BEND times the bends still needed, by direction, sx and sy (-1 indexes the last): the estimate's last term,
-    # looked up once per step rather than worked out.
-    needed = [[[BEND * _bends_needed(d, a, b) for b in (0, 1, -1)] for a in (0, 1, -1)] for d in range(4)]
+    needed = _NEEDED
 
-    def estimate(node: int, direction: int) -> float:
-        i, j = node % nx, node // nx
-        return ex[i] + ey[j] + needed[direction][sx[i]][sy[j]]
-
+    # The length of the edge from each track to the next.
+    gap_x = [b - a for a, b in zip(xs, xs[1:])]
+    gap_y = [b - a for a, b in zip(ys, ys[1:])]
+    across, down = (h_edge, h_halo, h_zone, twin_h, h_far), (v_edge, v_halo, v_zone, twin_v, v_far)
     inf = float("inf")
     # An exact search's state is (node, direction, bends): the cheapest way to a node may have used up the
     # bends a dearer way still has. A state is passed over when one with fewer bends costs no more.
     levels = LEVELS if exact else 1
     best: dict[int, float] = {}
-    # state -> (bends, arc, leg start node, direction before the leg, direction before that one, arc at the
-    # last crossing)
+    # state -> (the state it came from (a start: -1 - its index), node, direction, i, j, bends, arc, where its
+    # last leg began (x, y), direction before that leg, direction before that one, arc at the last crossing)
     info: dict[int, tuple] = {}
 
     def dominated(state: int, cost: float) -> bool:
@@ -164,7 +162,6 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             if best.get(base + k, inf) <= cost:
                 return True
         return False
-    parent: dict[int, int] = {}
     heap: list = []
     push, pop = heapq.heappush, heapq.heappop
     counter = 0
@@ -172,10 +169,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         state = (start.node * 4 + start.direction) * levels + min(start.bends, levels - 1)
         if start.cost < best.get(state, inf) and not dominated(state, start.cost):
             best[state] = start.cost
-            parent[state] = -1 - n
-            info[state] = (start.bends, start.arc, start.node, -1, -1, -inf)
-            push(heap, (start.cost + estimate(start.node, start.direction), -start.cost, counter, start.cost, state,
-                        None))
+            j, i = divmod(start.node, nx)
+            info[state] = (-1 - n, start.node, start.direction, i, j, start.bends, start.arc, 0.0, 0.0, -1, -1, -inf)
+            push(heap, (start.cost + (ex[i] + ey[j] + needed[start.direction][sx[i]][sy[j]]), -start.cost, counter,
+                        start.cost, state, None))
             counter += 1
     limit = (2 * heap[0][0] + detour) if heap else inf
     while heap:
@@ -183,27 +180,27 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         if f > limit:
             return None
         if finish is not None:
-            return Found(_nodes(parent, state, levels), starts[-1 - _origin(parent, state)], finish, cost)
+            nodes, origin = _way(info, state)
+            return Found(nodes, starts[origin], finish, cost)
         if cost > best[state] or (exact and dominated(state, cost)):     # a state is pushed once it has a best
             continue
-        node, direction = divmod(state // levels, 4)
-        j, i = divmod(node, nx)
-        bends, arc, leg_start, before, prior, crossed = info[state]
+        _, node, direction, i, j, bends, arc, leg_x, leg_y, before, prior, crossed = info[state]
         horizontal = direction < 2
         # How far the route has run since its last bend, and whether a turn into each direction would make an
         # S-bend (runs d, e, -d, e: rule 24).
-        since_bend = abs(xs[i] - xs[leg_start % nx]) + abs(ys[j] - ys[leg_start // nx]) if before >= 0 else inf
+        since_bend = abs(xs[i] - leg_x) + abs(ys[j] - leg_y) if before >= 0 else inf
         s_bend = before if prior >= 0 and direction == OPPOSITE[prior] else -1
         # Passing the node straight on: nothing may stop or run the same way there; a crossing pays, and is
         # forbidden near this route's start or another's end (rule 10).
-        mine, theirs = (pass_h, pass_v) if horizontal else (pass_v, pass_h)
+        stops, on_h, on_v = stop[node], pass_h[node], pass_v[node]
+        mine, theirs = (on_h, on_v) if horizontal else (on_v, on_h)
         straight = 0.0
-        if stop[node] != FREE or mine[node] != FREE:
+        if stops != FREE or mine != FREE:
             straight = OVERLAP if soft else None
-        crossing = straight is not None and theirs[node] != FREE
+        crossing = straight is not None and theirs != FREE
         if crossing:
-            straight += CROSS + (JOIN_CROSS if theirs[node] == JOIN else 0.0)
-            if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear or theirs[node] in siblings:
+            straight += CROSS + (JOIN_CROSS if theirs == JOIN else 0.0)
+            if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear or theirs in siblings:
                 straight = straight + OVERLAP if soft else None
             # A join is never moved: an arrow crosses it only where no other way keeps rules 1-16 (sopdoc's rule 18).
             if theirs[node] == JOIN and not ask.relaxed:
@@ -214,7 +211,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
         turning = None
         if can_turn:
             turning = 0.0
-            if stop[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
+            if stops != FREE or on_h != FREE or on_v != FREE:
                 turning = OVERLAP if soft else None
             if turning is not None and (near_h if horizontal else near_v)[node]:
                 turning = turning + OVERLAP if soft else None
@@ -229,14 +226,14 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     continue
                 if entry.direction == direction and entry.corner:
                     # Straight on onto the other line where it turns this way: the two meet at its corner.
-                    if mine[node] != FREE or pass_h[node] != FREE or pass_v[node] != FREE:
+                    if mine != FREE or on_h != FREE or on_v != FREE:
                         continue
                     total = cost + entry.cost
                 elif entry.direction == direction:
                     if entry.merge or straight is None:
                         continue
                     total = cost + straight + entry.cost
-                    if entry.close and theirs[node] != FREE:
+                    if entry.close and theirs != FREE:
                         if not soft:
                             continue
                         total += OVERLAP        # a crossing this near the tip: the crossing line must move
@@ -246,7 +243,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                         continue
                     if entry.merge:
                         # Onto the line of another arrow into the same target: its line passes here, and only it.
-                        if stop[node] != FREE or mine[node] != FREE or (near_h if horizontal else near_v)[node] or \
+                        if stops != FREE or mine != FREE or (near_h if horizontal else near_v)[node] or \
                                 (arc - crossed < bend_clear and not soft):
                             continue
                         total = cost + BEND + entry.cost
@@ -263,6 +260,33 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 push(heap, (total, -total, counter, total, state, entry))
                 counter += 1
         for new in _AHEAD[direction]:
+            if new == RIGHT:
+                if i >= i1:
+                    continue
+                nxt, ni, nj, edge = node + 1, i + 1, j, node
+                edges, halos, zones, twins, far = across
+                length = real = gap_x[i]
+            elif new == LEFT:
+                if i <= i0:
+                    continue
+                nxt, ni, nj = node - 1, i - 1, j
+                edge = nxt
+                edges, halos, zones, twins, far = across
+                length = real = gap_x[ni]
+            elif new == DOWN:
+                if j >= j1:
+                    continue
+                nxt, ni, nj, edge = node + nx, i, j + 1, node
+                edges, halos, zones, twins, far = down
+                length = real = gap_y[j]
+            else:
+                if j <= j0:
+                    continue
+                nxt, ni, nj = node - nx, i, j - 1
+                edge = nxt
+                edges, halos, zones, twins, far = down
+                real = gap_y[nj]
+                length = real * (1 + UP_COST)
             if new == direction:
                 if straight is None:
                     continue
@@ -275,31 +299,6 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     if not s_bends:
                         continue
                     price += S_BEND
-            if new == RIGHT:
-                if i >= i1:
-                    continue
-                nxt, ni, nj = node + 1, i + 1, j
-                edge, edges, halos, zones, twins, far = node, h_edge, h_halo, h_zone, twin_h, h_far
-                length = real = xs[i + 1] - xs[i]
-            elif new == LEFT:
-                if i <= i0:
-                    continue
-                nxt, ni, nj = node - 1, i - 1, j
-                edge, edges, halos, zones, twins, far = nxt, h_edge, h_halo, h_zone, twin_h, h_far
-                length = real = xs[i] - xs[i - 1]
-            elif new == DOWN:
-                if j >= j1:
-                    continue
-                nxt, ni, nj = node + nx, i, j + 1
-                edge, edges, halos, zones, twins, far = node, v_edge, v_halo, v_zone, twin_v, v_far
-                length = real = ys[j + 1] - ys[j]
-            else:
-                if j <= j0:
-                    continue
-                nxt, ni, nj = node - nx, i, j - 1
-                edge, edges, halos, zones, twins, far = nxt, v_edge, v_halo, v_zone, twin_v, v_far
-                real = ys[j] - ys[j - 1]
-                length = real * (1 + UP_COST)
             if blocked[nxt]:
                 continue
             occupant, hal, near = edges[edge], halos[edge], halo[nxt]
@@ -330,12 +329,11 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             key = (nxt * 4 + new) * levels + min(bends + (new != direction), levels - 1) if exact else nxt * 4 + new
             if g < best.get(key, inf) and not (exact and dominated(key, g)):
                 best[key] = g
-                parent[key] = state
                 here = arc if crossing and new == direction else crossed
                 if new == direction:
-                    info[key] = (bends, arc + real, leg_start, before, prior, here)
+                    info[key] = (state, nxt, new, ni, nj, bends, arc + real, leg_x, leg_y, before, prior, here)
                 else:
-                    info[key] = (bends + 1, arc + real, node, direction, before, here)
+                    info[key] = (state, nxt, new, ni, nj, bends + 1, arc + real, xs[i], ys[j], direction, before, here)
                 push(heap, (g + (ex[ni] + ey[nj] + needed[new][sx[ni]][sy[nj]]), -g, counter, g, key, None))
                 counter += 1
     return None
@@ -350,15 +348,15 @@ def _bends_needed(direction: int, sx: int, sy: int) -> int:
     return (0 if sx == 0 else 1) if toward else 2
 
 
-def _nodes(parent: dict[int, int], state: int, levels: int) -> list[int]:
+# BEND times the bends still needed, by direction, sx and sy (-1 indexes the last): the estimate's last term,
+# looked up once per step rather than worked out.
+_NEEDED = tuple(tuple(tuple(BEND * _bends_needed(d, a, b) for b in (0, 1, -1)) for a in (0, 1, -1)) for d in range(4))
+
+
+def _way(info: dict[int, tuple], state: int) -> tuple[list[int], int]:
+    """Return the nodes of the way to *state*, from its start, and the index of that start."""
     nodes = []
     while state >= 0:
-        nodes.append(state // (4 * levels))
-        state = parent[state]
-    return nodes[::-1]
-
-
-def _origin(parent: dict[int, int], state: int) -> int:
-    while parent[state] >= 0:
-        state = parent[state]
-    return parent[state]
+        nodes.append(info[state][1])
+        state = info[state][0]
+    return nodes[::-1], -1 - state
