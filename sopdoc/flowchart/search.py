@@ -203,7 +203,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear or theirs in siblings:
                 straight = straight + OVERLAP if soft else None
             # A join is never moved: an arrow crosses it only where no other way keeps rules 1-16 (sopdoc's rule 18).
-            if theirs[node] == JOIN and not ask.relaxed:
+            if theirs == JOIN and not ask.relaxed:
                 straight = None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
         # within COLLINEAR of it: the two would read as one line (rule 8).
