@@ -88,8 +88,8 @@ def test_a_loop_back_up_does_not_leave_its_decision_by_the_bottom_vertex(tmp_pat
             assert max(abs(a - b) for a, b in zip(arrow["points"][0], bottom)) > 0.01, arrow
 
 
-def _review_6(tmp_path, seed: int) -> dict:
-    """Return the geometry export of one of visual review 6's new hard SOPs: its sizes drawn from the seed's own
+def _hard_sop(tmp_path, seed: int) -> dict:
+    """Return the geometry export of one of visual reviews 6 and 7's new hard SOPs: its sizes drawn from the seed's own
     generator, which goes on to draw the SOP (/work/wt/rev6/gen.py as the reviewer wrote it)."""
     rng = random.Random(seed)
     rows, actors, decisions = rng.randint(20, 40), rng.randint(5, 8), rng.randint(2, 6)
@@ -106,7 +106,7 @@ def test_the_two_exits_of_a_decision_are_not_given_vertices_from_which_they_must
     # Review 6's u13019 (A4 landscape, 8 pelaksana): decision 3's "Setuju" left by the bottom vertex and turned right
     # to decision 4, across "Perlu perbaikan", which left by the right vertex and dropped 86 mm to connector D: the
     # two labels read swapped.
-    assert _broken(_review_6(tmp_path, 13019), 26) == []
+    assert _broken(_hard_sop(tmp_path, 13019), 26) == []
 
 
 def test_a_loop_back_two_rows_is_not_drawn_as_a_frame_round_the_rows_it_rises_past(tmp_path):
@@ -119,3 +119,17 @@ def test_a_loop_back_two_rows_is_not_drawn_as_a_frame_round_the_rows_it_rises_pa
     points = loop["points"]
     assert sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:])) < 100
     assert _broken(doc, 22) == []
+
+
+def test_an_arrow_that_must_cross_a_join_crosses_it_clear_of_its_bends(tmp_path):
+    # Review 7's u14017 (A4 portrait, 8 pelaksana): decision 17 stands over the join of boxes 18 and 18b, box 19 under
+    # it; "Lengkap" ran 22 mm along the join 2.0 mm above it and crossed it 2.0 mm past its corner: arrow and join
+    # read as one line. The straight run into box 19 crossed the join unpriced, and near the corner it turned at.
+    doc = _hard_sop(tmp_path, 14017)
+    assert _broken(doc, 17) == []
+    (page,) = [p for p in doc["pages"] if any(s["id"] == "r17" for s in p["symbols"])]
+    ((x0, y), (x1, _)) = next(j["points"] for j in page["joins"] if j["from"] == "r18")
+    (arrow,) = [a for a in page["arrows"] if (a["from"], a["to"]) == ("r17", "r19")]
+    for a, b in zip(arrow["points"], arrow["points"][1:]):
+        if a[1] == b[1] and min(a[0], b[0]) < x1 and max(a[0], b[0]) > x0:
+            assert abs(a[1] - y) >= 3.0, (a, b, y)

@@ -25,9 +25,11 @@ from sopdoc.flowchart import grid as grids
 from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FAR_COLLINEAR, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
 from sopdoc.flowchart.search import (
+    CROSS,
     DOWN,
     FAR_COST,
     HORIZONTAL,
+    JOIN_CROSS,
     LEFT,
     RIGHT,
     TIP_CLEAR,
@@ -117,7 +119,8 @@ class Router:
         self.more: dict[tuple[int, int], list[int]] = {}   # (array id, index) -> owners past the first
         # What each search found (by its ask, window, exactness and detour) since the grid last changed: a link
         # that finds no way keeping every rule searches again the same way before it tries the fallbacks.
-        self.searched: dict[tuple, Found | None] = {}
+        # (and, by ("ways", link, soft, joins), where its searches start and end).
+        self.searched: dict[tuple, Found | None | tuple] = {}
         self.arrow_links: list[Link] = []
         for n, link in enumerate(links):
             for rect in link.label_room:
@@ -203,17 +206,6 @@ class Router:
             direct = self._direct(n, src, dst)
             if direct is not None:
                 return direct
-        # One line leaves a symbol for the targets of a fork: the first routed is its trunk, the others branch off it.
-        # A fork's targets share one line: a branch splits off its trunk. A line of its own, from another side,
-        # is dear: only where the trunk leaves no way.
-        starts = self._branches(n, soft)
-        extra = OWN_LINE if self._has_trunk(n) else 0.0
-        starts += [replace(s, cost=s.cost + extra)
-                   for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft)]
-        entries = [e for port in self._in_ports(n, dst, soft) for e in self._entries(dst, port, n, soft)]
-        entries += self._merges(n, dst)
-        if not starts or not entries:
-            return None
         # The search looks near the link first (most links run straight, or turn once or twice between
         # their symbols), then wider, then over the whole page.
         # (A fork's branch starts with its trunk's bends: it looks with all of them, exactly, or its own line
@@ -221,29 +213,51 @@ class Router:
         branch = self._has_trunk(n)
         simple = ask if branch else replace(ask, bends=min(ask.bends, 2))
         for margin, bounded in ((TIGHT, simple), (WINDOW, ask)):
-            found = self._search(starts, entries, dst, bounded, self._window(src, dst, margin), branch)
+            found = self._search(n, bounded, self._window(src, dst, margin), branch)
             if found is not None:
                 return found
-        found = self._search(starts, entries, dst, ask, exact=branch, detour=DETOUR)
+        found = self._search(n, ask, exact=branch, detour=DETOUR)
         if found is None and not soft and fallback:
-            # No way without an S-bend (sopdoc's rule 24): one with it, at a price.
-            found = self._search(starts, entries, dst, replace(ask, s_bends=True), exact=branch, detour=DETOUR)
+            # No way without an S-bend (sopdoc's rule 24): one with it, at a price; else one across a join (rule 18).
+            found = self._search(n, replace(ask, s_bends=True), exact=branch, detour=DETOUR) or \
+                self._search(n, replace(ask, s_bends=True, joins=True), exact=branch, detour=DETOUR)
         # Where the bends run short, the cheapest way to a place may not be the one that can still reach the target.
         if found is None and soft and not branch:
-            found = self._search(starts, entries, dst, ask, exact=True, detour=DETOUR)
+            found = self._search(n, ask, exact=True, detour=DETOUR)
         if found is None and (soft or fallback):
             # No way keeps sopdoc's own rules too: one that keeps rules 1-16 is better than none.
-            found = self._search(starts, entries, dst, replace(ask, s_bends=True, relaxed=True), exact=True,
-                                 detour=DETOUR)
+            found = self._search(n, replace(ask, s_bends=True, relaxed=True), exact=True, detour=DETOUR)
         return found
 
-    def _search(self, starts: list[Start], entries: list[Entry], dst: Symbol, ask: Ask,
-                window: tuple[int, int, int, int] | None = None, exact: bool = False,
+    def _search(self, n: int, ask: Ask, window: tuple[int, int, int, int] | None = None, exact: bool = False,
                 detour: float = float("inf")) -> Found | None:
-        """Return what search() finds for *ask* on the grid as it is (the starts and entries follow from the ask)."""
+        """Return what search() finds for link *n* and *ask* on the grid as it is."""
         key = (ask, window, exact, detour)
         if key not in self.searched:
-            self.searched[key] = search(self.grid, starts, entries, [dst.rect], ask, window, exact, detour)
+            starts, entries = self._ways(n, ask.soft, ask.joins or ask.relaxed)
+            found = None
+            if starts and entries:
+                found = search(self.grid, starts, entries, [self.symbols[self.links[n].dst].rect], ask, window, exact,
+                               detour)
+            self.searched[key] = found
+        return self.searched[key]
+
+    def _ways(self, n: int, soft: bool, joins: bool) -> tuple[list[Start], list[Entry]]:
+        """Return where link *n*'s line may leave its source and come into its target; with *joins*, its straight
+        runs there may cross a join."""
+        key = ("ways", n, soft, joins)
+        if key not in self.searched:
+            link = self.links[n]
+            src, dst = self.symbols[link.src], self.symbols[link.dst]
+            # One line leaves a symbol for the targets of a fork: the first routed is its trunk, the others branch
+            # off it. A line of its own, from another side, is dear: only where the trunk leaves no way.
+            starts = self._branches(n, soft)
+            extra = OWN_LINE if self._has_trunk(n) else 0.0
+            starts += [replace(s, cost=s.cost + extra)
+                       for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft, joins)]
+            entries = [e for port in self._in_ports(n, dst, soft) for e in self._entries(dst, port, n, soft, joins)]
+            entries += self._merges(n, dst)
+            self.searched[key] = (starts, entries)
         return self.searched[key]
 
     def _fallback(self, n: int) -> Found | None:
@@ -328,9 +342,9 @@ class Router:
         return halo == SEVERAL and self.grid.open_to(kind, index, frozenset(ends))
 
     def _walk(self, symbol: Symbol, port: Port, n: int, soft: bool, reach: float = float("inf"),
-              zone: float = END_ZONE, until: float = float("inf")) -> list[tuple[int, float]]:
+              zone: float = END_ZONE, until: float = float("inf"), joins: bool = True) -> list[tuple[int, float]]:
         """Return (node, distance) straight out from *port*, while a line may pass there (none crossing it
-        nearer the port than *zone*), up to the first node *until* or more away."""
+        nearer the port than *zone*, nor a join unless *joins*), up to the first node *until* or more away."""
         grid = self.grid
         px, py = symbol.port_point(port)
         dx, dy = port.outward
@@ -371,6 +385,8 @@ class Router:
                 break
             if grid.label_keep[node] and grid.label_zone[node] != n:
                 break
+            if not joins and across[node] == JOIN:
+                break
             if not soft and (grid.stop[node] != FREE or same[node] != FREE or
                              (across[node] != FREE and (distance < zone or grid.end_zone[node] != FREE or
                                                         across[node] in siblings))):
@@ -390,24 +406,24 @@ class Router:
             return False
         return soft or (edges[low] == FREE and zones[low] in (FREE, n))
 
-    def _starts(self, symbol: Symbol, port: Port, n: int, soft: bool) -> list[Start]:
+    def _starts(self, symbol: Symbol, port: Port, n: int, soft: bool, joins: bool = True) -> list[Start]:
         link = self.links[n]
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
         # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
-        for node, distance, far in self._far_priced(self._walk(symbol, port, n, soft, until=link.run)):
+        for node, distance, far in self._far_priced(self._walk(symbol, port, n, soft, until=link.run, joins=joins)):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost + far, distance, (symbol, port))]
         return []
 
-    def _entries(self, symbol: Symbol, port: Port, n: int, soft: bool) -> list[Entry]:
+    def _entries(self, symbol: Symbol, port: Port, n: int, soft: bool, joins: bool = True) -> list[Entry]:
         link = self.links[n]
         inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
         # Past ENTRY_REACH only the first node may serve (when none nearer does): the walk stops there.
-        walk = self._far_priced(self._walk(symbol, port, n, soft, zone=self.tip_zone, until=ENTRY_REACH))
+        walk = self._far_priced(self._walk(symbol, port, n, soft, zone=self.tip_zone, until=ENTRY_REACH, joins=joins))
         walk = [(node, distance, far) for node, distance, far in walk if distance >= ENTRY_MIN]
         near = [(node, distance, far) for node, distance, far in walk if distance <= ENTRY_REACH] or walk[:1]
         return [Entry(node, inward, distance + cost + far, (symbol, port), close=distance < self.tip_zone,
@@ -416,15 +432,22 @@ class Router:
 
     def _far_priced(self, walk: list[tuple[int, float]]) -> list[tuple[int, float, float]]:
         """Return a walk's nodes with what its line from the port to each pays for running within FAR_COLLINEAR of
-        another route's end on the same track (sopdoc's rule 25), as a search's step would."""
+        another route's end on the same track (sopdoc's rule 25) and for crossing a join (rule 18), as a search's
+        step would. A node on a join, or as near past it as a crossing may come to a bend (rule 17), is no place
+        to turn: it is left out."""
         grid, priced, far, previous = self.grid, [], 0.0, None
+        joins, crossed = 0.0, None
         for node, distance in walk:
             if previous is not None:
                 horizontal = abs(node - previous) == 1
                 if (grid.h_far if horizontal else grid.v_far)[min(node, previous)]:
                     far = FAR_COST
-            priced.append((node, distance, far))
             previous = node
+            if grid.pass_h[node] == JOIN:      # only a walk up or down meets one (joins run across)
+                joins += CROSS + JOIN_CROSS
+                crossed = distance
+            elif crossed is None or distance - crossed >= self.bend_zone:
+                priced.append((node, distance, far + joins))
         return priced
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
@@ -542,7 +565,8 @@ class Router:
                 ahead = (b[0] - a[0]) * out.outward[0] + (b[1] - a[1]) * out.outward[1]
                 if ahead < max(link.run, ARROW_ROOM):
                     continue
-                walk = [(node, d) for node, d in self._walk(src, out, n, False, ahead) if d < ahead - 1e-6]
+                walk = [(node, d) for node, d in self._walk(src, out, n, False, ahead, joins=self.relaxed)
+                        if d < ahead - 1e-6]
                 inside = dst.rect.grow(OWN_CLEAR)
                 walk = [(node, d) for node, d in walk if not inside.contains(*self.grid.point(node))]
                 expected = self._track_nodes(a, b, src, dst)

@@ -89,6 +89,7 @@ class Ask:
     # Only rules 1-16: no way kept sopdoc's own rules 17, 22 and 23 (crossings near bends and tips, short U-turns).
     relaxed: bool = False
     siblings: frozenset[int] = frozenset()  # the routes of its decision's other exit: it never crosses them (rule 26)
+    joins: bool = False         # it may cross a join, at a price; else never (sopdoc's rule 18)
 
 
 @dataclass
@@ -202,8 +203,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
             straight += CROSS + (JOIN_CROSS if theirs == JOIN else 0.0)
             if arc < END_ZONE or end_zone[node] != FREE or since_bend < bend_clear or theirs in siblings:
                 straight = straight + OVERLAP if soft else None
-            # A join is never moved: an arrow crosses it only where no other way keeps rules 1-16 (sopdoc's rule 18).
-            if theirs == JOIN and not ask.relaxed:
+            # A join is never moved: an arrow crosses it only where no way without does (sopdoc's rule 18).
+            if theirs == JOIN and not (ask.joins or ask.relaxed):
                 straight = None
         # Turning at the node: nothing else may use it, and no other line may run on along the same track
         # within COLLINEAR of it: the two would read as one line (rule 8).
