@@ -216,7 +216,7 @@ def build(symbols: list[Symbol], lanes: int, lane_width: float, rows: list[tuple
             lattice_y += spread(high + CLEAR, bottom - BORDER)
             lattice_y += spread(top + BORDER, bottom - BORDER, anchor=level[0].y)
             # A row whose symbols stand one below another (an end under its decision) has free bands between them
-            # too, and its lower symbols tracks through them.
+            # too, and tracks through its lower symbols.
             bottom_of = None
             for s in sorted(level, key=lambda s: s.y - s.h / 2):
                 if bottom_of is not None and s.y - s.h / 2 - CLEAR > bottom_of + CLEAR:

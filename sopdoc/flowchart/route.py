@@ -354,34 +354,28 @@ class Router:
                 return []
             order = range(bisect_right(grid.xs, px), grid.nx) if dx > 0 else range(bisect_left(grid.xs, px) - 1, -1, -1)
             nodes = [grid.index(i, j) for i in order]
-            behind = grid.index(order.start - order.step, j) if 0 <= order.start - order.step < grid.nx else None
         else:
             i = grid.track_x(px)
             if i is None:
                 return []
             order = range(bisect_right(grid.ys, py), grid.ny) if dy > 0 else range(bisect_left(grid.ys, py) - 1, -1, -1)
             nodes = [grid.index(i, j) for j in order]
-            behind = grid.index(i, order.start - order.step) if 0 <= order.start - order.step < grid.ny else None
         own = symbol.rect.grow(OWN_CLEAR)
         siblings = self.siblings.get(n, frozenset())
         horizontal = bool(dx)
         same, across = (grid.pass_h, grid.pass_v) if horizontal else (grid.pass_v, grid.pass_h)
-        zones = grid.h_zone if horizontal else grid.v_zone
         found: list[tuple[int, float]] = []
-        previous, last = None, behind
+        previous = None
         for node in nodes:
-            # From the port on, the line lies on the track's edges, those inside its symbol's clearance too: none
-            # may lie where another route's line runs on past a bend (rule 8).
-            if not soft and last is not None and zones[min(last, node)] not in (FREE, n):
-                break
-            last = node
             x, y = grid.point(node)
             if own.contains(x, y):
                 continue
             distance = abs(x - px) + abs(y - py)
             if distance > reach or grid.blocked[node] or not self._open(0, node, grid.halo, n):
                 break
-            if previous is not None and not self._edge_open(previous, node, n, soft):
+            # Up to its first node the line runs inside its symbol's clearance, on edges no search step checks.
+            if previous is not None and not self._edge_open(previous, node, n, soft) or \
+                    previous is None and not soft and self._run_zones(symbol, port, node) - {n}:
                 break
             if grid.label_keep[node] and grid.label_zone[node] != n:
                 break

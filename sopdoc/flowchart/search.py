@@ -122,8 +122,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     near_h, near_v = grid.near_h, grid.near_v
     twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
-    # A loop back up may step aside and back, at a price, rather than frame the rows it rises past (a side vertex's
-    # loop into its target's free bottom).
+    # A loop back up may step aside and back, at a price, rather than frame the rows it rises past (out of a side
+    # vertex, under its target and into its side).
     s_bends = ask.s_bends or soft or not forward
     hairpin, bend_clear, tip_clear = (HAIRPIN_LEAST, 0.0, 0.0) if ask.relaxed else (HAIRPIN, BEND_CLEAR, TIP_CLEAR)
     siblings = frozenset() if ask.relaxed else ask.siblings
