@@ -17,7 +17,7 @@ from sopdoc.document import geometry
 from sopdoc.flowchart import check as drawing_check
 from sopdoc.flowchart import graph, layout, table
 from sopdoc.flowchart.graph import COLUMNS, Chart, Flow, Node, Row
-from sopdoc.flowchart.plan import DECISION, MM, PROCESS, TERMINATOR, Arrow, Junction, Label, Page, RowBox, Symbol
+from sopdoc.flowchart.plan import DECISION, MM, PROCESS, TERMINATOR, Arrow, Join, Junction, Label, Page, RowBox, Symbol
 
 T, P, D = TERMINATOR, PROCESS, DECISION
 
@@ -477,6 +477,23 @@ def test_the_check_finds_a_crossing_at_an_arrowhead():
 def test_the_check_finds_a_label_beside_another_line():
     crowded = CLEAN + [Arrow("r1", "r3", _pts((20, 20), (27, 20), (27, 66), (45, 66), (45, 63)))]   # 1 mm from "Ya"
     assert 16 in _rules(_page(crowded))
+
+
+def test_the_check_finds_an_arrow_across_a_join_and_names_both_rows():
+    # Boxes 1 and 4 are done together (a join along y 20); a loop from box 3 up to box 1 crosses it at x 33.
+    join = Join("r1", "r4", _pts((20, 20), (40, 20)))
+    loop = Arrow("r3", "r1", _pts((50, 60), (55, 60), (55, 30), (33, 30), (33, 10), (15, 10), (15, 17)))
+    assert 18 not in _rules(_page(CLEAN + [loop]))
+    crossed = drawing_check.problems(_page(CLEAN + [loop], joins=[join]), 30 * MM, ["a", "b"])
+    assert [p.rows for p in crossed if p.rule == 18] == [frozenset({0, 1})]
+
+
+def test_the_check_finds_the_two_exits_of_a_decision_crossing():
+    # Decision 2's "Ya" leaves by its right vertex to box 3; its other exit leaves by the bottom and rises to box 4
+    # across "Ya", 5 mm from where "Ya" leaves. The same line from box 3 (no decision) crosses nothing of its own.
+    back = _pts((15, 64), (15, 70), (25, 70), (25, 20), (40, 20))
+    assert 26 in _rules(_page(CLEAN + [Arrow("r2", "r4", back, Label("Tidak", 16 * MM, 65 * MM, 6 * MM, 3 * MM))]))
+    assert 26 not in _rules(_page(CLEAN + [Arrow("r3", "r4", _pts((45, 63), (45, 70)) + back[2:])]))
 
 
 def test_the_checks_problems_name_their_rows_for_the_layout_to_grow():

@@ -1,5 +1,6 @@
 """The last phase: read the finished page back against the drawing rules 1-16 of the geometry format
-(and sopdoc's own rule 23: no U-turn through a run shorter than 5.0 mm).
+(and sopdoc's own rules 23, no U-turn through a run shorter than 5.0 mm; 18, no arrow across a join; and 26, no
+crossing between the two exits of one decision).
 
 The router keeps the rules by construction; this phase says so, or names what
 broke and the rows it broke in, so that the layout can give those rows more
@@ -33,11 +34,13 @@ HEAD = 2.0 * MM
 
 @dataclass(frozen=True)
 class Problem:
-    """A broken rule: what a user reads, and the rows (indices) whose room would mend it."""
+    """A broken rule: what a user reads, and the rows (indices) whose room would mend it, or the decision whose
+    exits should leave by other vertices."""
 
     rule: int
     text: str
     rows: frozenset[int]
+    decision: str | None = None     # a decision whose choice of exit vertices would mend it, not more room
 
 
 @dataclass(frozen=True)
@@ -103,8 +106,8 @@ class _Checker:
         rows = {self.symbols[name].no - 1 for name in (line.src, line.dst) if name in self.symbols}
         return rows | {r for p in line.points if (r := self._row_at(p[1])) is not None}
 
-    def _add(self, rule: int, text: str, rows: set[int]) -> None:
-        self.found.append(Problem(rule, text, frozenset(rows)))
+    def _add(self, rule: int, text: str, rows: set[int], decision: str | None = None) -> None:
+        self.found.append(Problem(rule, text, frozenset(rows), decision))
 
     def _name(self, line: _Line) -> str:
         return f"panah {self._symbol_name(line.src)} ke {self._symbol_name(line.dst)}" if line.arrow else \
@@ -231,6 +234,8 @@ class _Checker:
                 rows = self._rows_of(one) | self._rows_of(other)
                 pair = f"{self._name(one)} dan {self._name(other)}"
                 merge = marked and relation[0] == "merge"
+                exits = one.arrow and other.arrow and one.src == other.src and one.points[0] != other.points[0] \
+                    and one.src in self.symbols and self.symbols[one.src].kind == DECISION
                 same_target = one.arrow and other.arrow and one.dst == other.dst
                 for a, b in first:
                     for c, d in second:
@@ -244,6 +249,13 @@ class _Checker:
                                 _continues(a, b, c, d, relation[1] if marked else None):
                             self._add(8, f"{pair} tampak bersambung", rows)
                         crossing = _crossing(a, b, c, d)
+                        if crossing is not None and one.arrow != other.arrow:
+                            # The join reads as cut, or the arrow as ending on it: the rows get room for a way round.
+                            self._add(18, f"{pair} memotong garis gabungan", rows)
+                        if crossing is not None and exits:
+                            # A decision's two exits crossed read swapped, each label seeming to lead where the
+                            # other goes: other vertices mend it, room does not.
+                            self._add(26, f"{pair} (dua cabang satu keputusan) bersilang", rows, one.src)
                         if crossing is not None:
                             for line in (one, other):
                                 if line.arrow and self._near_end(line, crossing):

@@ -94,7 +94,7 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
-    best: tuple[tuple[int, int, int], dict] | None = None   # the round that left the fewest failures (_failures), what it made
+    best: tuple[tuple[int, int, int, int], dict] | None = None   # the round that left the fewest failures (_failures), what it made
     failing: frozenset | None = None        # the links and labels the round before left without a way
     # Pages whose routes keep rules 1-16 only: the rounds could not keep sopdoc's own rules there too (None: no
     # page yet; the pages that kept every rule keep their routes).
@@ -230,15 +230,26 @@ def _check(state: State) -> str | None:
         rows |= set(range(min(link.rows), max(link.rows) + 1))
     for _, link in state.unlabelled:
         state.keep.add(link.exit)
-    for name in {link.exit[0] for _, link in state.failed if link.exit is not None}:
+    turning = {link.exit[0] for _, link in state.failed if link.exit is not None}
+    for name in turning:
         state.turns[name] = state.turns.get(name, 0) + 1
     for _, link in state.failed:
         # Its target may have no side left: room over it lets the line that comes in at its top run
         # long enough for this one to join it.
         target = link.rows[1]
         state.above[target] = min(state.above.get(target, 0.0) + MERGE_ROOM, state.capacity * ROOM_SHARE / 2)
+    turned = False
     for _, problem in state.problems:
-        rows |= problem.rows
+        if problem.decision is not None:
+            # The decision's exits leave by the next way of choosing its vertices (rule 26: its exits crossed), in a
+            # round that left every link and label a way: other vertices may find none, and a link or label without
+            # a way is worse than a crossing (such a round gives rows room and moves the exits of failed links on).
+            if not state.failed and not state.unlabelled and problem.decision not in turning:
+                turning.add(problem.decision)
+                state.turns[problem.decision] = state.turns.get(problem.decision, 0) + 1
+                turned = True
+        else:
+            rows |= problem.rows
     _keep_best(state)
     # A round whose taller rows left the very same links and labels without a way shows that height is not
     # what they lack: the lanes widen at once, when they can, rather than after the last round of growing. (A
@@ -247,7 +258,7 @@ def _check(state: State) -> str | None:
     stuck = bool(failing) and failing == state.failing
     state.failing = failing
     widened = bool(rows) and stuck and _widen(state)
-    if rows and not widened and _again(state, "check", ATTEMPTS - 1):
+    if (rows or turned) and not widened and _again(state, "check", ATTEMPTS - 1):
         for index in rows:
             state.grown[index] = state.grown.get(index, 0.0) + GROW
         state.rounds.pop("connectors", None)
@@ -283,13 +294,14 @@ def _failing(state: State) -> frozenset[tuple[str, str]]:
     return frozenset((link.src, link.dst) for _, link in state.failed + state.unlabelled)
 
 
-def _failures(state: State) -> tuple[int, int, int]:
+def _failures(state: State) -> tuple[int, int, int, int]:
     """Return what this round left broken: links and labels without a way and broken rules of the format; of those,
-    the links without a way; then broken rules of sopdoc's own. A round is better for fewer of the first, then of
-    the second (a link without a way is drawn plainly, across several rules; a label without room breaks one),
-    then of the third."""
+    the links without a way; then broken rules of sopdoc's own; of those, the ones only other exit vertices mend. A
+    round is better for fewer of the first, then of the second (a link without a way is drawn plainly, across
+    several rules; a label without room breaks one), then of the third."""
     own = sum(1 for _, p in state.problems if p.rule > 16)
-    return len(state.failed) + len(state.unlabelled) + len(state.problems) - own, len(state.failed), own
+    vertices = sum(1 for _, p in state.problems if p.decision is not None)
+    return len(state.failed) + len(state.unlabelled) + len(state.problems) - own, len(state.failed), own, vertices
 
 
 def _keep_best(state: State) -> None:
@@ -313,8 +325,8 @@ def _widen(state: State) -> bool:
     nothing worth the rounds from a few millimetres (counted in the round that failed least: a round of taller
     rows may fail more than the one before it).
     """
-    broken, _, own = min(_failures(state), state.best[0] if state.best else _failures(state))
-    fewest = broken + own
+    broken, _, own, vertices = min(_failures(state), state.best[0] if state.best else _failures(state))
+    fewest = broken + own - vertices
     if fewest > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
         return False
     least = state.lane + WIDEN
