@@ -251,11 +251,11 @@ class _Checker:
                         crossing = _crossing(a, b, c, d)
                         if crossing is not None and one.arrow != other.arrow:
                             # The join reads as cut, or the arrow as ending on it: the rows get room for a way round.
-                            self._add(18, f"{pair} memotong garis gabungan", rows)
+                            self._add(18, f"{pair} bersilangan", rows)
                         if crossing is not None and exits:
                             # A decision's two exits crossed read swapped, each label seeming to lead where the
                             # other goes: other vertices mend it, room does not.
-                            self._add(26, f"{pair} (dua cabang satu keputusan) bersilang", rows, one.src)
+                            self._add(26, f"{pair}, dua cabang satu keputusan, bersilangan", rows, one.src)
                         if crossing is not None:
                             for line in (one, other):
                                 if line.arrow and self._near_end(line, crossing):
