@@ -251,3 +251,27 @@ def test_the_book_docx_keeps_each_row_s_svg(tmp_path):
         svgs = re.findall(r'<asvg:svgBlip [^>]*r:embed="(rId\d+)"', xml)
         assert len(svgs) == 2 * len(sop.kegiatan)
         assert all(package.read("word/" + rels[rel]).lstrip().startswith(b"<?xml") for rel in svgs)
+
+
+def test_an_unlabelled_exit_leaves_its_diamond_without_a_white_nick():
+    # bps-bengkulu/komponen-ekspor: a signed SOP whose decision exits carry no labels. Its exits used to get a white
+    # label box of no size at the vertex, which cut a nick about 0.25 mm long into the line where it leaves.
+    (sop,) = [s for s in reader.read([ROOT / "tests" / "fixtures" / "real" / "bps-bengkulu"]).sops
+              if s.slug == "komponen-ekspor"]
+    plan = layout.layout(sop)
+    checked = 0
+    for page in plan.pages:
+        image = drawing.render_page(plan, page, drawing.page_svg(plan, page))
+        scale = drawing.DPI / 72
+        for arrow in page.arrows:
+            if arrow.label is None or arrow.label.text:
+                continue
+            (x0, y0), (x1, y1) = arrow.points[:2]
+            length = abs(x1 - x0) + abs(y1 - y0)
+            # Every pixel on the line's first 0.6 mm out of the vertex is ink.
+            for step in range(1, 8):
+                at = 0.6 * 72 / 25.4 * step / 7
+                x, y = x0 + (x1 - x0) * at / length, y0 + (y1 - y0) * at / length
+                assert image.getpixel((int(x * scale), int(y * scale))) < 140, (arrow.src, arrow.dst, at)
+            checked += 1
+    assert checked >= 4

@@ -99,8 +99,9 @@ def page_source(layout: Layout, page: Page) -> str:
     for n, junction in enumerate(page.junctions):
         out.append(f'junction{n} [shape=point, penwidth=0, width={JUNCTION / 72:.4f}, height={JUNCTION / 72:.4f}, '
                    f'pos="{pos(junction.x, junction.y)}!"];')
-    for n, label in enumerate(a.label for a in page.arrows if a.label):
-        # On white, so that nothing behind the words (a lane border) shows through them.
+    for n, label in enumerate(a.label for a in page.arrows if a.label and a.label.text):
+        # On white, so that nothing behind the words (a lane border) shows through them. An exit the definition
+        # leaves unlabelled has a label of no text and no size at its vertex: drawn, it would cut a nick there.
         out.append(f'label{n} [shape=plaintext, style=filled, fillcolor=white, penwidth=0, '
                    f'label="{_dot_text(label.text)}", fontsize={LABEL_SIZE}, '
                    f'width={label.w / 72:.4f}, height={label.h / 72:.4f}, '
