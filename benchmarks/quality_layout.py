@@ -36,6 +36,7 @@ from sopdoc.document import geometry  # noqa: E402
 from sopdoc.flowchart import layout  # noqa: E402
 
 BASELINE = "263341a"            # the router before the readability rules (issue 18)
+LAST_RULE = 28                  # the format's rules 1-16 and sopdoc's own 17-28 (rule 0: a malformed export)
 BASELINE_TIMEOUT = 1800
 GRAPHS = {"several": 0.15, "forks": 0.05, "ends": 0.05, "joint": 0.05}   # how often each construct shows
 
@@ -112,7 +113,8 @@ def summary(name: str, results: list[dict]) -> None:
     times = sorted(r["seconds"] for r in results)
     count = len(results)
     print(f"{name}: {broken} of {count} SOP melanggar aturan gambar, {warned} berperingatan")
-    print("  pelanggaran per aturan: " + ", ".join(f"{rule}: {per_rule.get(rule, 0)}" for rule in range(0, 26)))
+    print("  pelanggaran per aturan: " +
+          ", ".join(f"{rule}: {per_rule.get(rule, 0)}" for rule in range(0, LAST_RULE + 1)))
     print(f"  semua panah: {crossings} persilangan, {bends} belokan, {length / 1000:.1f} m")
     print(f"  tata letak: p50 {statistics.median(times):.4f} s, p95 {times[int(count * 0.95)]:.4f} s, "
           f"maks {times[-1]:.4f} s")

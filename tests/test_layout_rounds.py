@@ -182,7 +182,8 @@ def test_an_arrow_crosses_a_join_only_where_no_other_way_keeps_rules_1_to_16(tmp
 def test_only_the_pages_that_broke_a_rule_of_the_format_are_routed_again_keeping_rules_1_to_16_only():
     # Generated graphs whose last round is routed again keeping rules 1-16 only on one page of three; the other
     # pages keep the routes that kept sopdoc's own rules too.
-    for seed, paper in ((126, ("A4", "potret")), (129, ("A4", "potret"))):
+    # (Graph 129, once the second, needs no such round since the router keeps sopdoc's rules 27 and 28.)
+    for seed, paper in ((126, ("A4", "potret")), (142, ("A4", "potret"))):
         state = layout.run(chart(random.Random(seed), 34, 5, paper, **GRAPHS))
         assert len(state.pages) == 3
         assert state.relaxed is not None and len(state.relaxed) == 1

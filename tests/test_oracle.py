@@ -541,10 +541,10 @@ def loop_into_decision(by_bottom):
         2,
         lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
         rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
-        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("d", "decision", "X", 2, 15, 32, 35, 48),
+        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 22), sym("d", "decision", "X", 2, 15, 32, 35, 48),
                  sym("p", "process", "Y", 2, 50, 36, 60, 44), sym("q", "process", "X", 3, 20, 55, 30, 65),
                  sym("r", "process", "Y", 3, 50, 55, 60, 65)],
-        arrows=[arrow("a", "d", [(25, 25), (25, 32)]),
+        arrows=[arrow("a", "d", [(25, 22), (25, 32)]),
                 arrow("d", "p", [(35, 40), (50, 40)], "Ya", [36, 35.5, 42, 38.5]),
                 arrow("d", "q", [(15, 40), (5, 40), (5, 60), (20, 60)], "Tidak", [6.5, 41.5, 13.5, 44.5]),
                 arrow("r", "d", loop)])
@@ -560,7 +560,11 @@ def test_a_loop_merging_into_a_decisions_way_in_is_clean():
 def test_a_loop_into_a_decisions_bottom_vertex():
     report = check(loop_into_decision(by_bottom=True))
     assert [str(d) for d in report.defects] == [
-        "page 2: rule 14: arrow #3 r->d enters decision 'd' at its bottom vertex (25.00, 48.00)"]
+        "page 2: rule 14: arrow #3 r->d enters decision 'd' at its bottom vertex (25.00, 48.00)",
+        # and its way up into the vertex runs on the centre line out of box q's top, 2.5 mm above q
+        "page 2: rule 27: arrow #3 r->d segment (25.00, 52.50)-(25.00, 48.00) runs on the axis of symbol 'q' "
+        "(process, box (20.00, 55.00)-(30.00, 65.00)) 2.50 mm from the middle of its side (25.00, 55.00), as if it "
+        "came out of it"]
 
 
 def test_clean_scene_has_no_crossings():
@@ -857,3 +861,47 @@ def test_raster_of_another_paper_is_refused(drawn_pdf):
     doc["paper"]["width"], doc["paper"]["height"] = 215.0, 330.0
     with pytest.raises(ValueError, match=r"page 2 rasterised to \d+x\d+ px, .* needs 1270x1949 px"):
         arrow_ink_gaps(drawn_pdf, doc)
+
+
+# Rule 27: box a (lane X, row 1) and b (lane Y, row 1), a flowing right into b or joined to it; b flows down into
+# c, straight below a in row 3, its line turning down onto a's centre line y - 25 mm under a.
+def line_under_a_box(y, joined=False):
+    link = [(30, 20), (50, 20)]
+    return document(page(
+        2,
+        lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 50.0), (3, 50.0, 70.0)],
+        symbols=[sym("a", "process", "X", 1, 20, 15, 30, 25), sym("b", "process", "Y", 1, 50, 15, 60, 25),
+                 sym("c", "process", "X", 3, 20, 55, 30, 65)],
+        arrows=[*([] if joined else [arrow("a", "b", link)]),
+                arrow("b", "c", [(55, 25), (55, y), (25, y), (25, 55)])],
+        joins=[join("a", "b", link)] if joined else []))
+
+
+def test_a_line_on_the_centre_line_just_under_a_box_it_does_not_leave():
+    assert check(line_under_a_box(32.5)).defects == []
+    assert [str(d) for d in check(line_under_a_box(27.5)).defects] == [
+        "page 2: rule 27: arrow #1 b->c segment (25.00, 27.50)-(25.00, 55.00) runs on the axis of symbol 'a' "
+        "(process, box (20.00, 15.00)-(30.00, 25.00)) 2.50 mm from the middle of its side (25.00, 25.00), as if it "
+        "came out of it"]
+    # Joined to b, a is b's activity too: the line does come out of it.
+    assert check(line_under_a_box(27.5, joined=True)).defects == []
+
+
+# Rule 28: box a (lane X, row 2) flows down into c (row 3); b (lane Y, row 1) merges into that line at y, a dot.
+def merge_under_a_box(y):
+    return document(page(
+        2,
+        lanes=[("X", 0.0, 40.0), ("Y", 40.0, 70.0)],
+        rows=[(1, 10.0, 30.0), (2, 30.0, 53.0), (3, 53.0, 70.0)],
+        symbols=[sym("a", "process", "X", 2, 20, 35, 30, 42), sym("b", "process", "Y", 1, 50, 15, 60, 25),
+                 sym("c", "process", "X", 3, 20, 58, 30, 65)],
+        arrows=[arrow("a", "c", [(25, 42), (25, 58)]), arrow("b", "c", [(55, 25), (55, y), (25, y), (25, 58)])])
+    | {"junctions": [{"x": 25.0, "y": y, "to": "c"}]})
+
+
+def test_a_merge_just_under_the_box_one_line_leaves_reads_as_a_fork():
+    assert check(merge_under_a_box(49.0)).defects == []
+    assert [(d.rule, d.text) for d in check(merge_under_a_box(44.5)).defects if d.rule == 28] == [
+        (28, "arrow #0 a->c merges with arrow #1 b->c at (25.00, 44.50), 2.50 mm after it leaves its symbol: the "
+             "merge reads as a fork")]

@@ -161,3 +161,28 @@ def test_a_decision_whose_exits_cross_takes_other_vertices_rather_than_wider_lan
     doc = geometry.document(sop, plan, geometry.predicted_frames(plan))
     assert _broken(doc, 26) == []
     assert plan.lane_width == first.lane
+
+
+def test_a_line_does_not_turn_down_on_the_centre_line_just_under_a_box_it_does_not_leave(tmp_path):
+    # Review 8's u17011 (A4 landscape, 5 pelaksana), refused: decision 16's "Ya" ran 72 mm left 2.5 mm under box 17
+    # and turned down into decision 18 exactly on box 17's centre line, so box 17 read as flowing into decision 18;
+    # box 17's own line goes back up to decision 16.
+    doc = _hard_sop(tmp_path, 17011)
+    assert _broken(doc, 27) == []
+    (page,) = [p for p in doc["pages"] if any(s["id"] == "r17" for s in p["symbols"])]
+    box = next(s for s in page["symbols"] if s["id"] == "r17")
+    (ya,) = [a for a in page["arrows"] if (a["from"], a["to"]) == ("r16", "r18")]
+    centre = (box["x0"] + box["x1"]) / 2
+    for a, b in zip(ya["points"], ya["points"][1:]):
+        if abs(a[0] - centre) < 0.5 and abs(b[0] - centre) < 0.5:
+            assert min(a[1], b[1]) - box["y1"] >= 5.0, (a, b)
+
+
+def test_a_loop_does_not_merge_just_under_the_box_whose_line_it_joins(tmp_path):
+    # Review 8's u17008 (F4 portrait, 7 pelaksana), refused: decision 22's "Tidak lengkap" back to decision 21 rose
+    # right under box 20 and merged into box 20's line to decision 21 2.5 mm below the box: box 20 read as
+    # branching to decision 22.
+    doc = _hard_sop(tmp_path, 17008)
+    assert _broken(doc, 28) == []
+    assert _broken(doc, 27) == []
+

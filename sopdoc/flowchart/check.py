@@ -1,6 +1,7 @@
 """The last phase: read the finished page back against the drawing rules 1-16 of the geometry format
-(and sopdoc's own rules 23, no U-turn through a run shorter than 5.0 mm; 18, no arrow across a join; and 26, no
-crossing between the two exits of one decision).
+(and sopdoc's own rules 23, no U-turn through a run shorter than 5.0 mm; 18, no arrow across a join; 26, no
+crossing between the two exits of one decision; 27, no line on the axis just out of a side of a symbol it does not
+leave or enter; and 28, no merge just out of the symbol one of its lines leaves).
 
 The router keeps the rules by construction; this phase says so, or names what
 broke and the rows it broke in, so that the layout can give those rows more
@@ -28,6 +29,8 @@ JUNCTION_REACH = 3.0 * MM                           # rule 11
 HAIRPIN = 3.0 * MM                                  # rule 12
 REVERSAL = 5.0 * MM                                 # sopdoc's rule 23
 BENDS, CONNECTOR_BENDS = 4, 2                       # rule 15
+PORT_AXIS = 5.0 * MM                                # sopdoc's rule 27
+MERGE_REACH = 5.0 * MM                              # sopdoc's rule 28
 LABEL_CLEAR = 1.5 * MM                              # rule 16
 HEAD = 2.0 * MM
 
@@ -89,6 +92,8 @@ class _Checker:
         for line in self.lines:
             self._shape(line)
         self._pairs()
+        self._axes()
+        self._merges()
         self._in_out()
         self._labels()
         self._junctions()
@@ -260,6 +265,53 @@ class _Checker:
                             for line in (one, other):
                                 if line.arrow and self._near_end(line, crossing):
                                     self._add(10, f"{pair} bersilang dekat ujung panah", rows)
+
+    def _axes(self) -> None:
+        """Sopdoc's rule 27: no arrow on the axis out of the middle of a side of a symbol, within PORT_AXIS of it,
+        unless it leaves or enters there, or the symbol is one of its ends or joined to one (a merge's or fork's
+        shared line is its first arrow's)."""
+        joined: dict[str, set[str]] = {}
+        for join in self.page.joins:
+            joined.setdefault(join.a, set()).add(join.b)
+            joined.setdefault(join.b, set()).add(join.a)
+        for line in self.lines:
+            if not line.arrow:
+                continue
+            shares = [relation for (k, m), relation in self.shared.items() if m == line.n and relation[3]]
+            segments = _clip(line.points, *self._unshared(line, shares)) if shares else line.segments
+            kin = {line.src, line.dst}
+            kin |= {name for end in kin for name in joined.get(end, ())}
+            for s in self.page.symbols:
+                if s.name in kin:
+                    continue
+                for side in ((s.x, s.y - s.h / 2), (s.x, s.y + s.h / 2), (s.x - s.w / 2, s.y), (s.x + s.w / 2, s.y)):
+                    if _length(side, line.points[0]) < 0.3 * MM or _length(side, line.points[-1]) < 0.3 * MM:
+                        continue
+                    if any(_on_axis(a, b, side, (s.x, s.y)) for a, b in segments):
+                        self._add(27, f"{self._name(line)} seolah keluar dari {self._symbol_name(s.name)}",
+                                  self._rows_of(line) | {s.no - 1})
+
+    def _unshared(self, line: _Line, shares) -> tuple[float, float]:
+        """Return the stretch of *line* (arc lengths) outside what it shares, as the later arrow, with another."""
+        total = sum(_length(a, b) for a, b in line.segments)
+        low, high = 0.0, total
+        for kind, _, length, _ in shares:
+            if kind == "merge":
+                high = min(high, total - length)
+            else:
+                low = max(low, length)
+        return low, high
+
+    def _merges(self) -> None:
+        """Sopdoc's rule 28: where two arrows merge lies MERGE_REACH along each from where it leaves its symbol."""
+        lines = {line.n: line for line in self.lines}
+        for (k, m), (kind, at, _, marked) in self.shared.items():
+            if kind != "merge" or not marked:
+                continue
+            for line in (lines[k], lines[m]):
+                if _arc_to(line.points, at) < MERGE_REACH - EPS:
+                    self._add(28, f"{self._name(line)} bertemu garis lain tepat di bawah simbolnya",
+                              self._rows_of(lines[k]) | self._rows_of(lines[m]))
 
     def _at_common_symbol(self, point: Point, one: _Line, other: _Line) -> bool:
         common = {one.src, one.dst} & {other.src, other.dst}
@@ -442,6 +494,33 @@ def _continues(a, b, c, d, parting: Point | None) -> bool:
             any(_length(p, parting) <= EPS for p in (c, d)):
         return False
     return True
+
+
+def _on_axis(a: Point, b: Point, side: Point, centre: Point) -> bool:
+    """Return whether segment a-b runs on the axis out of the middle of a symbol's side (*side*, the symbol's centre
+    *centre*), outside the symbol and within PORT_AXIS of it."""
+    out = (side[0] - centre[0], side[1] - centre[1])
+    if abs(out[1]) > abs(out[0]):       # top or bottom: a vertical segment on x
+        if abs(a[0] - b[0]) > EPS or abs(a[0] - side[0]) > ON_LINE:
+            return False
+        lo, hi = min(a[1], b[1]), max(a[1], b[1])
+        gap = lo - side[1] if out[1] > 0 else side[1] - hi
+    else:
+        if abs(a[1] - b[1]) > EPS or abs(a[1] - side[1]) > ON_LINE:
+            return False
+        lo, hi = min(a[0], b[0]), max(a[0], b[0])
+        gap = lo - side[0] if out[0] > 0 else side[0] - hi
+    return -EPS <= gap < PORT_AXIS - EPS
+
+
+def _arc_to(points, at: Point) -> float:
+    """Return the length along *points* up to *at*."""
+    arc = 0.0
+    for a, b in zip(points, points[1:]):
+        if _on(at, a, b):
+            return arc + _length(a, at)
+        arc += _length(a, b)
+    return arc
 
 
 def _longest(stretches: list[tuple[float, float]]) -> float:

@@ -20,6 +20,9 @@ per step:
   *zone*: another route running there would read as its continuation (rule 8);
 - the nodes near a route's two ends are its *end zone*: nothing crosses there
   (rule 10);
+- the edges on the axis out of the middle of each side of a symbol, up to
+  COLLINEAR from it, are dear to the routes that neither start nor end at that
+  symbol: such a line would seem to come out of it (sopdoc's rule 27);
 - the room kept for a decision label is dear to pass, or closed after a round
   in which the label found no place (rule 16).
 """
@@ -84,9 +87,14 @@ class Grid:
         # would read as the twin of another (sopdoc's rule 19).
         self.twin_h = [0] * size
         self.twin_v = [0] * size
-        self.several: dict[tuple[int, int], set[int]] = {}   # (0 node, 1 h edge, 2 v edge; index) -> its halos
+        # The symbol out of the middle of whose side an edge runs, on that side's axis within COLLINEAR of it.
+        self.h_axis = [FREE] * size
+        self.v_axis = [FREE] * size
+        # (0 node, 1 h edge, 2 v edge, 3 h axis edge, 4 v axis edge; index) -> its symbols
+        self.several: dict[tuple[int, int], set[int]] = {}
         for n, symbol in enumerate(symbols):
             self._mark(symbol.rect.grow(CLEAR), n, halo=True)
+            self._mark_axes(symbol, n)
         for n, symbol in enumerate(symbols):
             self._mark(symbol.rect.grow(OWN_CLEAR), n, halo=False)
 
@@ -125,7 +133,8 @@ class Grid:
         return [j * self.nx + k for k in near if k != i and k < self.nx]
 
     def open_to(self, kind: int, index: int, own) -> bool:
-        """Return whether a node (kind 0) or edge (1 across, 2 down) in several symbols' halos is open to *own*."""
+        """Return whether a node (kind 0) or edge (1 across, 2 down; 3, 4 on their axes) in several symbols' halos
+        is open to *own*."""
         return self.several[(kind, index)] <= own
 
     def _mark(self, rect: Rect, owner: int, halo: bool) -> None:
@@ -149,6 +158,27 @@ class Grid:
                     self._set_halo(self.v_halo, 2, j * nx + i, owner)
                 else:
                     self.v[j * nx + i] = BLOCKED
+
+    def _mark_axes(self, symbol: Symbol, owner: int) -> None:
+        """Mark the edges running out of the middle of each side of *symbol*, along its axis, up to COLLINEAR."""
+        for port in symbol.ports():
+            px, py = symbol.port_point(port)
+            dx, dy = port.outward
+            if dx:
+                line, coords, count, stride, axes, kind, at = self.track_y(py), self.xs, self.nx, 1, self.h_axis, 3, px
+                base = None if line is None else line * self.nx
+            else:
+                line, coords, count, stride, axes, kind, at = self.track_x(px), self.ys, self.ny, self.nx, self.v_axis, \
+                    4, py
+                base = line
+            if base is None:
+                continue
+            lo, hi = sorted((at, at + (dx or dy) * COLLINEAR))
+            for k in range(max(bisect_right(coords, lo) - 1, 0), count - 1):
+                if coords[k] >= hi - 1e-6:
+                    break
+                if coords[k + 1] > lo + 1e-6:
+                    self._set_halo(axes, kind, base + k * stride, owner)
 
     def _set_halo(self, halos: list[int], kind: int, index: int, owner: int) -> None:
         if halos[index] in (FREE, owner):

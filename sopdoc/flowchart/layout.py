@@ -294,14 +294,17 @@ def _failing(state: State) -> frozenset[tuple[str, str]]:
     return frozenset((link.src, link.dst) for _, link in state.failed + state.unlabelled)
 
 
-def _failures(state: State) -> tuple[int, int, int, int]:
+def _failures(state: State) -> tuple[int, int, int, int, int]:
     """Return what this round left broken: links and labels without a way and broken rules of the format; of those,
-    the links without a way; then broken rules of sopdoc's own; of those, the ones only other exit vertices mend. A
-    round is better for fewer of the first, then of the second (a link without a way is drawn plainly, across
-    several rules; a label without room breaks one), then of the third."""
+    the links without a way; then broken rules of sopdoc's own; of those, the ones only other exit vertices mend,
+    and the lines on a symbol's axis or merging just out of a symbol (rules 27 and 28, which a page has many of
+    where its rows are tight). A round is better for fewer of the first, then of the second (a link without a way is
+    drawn plainly, across several rules; a label without room breaks one), then of the third."""
     own = sum(1 for _, p in state.problems if p.rule > 16)
     vertices = sum(1 for _, p in state.problems if p.decision is not None)
-    return len(state.failed) + len(state.unlabelled) + len(state.problems) - own, len(state.failed), own, vertices
+    tight = sum(1 for _, p in state.problems if p.rule in (27, 28))
+    return (len(state.failed) + len(state.unlabelled) + len(state.problems) - own, len(state.failed), own, vertices,
+            tight)
 
 
 def _keep_best(state: State) -> None:
@@ -325,8 +328,8 @@ def _widen(state: State) -> bool:
     nothing worth the rounds from a few millimetres (counted in the round that failed least: a round of taller
     rows may fail more than the one before it).
     """
-    broken, _, own, vertices = min(_failures(state), state.best[0] if state.best else _failures(state))
-    fewest = broken + own - vertices
+    broken, _, own, vertices, tight = min(_failures(state), state.best[0] if state.best else _failures(state))
+    fewest = broken + own - vertices - tight
     if fewest > WIDEN_FAILS or not _again(state, "widen", WIDENINGS):
         return False
     least = state.lane + WIDEN

@@ -25,12 +25,14 @@ from sopdoc.flowchart import grid as grids
 from sopdoc.flowchart.grid import BLOCKED, COLLINEAR, END_ZONE, FAR_COLLINEAR, FREE, JOIN, OWN_CLEAR, SEVERAL, Grid
 from sopdoc.flowchart.plan import CONNECTOR, DECISION, MM, Arrow, Join, Junction, Page, Point, Port, Rect, Symbol
 from sopdoc.flowchart.search import (
+    AXIS_COST,
     CROSS,
     DOWN,
     FAR_COST,
     HORIZONTAL,
     JOIN_CROSS,
     LEFT,
+    MERGE_REACH,
     RIGHT,
     TIP_CLEAR,
     TURNS,
@@ -116,10 +118,11 @@ class Router:
         self.symbols = {s.name: s for s in page.symbols}
         self.index = {s.name: n for n, s in enumerate(page.symbols)}
         self.routes: dict[int, Route] = {}
+        self.kins: dict[int, frozenset[int]] = {}
         self.more: dict[tuple[int, int], list[int]] = {}   # (array id, index) -> owners past the first
         # What each search found (by its ask, window, exactness and detour) since the grid last changed: a link
         # that finds no way keeping every rule searches again the same way before it tries the fallbacks.
-        # (and, by ("ways", link, soft, joins), where its searches start and end).
+        # (and, by ("ways", link, soft, joins, axes), where its searches start and end).
         self.searched: dict[tuple, Found | None | tuple] = {}
         self.arrow_links: list[Link] = []
         for n, link in enumerate(links):
@@ -189,6 +192,15 @@ class Router:
 
     # Finding ----------------------------------------------------------------------------
 
+    def _kin(self, n: int) -> frozenset[int]:
+        """Return link *n*'s two ends and the symbols joined to them (one activity's other pelaksana): a line may
+        run on the axis out of these (sopdoc's rule 27)."""
+        if n not in self.kins:
+            ends = {self.links[n].src, self.links[n].dst}
+            joined = {j.b for j in self.page.joins if j.a in ends} | {j.a for j in self.page.joins if j.b in ends}
+            self.kins[n] = frozenset(self.index[name] for name in ends | joined if name in self.index)
+        return self.kins[n]
+
     def _ends(self, n: int) -> tuple[int, int]:
         link = self.links[n]
         return self.index[link.src], self.index[link.dst]
@@ -198,7 +210,7 @@ class Router:
         one with an S-bend, or one that keeps rules 1-16 only."""
         link = self.links[n]
         src, dst = self.symbols[link.src], self.symbols[link.dst]
-        ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft,
+        ask = Ask(n, frozenset(self._ends(n)), link.forward, link.bends, soft, self._kin(n),
                   n if link.label_room or link.label_keep else FREE, relaxed=self.relaxed,
                   siblings=self.siblings.get(n, frozenset()))
         # A fork's branch to a connector standing in line with a side of its own runs straight into it too.
@@ -234,7 +246,7 @@ class Router:
         """Return what search() finds for link *n* and *ask* on the grid as it is."""
         key = (ask, window, exact, detour)
         if key not in self.searched:
-            starts, entries = self._ways(n, ask.soft, ask.joins or ask.relaxed)
+            starts, entries = self._ways(n, ask.soft, ask.joins or ask.relaxed, not ask.relaxed)
             found = None
             if starts and entries:
                 found = search(self.grid, starts, entries, [self.symbols[self.links[n].dst].rect], ask, window, exact,
@@ -242,10 +254,10 @@ class Router:
             self.searched[key] = found
         return self.searched[key]
 
-    def _ways(self, n: int, soft: bool, joins: bool) -> tuple[list[Start], list[Entry]]:
+    def _ways(self, n: int, soft: bool, joins: bool, axes: bool = True) -> tuple[list[Start], list[Entry]]:
         """Return where link *n*'s line may leave its source and come into its target; with *joins*, its straight
-        runs there may cross a join."""
-        key = ("ways", n, soft, joins)
+        runs there may cross a join; with *axes*, they pay for running on another symbol's axis."""
+        key = ("ways", n, soft, joins, axes)
         if key not in self.searched:
             link = self.links[n]
             src, dst = self.symbols[link.src], self.symbols[link.dst]
@@ -254,8 +266,9 @@ class Router:
             starts = self._branches(n, soft)
             extra = OWN_LINE if self._has_trunk(n) else 0.0
             starts += [replace(s, cost=s.cost + extra)
-                       for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft, joins)]
-            entries = [e for port in self._in_ports(n, dst, soft) for e in self._entries(dst, port, n, soft, joins)]
+                       for port in self._out_ports(n, src, soft) for s in self._starts(src, port, n, soft, joins, axes)]
+            entries = [e for port in self._in_ports(n, dst, soft)
+                       for e in self._entries(dst, port, n, soft, joins, axes)]
             entries += self._merges(n, dst)
             self.searched[key] = (starts, entries)
         return self.searched[key]
@@ -400,48 +413,71 @@ class Router:
             return False
         return soft or (edges[low] == FREE and zones[low] in (FREE, n))
 
-    def _starts(self, symbol: Symbol, port: Port, n: int, soft: bool, joins: bool = True) -> list[Start]:
+    def _axis_open(self, a: int, b: int, n: int) -> bool:
+        """Return whether the edge a-b lies on no axis out of a symbol's side but those of link *n*'s own symbols
+        (sopdoc's rule 27)."""
+        grid = self.grid
+        low, horizontal = min(a, b), abs(a - b) == 1
+        if low < 0:
+            return True
+        axis = (grid.h_axis if horizontal else grid.v_axis)[low]
+        if axis == FREE:
+            return True
+        kin = self._kin(n)
+        return axis in kin or (axis == SEVERAL and grid.open_to(3 if horizontal else 4, low, kin))
+
+    def _starts(self, symbol: Symbol, port: Port, n: int, soft: bool, joins: bool = True, axes: bool = True
+                ) -> list[Start]:
         link = self.links[n]
         direction = _DIRECTION[port.outward]
         cost = OUT_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "B" else 0.0)
         # The first track past the run, however far: a tall band of free room may hold tracks only in its middle.
-        for node, distance, far in self._far_priced(self._walk(symbol, port, n, soft, until=link.run, joins=joins)):
+        walk = self._walk(symbol, port, n, soft, until=link.run, joins=joins)
+        for node, distance, far in self._far_priced(walk, symbol, port, n, axes):
             if distance >= link.run:
                 return [Start(node, direction, distance + cost + far, distance, (symbol, port))]
         return []
 
-    def _entries(self, symbol: Symbol, port: Port, n: int, soft: bool, joins: bool = True) -> list[Entry]:
+    def _entries(self, symbol: Symbol, port: Port, n: int, soft: bool, joins: bool = True, axes: bool = True
+                 ) -> list[Entry]:
         link = self.links[n]
         inward = _DIRECTION[(-port.outward[0], -port.outward[1])]
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
         # Past ENTRY_REACH only the first node may serve (when none nearer does): the walk stops there.
-        walk = self._far_priced(self._walk(symbol, port, n, soft, zone=self.tip_zone, until=ENTRY_REACH, joins=joins))
+        walk = self._far_priced(self._walk(symbol, port, n, soft, zone=self.tip_zone, until=ENTRY_REACH, joins=joins),
+                                symbol, port, n, axes)
         walk = [(node, distance, far) for node, distance, far in walk if distance >= ENTRY_MIN]
         near = [(node, distance, far) for node, distance, far in walk if distance <= ENTRY_REACH] or walk[:1]
         return [Entry(node, inward, distance + cost + far, (symbol, port), close=distance < self.tip_zone,
                       tail=distance)
                 for node, distance, far in near]
 
-    def _far_priced(self, walk: list[tuple[int, float]]) -> list[tuple[int, float, float]]:
-        """Return a walk's nodes with what its line from the port to each pays for running within FAR_COLLINEAR of
-        another route's end on the same track (sopdoc's rule 25) and for crossing a join (rule 18), as a search's
-        step would. A node on a join, or as near past it as a crossing may come to a bend (rule 17), is no place
-        to turn: it is left out."""
+    def _far_priced(self, walk: list[tuple[int, float]], symbol: Symbol, port: Port, n: int, axes: bool = True
+                    ) -> list[tuple[int, float, float]]:
+        """Return a walk out of *port* with what its line from the port to each node pays for running within
+        FAR_COLLINEAR of another route's end on the same track (sopdoc's rule 25), with *axes* on the axis out of
+        another symbol's side (rule 27), and for crossing a join (rule 18), as a search's step would. A node on a
+        join, or as near past it as a crossing may come to a bend (rule 17), is no place to turn: it is left out."""
         grid, priced, far, previous = self.grid, [], 0.0, None
-        joins, crossed = 0.0, None
+        joins, crossed, axis = 0.0, None, 0.0
+        dx, dy = port.outward
         for node, distance in walk:
             if previous is not None:
                 horizontal = abs(node - previous) == 1
                 if (grid.h_far if horizontal else grid.v_far)[min(node, previous)]:
                     far = FAR_COST
+            # From the port to its first node the line runs along the edge into that node from the port's side.
+            if axes and not self._axis_open(node - (dx if dx else dy * grid.nx) if previous is None else previous,
+                                            node, n):
+                axis += AXIS_COST
             previous = node
             if grid.pass_h[node] == JOIN:      # only a walk up or down meets one (joins run across)
                 joins += CROSS + JOIN_CROSS
                 crossed = distance
             elif crossed is None or distance - crossed >= self.bend_zone:
-                priced.append((node, distance, far + joins))
+                priced.append((node, distance, far + joins + axis))
         return priced
 
     def _merges(self, n: int, symbol: Symbol) -> list[Entry]:
@@ -463,6 +499,8 @@ class Router:
             bends = 0
             reach = 0.0
             after = route.end
+            points = [route.start, *(grid.point(node) for node in path), route.end]
+            length = sum(abs(b[0] - a[0]) + abs(b[1] - a[1]) for a, b in zip(points, points[1:]))
             for k in range(len(path) - 1, -1, -1):
                 node = path[k]
                 if node in splits:
@@ -470,6 +508,9 @@ class Router:
                 here = grid.point(node)
                 reach += abs(after[0] - here[0]) + abs(after[1] - here[1])
                 after = here
+                # Just out of its source, the line would seem to fork there (sopdoc's rule 28): only a search that
+                # keeps rules 1-16 alone merges there.
+                near = length - reach < MERGE_REACH
                 goes = _step(grid, node, path[k + 1]) if k + 1 < len(path) else \
                     _DIRECTION[(-route.end_port.outward[0], -route.end_port.outward[1])]
                 if forward and goes == UP:
@@ -485,13 +526,13 @@ class Router:
                             grid.label_zone[node] in (FREE, n) and self._owners(grid.stop, node) == {m}:
                         found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
                                            (symbol, route.end_port, m), merge=True, bends=bends - 1, corner=True,
-                                           tail=reach))
+                                           tail=reach, near=near))
                     continue
                 if _distance_to_rect(here, symbol.rect) < JUNCTION_REACH or grid.stop[node] != FREE or \
                         grid.label_zone[node] not in (FREE, n):
                     continue
                 found.append(Entry(node, goes, reach + IN_COST[route.end_port.side] + MERGE_COST,
-                                   (symbol, route.end_port, m), merge=True, bends=bends, tail=reach))
+                                   (symbol, route.end_port, m), merge=True, bends=bends, tail=reach, near=near))
         return found
 
     def _branches(self, n: int, soft: bool = False) -> list[Start]:

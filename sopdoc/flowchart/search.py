@@ -10,7 +10,9 @@ through a short leg (rule 12, and sopdoc's 23), steps aside and back in an
 S-bend only when asked to, and then at a price (sopdoc's rule 24), crosses
 nothing near its own start (rule 10) nor near a bend of its own (sopdoc's rule
 17), never crosses the other exit of its own decision (sopdoc's rule 26), and never turns where another line
-runs on along the same track (rule 8).
+runs on along the same track (rule 8). It pays for running on the axis just out of
+another symbol's side (sopdoc's rule 27) and for merging just out of a symbol
+(rule 28).
 
 A *soft* search (negotiated routing) may also use what other routes occupy, at a
 price that grows with how often that place was fought over; the caller rips up
@@ -39,6 +41,9 @@ HISTORY = 6.0 * MM          # and more for each time that place was fought over
 UP_COST = 0.5               # extra share of length for a step up, on a route that may go up
 TWIN_COST = 0.5             # extra share of length for a step beside another route, as its twin (rule 19)
 FAR_COST = 4.0 * MM         # a step on another route's track within FAR_COLLINEAR of its end (rule 25)
+AXIS_COST = 15.0 * MM       # a step on the axis out of another symbol's side, near it (sopdoc's rule 27)
+MERGE_REACH = 5.3 * MM      # a merge lies this far along each line from where it leaves its symbol (sopdoc's rule 28)
+NEAR_MERGE = 30.0 * MM      # or pays this (the layout's check then gives its rows room)
 # Directions of travel: +x, -x, +y, -y.
 RIGHT, LEFT, DOWN, UP = 0, 1, 2, 3
 LEVELS = 8                  # an exact search's state is (node, direction, bends so far): bends 0..LEVELS - 1
@@ -73,6 +78,7 @@ class Entry:
     close: bool = False         # nearer its target than END_ZONE: the route may not cross a line here
     corner: bool = False        # a merge at a bend of the other line: the route runs straight on onto it
     tail: float = 0.0           # the length of line from this node to the tip
+    near: bool = False          # a merge nearer than MERGE_REACH to where the other line leaves its symbol
 
 
 @dataclass(frozen=True)
@@ -84,6 +90,7 @@ class Ask:
     forward: bool               # to a later row: it never goes up
     bends: int = 4
     soft: bool = False
+    kin: frozenset[int] = frozenset()   # its ends and the symbols joined to them: it may run on their axes
     label: int = FREE           # the label zone that is its own exit's
     s_bends: bool = False       # it may step aside and back (an S-bend), at a price; else never
     # Only rules 1-16: no way kept sopdoc's own rules 17, 22 and 23 (crossings near bends and tips, short U-turns).
@@ -122,6 +129,7 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     near_h, near_v = grid.near_h, grid.near_v
     twin_h, twin_v = grid.twin_h, grid.twin_v
     me, own, soft, forward, max_bends, my_label = ask.route, ask.own, ask.soft, ask.forward, ask.bends, ask.label
+    kin, relaxed = ask.kin or own, ask.relaxed
     # A loop back up may step aside and back, at a price, rather than frame the rows it rises past (out of a side
     # vertex, under its target and into its side).
     s_bends = ask.s_bends or soft or not forward
@@ -147,7 +155,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
     # The length of the edge from each track to the next.
     gap_x = [b - a for a, b in zip(xs, xs[1:])]
     gap_y = [b - a for a, b in zip(ys, ys[1:])]
-    across, down = (h_edge, h_halo, h_zone, twin_h, h_far), (v_edge, v_halo, v_zone, twin_v, v_far)
+    across, down = (h_edge, h_halo, h_zone, twin_h, h_far, grid.h_axis), (v_edge, v_halo, v_zone, twin_v, v_far,
+                                                                          grid.v_axis)
     inf = float("inf")
     # An exact search's state is (node, direction, bends): the cheapest way to a node may have used up the
     # bends a dearer way still has. A state is passed over when one with fewer bends costs no more.
@@ -230,6 +239,8 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                     if mine != FREE or on_h != FREE or on_v != FREE:
                         continue
                     total = cost + entry.cost
+                    if (arc < MERGE_REACH or entry.near) and not relaxed:
+                        total += NEAR_MERGE
                 elif entry.direction == direction:
                     if entry.merge or straight is None:
                         continue
@@ -243,11 +254,15 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                             (short and entry.direction == OPPOSITE[before]) or (forward and entry.direction == UP):
                         continue
                     if entry.merge:
-                        # Onto the line of another arrow into the same target: its line passes here, and only it.
+                        # Onto the line of another arrow into the same target: its line passes here, and only it;
+                        # dear just out of either line's symbol, where the merge would read as that line forking
+                        # (sopdoc's rule 28).
                         if stops != FREE or mine != FREE or (near_h if horizontal else near_v)[node] or \
                                 (arc - crossed < bend_clear and not soft):
                             continue
                         total = cost + BEND + entry.cost
+                        if (arc < MERGE_REACH or entry.near) and not relaxed:
+                            total += NEAR_MERGE
                     elif turning is None:
                         continue
                     else:
@@ -265,27 +280,27 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 if i >= i1:
                     continue
                 nxt, ni, nj, edge = node + 1, i + 1, j, node
-                edges, halos, zones, twins, far = across
+                edges, halos, zones, twins, far, axes = across
                 length = real = gap_x[i]
             elif new == LEFT:
                 if i <= i0:
                     continue
                 nxt, ni, nj = node - 1, i - 1, j
                 edge = nxt
-                edges, halos, zones, twins, far = across
+                edges, halos, zones, twins, far, axes = across
                 length = real = gap_x[ni]
             elif new == DOWN:
                 if j >= j1:
                     continue
                 nxt, ni, nj, edge = node + nx, i, j + 1, node
-                edges, halos, zones, twins, far = down
+                edges, halos, zones, twins, far, axes = down
                 length = real = gap_y[j]
             else:
                 if j <= j0:
                     continue
                 nxt, ni, nj = node - nx, i, j - 1
                 edge = nxt
-                edges, halos, zones, twins, far = down
+                edges, halos, zones, twins, far, axes = down
                 real = gap_y[nj]
                 length = real * (1 + UP_COST)
             if new == direction:
@@ -309,6 +324,10 @@ def search(grid: Grid, starts: list[Start], entries: list[Entry], targets: list[
                 continue
             if near != FREE and near not in own and (near != SEVERAL or not grid.open_to(0, nxt, own)):
                 continue
+            axis = axes[edge]
+            if axis != FREE and axis not in kin and not relaxed and \
+                    (axis != SEVERAL or not grid.open_to(3 if new <= LEFT else 4, edge, kin)):
+                price += AXIS_COST
             if occupant != FREE or (zones[edge] not in (FREE, me) and
                                     (zones[edge], new, i if new >= DOWN else j) not in corners):
                 if not soft:

@@ -1,4 +1,4 @@
-"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-26.
+"""Check a flowchart geometry export (`sopdoc-geometry/1`) against its drawing rules 1-16 and sopdoc's 17-28.
 
 This checker is an oracle for sopdoc's router: it is written from the format's reference
 (`GEOMETRY-FORMAT.md`) alone, reads only the exported JSON and uses the standard library
@@ -106,7 +106,7 @@ Rule 15: an arrow changes direction at most 4 times; at most 2 times when its `f
 Rule 16: a label box lies at least 1.5 mm (Euclidean) from every
   segment of every line except the arrows of its own exit.
 
-sopdoc's own rules (17-26, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
+sopdoc's own rules (17-28, docs/geometri.md, "Aturan tambahan sopdoc"), from a visual
 review of pages that kept rules 1-16 and still misled:
 Rule 17: no crossing (rule 7) lies within 3.0 mm (Euclidean) of a junction point, nor within
   3.0 mm along either crossing line of a bend of that line (a point of it, not its first or
@@ -143,6 +143,19 @@ Rule 25: as rule 8 with 8.0 mm: two lines end to end on one line are at least 8.
 Rule 26: the two exits of a decision never cross each other: no crossing counted by rule 7
   lies between two arrows leaving the same decision from different points. Crossed, its
   two branches read as swapped, each label seeming to lead where the other goes.
+Rule 27: no line seems to come out of, or go into, a symbol it does not: for every symbol
+  and the middle of each side of its box (a diamond's vertex), no segment of an arrow
+  running along the axis through that point, perpendicular to the side (within 0.5 mm
+  across), lies outside the box nearer than 5.0 mm to the point along the axis, unless an
+  end of that arrow lies at the point (within 0.3 mm), or the symbol is the arrow's `from`
+  or `to` or joined to one of them by a join (one activity's other pelaksana, where the
+  flow goes too), or the segment lies on a segment of another arrow so exempt (the shared
+  stretch of a merge or fork is that arrow's line). Such a segment continues the
+  symbol's own line out of that side (a visual review read a line that turned down 2.5 mm
+  under a box, on its centre line, as the box's own arrow).
+Rule 28: a merge does not read as a fork: where the two arrows of a marked merge meet lies
+  at least 5.0 mm along each of them from its first point. A merge just past where one of
+  them leaves its symbol looks like that symbol's line splitting in two.
 """
 
 from __future__ import annotations
@@ -183,6 +196,8 @@ CROSSING_CLEAR = 3.0            # rule 17
 TWIN_GAP, TWIN_STRETCH = 2.5, 5.0   # rule 19
 TIP_CROSSING = 5.0              # rule 22
 REVERSAL = 5.0                  # rule 23
+PORT_AXIS_GAP = 5.0             # rule 27
+MERGE_REACH = 5.0               # rule 28
 
 Point = tuple[float, float]
 Box = tuple[float, float, float, float]
@@ -347,7 +362,8 @@ def _check_scene(scene: Scene, report: Report) -> None:
                         (17, _rule17(scene, segments)), (18, _rule18(segments)),
                         (19, _rule19(segments, shared)), (20, _rule20(scene)), (22, _rule22(segments)),
                         (23, _rule23(scene)), (24, _rule24(scene)),
-                        (25, _rule8(scene, shared, FAR_CONTINUATION_GAP)), (26, _rule26(scene, segments))):
+                        (25, _rule8(scene, shared, FAR_CONTINUATION_GAP)), (26, _rule26(scene, segments)),
+                        (27, _rule27(scene, segments)), (28, _rule28(shared))):
         report.defects += [Defect(scene.page, rule, text) for text in found]
     report.crossings[scene.page] = report.crossings.get(scene.page, 0) + _crossings(segments)
 
@@ -1270,6 +1286,66 @@ def _rule26(scene: Scene, segments: list[Segment]) -> list[str]:
             continue
         found.append(f"{one} and {other}, the two exits of decision '{one.source}', cross at {_pt(point)}")
     return found
+
+
+# Rule 27 ------------------------------------------------------------------------------
+
+def _rule27(scene: Scene, segments: list[Segment]) -> list[str]:
+    """No arrow segment on a symbol's side axis, just outside it, unless the arrow ends there."""
+    found = []
+    joined: dict[str, set[str]] = defaultdict(set)
+    for line in scene.lines:
+        if line.kind == "join":
+            joined[line.source].add(line.target)
+            joined[line.target].add(line.source)
+    for symbol in scene.symbols:
+        kin = {symbol.id, *joined[symbol.id]}
+        x0, y0, x1, y1 = symbol.box
+        cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+        # (the side's middle, the segments' orientation along the axis, the fixed coordinate, outward sign)
+        for point, orient, at, sign in (((cx, y0), "v", cx, -1), ((cx, y1), "v", cx, 1),
+                                        ((x0, cy), "h", cy, -1), ((x1, cy), "h", cy, 1)):
+            along = point[1] if orient == "v" else point[0]
+            on_axis = [s for s in segments if s.line.kind == "arrow" and s.orient == orient and abs(s.at - at) <= ON_LINE]
+            exempt = [s for s in on_axis if kin & {s.line.source, s.line.target} or
+                      any(_length(end, point) <= END_ON_BOX for end in (s.line.points[0], s.line.points[-1]))]
+            for segment in on_axis:
+                line = segment.line
+                if segment in exempt or any(other.line is not line and abs(other.at - segment.at) <= TOL and
+                                            other.lo <= segment.lo + TOL and other.hi >= segment.hi - TOL
+                                            for other in exempt):
+                    continue
+                gap = segment.lo - along if sign > 0 else along - segment.hi
+                if -TOL <= gap < PORT_AXIS_GAP:
+                    found.append(f"{line} segment {segment} runs on the axis of {symbol} {gap:.2f} mm from the "
+                                 f"middle of its side {_pt(point)}, as if it came out of it")
+    return found
+
+
+# Rule 28 ------------------------------------------------------------------------------
+
+def _rule28(shared: dict) -> list[str]:
+    """A marked merge lies at least 5.0 mm along each arrow from its first point."""
+    found = []
+    for (one, other), relation in shared.items():
+        if relation.kind != "merge" or not _marked(relation):
+            continue
+        for line in (one, other):
+            reach = _arc_to(line, relation.at)
+            if reach < MERGE_REACH:
+                found.append(f"{line} merges with {other if line is one else one} at {_pt(relation.at)}, "
+                             f"{reach:.2f} mm after it leaves its symbol: the merge reads as a fork")
+    return found
+
+
+def _arc_to(line: Line, point: Point) -> float:
+    """Return the arc length along *line* to the first of its points at or past which it passes *point*."""
+    arc = 0.0
+    for a, b in zip(line.points, line.points[1:]):
+        if _segment_box_distance(a, b, (point[0], point[1], point[0], point[1])) <= TOL:
+            return arc + _length(a, point)
+        arc += _length(a, b)
+    return arc
 
 
 # Geometry -----------------------------------------------------------------------------
