@@ -186,3 +186,17 @@ def test_a_loop_does_not_merge_just_under_the_box_whose_line_it_joins(tmp_path):
     assert _broken(doc, 28) == []
     assert _broken(doc, 27) == []
 
+
+
+@pytest.mark.parametrize("seed", [17011, 17003])
+def test_off_page_connectors_are_lettered_in_the_order_a_reader_meets_them(tmp_path, seed):
+    # Review 8: u17011's connectors ran D, A, B, C from its first page break on, u17003's A, E, B, G, C: the letters
+    # were given in the order the flows were placed (page breaks first), not as the pages are read.
+    doc = _hard_sop(tmp_path, seed)
+    met = []
+    for page in doc["pages"]:
+        symbols = {s["id"]: s for s in page["symbols"]}
+        out = [symbols[a["to"]] for a in page["arrows"] if symbols[a["to"]]["kind"] == "connector"]
+        met += [s["text"] for s in sorted(out, key=lambda s: (s["no"], s["x0"]))]
+    assert len(met) >= 4
+    assert met == sorted(met, key=lambda text: (len(text), text))

@@ -122,6 +122,12 @@ def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan
     # The flows from the last row of a page to the first of the next take the places straight below and above
     # their symbols first; the others' connectors stand beside them.
     numbered.sort(key=lambda item: not any(nodes[t].row == nodes[item[1].source].row + 1 for t in item[1].targets))
+    # The letters follow the pages as a reader meets the connectors they go out by: page, row, lane.
+    crossing = sorted((where.page_of[nodes[flow.source].row].number, nodes[flow.source].row,
+                       lanes.index(nodes[flow.source].lanes[0]), nodes[target].row, flow.source, n, target)
+                      for n, flow in numbered for target in flow.targets
+                      if where.page_of[nodes[target].row] is not where.page_of[nodes[flow.source].row])
+    letter_of = {(source, n, target): name for (*_, source, n, target), name in zip(crossing, names)}
     for n, flow in numbered:
         source = nodes[flow.source]
         plan = plans.get((flow.source, n))
@@ -131,7 +137,8 @@ def links(chart: Chart, pages: list[Page], plans: dict[tuple[str, int], ExitPlan
             _end(where, flows, source, plan, (flow.source, n), kept)
             continue
         for target_name in flow.targets:
-            _link(where, flows, source, nodes[target_name], plan, fork, names, kept, (flow.source, n), level)
+            _link(where, flows, source, nodes[target_name], plan, fork, letter_of.get((flow.source, n, target_name)),
+                  kept, (flow.source, n), level)
     return flows
 
 
@@ -155,8 +162,9 @@ def _keep(where: _Pages, plan: ExitPlan | None, flow: Flow, n: int) -> Rect | No
     return plan.keep(symbol, target.row < source.row, right, where.area, where.lane_width, siblings)
 
 
-def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPlan | None, fork, names,
+def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPlan | None, fork, letter: str | None,
           kept: Rect | None, exit_: tuple[str, int], level: set[tuple[str, str]] = frozenset()) -> None:
+    """Add the link of a flow from *source* to *target*: on one page, or by two connectors with *letter*."""
     page, goal = where.page_of[source.row], where.page_of[target.row]
     src = page.symbol(source.name)
     span = abs(target.row - source.row)
@@ -168,7 +176,6 @@ def _link(where: _Pages, flows: Flows, source: Node, target: Node, plan: ExitPla
         flows.links[page.number].append(Link(src.name, target.name, (source.row, target.row), rank,
                                              target.row > source.row, fork=fork, **_pinned(plan, src, kept, exit_)))
         return
-    letter = next(names)
     adjacent = target.row == source.row + 1
     sides = [plan.port.side] if plan else (["B"] if adjacent else _free_sides(where, source) + ["B"])
     run = plan.run if plan else 0.0
