@@ -61,6 +61,8 @@ SEARCHES = 4                    # soft searches per link, at most, before its ro
 OUT_COST = {"B": 0.0, "R": 1.5 * MM, "L": 1.5 * MM, "T": 8 * MM}
 IN_COST = {"T": 0.0, "L": 2 * MM, "R": 2 * MM, "B": 60 * MM}   # a loop enters its target by the side or top
 LOOP_TOP = 4 * MM               # a loop enters its target's top dearer than its side: the top is the flow's way in
+HEAD = 2.5 * MM                 # an arrowhead (2.1 mm) and a little: a side this near its lane's border is entered
+HEAD_ON_BORDER = 8 * MM         # from beyond the border dearly, the head lying across the border's line
 CONNECTOR_SIDE = 10 * MM        # a connector entered or left by a wall rather than its top or point
 MERGE_COST = 8 * MM             # joining another arrow's line rather than a port of one's own
 FORK_COST = 2 * MM
@@ -112,7 +114,7 @@ class Router:
     def __init__(self, page: Page, links: list[Link], lanes: int, lane_width: float, relaxed: bool = False):
         """*relaxed*: keep rules 1-16 only, not sopdoc's own 17, 22 and 23 (a round that kept them all broke one
         of the format's rules)."""
-        self.page, self.links, self.relaxed = page, links, relaxed
+        self.page, self.links, self.relaxed, self.lane_width = page, links, relaxed, lane_width
         self.tip_zone, self.bend_zone = (END_ZONE, 0.0) if relaxed else (TIP_ZONE, BEND_ZONE)
         self.grid = grids.build(page.symbols, lanes, lane_width, [(r.top, r.bottom) for r in page.rows])
         self.symbols = {s.name: s for s in page.symbols}
@@ -445,6 +447,11 @@ class Router:
         cost = IN_COST[port.side] + (CONNECTOR_SIDE if symbol.kind == CONNECTOR and port.side != "T" else 0.0)
         if port.side == "T" and link.rows[1] < link.rows[0]:
             cost += LOOP_TOP
+        if port.horizontal:
+            x = symbol.port_point(port)[0]
+            border = (int(x / self.lane_width) + (port.outward[0] > 0)) * self.lane_width
+            if abs(border - x) < HEAD:
+                cost += HEAD_ON_BORDER
         # Past ENTRY_REACH only the first node may serve (when none nearer does): the walk stops there.
         walk = self._far_priced(self._walk(symbol, port, n, soft, zone=self.tip_zone, until=ENTRY_REACH, joins=joins),
                                 symbol, port, n, axes)
