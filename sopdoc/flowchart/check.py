@@ -310,7 +310,7 @@ class _Checker:
                 continue
             for line in (lines[k], lines[m]):
                 if _arc_to(line.points, at) < MERGE_REACH - EPS:
-                    self._add(28, f"{self._name(line)} bertemu garis lain tepat di bawah simbolnya",
+                    self._add(28, f"{self._name(line)} bertemu garis lain tepat setelah keluar dari simbolnya",
                               self._rows_of(lines[k]) | self._rows_of(lines[m]))
 
     def _at_common_symbol(self, point: Point, one: _Line, other: _Line) -> bool:

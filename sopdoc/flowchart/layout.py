@@ -94,7 +94,7 @@ class State:
     turns: dict[str, int] = field(default_factory=dict)       # decisions whose exits take their next-best vertices
     rounds: dict[str, int] = field(default_factory=dict)
     routes: dict[str, tuple] = field(default_factory=dict)     # each page's routes, by what the page holds
-    best: tuple[tuple[int, int, int, int], dict] | None = None   # the round that left the fewest failures (_failures), what it made
+    best: tuple[tuple[int, ...], dict] | None = None   # the round that left the fewest failures (_failures), what it made
     failing: frozenset | None = None        # the links and labels the round before left without a way
     # Pages whose routes keep rules 1-16 only: the rounds could not keep sopdoc's own rules there too (None: no
     # page yet; the pages that kept every rule keep their routes).
